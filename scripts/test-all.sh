@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole suite: type-check, lint and formatting, then unit + integration tests on the embedded
+# engine (PGlite) and on PostgreSQL (needs the server at ONEPOINT_TEST_PG_URL, default
+# postgresql://postgres@127.0.0.1:5432/postgres), then the browser tests.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p test-results
+status=0
+step() { echo; echo "=== $1"; }
+
+step "type-check (tsc --noEmit)"
+npx tsc --noEmit || status=1
+step "lint (eslint) and formatting (prettier)"
+npx eslint . || status=1
+npx prettier --check . >/dev/null || { npx prettier --check . ; status=1; }
+
+step "tests on the embedded engine (PGlite)"
+ONEPOINT_TEST_ENGINE=pglite npx vitest run --reporter=default --reporter=json \
+  --outputFile.json=test-results/vitest-pglite.json || status=1
+step "tests on PostgreSQL"
+ONEPOINT_TEST_ENGINE=postgres npx vitest run --reporter=default --reporter=json \
+  --outputFile.json=test-results/vitest-postgres.json || status=1
+
+if [ -f test/e2e/run.sh ]; then
+  step "browser tests (Playwright + Chromium)"
+  bash test/e2e/run.sh || status=1
+fi
+
+step "summary"
+node scripts/summarise-tests.mjs test-results/*.json || status=1
+exit $status

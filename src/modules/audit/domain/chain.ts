@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditRecord {
+  seq: string;
+  occurredAt: Date;
+  actorId: string | null;
+  actorLogin: string | null;
+  actorKind: 'user' | 'api_token' | 'system';
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  orgUnitId: string | null;
+  ip: string | null;
+  requestId: string | null;
+  details: unknown;
+}
+
+/** JSON with object keys sorted at every depth: jsonb does not keep key order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** The hash of one entry covers every stored field and the previous entry's hash. */
+export function hashAuditRecord(record: AuditRecord, prevHash: string): string {
+  const material = canonicalJson([
+    record.seq,
+    record.occurredAt.toISOString(),
+    record.actorId,
+    record.actorLogin,
+    record.actorKind,
+    record.action,
+    record.entityType,
+    record.entityId,
+    record.orgUnitId,
+    record.ip,
+    record.requestId,
+    record.details,
+    prevHash,
+  ]);
+  return createHash('sha256').update(material).digest('hex');
+}
+
+export interface ChainBreak {
+  seq: string;
+  reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap';
+}
+
+/** Checks one stored row against the running chain; pure, so verification can stream rows. */
+export function checkLink(
+  row: AuditRecord & { prevHash: string; hash: string },
+  expectedPrevHash: string,
+  expectedSeq: bigint,
+): ChainBreak | undefined {
+  if (BigInt(row.seq) !== expectedSeq) return { seq: row.seq, reason: 'sequence_gap' };
+  if (row.prevHash !== expectedPrevHash) return { seq: row.seq, reason: 'prev_hash_mismatch' };
+  if (hashAuditRecord(row, row.prevHash) !== row.hash) return { seq: row.seq, reason: 'hash_mismatch' };
+  return undefined;
+}

@@ -1,0 +1,4 @@
+export { appendAudit, listAudit, systemActor, verifyAuditChain } from './audit.service.ts';
+export type { AuditActor, AuditEntry, AuditQuery, VerifyResult } from './audit.service.ts';
+export type { AuditTables } from './audit.tables.ts';
+export { auditInit as auditMigration } from './audit.migrations.ts';

@@ -1,0 +1,64 @@
+/**
+ * The permission catalogue. Routes name one of these; roles are lists of them (data, editable by
+ * administrators). Later modules append their own permissions here.
+ */
+export const PERMISSIONS = {
+  'org.read': 'See org units in scope',
+  'org.manage': 'Create and change org units',
+  'user.read': 'See staff users in scope',
+  'user.manage': 'Create and change staff users, reset passwords, assign roles',
+  'role.read': 'See roles and the permission catalogue',
+  'role.manage': 'Create and change roles',
+  'skillgroup.read': 'See skill groups in scope',
+  'skillgroup.manage': 'Create and change skill groups and their members',
+  'token.manage': 'Create and revoke API tokens for integrations',
+  'audit.read': 'Read the audit log in scope',
+  'scope.national': 'See data of every org unit (widens the data scope to the whole tree)',
+  'pii.reveal': 'Reveal masked personal information, one field at a time, with a reason',
+} as const;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
+
+export function isPermission(value: string): value is Permission {
+  return Object.hasOwn(PERMISSIONS, value);
+}
+
+/** Built-in roles, seeded by migration data and the demo seed; administrators may add more. */
+export interface RoleDefinition {
+  code: string;
+  name: string; // zh-CN
+  nameEn: string;
+  permissions: Permission[];
+}
+
+const staffBase: Permission[] = ['org.read', 'skillgroup.read'];
+
+export const BUILTIN_ROLES: RoleDefinition[] = [
+  { code: 'admin', name: '系统管理员', nameEn: 'Administrator', permissions: [...ALL_PERMISSIONS] },
+  { code: 'agent', name: '坐席', nameEn: 'Agent', permissions: [...staffBase] },
+  {
+    code: 'monitor',
+    name: '监控中心值班员',
+    nameEn: 'Monitoring-centre operator',
+    permissions: [...staffBase],
+  },
+  { code: 'dispatcher', name: '调度员', nameEn: 'Dispatcher', permissions: [...staffBase, 'user.read'] },
+  { code: 'technician', name: '装维人员', nameEn: 'Field technician', permissions: ['org.read'] },
+  { code: 'account_manager', name: '客户经理', nameEn: 'Account manager', permissions: [...staffBase] },
+  {
+    code: 'supervisor',
+    name: '班长/主管',
+    nameEn: 'Supervisor',
+    permissions: [...staffBase, 'user.read', 'role.read', 'skillgroup.manage', 'audit.read'],
+  },
+  {
+    code: 'quality_inspector',
+    name: '质检员',
+    nameEn: 'Quality inspector',
+    permissions: [...staffBase, 'user.read'],
+  },
+  { code: 'billing_specialist', name: '计费专员', nameEn: 'Billing specialist', permissions: [...staffBase] },
+  { code: 'customer', name: '客户', nameEn: 'Customer (portal)', permissions: [] },
+];

@@ -1,0 +1,123 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+export const identityInit: Migration = {
+  async up(db: Kysely<unknown>) {
+    // 组织: one plane, three levels (集团 → 省 → 本地) plus functional units under them.
+    await sql`
+      create table org_units (
+        id uuid primary key,
+        parent_id uuid references org_units(id),
+        code text not null unique check (code ~ '^[A-Za-z0-9_.-]{1,64}$'),
+        name text not null check (length(name) between 1 and 100),
+        name_en text check (length(name_en) <= 100),
+        level text not null check (level in ('national', 'province', 'city', 'district')),
+        kind text not null default 'administrative' check (kind in ('administrative', 'functional')),
+        function_type text check (function_type in ('hotline_centre', 'monitoring_centre', 'field_service',
+          'account_management', 'billing_centre', 'quality_team', 'dispatch_centre', 'support_line')),
+        path text not null unique,
+        time_zone text not null default 'Asia/Shanghai',
+        active boolean not null default true,
+        version integer not null default 1,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now(),
+        check ((kind = 'functional') = (function_type is not null)),
+        check ((parent_id is null) = (level = 'national'))
+      )`.execute(db);
+    await sql`create index org_units_parent_idx on org_units (parent_id)`.execute(db);
+    await sql`create index org_units_path_idx on org_units (path text_pattern_ops)`.execute(db);
+
+    await sql`
+      create table roles (
+        code text primary key check (code ~ '^[a-z][a-z0-9_]{1,40}$'),
+        name text not null,
+        name_en text not null,
+        permissions jsonb not null default '[]'::jsonb check (jsonb_typeof(permissions) = 'array'),
+        builtin boolean not null default false,
+        version integer not null default 1,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now()
+      )`.execute(db);
+
+    await sql`
+      create table users (
+        id uuid primary key,
+        login text not null check (login ~ '^[a-z0-9][a-z0-9_.-]{1,63}$'),
+        display_name text not null check (length(display_name) between 1 and 100),
+        org_unit_id uuid not null references org_units(id),
+        password_hash text,
+        status text not null default 'active' check (status in ('active', 'disabled')),
+        email text check (length(email) <= 254),
+        employee_no text check (length(employee_no) <= 32),
+        support_line smallint check (support_line between 1 and 3),
+        failed_logins integer not null default 0,
+        last_login_at timestamptz,
+        version integer not null default 1,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now()
+      )`.execute(db);
+    await sql`create unique index users_login_uq on users (login)`.execute(db);
+    await sql`create index users_org_unit_idx on users (org_unit_id)`.execute(db);
+
+    await sql`
+      create table user_roles (
+        user_id uuid not null references users(id) on delete cascade,
+        role_code text not null references roles(code),
+        primary key (user_id, role_code)
+      )`.execute(db);
+    await sql`create index user_roles_role_idx on user_roles (role_code)`.execute(db);
+
+    await sql`
+      create table sessions (
+        id uuid primary key,
+        user_id uuid not null references users(id) on delete cascade,
+        token_hash text not null unique,
+        csrf_token text not null,
+        created_at timestamptz not null default now(),
+        expires_at timestamptz not null,
+        revoked_at timestamptz,
+        ip text,
+        user_agent text
+      )`.execute(db);
+    await sql`create index sessions_user_idx on sessions (user_id)`.execute(db);
+
+    await sql`
+      create table api_tokens (
+        id uuid primary key,
+        user_id uuid not null references users(id) on delete cascade,
+        name text not null check (length(name) between 1 and 100),
+        token_hash text not null unique,
+        token_prefix text not null,
+        created_by uuid references users(id),
+        created_at timestamptz not null default now(),
+        expires_at timestamptz,
+        revoked_at timestamptz,
+        last_used_at timestamptz
+      )`.execute(db);
+    await sql`create index api_tokens_user_idx on api_tokens (user_id)`.execute(db);
+
+    // 技能组: agents who can handle a kind of work (routing uses these later).
+    await sql`
+      create table skill_groups (
+        id uuid primary key,
+        code text not null unique check (code ~ '^[A-Za-z0-9_.-]{1,64}$'),
+        name text not null check (length(name) between 1 and 100),
+        name_en text check (length(name_en) <= 100),
+        org_unit_id uuid not null references org_units(id),
+        description text check (length(description) <= 1000),
+        skills jsonb not null default '[]'::jsonb check (jsonb_typeof(skills) = 'array'),
+        active boolean not null default true,
+        version integer not null default 1,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now()
+      )`.execute(db);
+    await sql`create index skill_groups_org_unit_idx on skill_groups (org_unit_id)`.execute(db);
+    await sql`
+      create table skill_group_members (
+        skill_group_id uuid not null references skill_groups(id) on delete cascade,
+        user_id uuid not null references users(id) on delete cascade,
+        proficiency smallint not null default 3 check (proficiency between 1 and 5),
+        primary key (skill_group_id, user_id)
+      )`.execute(db);
+    await sql`create index skill_group_members_user_idx on skill_group_members (user_id)`.execute(db);
+  },
+};

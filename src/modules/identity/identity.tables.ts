@@ -1,0 +1,110 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface OrgUnitsTable {
+  id: string;
+  parent_id: string | null;
+  code: string;
+  name: string;
+  name_en: string | null;
+  level: 'national' | 'province' | 'city' | 'district';
+  kind: 'administrative' | 'functional';
+  function_type: string | null;
+  path: string;
+  time_zone: Generated<string>;
+  active: Generated<boolean>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RolesTable {
+  code: string;
+  name: string;
+  name_en: string;
+  permissions: Json<string[]>;
+  builtin: Generated<boolean>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: string;
+  login: string;
+  display_name: string;
+  org_unit_id: string;
+  password_hash: string | null;
+  status: Generated<'active' | 'disabled'>;
+  email: string | null;
+  employee_no: string | null;
+  support_line: number | null;
+  failed_logins: Generated<number>;
+  last_login_at: Date | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UserRolesTable {
+  user_id: string;
+  role_code: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Date;
+  revoked_at: Date | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  token_prefix: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export interface SkillGroupsTable {
+  id: string;
+  code: string;
+  name: string;
+  name_en: string | null;
+  org_unit_id: string;
+  description: string | null;
+  skills: Json<string[]>;
+  active: Generated<boolean>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SkillGroupMembersTable {
+  skill_group_id: string;
+  user_id: string;
+  proficiency: Generated<number>;
+}
+
+export interface IdentityTables {
+  org_units: OrgUnitsTable;
+  roles: RolesTable;
+  users: UsersTable;
+  user_roles: UserRolesTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  skill_groups: SkillGroupsTable;
+  skill_group_members: SkillGroupMembersTable;
+}

@@ -1,0 +1,93 @@
+/**
+ * One error type for the whole platform. `code` is stable (clients may branch on it);
+ * `message` is for people; `details` names fields or limits where useful.
+ */
+export const errorStatus = {
+  VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNPROCESSABLE: 422,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    status?: number,
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = status ?? errorStatus[code];
+  }
+}
+
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+export const forbidden = (why = 'You do not have permission for this action') =>
+  new AppError('FORBIDDEN', why);
+export const conflict = (message: string, details?: unknown) => new AppError('CONFLICT', message, details);
+export const unprocessable = (message: string, details?: unknown) =>
+  new AppError('UNPROCESSABLE', message, details);
+
+interface PgLikeError {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+  column?: string;
+  table?: string;
+}
+
+/** Maps a database error (pg or PGlite, same SQLSTATEs) to an AppError; undefined if not one. */
+export function fromDatabaseError(err: unknown): AppError | undefined {
+  const e = err as PgLikeError;
+  if (typeof e?.code !== 'string' || !/^[0-9A-Z]{5}$/.test(e.code)) return undefined;
+  const info = { constraint: e.constraint, table: e.table, column: e.column };
+  switch (e.code) {
+    case '23505':
+      return new AppError('CONFLICT', 'A record with the same unique value already exists', info);
+    case '23503':
+      return new AppError(
+        'UNPROCESSABLE',
+        'The record refers to something that does not exist or is in use',
+        info,
+      );
+    case '23502':
+    case '23514':
+    case '23P01':
+      return new AppError('UNPROCESSABLE', 'The record breaks a data rule', info);
+    case '22001':
+    case '22003':
+    case '22007':
+    case '22008':
+    case '22P02':
+      return new AppError('UNPROCESSABLE', 'A value has the wrong form or is out of range', info);
+    case '40001':
+    case '40P01':
+    case '55P03':
+      return new AppError('SERVICE_UNAVAILABLE', 'The database was busy; please retry', {
+        retryAfterSeconds: 1,
+      });
+    case '57P01':
+    case '57P03':
+    case '08000':
+    case '08003':
+    case '08006':
+      return new AppError('SERVICE_UNAVAILABLE', 'The database is not available; please retry', {
+        retryAfterSeconds: 5,
+      });
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,225 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { v7 as uuidv7 } from 'uuid';
+import { AppError, fromDatabaseError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { bearerOf, type Authenticator } from './auth.ts';
+
+export interface HttpOptions {
+  logger: Logger;
+  authenticator: Authenticator;
+  bodyLimitBytes: number;
+  rateLimitPerMinute: number;
+  corsOrigins: string[];
+  /** Readiness check (database reachable). */
+  ready: () => Promise<void>;
+  version: string;
+}
+
+export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger, ZodTypeProvider>;
+
+const API_PREFIXES = ['/api/', '/tmf-api/'];
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/** TM Forum APIs have their own error shape; everything else gets ours. */
+function errorPayload(request: FastifyRequest, err: AppError): unknown {
+  if (request.url.startsWith('/tmf-api/')) {
+    return {
+      '@type': 'Error',
+      code: `ERR${err.status}`,
+      status: String(err.status),
+      reason: err.code,
+      message: err.message,
+    };
+  }
+  const body: ErrorBody = { code: err.code, message: err.message };
+  if (err.details !== undefined) body.details = err.details;
+  return body;
+}
+
+/** Turns anything thrown into the one error model; unknown errors never leak internals. */
+export function toAppError(err: unknown): { error: AppError; unexpected: boolean } {
+  if (err instanceof AppError) return { error: err, unexpected: false };
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const fields = err.validation.map((v) => ({
+      field: `${(err as { validationContext?: string }).validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`,
+      message: v.message ?? 'is invalid',
+      ...(v.keyword === 'unrecognized_keys' ? { keys: (v.params as { keys?: string[] }).keys } : {}),
+    }));
+    const f = fields[0]!;
+    const what =
+      'keys' in f && f.keys
+        ? `${f.field}: unknown field(s) ${f.keys.join(', ')}`
+        : `${f.field}: ${f.message}`;
+    return {
+      error: new AppError('VALIDATION_FAILED', `Invalid input — ${what}`, { fields }),
+      unexpected: false,
+    };
+  }
+  const db = fromDatabaseError(err);
+  if (db) return { error: db, unexpected: false };
+  const fe = err as FastifyError;
+  switch (fe.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { error: new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large'), unexpected: false };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        error: new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type; send application/json'),
+        unexpected: false,
+      };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { error: new AppError('BAD_REQUEST', 'The request body is not valid JSON'), unexpected: false };
+    case 'FST_ERR_VALIDATION':
+      return { error: new AppError('VALIDATION_FAILED', fe.message), unexpected: false };
+  }
+  if (fe.statusCode === 429) {
+    return {
+      error: new AppError('RATE_LIMITED', 'Too many requests; slow down and retry later'),
+      unexpected: false,
+    };
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { error: new AppError('BAD_REQUEST', fe.message, undefined, fe.statusCode), unexpected: false };
+  }
+  return { error: new AppError('INTERNAL', 'An unexpected error occurred'), unexpected: true };
+}
+
+export async function createHttpApp(opts: HttpOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    bodyLimit: opts.bodyLimitBytes,
+    genReqId: () => uuidv7(),
+    requestIdHeader: false,
+    trustProxy: false,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false } },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>() as unknown as App;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', undefined);
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // Deny by default: an API route that does not say who may call it is a programming error.
+  app.addHook('onRoute', (route) => {
+    if (!API_PREFIXES.some((p) => route.url.startsWith(p))) return;
+    const access = route.config?.access;
+    if (!access) throw new Error(`Route ${route.method} ${route.url} declares no access rule`);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        'frame-ancestors': ["'none'"],
+      },
+    },
+  });
+  await app.register(cors, {
+    origin: opts.corsOrigins.length > 0 ? opts.corsOrigins : false,
+    credentials: true,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    max: opts.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'onepoint API',
+        description:
+          'One-stop after-sales service platform for telecom operators. Authenticate with ' +
+          '`Authorization: Bearer <token>` (a session token from /api/v1/auth/login or an API token).',
+        version: opts.version,
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  app.setErrorHandler((err, request, reply) => {
+    const { error, unexpected } = toAppError(err);
+    if (unexpected) request.log.error({ err }, 'unhandled error');
+    else if (error.status >= 500) request.log.warn({ err }, error.message);
+    if (error.code === 'SERVICE_UNAVAILABLE') {
+      const retry = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? 1;
+      void reply.header('retry-after', String(retry));
+    }
+    void reply.status(error.status).send(errorPayload(request, error));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const error = new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`);
+    void reply.status(404).send(errorPayload(request, error));
+  });
+
+  // Authentication and authorisation, once, for every route that declares an access rule.
+  app.addHook('preHandler', async (request) => {
+    const access = request.routeOptions.config?.access;
+    if (!access || 'public' in access) return;
+    const bearer = bearerOf(request);
+    const principal = bearer ? await opts.authenticator.authenticate(bearer.token, request) : undefined;
+    if (!principal) throw new AppError('UNAUTHENTICATED', 'Sign in first: no valid session or token');
+    if (bearer?.fromCookie && UNSAFE_METHODS.has(request.method)) {
+      if (!principal.csrfToken || request.headers['x-csrf-token'] !== principal.csrfToken) {
+        throw new AppError('FORBIDDEN', 'Missing or wrong X-CSRF-Token header for a cookie session');
+      }
+    }
+    request.principal = principal;
+    if ('permission' in access && !principal.permissions.has(access.permission)) {
+      throw new AppError('FORBIDDEN', `Your role does not allow this action (needs ${access.permission})`);
+    }
+  });
+
+  app.get(
+    '/healthz',
+    { schema: { hide: true }, config: { access: { public: true } }, logLevel: 'warn' },
+    async () => ({ status: 'ok' }),
+  );
+  app.get('/readyz', { schema: { hide: true }, logLevel: 'warn' }, async (_req, reply) => {
+    try {
+      await opts.ready();
+      return { status: 'ready' };
+    } catch {
+      return reply
+        .status(503)
+        .send({ code: 'SERVICE_UNAVAILABLE', message: 'The database is not reachable' });
+    }
+  });
+  return app;
+}

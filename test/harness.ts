@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../src/config.ts';
+import type { ModuleContext } from '../src/context.ts';
+import type { DB } from '../src/db.ts';
+import type { Clock } from '../src/platform/clock.ts';
+import { openDatabase, type Database } from '../src/platform/db/database.ts';
+import type { App } from '../src/platform/http/app.ts';
+import { createLogger } from '../src/platform/logger.ts';
+import { buildApp, startPlatform } from '../src/server.ts';
+import { TEMPLATE_DB, TEST_PG_ADMIN_URL, withDatabase } from './engine.ts';
+
+export const DEMO_PASSWORD = 'demo-pass-1';
+
+export interface TestServer {
+  app: App;
+  ctx: ModuleContext;
+  engine: 'pglite' | 'postgres';
+  /** Signs in a demo user and returns a bearer token. */
+  token(login: string): Promise<string>;
+  /** Headers with a bearer token for a demo user. */
+  as(login: string): Promise<{ authorization: string }>;
+  close(): Promise<void>;
+}
+
+/** A fresh copy of the migrated, demo-seeded database per call (a test file usually needs one). */
+export async function openTestDatabase(): Promise<{ database: Database<DB>; dispose: () => Promise<void> }> {
+  const engine = inject('engine');
+  const template = inject('template');
+  if (engine === 'pglite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onepoint-t-'));
+    fs.cpSync(template, dir, { recursive: true });
+    fs.rmSync(path.join(dir, 'onepoint.lock'), { force: true });
+    const database = await openDatabase<DB>({ dataDir: dir, command: 'test' });
+    return {
+      database,
+      dispose: async () => {
+        await database.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `onepoint_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name} template ${TEMPLATE_DB}`);
+  await admin.end();
+  const database = await openDatabase<DB>({
+    databaseUrl: withDatabase(TEST_PG_ADMIN_URL, name),
+    dataDir: '',
+    command: 'test',
+    poolSize: 4,
+  });
+  return {
+    database,
+    dispose: async () => {
+      await database.close();
+      const c = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export async function createTestServer(
+  opts: { env?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestServer> {
+  const { database, dispose } = await openTestDatabase();
+  const config: Config = loadConfig({
+    ONEPOINT_DEMO_PASSWORD: DEMO_PASSWORD,
+    LOG_LEVEL: 'silent',
+    ONEPOINT_RATE_LIMIT_PER_MINUTE: '100000',
+    ONEPOINT_LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    ...opts.env,
+  });
+  const platform = await startPlatform(config, createLogger(config.logLevel), {
+    command: 'test',
+    jobs: false,
+    database,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
+  const app = await buildApp(platform.context);
+  await app.ready();
+  const tokens = new Map<string, string>();
+  const token = async (login: string) => {
+    const cached = tokens.get(login);
+    if (cached) return cached;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { login, password: DEMO_PASSWORD },
+    });
+    if (res.statusCode !== 200) throw new Error(`login ${login} failed: ${res.statusCode} ${res.body}`);
+    const t = (res.json() as { token: string }).token;
+    tokens.set(login, t);
+    return t;
+  };
+  return {
+    app,
+    ctx: platform.context,
+    engine: database.engine,
+    token,
+    as: async (login) => ({ authorization: `Bearer ${await token(login)}` }),
+    close: async () => {
+      await app.close();
+      await platform.close();
+      await dispose();
+    },
+  };
+}
