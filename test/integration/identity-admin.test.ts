@@ -226,6 +226,51 @@ describe(`org units and users (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`
     expect(await get('zj.supervisor', `/users/${userId('dispatcher')}`)).toBe(404);
   });
 
+  it('concurrent tree changes keep every materialised path consistent', async () => {
+    const team = async (code: string) =>
+      (
+        await call('admin', 'POST', '/org-units', {
+          parentId: unit('CT.JS.SZ'),
+          code,
+          name: code,
+          level: 'city',
+          kind: 'functional',
+          functionType: 'field_service',
+        })
+      ).json();
+    const [a, b] = [await team('CT.JS.SZ.T1'), await team('CT.JS.SZ.T2')];
+    const sz = (await call('admin', 'GET', `/org-units/${unit('CT.JS.SZ')}`)).json();
+    // Two crossing moves (a below b, b below a) and a move of their parent under way at once, while
+    // a new unit is created below one of them.
+    const results = await Promise.all([
+      call('admin', 'PATCH', `/org-units/${a.id}`, { parentId: b.id, version: 1 }),
+      call('admin', 'PATCH', `/org-units/${b.id}`, { parentId: a.id, version: 1 }),
+      call('admin', 'POST', '/org-units', {
+        parentId: a.id,
+        code: 'CT.JS.SZ.T1.X',
+        name: 'x',
+        level: 'city',
+        kind: 'functional',
+        functionType: 'field_service',
+      }),
+      call('admin', 'PATCH', `/org-units/${sz.id}`, { parentId: unit('CT.ZJ'), version: sz.version }),
+    ]);
+    const [moveA, moveB, create, moveSz] = results.map((r) => r.statusCode);
+    expect([moveA, moveB].sort()).toEqual([200, 422]);
+    expect([create, moveSz]).toEqual([201, 200]);
+    const rows = await s.ctx.db.selectFrom('org_units').select(['id', 'parent_id', 'path']).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const r of rows) {
+      const parentPath = r.parent_id ? byId.get(r.parent_id)!.path : '/';
+      expect(r.path, r.id).toBe(`${parentPath}${r.id}/`);
+    }
+    const back = await call('admin', 'PATCH', `/org-units/${sz.id}`, {
+      parentId: unit('CT.JS'),
+      version: sz.version + 1,
+    });
+    expect(back.statusCode).toBe(200);
+  });
+
   it('will not deactivate a unit that still has active users, until they are gone', async () => {
     const ou = (
       await call('admin', 'POST', '/org-units', {
@@ -414,6 +459,15 @@ describe('sessions, passwords and tokens', () => {
     expect(t.token.startsWith(t.prefix)).toBe(true);
     const me = await s.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(t.token) });
     expect(me.json().login).toBe('dispatcher');
+    // A token acts as its user but cannot change the user's password.
+    const pw = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: bearer(t.token),
+      payload: { currentPassword: DEMO_PASSWORD, newPassword: 'via-token-pass-1' },
+    });
+    expect(pw.statusCode).toBe(403);
+    expect((await signIn('dispatcher')).statusCode).toBe(200);
 
     const list = await call('admin', 'GET', `/api-tokens?userId=${userId('dispatcher')}`);
     expect(list.json().items.map((x: { id: string }) => x.id)).toContain(t.id);

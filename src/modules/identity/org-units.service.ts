@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db, Executor } from '../../db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -25,6 +26,12 @@ export async function unitInScope(db: Executor, caller: Caller, id: string, what
   return unit;
 }
 
+// Paths are derived data: a unit created below a unit that is being moved would keep the old path
+// prefix, and two crossing moves could each pass the cycle check. Writes that read or rewrite paths
+// therefore take one transaction-scoped lock (admin operations are rare; contention is not a concern).
+const ORG_TREE_LOCK = 0x0a0d18;
+const lockTree = (trx: Executor) => sql`select pg_advisory_xact_lock(${ORG_TREE_LOCK})`.execute(trx);
+
 export async function listOrgUnits(db: Db, caller: Caller): Promise<OrgUnit[]> {
   return (await unitsUnder(db, caller.principal.scopePath)).map(toOrgUnit);
 }
@@ -35,6 +42,7 @@ export async function getOrgUnit(db: Db, caller: Caller, id: string): Promise<Or
 
 export async function createOrgUnit(db: Db, caller: Caller, input: CreateOrgUnitInput): Promise<OrgUnit> {
   return db.transaction().execute(async (trx) => {
+    await lockTree(trx);
     const parent = await unitInScope(trx, caller, input.parentId, 'parent org unit');
     if (!parent.active) throw unprocessableField('body.parentId', 'the parent unit is inactive');
     const problem = childUnitProblem(parent, input);
@@ -94,6 +102,7 @@ export async function updateOrgUnit(
   input: UpdateOrgUnitInput,
 ): Promise<OrgUnit> {
   return db.transaction().execute(async (trx) => {
+    if (input.parentId !== undefined) await lockTree(trx);
     const locked = await lockUnit(trx, id);
     if (!locked || !inScope(caller.principal.scopePath, locked.path)) throw notFound('org unit');
     if (locked.version !== input.version) throw versionConflict('org unit', locked.version);
