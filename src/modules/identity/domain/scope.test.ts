@@ -1,71 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import {
-  childPath,
-  childUnitProblem,
-  inScope,
-  movedPath,
-  pathIds,
-  scopePathFor,
-  validChildLevel,
-  wouldCreateCycle,
-} from './scope.ts';
+import { childPath, inScope, pathIds, scopePathFor, validChildLevel, wouldCreateCycle } from './scope.ts';
 
-const root = { id: 'r', path: '/r/', kind: 'administrative' as const };
-const province = { id: 'p', path: '/r/p/', kind: 'administrative' as const };
-const hotline = { id: 'h', path: '/r/p/h/', kind: 'functional' as const };
+const group = { id: 'g', path: '/g/', kind: 'administrative' as const };
+const js = { id: 'js', path: '/g/js/', kind: 'administrative' as const };
+const hotline = { id: 'hl', path: '/g/js/hl/', kind: 'functional' as const };
+const nj = { id: 'nj', path: '/g/js/nj/', kind: 'administrative' as const };
 
-describe('data scope', () => {
-  it('a functional unit serves its nearest administrative ancestor', () => {
-    expect(scopePathFor([root, province, hotline], false)).toBe('/r/p/');
+describe('data scope follows the org tree', () => {
+  it('a functional unit (hotline centre) serves its administrative parent (the province)', () => {
+    expect(scopePathFor([group, js, hotline], false)).toBe('/g/js/');
   });
-  it('the national permission widens the scope to the root', () => {
-    expect(scopePathFor([root, province, hotline], true)).toBe('/r/');
+  it('an administrative unit is its own scope', () => {
+    expect(scopePathFor([group, js, nj], false)).toBe('/g/js/nj/');
   });
-  it('a scope covers its own subtree only', () => {
-    expect(inScope('/r/p/', '/r/p/h/')).toBe(true);
-    expect(inScope('/r/p/', '/r/q/')).toBe(false);
-    expect(inScope('/r/p/', '/r/')).toBe(false);
+  it('scope.national widens the scope to the whole tree', () => {
+    expect(scopePathFor([group, js, nj], true)).toBe('/g/');
   });
-  it('paths are built from the parent and split back into ids', () => {
-    expect(childPath('/r/p/', 'x')).toBe('/r/p/x/');
-    expect(childPath(null, 'r')).toBe('/r/');
-    expect(pathIds('/r/p/x/')).toEqual(['r', 'p', 'x']);
+  it('a city sees itself and below, not its sibling or parent', () => {
+    expect(inScope('/g/js/nj/', '/g/js/nj/x/')).toBe(true);
+    expect(inScope('/g/js/nj/', '/g/js/sz/')).toBe(false);
+    expect(inScope('/g/js/nj/', '/g/js/')).toBe(false);
   });
-});
-
-describe('org tree rules', () => {
-  it('refuses moving a unit below itself or its descendants', () => {
-    expect(wouldCreateCycle('/r/p/', '/r/p/')).toBe(true);
-    expect(wouldCreateCycle('/r/p/', '/r/p/c/')).toBe(true);
-    expect(wouldCreateCycle('/r/p/', '/r/q/')).toBe(false);
+  it('paths are built from ids and split back', () => {
+    expect(childPath(null, 'g')).toBe('/g/');
+    expect(childPath('/g/', 'js')).toBe('/g/js/');
+    expect(pathIds('/g/js/nj/')).toEqual(['g', 'js', 'nj']);
   });
-  it('administrative children go exactly one level down, functional ones stay level', () => {
+  it('a unit cannot move under its own subtree', () => {
+    expect(wouldCreateCycle('/g/js/', '/g/js/nj/')).toBe(true);
+    expect(wouldCreateCycle('/g/js/', '/g/zj/')).toBe(false);
+  });
+  it('levels go one step down; functional units stay at the parent level', () => {
     expect(validChildLevel('province', 'city', 'administrative')).toBe(true);
     expect(validChildLevel('province', 'district', 'administrative')).toBe(false);
     expect(validChildLevel('province', 'province', 'functional')).toBe(true);
     expect(validChildLevel('province', 'city', 'functional')).toBe(false);
-  });
-  it('explains why a child does not fit', () => {
-    const prov = { level: 'province', kind: 'administrative' } as const;
-    expect(childUnitProblem(prov, { level: 'city', kind: 'administrative' })).toBeUndefined();
-    expect(childUnitProblem(prov, { level: 'province', kind: 'functional' })).toBeUndefined();
-    expect(childUnitProblem(prov, { level: 'district', kind: 'administrative' })).toMatch(/one level lower/);
-    expect(childUnitProblem(prov, { level: 'city', kind: 'functional' })).toMatch(/parent's level/);
-    expect(
-      childUnitProblem(
-        { level: 'national', kind: 'administrative' },
-        { level: 'national', kind: 'functional' },
-      ),
-    ).toMatch(/only one national/);
-    expect(
-      childUnitProblem({ level: 'province', kind: 'functional' }, { level: 'city', kind: 'administrative' }),
-    ).toMatch(/below a functional unit/);
-    expect(
-      childUnitProblem({ level: 'province', kind: 'functional' }, { level: 'province', kind: 'functional' }),
-    ).toBeUndefined();
-  });
-  it('rewrites a moved subtree path', () => {
-    expect(movedPath('/r/p/c/d/', '/r/p/c/', '/r/q/c/')).toBe('/r/q/c/d/');
-    expect(() => movedPath('/r/x/', '/r/p/', '/r/q/')).toThrow();
   });
 });
