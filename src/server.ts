@@ -4,7 +4,14 @@ import type { Config } from './config.ts';
 import type { ModuleContext } from './context.ts';
 import type { DB } from './db.ts';
 import { migrations } from './migrations.ts';
-import { authRoutes, IdentityAuthenticator, syncBuiltinRoles } from './modules/identity/index.ts';
+import { auditRoutes } from './modules/audit/index.ts';
+import {
+  authRoutes,
+  IdentityAuthenticator,
+  identityAdminRoutes,
+  scopeUnitIds,
+  syncBuiltinRoles,
+} from './modules/identity/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { openDatabase, packageRoot, pingDatabase, type Database } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
@@ -82,6 +89,8 @@ export async function buildApp(ctx: ModuleContext): Promise<App> {
   await app.register(
     async (api) => {
       await api.register(authRoutes(ctx));
+      await api.register(identityAdminRoutes(ctx));
+      await api.register(auditRoutes(ctx, { scopeUnitIds: (principal) => scopeUnitIds(ctx.db, principal) }));
     },
     { prefix: '/api/v1' },
   );

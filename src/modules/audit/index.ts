@@ -2,3 +2,4 @@ export { appendAudit, listAudit, systemActor, verifyAuditChain } from './audit.s
 export type { AuditActor, AuditEntry, AuditQuery, VerifyResult } from './audit.service.ts';
 export type { AuditTables } from './audit.tables.ts';
 export { auditInit as auditMigration } from './audit.migrations.ts';
+export { auditRoutes, type AuditRouteDeps } from './audit.routes.ts';

@@ -3,6 +3,9 @@ import type { App } from '../../platform/http/app.ts';
 import { requirePrincipal, SESSION_COOKIE, type Principal } from '../../platform/http/auth.ts';
 import { actorOf, login, logout } from './auth.service.ts';
 import type { ModuleContext } from '../../context.ts';
+import { callerOf } from './caller.ts';
+import { changeOwnPasswordBody } from './identity.schemas.ts';
+import { changeOwnPassword } from './users.service.ts';
 
 export const principalView = z.object({
   id: z.string(),
@@ -92,6 +95,31 @@ export function authRoutes(ctx: ModuleContext) {
         const principal = requirePrincipal(request);
         await logout(ctx.db, principal, actorOf(principal, request), ctx.clock);
         void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/auth/password',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Change your own password (your other sessions end)',
+          body: changeOwnPasswordBody,
+          response: { 204: z.null() },
+        },
+        config: {
+          access: { authenticated: true },
+          // Each attempt costs a password hash; a stolen session must not guess the password quickly.
+          rateLimit: {
+            max: ctx.config.loginRateLimitPerMinute,
+            timeWindow: '1 minute',
+            keyGenerator: (req) => `password:${req.ip}`,
+          },
+        },
+      },
+      async (request, reply) => {
+        await changeOwnPassword(ctx.db, callerOf(request, ctx.clock), request.body);
         return reply.status(204).send(null);
       },
     );

@@ -6,3 +6,5 @@ export { ALL_PERMISSIONS, BUILTIN_ROLES, PERMISSIONS, isPermission } from './dom
 export type { Permission, RoleDefinition } from './domain/permissions.ts';
 export { hashPassword } from './domain/secrets.ts';
 export { syncBuiltinRoles } from './roles.service.ts';
+export { identityAdminRoutes } from './admin.routes.ts';
+export { scopeUnitIds } from './scope.service.ts';

@@ -61,7 +61,8 @@ export function toAppError(err: unknown): { error: AppError; unexpected: boolean
   if (err instanceof AppError) return { error: err, unexpected: false };
   if (hasZodFastifySchemaValidationErrors(err)) {
     const fields = err.validation.map((v) => ({
-      field: `${(err as { validationContext?: string }).validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`,
+      // '/members/0/x' → 'body.members.0.x'; an object-level issue (unknown keys) has path '/' → 'body'.
+      field: `${(err as { validationContext?: string }).validationContext ?? 'body'}${v.instancePath.replace(/\/$/, '').replace(/\//g, '.')}`,
       message: v.message ?? 'is invalid',
       ...(v.keyword === 'unrecognized_keys' ? { keys: (v.params as { keys?: string[] }).keys } : {}),
     }));

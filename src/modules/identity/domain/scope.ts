@@ -54,3 +54,32 @@ export function validChildLevel(
   const c = LEVEL_ORDER.indexOf(childLevel);
   return childKind === 'functional' ? c === p : c === p + 1;
 }
+
+export interface UnitShape {
+  level: OrgLevel;
+  kind: 'administrative' | 'functional';
+}
+
+/**
+ * Why a unit may not sit under a parent, or undefined if it may. Besides the level rule, an
+ * administrative unit never hangs below a functional one: data scope climbs to the nearest
+ * administrative unit, and a branch inside a hotline centre would break that.
+ */
+export function childUnitProblem(parent: UnitShape, child: UnitShape): string | undefined {
+  if (child.level === 'national') return 'there is only one national level: the root';
+  if (parent.kind === 'functional' && child.kind === 'administrative') {
+    return 'an administrative unit cannot sit below a functional unit';
+  }
+  if (!validChildLevel(parent.level, child.level, child.kind)) {
+    return child.kind === 'functional'
+      ? `a functional unit takes its parent's level (${parent.level}), not ${child.level}`
+      : `an administrative unit below a ${parent.level} unit must be one level lower, not ${child.level}`;
+  }
+  return undefined;
+}
+
+/** The new path of a unit in a moved subtree: the moved unit's old path prefix is swapped for the new one. */
+export function movedPath(path: string, oldPrefix: string, newPrefix: string): string {
+  if (!path.startsWith(oldPrefix)) throw new Error(`${path} is not below ${oldPrefix}`);
+  return newPrefix + path.slice(oldPrefix.length);
+}

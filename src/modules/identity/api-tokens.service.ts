@@ -1,0 +1,55 @@
+import type { Db } from '../../db.ts';
+import { notFound } from '../../platform/errors.ts';
+import { appendAudit } from '../audit/index.ts';
+import { createApiToken } from './auth.service.ts';
+import { invalidField, unprocessableField, type Caller } from './caller.ts';
+import { inScope } from './domain/scope.ts';
+import { findApiToken, listApiTokens } from './identity.repository.ts';
+import type { ApiToken, CreateApiTokenInput, CreatedApiToken } from './identity.schemas.ts';
+import { assertNotMorePrivileged, userInScope } from './users.service.ts';
+import { toApiToken } from './views.ts';
+
+export async function listApiTokensInScope(db: Db, caller: Caller, userId?: string): Promise<ApiToken[]> {
+  return (await listApiTokens(db, caller.principal.scopePath, userId)).map(toApiToken);
+}
+
+/** Issues a token for a user in scope. A token acts as its user, so no token for someone mightier. */
+export async function issueApiToken(
+  db: Db,
+  caller: Caller,
+  input: CreateApiTokenInput,
+): Promise<CreatedApiToken> {
+  const expiresAt = input.expiresAt !== undefined ? new Date(input.expiresAt) : null;
+  if (expiresAt && expiresAt.getTime() <= caller.now.getTime()) {
+    throw invalidField('body.expiresAt', 'must be in the future');
+  }
+  const user = await userInScope(db, caller, input.userId);
+  if (user.status !== 'active') throw unprocessableField('body.userId', 'the user is disabled');
+  await assertNotMorePrivileged(db, caller.principal, user.id);
+  const created = await createApiToken(db, { userId: user.id, name: input.name, expiresAt }, caller.actor);
+  const row = await findApiToken(db, created.id);
+  if (!row) throw notFound('API token');
+  return { ...toApiToken(row), token: created.token };
+}
+
+/** Revokes a token; revoking one already revoked changes nothing. */
+export async function revokeApiToken(db: Db, caller: Caller, id: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const token = await findApiToken(trx, id);
+    if (!token || !inScope(caller.principal.scopePath, token.org_unit_path)) throw notFound('API token');
+    if (token.revoked_at) return;
+    await trx.updateTable('api_tokens').set({ revoked_at: caller.now }).where('id', '=', id).execute();
+    await appendAudit(
+      trx,
+      caller.actor,
+      {
+        action: 'api_token.revoke',
+        entityType: 'api_token',
+        entityId: id,
+        orgUnitId: token.org_unit_id,
+        details: { userId: token.user_id, name: token.name, prefix: token.token_prefix },
+      },
+      caller.now,
+    );
+  });
+}

@@ -1,0 +1,331 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Db, Executor } from '../../db.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import type { Principal } from '../../platform/http/auth.ts';
+import { appendAudit } from '../audit/index.ts';
+import { invalidField, unprocessableField, versionConflict, type Caller } from './caller.ts';
+import { missingPermissions } from './domain/escalation.ts';
+import { decodeCursor, encodeCursor, likeContains } from './domain/paging.ts';
+import { inScope } from './domain/scope.ts';
+import { hashPassword, passwordProblem, verifyPassword } from './domain/secrets.ts';
+import { selfChangeProblem } from './domain/users.ts';
+import {
+  findRoles,
+  findUserByLogin,
+  findUserWithUnit,
+  listUsers,
+  lockUser,
+  permissionsOfRoles,
+  replaceUserRoles,
+  revokeSessions,
+  rolesOf,
+  rolesOfUsers,
+} from './identity.repository.ts';
+import type {
+  ChangeOwnPasswordInput,
+  CreateUserInput,
+  UpdateUserInput,
+  User,
+  UserList,
+  UserListQuery,
+} from './identity.schemas.ts';
+import { unitInScope } from './org-units.service.ts';
+import { toUser } from './views.ts';
+
+/** A user the caller may see (with unit name and path), or a 404 that does not reveal existence. */
+export async function userInScope(db: Executor, caller: Caller, id: string, what = 'user') {
+  const user = await findUserWithUnit(db, id);
+  if (!user || !inScope(caller.principal.scopePath, user.org_unit_path)) throw notFound(what);
+  return user;
+}
+
+function escalation(missing: string[], what: string): AppError {
+  return new AppError('FORBIDDEN', `${what} needs permissions you do not hold: ${missing.join(', ')}`, {
+    missingPermissions: missing,
+  });
+}
+
+/**
+ * Acting on a user (changing them, resetting their password, issuing them a token) is acting with
+ * their permissions: the caller must hold every permission the user holds.
+ */
+export async function assertNotMorePrivileged(db: Executor, principal: Principal, userId: string) {
+  const theirs = await permissionsOfRoles(db, await rolesOf(db, userId));
+  const missing = missingPermissions(principal.permissions, theirs);
+  if (missing.length > 0) throw escalation(missing, 'Managing this user');
+}
+
+/** Checks that roles exist and carry nothing the caller lacks. */
+async function assertGrantable(db: Executor, principal: Principal, codes: readonly string[]) {
+  const found = await findRoles(db, codes);
+  const unknown = codes.filter((c) => !found.some((r) => r.code === c));
+  if (unknown.length > 0) {
+    throw unprocessableField('body.roles', `unknown role(s): ${unknown.join(', ')}`, {
+      unknownRoles: unknown,
+    });
+  }
+  const missing = missingPermissions(
+    principal.permissions,
+    found.flatMap((r) => r.permissions),
+  );
+  if (missing.length > 0) throw escalation(missing, 'Granting these roles');
+}
+
+function assertPassword(field: string, password: string) {
+  const problem = passwordProblem(password);
+  if (problem) throw invalidField(field, problem);
+}
+
+async function viewUser(db: Executor, id: string): Promise<User> {
+  const row = await findUserWithUnit(db, id);
+  if (!row) throw notFound('user');
+  return toUser(row, await rolesOf(db, id));
+}
+
+export async function listUsersInScope(
+  db: Db,
+  caller: Caller,
+  query: UserListQuery & { limit: number },
+): Promise<UserList> {
+  let afterLogin: string | undefined;
+  if (query.cursor !== undefined) {
+    afterLogin = decodeCursor(query.cursor);
+    if (afterLogin === undefined) throw invalidField('querystring.cursor', 'is not a cursor from this list');
+  }
+  const rows = await listUsers(db, {
+    scopePath: caller.principal.scopePath,
+    orgUnitId: query.orgUnitId,
+    role: query.role,
+    status: query.status,
+    likePattern: query.q !== undefined ? likeContains(query.q) : undefined,
+    afterLogin,
+    limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const roles = await rolesOfUsers(
+    db,
+    page.map((r) => r.id),
+  );
+  return {
+    items: page.map((r) => toUser(r, roles.get(r.id) ?? [])),
+    nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.login) : null,
+  };
+}
+
+export async function getUser(db: Db, caller: Caller, id: string): Promise<User> {
+  const row = await userInScope(db, caller, id);
+  return toUser(row, await rolesOf(db, id));
+}
+
+export async function createUser(db: Db, caller: Caller, input: CreateUserInput): Promise<User> {
+  assertPassword('body.password', input.password);
+  const unit = await unitInScope(db, caller, input.orgUnitId);
+  if (!unit.active) throw unprocessableField('body.orgUnitId', 'the org unit is inactive');
+  await assertGrantable(db, caller.principal, input.roles);
+  const taken = () =>
+    new AppError('CONFLICT', `The login ${input.login} is taken`, {
+      fields: [{ field: 'body.login', message: 'is taken' }],
+    });
+  if (await findUserByLogin(db, input.login)) throw taken();
+  const passwordHash = await hashPassword(input.password);
+  const id = uuidv7();
+  await db.transaction().execute(async (trx) => {
+    if (await findUserByLogin(trx, input.login)) throw taken();
+    await trx
+      .insertInto('users')
+      .values({
+        id,
+        login: input.login,
+        display_name: input.displayName,
+        org_unit_id: unit.id,
+        password_hash: passwordHash,
+        email: input.email ?? null,
+        employee_no: input.employeeNo ?? null,
+        support_line: input.supportLine ?? null,
+        created_at: caller.now,
+        updated_at: caller.now,
+      })
+      .execute();
+    await replaceUserRoles(trx, id, input.roles);
+    await appendAudit(
+      trx,
+      caller.actor,
+      {
+        action: 'user.create',
+        entityType: 'user',
+        entityId: id,
+        orgUnitId: unit.id,
+        // No password and no raw e-mail in the audit log.
+        details: {
+          login: input.login,
+          displayName: input.displayName,
+          orgUnitId: unit.id,
+          roles: [...input.roles].sort(),
+          email: input.email !== undefined,
+        },
+      },
+      caller.now,
+    );
+  });
+  return viewUser(db, id);
+}
+
+export async function updateUser(db: Db, caller: Caller, id: string, input: UpdateUserInput): Promise<User> {
+  const { principal } = caller;
+  await db.transaction().execute(async (trx) => {
+    const locked = await lockUser(trx, id);
+    const user = locked ? await userInScope(trx, caller, id) : undefined;
+    if (!locked || !user) throw notFound('user');
+    if (locked.version !== input.version) throw versionConflict('user', locked.version);
+    await assertNotMorePrivileged(trx, principal, id);
+    const currentRoles = await rolesOf(trx, id);
+    const self = selfChangeProblem(
+      principal.userId,
+      { id, roles: currentRoles },
+      { status: input.status, roles: input.roles },
+    );
+    if (self) throw unprocessableField(`body.${self.field}`, self.message);
+
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    const changed: string[] = [];
+    const note = (field: string, from: unknown, to: unknown) => {
+      if (to !== undefined && to !== from) {
+        changes[field] = { from, to };
+        changed.push(field);
+      }
+    };
+    note('displayName', user.display_name, input.displayName);
+    note('status', user.status, input.status);
+    note('employeeNo', user.employee_no, input.employeeNo);
+    note('supportLine', user.support_line, input.supportLine);
+    if (input.orgUnitId !== undefined && input.orgUnitId !== user.org_unit_id) {
+      const unit = await unitInScope(trx, caller, input.orgUnitId);
+      if (!unit.active) throw unprocessableField('body.orgUnitId', 'the org unit is inactive');
+      note('orgUnitId', user.org_unit_id, unit.id);
+    }
+    if (input.roles !== undefined) {
+      const next = [...input.roles].sort();
+      if (next.join(',') !== currentRoles.join(',')) {
+        await assertGrantable(trx, principal, next);
+        changes.roles = { from: currentRoles, to: next };
+        changed.push('roles');
+      }
+    }
+    // E-mail is personal information: the audit log records that it changed, not the values.
+    if (input.email !== undefined && input.email !== user.email) changed.push('email');
+    if (changed.length === 0) return;
+
+    await trx
+      .updateTable('users')
+      .set({
+        ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
+        ...(input.orgUnitId !== undefined ? { org_unit_id: input.orgUnitId } : {}),
+        ...(input.status !== undefined ? { status: input.status } : {}),
+        ...(input.email !== undefined ? { email: input.email } : {}),
+        ...(input.employeeNo !== undefined ? { employee_no: input.employeeNo } : {}),
+        ...(input.supportLine !== undefined ? { support_line: input.supportLine } : {}),
+        version: locked.version + 1,
+        updated_at: caller.now,
+      })
+      .where('id', '=', id)
+      .execute();
+    if (changes.roles) await replaceUserRoles(trx, id, input.roles!);
+    // A disabled user is out at once: their sessions end (API tokens stop working while disabled).
+    const sessionsRevoked =
+      changes.status && input.status === 'disabled' ? await revokeSessions(trx, id, caller.now) : 0;
+    await appendAudit(
+      trx,
+      caller.actor,
+      {
+        action: 'user.update',
+        entityType: 'user',
+        entityId: id,
+        orgUnitId: input.orgUnitId ?? user.org_unit_id,
+        details: { changed, changes, ...(sessionsRevoked ? { sessionsRevoked } : {}) },
+      },
+      caller.now,
+    );
+  });
+  return viewUser(db, id);
+}
+
+/** An administrator sets a new password for a user; the user's sessions end. */
+export async function resetPassword(db: Db, caller: Caller, id: string, password: string): Promise<void> {
+  const user = await userInScope(db, caller, id);
+  await assertNotMorePrivileged(db, caller.principal, id);
+  assertPassword('body.password', password);
+  const hash = await hashPassword(password);
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ password_hash: hash, failed_logins: 0, updated_at: caller.now })
+      .where('id', '=', id)
+      .execute();
+    const sessionsRevoked = await revokeSessions(trx, id, caller.now);
+    await appendAudit(
+      trx,
+      caller.actor,
+      {
+        action: 'user.password_reset',
+        entityType: 'user',
+        entityId: id,
+        orgUnitId: user.org_unit_id,
+        details: { sessionsRevoked },
+      },
+      caller.now,
+    );
+  });
+}
+
+/** A signed-in user changes their own password; their other sessions end. */
+export async function changeOwnPassword(
+  db: Db,
+  caller: Caller,
+  input: ChangeOwnPasswordInput,
+): Promise<void> {
+  const { principal } = caller;
+  if (principal.via !== 'session') {
+    throw new AppError('FORBIDDEN', 'Passwords are changed in a signed-in session, not with an API token');
+  }
+  const user = await findUserWithUnit(db, principal.userId);
+  if (!user) throw notFound('user');
+  if (!(await verifyPassword(input.currentPassword, user.password_hash))) {
+    await db.transaction().execute(async (trx) => {
+      await appendAudit(
+        trx,
+        caller.actor,
+        {
+          action: 'auth.password_change_failed',
+          entityType: 'user',
+          entityId: user.id,
+          orgUnitId: user.org_unit_id,
+          details: { reason: 'bad_current_password' },
+        },
+        caller.now,
+      );
+    });
+    throw unprocessableField('body.currentPassword', 'is not your current password');
+  }
+  assertPassword('body.newPassword', input.newPassword);
+  const hash = await hashPassword(input.newPassword);
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ password_hash: hash, failed_logins: 0, updated_at: caller.now })
+      .where('id', '=', user.id)
+      .execute();
+    const sessionsRevoked = await revokeSessions(trx, user.id, caller.now, principal.credentialId);
+    await appendAudit(
+      trx,
+      caller.actor,
+      {
+        action: 'auth.password_change',
+        entityType: 'user',
+        entityId: user.id,
+        orgUnitId: user.org_unit_id,
+        details: { otherSessionsRevoked: sessionsRevoked },
+      },
+      caller.now,
+    );
+  });
+}
