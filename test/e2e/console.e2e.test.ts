@@ -14,6 +14,16 @@ import {
   type Server,
 } from './harness.ts';
 
+// Functions given to page.evaluate run in the browser; the root tsconfig has no DOM types.
+interface BrowserElement {
+  closest(selector: string): BrowserElement | null;
+  getAttribute(name: string): string | null;
+}
+declare const document: {
+  documentElement: { scrollWidth: number; clientWidth: number };
+  activeElement: BrowserElement | null;
+};
+
 let server: Server;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
