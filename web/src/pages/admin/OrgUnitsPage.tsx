@@ -18,7 +18,7 @@ import {
   Typography,
   type TreeDataNode,
 } from 'antd';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type Key } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client.ts';
 import { errorKind } from '../../api/errors.ts';
@@ -94,6 +94,12 @@ export default function OrgUnitsPage() {
   }, [list, filter, i18n.language, t]);
 
   const allKeys = useMemo(() => list.map((u) => u.id), [list]);
+  // Open by default: a small tree entirely, a large one down to the provinces.
+  const defaultOpen = useMemo(
+    () => (list.length <= 60 ? allKeys : list.filter((u) => u.level === 'national').map((u) => u.id)),
+    [list, allKeys],
+  );
+  const [expanded, setExpanded] = useState<Key[]>();
 
   return (
     <PageFrame
@@ -141,8 +147,8 @@ export default function OrgUnitsPage() {
                   treeData={treeData}
                   selectedKeys={selectedId ? [selectedId] : []}
                   onSelect={(keys) => setSelectedId((keys[0] as string | undefined) ?? undefined)}
-                  defaultExpandedKeys={allKeys}
-                  expandedKeys={filter ? allKeys : undefined}
+                  expandedKeys={filter ? allKeys : (expanded ?? defaultOpen)}
+                  onExpand={(keys) => setExpanded(keys)}
                   blockNode
                   showLine
                   height={560}
@@ -207,10 +213,13 @@ function UnitDetail(props: {
       await ok(
         api.PATCH('/api/v1/org-units/{id}', {
           params: { path: { id: u.id } },
+          // Only what changed (an empty English name is left as it was).
           body: {
-            name: values.name.trim(),
-            nameEn: values.nameEn?.trim() ?? '',
-            active: values.active,
+            ...(values.name.trim() !== u.name ? { name: values.name.trim() } : {}),
+            ...(values.nameEn?.trim() && values.nameEn.trim() !== u.nameEn
+              ? { nameEn: values.nameEn.trim() }
+              : {}),
+            ...(values.active !== u.active ? { active: values.active } : {}),
             ...(values.parentId && values.parentId !== u.parentId ? { parentId: values.parentId } : {}),
             version: u.version,
           },

@@ -189,14 +189,14 @@ function GroupModal(props: {
         );
         void message.success(t('admin.skillGroups.created'));
       } else {
-        const body: SkillGroupChange = {
-          version: g.version,
-          name: v.name.trim(),
-          nameEn: v.nameEn?.trim() ?? '',
-          description: v.description?.trim() ?? '',
-          skills: v.skills,
-          active: v.active,
-        };
+        // Only what changed (emptied optional texts are left as they were).
+        const body: SkillGroupChange = { version: g.version };
+        if (v.name.trim() !== g.name) body.name = v.name.trim();
+        if (v.nameEn?.trim() && v.nameEn.trim() !== g.nameEn) body.nameEn = v.nameEn.trim();
+        if (v.description?.trim() && v.description.trim() !== g.description)
+          body.description = v.description.trim();
+        if (v.skills.join('\u0000') !== g.skills.join('\u0000')) body.skills = v.skills;
+        if (v.active !== g.active) body.active = v.active;
         await ok(api.PATCH('/api/v1/skill-groups/{id}', { params: { path: { id: g.id } }, body }));
         void message.success(t('admin.skillGroups.saved'));
       }
@@ -366,11 +366,9 @@ function MembersModal(props: {
           {props.canManage ? (
             <Flex gap={8} style={{ marginBottom: 12 }}>
               <Select<string>
-                showSearch
+                showSearch={{ filterOption: false, onSearch: setQuery }}
                 style={{ flex: 1 }}
                 placeholder={t('admin.skillGroups.pickUser')}
-                filterOption={false}
-                onSearch={setQuery}
                 loading={people.loading}
                 value={null}
                 options={(people.data ?? [])

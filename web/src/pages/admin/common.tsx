@@ -55,8 +55,7 @@ export function OrgUnitSelect(props: {
       value={props.value ?? undefined}
       onChange={(v: string) => props.onChange?.(v)}
       treeData={treeData}
-      showSearch
-      treeNodeFilterProp="title"
+      showSearch={{ treeNodeFilterProp: 'title' }}
       allowClear={props.allowClear}
       placeholder={props.placeholder}
       loading={!props.units}

@@ -66,7 +66,7 @@ export default function AgentWorkspace() {
           </div>
         </Col>
         <Col xs={24} lg={16}>
-          <Space direction="vertical" size={16} style={{ width: '100%' }}>
+          <Space orientation="vertical" size={16} style={{ width: '100%' }}>
             <Card
               title={t('agent.search.title')}
               extra={
