@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  PASSWORD,
+  apiAs,
   launchBrowser,
   login,
   menuWorkspaces,
@@ -274,16 +274,13 @@ describe('administration (needs the identity admin API)', () => {
 
   // Fail at once, saying why, instead of waiting for screens that cannot load.
   let missing: string | undefined;
+  let asAdmin: Awaited<ReturnType<typeof apiAs>>;
   beforeAll(async () => {
-    const res = await fetch(`${server.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ login: 'admin', password: PASSWORD }),
-    });
-    const { token } = (await res.json()) as { token: string };
+    asAdmin = await apiAs(server.url, 'admin');
     for (const path of ['/api/v1/org-units', '/api/v1/users', '/api/v1/roles', '/api/v1/skill-groups']) {
-      const r = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-      if (r.status === 404) missing = `${path} answers 404: the identity admin API is not on this server yet`;
+      if ((await asAdmin('GET', path)).status === 404) {
+        missing = `${path} answers 404: the identity admin API is not on this server yet`;
+      }
     }
   });
   const needsApi = () => {
@@ -371,5 +368,42 @@ describe('administration (needs the identity admin API)', () => {
     await page.getByRole('button', { name: /刷\s*新/ }).click();
     await page.waitForURL('**/login');
     expect(await page.locator('body').innerText()).toContain('登录已失效');
+  });
+
+  it('shows a clear 403 when the API refuses what the console still offers (permission revoked)', async () => {
+    needsApi();
+    // A role of the administrator's own that may see org units, and a user who has it.
+    const role = await asAdmin<{ version: number }>('POST', '/api/v1/roles', {
+      code: 'e2e_org_viewer',
+      name: '组织查看',
+      nameEn: 'Org viewer',
+      permissions: ['org.read', 'org.manage'],
+    });
+    expect(role.status).toBeLessThan(300);
+    const units = await asAdmin<{ items: Array<{ id: string; code: string }> }>('GET', '/api/v1/org-units');
+    const unit = units.data.items.find((u) => u.code === 'CT.JS')!;
+    const user = await asAdmin('POST', '/api/v1/users', {
+      login: 'e2e.viewer',
+      displayName: '组织查看员',
+      orgUnitId: unit.id,
+      roles: ['e2e_org_viewer'],
+      password: 'e2e-password-2',
+    });
+    expect(user.status).toBeLessThan(300);
+    const { page, problems } = await open();
+    await signIn(page, 'e2e.viewer', 'e2e-password-2');
+    await page.waitForURL('**/admin/org');
+    await page.getByTestId('org-tree').waitFor();
+    // The administrator takes the permissions away while the page is open.
+    const revoked = await asAdmin('PATCH', '/api/v1/roles/e2e_org_viewer', {
+      permissions: [],
+      version: role.data.version,
+    });
+    expect(revoked.status).toBeLessThan(300);
+    await page.getByRole('button', { name: /刷\s*新/ }).click();
+    await page.getByTestId('forbidden').waitFor();
+    expect(await page.getByTestId('forbidden').innerText()).toContain('无权访问');
+    await screenshot(page, 'api-403');
+    expect(problems).toEqual([]);
   });
 });

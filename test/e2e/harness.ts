@@ -149,6 +149,30 @@ export async function signIn(page: Page, loginName: string, password = PASSWORD)
   await page.waitForURL((u) => u.pathname !== '/' && !u.pathname.startsWith('/login'), { timeout: 15_000 });
 }
 
+/** Calls the API as a demo user with a bearer token (for set-up steps that are not under test). */
+export async function apiAs(baseUrl: string, loginName: string, password = PASSWORD) {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: loginName, password }),
+  });
+  if (!res.ok) throw new Error(`login ${loginName}: ${res.status} ${await res.text()}`);
+  const { token } = (await res.json()) as { token: string };
+  return async <T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; data: T }> => {
+    const r = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await r.text();
+    return { status: r.status, data: (text ? JSON.parse(text) : undefined) as T };
+  };
+}
+
 /** Picks an option of the open antd Select dropdown by its text. */
 export async function pickOption(page: Page, text: string): Promise<void> {
   await page

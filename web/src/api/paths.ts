@@ -17,9 +17,9 @@ export type ApiPaths = Merge<Generated, PendingPaths>;
 type JsonContent<T> = T extends { content: { 'application/json': infer J } } ? J : never;
 type Responses<Op> = Op extends { responses: infer R } ? R : never;
 
-/** The JSON body of a successful (200/201) response. */
+/** The JSON body of a successful (200 or 201) response. */
 export type ResponseOf<P extends keyof ApiPaths, M extends keyof ApiPaths[P]> = JsonContent<
-  Responses<ApiPaths[P][M]>[200 & keyof Responses<ApiPaths[P][M]>]
+  Responses<ApiPaths[P][M]>[(200 | 201) & keyof Responses<ApiPaths[P][M]>]
 >;
 
 /** The JSON request body of an operation. */
