@@ -8,7 +8,7 @@ import {
   newContext,
   pickOption,
   screenshot,
-  signIn,
+  signIn as signInAt,
   startServer,
   watchPage,
   type Server,
@@ -39,12 +39,15 @@ afterAll(async () => {
 
 /** A fresh browser session (own cookies and storage) with a page that records CSP violations. */
 async function open(opts: { width?: number; height?: number; mobile?: boolean } = {}) {
-  const context = await newContext(browser, server.url, opts);
+  const context = await newContext(browser, server.browserUrl, opts);
   contexts.push(context);
   const page = await context.newPage();
   const watch = watchPage(page);
   return { context, page, problems: watch.problems };
 }
+
+/** Signs a user in (through the API) in this page's browser session. */
+const signIn = (page: Page, login: string, password?: string) => signInAt(page, server.url, login, password);
 
 async function closeAll() {
   while (contexts.length) await contexts.pop()!.close();

@@ -9,6 +9,8 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = path.join(ROOT, 'test-results/screenshots');
 export const PASSWORD = 'e2e-demo-pass';
 const CHROMIUM = process.env.ONEPOINT_E2E_CHROMIUM ?? '/usr/bin/chromium';
+/** The browser reaches the server under this name (mapped to 127.0.0.1). */
+export const LAN_HOST = 'onepoint.test';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,7 +24,10 @@ async function freePort(): Promise<number> {
 }
 
 export interface Server {
+  /** Where the tests' own fetch calls reach the server. */
   url: string;
+  /** Where the browser opens the console: a LAN-style name, not localhost. */
+  browserUrl: string;
   stop(): Promise<void>;
   /** The server's output so far, for failure messages. */
   output(): string;
@@ -70,6 +75,7 @@ export async function startServer(): Promise<Server> {
   }
   return {
     url,
+    browserUrl: `http://${LAN_HOST}:${port}`,
     output: () => log,
     stop: async () => {
       if (child.exitCode === null) {
@@ -101,6 +107,9 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // A name that is not localhost, so the console is used as from another PC on the LAN
+      // (plain HTTP on a non-local origin: no "trustworthy origin" exemptions).
+      `--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`,
     ],
   });
 }
@@ -138,13 +147,29 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /**
- * Signs in through the API with the page's own cookie jar (as the login form does), then opens the
- * console: faster than typing, for tests about what comes after the login page.
+ * Signs in through the API (as the login form does) and gives the browser the session cookie the
+ * server set, then opens the console: faster than typing, for tests about what comes after login.
  */
-export async function signIn(page: Page, loginName: string, password = PASSWORD): Promise<void> {
+export async function signIn(
+  page: Page,
+  apiUrl: string,
+  loginName: string,
+  password = PASSWORD,
+): Promise<void> {
+  const res = await fetch(`${apiUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: loginName, password }),
+  });
+  if (!res.ok) throw new Error(`login ${loginName}: ${res.status} ${await res.text()}`);
+  const cookie = /op_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+  if (!cookie) throw new Error('the login response set no op_session cookie');
   await page.context().clearCookies();
-  const res = await page.request.post('/api/v1/auth/login', { data: { login: loginName, password } });
-  if (!res.ok()) throw new Error(`login ${loginName}: ${res.status()} ${await res.text()}`);
+  await page
+    .context()
+    .addCookies([
+      { name: 'op_session', value: cookie, domain: LAN_HOST, path: '/', httpOnly: true, sameSite: 'Strict' },
+    ]);
   await page.goto('/');
   await page.waitForURL((u) => u.pathname !== '/' && !u.pathname.startsWith('/login'), { timeout: 15_000 });
 }

@@ -107,6 +107,9 @@ describe('the real server', () => {
     const page = await s.app.inject({ url: '/agent' });
     expect([200, 503]).toContain(page.statusCode); // 503 only where web/dist was never built
     if (page.statusCode === 200) expect(page.body).toContain('<div id="root">');
-    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    // Served over plain HTTP to LAN PCs, the console must not be sent to https:// for its scripts.
+    expect(csp).not.toContain('upgrade-insecure-requests');
   });
 });
