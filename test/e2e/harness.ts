@@ -59,6 +59,10 @@ export async function startServer(): Promise<Server> {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  // If the test run ends without stopping it (a crash, an interrupted run), take the server along.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   const url = `http://127.0.0.1:${port}`;
