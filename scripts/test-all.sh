@@ -8,8 +8,8 @@ mkdir -p test-results
 status=0
 step() { echo; echo "=== $1"; }
 
-step "type-check (tsc --noEmit)"
-npx tsc --noEmit || status=1
+step "type-check (server and web console: npm run typecheck)"
+npm run -s typecheck || status=1
 step "lint (eslint) and formatting (prettier)"
 npx eslint . || status=1
 npx prettier --check . >/dev/null || { npx prettier --check . ; status=1; }

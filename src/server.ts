@@ -16,6 +16,7 @@ import { systemClock, type Clock } from './platform/clock.ts';
 import { openDatabase, packageRoot, pingDatabase, type Database } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { createHttpApp, type App } from './platform/http/app.ts';
+import { consoleRoutes } from './platform/http/static.ts';
 import { startJobQueue } from './platform/jobs/queue.ts';
 import type { Logger } from './platform/logger.ts';
 
@@ -94,5 +95,6 @@ export async function buildApp(ctx: ModuleContext): Promise<App> {
     },
     { prefix: '/api/v1' },
   );
+  await app.register(consoleRoutes(path.join(packageRoot, 'web/dist')));
   return app;
 }

@@ -142,6 +142,9 @@ export async function createHttpApp(opts: HttpOptions): Promise<App> {
         'img-src': ["'self'", 'data:'],
         'connect-src': ["'self'"],
         'frame-ancestors': ["'none'"],
+        // Not helmet's default upgrade-insecure-requests: over plain HTTP on a LAN (not localhost)
+        // it sends the console's own scripts to https:// and the page stays blank.
+        'upgrade-insecure-requests': null,
       },
     },
   });

@@ -1,0 +1,65 @@
+// Builds the web console into web/dist with Vite, then prints its sizes (raw and gzip).
+//   node scripts/build-web.mjs              always build
+//   node scripts/build-web.mjs --if-stale   build only if web/dist is missing or older than web/ sources or the lock file
+// Without Vite (a production install without devDependencies) it says so and leaves web/dist alone.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const web = path.join(root, 'web');
+const dist = path.join(web, 'dist');
+const index = path.join(dist, 'index.html');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+if (process.argv.includes('--if-stale') && fs.existsSync(index)) {
+  const lock = path.join(root, 'package-lock.json');
+  const sources = Math.max(newestSource(web), fs.existsSync(lock) ? fs.statSync(lock).mtimeMs : 0);
+  if (fs.statSync(index).mtimeMs >= sources) process.exit(0);
+  console.error('onepoint: web console sources changed since the last build; rebuilding…');
+}
+
+let vite;
+try {
+  vite = await import('vite');
+} catch {
+  console.error('onepoint: Vite is not installed (devDependencies omitted?); the web console was not built.');
+  process.exit(0);
+}
+
+const started = Date.now();
+await vite.build({ root: web, configFile: path.join(web, 'vite.config.ts'), logLevel: 'warn' });
+console.error(`onepoint: web console built in ${Date.now() - started} ms`);
+printSizes();
+
+/** Sizes of what a browser downloads: the login page's scripts (entry + preloads) and the rest. */
+export function printSizes() {
+  const html = fs.readFileSync(index, 'utf8');
+  const initial = new Set([...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]));
+  const rows = [];
+  for (const file of fs.readdirSync(path.join(dist, 'assets'))) {
+    if (!/\.(js|css)$/.test(file)) continue;
+    const raw = fs.readFileSync(path.join(dist, 'assets', file));
+    rows.push({ file: `assets/${file}`, raw: raw.length, gzip: zlib.gzipSync(raw, { level: 9 }).length });
+  }
+  rows.sort((a, b) => b.gzip - a.gzip);
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  const sum = (list) => list.reduce((s, r) => s + r.gzip, 0);
+  const js = rows.filter((r) => r.file.endsWith('.js'));
+  const first = js.filter((r) => initial.has(r.file));
+  console.error(
+    `  JavaScript before the login page is usable: ${kb(sum(first))} gzip (${first.length} files)`,
+  );
+  console.error(`  All JavaScript: ${kb(sum(js))} gzip in ${js.length} files; largest:`);
+  for (const r of rows.slice(0, 8))
+    console.error(`    ${r.file.padEnd(48)} ${kb(r.raw).padStart(10)} ${kb(r.gzip).padStart(10)} gzip`);
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError, errorKind, invalidFields, toApiError } from './errors.ts';
+
+describe('API errors', () => {
+  it('keeps the server’s code, message and details', () => {
+    const e = toApiError(409, { code: 'CONFLICT', message: 'changed', details: { version: 3 } });
+    expect(e).toBeInstanceOf(ApiError);
+    expect([e.status, e.code, e.message, e.details]).toEqual([409, 'CONFLICT', 'changed', { version: 3 }]);
+  });
+
+  it('copes with a body that is not the error model (a proxy’s HTML, no network)', () => {
+    expect(toApiError(502, '<html>').code).toBe('HTTP_502');
+    expect(toApiError(0, undefined).code).toBe('NETWORK');
+  });
+
+  it('tells what the console must do', () => {
+    const kind = (status: number) => errorKind(toApiError(status, { code: 'X', message: 'x' }));
+    expect([401, 403, 404, 409, 400, 422, 429, 503, 0, 500].map(kind)).toEqual([
+      'unauthenticated',
+      'forbidden',
+      'notFound',
+      'conflict',
+      'invalid',
+      'invalid',
+      'unavailable',
+      'unavailable',
+      'unavailable',
+      'failed',
+    ]);
+    expect(errorKind(new TypeError('boom'))).toBe('failed');
+  });
+
+  it('names the fields a validation error points at', () => {
+    const e = toApiError(400, {
+      code: 'VALIDATION_FAILED',
+      message: 'Invalid input',
+      details: { fields: [{ field: 'body.login', message: 'too short' }, { field: 'body.roles.0' }] },
+    });
+    expect(invalidFields(e)).toEqual(['login', 'roles.0']);
+    expect(invalidFields(new Error('x'))).toEqual([]);
+  });
+});

@@ -1,0 +1,52 @@
+/** The server's one error model: `{code, message, details?}` with an HTTP status. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Builds an ApiError from a response and its (possibly non-JSON) body; status 0 = network failure. */
+export function toApiError(status: number, body: unknown): ApiError {
+  const b = body as Partial<ErrorBody> | undefined;
+  if (b && typeof b === 'object' && typeof b.code === 'string') {
+    return new ApiError(status, b.code, typeof b.message === 'string' ? b.message : b.code, b.details);
+  }
+  return new ApiError(status, status === 0 ? 'NETWORK' : `HTTP_${status}`, `HTTP ${status}`);
+}
+
+/** How the console reacts to a failed call: what a person sees instead of a blank page. */
+export type ErrorKind =
+  'unauthenticated' | 'forbidden' | 'notFound' | 'conflict' | 'invalid' | 'unavailable' | 'failed';
+
+export function errorKind(err: unknown): ErrorKind {
+  if (!(err instanceof ApiError)) return 'failed';
+  if (err.status === 401) return 'unauthenticated';
+  if (err.status === 403) return 'forbidden';
+  if (err.status === 404) return 'notFound';
+  if (err.status === 409) return 'conflict';
+  if (err.status === 400 || err.status === 422) return 'invalid';
+  if (err.status === 0 || err.status === 429 || err.status >= 502) return 'unavailable';
+  return 'failed';
+}
+
+/** Field names the server named in a validation error (`details.fields[].field`, e.g. "body.login"). */
+export function invalidFields(err: unknown): string[] {
+  if (!(err instanceof ApiError)) return [];
+  const fields = (err.details as { fields?: Array<{ field?: unknown }> } | undefined)?.fields;
+  if (!Array.isArray(fields)) return [];
+  return fields
+    .map((f) => (typeof f.field === 'string' ? f.field.replace(/^(body|querystring|params)\./, '') : ''))
+    .filter(Boolean);
+}

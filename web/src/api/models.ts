@@ -1,0 +1,22 @@
+// Names for the shapes the console works with, all derived from the API types (paths.ts).
+import type { ApiPaths, BodyOf, ResponseOf } from './paths.ts';
+
+export type LoginResult = ResponseOf<'/api/v1/auth/login', 'post'>;
+export type CurrentUser = ResponseOf<'/api/v1/auth/me', 'get'>;
+export type OrgUnit = ResponseOf<'/api/v1/org-units', 'get'>['items'][number];
+export type NewOrgUnit = BodyOf<'/api/v1/org-units', 'post'>;
+export type OrgUnitChange = BodyOf<'/api/v1/org-units/{id}', 'patch'>;
+export type User = ResponseOf<'/api/v1/users', 'get'>['items'][number];
+export type NewUser = BodyOf<'/api/v1/users', 'post'>;
+export type UserChange = BodyOf<'/api/v1/users/{id}', 'patch'>;
+export type UserQuery = NonNullable<UsersQuery>;
+export type Role = ResponseOf<'/api/v1/roles', 'get'>['items'][number];
+export type NewRole = BodyOf<'/api/v1/roles', 'post'>;
+export type RoleChange = BodyOf<'/api/v1/roles/{code}', 'patch'>;
+export type PermissionInfo = ResponseOf<'/api/v1/permissions', 'get'>['items'][number];
+export type SkillGroup = ResponseOf<'/api/v1/skill-groups', 'get'>['items'][number];
+export type NewSkillGroup = BodyOf<'/api/v1/skill-groups', 'post'>;
+export type SkillGroupChange = BodyOf<'/api/v1/skill-groups/{id}', 'patch'>;
+export type SkillGroupMembers = ResponseOf<'/api/v1/skill-groups/{id}/members', 'get'>;
+
+type UsersQuery = ApiPaths['/api/v1/users']['get'] extends { parameters: { query?: infer Q } } ? Q : never;

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { AGENT_SHORTCUTS, matchShortcut, shortcutLabel, type KeyPress } from './shortcuts.ts';
+
+const press = (p: Partial<KeyPress>): KeyPress => ({
+  key: '',
+  code: '',
+  altKey: false,
+  ctrlKey: false,
+  metaKey: false,
+  shiftKey: false,
+  inTextField: false,
+  ...p,
+});
+const hit = (p: Partial<KeyPress>) => matchShortcut(press(p), AGENT_SHORTCUTS)?.id;
+
+describe('agent keyboard shortcuts', () => {
+  it('maps Alt+N, Alt+S, Alt+Q and ?', () => {
+    expect(hit({ code: 'KeyN', key: 'n', altKey: true })).toBe('newRequest');
+    expect(hit({ code: 'KeyS', key: 's', altKey: true })).toBe('searchCustomer');
+    expect(hit({ code: 'KeyQ', key: 'q', altKey: true })).toBe('queue');
+    expect(hit({ code: 'Slash', key: '?', shiftKey: true })).toBe('help');
+  });
+
+  it('works from inside a text field for Alt shortcuts, and on macOS where Alt+N types "˜"', () => {
+    expect(hit({ code: 'KeyN', key: '˜', altKey: true, inTextField: true })).toBe('newRequest');
+  });
+
+  it('leaves typing alone: "?" in a text field, plain letters, and browser Ctrl/⌘ shortcuts', () => {
+    expect(hit({ code: 'Slash', key: '?', shiftKey: true, inTextField: true })).toBeUndefined();
+    expect(hit({ code: 'KeyN', key: 'n' })).toBeUndefined();
+    expect(hit({ code: 'KeyN', key: 'n', altKey: true, ctrlKey: true })).toBeUndefined();
+    expect(hit({ code: 'KeyS', key: 's', metaKey: true })).toBeUndefined();
+  });
+
+  it('labels each shortcut for the help list', () => {
+    expect(AGENT_SHORTCUTS.map((s) => s.label)).toEqual(['Alt+N', 'Alt+S', 'Alt+Q', '?']);
+    expect(shortcutLabel(AGENT_SHORTCUTS, 'queue')).toBe('Alt+Q');
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { adminScreensFor, homePath, isPortalOnly, workspaceOfPath, workspacesFor } from './workspaces.ts';
+
+// Permissions of the built-in roles as the server seeds them (src/modules/identity/domain/permissions.ts).
+const staffBase = ['org.read', 'skillgroup.read'];
+const ALL = [
+  'org.read',
+  'org.manage',
+  'user.read',
+  'user.manage',
+  'role.read',
+  'role.manage',
+  'skillgroup.read',
+  'skillgroup.manage',
+  'token.manage',
+  'audit.read',
+  'scope.national',
+  'pii.reveal',
+];
+const BUILTIN: Record<string, string[]> = {
+  admin: ALL,
+  agent: staffBase,
+  monitor: staffBase,
+  dispatcher: [...staffBase, 'user.read'],
+  technician: ['org.read'],
+  account_manager: staffBase,
+  supervisor: [...staffBase, 'user.read', 'role.read', 'skillgroup.manage', 'audit.read'],
+  quality_inspector: [...staffBase, 'user.read'],
+  billing_specialist: staffBase,
+  customer: [],
+};
+const as = (role: string) => ({ roles: [role], permissions: BUILTIN[role]! });
+const menu = (role: string) => workspacesFor(as(role)).map((w) => w.id);
+
+describe('role → workspace table', () => {
+  it.each([
+    ['admin', ['agent', 'monitoring', 'dispatch', 'field', 'supervisor', 'quality', 'admin', 'portal']],
+    ['agent', ['agent']],
+    ['supervisor', ['agent', 'supervisor', 'quality']],
+    ['monitor', ['monitoring']],
+    ['dispatcher', ['dispatch']],
+    ['technician', ['field']],
+    ['account_manager', ['agent']],
+    ['quality_inspector', ['quality']],
+    ['billing_specialist', ['agent']],
+    ['customer', ['portal']],
+  ])('%s sees %j', (role, expected) => {
+    expect(menu(role)).toEqual(expected);
+  });
+
+  it('a user with two roles sees the union, in menu order', () => {
+    const who = { roles: ['technician', 'monitor'], permissions: ['org.read'] };
+    expect(workspacesFor(who).map((w) => w.id)).toEqual(['monitoring', 'field']);
+  });
+
+  it('an administrator-defined role that may manage users opens administration', () => {
+    const who = { roles: ['hr_clerk'], permissions: ['user.read', 'user.manage'] };
+    expect(workspacesFor(who).map((w) => w.id)).toEqual(['admin']);
+    expect(adminScreensFor(who).map((s) => [s.id, s.canManage])).toEqual([['users', true]]);
+  });
+
+  it('a user with no known role or permission opens nothing', () => {
+    const who = { roles: ['unknown'], permissions: [] };
+    expect(workspacesFor(who)).toEqual([]);
+    expect(homePath(who)).toBeUndefined();
+  });
+
+  it('lands each role on its most specific workspace', () => {
+    expect(homePath(as('admin'))).toBe('/admin');
+    expect(homePath(as('supervisor'))).toBe('/supervisor');
+    expect(homePath(as('quality_inspector'))).toBe('/quality');
+    expect(homePath(as('billing_specialist'))).toBe('/agent');
+    expect(homePath(as('customer'))).toBe('/portal');
+  });
+
+  it('only a customer is portal-only', () => {
+    expect(isPortalOnly(as('customer'))).toBe(true);
+    expect(isPortalOnly(as('admin'))).toBe(false);
+    expect(isPortalOnly(as('agent'))).toBe(false);
+  });
+
+  it('administration screens follow read permissions; editing needs manage', () => {
+    expect(adminScreensFor(as('admin')).every((s) => s.canManage)).toBe(true);
+    // A supervisor may read users and manage skill groups, but administration is not theirs.
+    expect(adminScreensFor(as('supervisor'))).toEqual([]);
+  });
+
+  it('finds the workspace of a deep path', () => {
+    expect(workspaceOfPath('/admin/users')?.id).toBe('admin');
+    expect(workspaceOfPath('/portal/requests')?.id).toBe('portal');
+    expect(workspaceOfPath('/agents')).toBeUndefined();
+    expect(workspaceOfPath('/')).toBeUndefined();
+  });
+});

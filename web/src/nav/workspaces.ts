@@ -1,0 +1,121 @@
+/**
+ * Which workspace each user may open: one pure table from roles and permissions to workspaces.
+ * The menu, the route guards and the home page all read it, so they can never disagree.
+ */
+export type WorkspaceId =
+  'agent' | 'monitoring' | 'dispatch' | 'field' | 'supervisor' | 'quality' | 'admin' | 'portal';
+
+export interface Workspace {
+  id: WorkspaceId;
+  /** Route path of the workspace's first page. */
+  path: string;
+  /** Roles that open it (the built-in role codes; administrators' own roles use permissions). */
+  roles: readonly string[];
+  /** Any one of these permissions opens it too (for roles an administrator defines). */
+  anyPermission?: readonly string[];
+  /** The customer portal has its own, simpler layout. */
+  layout: 'staff' | 'portal';
+}
+
+/** In menu order. The admin role opens every workspace. */
+export const WORKSPACES: readonly Workspace[] = [
+  {
+    id: 'agent',
+    path: '/agent',
+    roles: ['agent', 'supervisor', 'account_manager', 'billing_specialist'],
+    layout: 'staff',
+  },
+  { id: 'monitoring', path: '/monitoring', roles: ['monitor'], layout: 'staff' },
+  { id: 'dispatch', path: '/dispatch', roles: ['dispatcher'], layout: 'staff' },
+  { id: 'field', path: '/field', roles: ['technician'], layout: 'staff' },
+  { id: 'supervisor', path: '/supervisor', roles: ['supervisor'], layout: 'staff' },
+  { id: 'quality', path: '/quality', roles: ['supervisor', 'quality_inspector'], layout: 'staff' },
+  {
+    id: 'admin',
+    path: '/admin',
+    roles: [],
+    anyPermission: ['org.manage', 'user.manage', 'role.manage'],
+    layout: 'staff',
+  },
+  { id: 'portal', path: '/portal', roles: ['customer'], layout: 'portal' },
+];
+
+export const SUPERUSER_ROLE = 'admin';
+
+export interface Grants {
+  roles: readonly string[];
+  permissions: readonly string[];
+}
+
+export function canOpen(workspace: Workspace, who: Grants): boolean {
+  if (who.roles.includes(SUPERUSER_ROLE)) return true;
+  if (workspace.roles.some((r) => who.roles.includes(r))) return true;
+  return (workspace.anyPermission ?? []).some((p) => who.permissions.includes(p));
+}
+
+/** The workspaces a user may open, in menu order. */
+export function workspacesFor(who: Grants): Workspace[] {
+  return WORKSPACES.filter((w) => canOpen(w, who));
+}
+
+export function workspaceById(id: WorkspaceId): Workspace {
+  const w = WORKSPACES.find((x) => x.id === id);
+  if (!w) throw new Error(`unknown workspace ${id}`);
+  return w;
+}
+
+// Where a user lands after signing in: the most specific workspace they have.
+const HOME_ORDER: readonly WorkspaceId[] = [
+  'admin',
+  'supervisor',
+  'monitoring',
+  'dispatch',
+  'field',
+  'quality',
+  'agent',
+  'portal',
+];
+
+/** The path a user lands on after signing in; undefined if they may open nothing. */
+export function homePath(who: Grants): string | undefined {
+  const open = new Set(workspacesFor(who).map((w) => w.id));
+  const id = HOME_ORDER.find((w) => open.has(w));
+  return id ? workspaceById(id).path : undefined;
+}
+
+/** A customer account that may use nothing but the portal. */
+export function isPortalOnly(who: Grants): boolean {
+  const open = workspacesFor(who);
+  return open.length > 0 && open.every((w) => w.layout === 'portal');
+}
+
+/** The workspace a path belongs to (longest matching prefix), if any. */
+export function workspaceOfPath(pathname: string): Workspace | undefined {
+  return WORKSPACES.filter((w) => pathname === w.path || pathname.startsWith(`${w.path}/`)).sort(
+    (a, b) => b.path.length - a.path.length,
+  )[0];
+}
+
+/** Administration screens inside the admin workspace, each behind its own permission. */
+export type AdminScreen = 'org' | 'users' | 'roles' | 'skillGroups';
+
+export const ADMIN_SCREENS: ReadonlyArray<{
+  id: AdminScreen;
+  path: string;
+  read: string;
+  manage: string;
+}> = [
+  { id: 'org', path: '/admin/org', read: 'org.read', manage: 'org.manage' },
+  { id: 'users', path: '/admin/users', read: 'user.read', manage: 'user.manage' },
+  { id: 'roles', path: '/admin/roles', read: 'role.read', manage: 'role.manage' },
+  { id: 'skillGroups', path: '/admin/skill-groups', read: 'skillgroup.read', manage: 'skillgroup.manage' },
+];
+
+/** Admin screens a user may see; editing needs the screen's manage permission too. */
+export function adminScreensFor(who: Grants) {
+  if (!canOpen(workspaceById('admin'), who)) return [];
+  return ADMIN_SCREENS.filter((s) => who.permissions.includes(s.read)).map((s) => ({
+    ...s,
+    canManage: who.permissions.includes(s.manage),
+  }));
+}

@@ -1,0 +1,488 @@
+import { KeyOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  App,
+  Button,
+  Col,
+  Flex,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Row,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ok } from '../../api/client.ts';
+import { errorKind } from '../../api/errors.ts';
+import type { NewUser, OrgUnit, Role, User, UserChange, UserQuery } from '../../api/models.ts';
+import { useUser } from '../../auth/session.tsx';
+import { ErrorResult, useActionError } from '../../components/errors.tsx';
+import { PageFrame } from '../../components/PageFrame.tsx';
+import { usePrefs } from '../../i18n/PrefsProvider.tsx';
+import { roleLabel } from '../../i18n/dynamic.ts';
+import { useLoad } from '../../lib/useLoad.ts';
+import { adminScreensFor } from '../../nav/workspaces.ts';
+import { OrgUnitSelect, unitName, useOrgUnits, useRoles } from './common.tsx';
+
+const STATUSES = ['active', 'disabled'] as const;
+const PAGE = 50;
+
+type Filters = Pick<UserQuery, 'orgUnitId' | 'role' | 'status' | 'q'>;
+
+/** 用户: search and list staff, create a user, change one, reset a password. */
+export default function UsersPage() {
+  const { t, i18n } = useTranslation();
+  const { fmt } = usePrefs();
+  const me = useUser();
+  const canManage = adminScreensFor(me).find((s) => s.id === 'users')?.canManage ?? false;
+  const units = useOrgUnits();
+  const roles = useRoles();
+  const [filters, setFilters] = useState<Filters>({});
+  const [more, setMore] = useState<{ key: string; items: User[]; nextCursor: string | null }>();
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [editing, setEditing] = useState<User | 'new' | null>(null);
+  const [resetting, setResetting] = useState<User | null>(null);
+  const actionError = useActionError();
+
+  const key = JSON.stringify(filters);
+  const first = useLoad(
+    (signal) =>
+      ok(api.GET('/api/v1/users', { params: { query: { ...clean(filters), limit: PAGE } }, signal })),
+    key,
+  );
+  // Pages after the first, for the current filters only.
+  const extra = more?.key === key ? more : undefined;
+  const rows = [...(first.data?.items ?? []), ...(extra?.items ?? [])];
+  const nextCursor = extra ? extra.nextCursor : (first.data?.nextCursor ?? null);
+
+  const loadMore = async () => {
+    if (!nextCursor) return;
+    setLoadingMore(true);
+    try {
+      const page = await ok(
+        api.GET('/api/v1/users', {
+          params: { query: { ...clean(filters), limit: PAGE, cursor: nextCursor } },
+        }),
+      );
+      setMore({ key, items: [...(extra?.items ?? []), ...page.items], nextCursor: page.nextCursor });
+    } catch (err) {
+      actionError(err);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  const reload = () => {
+    setMore(undefined);
+    first.reload();
+  };
+
+  const roleOptions = useMemo(
+    () => (roles.data ?? []).map((r) => ({ value: r.code, label: roleLabel(t, i18n.language, r.code, r) })),
+    [roles.data, t, i18n.language],
+  );
+  const unitById = useMemo(() => new Map((units.data ?? []).map((u) => [u.id, u])), [units.data]);
+
+  return (
+    <PageFrame
+      testId="admin-users"
+      title={t('admin.users.title')}
+      subtitle={t('admin.subtitle')}
+      extra={
+        <>
+          <Button icon={<ReloadOutlined />} onClick={reload}>
+            {t('common.reload')}
+          </Button>
+          {canManage ? (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setEditing('new')}
+              data-testid="user-new"
+            >
+              {t('admin.users.new')}
+            </Button>
+          ) : null}
+        </>
+      }
+    >
+      {canManage ? null : (
+        <Alert type="info" showIcon title={t('admin.readOnly')} style={{ marginBottom: 16 }} />
+      )}
+      <Flex wrap gap={8} style={{ marginBottom: 16 }}>
+        <Input.Search
+          allowClear
+          placeholder={t('admin.users.searchPlaceholder')}
+          style={{ width: 240 }}
+          data-testid="user-search"
+          onSearch={(q) => setFilters((f) => ({ ...f, q: q.trim() || undefined }))}
+        />
+        <div style={{ width: 240 }}>
+          <OrgUnitSelect
+            units={units.data}
+            allowClear
+            placeholder={t('admin.users.fields.orgUnit')}
+            value={filters.orgUnitId}
+            onChange={(orgUnitId) => setFilters((f) => ({ ...f, orgUnitId: orgUnitId || undefined }))}
+          />
+        </div>
+        <Select
+          allowClear
+          placeholder={t('admin.users.fields.roles')}
+          options={roleOptions}
+          style={{ width: 180 }}
+          value={filters.role}
+          onChange={(role?: string) => setFilters((f) => ({ ...f, role }))}
+        />
+        <Select
+          allowClear
+          placeholder={t('admin.users.fields.status')}
+          style={{ width: 140 }}
+          value={filters.status}
+          onChange={(status?: string) => setFilters((f) => ({ ...f, status }))}
+          options={STATUSES.map((st) => ({ value: st, label: t(`admin.users.statuses.${st}`) }))}
+        />
+      </Flex>
+      {first.error && !first.data ? (
+        <ErrorResult error={first.error} onRetry={reload} />
+      ) : (
+        <>
+          <Table<User>
+            data-testid="user-table"
+            rowKey="id"
+            size="middle"
+            loading={first.loading}
+            dataSource={rows}
+            pagination={false}
+            scroll={{ x: 960 }}
+            locale={{ emptyText: t('admin.users.empty') }}
+            columns={[
+              { title: t('admin.users.fields.login'), dataIndex: 'login', width: 140 },
+              { title: t('admin.users.fields.displayName'), dataIndex: 'displayName', width: 120 },
+              {
+                title: t('admin.users.fields.orgUnit'),
+                key: 'unit',
+                render: (_, u) => {
+                  const unit = unitById.get(u.orgUnitId);
+                  return unit ? unitName(unit, i18n.language) : (u.orgUnitName ?? u.orgUnitId);
+                },
+              },
+              {
+                title: t('admin.users.fields.roles'),
+                dataIndex: 'roles',
+                render: (codes: string[]) =>
+                  codes.map((c) => {
+                    const role = roles.data?.find((r) => r.code === c);
+                    return <Tag key={c}>{roleLabel(t, i18n.language, c, role)}</Tag>;
+                  }),
+              },
+              {
+                title: t('admin.users.fields.status'),
+                dataIndex: 'status',
+                width: 90,
+                render: (s: User['status']) => (
+                  <Tag color={s === 'active' ? 'green' : undefined}>{t(`admin.users.statuses.${s}`)}</Tag>
+                ),
+              },
+              // Personal information is shown exactly as the API sends it: masked.
+              {
+                title: t('admin.users.fields.email'),
+                dataIndex: 'email',
+                render: (e: string | null) => e ?? t('common.none'),
+              },
+              { title: t('admin.users.fields.employeeNo'), dataIndex: 'employeeNo', width: 100 },
+              {
+                title: t('admin.users.fields.lastLoginAt'),
+                dataIndex: 'lastLoginAt',
+                render: (v: string | null) => (v ? fmt.dateTime(v) : t('time.never')),
+              },
+              ...(canManage
+                ? [
+                    {
+                      title: t('common.actions'),
+                      key: 'actions',
+                      fixed: 'right' as const,
+                      width: 170,
+                      render: (_: unknown, u: User) => (
+                        <Space size={0}>
+                          <Button
+                            type="link"
+                            onClick={() => setEditing(u)}
+                            data-testid={`user-edit-${u.login}`}
+                          >
+                            {t('common.edit')}
+                          </Button>
+                          <Button type="link" icon={<KeyOutlined />} onClick={() => setResetting(u)}>
+                            {t('admin.users.resetPassword')}
+                          </Button>
+                        </Space>
+                      ),
+                    },
+                  ]
+                : []),
+            ]}
+          />
+          <Flex justify="space-between" align="center" style={{ marginTop: 12 }}>
+            <Typography.Text type="secondary">{t('common.total', { count: rows.length })}</Typography.Text>
+            {nextCursor ? (
+              <Button onClick={() => void loadMore()} loading={loadingMore} data-testid="user-load-more">
+                {t('common.loadMore')}
+              </Button>
+            ) : null}
+          </Flex>
+        </>
+      )}
+      {editing ? (
+        <UserModal
+          user={editing === 'new' ? undefined : editing}
+          units={units.data}
+          roles={roles.data}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            reload();
+          }}
+        />
+      ) : null}
+      {resetting ? <PasswordModal user={resetting} onClose={() => setResetting(null)} /> : null}
+    </PageFrame>
+  );
+}
+
+function clean(f: Filters): Filters {
+  return Object.fromEntries(
+    Object.entries(f).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+  ) as Filters;
+}
+
+interface UserForm {
+  login: string;
+  displayName: string;
+  orgUnitId: string;
+  roles: string[];
+  password: string;
+  status: User['status'];
+  email?: string;
+  employeeNo?: string;
+  supportLine?: number | null;
+}
+
+function UserModal(props: {
+  user: User | undefined;
+  units: OrgUnit[] | undefined;
+  roles: Role[] | undefined;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const actionError = useActionError();
+  const [form] = Form.useForm<UserForm>();
+  const [saving, setSaving] = useState(false);
+  const u = props.user;
+
+  const submit = async (v: UserForm) => {
+    setSaving(true);
+    try {
+      if (!u) {
+        const body: NewUser = {
+          login: v.login.trim(),
+          displayName: v.displayName.trim(),
+          orgUnitId: v.orgUnitId,
+          roles: v.roles,
+          password: v.password,
+          ...(v.email?.trim() ? { email: v.email.trim() } : {}),
+          ...(v.employeeNo?.trim() ? { employeeNo: v.employeeNo.trim() } : {}),
+          ...(typeof v.supportLine === 'number' ? { supportLine: v.supportLine } : {}),
+        };
+        await ok(api.POST('/api/v1/users', { body }));
+        void message.success(t('admin.users.created'));
+      } else {
+        // Send only what changed; the masked e-mail is never sent back (empty = keep it).
+        const body: UserChange = { version: u.version };
+        if (v.displayName.trim() !== u.displayName) body.displayName = v.displayName.trim();
+        if (v.orgUnitId !== u.orgUnitId) body.orgUnitId = v.orgUnitId;
+        if ([...v.roles].sort().join() !== [...u.roles].sort().join()) body.roles = v.roles;
+        if (v.status !== u.status) body.status = v.status;
+        if (v.email?.trim()) body.email = v.email.trim();
+        if ((v.employeeNo ?? '') !== (u.employeeNo ?? '')) body.employeeNo = v.employeeNo ?? '';
+        if ((v.supportLine ?? null) !== u.supportLine) body.supportLine = v.supportLine ?? null;
+        await ok(api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body }));
+        void message.success(t('admin.users.saved'));
+      }
+      props.onSaved();
+    } catch (err) {
+      setSaving(false);
+      if (errorKind(err) === 'conflict' && u) {
+        void message.warning(t('admin.conflict'));
+        props.onSaved();
+      } else actionError(err);
+    }
+  };
+
+  const required = [{ required: true, whitespace: true, message: t('validation.required') }];
+  return (
+    <Modal
+      open
+      width={640}
+      title={u ? t('admin.users.edit') : t('admin.users.new')}
+      onCancel={props.onClose}
+      onOk={() => form.submit()}
+      okText={u ? t('common.save') : t('common.create')}
+      cancelText={t('common.cancel')}
+      confirmLoading={saving}
+      destroyOnHidden
+      data-testid="user-modal"
+    >
+      <Form<UserForm>
+        form={form}
+        name="user"
+        layout="vertical"
+        onFinish={submit}
+        initialValues={
+          u
+            ? {
+                login: u.login,
+                displayName: u.displayName,
+                orgUnitId: u.orgUnitId,
+                roles: u.roles,
+                status: u.status,
+                employeeNo: u.employeeNo ?? '',
+                supportLine: u.supportLine,
+              }
+            : { roles: [], status: 'active' }
+        }
+      >
+        <Row gutter={12}>
+          <Col xs={24} sm={12}>
+            <Form.Item name="login" label={t('admin.users.fields.login')} rules={u ? [] : required}>
+              <Input disabled={Boolean(u)} maxLength={64} autoComplete="off" />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item name="displayName" label={t('admin.users.fields.displayName')} rules={required}>
+              <Input maxLength={100} />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Form.Item
+          name="orgUnitId"
+          label={t('admin.users.fields.orgUnit')}
+          rules={[{ required: true, message: t('validation.required') }]}
+        >
+          <OrgUnitSelect units={props.units} testId="user-org-select" />
+        </Form.Item>
+        <Form.Item
+          name="roles"
+          label={t('admin.users.fields.roles')}
+          rules={[{ required: true, message: t('validation.required') }]}
+        >
+          <Select
+            mode="multiple"
+            data-testid="user-roles-select"
+            loading={!props.roles}
+            options={(props.roles ?? []).map((r) => ({
+              value: r.code,
+              label: roleLabel(t, i18n.language, r.code, r),
+            }))}
+          />
+        </Form.Item>
+        {u ? (
+          <Form.Item name="status" label={t('admin.users.fields.status')}>
+            <Select options={STATUSES.map((s) => ({ value: s, label: t(`admin.users.statuses.${s}`) }))} />
+          </Form.Item>
+        ) : (
+          <Form.Item
+            name="password"
+            label={t('admin.users.fields.password')}
+            extra={t('admin.users.passwordRule')}
+            rules={[
+              { required: true, message: t('validation.required') },
+              { min: 8, message: t('validation.minLength', { count: 8 }) },
+            ]}
+          >
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+        )}
+        <Row gutter={12}>
+          <Col xs={24} sm={12}>
+            <Form.Item
+              name="email"
+              label={t('admin.users.fields.email')}
+              extra={u?.email ? t('admin.users.emailMasked') : undefined}
+              rules={[{ type: 'email', message: t('validation.email') }]}
+            >
+              <Input placeholder={u?.email ?? undefined} autoComplete="off" />
+            </Form.Item>
+          </Col>
+          <Col xs={12} sm={6}>
+            <Form.Item name="employeeNo" label={t('admin.users.fields.employeeNo')}>
+              <Input maxLength={32} />
+            </Form.Item>
+          </Col>
+          <Col xs={12} sm={6}>
+            <Form.Item name="supportLine" label={t('admin.users.fields.supportLine')}>
+              <InputNumber min={1} max={3} style={{ width: '100%' }} />
+            </Form.Item>
+          </Col>
+        </Row>
+      </Form>
+    </Modal>
+  );
+}
+
+function PasswordModal(props: { user: User; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const actionError = useActionError();
+  const [form] = Form.useForm<{ password: string }>();
+  const [saving, setSaving] = useState(false);
+  const submit = async ({ password }: { password: string }) => {
+    setSaving(true);
+    try {
+      await ok(
+        api.POST('/api/v1/users/{id}/password', {
+          params: { path: { id: props.user.id } },
+          body: { password },
+        }),
+      );
+      void message.success(t('admin.users.passwordReset'));
+      props.onClose();
+    } catch (err) {
+      setSaving(false);
+      actionError(err);
+    }
+  };
+  return (
+    <Modal
+      open
+      title={`${t('admin.users.resetPassword')} · ${props.user.displayName}`}
+      onCancel={props.onClose}
+      onOk={() => form.submit()}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+      confirmLoading={saving}
+      destroyOnHidden
+    >
+      <Form form={form} layout="vertical" onFinish={submit} name="password-reset">
+        <Form.Item
+          name="password"
+          label={t('admin.users.newPassword')}
+          extra={t('admin.users.passwordRule')}
+          rules={[
+            { required: true, message: t('validation.required') },
+            { min: 8, message: t('validation.minLength', { count: 8 }) },
+          ]}
+        >
+          <Input.Password autoComplete="new-password" autoFocus />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,175 @@
+import { Result } from 'antd';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes } from 'react-router';
+import { FullPageSpin, RequireAdminScreen, RequireAuth, RequireWorkspace } from './auth/guards.tsx';
+import { useUser } from './auth/session.tsx';
+import { adminScreensFor, homePath } from './nav/workspaces.ts';
+import LoginPage from './pages/LoginPage.tsx';
+
+// Everything behind the login page loads on demand: each workspace is its own chunk.
+const StaffLayout = lazy(() => import('./layouts/StaffLayout.tsx'));
+const PortalLayout = lazy(() => import('./layouts/PortalLayout.tsx'));
+const AgentWorkspace = lazy(() => import('./pages/agent/AgentWorkspace.tsx'));
+const MonitoringCentre = lazy(() => import('./pages/monitoring/MonitoringCentre.tsx'));
+const DispatcherBoard = lazy(() => import('./pages/dispatch/DispatcherBoard.tsx'));
+const TechnicianView = lazy(() => import('./pages/field/TechnicianView.tsx'));
+const SupervisorDashboard = lazy(() => import('./pages/supervisor/SupervisorDashboard.tsx'));
+const QualityInspection = lazy(() => import('./pages/quality/QualityInspection.tsx'));
+const OrgUnitsPage = lazy(() => import('./pages/admin/OrgUnitsPage.tsx'));
+const UsersPage = lazy(() => import('./pages/admin/UsersPage.tsx'));
+const RolesPage = lazy(() => import('./pages/admin/RolesPage.tsx'));
+const SkillGroupsPage = lazy(() => import('./pages/admin/SkillGroupsPage.tsx'));
+const PortalHome = lazy(() => import('./pages/portal/PortalHome.tsx'));
+const PortalRequests = lazy(() => import('./pages/portal/PortalRequests.tsx'));
+const PortalContact = lazy(() => import('./pages/portal/PortalContact.tsx'));
+
+function Layout({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<FullPageSpin />}>{children}</Suspense>;
+}
+
+function HomeRedirect() {
+  const user = useUser();
+  const { t } = useTranslation();
+  const home = homePath(user);
+  if (home) return <Navigate to={home} replace />;
+  return (
+    <Result
+      status="info"
+      title={t('errors.noWorkspace.title')}
+      subTitle={t('errors.noWorkspace.description')}
+    />
+  );
+}
+
+function AdminHome() {
+  const user = useUser();
+  const first = adminScreensFor(user)[0];
+  return first ? (
+    <Navigate to={first.path} replace />
+  ) : (
+    <RequireWorkspace id="admin">{null}</RequireWorkspace>
+  );
+}
+
+export function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <Result status="404" title={t('errors.notFound.title')} subTitle={t('errors.notFound.description')} />
+  );
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route element={<RequireAuth />}>
+        <Route index element={<HomeRedirect />} />
+        <Route
+          path="portal"
+          element={
+            <Layout>
+              <PortalLayout />
+            </Layout>
+          }
+        >
+          <Route index element={<PortalHome />} />
+          <Route path="requests" element={<PortalRequests />} />
+          <Route path="contact" element={<PortalContact />} />
+        </Route>
+        <Route
+          element={
+            <Layout>
+              <StaffLayout />
+            </Layout>
+          }
+        >
+          <Route
+            path="agent"
+            element={
+              <RequireWorkspace id="agent">
+                <AgentWorkspace />
+              </RequireWorkspace>
+            }
+          />
+          <Route
+            path="monitoring"
+            element={
+              <RequireWorkspace id="monitoring">
+                <MonitoringCentre />
+              </RequireWorkspace>
+            }
+          />
+          <Route
+            path="dispatch"
+            element={
+              <RequireWorkspace id="dispatch">
+                <DispatcherBoard />
+              </RequireWorkspace>
+            }
+          />
+          <Route
+            path="field"
+            element={
+              <RequireWorkspace id="field">
+                <TechnicianView />
+              </RequireWorkspace>
+            }
+          />
+          <Route
+            path="supervisor"
+            element={
+              <RequireWorkspace id="supervisor">
+                <SupervisorDashboard />
+              </RequireWorkspace>
+            }
+          />
+          <Route
+            path="quality"
+            element={
+              <RequireWorkspace id="quality">
+                <QualityInspection />
+              </RequireWorkspace>
+            }
+          />
+          <Route path="admin">
+            <Route index element={<AdminHome />} />
+            <Route
+              path="org"
+              element={
+                <RequireAdminScreen id="org">
+                  <OrgUnitsPage />
+                </RequireAdminScreen>
+              }
+            />
+            <Route
+              path="users"
+              element={
+                <RequireAdminScreen id="users">
+                  <UsersPage />
+                </RequireAdminScreen>
+              }
+            />
+            <Route
+              path="roles"
+              element={
+                <RequireAdminScreen id="roles">
+                  <RolesPage />
+                </RequireAdminScreen>
+              }
+            />
+            <Route
+              path="skill-groups"
+              element={
+                <RequireAdminScreen id="skillGroups">
+                  <SkillGroupsPage />
+                </RequireAdminScreen>
+              }
+            />
+          </Route>
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Route>
+    </Routes>
+  );
+}
