@@ -20,3 +20,6 @@ export type SkillGroupChange = BodyOf<'/api/v1/skill-groups/{id}', 'patch'>;
 export type SkillGroupMembers = ResponseOf<'/api/v1/skill-groups/{id}/members', 'get'>;
 
 type UsersQuery = ApiPaths['/api/v1/users']['get'] extends { parameters: { query?: infer Q } } ? Q : never;
+
+export type OrgLevel = OrgUnit['level'];
+export type OrgKind = OrgUnit['kind'];

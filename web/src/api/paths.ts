@@ -1,18 +1,7 @@
-import type { PendingPaths } from './pending.ts';
 import type { paths as Generated } from './schema.gen.ts';
 
-/** Per path and method: the generated (server) type when it exists, else the pending contract. */
-type Merge<G, P> = {
-  [K in keyof G | keyof P]: K extends keyof G
-    ? K extends keyof P
-      ? G[K] & Omit<P[K], keyof G[K]>
-      : G[K]
-    : K extends keyof P
-      ? P[K]
-      : never;
-};
-
-export type ApiPaths = Merge<Generated, PendingPaths>;
+/** Every path and method the server's OpenAPI document declares (generated: `npm run gen:api`). */
+export type ApiPaths = Generated;
 
 type JsonContent<T> = T extends { content: { 'application/json': infer J } } ? J : never;
 type Responses<Op> = Op extends { responses: infer R } ? R : never;

@@ -61,6 +61,32 @@ export interface paths {
       };
     };
   };
+  '/api/v1/auth/password': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Change your own password (your other sessions end) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            currentPassword: string;
+            newPassword: string;
+          };
+        };
+      };
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
   '/api/v1/auth/me': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** The signed-in user, roles and permissions */
@@ -84,6 +110,922 @@ export interface paths {
               roles: Array<string>;
               permissions: Array<string>;
               csrfToken: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/org-units': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Every org unit in your data scope */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                parentId: string | null;
+                code: string;
+                name: string;
+                nameEn: string | null;
+                level: 'national' | 'province' | 'city' | 'district';
+                kind: 'administrative' | 'functional';
+                functionType:
+                  | (
+                      | 'hotline_centre'
+                      | 'monitoring_centre'
+                      | 'field_service'
+                      | 'account_management'
+                      | 'billing_centre'
+                      | 'quality_team'
+                      | 'dispatch_centre'
+                      | 'support_line'
+                    )
+                  | null;
+                timeZone: string;
+                active: boolean;
+                version: number;
+                createdAt: string;
+                updatedAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Create an org unit below a unit in your scope */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            parentId: string;
+            code: string;
+            name: string;
+            nameEn?: string;
+            level: 'national' | 'province' | 'city' | 'district';
+            kind: 'administrative' | 'functional';
+            functionType?:
+              | 'hotline_centre'
+              | 'monitoring_centre'
+              | 'field_service'
+              | 'account_management'
+              | 'billing_centre'
+              | 'quality_team'
+              | 'dispatch_centre'
+              | 'support_line';
+            timeZone?: string;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              parentId: string | null;
+              code: string;
+              name: string;
+              nameEn: string | null;
+              level: 'national' | 'province' | 'city' | 'district';
+              kind: 'administrative' | 'functional';
+              functionType:
+                | (
+                    | 'hotline_centre'
+                    | 'monitoring_centre'
+                    | 'field_service'
+                    | 'account_management'
+                    | 'billing_centre'
+                    | 'quality_team'
+                    | 'dispatch_centre'
+                    | 'support_line'
+                  )
+                | null;
+              timeZone: string;
+              active: boolean;
+              version: number;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/org-units/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One org unit */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              parentId: string | null;
+              code: string;
+              name: string;
+              nameEn: string | null;
+              level: 'national' | 'province' | 'city' | 'district';
+              kind: 'administrative' | 'functional';
+              functionType:
+                | (
+                    | 'hotline_centre'
+                    | 'monitoring_centre'
+                    | 'field_service'
+                    | 'account_management'
+                    | 'billing_centre'
+                    | 'quality_team'
+                    | 'dispatch_centre'
+                    | 'support_line'
+                  )
+                | null;
+              timeZone: string;
+              active: boolean;
+              version: number;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Rename, move, (de)activate an org unit; send the version you read */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            nameEn?: string | null;
+            active?: boolean;
+            parentId?: string;
+            timeZone?: string;
+            version: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              parentId: string | null;
+              code: string;
+              name: string;
+              nameEn: string | null;
+              level: 'national' | 'province' | 'city' | 'district';
+              kind: 'administrative' | 'functional';
+              functionType:
+                | (
+                    | 'hotline_centre'
+                    | 'monitoring_centre'
+                    | 'field_service'
+                    | 'account_management'
+                    | 'billing_centre'
+                    | 'quality_team'
+                    | 'dispatch_centre'
+                    | 'support_line'
+                  )
+                | null;
+              timeZone: string;
+              active: boolean;
+              version: number;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/users': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Staff users in your data scope, in login order (keyset paging with cursor) */
+    get: {
+      parameters: {
+        query?: {
+          orgUnitId?: string;
+          role?: string;
+          status?: 'active' | 'disabled';
+          q?: string;
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                login: string;
+                displayName: string;
+                orgUnitId: string;
+                orgUnitName: string;
+                roles: Array<string>;
+                status: 'active' | 'disabled';
+                email: string | null;
+                employeeNo: string | null;
+                supportLine: (1 | 2 | 3) | null;
+                lastLoginAt: string | null;
+                createdAt: string;
+                updatedAt: string;
+                version: number;
+              }>;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    /** Create a staff user */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            login: string;
+            displayName: string;
+            orgUnitId: string;
+            roles: Array<string>;
+            password: string;
+            email?: string;
+            employeeNo?: string;
+            supportLine?: (1 | 2 | 3) | null;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              login: string;
+              displayName: string;
+              orgUnitId: string;
+              orgUnitName: string;
+              roles: Array<string>;
+              status: 'active' | 'disabled';
+              email: string | null;
+              employeeNo: string | null;
+              supportLine: (1 | 2 | 3) | null;
+              lastLoginAt: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/users/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One staff user */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              login: string;
+              displayName: string;
+              orgUnitId: string;
+              orgUnitName: string;
+              roles: Array<string>;
+              status: 'active' | 'disabled';
+              email: string | null;
+              employeeNo: string | null;
+              supportLine: (1 | 2 | 3) | null;
+              lastLoginAt: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Change a staff user (disabling ends their sessions); send the version you read */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            displayName?: string;
+            orgUnitId?: string;
+            roles?: Array<string>;
+            status?: 'active' | 'disabled';
+            email?: string | null;
+            employeeNo?: string | null;
+            supportLine?: (1 | 2 | 3) | null;
+            version: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              login: string;
+              displayName: string;
+              orgUnitId: string;
+              orgUnitName: string;
+              roles: Array<string>;
+              status: 'active' | 'disabled';
+              email: string | null;
+              employeeNo: string | null;
+              supportLine: (1 | 2 | 3) | null;
+              lastLoginAt: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/users/{id}/password': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Set a new password for a user (ends the user's sessions) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            password: string;
+          };
+        };
+      };
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/api/v1/roles': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Every role with its permissions */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                code: string;
+                name: string;
+                nameEn: string;
+                permissions: Array<string>;
+                builtin: boolean;
+                version: number;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Create a custom role (only with permissions you hold) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            code: string;
+            name: string;
+            nameEn: string;
+            permissions: Array<string>;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              code: string;
+              name: string;
+              nameEn: string;
+              permissions: Array<string>;
+              builtin: boolean;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/roles/{code}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Change a custom role; built-in roles cannot be changed */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            nameEn?: string;
+            permissions?: Array<string>;
+            version: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              code: string;
+              name: string;
+              nameEn: string;
+              permissions: Array<string>;
+              builtin: boolean;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/permissions': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The permission catalogue */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                code: string;
+                description: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/skill-groups': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Skill groups in your data scope */
+    get: {
+      parameters: {
+        query?: {
+          orgUnitId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                code: string;
+                name: string;
+                nameEn: string | null;
+                orgUnitId: string;
+                description: string | null;
+                skills: Array<string>;
+                active: boolean;
+                memberCount: number;
+                version: number;
+                createdAt: string;
+                updatedAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Create a skill group */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            code: string;
+            name: string;
+            nameEn?: string;
+            orgUnitId: string;
+            description?: string;
+            skills?: Array<string>;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              code: string;
+              name: string;
+              nameEn: string | null;
+              orgUnitId: string;
+              description: string | null;
+              skills: Array<string>;
+              active: boolean;
+              memberCount: number;
+              version: number;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/skill-groups/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One skill group */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              code: string;
+              name: string;
+              nameEn: string | null;
+              orgUnitId: string;
+              description: string | null;
+              skills: Array<string>;
+              active: boolean;
+              memberCount: number;
+              version: number;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Change a skill group; send the version you read */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            nameEn?: string | null;
+            orgUnitId?: string;
+            description?: string | null;
+            skills?: Array<string>;
+            active?: boolean;
+            version: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              code: string;
+              name: string;
+              nameEn: string | null;
+              orgUnitId: string;
+              description: string | null;
+              skills: Array<string>;
+              active: boolean;
+              memberCount: number;
+              version: number;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/skill-groups/{id}/members': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Members of a skill group */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                userId: string;
+                login: string;
+                displayName: string;
+                proficiency: number;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Replace the members of a skill group */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            members: Array<{
+              userId: string;
+              proficiency: number;
+            }>;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                userId: string;
+                login: string;
+                displayName: string;
+                proficiency: number;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/api-tokens': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** API tokens of users in your data scope (never the secrets) */
+    get: {
+      parameters: {
+        query?: {
+          userId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                userId: string;
+                login: string;
+                name: string;
+                prefix: string;
+                createdAt: string;
+                expiresAt: string | null;
+                revokedAt: string | null;
+                lastUsedAt: string | null;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Issue an API token for a user; the secret is in this response only */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            userId: string;
+            name: string;
+            expiresAt?: string;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              userId: string;
+              login: string;
+              name: string;
+              prefix: string;
+              createdAt: string;
+              expiresAt: string | null;
+              revokedAt: string | null;
+              lastUsedAt: string | null;
+              token: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/api-tokens/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Revoke an API token */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/api/v1/audit-log': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The audit log in your data scope, newest first */
+    get: {
+      parameters: {
+        query?: {
+          entityType?: string;
+          entityId?: string;
+          actorId?: string;
+          action?: string;
+          before?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                seq: string;
+                occurredAt: string;
+                actorId: string | null;
+                actorLogin: string | null;
+                actorKind: 'user' | 'api_token' | 'system';
+                action: string;
+                entityType: string;
+                entityId: string | null;
+                orgUnitId: string | null;
+                ip: string | null;
+                requestId: string | null;
+                details: {
+                  [key: string]: unknown;
+                };
+              }>;
+              nextBefore: string | null;
             };
           };
         };

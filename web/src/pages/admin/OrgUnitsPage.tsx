@@ -23,7 +23,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client.ts';
 import { errorKind } from '../../api/errors.ts';
 import type { NewOrgUnit, OrgUnit } from '../../api/models.ts';
-import type { OrgKind, OrgLevel } from '../../api/pending.ts';
+import type { OrgKind, OrgLevel } from '../../api/models.ts';
 import { useUser } from '../../auth/session.tsx';
 import { ErrorResult, useActionError } from '../../components/errors.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
@@ -332,7 +332,7 @@ function NewUnitModal(props: {
     nameEn?: string;
     level: OrgLevel;
     kind: OrgKind;
-    functionType?: string;
+    functionType?: NewOrgUnit['functionType'];
   }) => {
     setSaving(true);
     const body: NewOrgUnit = {

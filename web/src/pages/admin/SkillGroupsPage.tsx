@@ -281,7 +281,7 @@ function GroupModal(props: {
   );
 }
 
-type Member = SkillGroupMembers['members'][number];
+type Member = Pick<SkillGroupMembers['items'][number], 'userId' | 'proficiency'>;
 
 function MembersModal(props: {
   group: SkillGroup;
@@ -322,9 +322,12 @@ function MembersModal(props: {
   const [known, setKnown] = useState<Map<string, User>>(new Map());
   const [edited, setEdited] = useState<Member[]>();
   const [saving, setSaving] = useState(false);
-  const list = edited ?? current.data?.members ?? [];
+  const list: Member[] = edited ?? current.data?.items ?? [];
   const nameOf = (id: string) => {
-    const u = known.get(id) ?? people.data?.find((p) => p.id === id);
+    const u =
+      known.get(id) ??
+      people.data?.find((p) => p.id === id) ??
+      current.data?.items.find((m) => m.userId === id);
     return u ? `${u.displayName} (${u.login})` : id;
   };
 
@@ -334,7 +337,7 @@ function MembersModal(props: {
       await ok(
         api.PUT('/api/v1/skill-groups/{id}/members', {
           params: { path: { id: groupId } },
-          body: { members: list },
+          body: { members: list.map(({ userId, proficiency }) => ({ userId, proficiency })) },
         }),
       );
       void message.success(t('admin.skillGroups.membersSaved'));

@@ -145,7 +145,7 @@ export default function UsersPage() {
           placeholder={t('admin.users.fields.status')}
           style={{ width: 140 }}
           value={filters.status}
-          onChange={(status?: string) => setFilters((f) => ({ ...f, status }))}
+          onChange={(status?: Filters['status']) => setFilters((f) => ({ ...f, status }))}
           options={STATUSES.map((st) => ({ value: st, label: t(`admin.users.statuses.${st}`) }))}
         />
       </Flex>
@@ -270,7 +270,7 @@ interface UserForm {
   status: User['status'];
   email?: string;
   employeeNo?: string;
-  supportLine?: number | null;
+  supportLine?: 1 | 2 | 3 | null;
 }
 
 function UserModal(props: {
