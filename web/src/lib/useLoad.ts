@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { errorKind } from '../api/errors.ts';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -9,7 +10,9 @@ export interface Loaded<T> {
 
 /**
  * Loads data for a component and reloads when `key` changes (or on reload()). The previous data
- * stays visible while a reload runs; an unmounted or superseded load is aborted and ignored.
+ * stays visible while a reload runs and after a transient failure, but not after a refusal
+ * (401/403/404): data the user may no longer see is dropped. An unmounted or superseded load is
+ * aborted and ignored.
  */
 export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: string): Loaded<T> {
   const [version, setVersion] = useState(0);
@@ -22,7 +25,9 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: strin
         if (!ac.signal.aborted) setState({ token, data });
       },
       (error: unknown) => {
-        if (!ac.signal.aborted) setState((prev) => ({ token, data: prev?.data, error }));
+        if (ac.signal.aborted) return;
+        const refused = ['unauthenticated', 'forbidden', 'notFound'].includes(errorKind(error));
+        setState((prev) => ({ token, data: refused ? undefined : prev?.data, error }));
       },
     );
     return () => ac.abort();
