@@ -6,3 +6,7 @@ export { ALL_PERMISSIONS, BUILTIN_ROLES, PERMISSIONS, isPermission } from './dom
 export type { Permission, RoleDefinition } from './domain/permissions.ts';
 export { hashPassword } from './domain/secrets.ts';
 export { syncBuiltinRoles } from './roles.service.ts';
+export { createUserFromCli, ROOT_UNIT_CODE } from './users.cli.ts';
+export type { CliUserInput, CliUserResult } from './users.cli.ts';
+export { listApiTokens, revokeApiToken } from './tokens.cli.ts';
+export type { ApiTokenRow } from './tokens.cli.ts';
