@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Config } from './config.ts';
 import type { Database } from './platform/db/database.ts';
@@ -17,8 +16,8 @@ const version = (
 ).version;
 
 /** Prints a CLI progress line to stderr (stdout stays for results). */
-export const progress = (msg: string) => process.stderr.write(`${msg}\n`);
-const out = (line = '') => process.stdout.write(`${line}\n`);
+export const progress = (msg: string): void => void process.stderr.write(`${msg}\n`);
+const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 
 /** Exit codes: 1 the command failed; 2 it was refused (bad configuration, data directory in use). */
 export class CliError extends Error {
@@ -45,27 +44,31 @@ async function cliLogger(config: Config) {
 export async function withPlatform<T>(
   command: string,
   fn: (p: Platform, config: Config) => Promise<T>,
-  opts: { migrationProgress?: boolean } = {},
+  opts: { migrationProgress?: boolean; env?: NodeJS.ProcessEnv; useSchemaTemplate?: boolean } = {},
 ): Promise<T> {
   const { loadConfig } = await import('./config.ts');
-  const config = loadConfig();
-  // A short-lived command gains nothing from V8 optimising the embedded engine's WebAssembly in
-  // the background: baseline code only starts sooner and costs about half the CPU and 50 MB less.
-  // (`serve` keeps the default: it runs long enough for the optimised code to pay off.)
-  if (!config.databaseUrl) setFlagsFromString('--liftoff-only');
-  const [logger, { openDatabase }, { startPlatform }, { migrateToLatest }, { migrations }] =
-    await Promise.all([
-      cliLogger(config),
-      import('./platform/db/database.ts'),
-      import('./server.ts'),
-      import('./platform/db/migrate.ts'),
-      import('./migrations.ts'),
-    ]);
+  const config = loadConfig(opts.env);
+  const [
+    logger,
+    { openDatabase },
+    { readySchemaTemplate },
+    { startPlatform },
+    { migrateToLatest },
+    { migrations },
+  ] = await Promise.all([
+    cliLogger(config),
+    import('./platform/db/database.ts'),
+    import('./platform/db/schema-template.ts'),
+    import('./server.ts'),
+    import('./platform/db/migrate.ts'),
+    import('./migrations.ts'),
+  ]);
   const database: Database<DB> = await openDatabase<DB>({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: Math.min(config.dbPoolSize, 4),
     command,
+    template: opts.useSchemaTemplate === false ? undefined : () => readySchemaTemplate(),
     onProgress: progress,
   });
   let platform: Platform;
@@ -147,6 +150,27 @@ export function buildCli(): Command {
         },
         { migrationProgress: true },
       );
+    });
+
+  program
+    .command('prepare-embedded', { hidden: true })
+    .description(
+      'Build the ready-made embedded cluster with the schema applied that new data directories ' +
+        'start from (npm install runs this; again after a migration is added)',
+    )
+    .action(async () => {
+      const { schemaFingerprint, buildSchemaTemplate, readySchemaTemplate } =
+        await import('./platform/db/schema-template.ts');
+      const fingerprint = schemaFingerprint();
+      const existing = readySchemaTemplate(fingerprint);
+      if (existing) return out(`embedded schema template already prepared: ${existing}`);
+      const started = Date.now();
+      const dir = await buildSchemaTemplate(fingerprint, async (dataDir) => {
+        // Defaults only: the template must not depend on this shell's settings.
+        const env = { ONEPOINT_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+        await withPlatform('prepare-embedded', async () => {}, { env, useSchemaTemplate: false });
+      });
+      out(`embedded schema template ready in ${Date.now() - started} ms: ${dir}`);
     });
 
   program

@@ -1,7 +1,10 @@
+import closeWithGrace from 'close-with-grace';
 import { loadConfig } from './config.ts';
 import type { DB } from './db.ts';
-import { openDatabase, type Database } from './platform/db/database.ts';
+import { openDatabase } from './platform/db/database.ts';
+import { readySchemaTemplate } from './platform/db/schema-template.ts';
 import { createLogger } from './platform/logger.ts';
+import { buildApp, startPlatform } from './server.ts';
 
 /** Start-up cannot go on for a reason the operator must fix (the port is taken, …): exit 2. */
 export class StartupRefusedError extends Error {
@@ -11,51 +14,37 @@ export class StartupRefusedError extends Error {
   }
 }
 
-/** Both settle; if either failed, the opened database is closed and the first error thrown. */
-async function together<A extends { close(): Promise<void> }, B>(
-  a: Promise<A>,
-  b: Promise<B>,
-): Promise<[A, B]> {
-  const [ra, rb] = await Promise.allSettled([a, b]);
-  if (ra.status === 'fulfilled' && rb.status === 'fulfilled') return [ra.value, rb.value];
-  if (ra.status === 'fulfilled') await ra.value.close();
-  throw ra.status === 'rejected' ? ra.reason : (rb as PromiseRejectedResult).reason;
-}
-
 /**
- * Start-up: config → (database ‖ HTTP layer loading) → migrate → jobs → routes → listen.
+ * Start-up: config → database → migrate → jobs → routes → listen.
  * SIGTERM/SIGINT: stop accepting, finish requests in flight, drain jobs, close the database, exit 0.
  */
 export async function serve(opts: { demo: boolean }): Promise<void> {
   // performance.now() counts from process start, so `ready` includes Node's own start and imports.
+  // (Opening the embedded engine while the HTTP layer loads was measured: no gain, because both
+  // need the main thread nearly all the time. See BENCHMARKS.md.)
   const mark = () => Math.round(performance.now());
   const t0 = mark();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-
-  // Open the database while the HTTP layer and the modules load: most of the embedded engine's
-  // start (compiling its WebAssembly, reading files) happens off the main thread.
-  let openMs = 0;
-  let loadMs = 0;
-  const opening = openDatabase<DB>({
+  const database = await openDatabase<DB>({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
     command: 'serve',
+    template: () => {
+      const ready = readySchemaTemplate();
+      if (!ready) logger.info('no ready-made schema for this version (npm install builds it): migrating');
+      return ready;
+    },
     onProgress: (msg) => logger.info(msg),
-  }).then((db: Database<DB>) => ((openMs = mark() - t0), db));
-  const loading = Promise.all([import('./server.ts'), import('close-with-grace')]).then(
-    (m) => ((loadMs = mark() - t0), m),
-  );
-  const [database, [server, { default: closeWithGrace }]] = await together(opening, loading);
-
+  });
   const t1 = mark();
-  const platform = await server.startPlatform(config, logger, { command: 'serve', database });
+  const platform = await startPlatform(config, logger, { command: 'serve', database });
   const t2 = mark();
-  let app: Awaited<ReturnType<typeof server.buildApp>>;
+  let app: Awaited<ReturnType<typeof buildApp>>;
   let demoMs = 0;
   try {
-    app = await server.buildApp(platform.context);
+    app = await buildApp(platform.context);
     if (opts.demo) {
       const td = mark();
       const { ensureDemoData } = await import('./seed/demo.ts');
@@ -99,9 +88,8 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
       database: platform.database.location,
       readyMs,
       startup: {
-        beforeServeMs: t0,
-        databaseOpenMs: openMs,
-        modulesLoadMs: loadMs,
+        importsMs: t0,
+        databaseOpenMs: t1 - t0,
         platformMs: t2 - t1,
         httpMs: t3 - t2 - demoMs,
         demoMs,

@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
@@ -17,10 +16,6 @@ import { buildApp, startPlatform, type Platform } from '../../src/server.ts';
 import { distState } from '../../scripts/dist-state.mjs';
 import { TEMPLATE_DB, TEST_PG_ADMIN_URL, withDatabase } from '../engine.ts';
 import { DEMO_PASSWORD } from '../harness.ts';
-
-// This test process opens each database briefly: baseline WebAssembly code is enough and costs
-// about half the CPU of V8's optimising tier on a busy machine (the CLI does the same).
-setFlagsFromString('--liftoff-only');
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const engine = inject('engine');
