@@ -1,24 +1,85 @@
-import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, loadConfig, type Config } from './config.ts';
-import { DataDirLockedError } from './platform/db/data-dir-lock.ts';
-import { createLogger, type Logger } from './platform/logger.ts';
-import { serve } from './main.ts';
-import { startPlatform, version } from './server.ts';
+// The `onepoint` command line. Results go to stdout, progress and errors to stderr.
+// Each command loads only what it needs, so `--help` and small commands start quickly.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Config } from './config.ts';
+import type { Database } from './platform/db/database.ts';
+import type { DB } from './db.ts';
+import type { Platform } from './server.ts';
+
+// Same depth from src/ and from the compiled dist/.
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const version = (
+  JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 /** Prints a CLI progress line to stderr (stdout stays for results). */
-export const progress = (msg: string) => process.stderr.write(`${msg}\n`);
+export const progress = (msg: string): void => void process.stderr.write(`${msg}\n`);
+const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 
-function cliLogger(config: Config): Logger {
-  // CLI commands log warnings only, to stderr; their results go to stdout.
-  return createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, undefined);
+/** Exit codes: 1 the command failed; 2 it was refused (bad configuration, data directory in use). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
 }
 
+async function cliLogger(config: Config) {
+  const [{ default: pino }, { createLogger }] = await Promise.all([
+    import('pino'),
+    import('./platform/logger.ts'),
+  ]);
+  // Warnings and errors only, to stderr: stdout carries the command's result.
+  const level = config.logLevel === 'info' ? 'warn' : config.logLevel;
+  return createLogger(level, pino.destination({ dest: 2, sync: true }));
+}
+
+/** Opens the database (reporting progress), brings it up to date, runs `fn`, closes it. */
 export async function withPlatform<T>(
   command: string,
-  fn: (p: Awaited<ReturnType<typeof startPlatform>>, config: Config) => Promise<T>,
+  fn: (p: Platform, config: Config) => Promise<T>,
+  opts: { migrationProgress?: boolean; env?: NodeJS.ProcessEnv; useSchemaTemplate?: boolean } = {},
 ): Promise<T> {
-  const config = loadConfig();
-  const platform = await startPlatform(config, cliLogger(config), { command, jobs: false });
+  const { loadConfig } = await import('./config.ts');
+  const config = loadConfig(opts.env);
+  const [
+    logger,
+    { openDatabase },
+    { readySchemaTemplate },
+    { startPlatform },
+    { migrateToLatest },
+    { migrations },
+  ] = await Promise.all([
+    cliLogger(config),
+    import('./platform/db/database.ts'),
+    import('./platform/db/schema-template.ts'),
+    import('./server.ts'),
+    import('./platform/db/migrate.ts'),
+    import('./migrations.ts'),
+  ]);
+  const database: Database<DB> = await openDatabase<DB>({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: Math.min(config.dbPoolSize, 4),
+    command,
+    template: opts.useSchemaTemplate === false ? undefined : () => readySchemaTemplate(),
+    onProgress: progress,
+  });
+  let platform: Platform;
+  try {
+    // Migrate here first, so that the applied migrations are reported as they go.
+    await migrateToLatest(database.db as never, migrations, opts.migrationProgress ? progress : undefined);
+    platform = await startPlatform(config, logger, { command, jobs: false, database });
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
   try {
     return await fn(platform, config);
   } finally {
@@ -32,18 +93,48 @@ export const positiveInt = (v: string) => {
   return n;
 };
 
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) progress('Password (end with Enter, then Ctrl-D):');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  // Only the line ending is stripped: spaces inside or around a password are part of it.
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-');
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
 export function buildCli(): Command {
   const program = new Command()
     .name('onepoint')
     .description('onepoint — one-stop after-sales service platform for telecom operators')
     .version(version)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      '\nDatabase: DATABASE_URL (PostgreSQL), or the embedded engine in ONEPOINT_DATA_DIR (default ./data).\n' +
+        'Exit codes: 0 success, 1 the command failed, 2 refused (invalid configuration, data directory in use).',
+    );
 
   program
     .command('serve')
-    .description('Start the HTTP server (API, docs and console)')
-    .option('--demo', 'load the demo data into an empty database before starting')
+    .description('Start the HTTP server (API, docs and console); SIGTERM drains requests and jobs')
+    .option('--demo', 'load the demo data into the database before starting (idempotent)')
     .action(async (opts: { demo?: boolean }) => {
+      const { serve } = await import('./main.ts');
       await serve({ demo: Boolean(opts.demo) });
     });
 
@@ -51,7 +142,214 @@ export function buildCli(): Command {
     .command('migrate')
     .description('Bring the database schema up to date and exit')
     .action(async () => {
-      await withPlatform('migrate', async () => progress('database schema is up to date'));
+      await withPlatform(
+        'migrate',
+        async (p) => {
+          const { migrations } = await import('./migrations.ts');
+          out(`database schema is up to date (${migrations.length} migrations, ${p.database.location})`);
+        },
+        { migrationProgress: true },
+      );
+    });
+
+  program
+    .command('prepare-embedded', { hidden: true })
+    .description(
+      'Build the ready-made embedded cluster with the schema applied that new data directories ' +
+        'start from (npm install runs this; again after a migration is added)',
+    )
+    .action(async () => {
+      const { schemaFingerprint, buildSchemaTemplate, readySchemaTemplate } =
+        await import('./platform/db/schema-template.ts');
+      const fingerprint = schemaFingerprint();
+      const existing = readySchemaTemplate(fingerprint);
+      if (existing) return out(`embedded schema template already prepared: ${existing}`);
+      const started = Date.now();
+      const dir = await buildSchemaTemplate(fingerprint, async (dataDir) => {
+        // Defaults only: the template must not depend on this shell's settings.
+        const env = { ONEPOINT_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+        await withPlatform('prepare-embedded', async () => {}, { env, useSchemaTemplate: false });
+      });
+      out(`embedded schema template ready in ${Date.now() - started} ms: ${dir}`);
+    });
+
+  program
+    .command('seed')
+    .description('Load data into the database')
+    .requiredOption('--demo', 'the demo organisation and one user per role (idempotent)')
+    .action(async () => {
+      await withPlatform('seed', async (p, config) => {
+        const { ensureDemoData, DEMO_LOGINS } = await import('./seed/demo.ts');
+        const { created } = await ensureDemoData(p.context, progress);
+        if (created) {
+          out(`demo data loaded into ${p.database.location}`);
+          out(`demo logins: ${DEMO_LOGINS.map((d) => d.login).join(', ')}`);
+          out(`demo password: ${config.demoPassword}   (set ONEPOINT_DEMO_PASSWORD to change it)`);
+        } else {
+          out('demo data already present; nothing changed');
+        }
+      });
+    });
+
+  const user = program.command('user').description('Manage staff users');
+  user
+    .command('add')
+    .description(
+      'Create a staff user (audited as the system actor "cli"). On an empty database the first admin ' +
+        'may omit --unit: the national root unit (code ROOT) is created for them.',
+    )
+    .requiredOption('--login <login>', 'sign-in name (lower case letters, digits, . _ -)')
+    .requiredOption('--name <name>', 'display name, e.g. 张伟')
+    .option('--unit <code-or-id>', 'org unit code or id')
+    .option('--unit-name <name>', 'name of the root unit created for the first admin', '总部')
+    .requiredOption('--role <role>', 'role code; repeat for several roles', collect)
+    .addOption(
+      new Option(
+        '--password <password>',
+        'initial password (visible in the process list; prefer --password-stdin)',
+      ).conflicts('passwordStdin'),
+    )
+    .option('--password-stdin', 'read the initial password from standard input')
+    .option('--email <email>', 'e-mail address')
+    .action(
+      async (opts: {
+        login: string;
+        name: string;
+        unit?: string;
+        unitName: string;
+        role: string[];
+        password?: string;
+        passwordStdin?: boolean;
+        email?: string;
+      }) => {
+        const password = opts.passwordStdin ? await readStdin() : opts.password;
+        await withPlatform('user add', async (p) => {
+          const [{ createUserFromCli }, { systemActor }] = await Promise.all([
+            import('./modules/identity/index.ts'),
+            import('./modules/audit/index.ts'),
+          ]);
+          const r = await createUserFromCli(
+            p.context.db,
+            {
+              login: opts.login,
+              displayName: opts.name,
+              unit: opts.unit,
+              rootUnitName: opts.unitName,
+              roles: opts.role,
+              password,
+              email: opts.email,
+            },
+            systemActor('cli'),
+          );
+          if (r.createdRootUnit)
+            progress(`created the national root unit ${r.orgUnit.code} (${r.orgUnit.name})`);
+          if (!r.passwordSet) progress('no password set: the user cannot sign in until one is set');
+          out(
+            `created user ${r.login} (${r.id}) in ${r.orgUnit.code} ${r.orgUnit.name} with role(s) ${r.roles.join(', ')}`,
+          );
+        });
+      },
+    );
+
+  const token = program.command('token').description('Manage API tokens for integrations');
+  token
+    .command('create <login>')
+    .description('Issue an API token for a user; the token is printed once, as the last line of output')
+    .option('--name <label>', 'what the token is for, e.g. "OSS alarm feed"', 'cli')
+    .option('--expires-in-days <n>', 'expire after n days (default: never)', positiveInt)
+    .action(async (login: string, opts: { name: string; expiresInDays?: number }) => {
+      await withPlatform('token create', async (p) => {
+        const [{ createApiToken }, { systemActor }] = await Promise.all([
+          import('./modules/identity/index.ts'),
+          import('./modules/audit/index.ts'),
+        ]);
+        const owner = await p.context.db
+          .selectFrom('users')
+          .select(['id', 'status'])
+          .where('login', '=', login.toLowerCase())
+          .executeTakeFirst();
+        if (!owner) throw new CliError(`no user with login "${login}"`);
+        if (owner.status !== 'active') throw new CliError(`user "${login}" is disabled`);
+        const expiresAt = opts.expiresInDays
+          ? new Date(p.context.clock.now().getTime() + opts.expiresInDays * 86_400_000)
+          : null;
+        const t = await createApiToken(
+          p.context.db,
+          { userId: owner.id, name: opts.name, expiresAt },
+          systemActor('cli'),
+        );
+        progress('Store this token now: it is shown only once (only its hash is kept).');
+        out(`id       ${t.id}`);
+        out(`user     ${login.toLowerCase()}`);
+        out(`name     ${opts.name}`);
+        out(`expires  ${expiresAt ? iso(expiresAt) : 'never'}`);
+        out(t.token);
+      });
+    });
+  token
+    .command('revoke <id>')
+    .description('Revoke an API token by id (see `token list`)')
+    .action(async (id: string) => {
+      await withPlatform('token revoke', async (p) => {
+        const [{ revokeApiToken }, { systemActor }] = await Promise.all([
+          import('./modules/identity/index.ts'),
+          import('./modules/audit/index.ts'),
+        ]);
+        const r = await revokeApiToken(p.context.db, id, systemActor('cli'), p.context.clock.now());
+        out(
+          r.alreadyRevokedAt
+            ? `token ${id} of ${r.login} was already revoked at ${iso(r.alreadyRevokedAt)}`
+            : `revoked token ${id} of ${r.login}`,
+        );
+      });
+    });
+  token
+    .command('list [login]')
+    .description("List API tokens (all, or one user's); secrets are never shown")
+    .option('--json', 'one JSON array instead of a table')
+    .action(async (login: string | undefined, opts: { json?: boolean }) => {
+      await withPlatform('token list', async (p) => {
+        const { listApiTokens } = await import('./modules/identity/index.ts');
+        const rows = await listApiTokens(p.context.db, login, p.context.clock.now());
+        if (opts.json) return out(JSON.stringify(rows));
+        if (rows.length === 0) return progress('no API tokens');
+        for (const line of table([
+          ['ID', 'USER', 'NAME', 'PREFIX', 'CREATED', 'EXPIRES', 'LAST USED', 'STATUS'],
+          ...rows.map((r) => [
+            r.id,
+            r.login,
+            r.name,
+            r.prefix,
+            iso(r.createdAt),
+            iso(r.expiresAt),
+            iso(r.lastUsedAt),
+            r.status,
+          ]),
+        ]))
+          out(line);
+      });
+    });
+
+  const audit = program.command('audit').description('The tamper-evident audit log');
+  audit
+    .command('verify')
+    .description('Check every entry of the hash chain; exit 1 naming the first broken entry')
+    .action(async () => {
+      await withPlatform('audit verify', async (p) => {
+        const { verifyAuditChain } = await import('./modules/audit/index.ts');
+        const r = await verifyAuditChain(p.context.db, (checked, total) =>
+          progress(`checked ${checked}/${total} entries`),
+        );
+        if (r.ok) return out(`audit chain OK: ${r.checked} entries`);
+        const b = r.firstBreak!;
+        const why = {
+          hash_mismatch: 'its content does not match its hash (the entry was altered)',
+          prev_hash_mismatch: 'it does not link to the entry before it (an entry was altered or replaced)',
+          sequence_gap: `entry ${BigInt(r.checked) + 1n} is missing (entries were deleted)`,
+        }[b.reason];
+        out(`audit chain BROKEN at entry seq ${b.seq}: ${why}; ${r.checked} entries before it are intact`);
+        throw new CliError('audit chain verification failed', 1);
+      });
     });
 
   return program;
@@ -61,11 +359,22 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof DataDirLockedError) {
-      process.stderr.write(`onepoint: ${err.message}\n`);
+    const e = err instanceof Error ? err : new Error(String(err));
+    // Refusals: invalid configuration, the embedded data directory held elsewhere, the port taken.
+    if (['ConfigError', 'DataDirLockedError', 'StartupRefusedError'].includes(e.name)) {
+      process.stderr.write(`onepoint: ${e.message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`onepoint: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    if (e instanceof CliError) {
+      process.stderr.write(`onepoint: ${e.message}\n`);
+      process.exit(e.exitCode);
+    }
+    // Expected failures (bad input, not found, conflict) carry a message for people, not a stack.
+    if (e.name === 'AppError') {
+      process.stderr.write(`onepoint: ${e.message}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`onepoint: ${e.stack ?? e.message}\n`);
     process.exit(1);
   }
 }

@@ -8,3 +8,7 @@ export { hashPassword } from './domain/secrets.ts';
 export { syncBuiltinRoles } from './roles.service.ts';
 export { identityAdminRoutes } from './admin.routes.ts';
 export { scopeUnitIds } from './scope.service.ts';
+export { createUserFromCli, ROOT_UNIT_CODE } from './users.cli.ts';
+export type { CliUserInput, CliUserResult } from './users.cli.ts';
+export { listApiTokens, revokeApiToken } from './tokens.cli.ts';
+export type { ApiTokenRow } from './tokens.cli.ts';

@@ -42,6 +42,7 @@ export function lockDataDir(dataDir: string, command: string): () => void {
       const release = () => {
         if (released) return;
         released = true;
+        process.removeListener('exit', release);
         try {
           const current = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as { pid: number };
           if (current.pid === process.pid) fs.unlinkSync(lockPath);

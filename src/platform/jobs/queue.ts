@@ -18,27 +18,49 @@ export type JobHandler<T> = (data: T, job: { id: string; name: string }) => Prom
  * appointments) live in the domain's own tables, and a job just wakes the code that checks them.
  */
 export interface JobQueue {
-  /** Declares a queue; `dedupe` makes a repeated singletonKey a no-op while a job waits. */
+  /**
+   * Declares a queue (before sending to it). `dedupe` makes a repeated singletonKey a no-op while
+   * a job with that key waits; every job sent to such a queue must carry a singletonKey.
+   */
   define(name: string, opts?: { dedupe?: boolean }): Promise<void>;
+  /** Adds a job; returns its id, or null when a waiting job with the same singletonKey exists. */
   send<T extends object>(name: string, data: T, opts?: JobOptions): Promise<string | null>;
+  /**
+   * Runs `handler` for each job of the queue, `concurrency` at a time. Each job succeeds or fails
+   * (and is retried) on its own. A no-op when this process does not run workers (ONEPOINT_JOBS=off).
+   */
   work<T extends object>(
     name: string,
     handler: JobHandler<T>,
-    opts?: { concurrency?: number },
+    opts?: { concurrency?: number; pollingIntervalSeconds?: number },
   ): Promise<void>;
-  /** Waits for running handlers to finish (up to the grace period), then stops. */
+  /** Stops fetching, waits for running handlers (up to the grace period), then stops. */
   stop(graceMs: number): Promise<void>;
 }
 
 export interface QueueOptions {
   db: Kysely<unknown>;
   logger: Logger;
-  /** Run maintenance and workers in this process. */
+  /** Run maintenance, schedules and workers in this process. */
   supervise: boolean;
 }
 
+// Deduplicated queues use pg-boss's 'short' policy: at most one *waiting* job per singletonKey.
+// ('singleton' would limit *active* jobs instead, and let duplicates pile up while they wait.)
+const DEDUPE_POLICY = 'short';
+
 export async function startJobQueue(opts: QueueOptions): Promise<JobQueue> {
-  const common = {
+  const log = opts.logger.child({ component: 'jobs' });
+  // Every statement pg-boss sends, so that stop() can let the last ones (a job's completion,
+  // which pg-boss does not await) finish before the database is closed.
+  const inFlight = new Set<Promise<unknown>>();
+  let running = 0;
+  let stopping: Promise<void> | undefined;
+  const dedupeQueues = new Set<string>();
+
+  // pg-boss's SQL goes through our own connections: the pool on PostgreSQL, the single
+  // serialised connection on the embedded engine.
+  const boss = new PgBoss({
     schema: 'pgboss',
     supervise: opts.supervise,
     schedule: opts.supervise,
@@ -46,29 +68,48 @@ export async function startJobQueue(opts: QueueOptions): Promise<JobQueue> {
     retryLimit: 3,
     retryDelay: 30,
     retryBackoff: true,
-  };
-  // pg-boss's SQL goes through our own connections: the pool on PostgreSQL, the single
-  // serialised connection on the embedded engine.
-  const boss = new PgBoss({
-    ...common,
     db: {
-      executeSql: async (text: string, values: unknown[]) => {
-        const r = await opts.db.executeQuery(CompiledQuery.raw(text, values ?? []));
-        return { rows: r.rows as unknown[] };
+      executeSql: (text: string, values: unknown[]) => {
+        const p = opts.db
+          .executeQuery(CompiledQuery.raw(text, values ?? []))
+          .then((r) => ({ rows: r.rows as unknown[] }));
+        inFlight.add(p);
+        const forget = () => inFlight.delete(p);
+        p.then(forget, forget);
+        return p;
       },
     },
   });
-  boss.on('error', (err) => opts.logger.error({ err }, 'job queue error'));
+  boss.on('error', (err) => log.error({ err }, 'job queue error'));
   await boss.start();
-  const log = opts.logger.child({ component: 'jobs' });
+
+  const settleInFlight = async (deadline: number) => {
+    while (inFlight.size > 0 && Date.now() < deadline) {
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now()))),
+      ]);
+    }
+  };
 
   return {
     async define(name, defineOpts) {
+      const policy = defineOpts?.dedupe ? DEDUPE_POLICY : 'standard';
+      if (defineOpts?.dedupe) dedupeQueues.add(name);
       const existing = await boss.getQueue(name);
-      if (!existing)
-        await boss.createQueue(name, { name, policy: defineOpts?.dedupe ? 'singleton' : 'standard' });
+      if (!existing) {
+        await boss.createQueue(name, { name, policy });
+      } else if ((existing.policy ?? 'standard') !== policy) {
+        // pg-boss cannot change a queue's policy in place; say so rather than silently differ.
+        log.warn({ queue: name, existing: existing.policy, wanted: policy }, 'queue policy differs');
+      }
     },
+
     async send(name, data, jobOpts) {
+      if (dedupeQueues.has(name) && !jobOpts?.singletonKey) {
+        // Without a key every job would share one slot and silently replace each other.
+        throw new Error(`queue ${name} deduplicates: send needs a singletonKey`);
+      }
       return boss.send(name, data, {
         ...(jobOpts?.singletonKey ? { singletonKey: jobOpts.singletonKey } : {}),
         ...(jobOpts?.startAfter !== undefined
@@ -84,12 +125,23 @@ export async function startJobQueue(opts: QueueOptions): Promise<JobQueue> {
         ...(jobOpts?.priority !== undefined ? { priority: jobOpts.priority } : {}),
       });
     },
+
     async work(name, handler, workOpts) {
-      await boss.work<object>(
-        name,
-        { batchSize: workOpts?.concurrency ?? 1, pollingIntervalSeconds: 1 },
-        async (jobs) => {
-          for (const job of jobs) {
+      if (!opts.supervise) {
+        log.debug({ queue: name }, 'workers are off in this process; not working this queue');
+        return;
+      }
+      // One pg-boss worker per unit of concurrency, one job per fetch: a failure fails only its
+      // own job (a batch would fail, and retry, the jobs that had already succeeded).
+      const concurrency = Math.max(1, workOpts?.concurrency ?? 1);
+      for (let i = 0; i < concurrency; i++) {
+        await boss.work<object>(
+          name,
+          { batchSize: 1, pollingIntervalSeconds: workOpts?.pollingIntervalSeconds ?? 1 },
+          async ([job]) => {
+            if (!job) return;
+            if (stopping) throw new Error('job queue is stopping; the job will be retried');
+            running += 1;
             const started = Date.now();
             try {
               await handler(job.data as never, { id: job.id, name: job.name });
@@ -97,13 +149,26 @@ export async function startJobQueue(opts: QueueOptions): Promise<JobQueue> {
             } catch (err) {
               log.warn({ err, job: job.id, queue: name }, 'job failed');
               throw err;
+            } finally {
+              running -= 1;
             }
-          }
-        },
-      );
+          },
+        );
+      }
     },
-    async stop(graceMs) {
-      await boss.stop({ graceful: true, wait: true, timeout: Math.max(graceMs, 1000) });
+
+    stop(graceMs) {
+      stopping ??= (async () => {
+        const deadline = Date.now() + Math.max(graceMs, 1000);
+        // pg-boss stops fetching, waits for handlers in progress (failing, for a later retry,
+        // any still running at the deadline) ...
+        await boss.stop({ graceful: true, wait: true, close: false, timeout: Math.max(graceMs, 1000) });
+        // ... but not for a handler whose fetch was answered just as it stopped, nor for the
+        // completion it sends last: wait for those too before the caller closes the database.
+        while (running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        await settleInFlight(deadline);
+      })();
+      return stopping;
     },
   };
 }

@@ -1,0 +1,1 @@
+export function distState(root: string): 'fresh' | 'stale' | 'missing';

@@ -1,0 +1,88 @@
+// API-token housekeeping for the command line (`onepoint token list|revoke`); creation is
+// createApiToken in auth.service.ts, shared with the HTTP API.
+import type { Db } from '../../db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { appendAudit, type AuditActor } from '../audit/index.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface ApiTokenRow {
+  id: string;
+  login: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  status: 'active' | 'expired' | 'revoked';
+}
+
+export async function listApiTokens(db: Db, login?: string, now = new Date()): Promise<ApiTokenRow[]> {
+  let q = db
+    .selectFrom('api_tokens as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .select([
+      't.id',
+      'u.login',
+      't.name',
+      't.token_prefix',
+      't.created_at',
+      't.expires_at',
+      't.last_used_at',
+      't.revoked_at',
+    ])
+    .orderBy('t.created_at')
+    .orderBy('t.id');
+  if (login !== undefined) {
+    const user = await db
+      .selectFrom('users')
+      .select('id')
+      .where('login', '=', login.toLowerCase())
+      .executeTakeFirst();
+    if (!user) throw new AppError('NOT_FOUND', `no user with login "${login}"`);
+    q = q.where('t.user_id', '=', user.id);
+  }
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    login: r.login,
+    name: r.name,
+    prefix: r.token_prefix,
+    createdAt: new Date(r.created_at),
+    expiresAt: r.expires_at,
+    lastUsedAt: r.last_used_at,
+    revokedAt: r.revoked_at,
+    status: r.revoked_at ? 'revoked' : r.expires_at && r.expires_at <= now ? 'expired' : 'active',
+  }));
+}
+
+/** Revokes a token; revoking one already revoked changes nothing and says so. */
+export async function revokeApiToken(
+  db: Db,
+  id: string,
+  actor: AuditActor,
+  now = new Date(),
+): Promise<{ alreadyRevokedAt: Date | null; login: string }> {
+  if (!UUID.test(id)) throw new AppError('VALIDATION_FAILED', `"${id}" is not a token id (a UUID)`);
+  return db.transaction().execute(async (trx) => {
+    const token = await trx
+      .selectFrom('api_tokens as t')
+      .innerJoin('users as u', 'u.id', 't.user_id')
+      .select(['t.id', 't.revoked_at', 't.name', 'u.login', 'u.org_unit_id', 'u.id as userId'])
+      .where('t.id', '=', id.toLowerCase())
+      .forUpdate()
+      .executeTakeFirst();
+    if (!token) throw new AppError('NOT_FOUND', `no API token with id ${id}`);
+    if (token.revoked_at) return { alreadyRevokedAt: token.revoked_at, login: token.login };
+    await trx.updateTable('api_tokens').set({ revoked_at: now }).where('id', '=', token.id).execute();
+    await appendAudit(trx, actor, {
+      action: 'api_token.revoke',
+      entityType: 'api_token',
+      entityId: token.id,
+      orgUnitId: token.org_unit_id,
+      details: { userId: token.userId, name: token.name, via: 'cli' },
+    });
+    return { alreadyRevokedAt: null, login: token.login };
+  });
+}

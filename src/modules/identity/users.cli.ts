@@ -1,0 +1,152 @@
+// Staff-user creation for the command line (`onepoint user add`), including the very first admin on
+// an empty database. The HTTP admin API has its own service; the two share the same rules.
+import { v7 as uuidv7 } from 'uuid';
+import type { Db, Executor } from '../../db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { appendAudit, type AuditActor } from '../audit/index.ts';
+import { childPath } from './domain/scope.ts';
+import { hashPassword, passwordProblem } from './domain/secrets.ts';
+import { findUserByLogin } from './identity.repository.ts';
+
+export interface CliUserInput {
+  login: string;
+  displayName: string;
+  /** Org unit code or id; may be omitted only for the first admin on an empty database. */
+  unit?: string | undefined;
+  /** Name of the national root unit created for the first admin (default 总部). */
+  rootUnitName?: string | undefined;
+  roles: string[];
+  password?: string | undefined;
+  email?: string | undefined;
+}
+
+export interface CliUserResult {
+  id: string;
+  login: string;
+  orgUnit: { id: string; code: string; name: string };
+  roles: string[];
+  createdRootUnit: boolean;
+  passwordSet: boolean;
+}
+
+const LOGIN = /^[a-z0-9][a-z0-9_.-]{1,63}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const ROOT_UNIT_CODE = 'ROOT';
+
+const invalid = (message: string) => new AppError('VALIDATION_FAILED', message);
+
+async function findUnitByCodeOrId(db: Executor, ref: string) {
+  const byCode = await db.selectFrom('org_units').selectAll().where('code', '=', ref).executeTakeFirst();
+  if (byCode || !UUID.test(ref)) return byCode;
+  return db.selectFrom('org_units').selectAll().where('id', '=', ref.toLowerCase()).executeTakeFirst();
+}
+
+export async function createUserFromCli(
+  db: Db,
+  input: CliUserInput,
+  actor: AuditActor,
+): Promise<CliUserResult> {
+  const login = input.login.trim().toLowerCase();
+  if (!LOGIN.test(login))
+    throw invalid(
+      `login "${input.login}" is invalid: 2-64 characters, lower-case letters, digits, . _ -, starting with a letter or digit`,
+    );
+  const displayName = input.displayName.trim();
+  if (displayName.length < 1 || displayName.length > 100) throw invalid('--name must be 1-100 characters');
+  if (input.email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(input.email))
+    throw invalid(`--email "${input.email}" is not an e-mail address`);
+  const roles = [...new Set(input.roles)];
+  if (roles.length === 0) throw invalid('give at least one --role');
+  if (input.password !== undefined) {
+    const problem = passwordProblem(input.password);
+    if (problem) throw invalid(`the password is too weak: it ${problem}`);
+  }
+
+  const known = await db.selectFrom('roles').select('code').orderBy('code').execute();
+  const knownCodes = new Set(known.map((r) => r.code));
+  const unknown = roles.filter((r) => !knownCodes.has(r));
+  if (unknown.length > 0)
+    throw invalid(`unknown role ${unknown.join(', ')}; roles are: ${[...knownCodes].join(', ')}`);
+
+  if (await findUserByLogin(db, login)) throw new AppError('CONFLICT', `login "${login}" is already taken`);
+  const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
+
+  return db.transaction().execute(async (trx) => {
+    let unit = input.unit ? await findUnitByCodeOrId(trx, input.unit) : undefined;
+    let createdRootUnit = false;
+    if (input.unit && !unit) throw new AppError('NOT_FOUND', `no org unit with code or id "${input.unit}"`);
+    if (!unit) {
+      const anyUnit = await trx.selectFrom('org_units').select('id').limit(1).executeTakeFirst();
+      if (anyUnit) throw invalid('--unit is required: give the code or id of the user’s org unit');
+      if (!roles.includes('admin'))
+        throw invalid(
+          'the database has no org units yet: the first user must be an admin (--role admin); ' +
+            'the national root unit is created with them',
+        );
+      const id = uuidv7();
+      const now = new Date();
+      unit = await trx
+        .insertInto('org_units')
+        .values({
+          id,
+          parent_id: null,
+          code: ROOT_UNIT_CODE,
+          name: input.rootUnitName?.trim() || '总部',
+          name_en: null,
+          level: 'national',
+          kind: 'administrative',
+          function_type: null,
+          path: childPath(null, id),
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      createdRootUnit = true;
+      await appendAudit(trx, actor, {
+        action: 'org_unit.create',
+        entityType: 'org_unit',
+        entityId: id,
+        orgUnitId: id,
+        details: { code: unit.code, name: unit.name, level: 'national', via: 'cli' },
+      });
+    }
+    const id = uuidv7();
+    const now = new Date();
+    await trx
+      .insertInto('users')
+      .values({
+        id,
+        login,
+        display_name: displayName,
+        org_unit_id: unit.id,
+        password_hash: passwordHash,
+        email: input.email ?? null,
+        employee_no: null,
+        support_line: null,
+        last_login_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await trx
+      .insertInto('user_roles')
+      .values(roles.map((role_code) => ({ user_id: id, role_code })))
+      .execute();
+    await appendAudit(trx, actor, {
+      action: 'user.create',
+      entityType: 'user',
+      entityId: id,
+      orgUnitId: unit.id,
+      details: { login, roles, via: 'cli' },
+    });
+    return {
+      id,
+      login,
+      orgUnit: { id: unit.id, code: unit.code, name: unit.name },
+      roles,
+      createdRootUnit,
+      passwordSet: passwordHash !== null,
+    };
+  });
+}

@@ -1,0 +1,317 @@
+// The command line as an operator uses it: `node bin/onepoint.js …` in a child process, against a
+// database of its own; what it did is then checked in-process, through the API where it matters.
+import { sql, type RawBuilder } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendAudit, systemActor } from '../../src/modules/audit/index.ts';
+import {
+  engine,
+  ensureFreshDist,
+  lastLine,
+  newTarget,
+  openDb,
+  openTarget,
+  runCli,
+  type CliTarget,
+} from './cli-support.ts';
+
+beforeAll(ensureFreshDist, 180_000);
+
+const STRONG = 'Str0ng-pass-for-cli';
+
+// Each command is a Node process opening the database: seconds each on a busy 2-core machine.
+describe(`onepoint CLI (${engine})`, { timeout: 180_000 }, () => {
+  describe('user add on a seeded database', () => {
+    let t: CliTarget;
+    beforeAll(async () => {
+      t = await newTarget();
+    });
+    afterAll(async () => t?.dispose());
+
+    it('creates a staff user in the unit, with the roles, who can then sign in; audited as cli', async () => {
+      const r = await runCli(
+        [
+          'user',
+          'add',
+          '--login',
+          'Wang.Wu',
+          '--name',
+          '王五',
+          '--unit',
+          'CT.JS.10000',
+          '--role',
+          'agent',
+          '--role',
+          'supervisor',
+          '--password-stdin',
+          '--email',
+          'wang.wu@example.com',
+        ],
+        t.env,
+        { input: `${STRONG}\n` },
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/created user wang\.wu .* in CT\.JS\.10000 .*agent, supervisor/);
+      const o = await openTarget(t);
+      try {
+        const res = await o.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { login: 'wang.wu', password: STRONG },
+        });
+        expect(res.statusCode).toBe(200);
+        expect(res.json().user.roles).toEqual(['agent', 'supervisor']);
+        const entry = await o.database.db
+          .selectFrom('audit_log')
+          .select(['actor_login', 'actor_kind', 'details'])
+          .where('action', '=', 'user.create')
+          .executeTakeFirstOrThrow();
+        expect(entry).toMatchObject({ actor_login: 'cli', actor_kind: 'system' });
+        expect(entry.details).toMatchObject({ login: 'wang.wu', roles: ['agent', 'supervisor'] });
+      } finally {
+        await o.close();
+      }
+    });
+
+    it('refuses a bad role, a missing unit, a taken login and a weak password — and creates nobody', async () => {
+      const base = ['user', 'add', '--name', '测试', '--unit', 'CT.JS.10000'];
+      const cases: Array<[string[], RegExp]> = [
+        [[...base, '--login', 'r1', '--role', 'wizard'], /unknown role wizard; roles are: .*agent/],
+        [
+          ['user', 'add', '--name', '测试', '--login', 'r2', '--unit', 'CT.NOWHERE', '--role', 'agent'],
+          /no org unit with code or id "CT\.NOWHERE"/,
+        ],
+        [[...base, '--login', 'agent', '--role', 'agent'], /login "agent" is already taken/],
+        [
+          [...base, '--login', 'r4', '--role', 'agent', '--password', 'short1'],
+          /password is too weak: it must be at least 8/,
+        ],
+      ];
+      for (const [args, message] of cases) {
+        const r = await runCli(args, t.env);
+        expect({ args: args.join(' '), code: r.code }).toEqual({ args: args.join(' '), code: 1 });
+        expect(r.stderr).toMatch(message);
+        expect(r.stderr).not.toMatch(/\n\s+at /); // a message for people, not a stack trace
+      }
+      const db = await openDb(t);
+      try {
+        const made = await db.db
+          .selectFrom('users')
+          .select('login')
+          .where('login', 'in', ['r1', 'r2', 'r4'])
+          .execute();
+        expect(made).toEqual([]);
+      } finally {
+        await db.close();
+      }
+    });
+  });
+
+  describe('on an empty database', () => {
+    let t: CliTarget;
+    beforeAll(async () => {
+      t = await newTarget({ seeded: false });
+    });
+    afterAll(async () => t?.dispose());
+
+    it('the first user must be an admin; the national root unit is created with them', async () => {
+      const notAdmin = await runCli(
+        ['user', 'add', '--login', 'first', '--name', '甲', '--role', 'agent'],
+        t.env,
+      );
+      expect(notAdmin.code).toBe(1);
+      expect(notAdmin.stderr).toMatch(/first user must be an admin/);
+
+      const admin = await runCli(
+        [
+          'user',
+          'add',
+          '--login',
+          'chief',
+          '--name',
+          '总管',
+          '--role',
+          'admin',
+          '--unit-name',
+          '某运营商总部',
+          '--password-stdin',
+        ],
+        t.env,
+        { input: STRONG },
+      );
+      expect(admin.code).toBe(0);
+      expect(admin.stderr).toMatch(/created the national root unit ROOT \(某运营商总部\)/);
+
+      const second = await runCli(
+        ['user', 'add', '--login', 'second', '--name', '乙', '--role', 'admin'],
+        t.env,
+      );
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/--unit is required/);
+
+      const o = await openTarget(t);
+      try {
+        const res = await o.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { login: 'chief', password: STRONG },
+        });
+        expect(res.statusCode).toBe(200);
+        expect(res.json().user.permissions).toContain('user.manage');
+        const units = await o.database.db.selectFrom('org_units').select(['code', 'name', 'level']).execute();
+        expect(units).toEqual([{ code: 'ROOT', name: '某运营商总部', level: 'national' }]);
+      } finally {
+        await o.close();
+      }
+    });
+
+    it('seed --demo loads the demo data once; a second run changes nothing', async () => {
+      const first = await runCli(['seed', '--demo'], t.env);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/demo data loaded/);
+      const again = await runCli(['seed', '--demo'], t.env);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/already present; nothing changed/);
+      const db = await openDb(t);
+      try {
+        const logins = await db.db.selectFrom('users').select('login').execute();
+        expect(logins.map((u) => u.login)).toEqual(
+          expect.arrayContaining(['chief', 'admin', 'agent', 'zj.agent']),
+        );
+        const seeds = await db.db
+          .selectFrom('audit_log')
+          .select('seq')
+          .where('action', '=', 'demo.seed')
+          .execute();
+        expect(seeds).toHaveLength(1);
+      } finally {
+        await db.close();
+      }
+    });
+  });
+
+  describe('API tokens', () => {
+    let t: CliTarget;
+    beforeAll(async () => {
+      t = await newTarget();
+    });
+    afterAll(async () => t?.dispose());
+
+    it('token create prints a token (last line) that authenticates; token revoke stops it', async () => {
+      const created = await runCli(
+        ['token', 'create', 'dispatcher', '--name', 'OSS feed', '--expires-in-days', '30'],
+        t.env,
+      );
+      expect(created.code).toBe(0);
+      const token = lastLine(created.stdout);
+      expect(token).toMatch(/^opt_[A-Za-z0-9_-]{40,}$/);
+      const id = /^id\s+(\S+)$/m.exec(created.stdout)?.[1];
+      expect(id).toBeDefined();
+
+      const me = async () => {
+        const o = await openTarget(t);
+        try {
+          return await o.app.inject({
+            method: 'GET',
+            url: '/api/v1/auth/me',
+            headers: { authorization: `Bearer ${token}` },
+          });
+        } finally {
+          await o.close();
+        }
+      };
+      const before = await me();
+      expect(before.statusCode).toBe(200);
+      expect(before.json()).toMatchObject({ login: 'dispatcher' });
+
+      const listed = await runCli(['token', 'list', 'dispatcher', '--json'], t.env);
+      expect(listed.code).toBe(0);
+      const rows = JSON.parse(listed.stdout) as Array<{ id: string; name: string; status: string }>;
+      expect(rows).toEqual([expect.objectContaining({ id, name: 'OSS feed', status: 'active' })]);
+      expect(listed.stdout).not.toContain(token);
+
+      const revoked = await runCli(['token', 'revoke', id!], t.env);
+      expect(revoked.code).toBe(0);
+      expect(revoked.stdout).toMatch(/revoked token/);
+      expect((await me()).statusCode).toBe(401);
+
+      const unknownUser = await runCli(['token', 'create', 'nobody'], t.env);
+      expect(unknownUser.code).toBe(1);
+      expect(unknownUser.stderr).toMatch(/no user with login "nobody"/);
+    });
+  });
+
+  describe('audit verify', () => {
+    let t: CliTarget;
+    let entries = 0;
+    beforeAll(async () => {
+      t = await newTarget();
+      const db = await openDb(t);
+      try {
+        for (let i = 1; i <= 5; i++) {
+          await db.db.transaction().execute((trx) =>
+            appendAudit(trx, systemActor('test'), {
+              action: 'test.event',
+              entityType: 'test',
+              details: { i },
+            }),
+          );
+        }
+        const { n } = await db.db
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow();
+        entries = Number(n);
+      } finally {
+        await db.close();
+      }
+    });
+    afterAll(async () => t?.dispose());
+
+    /** Changes the stored log with the append-only trigger off, as someone with database access could. */
+    async function tamper(statement: RawBuilder<unknown>) {
+      const db = await openDb(t);
+      try {
+        await db.db.transaction().execute(async (trx) => {
+          await sql`alter table audit_log disable trigger audit_log_no_update`.execute(trx);
+          await statement.execute(trx);
+          await sql`alter table audit_log enable trigger audit_log_no_update`.execute(trx);
+        });
+      } finally {
+        await db.close();
+      }
+    }
+
+    it('passes on an intact chain', async () => {
+      expect(entries).toBeGreaterThanOrEqual(6);
+      const r = await runCli(['audit', 'verify'], t.env);
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim()).toBe(`audit chain OK: ${entries} entries`);
+      expect(r.stderr).toMatch(new RegExp(`checked ${entries}/${entries}`));
+    });
+
+    it('names the place where an entry in the middle was deleted', async () => {
+      await tamper(sql`delete from audit_log where seq = 4`);
+      const r = await runCli(['audit', 'verify'], t.env);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/BROKEN at entry seq 5: entry 4 is missing/);
+    });
+
+    it('names an entry whose stored content was altered (the first break is reported)', async () => {
+      await tamper(sql`update audit_log set details = '{"i": 99}'::jsonb where seq = 2`);
+      const r = await runCli(['audit', 'verify'], t.env);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/BROKEN at entry seq 2: its content does not match its hash/);
+      expect(r.stdout).toMatch(/1 entries before it are intact/);
+    });
+  });
+
+  it('an invalid setting stops start-up with a message naming the variable (exit 2)', async () => {
+    const port = await runCli(['serve'], { PORT: 'abc', ONEPOINT_DATA_DIR: '/nonexistent/never-created' });
+    expect(port.code).toBe(2);
+    expect(port.stderr).toMatch(/Invalid configuration: PORT/);
+    const level = await runCli(['migrate'], { LOG_LEVEL: 'loud' });
+    expect(level.code).toBe(2);
+    expect(level.stderr).toMatch(/Invalid configuration: LOG_LEVEL/);
+  });
+});
