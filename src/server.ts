@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { ModuleContext } from './context.ts';
 import type { DB } from './db.ts';
 import { migrations } from './migrations.ts';
+import { customerRoutes, TMF629_BASE, tmf629Routes } from './modules/customers/index.ts';
 import { authRoutes, IdentityAuthenticator, syncBuiltinRoles } from './modules/identity/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { openDatabase, packageRoot, pingDatabase, type Database } from './platform/db/database.ts';
@@ -82,8 +83,10 @@ export async function buildApp(ctx: ModuleContext): Promise<App> {
   await app.register(
     async (api) => {
       await api.register(authRoutes(ctx));
+      await api.register(customerRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
+  await app.register(tmf629Routes(ctx), { prefix: TMF629_BASE });
   return app;
 }

@@ -188,8 +188,9 @@ export async function createHttpApp(opts: HttpOptions): Promise<App> {
     void reply.status(404).send(errorPayload(request, error));
   });
 
-  // Authentication and authorisation, once, for every route that declares an access rule.
-  app.addHook('preHandler', async (request) => {
+  // Authentication and authorisation, once, for every route that declares an access rule — before
+  // the body is parsed or validated, so an anonymous caller gets 401, never a validation error.
+  app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config?.access;
     if (!access || 'public' in access) return;
     const bearer = bearerOf(request);

@@ -1,0 +1,215 @@
+import { sql, type Selectable } from 'kysely';
+import type { Executor } from '../../db.ts';
+import type { CustomersTable, ProductInstancesTable } from './customers.tables.ts';
+
+export type CustomerRow = Selectable<CustomersTable>;
+export type InstanceRow = Selectable<ProductInstancesTable>;
+
+/** A caller's data scope: the org path whose subtree they see; `all` when that is the whole tree. */
+export interface Scope {
+  path: string;
+  all: boolean;
+}
+
+export function scopeFromPath(scopePath: string): Scope {
+  return { path: scopePath, all: scopePath.split('/').filter(Boolean).length <= 1 };
+}
+
+/**
+ * A customer is in scope when its owning unit is, or when one of its branches' units is (a
+ * group-level enterprise is served the same way in every province it has a branch in).
+ */
+export function customerInScope(scope: Scope) {
+  const under = `${scope.path}%`;
+  // Written for the alias "c"; both subqueries run once (hashed), not per row.
+  return sql<boolean>`(c.org_unit_id in (select id from org_units where path like ${under})
+    or c.id in (select sb.customer_id from customer_branches sb
+                join org_units so on so.id = sb.org_unit_id where so.path like ${under}))`;
+}
+
+export async function unitPath(db: Executor, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('org_units').select('path').where('id', '=', id).executeTakeFirst();
+  return row?.path;
+}
+
+export async function findCustomerRow(
+  db: Executor,
+  id: string,
+  scope: Scope,
+): Promise<CustomerRow | undefined> {
+  let q = db.selectFrom('customers as c').selectAll('c').where('c.id', '=', id);
+  if (!scope.all) q = q.where(customerInScope(scope));
+  return q.executeTakeFirst();
+}
+
+/** The subset of ids that the scope may see. */
+export async function filterInScope(db: Executor, ids: string[], scope: Scope): Promise<string[]> {
+  if (ids.length === 0) return [];
+  let q = db.selectFrom('customers as c').select('c.id').where('c.id', 'in', ids);
+  if (!scope.all) q = q.where(customerInScope(scope));
+  return (await q.execute()).map((r) => r.id);
+}
+
+export async function names(db: Executor, unitIds: string[], userIds: string[]) {
+  const [units, users] = await Promise.all([
+    unitIds.length
+      ? db.selectFrom('org_units').select(['id', 'name']).where('id', 'in', unitIds).execute()
+      : Promise.resolve([]),
+    userIds.length
+      ? db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', userIds).execute()
+      : Promise.resolve([]),
+  ]);
+  return {
+    unit: new Map(units.map((u) => [u.id, u.name])),
+    user: new Map(users.map((u) => [u.id, u.display_name])),
+  };
+}
+
+export async function branchesOf(db: Executor, customerIds: string[]) {
+  if (customerIds.length === 0) return [];
+  return db
+    .selectFrom('customer_branches as b')
+    .innerJoin('org_units as o', 'o.id', 'b.org_unit_id')
+    .select(['b.id', 'b.customer_id', 'b.org_unit_id', 'b.name', 'b.address', 'o.name as unit_name'])
+    .where('b.customer_id', 'in', customerIds)
+    .orderBy('b.created_at')
+    .orderBy('b.id')
+    .execute();
+}
+
+export async function contactsOf(db: Executor, customerId: string) {
+  return db
+    .selectFrom('customer_contacts')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('is_primary', 'desc')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function instancesOf(db: Executor, customerId: string) {
+  return db
+    .selectFrom('product_instances as i')
+    .leftJoin('products as p', 'p.code', 'i.product_code')
+    .selectAll('i')
+    .select('p.name as product_name')
+    .where('i.customer_id', '=', customerId)
+    .orderBy('i.status')
+    .orderBy('i.created_at')
+    .orderBy('i.id')
+    .execute();
+}
+
+/** Rebuilds a customer's (or one contact's) rows in the phone lookup table. */
+export async function replacePhones(
+  db: Executor,
+  customerId: string,
+  contactId: string | null,
+  rows: Array<{ phone: string | null | undefined; source: 'customer' | 'contact_mobile' | 'contact_office' }>,
+) {
+  let del = db.deleteFrom('customer_phones').where('customer_id', '=', customerId);
+  del = contactId ? del.where('contact_id', '=', contactId) : del.where('contact_id', 'is', null);
+  await del.execute();
+  const values = rows
+    .filter((r): r is { phone: string; source: typeof r.source } => !!r.phone)
+    .map((r) => ({ phone: r.phone, source: r.source, customer_id: customerId, contact_id: contactId }));
+  if (values.length) await db.insertInto('customer_phones').values(values).execute();
+}
+
+// ---- Lookups: each returns candidate customer ids, newest first, before the scope is applied. ----
+
+export async function idsByPhone(db: Executor, phone: string, limit: number): Promise<string[]> {
+  const exact = phone.length >= 10;
+  const rows = await db
+    .selectFrom('customer_phones')
+    .select('customer_id')
+    .distinct()
+    .where('phone', exact ? '=' : 'like', exact ? phone : `${phone}%`)
+    .limit(limit)
+    .execute();
+  // A voice or mobile service's account number is the phone number itself.
+  const viaInstance = exact ? await idsByAccountNo(db, phone, limit) : [];
+  return [...new Set([...rows.map((r) => r.customer_id), ...viaInstance])];
+}
+
+export async function idsByIdHashes(db: Executor, hashes: string[]): Promise<string[]> {
+  const rows = await db.selectFrom('customers').select('id').where('id_number_hash', 'in', hashes).execute();
+  return rows.map((r) => r.id);
+}
+
+export async function idsByAccountNo(db: Executor, accountNo: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('product_instances')
+    .select('customer_id')
+    .distinct()
+    .where('account_no', '=', accountNo)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.customer_id);
+}
+
+export async function idsByCircuit(db: Executor, circuitId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('product_instances')
+    .select('customer_id')
+    .distinct()
+    .where('circuit_id', '=', circuitId)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.customer_id);
+}
+
+export async function idsByCustomerNo(db: Executor, customerNo: string): Promise<string[]> {
+  const rows = await db.selectFrom('customers').select('id').where('customer_no', '=', customerNo).execute();
+  return rows.map((r) => r.id);
+}
+
+/** Name search: a CJK-bigram phrase through the GIN index, or a name prefix for one character. */
+export async function idsByName(
+  db: Executor,
+  q: { tsquery?: string | undefined; prefix?: string | undefined },
+  scope: Scope,
+  limit: number,
+): Promise<string[]> {
+  let query = db.selectFrom('customers as c').select('c.id').orderBy('c.id', 'desc').limit(limit);
+  if (q.tsquery) query = query.where(sql<boolean>`c.search_vector @@ ${q.tsquery}::tsquery`);
+  else if (q.prefix) query = query.where('c.name_norm', 'like', `${q.prefix.replace(/[%_\\]/g, '\\$&')}%`);
+  else return [];
+  if (!scope.all) query = query.where(customerInScope(scope));
+  return (await query.execute()).map((r) => r.id);
+}
+
+/** Instances on a network resource: what a device, port or circuit alarm affects. */
+export interface ResourceQuery {
+  deviceId?: string | undefined;
+  devicePort?: string | undefined;
+  circuitId?: string | undefined;
+  exchange?: string | undefined;
+  stbId?: string | undefined;
+  includeTerminated?: boolean | undefined;
+}
+
+export async function instancesOnResource(
+  db: Executor,
+  q: ResourceQuery,
+  scope: Scope | undefined,
+  limit: number,
+) {
+  let query = db
+    .selectFrom('product_instances as i')
+    .innerJoin('customers as c', 'c.id', 'i.customer_id')
+    .leftJoin('products as p', 'p.code', 'i.product_code')
+    .selectAll('i')
+    .select(['p.name as product_name', 'c.name as customer_name', 'c.customer_no', 'c.kind', 'c.tier'])
+    .orderBy('i.id')
+    .limit(limit);
+  if (q.deviceId) query = query.where('i.device_id', '=', q.deviceId);
+  if (q.devicePort) query = query.where('i.device_port', '=', q.devicePort);
+  if (q.circuitId) query = query.where('i.circuit_id', '=', q.circuitId);
+  if (q.exchange) query = query.where('i.exchange', '=', q.exchange);
+  if (q.stbId) query = query.where('i.stb_id', '=', q.stbId);
+  if (!q.includeTerminated) query = query.where('i.status', '<>', 'terminated');
+  if (scope && !scope.all) query = query.where(customerInScope(scope));
+  return query.execute();
+}
