@@ -1,10 +1,13 @@
+import { PassThrough } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ModuleContext } from '../../context.ts';
-import type { App } from '../../platform/http/app.ts';
+import { AppError } from '../../platform/errors.ts';
+import { toAppError, type App } from '../../platform/http/app.ts';
 import { requirePrincipal } from '../../platform/http/auth.ts';
 import { actorOf } from '../identity/index.ts';
 import { exportCustomers } from './customers.export.ts';
+import { importCustomers, type ImportProgress } from './customers.import.ts';
 import {
   contactInput,
   contactPatch,
@@ -49,6 +52,9 @@ import {
   type OpenRequestsProvider,
 } from './customers.service.ts';
 import { CUSTOMER_STATUSES, TIERS, VALUE_LEVELS } from './domain/catalogue.ts';
+
+/** Largest import file accepted (the rest of the API keeps the small default limit). */
+export const IMPORT_BODY_LIMIT = 50 * 1024 * 1024;
 
 export interface CustomerRouteOptions {
   /** Open requests for the 360 view; the requests module supplies it once it exists. */
@@ -106,6 +112,77 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
   const tags = ['customers'];
 
   return async (app: App) => {
+    // Import files arrive as the raw request body.
+    app.addContentTypeParser(
+      [
+        'text/csv',
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'application/octet-stream',
+      ],
+      { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT },
+      (_req, body, done) => done(null, body),
+    );
+
+    app.post(
+      '/customers/imports',
+      {
+        bodyLimit: IMPORT_BODY_LIMIT,
+        schema: {
+          tags,
+          summary:
+            'Import customers and instances from a CSV or XLSX file (the request body). All or nothing: a file with ' +
+            'any problem is rejected with a report (row, column, message). Send Accept: application/x-ndjson to ' +
+            'receive progress lines while it runs.',
+          querystring: z.strictObject({
+            dryRun: z.stringbool().default(false),
+            fileName: z.string().max(200).optional(),
+          }),
+        },
+        config: { access: { permission: 'customer.import' } },
+      },
+      async (request, reply) => {
+        if (!Buffer.isBuffer(request.body) || request.body.length === 0)
+          throw new AppError(
+            'VALIDATION_FAILED',
+            'Send the file as the request body (text/csv or an XLSX workbook)',
+          );
+        const caller = callerOf(request);
+        const run = (onProgress?: (p: ImportProgress) => void) =>
+          importCustomers(request.body as Buffer, {
+            db: ctx.db,
+            vault: deps.vault,
+            actor: caller.actor,
+            scopePath: caller.principal.scopePath,
+            dryRun: request.query.dryRun,
+            ...(request.query.fileName ? { fileName: request.query.fileName } : {}),
+            ...(onProgress ? { onProgress } : {}),
+          });
+        if (!String(request.headers.accept ?? '').includes('application/x-ndjson')) {
+          const report = await run();
+          if (!report.ok)
+            throw new AppError(
+              'UNPROCESSABLE',
+              `The file has ${report.truncated ? 'more than ' : ''}${report.errors.length} problem(s); nothing was imported`,
+              report,
+            );
+          return report;
+        }
+        const stream = new PassThrough();
+        const line = (o: object) => stream.write(`${JSON.stringify(o)}\n`);
+        void reply.header('content-type', 'application/x-ndjson; charset=utf-8');
+        void reply.header('cache-control', 'no-store');
+        run((p) => line({ type: 'progress', ...p }))
+          .then((report) => line({ type: 'result', ...report }))
+          .catch((err: unknown) => {
+            const { error, unexpected } = toAppError(err);
+            if (unexpected) request.log.error({ err }, 'customer import failed');
+            line({ type: 'error', code: error.code, message: error.message });
+          })
+          .finally(() => stream.end());
+        return reply.send(stream);
+      },
+    );
+
     app.get(
       '/customers',
       {

@@ -137,7 +137,16 @@ const instanceFields = {
   endedOn: z.iso.date().nullish(),
 };
 
-export const instanceInput = z.strictObject({ productCode: z.string().min(1).max(64), ...instanceFields });
+export const instanceInput = z
+  .strictObject({ productCode: z.string().min(1).max(64), ...instanceFields })
+  .superRefine((v, ctx) => {
+    if (v.devicePort && !v.deviceId)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['devicePort'],
+        message: 'needs deviceId (the device the port is on)',
+      });
+  });
 export type InstanceInput = z.infer<typeof instanceInput>;
 
 export const instancePatch = z.strictObject({
