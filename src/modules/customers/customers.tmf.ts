@@ -9,7 +9,13 @@ import { z } from 'zod';
 import type { ModuleContext } from '../../context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
-import { contactsOf, customerInScope, idsByPhone, scopeFromPath } from './customers.repository.ts';
+import {
+  contactsOf,
+  customerInScope,
+  findCustomerRow,
+  idsByPhone,
+  scopeFromPath,
+} from './customers.repository.ts';
 import { callerOf, customerDeps } from './customers.routes.ts';
 import { customerInput, customerPatch, type CustomerPatch, type CustomerView } from './customers.schemas.ts';
 import {
@@ -467,11 +473,20 @@ export function tmf629Routes(ctx: ModuleContext) {
         if (body.data.engagedParty)
           throw new AppError('VALIDATION_FAILED', 'Invalid input — engagedParty: cannot be changed');
         const mapped = fromTmf(body.data);
-        if (mapped.customerNo !== undefined)
-          throw new AppError(
-            'VALIDATION_FAILED',
-            'Invalid input — characteristic[customerNo]: cannot be changed',
+        if (mapped.customerNo !== undefined) {
+          // Sent back unchanged by a client that round-trips what it read: fine; a new number: not.
+          const current = await findCustomerRow(
+            deps.db,
+            request.params.id,
+            scopeFromPath(caller.principal.scopePath),
           );
+          if (current && current.customer_no !== String(mapped.customerNo).toUpperCase())
+            throw new AppError(
+              'VALIDATION_FAILED',
+              'Invalid input — characteristic[customerNo]: cannot be changed',
+            );
+          delete mapped.customerNo;
+        }
         const patch = customerPatch.safeParse(mapped);
         if (!patch.success) throw toValidationError(patch.error);
         await updateCustomer(deps, caller, request.params.id, patch.data as CustomerPatch);
