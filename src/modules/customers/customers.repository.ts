@@ -117,20 +117,40 @@ export async function replacePhones(
   if (values.length) await db.insertInto('customer_phones').values(values).execute();
 }
 
-// ---- Lookups: each returns candidate customer ids, newest first, before the scope is applied. ----
+// ---- Lookups: each returns candidate customer ids (before the scope is applied). ----
 
+export type CodeMatch = 'accountNo' | 'circuitId' | 'customerNo' | 'creditCode';
+
+/** Phone numbers of customers and contacts (exact, or a prefix for short input) and, for a full
+ * number, voice and mobile services whose account number it is — one round trip. */
 export async function idsByPhone(db: Executor, phone: string, limit: number): Promise<string[]> {
   const exact = phone.length >= 10;
-  const rows = await db
-    .selectFrom('customer_phones')
-    .select('customer_id')
-    .distinct()
-    .where('phone', exact ? '=' : 'like', exact ? phone : `${phone}%`)
-    .limit(limit)
-    .execute();
-  // A voice or mobile service's account number is the phone number itself.
-  const viaInstance = exact ? await idsByAccountNo(db, phone, limit) : [];
-  return [...new Set([...rows.map((r) => r.customer_id), ...viaInstance])];
+  const r = exact
+    ? await sql<{ id: string }>`
+        (select customer_id as id from customer_phones where phone = ${phone} limit ${limit})
+        union
+        (select customer_id from product_instances where account_no = ${phone} limit ${limit})`.execute(db)
+    : await sql<{ id: string }>`
+        select distinct customer_id as id from customer_phones where phone like ${`${phone}%`}
+        limit ${limit}`.execute(db);
+  return r.rows.map((x) => x.id);
+}
+
+/** Account number, circuit id, customer number or credit code: exact, index-backed, one round trip. */
+export async function idsByCode(
+  db: Executor,
+  code: string,
+  limit: number,
+): Promise<Array<{ id: string; kind: CodeMatch }>> {
+  const r = await sql<{ id: string; kind: CodeMatch }>`
+    (select customer_id as id, 'accountNo' as kind from product_instances where account_no = ${code} limit ${limit})
+    union all
+    (select customer_id, 'circuitId' from product_instances where circuit_id = ${code} limit ${limit})
+    union all
+    (select id, 'customerNo' from customers where customer_no = ${code})
+    union all
+    (select id, 'creditCode' from customers where credit_code = ${code} and status <> 'erased')`.execute(db);
+  return r.rows;
 }
 
 export async function idsByIdHashes(db: Executor, hashes: string[]): Promise<string[]> {

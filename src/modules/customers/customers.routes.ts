@@ -214,7 +214,15 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
               items: z.array(
                 customerListItem.extend({
                   matchedBy: z.array(
-                    z.enum(['phone', 'idNumber', 'accountNo', 'circuitId', 'customerNo', 'name']),
+                    z.enum([
+                      'phone',
+                      'idNumber',
+                      'accountNo',
+                      'circuitId',
+                      'customerNo',
+                      'creditCode',
+                      'name',
+                    ]),
                   ),
                 }),
               ),

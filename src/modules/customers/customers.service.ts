@@ -22,10 +22,10 @@ import {
   branchesOf,
   contactsOf,
   customerInScope,
-  filterInScope,
   findCustomerRow,
   idsByAccountNo,
   idsByCircuit,
+  idsByCode,
   idsByCustomerNo,
   idsByIdHashes,
   idsByName,
@@ -360,11 +360,13 @@ export async function listCustomers(
   };
 }
 
-export type MatchKind = 'phone' | 'idNumber' | 'accountNo' | 'circuitId' | 'customerNo' | 'name';
+export type MatchKind =
+  'phone' | 'idNumber' | 'accountNo' | 'circuitId' | 'customerNo' | 'creditCode' | 'name';
 
 /**
  * "Who is this?" — one box for a phone number, ID number, account number, circuit id, customer
- * number or name (Chinese names of two characters included). Exact and index-backed lookups only.
+ * number, credit code or name (Chinese names of two characters included). Exact and index-backed
+ * lookups only, most specific first; the first reading that finds someone wins.
  */
 export async function searchCustomers(
   deps: CustomerDeps,
@@ -375,45 +377,41 @@ export async function searchCustomers(
   const scope = scopeOf(caller.principal);
   const t = term.trim();
   const matched = new Map<string, Set<MatchKind>>();
-  const add = (ids: string[], kind: MatchKind) => {
-    for (const id of ids) (matched.get(id) ?? matched.set(id, new Set()).get(id)!).add(kind);
-  };
+  const add = (id: string, kind: MatchKind) =>
+    (matched.get(id) ?? matched.set(id, new Set()).get(id)!).add(kind);
   for (const kind of classifyTerm(t)) {
     if (kind === 'idNumber')
-      add(await idsByIdHashes(deps.db, deps.vault.blindIndexes(normaliseResidentId(t))), 'idNumber');
+      for (const id of await idsByIdHashes(deps.db, deps.vault.blindIndexes(normaliseResidentId(t))))
+        add(id, 'idNumber');
     if (kind === 'phone') {
-      const digits = t.replace(/[\s\-()]/g, '').replace(/^\+?86(?=1[3-9]\d{9}$)/, '');
+      const digits = t.replace(/[\s\-()]/g, '');
       const p = parsePhone(digits);
-      add(await idsByPhone(deps.db, 'value' in p ? p.value : digits, LOOKUP_CAP), 'phone');
+      for (const id of await idsByPhone(
+        deps.db,
+        'value' in p ? p.value : digits.replace(/^\+/, ''),
+        LOOKUP_CAP,
+      ))
+        add(id, 'phone');
     }
-    if (kind === 'code') {
-      const c = normaliseCode(t);
-      add(await idsByAccountNo(deps.db, c, LOOKUP_CAP), 'accountNo');
-      add(await idsByCircuit(deps.db, c, LOOKUP_CAP), 'circuitId');
-      add(await idsByCustomerNo(deps.db, c), 'customerNo');
-    }
+    if (kind === 'code')
+      for (const m of await idsByCode(deps.db, normaliseCode(t), LOOKUP_CAP)) add(m.id, m.kind);
     if (kind === 'name') {
       const single = isSingleCjk(t);
-      add(
-        await idsByName(
-          deps.db,
-          single ? { prefix: normaliseName(t) } : { tsquery: searchQuery(t), prefix: normaliseName(t) },
-          scope,
-          limit,
-        ),
-        'name',
-      );
+      const q = single ? { prefix: normaliseName(t) } : { tsquery: searchQuery(t), prefix: normaliseName(t) };
+      for (const id of await idsByName(deps.db, q, scope, limit)) add(id, 'name');
     }
+    if (matched.size > 0) break;
   }
-  const visible = await filterInScope(deps.db, [...matched.keys()], scope);
-  if (visible.length === 0) return [];
-  const rows = await deps.db
+  if (matched.size === 0) return [];
+  // One query applies the scope and loads the page.
+  let q = deps.db
     .selectFrom('customers as c')
     .selectAll('c')
-    .where('c.id', 'in', visible)
+    .where('c.id', 'in', [...matched.keys()])
     .orderBy('c.id', 'desc')
-    .limit(limit)
-    .execute();
+    .limit(limit);
+  if (!scope.all) q = q.where(customerInScope(scope));
+  const rows = await q.execute();
   // Exact name matches first, then newest.
   const exact = normaliseName(t);
   rows.sort((a, b) => Number(b.name_norm === exact) - Number(a.name_norm === exact));

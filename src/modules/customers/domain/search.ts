@@ -96,14 +96,17 @@ export function normaliseCode(code: string): string {
 export type LookupKind = 'idNumber' | 'phone' | 'code' | 'name';
 
 /**
- * What an agent typed into the "find customer" box: an 18-character ID, a phone number, an account
- * or circuit code (letters and digits), or a name (anything else).
+ * What an agent typed into the "find customer" box, most specific reading first: an 18-character
+ * ID number, a phone number (10–14 digits; voice and mobile account numbers are phone numbers), an
+ * account, circuit, customer or credit code (letters and digits), or a name. The search tries
+ * them in this order and stops at the first that finds someone.
  */
 export function classifyTerm(term: string): LookupKind[] {
   const t = term.trim();
   if (/^\d{17}[\dXx]$/.test(t)) return ['idNumber', 'code'];
   const digits = t.replace(/[\s\-()+]/g, '');
-  if (/^\d{5,14}$/.test(digits)) return ['phone', 'code'];
+  if (/^\d{10,14}$/.test(digits)) return ['phone', 'code'];
+  if (/^\d{3,9}$/.test(digits)) return ['code', 'phone'];
   if (/^[A-Za-z0-9][A-Za-z0-9_./:-]{3,63}$/.test(t)) return ['code', 'name'];
   return ['name'];
 }
