@@ -314,6 +314,10 @@ export async function runCustomersBench(opts: CustomersBenchOptions) {
         '2-character name',
         timeEach(people, (p) => searchCustomers(deps, caller, p.name.slice(0, 2), 20)),
       ),
+      listPage: await run(
+        'list page of 50',
+        timeEach(people, (p) => listCustomers(deps, caller, { limit: 50, after: p.id })),
+      ),
       oltPort: await run(
         'instances on an OLT port',
         timeEach(ports, (p) =>

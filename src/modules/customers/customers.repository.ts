@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../db.ts';
 import type { CustomersTable, ProductInstancesTable } from './customers.tables.ts';
+import { isSingleCjk, normaliseName, searchQuery } from './domain/search.ts';
 
 export type CustomerRow = Selectable<CustomersTable>;
 export type InstanceRow = Selectable<ProductInstancesTable>;
@@ -40,14 +41,6 @@ export async function findCustomerRow(
   let q = db.selectFrom('customers as c').selectAll('c').where('c.id', '=', id);
   if (!scope.all) q = q.where(customerInScope(scope));
   return q.executeTakeFirst();
-}
-
-/** The subset of ids that the scope may see. */
-export async function filterInScope(db: Executor, ids: string[], scope: Scope): Promise<string[]> {
-  if (ids.length === 0) return [];
-  let q = db.selectFrom('customers as c').select('c.id').where('c.id', 'in', ids);
-  if (!scope.all) q = q.where(customerInScope(scope));
-  return (await q.execute()).map((r) => r.id);
 }
 
 export async function names(db: Executor, unitIds: string[], userIds: string[]) {
@@ -185,17 +178,38 @@ export async function idsByCustomerNo(db: Executor, customerNo: string): Promise
   return rows.map((r) => r.id);
 }
 
-/** Name search: a CJK-bigram phrase through the GIN index, or a name prefix for one character. */
-export async function idsByName(
-  db: Executor,
-  q: { tsquery?: string | undefined; prefix?: string | undefined },
-  scope: Scope,
-  limit: number,
-): Promise<string[]> {
-  let query = db.selectFrom('customers as c').select('c.id').orderBy('c.id', 'desc').limit(limit);
-  if (q.tsquery) query = query.where(sql<boolean>`c.search_vector @@ ${q.tsquery}::tsquery`);
-  else if (q.prefix) query = query.where('c.name_norm', 'like', `${q.prefix.replace(/[%_\\]/g, '\\$&')}%`);
-  else return [];
+/**
+ * The name condition for alias "c": a CJK-bigram phrase through the GIN index, or a name prefix
+ * (one character, or a term without searchable tokens) through the prefix index.
+ */
+export function nameCondition(term: string) {
+  const t = term.trim();
+  const tsq = isSingleCjk(t) ? undefined : searchQuery(t);
+  if (tsq) return sql<boolean>`c.search_vector @@ ${tsq}::tsquery`;
+  return sql<boolean>`c.name_norm like ${`${normaliseName(t).replace(/[%_\\]/g, '\\$&')}%`}`;
+}
+
+export const NAME_CANDIDATE_CAP = 1000;
+
+/**
+ * Every customer whose name matches, when there are at most NAME_CANDIDATE_CAP of them (a rare
+ * term: the index finds them all at once); undefined for a frequent term, which the caller walks
+ * newest-first instead. The planner cannot tell the two apart well, so the application decides.
+ */
+export async function nameCandidates(db: Executor, term: string): Promise<string[] | undefined> {
+  const r = await sql<{ id: string }>`
+    select c.id from customers c where ${nameCondition(term)} limit ${NAME_CANDIDATE_CAP + 1}`.execute(db);
+  return r.rows.length > NAME_CANDIDATE_CAP ? undefined : r.rows.map((x) => x.id);
+}
+
+/** Newest matches of a frequent name term within the scope. */
+export async function idsByName(db: Executor, term: string, scope: Scope, limit: number): Promise<string[]> {
+  let query = db
+    .selectFrom('customers as c')
+    .select('c.id')
+    .where(nameCondition(term))
+    .orderBy('c.id', 'desc')
+    .limit(limit);
   if (!scope.all) query = query.where(customerInScope(scope));
   return (await query.execute()).map((r) => r.id);
 }

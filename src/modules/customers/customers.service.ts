@@ -29,6 +29,8 @@ import {
   idsByCustomerNo,
   idsByIdHashes,
   idsByName,
+  nameCandidates,
+  nameCondition,
   idsByPhone,
   instancesOf,
   instancesOnResource,
@@ -64,14 +66,7 @@ import {
   normaliseResidentId,
   parsePhone,
 } from './domain/pii.ts';
-import {
-  classifyTerm,
-  isSingleCjk,
-  normaliseCode,
-  normaliseName,
-  searchQuery,
-  searchVector,
-} from './domain/search.ts';
+import { classifyTerm, normaliseCode, normaliseName, searchVector } from './domain/search.ts';
 import { PiiVault } from './domain/vault.ts';
 
 export interface CustomerDeps {
@@ -340,10 +335,9 @@ export async function listCustomers(
     q = q.where(customerInScope({ path, all: false }));
   }
   if (f.name) {
-    const term = f.name.trim();
-    const tsq = isSingleCjk(term) ? undefined : searchQuery(term);
-    if (tsq) q = q.where(sql<boolean>`c.search_vector @@ ${tsq}::tsquery`);
-    else q = q.where('c.name_norm', 'like', `${normaliseName(term).replace(/[%_\\]/g, '\\$&')}%`);
+    const candidates = await nameCandidates(deps.db, f.name);
+    if (candidates?.length === 0) return { items: [], nextCursor: null };
+    q = candidates ? q.where('c.id', 'in', candidates) : q.where(nameCondition(f.name));
   }
   if (!scope.all) q = q.where(customerInScope(scope));
   const rows = await q.execute();
@@ -396,9 +390,8 @@ export async function searchCustomers(
     if (kind === 'code')
       for (const m of await idsByCode(deps.db, normaliseCode(t), LOOKUP_CAP)) add(m.id, m.kind);
     if (kind === 'name') {
-      const single = isSingleCjk(t);
-      const q = single ? { prefix: normaliseName(t) } : { tsquery: searchQuery(t), prefix: normaliseName(t) };
-      for (const id of await idsByName(deps.db, q, scope, limit)) add(id, 'name');
+      const ids = (await nameCandidates(deps.db, t)) ?? (await idsByName(deps.db, t, scope, limit));
+      for (const id of ids) add(id, 'name');
     }
     if (matched.size > 0) break;
   }
