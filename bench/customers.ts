@@ -20,6 +20,7 @@ import { planDemoCustomers, resolveAreas } from '../src/modules/customers/custom
 import { customersToCsv, importCustomers } from '../src/modules/customers/customers.import.ts';
 import {
   affectedInstances,
+  listCustomers,
   searchCustomers,
   type Caller,
 } from '../src/modules/customers/customers.service.ts';
