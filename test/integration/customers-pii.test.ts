@@ -172,6 +172,7 @@ describe(`personal information masking (${process.env.ONEPOINT_TEST_ENGINE ?? 'p
       await send(login, 'GET', `${e}/360`);
       await send(login, 'GET', `${e}/contacts`);
       await send(login, 'GET', `${c}/instances`);
+      await send(login, 'GET', `${c}/access-log`);
       await send(login, 'GET', `/api/v1/product-instances?deviceId=${enc(d.deviceId)}`);
       await send(login, 'GET', `/api/v1/product-instances?circuitId=${enc(d.circuitId)}`);
       await send(login, 'GET', '/api/v1/customers/export?format=csv');

@@ -288,6 +288,16 @@ describe(`customers API (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () =
     expect(actions).toContain('view');
     expect(actions).toContain('search');
     expect(rows.every((r) => !JSON.stringify(r).includes('13812345678'))).toBe(true);
+    // Supervisors (audit.read) can see who looked; agents cannot.
+    expect((await call('GET', `/api/v1/customers/${created.id}/access-log`, 'agent')).statusCode).toBe(403);
+    const log = await call('GET', `/api/v1/customers/${created.id}/access-log?limit=500`, 'supervisor');
+    expect(log.statusCode).toBe(200);
+    expect(log.json().filter((e: { actorLogin: string }) => e.actorLogin === 'agent')).toHaveLength(
+      rows.length,
+    );
+    expect(
+      (await call('GET', `/api/v1/customers/${created.id}/access-log`, 'zj.supervisor')).statusCode,
+    ).toBe(404);
   });
 
   it('returns the customer 360 with contacts, instances, open requests and recent history', async () => {

@@ -26,6 +26,7 @@ import {
   revealFields,
 } from './customers.schemas.ts';
 import {
+  accessLogOf,
   addContact,
   addInstance,
   affectedInstances,
@@ -322,6 +323,38 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
       },
       async (request) =>
         customer360(deps, callerOf(request), request.params.id, opts.openRequests ?? noOpenRequests),
+    );
+
+    app.get(
+      '/customers/:id/access-log',
+      {
+        schema: {
+          tags,
+          summary: "Who accessed this customer's information, newest first (MIIT Order 24)",
+          params: idParams,
+          querystring: z.strictObject({
+            before: z.string().regex(/^\d+$/).optional(),
+            limit: z.coerce.number().int().min(1).max(500).default(100),
+          }),
+          response: {
+            200: z.array(
+              z.object({
+                id: z.string(),
+                occurredAt: z.string(),
+                actorId: z.string().nullable(),
+                actorLogin: z.string().nullable(),
+                action: z.string(),
+                purpose: z.string().nullable(),
+                ip: z.string().nullable(),
+                requestId: z.string().nullable(),
+              }),
+            ),
+          },
+        },
+        config: { access: { permission: 'audit.read' } },
+      },
+      async (request) =>
+        accessLogOf(deps, callerOf(request), request.params.id, request.query.before, request.query.limit),
     );
 
     app.get(

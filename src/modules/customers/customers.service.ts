@@ -249,6 +249,35 @@ export async function logAccess(
     .execute();
 }
 
+/** Who accessed a customer's information (newest first), for audits and complaints. */
+export async function accessLogOf(
+  deps: CustomerDeps,
+  caller: Caller,
+  customerId: string,
+  before: string | undefined,
+  limit: number,
+) {
+  const row = await loadInScope(deps.db, caller, customerId);
+  let q = deps.db
+    .selectFrom('customer_access_log')
+    .selectAll()
+    .where('customer_id', '=', row.id)
+    .orderBy('id', 'desc')
+    .limit(limit);
+  if (before) q = q.where('id', '<', before);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    occurredAt: iso(r.occurred_at),
+    actorId: r.actor_id,
+    actorLogin: r.actor_login,
+    action: r.action,
+    purpose: r.purpose,
+    ip: r.ip,
+    requestId: r.request_id,
+  }));
+}
+
 // ---- Reading ----
 
 async function loadInScope(db: Executor, caller: Caller, id: string): Promise<CustomerRow> {
