@@ -139,7 +139,38 @@ function customerView(row: CustomerRow, n: Names, branches: BranchRow[]): Custom
   };
 }
 
-export function listItemView(row: CustomerRow): CustomerListItem {
+/** The columns a list item needs (lists skip ciphertexts, search vectors and notes). */
+const LIST_COLUMNS = [
+  'c.id',
+  'c.customer_no',
+  'c.kind',
+  'c.name',
+  'c.name_norm',
+  'c.tier',
+  'c.org_unit_id',
+  'c.status',
+  'c.phone',
+  'c.value_level',
+  'c.tags',
+  'c.created_at',
+] as const;
+type ListRow = Pick<
+  CustomerRow,
+  | 'id'
+  | 'customer_no'
+  | 'kind'
+  | 'name'
+  | 'name_norm'
+  | 'tier'
+  | 'org_unit_id'
+  | 'status'
+  | 'phone'
+  | 'value_level'
+  | 'tags'
+  | 'created_at'
+>;
+
+export function listItemView(row: ListRow): CustomerListItem {
   return {
     id: row.id,
     customerNo: row.customer_no,
@@ -347,7 +378,7 @@ export async function listCustomers(
   if (ids && ids.length === 0) return { items: [], nextCursor: null };
   let q = deps.db
     .selectFrom('customers as c')
-    .selectAll('c')
+    .select(LIST_COLUMNS)
     .orderBy('c.id', 'desc')
     .limit(f.limit + 1);
   if (ids) q = q.where('c.id', 'in', ids);
@@ -428,7 +459,7 @@ export async function searchCustomers(
   // One query applies the scope and loads the page.
   let q = deps.db
     .selectFrom('customers as c')
-    .selectAll('c')
+    .select(LIST_COLUMNS)
     .where('c.id', 'in', [...matched.keys()])
     .orderBy('c.id', 'desc')
     .limit(limit);
