@@ -357,7 +357,10 @@ export function buildCli(): Command {
 
 export async function main(argv: string[]): Promise<void> {
   try {
-    await buildCli().parseAsync(argv);
+    const program = buildCli();
+    const { registerCustomerCommands } = await import('./modules/customers/customers.cli.ts');
+    registerCustomerCommands(program);
+    await program.parseAsync(argv);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     // Refusals: invalid configuration, the embedded data directory held elsewhere, the port taken.

@@ -30,7 +30,46 @@ const envSchema = z.object({
   ONEPOINT_TIME_ZONE: z.string().default('Asia/Shanghai'),
   ONEPOINT_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
   ONEPOINT_JOBS: z.enum(['on', 'off']).default('on'),
+  ONEPOINT_PII_KEYS: z.string().optional(),
 });
+
+/** A key for personal information at rest (AES-256-GCM and the HMAC search index derive from it). */
+export interface PiiKey {
+  id: string;
+  secret: Buffer;
+}
+
+/**
+ * `ONEPOINT_PII_KEYS` = comma-separated `keyId:base64-of-32-bytes`, the newest first. New data is
+ * encrypted with the first key; every listed key still decrypts and searches older rows until the
+ * rotation command has re-encrypted them. Unset: a fixed development key (never for production).
+ */
+export function parsePiiKeys(raw: string | undefined): { keys: PiiKey[]; development: boolean } {
+  if (!raw)
+    return {
+      keys: [{ id: 'dev', secret: Buffer.alloc(32, 'onepoint-development-pii-key') }],
+      development: true,
+    };
+  const keys: PiiKey[] = [];
+  for (const part of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const m = /^([A-Za-z0-9_-]{1,16}):([A-Za-z0-9+/=_-]+)$/.exec(part);
+    if (!m) throw new ConfigError('ONEPOINT_PII_KEYS', 'must be a comma-separated list of keyId:base64Key');
+    const secret = Buffer.from(m[2]!, 'base64');
+    if (secret.length !== 32)
+      throw new ConfigError(
+        'ONEPOINT_PII_KEYS',
+        `key "${m[1]}" must be 32 bytes (base64), got ${secret.length}`,
+      );
+    if (keys.some((k) => k.id === m[1]))
+      throw new ConfigError('ONEPOINT_PII_KEYS', `key id "${m[1]}" is repeated`);
+    keys.push({ id: m[1]!, secret });
+  }
+  if (keys.length === 0) throw new ConfigError('ONEPOINT_PII_KEYS', 'lists no key');
+  return { keys, development: false };
+}
 
 export interface Config {
   port: number;
@@ -48,6 +87,10 @@ export interface Config {
   timeZone: string;
   shutdownGraceMs: number;
   jobsEnabled: boolean;
+  /** Keys for personal information at rest, newest first. */
+  piiKeys: PiiKey[];
+  /** True when ONEPOINT_PII_KEYS is unset and the built-in development key is in use. */
+  piiKeysDevelopment: boolean;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `is not a known IANA time zone (got "${e.ONEPOINT_TIME_ZONE}")`,
     );
   }
+  const pii = parsePiiKeys(e.ONEPOINT_PII_KEYS);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -100,5 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeZone: e.ONEPOINT_TIME_ZONE,
     shutdownGraceMs: e.ONEPOINT_SHUTDOWN_GRACE_MS,
     jobsEnabled: e.ONEPOINT_JOBS === 'on',
+    piiKeys: pii.keys,
+    piiKeysDevelopment: pii.development,
   };
 }

@@ -5,6 +5,7 @@ import type { ModuleContext } from './context.ts';
 import type { DB } from './db.ts';
 import { migrations } from './migrations.ts';
 import { auditRoutes } from './modules/audit/index.ts';
+import { customerRoutes, TMF629_BASE, tmf629Routes } from './modules/customers/index.ts';
 import {
   authRoutes,
   IdentityAuthenticator,
@@ -92,9 +93,11 @@ export async function buildApp(ctx: ModuleContext): Promise<App> {
       await api.register(authRoutes(ctx));
       await api.register(identityAdminRoutes(ctx));
       await api.register(auditRoutes(ctx, { scopeUnitIds: (principal) => scopeUnitIds(ctx.db, principal) }));
+      await api.register(customerRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
+  await app.register(tmf629Routes(ctx), { prefix: TMF629_BASE });
   await app.register(consoleRoutes(path.join(packageRoot, 'web/dist')));
   return app;
 }

@@ -1,12 +1,26 @@
 import pino, { type Logger } from 'pino';
 
-// Phone numbers (mainland mobile, 11 digits) and resident ID numbers (18 chars) in free text.
+// Phone numbers (mainland mobile, 11 digits; fixed lines with area code), resident ID numbers
+// (18 chars) and email addresses (also URL-encoded) in free text.
 const MOBILE = /(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
 const RESIDENT_ID = /(?<![0-9A-Za-z])(\d{3})\d{11}(\d{3}[\dXx])(?![0-9A-Za-z])/g;
+const FIXED_LINE = /(?<![0-9A-Za-z])(0[12]\d|0[3-9]\d{2})(?:-|%2D)?\d{3,4}(\d{4})(?!\d)/gi;
+const EMAIL = /([A-Za-z0-9])[A-Za-z0-9._%+-]*(@|%40)([A-Za-z0-9-]+\.[A-Za-z0-9.-]+)/g;
 
 /** Masks personal identifiers inside free text such as URLs, so log lines never carry them. */
 export function maskPiiInText(text: string): string {
-  return text.replace(RESIDENT_ID, '$1***********$2').replace(MOBILE, '$1****$2');
+  return text
+    .replace(RESIDENT_ID, '$1***********$2')
+    .replace(MOBILE, '$1****$2')
+    .replace(FIXED_LINE, '$1****$2')
+    .replace(EMAIL, '$1***$2$3');
+}
+
+/** Error serializer: database errors can quote values (e.g. a duplicate key's detail). */
+function maskedError(err: Error): Record<string, unknown> {
+  const out = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(out)) if (typeof v === 'string') out[k] = maskPiiInText(v);
+  return out;
 }
 
 export const REDACT_PATHS = [
@@ -22,6 +36,8 @@ export const REDACT_PATHS = [
   '*.idNumber',
   '*.address',
   '*.email',
+  '*.officePhone',
+  '*.serviceAddress',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
@@ -37,7 +53,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           url: maskPiiInText(req.url),
           ip: req.ip,
         }),
-        err: pino.stdSerializers.err,
+        err: maskedError,
       },
     },
     destination,

@@ -2,6 +2,7 @@ import { v5 as uuidv5 } from 'uuid';
 import type { ModuleContext } from '../context.ts';
 import type { Executor } from '../db.ts';
 import { appendAudit, systemActor } from '../modules/audit/index.ts';
+import { seedDemoCustomers } from '../modules/customers/index.ts';
 import { hashPassword } from '../modules/identity/index.ts';
 
 // Stable ids from codes make the seed idempotent and the demo the same on every machine.
@@ -298,5 +299,6 @@ export async function ensureDemoData(ctx: ModuleContext, onProgress: (msg: strin
     });
   });
   onProgress(`demo data loaded: ${DEMO_UNITS.length} org units, ${DEMO_LOGINS.length + 40} users`);
+  await seedDemoCustomers(ctx, onProgress);
   return { created: true };
 }

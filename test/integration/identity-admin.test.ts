@@ -494,12 +494,21 @@ describe('no privilege escalation', () => {
   let deputy: Headers;
 
   beforeAll(async () => {
-    // A provincial user administrator: manages users and skill groups in 江苏, nothing more.
+    // A provincial user administrator: manages users in 江苏 and may do an agent's customer work
+    // (so it may grant the agent role), nothing more.
     const role = await call('admin', 'POST', '/roles', {
       code: 'js_user_admin',
       name: '省用户管理员',
       nameEn: 'Province user admin',
-      permissions: ['org.read', 'user.read', 'user.manage', 'skillgroup.read', 'token.manage'],
+      permissions: [
+        'org.read',
+        'user.read',
+        'user.manage',
+        'skillgroup.read',
+        'token.manage',
+        'customer.read',
+        'customer.manage',
+      ],
     });
     expect(role.statusCode).toBe(201);
     const u = await call('admin', 'POST', '/users', {

@@ -16,7 +16,7 @@ import {
 import { v7 as uuidv7 } from 'uuid';
 import { AppError, fromDatabaseError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { bearerOf, type Authenticator } from './auth.ts';
+import { bearerOf, type Authenticator, type RouteAccessEntry } from './auth.ts';
 
 export interface HttpOptions {
   logger: Logger;
@@ -127,10 +127,14 @@ export async function createHttpApp(opts: HttpOptions): Promise<App> {
   });
 
   // Deny by default: an API route that does not say who may call it is a programming error.
+  // The registry of every API route's access rule, for the authorization tests and audits of it.
+  const routeAccess: RouteAccessEntry[] = [];
+  app.decorate('routeAccess', routeAccess);
   app.addHook('onRoute', (route) => {
     if (!API_PREFIXES.some((p) => route.url.startsWith(p))) return;
     const access = route.config?.access;
     if (!access) throw new Error(`Route ${route.method} ${route.url} declares no access rule`);
+    for (const method of [route.method].flat()) routeAccess.push({ method, url: route.url, access });
   });
 
   await app.register(helmet, {
@@ -192,8 +196,9 @@ export async function createHttpApp(opts: HttpOptions): Promise<App> {
     void reply.status(404).send(errorPayload(request, error));
   });
 
-  // Authentication and authorisation, once, for every route that declares an access rule.
-  app.addHook('preHandler', async (request) => {
+  // Authentication and authorisation, once, for every route that declares an access rule — before
+  // the body is parsed or validated, so an anonymous caller gets 401, never a validation error.
+  app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config?.access;
     if (!access || 'public' in access) return;
     const bearer = bearerOf(request);

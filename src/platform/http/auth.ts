@@ -27,9 +27,19 @@ export interface Authenticator {
  */
 export type RouteAccess = { public: true } | { authenticated: true } | { permission: string };
 
+export interface RouteAccessEntry {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+  }
+  interface FastifyInstance {
+    /** Every API route with its declared access rule (filled as routes register). */
+    routeAccess: RouteAccessEntry[];
   }
   interface FastifyRequest {
     principal: Principal | undefined;

@@ -1032,6 +1032,1397 @@ export interface paths {
       };
     };
   };
+  '/api/v1/customers/imports': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Import customers and instances from a CSV or XLSX file (the request body). All or nothing: a file with any problem is rejected with a report (row, column, message). Send Accept: application/x-ndjson to receive progress lines while it runs. */
+    post: {
+      parameters: {
+        query?: {
+          dryRun?: string;
+          fileName?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/api/v1/customers': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** List customers in your scope (masked), with filters and keyset paging (after=<last id>) */
+    get: {
+      parameters: {
+        query?: {
+          kind?: 'individual' | 'enterprise';
+          tier?: 'group' | 'province' | 'localA' | 'localB' | 'localC';
+          status?: 'active' | 'suspended' | 'closed' | 'erased';
+          orgUnitId?: string;
+          accountManagerId?: string;
+          valueLevel?: 'diamond' | 'platinum' | 'gold' | 'silver' | 'standard';
+          tag?: string;
+          name?: string;
+          phone?: string;
+          idNumber?: string;
+          accountNo?: string;
+          circuitId?: string;
+          customerNo?: string;
+          after?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                customerNo: string;
+                kind: 'individual' | 'enterprise';
+                name: string;
+                tier: ('group' | 'province' | 'localA' | 'localB' | 'localC') | null;
+                orgUnitId: string;
+                status: 'active' | 'suspended' | 'closed' | 'erased';
+                phone: string | null;
+                valueLevel: ('diamond' | 'platinum' | 'gold' | 'silver' | 'standard') | null;
+                tags: Array<string>;
+                createdAt: string;
+              }>;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    /** Create a customer (with contacts, branches and service instances) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            kind: 'individual' | 'enterprise';
+            customerNo?: string;
+            name: string;
+            tier?: ('group' | 'province' | 'localA' | 'localB' | 'localC') | null;
+            orgUnitId: string;
+            accountManagerId?: string | null;
+            status?: 'active' | 'suspended' | 'closed';
+            phone?: string | null;
+            email?: string | null;
+            address?: string | null;
+            idType?: ('resident_id' | 'passport' | 'other') | null;
+            idNumber?: string | null;
+            creditCode?: string | null;
+            industry?: string | null;
+            valueLevel?: ('diamond' | 'platinum' | 'gold' | 'silver' | 'standard') | null;
+            membershipLevel?: string | null;
+            tags?: Array<string>;
+            notes?: string | null;
+            consents?: {
+              marketing?: boolean;
+              satisfactionSurvey?: boolean;
+              sms?: boolean;
+              thirdPartySharing?: boolean;
+            };
+            contacts?: Array<{
+              name: string;
+              role?: 'primary' | 'technical' | 'billing' | 'manager' | 'other';
+              title?: string | null;
+              mobile?: string | null;
+              officePhone?: string | null;
+              email?: string | null;
+              preferredChannel?: 'phone' | 'sms' | 'email' | 'wechat' | 'none';
+              quietHours?: {
+                start: string;
+                end: string;
+              } | null;
+              isPrimary?: boolean;
+            }>;
+            branches?: Array<{
+              orgUnitId: string;
+              name: string;
+              address?: string | null;
+            }>;
+            instances?: Array<{
+              productCode: string;
+              accountNo: string;
+              status?: 'active' | 'suspended' | 'terminated';
+              orgUnitId?: string | null;
+              serviceAddress?: string | null;
+              accessType?: ('adsl' | 'vdsl' | 'lan' | 'ftth' | 'fttb' | 'wireless' | 'other') | null;
+              exchange?: string | null;
+              deviceType?: ('olt' | 'dslam' | 'switch' | 'msan' | 'other') | null;
+              deviceId?: string | null;
+              devicePort?: string | null;
+              routeLengthKm?: number | null;
+              switchOccupancy?: number | null;
+              stbId?: string | null;
+              circuitId?: string | null;
+              bandwidthMbps?: number | null;
+              aEnd?: string | null;
+              zEnd?: string | null;
+              attributes?: {
+                [key: string]: string | number | boolean;
+              };
+              startedOn?: string | null;
+              endedOn?: string | null;
+            }>;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              customerNo: string;
+              kind: 'individual' | 'enterprise';
+              name: string;
+              tier: ('group' | 'province' | 'localA' | 'localB' | 'localC') | null;
+              orgUnitId: string;
+              orgUnitName: string | null;
+              accountManager: {
+                id: string;
+                name: string;
+              } | null;
+              status: 'active' | 'suspended' | 'closed' | 'erased';
+              phone: string | null;
+              email: string | null;
+              address: string | null;
+              idType: ('resident_id' | 'passport' | 'other') | null;
+              idNumber: string | null;
+              creditCode: string | null;
+              industry: string | null;
+              valueLevel: ('diamond' | 'platinum' | 'gold' | 'silver' | 'standard') | null;
+              membershipLevel: string | null;
+              tags: Array<string>;
+              notes: string | null;
+              consents: {
+                [key: string]: boolean;
+              };
+              branches: Array<{
+                id: string;
+                orgUnitId: string;
+                orgUnitName: string | null;
+                name: string;
+                address: string | null;
+              }>;
+              erasedAt: string | null;
+              version: number;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/customers/search': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Find a customer by phone, ID number, account number, circuit id, customer number or name */
+    get: {
+      parameters: {
+        query: {
+          q: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                customerNo: string;
+                kind: 'individual' | 'enterprise';
+                name: string;
+                tier: ('group' | 'province' | 'localA' | 'localB' | 'localC') | null;
+                orgUnitId: string;
+                status: 'active' | 'suspended' | 'closed' | 'erased';
+                phone: string | null;
+                valueLevel: ('diamond' | 'platinum' | 'gold' | 'silver' | 'standard') | null;
+                tags: Array<string>;
+                createdAt: string;
+                matchedBy: Array<
+                  'phone' | 'idNumber' | 'accountNo' | 'circuitId' | 'customerNo' | 'creditCode' | 'name'
+                >;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/customers/export': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Export customers in your scope (masked) as CSV or XLSX; at most 10 000 rows, logged */
+    get: {
+      parameters: {
+        query?: {
+          kind?: 'individual' | 'enterprise';
+          tier?: 'group' | 'province' | 'localA' | 'localB' | 'localC';
+          status?: 'active' | 'suspended' | 'closed' | 'erased';
+          orgUnitId?: string;
+          accountManagerId?: string;
+          valueLevel?: 'diamond' | 'platinum' | 'gold' | 'silver' | 'standard';
+          tag?: string;
+          name?: string;
+          phone?: string;
+          idNumber?: string;
+          accountNo?: string;
+          circuitId?: string;
+          customerNo?: string;
+          format?: 'csv' | 'xlsx';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/api/v1/customers/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One customer (masked); the access is logged */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              customerNo: string;
+              kind: 'individual' | 'enterprise';
+              name: string;
+              tier: ('group' | 'province' | 'localA' | 'localB' | 'localC') | null;
+              orgUnitId: string;
+              orgUnitName: string | null;
+              accountManager: {
+                id: string;
+                name: string;
+              } | null;
+              status: 'active' | 'suspended' | 'closed' | 'erased';
+              phone: string | null;
+              email: string | null;
+              address: string | null;
+              idType: ('resident_id' | 'passport' | 'other') | null;
+              idNumber: string | null;
+              creditCode: string | null;
+              industry: string | null;
+              valueLevel: ('diamond' | 'platinum' | 'gold' | 'silver' | 'standard') | null;
+              membershipLevel: string | null;
+              tags: Array<string>;
+              notes: string | null;
+              consents: {
+                [key: string]: boolean;
+              };
+              branches: Array<{
+                id: string;
+                orgUnitId: string;
+                orgUnitName: string | null;
+                name: string;
+                address: string | null;
+              }>;
+              erasedAt: string | null;
+              version: number;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Change a customer; send `version` to guard against concurrent edits */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            tier?: ('group' | 'province' | 'localA' | 'localB' | 'localC') | null;
+            orgUnitId?: string;
+            accountManagerId?: string | null;
+            status?: 'active' | 'suspended' | 'closed';
+            phone?: string | null;
+            email?: string | null;
+            address?: string | null;
+            idType?: ('resident_id' | 'passport' | 'other') | null;
+            idNumber?: string | null;
+            creditCode?: string | null;
+            industry?: string | null;
+            valueLevel?: ('diamond' | 'platinum' | 'gold' | 'silver' | 'standard') | null;
+            membershipLevel?: string | null;
+            tags?: Array<string>;
+            notes?: string | null;
+            consents?: {
+              marketing?: boolean;
+              satisfactionSurvey?: boolean;
+              sms?: boolean;
+              thirdPartySharing?: boolean;
+            };
+            branches?: Array<{
+              orgUnitId: string;
+              name: string;
+              address?: string | null;
+            }>;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              customerNo: string;
+              kind: 'individual' | 'enterprise';
+              name: string;
+              tier: ('group' | 'province' | 'localA' | 'localB' | 'localC') | null;
+              orgUnitId: string;
+              orgUnitName: string | null;
+              accountManager: {
+                id: string;
+                name: string;
+              } | null;
+              status: 'active' | 'suspended' | 'closed' | 'erased';
+              phone: string | null;
+              email: string | null;
+              address: string | null;
+              idType: ('resident_id' | 'passport' | 'other') | null;
+              idNumber: string | null;
+              creditCode: string | null;
+              industry: string | null;
+              valueLevel: ('diamond' | 'platinum' | 'gold' | 'silver' | 'standard') | null;
+              membershipLevel: string | null;
+              tags: Array<string>;
+              notes: string | null;
+              consents: {
+                [key: string]: boolean;
+              };
+              branches: Array<{
+                id: string;
+                orgUnitId: string;
+                orgUnitName: string | null;
+                name: string;
+                address: string | null;
+              }>;
+              erasedAt: string | null;
+              version: number;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/customers/{id}/360': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Customer 360: the customer, contacts, instances, open requests and recent history */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              customer: {
+                id: string;
+                customerNo: string;
+                kind: 'individual' | 'enterprise';
+                name: string;
+                tier: ('group' | 'province' | 'localA' | 'localB' | 'localC') | null;
+                orgUnitId: string;
+                orgUnitName: string | null;
+                accountManager: {
+                  id: string;
+                  name: string;
+                } | null;
+                status: 'active' | 'suspended' | 'closed' | 'erased';
+                phone: string | null;
+                email: string | null;
+                address: string | null;
+                idType: ('resident_id' | 'passport' | 'other') | null;
+                idNumber: string | null;
+                creditCode: string | null;
+                industry: string | null;
+                valueLevel: ('diamond' | 'platinum' | 'gold' | 'silver' | 'standard') | null;
+                membershipLevel: string | null;
+                tags: Array<string>;
+                notes: string | null;
+                consents: {
+                  [key: string]: boolean;
+                };
+                branches: Array<{
+                  id: string;
+                  orgUnitId: string;
+                  orgUnitName: string | null;
+                  name: string;
+                  address: string | null;
+                }>;
+                erasedAt: string | null;
+                version: number;
+                createdAt: string;
+                updatedAt: string;
+              };
+              contacts: Array<{
+                id: string;
+                customerId: string;
+                name: string;
+                role: 'primary' | 'technical' | 'billing' | 'manager' | 'other';
+                title: string | null;
+                mobile: string | null;
+                officePhone: string | null;
+                email: string | null;
+                preferredChannel: 'phone' | 'sms' | 'email' | 'wechat' | 'none';
+                quietHours: {
+                  start: string;
+                  end: string;
+                } | null;
+                isPrimary: boolean;
+                version: number;
+              }>;
+              instances: Array<{
+                id: string;
+                customerId: string;
+                productCode: string;
+                productName: string | null;
+                accountNo: string;
+                status: 'active' | 'suspended' | 'terminated';
+                orgUnitId: string;
+                serviceAddress: string | null;
+                accessType: string | null;
+                exchange: string | null;
+                deviceType: string | null;
+                deviceId: string | null;
+                devicePort: string | null;
+                routeLengthKm: number | null;
+                switchOccupancy: number | null;
+                stbId: string | null;
+                circuitId: string | null;
+                bandwidthMbps: number | null;
+                aEnd: string | null;
+                zEnd: string | null;
+                attributes: {
+                  [key: string]: unknown;
+                };
+                startedOn: string | null;
+                endedOn: string | null;
+                version: number;
+              }>;
+              openRequests: Array<unknown>;
+              recentHistory: Array<{
+                seq: string;
+                occurredAt: string;
+                actorLogin: string | null;
+                action: string;
+                details: {
+                  [key: string]: unknown;
+                };
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/customers/{id}/access-log': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Who accessed this customer's information, newest first (MIIT Order 24) */
+    get: {
+      parameters: {
+        query?: {
+          before?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': Array<{
+              id: string;
+              occurredAt: string;
+              actorId: string | null;
+              actorLogin: string | null;
+              action: string;
+              purpose: string | null;
+              ip: string | null;
+              requestId: string | null;
+            }>;
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/customers/{id}/contacts': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** A customer's contacts (masked) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': Array<{
+              id: string;
+              customerId: string;
+              name: string;
+              role: 'primary' | 'technical' | 'billing' | 'manager' | 'other';
+              title: string | null;
+              mobile: string | null;
+              officePhone: string | null;
+              email: string | null;
+              preferredChannel: 'phone' | 'sms' | 'email' | 'wechat' | 'none';
+              quietHours: {
+                start: string;
+                end: string;
+              } | null;
+              isPrimary: boolean;
+              version: number;
+            }>;
+          };
+        };
+      };
+    };
+    /** Add a contact */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            role?: 'primary' | 'technical' | 'billing' | 'manager' | 'other';
+            title?: string | null;
+            mobile?: string | null;
+            officePhone?: string | null;
+            email?: string | null;
+            preferredChannel?: 'phone' | 'sms' | 'email' | 'wechat' | 'none';
+            quietHours?: {
+              start: string;
+              end: string;
+            } | null;
+            isPrimary?: boolean;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              customerId: string;
+              name: string;
+              role: 'primary' | 'technical' | 'billing' | 'manager' | 'other';
+              title: string | null;
+              mobile: string | null;
+              officePhone: string | null;
+              email: string | null;
+              preferredChannel: 'phone' | 'sms' | 'email' | 'wechat' | 'none';
+              quietHours: {
+                start: string;
+                end: string;
+              } | null;
+              isPrimary: boolean;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/customers/{id}/contacts/{contactId}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Remove a contact */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          contactId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Change a contact */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          contactId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            role?: 'primary' | 'technical' | 'billing' | 'manager' | 'other';
+            title?: string | null;
+            mobile?: string | null;
+            officePhone?: string | null;
+            email?: string | null;
+            preferredChannel?: 'phone' | 'sms' | 'email' | 'wechat' | 'none';
+            quietHours?: {
+              start: string;
+              end: string;
+            } | null;
+            isPrimary?: boolean;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              customerId: string;
+              name: string;
+              role: 'primary' | 'technical' | 'billing' | 'manager' | 'other';
+              title: string | null;
+              mobile: string | null;
+              officePhone: string | null;
+              email: string | null;
+              preferredChannel: 'phone' | 'sms' | 'email' | 'wechat' | 'none';
+              quietHours: {
+                start: string;
+                end: string;
+              } | null;
+              isPrimary: boolean;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/customers/{id}/instances': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** A customer's service instances (masked) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': Array<{
+              id: string;
+              customerId: string;
+              productCode: string;
+              productName: string | null;
+              accountNo: string;
+              status: 'active' | 'suspended' | 'terminated';
+              orgUnitId: string;
+              serviceAddress: string | null;
+              accessType: string | null;
+              exchange: string | null;
+              deviceType: string | null;
+              deviceId: string | null;
+              devicePort: string | null;
+              routeLengthKm: number | null;
+              switchOccupancy: number | null;
+              stbId: string | null;
+              circuitId: string | null;
+              bandwidthMbps: number | null;
+              aEnd: string | null;
+              zEnd: string | null;
+              attributes: {
+                [key: string]: unknown;
+              };
+              startedOn: string | null;
+              endedOn: string | null;
+              version: number;
+            }>;
+          };
+        };
+      };
+    };
+    /** Add a service instance */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            productCode: string;
+            accountNo: string;
+            status?: 'active' | 'suspended' | 'terminated';
+            orgUnitId?: string | null;
+            serviceAddress?: string | null;
+            accessType?: ('adsl' | 'vdsl' | 'lan' | 'ftth' | 'fttb' | 'wireless' | 'other') | null;
+            exchange?: string | null;
+            deviceType?: ('olt' | 'dslam' | 'switch' | 'msan' | 'other') | null;
+            deviceId?: string | null;
+            devicePort?: string | null;
+            routeLengthKm?: number | null;
+            switchOccupancy?: number | null;
+            stbId?: string | null;
+            circuitId?: string | null;
+            bandwidthMbps?: number | null;
+            aEnd?: string | null;
+            zEnd?: string | null;
+            attributes?: {
+              [key: string]: string | number | boolean;
+            };
+            startedOn?: string | null;
+            endedOn?: string | null;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              customerId: string;
+              productCode: string;
+              productName: string | null;
+              accountNo: string;
+              status: 'active' | 'suspended' | 'terminated';
+              orgUnitId: string;
+              serviceAddress: string | null;
+              accessType: string | null;
+              exchange: string | null;
+              deviceType: string | null;
+              deviceId: string | null;
+              devicePort: string | null;
+              routeLengthKm: number | null;
+              switchOccupancy: number | null;
+              stbId: string | null;
+              circuitId: string | null;
+              bandwidthMbps: number | null;
+              aEnd: string | null;
+              zEnd: string | null;
+              attributes: {
+                [key: string]: unknown;
+              };
+              startedOn: string | null;
+              endedOn: string | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/customers/{id}/instances/{instanceId}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Change a service instance (status, resources, address) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          instanceId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            accountNo?: string;
+            status?: 'active' | 'suspended' | 'terminated';
+            orgUnitId?: string | null;
+            serviceAddress?: string | null;
+            accessType?: ('adsl' | 'vdsl' | 'lan' | 'ftth' | 'fttb' | 'wireless' | 'other') | null;
+            exchange?: string | null;
+            deviceType?: ('olt' | 'dslam' | 'switch' | 'msan' | 'other') | null;
+            deviceId?: string | null;
+            devicePort?: string | null;
+            routeLengthKm?: number | null;
+            switchOccupancy?: number | null;
+            stbId?: string | null;
+            circuitId?: string | null;
+            bandwidthMbps?: number | null;
+            aEnd?: string | null;
+            zEnd?: string | null;
+            attributes?: {
+              [key: string]: string | number | boolean;
+            };
+            startedOn?: string | null;
+            endedOn?: string | null;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              customerId: string;
+              productCode: string;
+              productName: string | null;
+              accountNo: string;
+              status: 'active' | 'suspended' | 'terminated';
+              orgUnitId: string;
+              serviceAddress: string | null;
+              accessType: string | null;
+              exchange: string | null;
+              deviceType: string | null;
+              deviceId: string | null;
+              devicePort: string | null;
+              routeLengthKm: number | null;
+              switchOccupancy: number | null;
+              stbId: string | null;
+              circuitId: string | null;
+              bandwidthMbps: number | null;
+              aEnd: string | null;
+              zEnd: string | null;
+              attributes: {
+                [key: string]: unknown;
+              };
+              startedOn: string | null;
+              endedOn: string | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/customers/{id}/reveal': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Reveal one masked field of one customer, with a reason (audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            field:
+              | 'accountNo'
+              | 'phone'
+              | 'email'
+              | 'address'
+              | 'idNumber'
+              | 'mobile'
+              | 'officePhone'
+              | 'serviceAddress';
+            contactId?: string;
+            instanceId?: string;
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              field:
+                | 'accountNo'
+                | 'phone'
+                | 'email'
+                | 'address'
+                | 'idNumber'
+                | 'mobile'
+                | 'officePhone'
+                | 'serviceAddress';
+              value: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/customers/{id}/erase': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Erase (anonymise) a customer on request; keeps what law requires (see module README) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              customerNo: string;
+              kind: 'individual' | 'enterprise';
+              name: string;
+              tier: ('group' | 'province' | 'localA' | 'localB' | 'localC') | null;
+              orgUnitId: string;
+              orgUnitName: string | null;
+              accountManager: {
+                id: string;
+                name: string;
+              } | null;
+              status: 'active' | 'suspended' | 'closed' | 'erased';
+              phone: string | null;
+              email: string | null;
+              address: string | null;
+              idType: ('resident_id' | 'passport' | 'other') | null;
+              idNumber: string | null;
+              creditCode: string | null;
+              industry: string | null;
+              valueLevel: ('diamond' | 'platinum' | 'gold' | 'silver' | 'standard') | null;
+              membershipLevel: string | null;
+              tags: Array<string>;
+              notes: string | null;
+              consents: {
+                [key: string]: boolean;
+              };
+              branches: Array<{
+                id: string;
+                orgUnitId: string;
+                orgUnitName: string | null;
+                name: string;
+                address: string | null;
+              }>;
+              erasedAt: string | null;
+              version: number;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/product-instances': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Service instances on a network resource (device and port, exchange, circuit, set-top box) */
+    get: {
+      parameters: {
+        query?: {
+          deviceId?: string;
+          devicePort?: string;
+          exchange?: string;
+          circuitId?: string;
+          stbId?: string;
+          includeTerminated?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                customerId: string;
+                productCode: string;
+                productName: string | null;
+                accountNo: string;
+                status: 'active' | 'suspended' | 'terminated';
+                orgUnitId: string;
+                serviceAddress: string | null;
+                accessType: string | null;
+                exchange: string | null;
+                deviceType: string | null;
+                deviceId: string | null;
+                devicePort: string | null;
+                routeLengthKm: number | null;
+                switchOccupancy: number | null;
+                stbId: string | null;
+                circuitId: string | null;
+                bandwidthMbps: number | null;
+                aEnd: string | null;
+                zEnd: string | null;
+                attributes: {
+                  [key: string]: unknown;
+                };
+                startedOn: string | null;
+                endedOn: string | null;
+                version: number;
+                customer: {
+                  id: string;
+                  customerNo: string;
+                  name: string;
+                  kind: string;
+                  tier: string | null;
+                };
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/products': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The service product catalogue */
+    get: {
+      parameters: {
+        query?: {
+          includeInactive?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': Array<{
+              code: string;
+              name: string;
+              nameEn: string;
+              category: string;
+              segment: 'consumer' | 'enterprise' | 'both';
+              resourceKind: 'dsl' | 'lan' | 'pon' | 'iptv' | 'voice' | 'circuit' | 'none';
+              description: string | null;
+              active: boolean;
+              sortOrder: number;
+              version: number;
+            }>;
+          };
+        };
+      };
+    };
+    /** Add a product to the catalogue */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            code: string;
+            name: string;
+            nameEn: string;
+            category:
+              | 'broadband'
+              | 'iptv'
+              | 'voice'
+              | 'mobile'
+              | 'data_circuit'
+              | 'internet_dedicated'
+              | 'bundle'
+              | 'industry_app'
+              | 'number_service'
+              | 'ict';
+            segment: 'consumer' | 'enterprise' | 'both';
+            resourceKind: 'dsl' | 'lan' | 'pon' | 'iptv' | 'voice' | 'circuit' | 'none';
+            description?: string | null;
+            active?: boolean;
+            sortOrder?: number;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              code: string;
+              name: string;
+              nameEn: string;
+              category: string;
+              segment: 'consumer' | 'enterprise' | 'both';
+              resourceKind: 'dsl' | 'lan' | 'pon' | 'iptv' | 'voice' | 'circuit' | 'none';
+              description: string | null;
+              active: boolean;
+              sortOrder: number;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/products/{code}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Change a product (name, category, active …) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            nameEn?: string;
+            category?:
+              | 'broadband'
+              | 'iptv'
+              | 'voice'
+              | 'mobile'
+              | 'data_circuit'
+              | 'internet_dedicated'
+              | 'bundle'
+              | 'industry_app'
+              | 'number_service'
+              | 'ict';
+            segment?: 'consumer' | 'enterprise' | 'both';
+            resourceKind?: 'dsl' | 'lan' | 'pon' | 'iptv' | 'voice' | 'circuit' | 'none';
+            description?: string | null;
+            active?: boolean;
+            sortOrder?: number;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              code: string;
+              name: string;
+              nameEn: string;
+              category: string;
+              segment: 'consumer' | 'enterprise' | 'both';
+              resourceKind: 'dsl' | 'lan' | 'pon' | 'iptv' | 'voice' | 'circuit' | 'none';
+              description: string | null;
+              active: boolean;
+              sortOrder: number;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/tmf-api/customer/v5/customer': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** List or find customers (offset/limit, fields, attribute filters) */
+    get: {
+      parameters: {
+        query?: {
+          fields?: string;
+          offset?: number;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Create a customer (engagedParty.@referredType Individual or Organization) */
+    post: {
+      parameters: {
+        query?: {
+          fields?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': unknown;
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/tmf-api/customer/v5/customer/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Retrieve a customer */
+    get: {
+      parameters: {
+        query?: {
+          fields?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Not supported: erase a customer through POST /api/v1/customers/{id}/erase */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Update a customer (JSON Merge Patch) */
+    patch: {
+      parameters: {
+        query?: {
+          fields?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': unknown;
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
 }
 export interface components {
   schemas: {};

@@ -1,0 +1,76 @@
+/**
+ * The project's benchmarks: `npm run bench -- [options]`. Results go to bench/results/latest.json;
+ * BENCHMARKS.md explains them. Never part of `npm test`; the default sizes are small.
+ *
+ *   --engine pglite|postgres|both   (default both)
+ *   --customers N                   customers on PostgreSQL (default 20000; the documented run: 1000000)
+ *   --pglite-customers N            customers on PGlite (default: the smaller of --customers and 100000)
+ *   --import-rows N                 customers in the imported CSV file (default 10000)
+ *   --lookups N                     lookups per kind (default 300)
+ *   --pg-url URL                    PostgreSQL server (default ONEPOINT_TEST_PG_URL or 127.0.0.1:5432)
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runCustomersBench } from './customers.ts';
+
+const { values } = parseArgs({
+  options: {
+    engine: { type: 'string', default: 'both' },
+    customers: { type: 'string', default: '20000' },
+    'pglite-customers': { type: 'string' },
+    'import-rows': { type: 'string', default: '10000' },
+    lookups: { type: 'string', default: '300' },
+    'pg-url': {
+      type: 'string',
+      default: process.env.ONEPOINT_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    },
+  },
+});
+
+const int = (name: string, v: string | undefined) => {
+  const n = Number(String(v).replace(/_/g, ''));
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number`);
+  return n;
+};
+const customers = int('customers', values.customers);
+const engines =
+  values.engine === 'both' ? (['pglite', 'postgres'] as const) : [values.engine as 'pglite' | 'postgres'];
+if (!engines.every((e) => e === 'pglite' || e === 'postgres'))
+  throw new Error('--engine is pglite, postgres or both');
+
+const started = new Date();
+const results = [];
+for (const engine of engines) {
+  results.push(
+    await runCustomersBench({
+      engine,
+      customers:
+        engine === 'pglite'
+          ? int('pglite-customers', values['pglite-customers'] ?? String(Math.min(customers, 100_000)))
+          : customers,
+      importRows: int('import-rows', values['import-rows']),
+      lookups: int('lookups', values.lookups),
+      pgUrl: values['pg-url']!,
+      log: (m) => process.stderr.write(`${m}\n`),
+    }),
+  );
+}
+
+const out = {
+  startedAt: started.toISOString(),
+  finishedAt: new Date().toISOString(),
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? null,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
+  },
+  customers: results,
+};
+const dir = path.join(path.dirname(new URL(import.meta.url).pathname), 'results');
+fs.mkdirSync(dir, { recursive: true });
+fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

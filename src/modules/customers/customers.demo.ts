@@ -1,0 +1,174 @@
+import type { Executor } from '../../db.ts';
+import type { ModuleContext } from '../../context.ts';
+import { appendAudit, systemActor } from '../audit/index.ts';
+import { insertPrepared, nextCustomerNumbers, prepareCustomer } from './customers.bulk.ts';
+import { customerInput, type CustomerInput } from './customers.schemas.ts';
+import { vaultFor } from './customers.service.ts';
+import { TIERS } from './domain/catalogue.ts';
+import { generateEnterprise, generateIndividual, rng, type Area } from './domain/generator.ts';
+
+interface AreaSpec extends Omit<Area, 'orgUnitId' | 'accountManagerIds' | 'provinceUnitId'> {
+  unit: string;
+  provinceUnit: string;
+}
+
+/** The demo operator's service areas (org unit codes from the demo org tree). */
+export const DEMO_AREAS: AreaSpec[] = [
+  {
+    unit: 'CT.JS.NJ',
+    provinceUnit: 'CT.JS',
+    province: '江苏省',
+    city: '南京市',
+    cityCode: 'NJ',
+    areaCode: '025',
+    districts: [
+      { name: '玄武区', code: '320102', abbr: 'XW' },
+      { name: '秦淮区', code: '320104', abbr: 'QH' },
+      { name: '建邺区', code: '320105', abbr: 'JY' },
+      { name: '鼓楼区', code: '320106', abbr: 'GL' },
+    ],
+  },
+  {
+    unit: 'CT.JS.NJ.JN',
+    provinceUnit: 'CT.JS',
+    province: '江苏省',
+    city: '南京市',
+    cityCode: 'NJ',
+    areaCode: '025',
+    districts: [{ name: '江宁区', code: '320115', abbr: 'JN' }],
+  },
+  {
+    unit: 'CT.JS.SZ',
+    provinceUnit: 'CT.JS',
+    province: '江苏省',
+    city: '苏州市',
+    cityCode: 'SZ',
+    areaCode: '0512',
+    districts: [
+      { name: '姑苏区', code: '320508', abbr: 'GS' },
+      { name: '吴中区', code: '320506', abbr: 'WZ' },
+      { name: '虎丘区', code: '320505', abbr: 'HQ' },
+    ],
+  },
+  {
+    unit: 'CT.JS.WX',
+    provinceUnit: 'CT.JS',
+    province: '江苏省',
+    city: '无锡市',
+    cityCode: 'WX',
+    areaCode: '0510',
+    districts: [
+      { name: '梁溪区', code: '320213', abbr: 'LX' },
+      { name: '新吴区', code: '320214', abbr: 'XW' },
+    ],
+  },
+  {
+    unit: 'CT.ZJ.HZ',
+    provinceUnit: 'CT.ZJ',
+    province: '浙江省',
+    city: '杭州市',
+    cityCode: 'HZ',
+    areaCode: '0571',
+    districts: [
+      { name: '上城区', code: '330102', abbr: 'SC' },
+      { name: '西湖区', code: '330106', abbr: 'XH' },
+      { name: '滨江区', code: '330108', abbr: 'BJ' },
+    ],
+  },
+];
+
+/** Resolves the demo areas against the org tree in the database (unit ids, account managers). */
+export async function resolveAreas(db: Executor, specs: AreaSpec[] = DEMO_AREAS): Promise<Area[]> {
+  const codes = [...new Set(specs.flatMap((s) => [s.unit, s.provinceUnit]))];
+  const units = await db
+    .selectFrom('org_units')
+    .select(['id', 'code', 'path'])
+    .where('code', 'in', codes)
+    .execute();
+  const byCode = new Map(units.map((u) => [u.code, u]));
+  const managers = await db
+    .selectFrom('users as u')
+    .innerJoin('user_roles as r', 'r.user_id', 'u.id')
+    .innerJoin('org_units as o', 'o.id', 'u.org_unit_id')
+    .select(['u.id', 'o.path'])
+    .where('r.role_code', '=', 'account_manager')
+    .where('u.status', '=', 'active')
+    .execute();
+  return specs
+    .filter((s) => byCode.has(s.unit) && byCode.has(s.provinceUnit))
+    .map(({ unit, provinceUnit, ...rest }) => {
+      const u = byCode.get(unit)!;
+      const province = byCode.get(provinceUnit)!;
+      return {
+        ...rest,
+        orgUnitId: u.id,
+        provinceUnitId: province.id,
+        // Account managers of the same province serve its enterprises.
+        accountManagerIds: managers.filter((m) => m.path.startsWith(province.path)).map((m) => m.id),
+      };
+    });
+}
+
+export interface DemoCustomersPlan {
+  consumers: number;
+  enterprisesPerTier: number;
+  seed?: number;
+  /** First index for generated numbers (keep ranges apart between runs). */
+  startIndex?: number;
+}
+
+/** Generates customers across the areas: consumers weighted to the first areas, every tier. */
+export function planDemoCustomers(areas: Area[], plan: DemoCustomersPlan): CustomerInput[] {
+  const r = rng(plan.seed ?? 20261125);
+  const start = plan.startIndex ?? 0;
+  const weights = areas.map((_, i) => (i === 0 ? 4 : i === areas.length - 1 ? 2.5 : 1.5));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const areaFor = (x: number) => {
+    let acc = 0;
+    for (let i = 0; i < areas.length; i++) if ((acc += weights[i]! / sum) > x) return areas[i]!;
+    return areas[areas.length - 1]!;
+  };
+  const out: CustomerInput[] = [];
+  for (let k = 0; k < plan.consumers; k++) out.push(generateIndividual(r, areaFor(r()), start + k));
+  let n = start;
+  for (const tier of TIERS) {
+    for (let k = 0; k < plan.enterprisesPerTier; k++, n++) {
+      const area = areas[k % areas.length]!;
+      // Half the group-level customers also have a branch in another province (跨地域无差异服务).
+      const other = areas.find((a) => a.provinceUnitId !== area.provinceUnitId);
+      const branches = tier === 'group' && k % 2 === 0 && other ? [other.orgUnitId] : [];
+      out.push(generateEnterprise(r, area, n, tier, branches));
+    }
+  }
+  return out;
+}
+
+/**
+ * The demo seed's customers: 200 consumers and 20 enterprises of every tier in 江苏 and 浙江, with
+ * contacts and service instances. Called once by ensureDemoData.
+ */
+export async function seedDemoCustomers(ctx: ModuleContext, onProgress: (msg: string) => void = () => {}) {
+  const existing = await ctx.db.selectFrom('customers').select('id').limit(1).executeTakeFirst();
+  if (existing) return { created: 0 };
+  const vault = vaultFor(ctx.config);
+  const areas = await resolveAreas(ctx.db);
+  if (areas.length === 0) return { created: 0 };
+  // Parsing through the API schema proves the generator makes valid records (and normalises them).
+  const inputs = planDemoCustomers(areas, { consumers: 200, enterprisesPerTier: 20 }).map((c) =>
+    customerInput.parse(c),
+  );
+  await ctx.db.transaction().execute(async (trx) => {
+    const numbers = await nextCustomerNumbers(trx, inputs.length);
+    await insertPrepared(
+      trx,
+      inputs.map((c, i) => prepareCustomer(vault, c, numbers[i]!)),
+    );
+    await appendAudit(trx, systemActor('seed'), {
+      action: 'demo.customers',
+      entityType: 'system',
+      details: { customers: inputs.length },
+    });
+  });
+  onProgress(`demo customers loaded: ${inputs.length}`);
+  return { created: inputs.length };
+}

@@ -1,0 +1,726 @@
+/**
+ * Bulk import of customers, contacts and service instances from CSV or XLSX. One row is a customer
+ * with at most one contact and one instance; rows that repeat a customer number add contacts and
+ * instances to that customer. Everything is validated first (a report of row, column, message);
+ * only a file without errors is written, in one transaction: nothing is ever half-imported.
+ */
+import { parse as parseCsv } from 'csv-parse/sync';
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import type { Db, Executor } from '../../db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { appendAudit, type AuditActor } from '../audit/index.ts';
+import { insertPrepared, nextCustomerNumbers, normaliseIdNumber, prepareCustomer } from './customers.bulk.ts';
+import { scopeFromPath, type Scope } from './customers.repository.ts';
+import { customerInput, type CustomerInput } from './customers.schemas.ts';
+import { TIER_NAMES, TIERS } from './domain/catalogue.ts';
+import type { PiiVault } from './domain/vault.ts';
+
+/** The columns of an import file; Chinese headers are accepted too. */
+export const IMPORT_COLUMNS = {
+  customer_no: ['客户编号'],
+  kind: ['客户类型'],
+  name: ['客户名称', '姓名'],
+  tier: ['客户等级'],
+  org_unit: ['归属单位'],
+  account_manager: ['客户经理'],
+  phone: ['联系电话'],
+  email: ['电子邮箱', '邮箱'],
+  address: ['地址', '联系地址'],
+  id_type: ['证件类型'],
+  id_number: ['证件号码', '身份证号'],
+  credit_code: ['统一社会信用代码'],
+  industry: ['行业'],
+  value_level: ['价值等级'],
+  tags: ['标签'],
+  notes: ['备注'],
+  contact_name: ['联系人'],
+  contact_role: ['联系人角色'],
+  contact_mobile: ['联系人手机'],
+  contact_phone: ['联系人电话'],
+  contact_email: ['联系人邮箱'],
+  product: ['产品编码'],
+  account_no: ['业务号码', '账号'],
+  instance_status: ['实例状态'],
+  service_address: ['装机地址'],
+  access_type: ['接入方式'],
+  exchange: ['局站'],
+  device_type: ['设备类型'],
+  device_id: ['设备'],
+  device_port: ['端口'],
+  route_length_km: ['路由长度'],
+  switch_occupancy: ['交换机实占率'],
+  stb_id: ['机顶盒'],
+  circuit_id: ['电路编号'],
+  bandwidth_mbps: ['带宽'],
+} as const;
+export type ImportColumn = keyof typeof IMPORT_COLUMNS;
+
+const CUSTOMER_COLUMNS: ImportColumn[] = [
+  'kind',
+  'name',
+  'tier',
+  'org_unit',
+  'account_manager',
+  'phone',
+  'email',
+  'address',
+  'id_type',
+  'id_number',
+  'credit_code',
+  'industry',
+  'value_level',
+  'tags',
+  'notes',
+];
+
+export interface ImportProblem {
+  row: number;
+  column: string | null;
+  message: string;
+}
+
+export interface ImportProgress {
+  phase: 'parse' | 'validate' | 'write';
+  done: number;
+  total: number;
+}
+
+export interface ImportReport {
+  ok: boolean;
+  dryRun: boolean;
+  rows: number;
+  customers: number;
+  contacts: number;
+  instances: number;
+  errors: ImportProblem[];
+  /** True when more errors exist than the report lists. */
+  truncated: boolean;
+  ms: number;
+}
+
+export const MAX_REPORTED_ERRORS = 1000;
+
+type Row = Partial<Record<ImportColumn, string>>;
+
+// ---- Reading the file ----
+
+const HEADER_ALIASES = new Map<string, ImportColumn>();
+for (const [col, aliases] of Object.entries(IMPORT_COLUMNS) as Array<[ImportColumn, readonly string[]]>) {
+  HEADER_ALIASES.set(col, col);
+  HEADER_ALIASES.set(col.replace(/_/g, ''), col);
+  for (const a of aliases) HEADER_ALIASES.set(a, col);
+}
+const headerOf = (h: string) => HEADER_ALIASES.get(h.trim().toLowerCase()) ?? HEADER_ALIASES.get(h.trim());
+
+export function detectFormat(buf: Buffer): 'csv' | 'xlsx' {
+  return buf.subarray(0, 2).toString('latin1') === 'PK' ? 'xlsx' : 'csv';
+}
+
+async function readRows(
+  buf: Buffer,
+  format: 'csv' | 'xlsx',
+): Promise<{ header: string[]; rows: string[][] }> {
+  let table: string[][];
+  if (format === 'csv') {
+    try {
+      table = parseCsv(buf, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
+    } catch (err) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `The CSV file cannot be read: ${(err as Error).message.split('\n')[0]}`,
+      );
+    }
+  } else {
+    // ExcelJS is large: loaded only when a spreadsheet is read or written.
+    const { default: ExcelJS } = await import('exceljs');
+    const wb = new ExcelJS.Workbook();
+    try {
+      await wb.xlsx.load(buf as unknown as ArrayBuffer);
+    } catch {
+      throw new AppError('VALIDATION_FAILED', 'The XLSX file cannot be read');
+    }
+    const ws = wb.worksheets[0];
+    if (!ws) throw new AppError('VALIDATION_FAILED', 'The XLSX file has no worksheet');
+    table = [];
+    ws.eachRow({ includeEmpty: false }, (row) => {
+      const cells: string[] = [];
+      row.eachCell({ includeEmpty: true }, (cell, col) => {
+        const v = cell.value;
+        cells[col - 1] =
+          v === null || v === undefined
+            ? ''
+            : typeof v === 'object' && 'text' in v
+              ? String((v as { text: unknown }).text)
+              : typeof v === 'object' && 'result' in v
+                ? String((v as { result: unknown }).result ?? '')
+                : v instanceof Date
+                  ? v.toISOString().slice(0, 10)
+                  : String(v);
+      });
+      table.push(Array.from(cells, (c) => c ?? ''));
+    });
+  }
+  const [header, ...rows] = table;
+  if (!header)
+    throw new AppError('VALIDATION_FAILED', 'The file is empty: the first row must name the columns');
+  return { header, rows };
+}
+
+// ---- Turning rows into customers ----
+
+interface Draft {
+  firstRow: number;
+  customerNo: string | undefined;
+  input: Record<string, unknown>;
+  /** Which file row and column each field came from, for error reports. */
+  origin: Map<string, { row: number; column: ImportColumn }>;
+  contacts: Array<{ row: number; value: Record<string, unknown> }>;
+  instances: Array<{ row: number; value: Record<string, unknown> }>;
+  /** Fields already reported (unknown org unit …): the schema's "missing" issue would repeat it. */
+  flagged: Set<string>;
+}
+
+const KINDS: Record<string, string> = {
+  individual: 'individual',
+  enterprise: 'enterprise',
+  个人: 'individual',
+  公众: 'individual',
+  公众客户: 'individual',
+  政企: 'enterprise',
+  企业: 'enterprise',
+  政企客户: 'enterprise',
+};
+const TIER_BY_NAME = new Map<string, string>([
+  ...TIERS.map((t) => [t.toLowerCase(), t] as [string, string]),
+  ...TIERS.map((t) => [TIER_NAMES[t], t] as [string, string]),
+  ...TIERS.map((t) => [`${TIER_NAMES[t]}客户`, t] as [string, string]),
+]);
+
+const emptyToUndefined = (v: string | undefined) =>
+  v === undefined || v.trim() === '' ? undefined : v.trim();
+
+interface Lookups {
+  units: Map<string, { id: string; path: string }>;
+  managers: Map<string, string>;
+  products: Set<string>;
+}
+
+function number(v: string | undefined): number | string | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : v; // a non-number is left for the schema to reject
+}
+
+export function draftsFromRows(
+  header: string[],
+  rows: string[][],
+  lookups: Lookups,
+  scope: Scope,
+  problems: ImportProblem[],
+): Draft[] {
+  const columns = header.map(headerOf);
+  header.forEach((h, i) => {
+    if (!columns[i] && h.trim()) problems.push({ row: 1, column: h, message: 'unknown column' });
+  });
+  if (!columns.includes('name') && !columns.includes('customer_no'))
+    problems.push({ row: 1, column: 'name', message: 'the file needs a name column' });
+  const byNo = new Map<string, Draft>();
+  const drafts: Draft[] = [];
+  rows.forEach((cells, i) => {
+    const rowNo = i + 2; // 1-based, after the header
+    const row: Row = {};
+    columns.forEach((c, k) => {
+      if (c) row[c] = emptyToUndefined(cells[k]);
+    });
+    if (Object.values(row).every((v) => v === undefined)) return;
+    const no = row.customer_no?.toUpperCase();
+    let draft = no ? byNo.get(no) : undefined;
+    if (!draft) {
+      draft = {
+        firstRow: rowNo,
+        customerNo: no,
+        input: {},
+        origin: new Map(),
+        contacts: [],
+        instances: [],
+        flagged: new Set(),
+      };
+      drafts.push(draft);
+      if (no) byNo.set(no, draft);
+      const set = (field: string, column: ImportColumn, value: unknown) => {
+        if (value === undefined) return;
+        draft!.input[field] = value;
+        draft!.origin.set(field, { row: rowNo, column });
+      };
+      const kind = row.kind
+        ? KINDS[row.kind.toLowerCase()]
+        : row.tier || row.credit_code
+          ? 'enterprise'
+          : 'individual';
+      const flag = (field: string, problem: ImportProblem) => {
+        draft!.flagged.add(field);
+        problems.push(problem);
+      };
+      if (row.kind && !kind)
+        problems.push({
+          row: rowNo,
+          column: 'kind',
+          message: 'must be individual or enterprise (公众 / 政企)',
+        });
+      set('kind', 'kind', kind ?? 'individual');
+      set('name', 'name', row.name);
+      if (row.tier) {
+        const tier = TIER_BY_NAME.get(row.tier.toLowerCase()) ?? TIER_BY_NAME.get(row.tier);
+        if (!tier)
+          flag('tier', {
+            row: rowNo,
+            column: 'tier',
+            message: `must be one of ${TIERS.join(', ')} (or 集团级 … 本地C)`,
+          });
+        set('tier', 'tier', tier);
+      }
+      if (!row.org_unit)
+        flag('orgUnitId', { row: rowNo, column: 'org_unit', message: 'is required (an org unit code)' });
+      else {
+        const unit = lookups.units.get(row.org_unit.toUpperCase()) ?? lookups.units.get(row.org_unit);
+        if (!unit) flag('orgUnitId', { row: rowNo, column: 'org_unit', message: 'no such org unit code' });
+        else if (!scope.all && !unit.path.startsWith(scope.path))
+          flag('orgUnitId', {
+            row: rowNo,
+            column: 'org_unit',
+            message: 'the org unit is outside your data scope',
+          });
+        else set('orgUnitId', 'org_unit', unit.id);
+      }
+      if (row.account_manager) {
+        const m = lookups.managers.get(row.account_manager.toLowerCase());
+        if (!m)
+          flag('accountManagerId', {
+            row: rowNo,
+            column: 'account_manager',
+            message: 'no such active user login',
+          });
+        else set('accountManagerId', 'account_manager', m);
+      }
+      set('phone', 'phone', row.phone);
+      set('email', 'email', row.email);
+      set('address', 'address', row.address);
+      set('idType', 'id_type', row.id_type);
+      set('idNumber', 'id_number', row.id_number);
+      set('creditCode', 'credit_code', row.credit_code);
+      set('industry', 'industry', row.industry);
+      set('valueLevel', 'value_level', row.value_level);
+      set(
+        'tags',
+        'tags',
+        row.tags
+          ?.split(/[;；,，]/)
+          .map((t) => t.trim())
+          .filter(Boolean),
+      );
+      set('notes', 'notes', row.notes);
+    } else {
+      // A repeated customer number adds to that customer; its customer columns must agree or be empty.
+      for (const c of CUSTOMER_COLUMNS) {
+        const first = rows[draft.firstRow - 2]![columns.indexOf(c)];
+        if (row[c] !== undefined && columns.includes(c) && emptyToUndefined(first) !== row[c])
+          problems.push({
+            row: rowNo,
+            column: c,
+            message: `differs from row ${draft.firstRow} of the same customer`,
+          });
+      }
+    }
+    if (row.contact_name || row.contact_mobile || row.contact_phone || row.contact_email) {
+      draft.contacts.push({
+        row: rowNo,
+        value: {
+          name: row.contact_name,
+          ...(row.contact_role ? { role: row.contact_role } : {}),
+          mobile: row.contact_mobile,
+          officePhone: row.contact_phone,
+          email: row.contact_email,
+          isPrimary: draft.contacts.length === 0,
+        },
+      });
+    }
+    if (row.product || row.account_no) {
+      if (row.product && !lookups.products.has(row.product))
+        problems.push({ row: rowNo, column: 'product', message: 'unknown or inactive product code' });
+      draft.instances.push({
+        row: rowNo,
+        value: {
+          productCode: row.product,
+          accountNo: row.account_no,
+          ...(row.instance_status ? { status: row.instance_status } : {}),
+          serviceAddress: row.service_address,
+          accessType: row.access_type?.toLowerCase(),
+          exchange: row.exchange,
+          deviceType: row.device_type?.toLowerCase(),
+          deviceId: row.device_id,
+          devicePort: row.device_port,
+          routeLengthKm: number(row.route_length_km),
+          switchOccupancy: number(row.switch_occupancy),
+          stbId: row.stb_id,
+          circuitId: row.circuit_id,
+          bandwidthMbps: number(row.bandwidth_mbps),
+        },
+      });
+    }
+  });
+  return drafts;
+}
+
+const CONTACT_COLUMN: Record<string, ImportColumn> = {
+  name: 'contact_name',
+  role: 'contact_role',
+  mobile: 'contact_mobile',
+  officePhone: 'contact_phone',
+  email: 'contact_email',
+};
+const INSTANCE_COLUMN: Record<string, ImportColumn> = {
+  productCode: 'product',
+  accountNo: 'account_no',
+  status: 'instance_status',
+  serviceAddress: 'service_address',
+  accessType: 'access_type',
+  exchange: 'exchange',
+  deviceType: 'device_type',
+  deviceId: 'device_id',
+  devicePort: 'device_port',
+  routeLengthKm: 'route_length_km',
+  switchOccupancy: 'switch_occupancy',
+  stbId: 'stb_id',
+  circuitId: 'circuit_id',
+  bandwidthMbps: 'bandwidth_mbps',
+};
+
+/** Where in the file a schema issue points: the row and column the value came from. */
+function locate(d: Draft, issue: z.core.$ZodIssue): ImportProblem {
+  const [head, index, field] = issue.path.map(String);
+  if (head === 'contacts' && index !== undefined) {
+    const c = d.contacts[Number(index)];
+    return {
+      row: c?.row ?? d.firstRow,
+      column: field ? (CONTACT_COLUMN[field] ?? field) : 'contact_name',
+      message: issue.message,
+    };
+  }
+  if (head === 'instances' && index !== undefined) {
+    const i = d.instances[Number(index)];
+    return {
+      row: i?.row ?? d.firstRow,
+      column: field ? (INSTANCE_COLUMN[field] ?? field) : 'product',
+      message: issue.message,
+    };
+  }
+  const o = head ? d.origin.get(head) : undefined;
+  const fallback: Record<string, ImportColumn> = { name: 'name', orgUnitId: 'org_unit', tier: 'tier' };
+  return {
+    row: o?.row ?? d.firstRow,
+    column: o?.column ?? (head ? (fallback[head] ?? head) : null),
+    message: issue.message,
+  };
+}
+
+async function loadLookups(db: Executor): Promise<Lookups> {
+  const [units, managers, products] = await Promise.all([
+    db.selectFrom('org_units').select(['id', 'code', 'path']).where('active', '=', true).execute(),
+    db.selectFrom('users').select(['id', 'login']).where('status', '=', 'active').execute(),
+    db.selectFrom('products').select('code').where('active', '=', true).execute(),
+  ]);
+  return {
+    units: new Map(
+      units.flatMap((u) => [
+        [u.code, { id: u.id, path: u.path }] as const,
+        [u.code.toUpperCase(), { id: u.id, path: u.path }] as const,
+      ]),
+    ),
+    managers: new Map(managers.map((m) => [m.login, m.id])),
+    products: new Set(products.map((p) => p.code)),
+  };
+}
+
+/** Checks against what is already stored: customer numbers, ID numbers, credit codes, account numbers. */
+async function checkExisting(
+  db: Executor,
+  vault: PiiVault,
+  items: Array<{ d: Draft; input: CustomerInput }>,
+  problems: ImportProblem[],
+) {
+  const batch = 2000;
+  for (let i = 0; i < items.length; i += batch) {
+    const part = items.slice(i, i + batch);
+    const nos = part.map((p) => p.d.customerNo).filter((x): x is string => !!x);
+    if (nos.length) {
+      const found = new Set(
+        (
+          await db.selectFrom('customers').select('customer_no').where('customer_no', 'in', nos).execute()
+        ).map((r) => r.customer_no),
+      );
+      for (const p of part)
+        if (p.d.customerNo && found.has(p.d.customerNo))
+          problems.push({
+            row: p.d.firstRow,
+            column: 'customer_no',
+            message: 'a customer with this number already exists',
+          });
+    }
+    const hashes = new Map<string, Draft>();
+    for (const p of part)
+      if (p.input.idNumber)
+        for (const h of vault.blindIndexes(normaliseIdNumber(p.input.idType, p.input.idNumber)))
+          hashes.set(h, p.d);
+    if (hashes.size) {
+      const rows = await db
+        .selectFrom('customers')
+        .select('id_number_hash')
+        .where('id_number_hash', 'in', [...hashes.keys()])
+        .execute();
+      for (const r of rows) {
+        const d = hashes.get(r.id_number_hash!)!;
+        problems.push({
+          row: d.origin.get('idNumber')?.row ?? d.firstRow,
+          column: 'id_number',
+          message: 'another customer already has this ID number',
+        });
+      }
+    }
+    const codes = new Map(part.filter((p) => p.input.creditCode).map((p) => [p.input.creditCode!, p.d]));
+    if (codes.size) {
+      const rows = await db
+        .selectFrom('customers')
+        .select('credit_code')
+        .where('credit_code', 'in', [...codes.keys()])
+        .where('status', '<>', 'erased')
+        .execute();
+      for (const r of rows) {
+        const d = codes.get(r.credit_code!)!;
+        problems.push({
+          row: d.origin.get('creditCode')?.row ?? d.firstRow,
+          column: 'credit_code',
+          message: 'another customer already has this credit code',
+        });
+      }
+    }
+    const accounts = part.flatMap((p) =>
+      (p.input.instances ?? []).map((inst, k) => ({
+        product_code: inst.productCode,
+        account_no: inst.accountNo,
+        row: p.d.instances[k]!.row,
+      })),
+    );
+    if (accounts.length) {
+      const r = await sql<{ row: number }>`
+        select a.row from jsonb_to_recordset(${JSON.stringify(accounts)}::jsonb) as a(product_code text, account_no text, row int)
+        where exists (select 1 from product_instances i where i.product_code = a.product_code
+                      and i.account_no = a.account_no and i.status <> 'terminated')`.execute(db);
+      for (const x of r.rows)
+        problems.push({
+          row: x.row,
+          column: 'account_no',
+          message: 'this product already has an active instance with this account number',
+        });
+    }
+  }
+}
+
+export interface ImportOptions {
+  db: Db;
+  vault: PiiVault;
+  actor: AuditActor;
+  /** The importer's data scope; undefined = everything (the command line). */
+  scopePath?: string;
+  dryRun?: boolean;
+  format?: 'csv' | 'xlsx';
+  fileName?: string;
+  onProgress?: (p: ImportProgress) => void;
+  /** Rows per insert statement. */
+  chunk?: number;
+}
+
+export async function importCustomers(file: Buffer, opts: ImportOptions): Promise<ImportReport> {
+  const started = performance.now();
+  const progress = opts.onProgress ?? (() => {});
+  const format = opts.format ?? detectFormat(file);
+  const scope = opts.scopePath ? scopeFromPath(opts.scopePath) : { path: '/', all: true };
+  progress({ phase: 'parse', done: 0, total: 1 });
+  const { header, rows } = await readRows(file, format);
+  progress({ phase: 'parse', done: 1, total: 1 });
+  const problems: ImportProblem[] = [];
+  const lookups = await loadLookups(opts.db);
+  const drafts = draftsFromRows(header, rows, lookups, scope, problems);
+
+  // Validate every customer with the API's own schema, and look for duplicates inside the file.
+  const valid: Array<{ d: Draft; input: CustomerInput }> = [];
+  const seenIds = new Map<string, number>();
+  const seenCodes = new Map<string, number>();
+  const seenAccounts = new Map<string, number>();
+  const step = Math.max(1000, Math.ceil(drafts.length / 100));
+  for (const [k, d] of drafts.entries()) {
+    if (problems.length > MAX_REPORTED_ERRORS) break;
+    const parsed = customerInput.safeParse({
+      ...d.input,
+      contacts: d.contacts.map((c) => c.value),
+      instances: d.instances.map((i) => i.value),
+    });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        if (!d.flagged.has(String(issue.path[0]))) problems.push(locate(d, issue));
+    } else {
+      const input = parsed.data;
+      if (input.idNumber) {
+        const key = normaliseIdNumber(input.idType, input.idNumber);
+        const other = seenIds.get(key);
+        if (other)
+          problems.push({
+            row: d.origin.get('idNumber')!.row,
+            column: 'id_number',
+            message: `the same ID number is on row ${other}`,
+          });
+        else seenIds.set(key, d.firstRow);
+      }
+      if (input.creditCode) {
+        const other = seenCodes.get(input.creditCode);
+        if (other)
+          problems.push({
+            row: d.firstRow,
+            column: 'credit_code',
+            message: `the same credit code is on row ${other}`,
+          });
+        else seenCodes.set(input.creditCode, d.firstRow);
+      }
+      (input.instances ?? []).forEach((inst, j) => {
+        const key = `${inst.productCode} ${inst.accountNo}`;
+        const row = d.instances[j]!.row;
+        const other = seenAccounts.get(key);
+        if (other && inst.status !== 'terminated')
+          problems.push({
+            row,
+            column: 'account_no',
+            message: `the same product and account number are on row ${other}`,
+          });
+        else seenAccounts.set(key, row);
+      });
+      valid.push({ d, input });
+    }
+    if ((k + 1) % step === 0) progress({ phase: 'validate', done: k + 1, total: drafts.length });
+  }
+  if (problems.length === 0) await checkExisting(opts.db, opts.vault, valid, problems);
+  progress({ phase: 'validate', done: drafts.length, total: drafts.length });
+
+  const counts = {
+    rows: rows.length,
+    customers: drafts.length,
+    contacts: drafts.reduce((n, d) => n + d.contacts.length, 0),
+    instances: drafts.reduce((n, d) => n + d.instances.length, 0),
+  };
+  const report = (ok: boolean): ImportReport => {
+    const sorted = problems.sort((a, b) => a.row - b.row);
+    return {
+      ok,
+      dryRun: !!opts.dryRun,
+      ...counts,
+      errors: sorted.slice(0, MAX_REPORTED_ERRORS),
+      truncated: sorted.length > MAX_REPORTED_ERRORS,
+      ms: Math.round(performance.now() - started),
+    };
+  };
+  if (problems.length > 0 || drafts.length === 0) {
+    if (drafts.length === 0 && problems.length === 0)
+      problems.push({ row: 1, column: null, message: 'the file has no data rows' });
+    return report(false);
+  }
+  if (opts.dryRun) return report(true);
+
+  const chunk = opts.chunk ?? 1000;
+  await opts.db.transaction().execute(async (trx) => {
+    const numbers = await nextCustomerNumbers(trx, valid.filter((v) => !v.d.customerNo).length);
+    let n = 0;
+    progress({ phase: 'write', done: 0, total: valid.length });
+    for (let i = 0; i < valid.length; i += chunk) {
+      const prepared = valid
+        .slice(i, i + chunk)
+        .map((v) => prepareCustomer(opts.vault, v.input, v.d.customerNo ?? numbers[n++]!));
+      await insertPrepared(trx, prepared, chunk);
+      progress({ phase: 'write', done: Math.min(i + chunk, valid.length), total: valid.length });
+    }
+    await appendAudit(trx, opts.actor, {
+      action: 'customer.import',
+      entityType: 'customer',
+      details: { format, fileName: opts.fileName ?? null, ...counts },
+    });
+  });
+  return report(true);
+}
+
+// ---- Writing an import file (demo data, tests, benchmarks) ----
+
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** Customers as import rows (org units by code): the inverse of the import. */
+export function customersToCsv(
+  customers: Array<CustomerInput & { customerNo?: string }>,
+  unitCode: (id: string) => string,
+): string {
+  const cols = Object.keys(IMPORT_COLUMNS) as ImportColumn[];
+  const lines = [cols.join(',')];
+  for (const c of customers) {
+    const n = Math.max(1, c.instances?.length ?? 0, c.contacts?.length ?? 0);
+    for (let k = 0; k < n; k++) {
+      const inst = c.instances?.[k];
+      const contact = c.contacts?.[k];
+      const row: Row = {
+        customer_no: c.customerNo,
+        ...(k === 0
+          ? {
+              kind: c.kind,
+              name: c.name,
+              tier: c.tier ?? undefined,
+              org_unit: unitCode(c.orgUnitId),
+              phone: c.phone ?? undefined,
+              email: c.email ?? undefined,
+              address: c.address ?? undefined,
+              id_number: c.idNumber ?? undefined,
+              credit_code: c.creditCode ?? undefined,
+              industry: c.industry ?? undefined,
+              value_level: c.valueLevel ?? undefined,
+              tags: c.tags?.join(';'),
+            }
+          : {}),
+        ...(contact
+          ? {
+              contact_name: contact.name,
+              contact_role: contact.role,
+              contact_mobile: contact.mobile ?? undefined,
+              contact_phone: contact.officePhone ?? undefined,
+              contact_email: contact.email ?? undefined,
+            }
+          : {}),
+        ...(inst
+          ? {
+              product: inst.productCode,
+              account_no: inst.accountNo,
+              service_address: inst.serviceAddress ?? undefined,
+              access_type: inst.accessType ?? undefined,
+              exchange: inst.exchange ?? undefined,
+              device_type: inst.deviceType ?? undefined,
+              device_id: inst.deviceId ?? undefined,
+              device_port: inst.devicePort ?? undefined,
+              route_length_km: inst.routeLengthKm?.toString(),
+              switch_occupancy: inst.switchOccupancy?.toString(),
+              stb_id: inst.stbId ?? undefined,
+              circuit_id: inst.circuitId ?? undefined,
+              bandwidth_mbps: inst.bandwidthMbps?.toString(),
+            }
+          : {}),
+      };
+      lines.push(cols.map((col) => csvCell(row[col])).join(','));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,249 @@
+import { sql, type Selectable } from 'kysely';
+import type { Executor } from '../../db.ts';
+import type { CustomersTable, ProductInstancesTable } from './customers.tables.ts';
+import { isSingleCjk, normaliseName, searchQuery } from './domain/search.ts';
+
+export type CustomerRow = Selectable<CustomersTable>;
+export type InstanceRow = Selectable<ProductInstancesTable>;
+
+/** A caller's data scope: the org path whose subtree they see; `all` when that is the whole tree. */
+export interface Scope {
+  path: string;
+  all: boolean;
+}
+
+export function scopeFromPath(scopePath: string): Scope {
+  return { path: scopePath, all: scopePath.split('/').filter(Boolean).length <= 1 };
+}
+
+/**
+ * A customer is in scope when its owning unit is, or when one of its branches' units is (a
+ * group-level enterprise is served the same way in every province it has a branch in).
+ */
+export function customerInScope(scope: Scope) {
+  const under = `${scope.path}%`;
+  // Written for the alias "c"; both subqueries run once (hashed), not per row.
+  return sql<boolean>`(c.org_unit_id in (select id from org_units where path like ${under})
+    or c.id in (select sb.customer_id from customer_branches sb
+                join org_units so on so.id = sb.org_unit_id where so.path like ${under}))`;
+}
+
+export async function unitPath(db: Executor, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('org_units').select('path').where('id', '=', id).executeTakeFirst();
+  return row?.path;
+}
+
+export async function findCustomerRow(
+  db: Executor,
+  id: string,
+  scope: Scope,
+): Promise<CustomerRow | undefined> {
+  let q = db.selectFrom('customers as c').selectAll('c').where('c.id', '=', id);
+  if (!scope.all) q = q.where(customerInScope(scope));
+  return q.executeTakeFirst();
+}
+
+export async function names(db: Executor, unitIds: string[], userIds: string[]) {
+  const [units, users] = await Promise.all([
+    unitIds.length
+      ? db.selectFrom('org_units').select(['id', 'name']).where('id', 'in', unitIds).execute()
+      : Promise.resolve([]),
+    userIds.length
+      ? db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', userIds).execute()
+      : Promise.resolve([]),
+  ]);
+  return {
+    unit: new Map(units.map((u) => [u.id, u.name])),
+    user: new Map(users.map((u) => [u.id, u.display_name])),
+  };
+}
+
+export async function branchesOf(db: Executor, customerIds: string[]) {
+  if (customerIds.length === 0) return [];
+  return db
+    .selectFrom('customer_branches as b')
+    .innerJoin('org_units as o', 'o.id', 'b.org_unit_id')
+    .select(['b.id', 'b.customer_id', 'b.org_unit_id', 'b.name', 'b.address', 'o.name as unit_name'])
+    .where('b.customer_id', 'in', customerIds)
+    .orderBy('b.created_at')
+    .orderBy('b.id')
+    .execute();
+}
+
+export async function contactsOf(db: Executor, customerId: string) {
+  return db
+    .selectFrom('customer_contacts')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('is_primary', 'desc')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function instancesOf(db: Executor, customerId: string) {
+  return db
+    .selectFrom('product_instances as i')
+    .leftJoin('products as p', 'p.code', 'i.product_code')
+    .selectAll('i')
+    .select('p.name as product_name')
+    .where('i.customer_id', '=', customerId)
+    .orderBy('i.status')
+    .orderBy('i.created_at')
+    .orderBy('i.id')
+    .execute();
+}
+
+/** Rebuilds a customer's (or one contact's) rows in the phone lookup table. */
+export async function replacePhones(
+  db: Executor,
+  customerId: string,
+  contactId: string | null,
+  rows: Array<{ phone: string | null | undefined; source: 'customer' | 'contact_mobile' | 'contact_office' }>,
+) {
+  let del = db.deleteFrom('customer_phones').where('customer_id', '=', customerId);
+  del = contactId ? del.where('contact_id', '=', contactId) : del.where('contact_id', 'is', null);
+  await del.execute();
+  const values = rows
+    .filter((r): r is { phone: string; source: typeof r.source } => !!r.phone)
+    .map((r) => ({ phone: r.phone, source: r.source, customer_id: customerId, contact_id: contactId }));
+  if (values.length) await db.insertInto('customer_phones').values(values).execute();
+}
+
+// ---- Lookups: each returns candidate customer ids (before the scope is applied). ----
+
+export type CodeMatch = 'accountNo' | 'circuitId' | 'customerNo' | 'creditCode';
+
+/** Phone numbers of customers and contacts (exact, or a prefix for short input) and, for a full
+ * number, voice and mobile services whose account number it is — one round trip. */
+export async function idsByPhone(db: Executor, phone: string, limit: number): Promise<string[]> {
+  const exact = phone.length >= 10;
+  const r = exact
+    ? await sql<{ id: string }>`
+        (select customer_id as id from customer_phones where phone = ${phone} limit ${limit})
+        union
+        (select customer_id from product_instances where account_no = ${phone} limit ${limit})`.execute(db)
+    : await sql<{ id: string }>`
+        select distinct customer_id as id from customer_phones where phone like ${`${phone}%`}
+        limit ${limit}`.execute(db);
+  return r.rows.map((x) => x.id);
+}
+
+/** Account number, circuit id, customer number or credit code: exact, index-backed, one round trip. */
+export async function idsByCode(
+  db: Executor,
+  code: string,
+  limit: number,
+): Promise<Array<{ id: string; kind: CodeMatch }>> {
+  const r = await sql<{ id: string; kind: CodeMatch }>`
+    (select customer_id as id, 'accountNo' as kind from product_instances where account_no = ${code} limit ${limit})
+    union all
+    (select customer_id, 'circuitId' from product_instances where circuit_id = ${code} limit ${limit})
+    union all
+    (select id, 'customerNo' from customers where customer_no = ${code})
+    union all
+    (select id, 'creditCode' from customers where credit_code = ${code} and status <> 'erased')`.execute(db);
+  return r.rows;
+}
+
+export async function idsByIdHashes(db: Executor, hashes: string[]): Promise<string[]> {
+  const rows = await db.selectFrom('customers').select('id').where('id_number_hash', 'in', hashes).execute();
+  return rows.map((r) => r.id);
+}
+
+export async function idsByAccountNo(db: Executor, accountNo: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('product_instances')
+    .select('customer_id')
+    .distinct()
+    .where('account_no', '=', accountNo)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.customer_id);
+}
+
+export async function idsByCircuit(db: Executor, circuitId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('product_instances')
+    .select('customer_id')
+    .distinct()
+    .where('circuit_id', '=', circuitId)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.customer_id);
+}
+
+export async function idsByCustomerNo(db: Executor, customerNo: string): Promise<string[]> {
+  const rows = await db.selectFrom('customers').select('id').where('customer_no', '=', customerNo).execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The name condition for alias "c": a CJK-bigram phrase through the GIN index, or a name prefix
+ * (one character, or a term without searchable tokens) through the prefix index.
+ */
+export function nameCondition(term: string) {
+  const t = term.trim();
+  const tsq = isSingleCjk(t) ? undefined : searchQuery(t);
+  if (tsq) return sql<boolean>`c.search_vector @@ ${tsq}::tsquery`;
+  return sql<boolean>`c.name_norm like ${`${normaliseName(t).replace(/[%_\\]/g, '\\$&')}%`}`;
+}
+
+export const NAME_CANDIDATE_CAP = 1000;
+
+/**
+ * Every customer whose name matches, when there are at most NAME_CANDIDATE_CAP of them (a rare
+ * term: the index finds them all at once); undefined for a frequent term, which the caller walks
+ * newest-first instead. The planner cannot tell the two apart well, so the application decides.
+ */
+export async function nameCandidates(db: Executor, term: string): Promise<string[] | undefined> {
+  const r = await sql<{ id: string }>`
+    select c.id from customers c where ${nameCondition(term)} limit ${NAME_CANDIDATE_CAP + 1}`.execute(db);
+  return r.rows.length > NAME_CANDIDATE_CAP ? undefined : r.rows.map((x) => x.id);
+}
+
+/** Newest matches of a frequent name term within the scope. */
+export async function idsByName(db: Executor, term: string, scope: Scope, limit: number): Promise<string[]> {
+  let query = db
+    .selectFrom('customers as c')
+    .select('c.id')
+    .where(nameCondition(term))
+    .orderBy('c.id', 'desc')
+    .limit(limit);
+  if (!scope.all) query = query.where(customerInScope(scope));
+  return (await query.execute()).map((r) => r.id);
+}
+
+/** Instances on a network resource: what a device, port or circuit alarm affects. */
+export interface ResourceQuery {
+  deviceId?: string | undefined;
+  devicePort?: string | undefined;
+  circuitId?: string | undefined;
+  exchange?: string | undefined;
+  stbId?: string | undefined;
+  includeTerminated?: boolean | undefined;
+}
+
+export async function instancesOnResource(
+  db: Executor,
+  q: ResourceQuery,
+  scope: Scope | undefined,
+  limit: number,
+) {
+  let query = db
+    .selectFrom('product_instances as i')
+    .innerJoin('customers as c', 'c.id', 'i.customer_id')
+    .leftJoin('products as p', 'p.code', 'i.product_code')
+    .selectAll('i')
+    .select(['p.name as product_name', 'c.name as customer_name', 'c.customer_no', 'c.kind', 'c.tier'])
+    .orderBy('i.id')
+    .limit(limit);
+  if (q.deviceId) query = query.where('i.device_id', '=', q.deviceId);
+  if (q.devicePort) query = query.where('i.device_port', '=', q.devicePort);
+  if (q.circuitId) query = query.where('i.circuit_id', '=', q.circuitId);
+  if (q.exchange) query = query.where('i.exchange', '=', q.exchange);
+  if (q.stbId) query = query.where('i.stb_id', '=', q.stbId);
+  if (!q.includeTerminated) query = query.where('i.status', '<>', 'terminated');
+  if (scope && !scope.all) query = query.where(customerInScope(scope));
+  return query.execute();
+}

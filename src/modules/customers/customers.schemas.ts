@@ -1,0 +1,386 @@
+import { z } from 'zod';
+import {
+  ACCESS_TYPES,
+  CHANNELS,
+  CONTACT_ROLES,
+  CUSTOMER_STATUSES,
+  DEVICE_TYPES,
+  ID_TYPES,
+  INSTANCE_STATUSES,
+  PRODUCT_CATEGORIES,
+  RESOURCE_KINDS,
+  SEGMENTS,
+  TIERS,
+  VALUE_LEVELS,
+} from './domain/catalogue.ts';
+import {
+  creditCodeProblem,
+  emailProblem,
+  normaliseEmail,
+  parsePhone,
+  residentIdProblem,
+} from './domain/pii.ts';
+import { normaliseCode } from './domain/search.ts';
+
+// Validation with the field named and the value never echoed (it may be personal information).
+
+export const phoneInput = z
+  .string()
+  .max(32)
+  .transform((v, ctx) => {
+    const p = parsePhone(v);
+    if ('problem' in p) {
+      ctx.addIssue({ code: 'custom', message: p.problem });
+      return z.NEVER;
+    }
+    return p.value;
+  });
+
+export const emailInput = z
+  .string()
+  .max(254)
+  .transform((v, ctx) => {
+    const problem = emailProblem(v);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }
+    return normaliseEmail(v);
+  });
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const optionalText = (max: number) => z.string().trim().max(max).nullish();
+const code = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .transform((v) => normaliseCode(v));
+
+const creditCode = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    const problem = creditCodeProblem(v);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }
+    return v.toUpperCase();
+  });
+
+const consents = z.strictObject({
+  marketing: z.boolean().optional(),
+  satisfactionSurvey: z.boolean().optional(),
+  sms: z.boolean().optional(),
+  thirdPartySharing: z.boolean().optional(),
+});
+
+const tags = z.array(z.string().trim().min(1).max(32)).max(30);
+
+const quietHours = z
+  .strictObject({
+    start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM'),
+    end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM'),
+  })
+  .nullish();
+
+export const contactInput = z.strictObject({
+  name: text(100),
+  role: z.enum(CONTACT_ROLES).default('other'),
+  title: optionalText(100),
+  mobile: phoneInput.nullish(),
+  officePhone: phoneInput.nullish(),
+  email: emailInput.nullish(),
+  preferredChannel: z.enum(CHANNELS).default('phone'),
+  quietHours,
+  isPrimary: z.boolean().default(false),
+});
+export type ContactInput = z.infer<typeof contactInput>;
+
+export const contactPatch = z.strictObject({
+  name: text(100).optional(),
+  role: z.enum(CONTACT_ROLES).optional(),
+  title: optionalText(100),
+  mobile: phoneInput.nullish(),
+  officePhone: phoneInput.nullish(),
+  email: emailInput.nullish(),
+  preferredChannel: z.enum(CHANNELS).optional(),
+  quietHours,
+  isPrimary: z.boolean().optional(),
+  version: z.number().int().positive().optional(),
+});
+export type ContactPatch = z.infer<typeof contactPatch>;
+
+const instanceFields = {
+  accountNo: code(64),
+  status: z.enum(INSTANCE_STATUSES).default('active'),
+  orgUnitId: z.uuid().nullish(),
+  serviceAddress: optionalText(300),
+  accessType: z.enum(ACCESS_TYPES).nullish(),
+  exchange: optionalText(100),
+  deviceType: z.enum(DEVICE_TYPES).nullish(),
+  deviceId: code(100).nullish(),
+  devicePort: z.string().trim().min(1).max(50).nullish(),
+  routeLengthKm: z.number().min(0).max(9999).nullish(),
+  switchOccupancy: z.number().min(0).max(100).nullish(),
+  stbId: code(64).nullish(),
+  circuitId: code(100).nullish(),
+  bandwidthMbps: z.number().int().positive().max(10_000_000).nullish(),
+  aEnd: optionalText(200),
+  zEnd: optionalText(200),
+  attributes: z
+    .record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean()]))
+    .optional(),
+  startedOn: z.iso.date().nullish(),
+  endedOn: z.iso.date().nullish(),
+};
+
+export const instanceInput = z
+  .strictObject({ productCode: z.string().min(1).max(64), ...instanceFields })
+  .superRefine((v, ctx) => {
+    if (v.devicePort && !v.deviceId)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['devicePort'],
+        message: 'needs deviceId (the device the port is on)',
+      });
+  });
+export type InstanceInput = z.infer<typeof instanceInput>;
+
+export const instancePatch = z.strictObject({
+  ...Object.fromEntries(Object.entries(instanceFields).map(([k, v]) => [k, v.optional()])),
+  version: z.number().int().positive().optional(),
+}) as unknown as z.ZodType<Partial<Omit<InstanceInput, 'productCode'>> & { version?: number }>;
+export type InstancePatch = Partial<Omit<InstanceInput, 'productCode'>> & { version?: number };
+
+const branchInput = z.strictObject({
+  orgUnitId: z.uuid(),
+  name: text(200),
+  address: optionalText(300),
+});
+
+const customerFields = {
+  name: text(200),
+  tier: z.enum(TIERS).nullish(),
+  orgUnitId: z.uuid(),
+  accountManagerId: z.uuid().nullish(),
+  status: z.enum(CUSTOMER_STATUSES).exclude(['erased']).optional(),
+  phone: phoneInput.nullish(),
+  email: emailInput.nullish(),
+  address: optionalText(300),
+  idType: z.enum(ID_TYPES).nullish(),
+  idNumber: z.string().trim().max(32).nullish(),
+  creditCode: creditCode.nullish(),
+  industry: optionalText(100),
+  valueLevel: z.enum(VALUE_LEVELS).nullish(),
+  membershipLevel: optionalText(50),
+  tags: tags.optional(),
+  notes: optionalText(4000),
+  consents: consents.optional(),
+};
+
+/** ID number rules depend on the ID type: a resident ID is checked digit by digit. */
+function checkIdNumber(
+  v: { idType?: string | null | undefined; idNumber?: string | null | undefined },
+  ctx: z.RefinementCtx,
+) {
+  if (!v.idNumber) return;
+  const type = v.idType ?? 'resident_id';
+  if (type === 'resident_id') {
+    const problem = residentIdProblem(v.idNumber);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem });
+  } else if (!/^[A-Za-z0-9]{5,20}$/.test(v.idNumber)) {
+    ctx.addIssue({ code: 'custom', path: ['idNumber'], message: 'must be 5–20 letters and digits' });
+  }
+}
+
+export const customerInput = z
+  .strictObject({
+    kind: z.enum(['individual', 'enterprise']),
+    customerNo: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1–32 letters, digits, - or _')
+      .optional(),
+    ...customerFields,
+    contacts: z.array(contactInput).max(50).optional(),
+    branches: z.array(branchInput).max(40).optional(),
+    instances: z.array(instanceInput).max(200).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.kind === 'enterprise' && !v.tier)
+      ctx.addIssue({ code: 'custom', path: ['tier'], message: 'is required for an enterprise customer' });
+    if (v.kind === 'individual' && v.tier)
+      ctx.addIssue({ code: 'custom', path: ['tier'], message: 'applies to enterprise customers only' });
+    if (v.kind === 'individual' && v.branches?.length)
+      ctx.addIssue({ code: 'custom', path: ['branches'], message: 'applies to enterprise customers only' });
+    checkIdNumber(v, ctx);
+  });
+export type CustomerInput = z.infer<typeof customerInput>;
+
+export const customerPatch = z
+  .strictObject({
+    ...Object.fromEntries(Object.entries(customerFields).map(([k, v]) => [k, v.optional()])),
+    branches: z.array(branchInput).max(40).optional(),
+    version: z.number().int().positive().optional(),
+  })
+  .superRefine((v, ctx) =>
+    checkIdNumber(v as Parameters<typeof checkIdNumber>[0], ctx),
+  ) as unknown as z.ZodType<
+  Partial<Omit<CustomerInput, 'kind' | 'customerNo' | 'contacts' | 'instances'>> & { version?: number }
+>;
+export type CustomerPatch = Partial<Omit<CustomerInput, 'kind' | 'customerNo' | 'contacts' | 'instances'>> & {
+  version?: number;
+};
+
+export const productInput = z.strictObject({
+  code: z.string().regex(/^[a-z][a-z0-9_.-]{1,63}$/, 'must be lowercase letters, digits, . _ -'),
+  name: text(100),
+  nameEn: text(100),
+  category: z.enum(PRODUCT_CATEGORIES),
+  segment: z.enum(SEGMENTS),
+  resourceKind: z.enum(RESOURCE_KINDS),
+  description: optionalText(2000),
+  active: z.boolean().default(true),
+  sortOrder: z.number().int().min(0).max(1_000_000).default(1000),
+});
+export type ProductInput = z.infer<typeof productInput>;
+
+export const productPatch = productInput.omit({ code: true }).partial().extend({
+  version: z.number().int().positive().optional(),
+});
+export type ProductPatch = z.infer<typeof productPatch>;
+
+// ---- Responses: only the fields declared here leave the server (masked values). ----
+
+export const branchView = z.object({
+  id: z.string(),
+  orgUnitId: z.string(),
+  orgUnitName: z.string().nullable(),
+  name: z.string(),
+  address: z.string().nullable(),
+});
+
+export const customerView = z.object({
+  id: z.string(),
+  customerNo: z.string(),
+  kind: z.enum(['individual', 'enterprise']),
+  name: z.string(),
+  tier: z.enum(TIERS).nullable(),
+  orgUnitId: z.string(),
+  orgUnitName: z.string().nullable(),
+  accountManager: z.object({ id: z.string(), name: z.string() }).nullable(),
+  status: z.enum(CUSTOMER_STATUSES),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  address: z.string().nullable(),
+  idType: z.enum(ID_TYPES).nullable(),
+  idNumber: z.string().nullable(),
+  creditCode: z.string().nullable(),
+  industry: z.string().nullable(),
+  valueLevel: z.enum(VALUE_LEVELS).nullable(),
+  membershipLevel: z.string().nullable(),
+  tags: z.array(z.string()),
+  notes: z.string().nullable(),
+  consents: z.record(z.string(), z.boolean()),
+  branches: z.array(branchView),
+  erasedAt: z.string().nullable(),
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type CustomerView = z.infer<typeof customerView>;
+
+export const customerListItem = customerView.pick({
+  id: true,
+  customerNo: true,
+  kind: true,
+  name: true,
+  tier: true,
+  orgUnitId: true,
+  status: true,
+  phone: true,
+  valueLevel: true,
+  tags: true,
+  createdAt: true,
+});
+export type CustomerListItem = z.infer<typeof customerListItem>;
+
+export const contactView = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  name: z.string(),
+  role: z.enum(CONTACT_ROLES),
+  title: z.string().nullable(),
+  mobile: z.string().nullable(),
+  officePhone: z.string().nullable(),
+  email: z.string().nullable(),
+  preferredChannel: z.enum(CHANNELS),
+  quietHours: z.object({ start: z.string(), end: z.string() }).nullable(),
+  isPrimary: z.boolean(),
+  version: z.number(),
+});
+export type ContactView = z.infer<typeof contactView>;
+
+export const instanceView = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  productCode: z.string(),
+  productName: z.string().nullable(),
+  accountNo: z.string(),
+  status: z.enum(INSTANCE_STATUSES),
+  orgUnitId: z.string(),
+  serviceAddress: z.string().nullable(),
+  accessType: z.string().nullable(),
+  exchange: z.string().nullable(),
+  deviceType: z.string().nullable(),
+  deviceId: z.string().nullable(),
+  devicePort: z.string().nullable(),
+  routeLengthKm: z.number().nullable(),
+  switchOccupancy: z.number().nullable(),
+  stbId: z.string().nullable(),
+  circuitId: z.string().nullable(),
+  bandwidthMbps: z.number().nullable(),
+  aEnd: z.string().nullable(),
+  zEnd: z.string().nullable(),
+  attributes: z.record(z.string(), z.unknown()),
+  startedOn: z.string().nullable(),
+  endedOn: z.string().nullable(),
+  version: z.number(),
+});
+export type InstanceView = z.infer<typeof instanceView>;
+
+export const productView = z.object({
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  category: z.string(),
+  segment: z.enum(SEGMENTS),
+  resourceKind: z.enum(RESOURCE_KINDS),
+  description: z.string().nullable(),
+  active: z.boolean(),
+  sortOrder: z.number(),
+  version: z.number(),
+});
+export type ProductView = z.infer<typeof productView>;
+
+export const historyEntry = z.object({
+  seq: z.string(),
+  occurredAt: z.string(),
+  actorLogin: z.string().nullable(),
+  action: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+export const revealFields = [
+  'accountNo',
+  'phone',
+  'email',
+  'address',
+  'idNumber',
+  'mobile',
+  'officePhone',
+  'serviceAddress',
+] as const;
+export type RevealField = (typeof revealFields)[number];

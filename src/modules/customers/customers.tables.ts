@@ -1,0 +1,137 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string | undefined, string>;
+
+export interface ProductsTable {
+  code: string;
+  name: string;
+  name_en: string;
+  category: string;
+  segment: 'consumer' | 'enterprise' | 'both';
+  resource_kind: string;
+  description: string | null;
+  active: Generated<boolean>;
+  sort_order: Generated<number>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CustomersTable {
+  id: string;
+  customer_no: string;
+  kind: 'individual' | 'enterprise';
+  name: string;
+  name_norm: string;
+  /** tsvector, written as its text literal. */
+  search_vector: ColumnType<string, string | undefined, string>;
+  tier: string | null;
+  org_unit_id: string;
+  account_manager_id: string | null;
+  status: Generated<'active' | 'suspended' | 'closed' | 'erased'>;
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+  id_type: string | null;
+  id_number_enc: string | null;
+  id_number_hash: string | null;
+  id_number_masked: string | null;
+  pii_key_id: string | null;
+  credit_code: string | null;
+  industry: string | null;
+  value_level: string | null;
+  membership_level: string | null;
+  tags: Json<string[]>;
+  notes: string | null;
+  consents: Json<Record<string, boolean>>;
+  erased_at: Date | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CustomerBranchesTable {
+  id: string;
+  customer_id: string;
+  org_unit_id: string;
+  name: string;
+  address: string | null;
+  created_at: Timestamp;
+}
+
+export interface CustomerContactsTable {
+  id: string;
+  customer_id: string;
+  name: string;
+  role: string;
+  title: string | null;
+  mobile: string | null;
+  office_phone: string | null;
+  email: string | null;
+  preferred_channel: Generated<string>;
+  quiet_hours_start: string | null;
+  quiet_hours_end: string | null;
+  is_primary: Generated<boolean>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CustomerPhonesTable {
+  phone: string;
+  customer_id: string;
+  contact_id: string | null;
+  source: 'customer' | 'contact_mobile' | 'contact_office';
+}
+
+export interface ProductInstancesTable {
+  id: string;
+  customer_id: string;
+  product_code: string;
+  account_no: string;
+  status: Generated<'active' | 'suspended' | 'terminated'>;
+  org_unit_id: string;
+  service_address: string | null;
+  access_type: string | null;
+  exchange: string | null;
+  device_type: string | null;
+  device_id: string | null;
+  device_port: string | null;
+  /** numeric: a string on both engines. */
+  route_length_km: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  switch_occupancy: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  stb_id: string | null;
+  circuit_id: string | null;
+  bandwidth_mbps: number | null;
+  a_end: string | null;
+  z_end: string | null;
+  attributes: Json<Record<string, unknown>>;
+  started_on: string | null;
+  ended_on: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CustomerAccessLogTable {
+  id: Generated<string>;
+  occurred_at: Timestamp;
+  actor_id: string | null;
+  actor_login: string | null;
+  customer_id: string;
+  action: 'view' | 'view360' | 'list' | 'search' | 'export' | 'tmf';
+  purpose: string | null;
+  ip: string | null;
+  request_id: string | null;
+}
+
+export interface CustomersTables {
+  products: ProductsTable;
+  customers: CustomersTable;
+  customer_branches: CustomerBranchesTable;
+  customer_contacts: CustomerContactsTable;
+  customer_phones: CustomerPhonesTable;
+  product_instances: ProductInstancesTable;
+  customer_access_log: CustomerAccessLogTable;
+}

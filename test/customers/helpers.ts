@@ -1,0 +1,101 @@
+// Shared by the customers integration tests: a test server whose log lines are captured, and the
+// raw personal values of the seeded customers (to prove that none of them ever leaks).
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config.ts';
+import type { Db } from '../../src/db.ts';
+import type { PiiVault } from '../../src/modules/customers/index.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { buildApp, startPlatform } from '../../src/server.ts';
+import { DEMO_PASSWORD, openTestDatabase, type TestServer } from '../harness.ts';
+
+export interface CapturingServer extends TestServer {
+  /** Every log line written so far (JSON text), at level trace. */
+  logs: string[];
+}
+
+export async function createCapturingServer(env: Record<string, string> = {}): Promise<CapturingServer> {
+  const { database, dispose } = await openTestDatabase();
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const config = loadConfig({
+    ONEPOINT_DEMO_PASSWORD: DEMO_PASSWORD,
+    LOG_LEVEL: 'trace',
+    ONEPOINT_RATE_LIMIT_PER_MINUTE: '100000',
+    ONEPOINT_LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    ...env,
+  });
+  const platform = await startPlatform(config, createLogger('trace', sink), {
+    command: 'test',
+    jobs: false,
+    database,
+  });
+  const app = await buildApp(platform.context);
+  await app.ready();
+  const tokens = new Map<string, string>();
+  const token = async (login: string) => {
+    const cached = tokens.get(login);
+    if (cached) return cached;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { login, password: DEMO_PASSWORD },
+    });
+    if (res.statusCode !== 200) throw new Error(`login ${login} failed: ${res.statusCode} ${res.body}`);
+    const t = (res.json() as { token: string }).token;
+    tokens.set(login, t);
+    return t;
+  };
+  return {
+    app,
+    ctx: platform.context,
+    engine: database.engine,
+    token,
+    as: async (login) => ({ authorization: `Bearer ${await token(login)}` }),
+    logs,
+    close: async () => {
+      await app.close();
+      await platform.close();
+      await dispose();
+    },
+  };
+}
+
+/** The development key the demo seed encrypts with when ONEPOINT_PII_KEYS is unset. */
+export const DEV_KEY_BASE64 = Buffer.alloc(32, 'onepoint-development-pii-key').toString('base64');
+
+/** Raw personal values stored for seeded customers: phones, emails, addresses, ID numbers. */
+export async function rawPersonalValues(db: Db, vault: PiiVault): Promise<string[]> {
+  const customers = await db
+    .selectFrom('customers')
+    .select(['id', 'phone', 'email', 'address', 'id_number_enc'])
+    .execute();
+  const contacts = await db
+    .selectFrom('customer_contacts')
+    .select(['mobile', 'office_phone', 'email'])
+    .execute();
+  const instances = await db
+    .selectFrom('product_instances')
+    .select(['account_no', 'service_address'])
+    .execute();
+  const values = new Set<string>();
+  for (const c of customers) {
+    for (const v of [c.phone, c.email, c.address]) if (v) values.add(v);
+    if (c.id_number_enc) values.add(vault.decrypt(c.id_number_enc, `customers.id_number:${c.id}`));
+  }
+  for (const c of contacts) for (const v of [c.mobile, c.office_phone, c.email]) if (v) values.add(v);
+  for (const i of instances) {
+    if (i.service_address) values.add(i.service_address);
+    if (/^1[3-9]\d{9}$/.test(i.account_no) || /^0\d{9,11}$/.test(i.account_no)) values.add(i.account_no);
+  }
+  return [...values];
+}
+
+/** The raw values that occur in a text (a response body or log line). */
+export function leaksIn(text: string, raw: string[]): string[] {
+  return raw.filter((v) => text.includes(v));
+}

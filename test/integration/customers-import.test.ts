@@ -1,0 +1,291 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerCustomerCommands } from '../../src/modules/customers/customers.cli.ts';
+import { planDemoCustomers, resolveAreas } from '../../src/modules/customers/customers.demo.ts';
+import {
+  customersToCsv,
+  importCustomers,
+  type ImportProgress,
+} from '../../src/modules/customers/customers.import.ts';
+import { systemActor } from '../../src/modules/audit/index.ts';
+import { vaultFor } from '../../src/modules/customers/index.ts';
+import type { Platform } from '../../src/server.ts';
+import { createTestServer, type TestServer } from '../harness.ts';
+
+// CI runs the 100 000-row import once per engine with ONEPOINT_TEST_IMPORT_ROWS=100000.
+const ROWS = Number(process.env.ONEPOINT_TEST_IMPORT_ROWS ?? 2000);
+
+let s: TestServer;
+let unitCode: (id: string) => string;
+beforeAll(async () => {
+  s = await createTestServer();
+  const units = await s.ctx.db.selectFrom('org_units').select(['id', 'code']).execute();
+  const codes = new Map(units.map((u) => [u.id, u.code]));
+  unitCode = (id) => codes.get(id)!;
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+const countCustomers = async () =>
+  Number(
+    (
+      await s.ctx.db
+        .selectFrom('customers')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+/** A file of `consumers` generated customers (+ enterprises), numbered from `start`. */
+async function generatedCsv(consumers: number, start: number, enterprisesPerTier = 0) {
+  const areas = await resolveAreas(s.ctx.db);
+  const inputs = planDemoCustomers(areas, { consumers, enterprisesPerTier, seed: start, startIndex: start });
+  return customersToCsv(
+    inputs.map((c, i) => ({ ...c, customerNo: `T${start + i}` })),
+    unitCode,
+  );
+}
+
+const HEADER =
+  'customer_no,kind,name,tier,org_unit,phone,id_number,email,contact_name,contact_mobile,product,account_no,device_id,device_port';
+
+describe(`customer import (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () => {
+  it(
+    `imports ${ROWS.toLocaleString('en')} generated customers with progress, then finds them`,
+    async () => {
+      const csv = await generatedCsv(ROWS, 200_000, ROWS >= 10_000 ? 20 : 2);
+      const before = await countCustomers();
+      const events: ImportProgress[] = [];
+      const report = await importCustomers(Buffer.from(csv), {
+        db: s.ctx.db,
+        vault: vaultFor(s.ctx.config),
+        actor: systemActor('test'),
+        onProgress: (p) => events.push(p),
+      });
+      expect(report.errors).toEqual([]);
+      expect(report.ok).toBe(true);
+      const expected = ROWS + (ROWS >= 10_000 ? 100 : 10);
+      expect(report.customers).toBe(expected);
+      expect(await countCustomers()).toBe(before + expected);
+      const writes = events.filter((e) => e.phase === 'write');
+      expect(writes.length).toBeGreaterThan(1);
+      expect(writes.at(-1)).toEqual({ phase: 'write', done: expected, total: expected });
+      for (let i = 1; i < writes.length; i++)
+        expect(writes[i]!.done).toBeGreaterThanOrEqual(writes[i - 1]!.done);
+      // Imported rows are searchable like any other (phone index, encrypted ID numbers).
+      const sample = csv.split('\n')[1]!.split(',');
+      const res = await s.app.inject({
+        url: `/api/v1/customers/search?q=${sample[6]}`,
+        headers: await s.as('admin'),
+      });
+      expect(res.json().items.length).toBe(1);
+      console.log(
+        `import of ${expected} customers on ${s.engine}: ${report.ms} ms (${Math.round((expected / report.ms) * 1000)} customers/s)`,
+      );
+    },
+    ROWS > 5000 ? 900_000 : 60_000,
+  );
+
+  it('rejects a file with errors with a row/column report and imports nothing', async () => {
+    const good = (await generatedCsv(300, 400_000)).trimEnd().split('\n');
+    const header = good[0]!.split(',');
+    const col = (name: string) => header.indexOf(name);
+    const edit = (line: string, name: string, value: string) => {
+      const cells = line.split(',');
+      cells[col(name)] = value;
+      return cells.join(',');
+    };
+    const rows = good.slice(1);
+    // Rows that start a customer (kind is set) and carry an instance.
+    const firsts = rows.flatMap((r, i) => {
+      const cells = r.split(',');
+      return cells[col('kind')] && cells[col('product')] ? [i] : [];
+    });
+    const [a, b, c, d, dupSource] = [firsts[0]!, firsts[10]!, firsts[20]!, firsts[30]!, firsts[5]!];
+    const lastFirst = firsts.at(-1)!;
+    // Problems at the start, the middle and the last customer of the file.
+    rows[a] = edit(rows[a]!, 'id_number', '320102199003071281');
+    rows[b] = edit(rows[b]!, 'phone', '1381234');
+    rows[c] = edit(rows[c]!, 'org_unit', 'CT.NOWHERE');
+    rows[d] = edit(rows[d]!, 'product', 'no.such.product');
+    rows[lastFirst] = edit(rows[lastFirst]!, 'id_number', rows[dupSource]!.split(',')[col('id_number')]!);
+    const before = await countCustomers();
+    const report = await importCustomers(Buffer.from([good[0], ...rows].join('\n')), {
+      db: s.ctx.db,
+      vault: vaultFor(s.ctx.config),
+      actor: systemActor('test'),
+    });
+    expect(report.ok).toBe(false);
+    const find = (column: string) => report.errors.find((e) => e.column === column);
+    // Rows are numbered as a spreadsheet shows them: the header is row 1.
+    expect(find('id_number')).toMatchObject({ row: a + 2, message: expect.stringMatching(/check digit/) });
+    expect(find('phone')).toMatchObject({ row: b + 2, message: expect.stringMatching(/mobile/) });
+    expect(find('org_unit')).toMatchObject({ row: c + 2, message: 'no such org unit code' });
+    expect(find('product')).toMatchObject({ row: d + 2, message: 'unknown or inactive product code' });
+    expect(report.errors.find((e) => e.row === lastFirst + 2)).toMatchObject({
+      column: 'id_number',
+      message: `the same ID number is on row ${dupSource + 2}`,
+    });
+    expect(report.errors, JSON.stringify(report.errors)).toHaveLength(5);
+    expect(JSON.stringify(report)).not.toMatch(/1381234|320102199003071281/);
+    expect(await countCustomers()).toBe(before);
+  });
+
+  it('rolls back everything when the write fails half-way', async () => {
+    const csv = await generatedCsv(1500, 500_000);
+    const before = await countCustomers();
+    const run = importCustomers(Buffer.from(csv), {
+      db: s.ctx.db,
+      vault: vaultFor(s.ctx.config),
+      actor: systemActor('test'),
+      chunk: 500,
+      onProgress: (p) => {
+        // The process dies (or the database refuses a row) after 1 000 customers were written.
+        if (p.phase === 'write' && p.done >= 1000) throw new Error('simulated failure');
+      },
+    });
+    await expect(run).rejects.toThrow('simulated failure');
+    expect(await countCustomers()).toBe(before);
+  });
+
+  it('reads XLSX files with Chinese headers', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('客户');
+    ws.addRow([
+      '客户编号',
+      '客户类型',
+      '客户名称',
+      '客户等级',
+      '归属单位',
+      '联系电话',
+      '联系人',
+      '联系人手机',
+      '产品编码',
+      '业务号码',
+      '电路编号',
+    ]);
+    ws.addRow([
+      'X1',
+      '政企',
+      '南京测试物流有限公司',
+      '本地A',
+      'CT.JS.NJ',
+      '025-86661234',
+      '孙丽',
+      '13700001234',
+      'data.mpls_vpn',
+      'ZQX1',
+      'NJ-MPLS-X1',
+    ]);
+    ws.addRow(['X1', '', '', '', '', '', '', '', 'app.logistics_et', 'WLETX1', '']);
+    ws.addRow(['X2', '公众', '钱伟', '', 'CT.JS.NJ', '13700004321', '', '', 'broadband.ftth', 'ADX2', '']);
+    const buf = Buffer.from(await wb.xlsx.writeBuffer());
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/customers/imports?fileName=test.xlsx',
+      headers: {
+        ...(await s.as('admin')),
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
+      payload: buf,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ ok: true, customers: 2, instances: 3, contacts: 1 });
+    const found = await s.app.inject({
+      url: '/api/v1/customers/search?q=NJ-MPLS-X1',
+      headers: await s.as('agent'),
+    });
+    expect(found.json().items[0]).toMatchObject({ name: '南京测试物流有限公司', tier: 'localA' });
+  });
+
+  it('answers the API with 422 and the report, streams progress on request, and checks permissions', async () => {
+    const bad = `${HEADER}\nA1,individual,张三,,CT.JS.NJ,13812340000,320102199003071281,,,,,,,\n`;
+    const headers = { ...(await s.as('admin')), 'content-type': 'text/csv' };
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/customers/imports',
+      headers,
+      payload: bad,
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({
+      code: 'UNPROCESSABLE',
+      details: { ok: false, errors: [{ row: 2, column: 'id_number' }] },
+    });
+
+    const good = await generatedCsv(50, 600_000);
+    const streamed = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/customers/imports',
+      headers: { ...headers, accept: 'application/x-ndjson' },
+      payload: good,
+    });
+    expect(streamed.statusCode).toBe(200);
+    const lines = streamed.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; ok?: boolean });
+    expect(lines.filter((l) => l.type === 'progress').length).toBeGreaterThan(2);
+    expect(lines.at(-1)).toMatchObject({ type: 'result', ok: true, customers: 50 });
+
+    const dry = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/customers/imports?dryRun=true',
+      headers,
+      payload: await generatedCsv(5, 700_000),
+    });
+    expect(dry.json()).toMatchObject({ ok: true, dryRun: true, customers: 5 });
+    expect(
+      (
+        await s.app.inject({ url: '/api/v1/customers?customerNo=T700000', headers: await s.as('admin') })
+      ).json().items,
+    ).toEqual([]);
+
+    const agent = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/customers/imports',
+      headers: { ...(await s.as('agent')), 'content-type': 'text/csv' },
+      payload: good,
+    });
+    expect(agent.statusCode).toBe(403);
+    const anon = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/customers/imports',
+      headers: { 'content-type': 'text/csv' },
+      payload: good,
+    });
+    expect(anon.statusCode).toBe(401);
+  });
+
+  it('is also a command: onepoint customers import FILE', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'op-import-'));
+    const file = path.join(dir, 'customers.csv');
+    fs.writeFileSync(file, await generatedCsv(40, 800_000));
+    const out: string[] = [];
+    const err: string[] = [];
+    const platform = { context: s.ctx, close: async () => {} } as unknown as Platform;
+    const program = new Command().exitOverride();
+    registerCustomerCommands(program, {
+      open: async () => platform,
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+    });
+    await program.parseAsync(['node', 'onepoint', 'customers', 'import', file]);
+    expect(out.join('')).toMatch(/^imported: 40 customers/);
+    expect(err.join('')).toMatch(/write: 40\/40 \(100%\)/);
+    fs.writeFileSync(file, `${HEADER}\nB1,individual,李四,,CT.JS.NJ,1381234,,,,,,,,\n`);
+    out.length = 0;
+    await program.parseAsync(['node', 'onepoint', 'customers', 'import', file]);
+    expect(out.join('')).toMatch(
+      /rejected: 1 problem.*\n {2}row 2, column phone: is not a mainland mobile number/,
+    );
+    expect(process.exitCode).toBe(1);
+    process.exitCode = 0;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
