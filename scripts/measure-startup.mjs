@@ -88,9 +88,29 @@ async function startOnce(dataDir, kind) {
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  // Whatever goes wrong below, leave no server behind.
+  const cleanUp = () => {
+    for (const p of new Set([serverPid(child.pid), child.pid])) {
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  try {
+    return await measure(child, port, t0, kind, () => out, exited);
+  } catch (err) {
+    cleanUp();
+    throw err;
+  }
+}
+
+async function measure(child, port, t0, kind, output, exited) {
   let readyMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`);
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output()}`);
+    if (performance.now() - t0 > 120_000) throw new Error(`not ready after 120 s:\n${output()}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       if (res.ok) {
@@ -106,6 +126,7 @@ async function startOnce(dataDir, kind) {
   const atReady = { ...procStatus(pid), cpuMs: cpuMs(pid) };
   await sleep(settleMs);
   const settled = procStatus(pid);
+  const out = output();
   const phases = /"startup":(\{[^}]*\})/.exec(out)?.[1];
   const t1 = performance.now();
   process.kill(pid, 'SIGTERM');
