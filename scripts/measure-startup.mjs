@@ -2,6 +2,7 @@
 // engine, on a fresh and on an existing data directory: the time from spawning the process to
 // the first answer of GET /healthz, and the server process's resident memory (from /proc).
 // Usage: node scripts/measure-startup.mjs [--runs 5] [--via-npm] [--out bench/results/startup.json]
+//        [--root <another checkout, to compare>] [--label <name for this series>]
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -11,15 +12,18 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { distState } from './dist-state.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
   options: {
+    root: { type: 'string', default: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..') },
+    label: { type: 'string' },
     runs: { type: 'string', default: '5' },
     'via-npm': { type: 'boolean', default: false },
-    out: { type: 'string', default: path.join(root, 'bench/results/startup.json') },
+    out: { type: 'string' },
     'settle-ms': { type: 'string', default: '3000' },
   },
 });
+const root = path.resolve(args.root);
+const outFile = args.out ?? path.join(root, 'bench/results/startup.json');
 const runs = Number(args.runs);
 const settleMs = Number(args['settle-ms']);
 const CLK_TCK = 100; // Linux USER_HZ
@@ -61,7 +65,8 @@ function serverPid(topPid) {
   while (queue.length) {
     const pid = queue.shift();
     try {
-      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('bin/onepoint.js')) return pid;
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (path.basename(argv[0]) === 'node' && argv.some((a) => a.endsWith('bin/onepoint.js'))) return pid;
     } catch {
       // gone
     }
@@ -83,9 +88,29 @@ async function startOnce(dataDir, kind) {
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  // Whatever goes wrong below, leave no server behind.
+  const cleanUp = () => {
+    for (const p of new Set([serverPid(child.pid), child.pid])) {
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  try {
+    return await measure(child, port, t0, kind, () => out, exited);
+  } catch (err) {
+    cleanUp();
+    throw err;
+  }
+}
+
+async function measure(child, port, t0, kind, output, exited) {
   let readyMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`);
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output()}`);
+    if (performance.now() - t0 > 120_000) throw new Error(`not ready after 120 s:\n${output()}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       if (res.ok) {
@@ -101,6 +126,7 @@ async function startOnce(dataDir, kind) {
   const atReady = { ...procStatus(pid), cpuMs: cpuMs(pid) };
   await sleep(settleMs);
   const settled = procStatus(pid);
+  const out = output();
   const phases = /"startup":(\{[^}]*\})/.exec(out)?.[1];
   const t1 = performance.now();
   process.kill(pid, 'SIGTERM');
@@ -146,11 +172,17 @@ try {
 }
 let commit;
 try {
-  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
+  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+    .toString()
+    .trim();
 } catch {
   commit = undefined;
 }
 const result = {
+  label: args.label,
   what: args['via-npm'] ? 'npm start' : 'node bin/onepoint.js serve --demo',
   method:
     'spawn → first 200 from GET /healthz (polled every 10 ms); RSS/VmHWM from /proc/<pid>/status at ready and ' +
@@ -184,7 +216,7 @@ const result = {
   ),
   runs: records,
 };
-fs.mkdirSync(path.dirname(args.out), { recursive: true });
-fs.writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
+fs.mkdirSync(path.dirname(outFile), { recursive: true });
+fs.writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
 console.log(JSON.stringify(result.summary, null, 2));
-console.error(`written to ${path.relative(root, args.out)}`);
+console.error(`written to ${outFile}`);
