@@ -24,72 +24,87 @@ async function counts(db: Database<DB>) {
   return { users, audit, units };
 }
 
-describe.runIf(engine === 'pglite')('embedded data directory lock', { timeout: 180_000 }, () => {
-  let t: CliTarget;
-  beforeAll(async () => {
-    t = await newTarget();
-  });
-  afterAll(async () => t?.dispose());
+// Runs in the PGlite pass of the suite; the PostgreSQL pass reports it as skipped (no data directory there).
+describe.runIf(engine === 'pglite')(
+  'embedded data directory lock (embedded engine only)',
+  { timeout: 180_000 },
+  () => {
+    let t: CliTarget;
+    beforeAll(async () => {
+      t = await newTarget();
+    });
+    afterAll(async () => t?.dispose());
 
-  it('migrate, seed and user add refuse with exit 2 naming the holder, and change nothing', async () => {
-    const holder = await openDatabase<DB>({ dataDir: t.dataDir!, command: 'lock-holder' });
-    let before: Awaited<ReturnType<typeof counts>>;
-    try {
-      before = await counts(holder);
-      const attempts = [
-        ['migrate'],
-        ['seed', '--demo'],
-        ['user', 'add', '--login', 'intruder', '--name', '某人', '--unit', 'CT', '--role', 'admin'],
-      ];
-      for (const args of attempts) {
-        const r = await runCli(args, t.env);
-        expect({ args: args.join(' '), code: r.code }).toEqual({ args: args.join(' '), code: 2 });
-        expect(r.stderr).toContain(
-          `is in use by another onepoint process (pid ${process.pid} on ${os.hostname()}`,
-        );
-        expect(r.stderr).toContain('"lock-holder"');
+    it('migrate, seed and user add refuse with exit 2 naming the holder, and change nothing', async () => {
+      const holder = await openDatabase<DB>({ dataDir: t.dataDir!, command: 'lock-holder' });
+      let before: Awaited<ReturnType<typeof counts>>;
+      try {
+        before = await counts(holder);
+        const attempts = [
+          ['migrate'],
+          ['seed', '--demo'],
+          ['user', 'add', '--login', 'intruder', '--name', '某人', '--unit', 'CT', '--role', 'admin'],
+        ];
+        for (const args of attempts) {
+          const r = await runCli(args, t.env);
+          expect({ args: args.join(' '), code: r.code }).toEqual({ args: args.join(' '), code: 2 });
+          expect(r.stderr).toContain(
+            `is in use by another onepoint process (pid ${process.pid} on ${os.hostname()}`,
+          );
+          expect(r.stderr).toContain('"lock-holder"');
+        }
+        // The refused processes left the holder's lock and its data alone.
+        const lock = JSON.parse(fs.readFileSync(path.join(t.dataDir!, 'onepoint.lock'), 'utf8'));
+        expect(lock).toMatchObject({ pid: process.pid, command: 'lock-holder' });
+        expect(await counts(holder)).toEqual(before);
+      } finally {
+        await holder.close();
       }
-      // The refused processes left the holder's lock and its data alone.
-      const lock = JSON.parse(fs.readFileSync(path.join(t.dataDir!, 'onepoint.lock'), 'utf8'));
-      expect(lock).toMatchObject({ pid: process.pid, command: 'lock-holder' });
-      expect(await counts(holder)).toEqual(before);
-    } finally {
-      await holder.close();
-    }
-    expect(fs.existsSync(path.join(t.dataDir!, 'onepoint.lock'))).toBe(false);
-    const reopened = await openDb(t);
-    try {
-      expect(await counts(reopened)).toEqual(before);
-    } finally {
-      await reopened.close();
-    }
-  });
+      expect(fs.existsSync(path.join(t.dataDir!, 'onepoint.lock'))).toBe(false);
+      const reopened = await openDb(t);
+      try {
+        expect(await counts(reopened)).toEqual(before);
+      } finally {
+        await reopened.close();
+      }
+    });
 
-  it('a lock left by a dead process on this host is taken over', async () => {
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
-    const deadPid = Number(dead.stdout.toString());
-    fs.writeFileSync(
-      path.join(t.dataDir!, 'onepoint.lock'),
-      JSON.stringify({ pid: deadPid, host: os.hostname(), command: 'serve', since: '2026-01-01T00:00:00Z' }),
-    );
-    const r = await runCli(['token', 'list', '--json'], t.env);
-    expect(r.stderr).not.toMatch(/in use/);
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual([]);
-    expect(fs.existsSync(path.join(t.dataDir!, 'onepoint.lock'))).toBe(false);
-  });
+    it('a lock left by a dead process on this host is taken over', async () => {
+      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+      const deadPid = Number(dead.stdout.toString());
+      fs.writeFileSync(
+        path.join(t.dataDir!, 'onepoint.lock'),
+        JSON.stringify({
+          pid: deadPid,
+          host: os.hostname(),
+          command: 'serve',
+          since: '2026-01-01T00:00:00Z',
+        }),
+      );
+      const r = await runCli(['token', 'list', '--json'], t.env);
+      expect(r.stderr).not.toMatch(/in use/);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual([]);
+      expect(fs.existsSync(path.join(t.dataDir!, 'onepoint.lock'))).toBe(false);
+    });
 
-  it('a lock held from another host is not taken over (its process cannot be checked)', async () => {
-    fs.writeFileSync(
-      path.join(t.dataDir!, 'onepoint.lock'),
-      JSON.stringify({ pid: 1, host: 'other-host.example', command: 'serve', since: '2026-01-01T00:00:00Z' }),
-    );
-    try {
-      const r = await runCli(['migrate'], t.env);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain('pid 1 on other-host.example, "serve"');
-    } finally {
-      fs.rmSync(path.join(t.dataDir!, 'onepoint.lock'), { force: true });
-    }
-  });
-});
+    it('a lock held from another host is not taken over (its process cannot be checked)', async () => {
+      fs.writeFileSync(
+        path.join(t.dataDir!, 'onepoint.lock'),
+        JSON.stringify({
+          pid: 1,
+          host: 'other-host.example',
+          command: 'serve',
+          since: '2026-01-01T00:00:00Z',
+        }),
+      );
+      try {
+        const r = await runCli(['migrate'], t.env);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain('pid 1 on other-host.example, "serve"');
+      } finally {
+        fs.rmSync(path.join(t.dataDir!, 'onepoint.lock'), { force: true });
+      }
+    });
+  },
+);
