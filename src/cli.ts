@@ -291,11 +291,11 @@ export function buildCli(): Command {
     .description('Revoke an API token by id (see `token list`)')
     .action(async (id: string) => {
       await withPlatform('token revoke', async (p) => {
-        const [{ revokeApiToken }, { systemActor }] = await Promise.all([
+        const [{ revokeApiTokenForCli }, { systemActor }] = await Promise.all([
           import('./modules/identity/index.ts'),
           import('./modules/audit/index.ts'),
         ]);
-        const r = await revokeApiToken(p.context.db, id, systemActor('cli'), p.context.clock.now());
+        const r = await revokeApiTokenForCli(p.context.db, id, systemActor('cli'), p.context.clock.now());
         out(
           r.alreadyRevokedAt
             ? `token ${id} of ${r.login} was already revoked at ${iso(r.alreadyRevokedAt)}`
@@ -309,8 +309,8 @@ export function buildCli(): Command {
     .option('--json', 'one JSON array instead of a table')
     .action(async (login: string | undefined, opts: { json?: boolean }) => {
       await withPlatform('token list', async (p) => {
-        const { listApiTokens } = await import('./modules/identity/index.ts');
-        const rows = await listApiTokens(p.context.db, login, p.context.clock.now());
+        const { listApiTokensForCli } = await import('./modules/identity/index.ts');
+        const rows = await listApiTokensForCli(p.context.db, login, p.context.clock.now());
         if (opts.json) return out(JSON.stringify(rows));
         if (rows.length === 0) return progress('no API tokens');
         for (const line of table([

@@ -1,6 +1,6 @@
-import type { Db } from '../../db.ts';
+import type { Db, Tx } from '../../db.ts';
 import { notFound } from '../../platform/errors.ts';
-import { appendAudit } from '../audit/index.ts';
+import { appendAudit, type AuditActor } from '../audit/index.ts';
 import { createApiToken } from './auth.service.ts';
 import { invalidField, unprocessableField, type Caller } from './caller.ts';
 import { inScope } from './domain/scope.ts';
@@ -38,18 +38,28 @@ export async function revokeApiToken(db: Db, caller: Caller, id: string): Promis
     const token = await findApiToken(trx, id);
     if (!token || !inScope(caller.principal.scopePath, token.org_unit_path)) throw notFound('API token');
     if (token.revoked_at) return;
-    await trx.updateTable('api_tokens').set({ revoked_at: caller.now }).where('id', '=', id).execute();
-    await appendAudit(
-      trx,
-      caller.actor,
-      {
-        action: 'api_token.revoke',
-        entityType: 'api_token',
-        entityId: id,
-        orgUnitId: token.org_unit_id,
-        details: { userId: token.user_id, name: token.name, prefix: token.token_prefix },
-      },
-      caller.now,
-    );
+    await writeRevocation(trx, token, caller.actor, caller.now);
   });
+}
+
+/** The revocation itself, shared by the API and the CLI: mark the token and audit it, in `trx`. */
+export async function writeRevocation(
+  trx: Tx,
+  token: { id: string; user_id: string; name: string; token_prefix: string; org_unit_id: string },
+  actor: AuditActor,
+  now: Date,
+): Promise<void> {
+  await trx.updateTable('api_tokens').set({ revoked_at: now }).where('id', '=', token.id).execute();
+  await appendAudit(
+    trx,
+    actor,
+    {
+      action: 'api_token.revoke',
+      entityType: 'api_token',
+      entityId: token.id,
+      orgUnitId: token.org_unit_id,
+      details: { userId: token.user_id, name: token.name, prefix: token.token_prefix },
+    },
+    now,
+  );
 }

@@ -10,5 +10,5 @@ export { identityAdminRoutes } from './admin.routes.ts';
 export { scopeUnitIds } from './scope.service.ts';
 export { createUserFromCli, ROOT_UNIT_CODE } from './users.cli.ts';
 export type { CliUserInput, CliUserResult } from './users.cli.ts';
-export { listApiTokens, revokeApiToken } from './tokens.cli.ts';
+export { listApiTokensForCli, revokeApiTokenForCli } from './tokens.cli.ts';
 export type { ApiTokenRow } from './tokens.cli.ts';

@@ -2,7 +2,8 @@
 // createApiToken in auth.service.ts, shared with the HTTP API.
 import type { Db } from '../../db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { appendAudit, type AuditActor } from '../audit/index.ts';
+import type { AuditActor } from '../audit/index.ts';
+import { writeRevocation } from './api-tokens.service.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,7 +19,7 @@ export interface ApiTokenRow {
   status: 'active' | 'expired' | 'revoked';
 }
 
-export async function listApiTokens(db: Db, login?: string, now = new Date()): Promise<ApiTokenRow[]> {
+export async function listApiTokensForCli(db: Db, login?: string, now = new Date()): Promise<ApiTokenRow[]> {
   let q = db
     .selectFrom('api_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
@@ -57,8 +58,8 @@ export async function listApiTokens(db: Db, login?: string, now = new Date()): P
   }));
 }
 
-/** Revokes a token; revoking one already revoked changes nothing and says so. */
-export async function revokeApiToken(
+/** Revokes any token as the system (no scope); revoking one already revoked changes nothing and says so. */
+export async function revokeApiTokenForCli(
   db: Db,
   id: string,
   actor: AuditActor,
@@ -69,20 +70,13 @@ export async function revokeApiToken(
     const token = await trx
       .selectFrom('api_tokens as t')
       .innerJoin('users as u', 'u.id', 't.user_id')
-      .select(['t.id', 't.revoked_at', 't.name', 'u.login', 'u.org_unit_id', 'u.id as userId'])
+      .select(['t.id', 't.revoked_at', 't.name', 't.token_prefix', 't.user_id', 'u.login', 'u.org_unit_id'])
       .where('t.id', '=', id.toLowerCase())
       .forUpdate()
       .executeTakeFirst();
     if (!token) throw new AppError('NOT_FOUND', `no API token with id ${id}`);
     if (token.revoked_at) return { alreadyRevokedAt: token.revoked_at, login: token.login };
-    await trx.updateTable('api_tokens').set({ revoked_at: now }).where('id', '=', token.id).execute();
-    await appendAudit(trx, actor, {
-      action: 'api_token.revoke',
-      entityType: 'api_token',
-      entityId: token.id,
-      orgUnitId: token.org_unit_id,
-      details: { userId: token.userId, name: token.name, via: 'cli' },
-    });
+    await writeRevocation(trx, token, actor, now);
     return { alreadyRevokedAt: null, login: token.login };
   });
 }
