@@ -8,6 +8,8 @@
  *   --import-rows N                 customers in the imported CSV file (default 10000)
  *   --lookups N                     lookups per kind (default 300)
  *   --pg-url URL                    PostgreSQL server (default ONEPOINT_TEST_PG_URL or 127.0.0.1:5432)
+ *   --keep-db NAME                  PostgreSQL: use and keep this database; a second run with the
+ *                                   same name skips loading and measures the lookups again
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     'pglite-customers': { type: 'string' },
     'import-rows': { type: 'string', default: '10000' },
     lookups: { type: 'string', default: '300' },
+    'keep-db': { type: 'string' },
     'pg-url': {
       type: 'string',
       default: process.env.ONEPOINT_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
@@ -53,6 +56,7 @@ for (const engine of engines) {
       importRows: int('import-rows', values['import-rows']),
       lookups: int('lookups', values.lookups),
       pgUrl: values['pg-url']!,
+      keepDatabase: engine === 'postgres' ? values['keep-db'] : undefined,
       log: (m) => process.stderr.write(`${m}\n`),
     }),
   );

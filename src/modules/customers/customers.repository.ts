@@ -202,18 +202,6 @@ export async function nameCandidates(db: Executor, term: string): Promise<string
   return r.rows.length > NAME_CANDIDATE_CAP ? undefined : r.rows.map((x) => x.id);
 }
 
-/** Newest matches of a frequent name term within the scope. */
-export async function idsByName(db: Executor, term: string, scope: Scope, limit: number): Promise<string[]> {
-  let query = db
-    .selectFrom('customers as c')
-    .select('c.id')
-    .where(nameCondition(term))
-    .orderBy('c.id', 'desc')
-    .limit(limit);
-  if (!scope.all) query = query.where(customerInScope(scope));
-  return (await query.execute()).map((r) => r.id);
-}
-
 /** Instances on a network resource: what a device, port or circuit alarm affects. */
 export interface ResourceQuery {
   deviceId?: string | undefined;

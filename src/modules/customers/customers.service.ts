@@ -28,7 +28,7 @@ import {
   idsByCode,
   idsByCustomerNo,
   idsByIdHashes,
-  idsByName,
+  NAME_CANDIDATE_CAP,
   nameCandidates,
   nameCondition,
   idsByPhone,
@@ -414,6 +414,43 @@ export async function listCustomers(
   };
 }
 
+/**
+ * One page of name matches in the scope, newest first. A rare term (at most NAME_CANDIDATE_CAP
+ * matches) is answered in one statement: the index finds every candidate, then the scope and the
+ * page apply to those. A frequent term (a common surname) walks the newest customers instead; the
+ * planner cannot tell the two apart, so the candidate count decides.
+ */
+async function namePage(db: Executor, term: string, scope: Scope, limit: number): Promise<ListRow[]> {
+  // The candidates' list columns come with the index scan, so each match costs one heap visit.
+  let rare = db
+    .with(
+      (cte) => cte('cand').materialized(),
+      (qb) =>
+        qb
+          .selectFrom('customers as c')
+          .select(LIST_COLUMNS)
+          .where(nameCondition(term))
+          .limit(NAME_CANDIDATE_CAP + 1),
+    )
+    .selectFrom('cand as c')
+    .selectAll('c')
+    .select(sql<string>`(select count(*) from cand)`.as('candidates'))
+    .orderBy('c.id', 'desc')
+    .limit(limit);
+  if (!scope.all) rare = rare.where(customerInScope(scope));
+  const rows = await rare.execute();
+  if (rows.length === 0 || Number(rows[0]!.candidates) <= NAME_CANDIDATE_CAP)
+    return rows.map(({ candidates: _, ...r }) => r);
+  let frequent = db
+    .selectFrom('customers as c')
+    .select(LIST_COLUMNS)
+    .where(nameCondition(term))
+    .orderBy('c.id', 'desc')
+    .limit(limit);
+  if (!scope.all) frequent = frequent.where(customerInScope(scope));
+  return frequent.execute();
+}
+
 export type MatchKind =
   'phone' | 'idNumber' | 'accountNo' | 'circuitId' | 'customerNo' | 'creditCode' | 'name';
 
@@ -431,6 +468,7 @@ export async function searchCustomers(
   const scope = scopeOf(caller.principal);
   const t = term.trim();
   const matched = new Map<string, Set<MatchKind>>();
+  let nameRows: ListRow[] | undefined;
   const add = (id: string, kind: MatchKind) =>
     (matched.get(id) ?? matched.set(id, new Set()).get(id)!).add(kind);
   for (const kind of classifyTerm(t)) {
@@ -450,13 +488,13 @@ export async function searchCustomers(
     if (kind === 'code')
       for (const m of await idsByCode(deps.db, normaliseCode(t), LOOKUP_CAP)) add(m.id, m.kind);
     if (kind === 'name') {
-      const ids = (await nameCandidates(deps.db, t)) ?? (await idsByName(deps.db, t, scope, limit));
-      for (const id of ids) add(id, 'name');
+      nameRows = await namePage(deps.db, t, scope, limit);
+      for (const r of nameRows) add(r.id, 'name');
     }
     if (matched.size > 0) break;
   }
   if (matched.size === 0) return [];
-  // One query applies the scope and loads the page.
+  // One query applies the scope and loads the page (a name search has loaded it already).
   let q = deps.db
     .selectFrom('customers as c')
     .select(LIST_COLUMNS)
@@ -464,7 +502,7 @@ export async function searchCustomers(
     .orderBy('c.id', 'desc')
     .limit(limit);
   if (!scope.all) q = q.where(customerInScope(scope));
-  const rows = await q.execute();
+  const rows = nameRows ?? (await q.execute());
   // Exact name matches first, then newest.
   const exact = normaliseName(t);
   rows.sort((a, b) => Number(b.name_norm === exact) - Number(a.name_norm === exact));
