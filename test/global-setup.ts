@@ -9,7 +9,23 @@ import { openDatabase } from '../src/platform/db/database.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { startPlatform } from '../src/server.ts';
 import { ensureDemoData } from '../src/seed/demo.ts';
-import { TEMPLATE_DB, TEST_PG_ADMIN_URL, testEngine, withDatabase } from './engine.ts';
+import {
+  TEST_DB_PREFIX,
+  TEST_PG_ADMIN_URL,
+  runPidOf,
+  runTemplateName,
+  testEngine,
+  withDatabase,
+} from './engine.ts';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -49,12 +65,16 @@ export default async function setup(project: TestProject) {
       { cause: err },
     );
   }
-  // Drop databases left by an earlier, interrupted run.
+  // Drop databases left by earlier, interrupted runs — only those whose vitest process is gone.
   const old = await admin.query<{ datname: string }>(
-    `select datname from pg_database where datname like 'onepoint_t_%' or datname = $1`,
-    [TEMPLATE_DB],
+    `select datname from pg_database where datname like 'onepoint\\_t\\_%' or datname = 'onepoint_test_template'`,
   );
-  for (const r of old.rows) await admin.query(`drop database if exists "${r.datname}" with (force)`);
+  for (const r of old.rows) {
+    const pid = runPidOf(r.datname);
+    if (pid !== undefined && pid !== process.pid && isAlive(pid)) continue;
+    await admin.query(`drop database if exists "${r.datname}" with (force)`);
+  }
+  const TEMPLATE_DB = runTemplateName();
   await admin.query(`create database ${TEMPLATE_DB}`);
   await admin.end();
   const url = withDatabase(TEST_PG_ADMIN_URL, TEMPLATE_DB);
@@ -65,7 +85,11 @@ export default async function setup(project: TestProject) {
   return async () => {
     const c = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
     await c.connect();
-    await c.query(`drop database if exists ${TEMPLATE_DB} with (force)`);
+    const mine = await c.query<{ datname: string }>(
+      'select datname from pg_database where starts_with(datname, $1)',
+      [`${TEST_DB_PREFIX}${process.pid}_`],
+    );
+    for (const r of mine.rows) await c.query(`drop database if exists "${r.datname}" with (force)`);
     await c.end();
   };
 }

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../src/config.ts';
@@ -12,7 +11,7 @@ import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import type { App } from '../src/platform/http/app.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { buildApp, startPlatform } from '../src/server.ts';
-import { TEMPLATE_DB, TEST_PG_ADMIN_URL, withDatabase } from './engine.ts';
+import { TEST_PG_ADMIN_URL, siblingDatabase, withDatabase } from './engine.ts';
 
 export const DEMO_PASSWORD = 'demo-pass-1';
 
@@ -44,7 +43,7 @@ export async function openTestDatabase(): Promise<{ database: Database<DB>; disp
       },
     };
   }
-  const name = `onepoint_t_${randomBytes(6).toString('hex')}`;
+  const { name, template: TEMPLATE_DB } = siblingDatabase(inject('template'));
   const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
   await admin.connect();
   await admin.query(`create database ${name} template ${TEMPLATE_DB}`);

@@ -1,7 +1,6 @@
 // Helpers for tests that run the real command line (`node bin/onepoint.js …`) as a child process
 // against a database of their own: a data directory (PGlite) or a database (PostgreSQL).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +13,7 @@ import type { App } from '../../src/platform/http/app.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { buildApp, startPlatform, type Platform } from '../../src/server.ts';
 import { distState } from '../../scripts/dist-state.mjs';
-import { TEMPLATE_DB, TEST_PG_ADMIN_URL, withDatabase } from '../engine.ts';
+import { TEST_PG_ADMIN_URL, siblingDatabase, withDatabase } from '../engine.ts';
 import { DEMO_PASSWORD } from '../harness.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -70,7 +69,7 @@ export async function newTarget(opts: { seeded: boolean } = { seeded: true }): P
       dispose: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
     };
   }
-  const name = `onepoint_t_${randomBytes(6).toString('hex')}`;
+  const { name, template: TEMPLATE_DB } = siblingDatabase(inject('template'));
   const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
   await admin.connect();
   await admin.query(

@@ -6,44 +6,56 @@ import { systemClock, type Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Authenticator, Principal } from '../../platform/http/auth.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';
-import { scopePathFor } from './domain/scope.ts';
+import { scopePathFor, type UnitRef } from './domain/scope.ts';
 import { hashToken, newToken, tokenKind, verifyPassword } from './domain/secrets.ts';
-import {
-  findUser,
-  findUserByLogin,
-  permissionsOfRoles,
-  rolesOf,
-  touchApiToken,
-  unitChain,
-} from './identity.repository.ts';
+import { findUser, findUserByLogin, grantColumns, touchApiToken } from './identity.repository.ts';
 
-/** Builds the principal for an active user: roles, permissions and data scope. */
-export async function principalFor(
-  db: Executor,
-  user: { id: string; login: string; display_name: string; org_unit_id: string },
+interface GrantRow {
+  id: string;
+  login: string;
+  display_name: string;
+  org_unit_id: string;
+  grant_roles: string[];
+  grant_permissions: string[];
+  grant_unit_chain: UnitRef[] | null;
+}
+
+/** The principal from a row that carries the user and their grants (see grantColumns). */
+function principalFromRow(
+  row: GrantRow,
   via: Principal['via'],
   credentialId: string,
   csrfToken?: string,
-): Promise<Principal> {
-  const unit = await db
-    .selectFrom('org_units')
-    .select(['path'])
-    .where('id', '=', user.org_unit_id)
-    .executeTakeFirstOrThrow();
-  const [roles, chain] = await Promise.all([rolesOf(db, user.id), unitChain(db, unit.path)]);
-  const permissions = await permissionsOfRoles(db, roles);
+): Principal {
+  const permissions = new Set(row.grant_permissions);
   return {
-    userId: user.id,
-    login: user.login,
-    displayName: user.display_name,
-    orgUnitId: user.org_unit_id,
-    roles,
+    userId: row.id,
+    login: row.login,
+    displayName: row.display_name,
+    orgUnitId: row.org_unit_id,
+    roles: row.grant_roles,
     permissions,
-    scopePath: scopePathFor(chain, permissions.has('scope.national')),
+    scopePath: scopePathFor(row.grant_unit_chain ?? [], permissions.has('scope.national')),
     via,
     credentialId,
     csrfToken,
   };
+}
+
+/** Builds the principal for an active user: roles, permissions and data scope (one query). */
+export async function principalFor(
+  db: Executor,
+  user: { id: string },
+  via: Principal['via'],
+  credentialId: string,
+  csrfToken?: string,
+): Promise<Principal> {
+  const row = await db
+    .selectFrom('users as u')
+    .select(['u.id', 'u.login', 'u.display_name', 'u.org_unit_id', ...grantColumns()])
+    .where('u.id', '=', user.id)
+    .executeTakeFirstOrThrow();
+  return principalFromRow(row, via, credentialId, csrfToken);
 }
 
 export class IdentityAuthenticator implements Authenticator {
@@ -52,6 +64,7 @@ export class IdentityAuthenticator implements Authenticator {
     private readonly clock: Clock = systemClock,
   ) {}
 
+  /** One query per request: the credential, its user and the user's grants together. */
   async authenticate(token: string): Promise<Principal | undefined> {
     const kind = tokenKind(token);
     if (!kind || token.length > 200) return undefined;
@@ -62,25 +75,29 @@ export class IdentityAuthenticator implements Authenticator {
         .selectFrom('sessions as s')
         .innerJoin('users as u', 'u.id', 's.user_id')
         .select(['s.id as sessionId', 's.csrf_token', 'u.id', 'u.login', 'u.display_name', 'u.org_unit_id'])
+        .select(grantColumns())
         .where('s.token_hash', '=', hash)
         .where('s.revoked_at', 'is', null)
         .where('s.expires_at', '>', now)
         .where('u.status', '=', 'active')
         .executeTakeFirst();
-      return row ? principalFor(this.db, row, 'session', row.sessionId, row.csrf_token) : undefined;
+      return row ? principalFromRow(row, 'session', row.sessionId, row.csrf_token) : undefined;
     }
     const row = await this.db
       .selectFrom('api_tokens as t')
       .innerJoin('users as u', 'u.id', 't.user_id')
-      .select(['t.id as tokenId', 'u.id', 'u.login', 'u.display_name', 'u.org_unit_id'])
+      .select(['t.id as tokenId', 't.last_used_at', 'u.id', 'u.login', 'u.display_name', 'u.org_unit_id'])
+      .select(grantColumns())
       .where('t.token_hash', '=', hash)
       .where('t.revoked_at', 'is', null)
       .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)]))
       .where('u.status', '=', 'active')
       .executeTakeFirst();
     if (!row) return undefined;
-    await touchApiToken(this.db, row.tokenId, now);
-    return principalFor(this.db, row, 'api_token', row.tokenId);
+    // Last use is kept to the minute: most requests need no write.
+    if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() >= 60_000)
+      await touchApiToken(this.db, row.tokenId, now);
+    return principalFromRow(row, 'api_token', row.tokenId);
   }
 }
 

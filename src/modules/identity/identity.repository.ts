@@ -40,6 +40,27 @@ export async function permissionsOfRoles(db: Executor, roleCodes: string[]): Pro
   return new Set(rows.flatMap((r) => r.permissions));
 }
 
+/**
+ * A user's grants as columns of a query over users aliased "u": role codes, the union of their
+ * permissions, and the org unit chain (root first). One statement, so authenticating a request
+ * is one round trip.
+ */
+export function grantColumns() {
+  return [
+    sql<string[]>`coalesce((select json_agg(ur.role_code order by ur.role_code)
+      from user_roles ur where ur.user_id = u.id), '[]'::json)`.as('grant_roles'),
+    sql<string[]>`coalesce((select json_agg(distinct p.value)
+      from user_roles ur join roles r on r.code = ur.role_code
+      cross join jsonb_array_elements_text(r.permissions) p
+      where ur.user_id = u.id), '[]'::json)`.as('grant_permissions'),
+    sql<UnitRef[]>`(select json_agg(json_build_object('id', c.id, 'path', c.path, 'kind', c.kind)
+        order by length(c.path))
+      from org_units own join org_units c
+        on c.id = any(string_to_array(trim(both '/' from own.path), '/')::uuid[])
+      where own.id = u.org_unit_id)`.as('grant_unit_chain'),
+  ] as const;
+}
+
 export async function findUserByLogin(db: Executor, login: string) {
   return db.selectFrom('users').selectAll().where('login', '=', login.toLowerCase()).executeTakeFirst();
 }
