@@ -82,6 +82,8 @@ describe(`onepoint CLI (${engine})`, { timeout: 180_000 }, () => {
           /no org unit with code or id "CT\.NOWHERE"/,
         ],
         [[...base, '--login', 'agent', '--role', 'agent'], /login "agent" is already taken/],
+        [[...base, '--login', 'r 3', '--role', 'agent'], /--login must start with a letter or digit/],
+        [[...base, '--login', 'r5', '--role', 'agent', '--email', 'nope'], /--email is not a valid e-mail/],
         [
           [...base, '--login', 'r4', '--role', 'agent', '--password', 'short1'],
           /password is too weak: it must be at least 8/,
@@ -98,7 +100,7 @@ describe(`onepoint CLI (${engine})`, { timeout: 180_000 }, () => {
         const made = await db.db
           .selectFrom('users')
           .select('login')
-          .where('login', 'in', ['r1', 'r2', 'r4'])
+          .where('login', 'in', ['r1', 'r2', 'r 3', 'r4', 'r5'])
           .execute();
         expect(made).toEqual([]);
       } finally {

@@ -10,7 +10,13 @@ import { assertNotMorePrivileged, userInScope } from './users.service.ts';
 import { toApiToken } from './views.ts';
 
 export async function listApiTokensInScope(db: Db, caller: Caller, userId?: string): Promise<ApiToken[]> {
-  return (await listApiTokens(db, caller.principal.scopePath, userId)).map(toApiToken);
+  return (
+    await listApiTokens(db, {
+      scopePath: caller.principal.scopePath,
+      ...(userId !== undefined ? { userId } : {}),
+      limit: 1000,
+    })
+  ).map(toApiToken);
 }
 
 /** Issues a token for a user in scope. A token acts as its user, so no token for someone mightier. */

@@ -335,13 +335,19 @@ function apiTokensQuery(db: Executor) {
     ]);
 }
 
-export async function listApiTokens(db: Executor, scopePath: string, userId?: string) {
-  let q = apiTokensQuery(db)
-    .where('o.path', 'like', `${scopePath}%`)
-    .orderBy('t.created_at', 'desc')
-    .orderBy('t.id', 'desc')
-    .limit(1000);
-  if (userId) q = q.where('t.user_id', '=', userId);
+/**
+ * API tokens, newest first: in a data scope for the admin API, or all of them for the system
+ * (the command line passes no scope and no limit, oldest first).
+ */
+export async function listApiTokens(
+  db: Executor,
+  opts: { scopePath?: string; userId?: string; oldestFirst?: boolean; limit?: number },
+) {
+  const dir = opts.oldestFirst ? 'asc' : 'desc';
+  let q = apiTokensQuery(db).orderBy('t.created_at', dir).orderBy('t.id', dir);
+  if (opts.scopePath !== undefined) q = q.where('o.path', 'like', `${opts.scopePath}%`);
+  if (opts.userId !== undefined) q = q.where('t.user_id', '=', opts.userId);
+  if (opts.limit !== undefined) q = q.limit(opts.limit);
   return q.execute();
 }
 

@@ -4,6 +4,7 @@ import type { Db } from '../../db.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { AuditActor } from '../audit/index.ts';
 import { writeRevocation } from './api-tokens.service.ts';
+import { findUserByLogin, listApiTokens } from './identity.repository.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -19,32 +20,15 @@ export interface ApiTokenRow {
   status: 'active' | 'expired' | 'revoked';
 }
 
+/** Every token (or one user's), oldest first, as the system: no data scope. */
 export async function listApiTokensForCli(db: Db, login?: string, now = new Date()): Promise<ApiTokenRow[]> {
-  let q = db
-    .selectFrom('api_tokens as t')
-    .innerJoin('users as u', 'u.id', 't.user_id')
-    .select([
-      't.id',
-      'u.login',
-      't.name',
-      't.token_prefix',
-      't.created_at',
-      't.expires_at',
-      't.last_used_at',
-      't.revoked_at',
-    ])
-    .orderBy('t.created_at')
-    .orderBy('t.id');
+  let userId: string | undefined;
   if (login !== undefined) {
-    const user = await db
-      .selectFrom('users')
-      .select('id')
-      .where('login', '=', login.toLowerCase())
-      .executeTakeFirst();
+    const user = await findUserByLogin(db, login);
     if (!user) throw new AppError('NOT_FOUND', `no user with login "${login}"`);
-    q = q.where('t.user_id', '=', user.id);
+    userId = user.id;
   }
-  const rows = await q.execute();
+  const rows = await listApiTokens(db, { ...(userId ? { userId } : {}), oldestFirst: true });
   return rows.map((r) => ({
     id: r.id,
     login: r.login,

@@ -1,5 +1,6 @@
 // Staff-user creation for the command line (`onepoint user add`), including the very first admin on
-// an empty database. The HTTP admin API has its own service; the two share the same rules.
+// an empty database. Same field rules and the same insert (insertUser) as the admin API; the
+// system actor needs no scope or escalation checks.
 import { v7 as uuidv7 } from 'uuid';
 import type { Db, Executor } from '../../db.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -7,6 +8,8 @@ import { appendAudit, type AuditActor } from '../audit/index.ts';
 import { childPath } from './domain/scope.ts';
 import { hashPassword, passwordProblem } from './domain/secrets.ts';
 import { findUserByLogin } from './identity.repository.ts';
+import { createUserBody } from './identity.schemas.ts';
+import { insertUser } from './users.service.ts';
 
 export interface CliUserInput {
   login: string;
@@ -29,11 +32,19 @@ export interface CliUserResult {
   passwordSet: boolean;
 }
 
-const LOGIN = /^[a-z0-9][a-z0-9_.-]{1,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const ROOT_UNIT_CODE = 'ROOT';
 
 const invalid = (message: string) => new AppError('VALIDATION_FAILED', message);
+
+// The admin API's field rules, named by the command's flags.
+const cliUserFields = createUserBody.pick({ login: true, displayName: true, email: true, roles: true });
+const FLAG: Record<string, string> = {
+  login: '--login',
+  displayName: '--name',
+  email: '--email',
+  roles: '--role',
+};
 
 async function findUnitByCodeOrId(db: Executor, ref: string) {
   const byCode = await db.selectFrom('org_units').selectAll().where('code', '=', ref).executeTakeFirst();
@@ -46,16 +57,19 @@ export async function createUserFromCli(
   input: CliUserInput,
   actor: AuditActor,
 ): Promise<CliUserResult> {
-  const login = input.login.trim().toLowerCase();
-  if (!LOGIN.test(login))
-    throw invalid(
-      `login "${input.login}" is invalid: 2-64 characters, lower-case letters, digits, . _ -, starting with a letter or digit`,
-    );
-  const displayName = input.displayName.trim();
-  if (displayName.length < 1 || displayName.length > 100) throw invalid('--name must be 1-100 characters');
-  if (input.email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(input.email))
-    throw invalid(`--email "${input.email}" is not an e-mail address`);
-  const roles = [...new Set(input.roles)];
+  const parsed = cliUserFields.safeParse({
+    login: input.login,
+    displayName: input.displayName,
+    roles: input.roles,
+    ...(input.email !== undefined ? { email: input.email } : {}),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const flag = FLAG[String(issue.path[0])] ?? String(issue.path[0]);
+    throw invalid(`${flag} ${issue.message}`);
+  }
+  const { login, displayName, email } = parsed.data;
+  const roles = [...new Set(parsed.data.roles)];
   if (roles.length === 0) throw invalid('give at least one --role');
   if (input.password !== undefined) {
     const problem = passwordProblem(input.password);
@@ -111,35 +125,22 @@ export async function createUserFromCli(
         details: { code: unit.code, name: unit.name, level: 'national', via: 'cli' },
       });
     }
-    const id = uuidv7();
-    const now = new Date();
-    await trx
-      .insertInto('users')
-      .values({
-        id,
+    const id = await insertUser(
+      trx,
+      actor,
+      new Date(),
+      {
         login,
-        display_name: displayName,
-        org_unit_id: unit.id,
-        password_hash: passwordHash,
-        email: input.email ?? null,
-        employee_no: null,
-        support_line: null,
-        last_login_at: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await trx
-      .insertInto('user_roles')
-      .values(roles.map((role_code) => ({ user_id: id, role_code })))
-      .execute();
-    await appendAudit(trx, actor, {
-      action: 'user.create',
-      entityType: 'user',
-      entityId: id,
-      orgUnitId: unit.id,
-      details: { login, roles, via: 'cli' },
-    });
+        displayName,
+        orgUnitId: unit.id,
+        roles,
+        passwordHash,
+        email: email ?? null,
+        employeeNo: null,
+        supportLine: null,
+      },
+      'cli',
+    );
     return {
       id,
       login,

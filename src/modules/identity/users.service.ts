@@ -1,8 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { Db, Executor } from '../../db.ts';
+import type { Db, Executor, Tx } from '../../db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { Principal } from '../../platform/http/auth.ts';
-import { appendAudit } from '../audit/index.ts';
+import { appendAudit, type AuditActor } from '../audit/index.ts';
 import { invalidField, unprocessableField, versionConflict, type Caller } from './caller.ts';
 import { missingPermissions } from './domain/escalation.ts';
 import { decodeCursor, encodeCursor, likeContains } from './domain/paging.ts';
@@ -117,6 +117,69 @@ export async function getUser(db: Db, caller: Caller, id: string): Promise<User>
   return toUser(row, await rolesOf(db, id));
 }
 
+export interface NewUser {
+  login: string;
+  displayName: string;
+  orgUnitId: string;
+  roles: readonly string[];
+  /** Null: the user cannot sign in with a password until one is set. */
+  passwordHash: string | null;
+  email: string | null;
+  employeeNo: string | null;
+  supportLine: CreateUserInput['supportLine'] | null;
+}
+
+/**
+ * Writes a new user, their roles and the audit entry (call inside a transaction). The one place
+ * users are created: the admin API and `onepoint user add` differ only in the checks before it.
+ */
+export async function insertUser(
+  trx: Tx,
+  actor: AuditActor,
+  now: Date,
+  user: NewUser,
+  via?: 'cli',
+): Promise<string> {
+  const id = uuidv7();
+  await trx
+    .insertInto('users')
+    .values({
+      id,
+      login: user.login,
+      display_name: user.displayName,
+      org_unit_id: user.orgUnitId,
+      password_hash: user.passwordHash,
+      email: user.email,
+      employee_no: user.employeeNo,
+      support_line: user.supportLine ?? null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await replaceUserRoles(trx, id, user.roles);
+  await appendAudit(
+    trx,
+    actor,
+    {
+      action: 'user.create',
+      entityType: 'user',
+      entityId: id,
+      orgUnitId: user.orgUnitId,
+      // No password and no raw e-mail in the audit log.
+      details: {
+        login: user.login,
+        displayName: user.displayName,
+        orgUnitId: user.orgUnitId,
+        roles: [...user.roles].sort(),
+        email: user.email !== null,
+        ...(via ? { via } : {}),
+      },
+    },
+    now,
+  );
+  return id;
+}
+
 export async function createUser(db: Db, caller: Caller, input: CreateUserInput): Promise<User> {
   assertPassword('body.password', input.password);
   const unit = await unitInScope(db, caller, input.orgUnitId);
@@ -128,44 +191,18 @@ export async function createUser(db: Db, caller: Caller, input: CreateUserInput)
     });
   if (await findUserByLogin(db, input.login)) throw taken();
   const passwordHash = await hashPassword(input.password);
-  const id = uuidv7();
-  await db.transaction().execute(async (trx) => {
+  const id = await db.transaction().execute(async (trx) => {
     if (await findUserByLogin(trx, input.login)) throw taken();
-    await trx
-      .insertInto('users')
-      .values({
-        id,
-        login: input.login,
-        display_name: input.displayName,
-        org_unit_id: unit.id,
-        password_hash: passwordHash,
-        email: input.email ?? null,
-        employee_no: input.employeeNo ?? null,
-        support_line: input.supportLine ?? null,
-        created_at: caller.now,
-        updated_at: caller.now,
-      })
-      .execute();
-    await replaceUserRoles(trx, id, input.roles);
-    await appendAudit(
-      trx,
-      caller.actor,
-      {
-        action: 'user.create',
-        entityType: 'user',
-        entityId: id,
-        orgUnitId: unit.id,
-        // No password and no raw e-mail in the audit log.
-        details: {
-          login: input.login,
-          displayName: input.displayName,
-          orgUnitId: unit.id,
-          roles: [...input.roles].sort(),
-          email: input.email !== undefined,
-        },
-      },
-      caller.now,
-    );
+    return insertUser(trx, caller.actor, caller.now, {
+      login: input.login,
+      displayName: input.displayName,
+      orgUnitId: unit.id,
+      roles: input.roles,
+      passwordHash,
+      email: input.email ?? null,
+      employeeNo: input.employeeNo ?? null,
+      supportLine: input.supportLine ?? null,
+    });
   });
   return viewUser(db, id);
 }
