@@ -334,21 +334,56 @@ export function buildCli(): Command {
   audit
     .command('verify')
     .description('Check every entry of the hash chain; exit 1 naming the first broken entry')
-    .action(async () => {
+    .option(
+      '--anchor <seq:hash>',
+      'a head printed earlier by `audit head` (repeatable): also detects entries removed from the end',
+      (value: string, prev: string[] = []) => [...prev, value],
+    )
+    .action(async (opts: { anchor?: string[] }) => {
+      const { parseAnchor } = await import('./modules/audit/index.ts');
+      const anchors = (opts.anchor ?? []).map((text) => {
+        const a = parseAnchor(text);
+        if (!a)
+          throw new CliError(`--anchor "${text}" is not seq:hash as printed by \`onepoint audit head\``, 2);
+        return a;
+      });
       await withPlatform('audit verify', async (p) => {
         const { verifyAuditChain } = await import('./modules/audit/index.ts');
-        const r = await verifyAuditChain(p.context.db, (checked, total) =>
-          progress(`checked ${checked}/${total} entries`),
+        const r = await verifyAuditChain(
+          p.context.db,
+          (checked, total) => progress(`checked ${checked}/${total} entries`),
+          2000,
+          anchors,
         );
-        if (r.ok) return out(`audit chain OK: ${r.checked} entries`);
+        if (r.ok)
+          return out(
+            `audit chain OK: ${r.checked} entries${anchors.length ? `; ${anchors.length} anchor(s) match` : ''}`,
+          );
         const b = r.firstBreak!;
         const why = {
           hash_mismatch: 'its content does not match its hash (the entry was altered)',
           prev_hash_mismatch: 'it does not link to the entry before it (an entry was altered or replaced)',
           sequence_gap: `entry ${BigInt(r.checked) + 1n} is missing (entries were deleted)`,
+          anchor_mismatch: 'it differs from the anchor recorded earlier (the chain was rewritten)',
+          truncated:
+            'it and the entries after it, up to a recorded anchor, are missing (entries were removed from the end)',
         }[b.reason];
         out(`audit chain BROKEN at entry seq ${b.seq}: ${why}; ${r.checked} entries before it are intact`);
         throw new CliError('audit chain verification failed', 1);
+      });
+    });
+
+  audit
+    .command('head')
+    .description(
+      'Print the newest entry as seq:hash — keep it outside the database for `audit verify --anchor`',
+    )
+    .action(async () => {
+      await withPlatform('audit head', async (p) => {
+        const { auditHead, formatAnchor } = await import('./modules/audit/index.ts');
+        const head = await auditHead(p.context.db);
+        if (!head) throw new CliError('the audit log is empty', 1);
+        out(formatAnchor(head));
       });
     });
 

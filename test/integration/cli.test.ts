@@ -292,6 +292,28 @@ describe(`onepoint CLI (${engine})`, { timeout: 180_000 }, () => {
       expect(r.stderr).toMatch(new RegExp(`checked ${entries}/${entries}`));
     });
 
+    it('audit head prints an anchor; with it, verify catches entries removed from the end', async () => {
+      const head = await runCli(['audit', 'head'], t.env);
+      expect(head.code).toBe(0);
+      const anchor = head.stdout.trim();
+      expect(anchor).toMatch(new RegExp(`^${entries}:[0-9a-f]{64}$`));
+      const ok = await runCli(['audit', 'verify', '--anchor', anchor], t.env);
+      expect(ok.code).toBe(0);
+      expect(ok.stdout.trim()).toBe(`audit chain OK: ${entries} entries; 1 anchor(s) match`);
+
+      await tamper(sql`delete from audit_log where seq = ${String(entries)}::bigint`);
+      // The chain alone cannot tell that its last entry is gone…
+      expect((await runCli(['audit', 'verify'], t.env)).code).toBe(0);
+      // …the anchor kept outside the database can.
+      const cut = await runCli(['audit', 'verify', '--anchor', anchor], t.env);
+      expect(cut.code).toBe(1);
+      expect(cut.stdout).toMatch(new RegExp(`BROKEN at entry seq ${entries}: .*removed from the end`));
+
+      const bad = await runCli(['audit', 'verify', '--anchor', '12:not-a-hash'], t.env);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--anchor "12:not-a-hash" is not seq:hash/);
+    });
+
     it('names the place where an entry in the middle was deleted', async () => {
       await tamper(sql`delete from audit_log where seq = 4`);
       const r = await runCli(['audit', 'verify'], t.env);

@@ -1,8 +1,11 @@
 import { sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../db.ts';
 import {
+  checkAnchor,
   checkLink,
+  checkTail,
   GENESIS_HASH,
+  type ChainAnchor,
   hashAuditRecord,
   type AuditRecord,
   type ChainBreak,
@@ -92,7 +95,9 @@ export async function verifyAuditChain(
   db: Db,
   onProgress?: (checked: number, total: number) => void,
   batchSize = 2000,
+  anchors: readonly ChainAnchor[] = [],
 ): Promise<VerifyResult> {
+  const anchorHashes = new Map(anchors.map((a) => [a.seq, a.hash]));
   const { total } = await db
     .selectFrom('audit_log')
     .select((eb) => eb.fn.countAll<string>().as('total'))
@@ -132,7 +137,8 @@ export async function verifyAuditChain(
         prevHash,
         expected,
       );
-      if (brk) return { ok: false, checked, firstBreak: brk };
+      const off = brk ?? checkAnchor(r, anchorHashes);
+      if (off) return { ok: false, checked, firstBreak: off };
       prevHash = r.hash;
       expected += 1n;
       checked += 1;
@@ -140,7 +146,19 @@ export async function verifyAuditChain(
     after = rows[rows.length - 1]!.seq;
     onProgress?.(checked, totalN);
   }
-  return { ok: true, checked };
+  const cut = checkTail(expected - 1n, anchors);
+  return cut ? { ok: false, checked, firstBreak: cut } : { ok: true, checked };
+}
+
+/** The newest entry as an anchor ("seq:hash") to keep outside the database; undefined when empty. */
+export async function auditHead(db: Executor): Promise<ChainAnchor | undefined> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { seq: String(row.seq), hash: row.hash } : undefined;
 }
 
 export interface AuditQuery {

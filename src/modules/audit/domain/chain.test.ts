@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, checkLink, GENESIS_HASH, hashAuditRecord, type AuditRecord } from './chain.ts';
+import {
+  canonicalJson,
+  checkAnchor,
+  checkLink,
+  checkTail,
+  formatAnchor,
+  GENESIS_HASH,
+  hashAuditRecord,
+  parseAnchor,
+  type AuditRecord,
+} from './chain.ts';
 
 const base: AuditRecord = {
   seq: '1',
@@ -44,5 +54,44 @@ describe('audit hash chain', () => {
     expect(checkLink({ ...second, prevHash: GENESIS_HASH, hash: h2 }, h1, 2n)?.reason).toBe(
       'prev_hash_mismatch',
     );
+  });
+});
+
+describe('anchors (a head kept outside the database)', () => {
+  const hash = 'a'.repeat(64);
+  it('parses seq:hash as printed, and refuses anything else', () => {
+    expect(parseAnchor(` 42:${hash.toUpperCase()} `)).toEqual({ seq: '42', hash });
+    expect(formatAnchor({ seq: '42', hash })).toBe(`42:${hash}`);
+    for (const bad of [
+      '',
+      '42',
+      `0:${hash}`,
+      `-1:${hash}`,
+      `42:${hash.slice(1)}`,
+      `x:${hash}`,
+      `42:${'g'.repeat(64)}`,
+    ])
+      expect(parseAnchor(bad)).toBeUndefined();
+  });
+
+  it('flags a row whose hash differs from its anchor, and only that row', () => {
+    const anchors = new Map([['7', hash]]);
+    expect(checkAnchor({ seq: '7', hash }, anchors)).toBeUndefined();
+    expect(checkAnchor({ seq: '6', hash: 'b'.repeat(64) }, anchors)).toBeUndefined();
+    expect(checkAnchor({ seq: '7', hash: 'b'.repeat(64) }, anchors)).toEqual({
+      seq: '7',
+      reason: 'anchor_mismatch',
+    });
+  });
+
+  it('reports a chain that ends before an anchor as truncated at the first missing entry', () => {
+    expect(checkTail(9n, [{ seq: '9', hash }])).toBeUndefined();
+    expect(
+      checkTail(9n, [
+        { seq: '3', hash },
+        { seq: '12', hash },
+      ]),
+    ).toEqual({ seq: '10', reason: 'truncated' });
+    expect(checkTail(0n, [{ seq: '1', hash }])).toEqual({ seq: '1', reason: 'truncated' });
   });
 });

@@ -49,7 +49,48 @@ export function hashAuditRecord(record: AuditRecord, prevHash: string): string {
 
 export interface ChainBreak {
   seq: string;
-  reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap';
+  /**
+   * anchor_mismatch: the entry differs from a head recorded outside the database earlier;
+   * truncated: the chain ends before a recorded head (entries were removed from the end).
+   */
+  reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'anchor_mismatch' | 'truncated';
+}
+
+/**
+ * A chain head recorded outside the database (`onepoint audit head`, kept by the operator or a
+ * log system). The chain alone cannot show that entries were removed from its end; an anchor can.
+ */
+export interface ChainAnchor {
+  seq: string;
+  hash: string;
+}
+
+const ANCHOR = /^(\d{1,19}):([0-9a-f]{64})$/;
+
+/** Parses "seq:hash" as printed by `onepoint audit head`; undefined when malformed. */
+export function parseAnchor(text: string): ChainAnchor | undefined {
+  const m = ANCHOR.exec(text.trim().toLowerCase());
+  return m && BigInt(m[1]!) > 0n ? { seq: BigInt(m[1]!).toString(), hash: m[2]! } : undefined;
+}
+
+export const formatAnchor = (a: ChainAnchor) => `${a.seq}:${a.hash}`;
+
+/** Checks a verified row against the anchors (pure); the walk calls it for every row. */
+export function checkAnchor(
+  row: { seq: string; hash: string },
+  anchors: ReadonlyMap<string, string>,
+): ChainBreak | undefined {
+  const expected = anchors.get(row.seq);
+  return expected !== undefined && expected !== row.hash
+    ? { seq: row.seq, reason: 'anchor_mismatch' }
+    : undefined;
+}
+
+/** After the walk: the first anchor beyond the last entry shows the chain was cut short. */
+export function checkTail(lastSeq: bigint, anchors: Iterable<ChainAnchor>): ChainBreak | undefined {
+  const beyond = [...anchors].filter((a) => BigInt(a.seq) > lastSeq);
+  if (beyond.length === 0) return undefined;
+  return { seq: (lastSeq + 1n).toString(), reason: 'truncated' };
 }
 
 /** Checks one stored row against the running chain; pure, so verification can stream rows. */
