@@ -2,11 +2,13 @@
  * The project's benchmarks: `npm run bench -- [options]`. Results go to bench/results/latest.json;
  * BENCHMARKS.md explains them. Never part of `npm test`; the default sizes are small.
  *
+ *   --suite customers|auth|all      (default all)
  *   --engine pglite|postgres|both   (default both)
  *   --customers N                   customers on PostgreSQL (default 20000; the documented run: 1000000)
  *   --pglite-customers N            customers on PGlite (default: the smaller of --customers and 100000)
  *   --import-rows N                 customers in the imported CSV file (default 10000)
  *   --lookups N                     lookups per kind (default 300)
+ *   --auth-requests N               requests per kind in the auth suite (default 2000)
  *   --pg-url URL                    PostgreSQL server (default ONEPOINT_TEST_PG_URL or 127.0.0.1:5432)
  *   --keep-db NAME                  PostgreSQL: use and keep this database; a second run with the
  *                                   same name skips loading and measures the lookups again
@@ -15,11 +17,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { runAuthBench } from './auth.ts';
 import { runCustomersBench } from './customers.ts';
 
 const { values } = parseArgs({
   options: {
+    suite: { type: 'string', default: 'all' },
     engine: { type: 'string', default: 'both' },
+    'auth-requests': { type: 'string', default: '2000' },
     customers: { type: 'string', default: '20000' },
     'pglite-customers': { type: 'string' },
     'import-rows': { type: 'string', default: '10000' },
@@ -43,23 +48,38 @@ const engines =
 if (!engines.every((e) => e === 'pglite' || e === 'postgres'))
   throw new Error('--engine is pglite, postgres or both');
 
+const suite = values.suite;
+if (!['customers', 'auth', 'all'].includes(suite!)) throw new Error('--suite is customers, auth or all');
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
 const started = new Date();
 const results = [];
+const auth = [];
 for (const engine of engines) {
-  results.push(
-    await runCustomersBench({
-      engine,
-      customers:
-        engine === 'pglite'
-          ? int('pglite-customers', values['pglite-customers'] ?? String(Math.min(customers, 100_000)))
-          : customers,
-      importRows: int('import-rows', values['import-rows']),
-      lookups: int('lookups', values.lookups),
-      pgUrl: values['pg-url']!,
-      keepDatabase: engine === 'postgres' ? values['keep-db'] : undefined,
-      log: (m) => process.stderr.write(`${m}\n`),
-    }),
-  );
+  if (suite === 'all' || suite === 'customers')
+    results.push(
+      await runCustomersBench({
+        engine,
+        customers:
+          engine === 'pglite'
+            ? int('pglite-customers', values['pglite-customers'] ?? String(Math.min(customers, 100_000)))
+            : customers,
+        importRows: int('import-rows', values['import-rows']),
+        lookups: int('lookups', values.lookups),
+        pgUrl: values['pg-url']!,
+        keepDatabase: engine === 'postgres' ? values['keep-db'] : undefined,
+        log,
+      }),
+    );
+  if (suite === 'all' || suite === 'auth')
+    auth.push(
+      await runAuthBench({
+        engine,
+        requests: int('auth-requests', values['auth-requests']),
+        pgUrl: values['pg-url']!,
+        log,
+      }),
+    );
 }
 
 const out = {
@@ -73,8 +93,10 @@ const out = {
     loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
   },
   customers: results,
+  auth,
 };
 const dir = path.join(path.dirname(new URL(import.meta.url).pathname), 'results');
 fs.mkdirSync(dir, { recursive: true });
-fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
+const file = suite === 'all' ? 'latest.json' : `latest-${suite}.json`;
+fs.writeFileSync(path.join(dir, file), `${JSON.stringify(out, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
