@@ -95,7 +95,28 @@ export async function rawPersonalValues(db: Db, vault: PiiVault): Promise<string
   return [...values];
 }
 
-/** The raw values that occur in a text (a response body or log line). */
+/**
+ * The raw values that occur in a text (a response body or log line). A digit string counts where it
+ * could be read as the number, not where it is part of a longer token that happens to contain it:
+ * the fraction of a float (a log line's `responseTime: 2.1390000000000002`) or a UUID.
+ */
 export function leaksIn(text: string, raw: string[]): string[] {
-  return raw.filter((v) => text.includes(v));
+  return raw.filter((v) => {
+    if (!/^\d+$/.test(v)) return text.includes(v);
+    for (let at = text.indexOf(v); at >= 0; at = text.indexOf(v, at + 1)) {
+      if (!insideOtherToken(text, at, at + v.length)) return true;
+    }
+    return false;
+  });
+}
+
+function insideOtherToken(text: string, from: number, to: number): boolean {
+  let start = from;
+  while (start > 0 && /[\w.-]/.test(text[start - 1]!)) start -= 1;
+  let end = to;
+  while (end < text.length && /[\w.-]/.test(text[end]!)) end += 1;
+  const token = text.slice(start, end);
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(token)) return true;
+  // The digits after a decimal point.
+  return /\d\.\d*$/.test(text.slice(start, from));
 }
