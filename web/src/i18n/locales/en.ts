@@ -65,6 +65,7 @@ const en: Shape<typeof zhCN> = {
   nav: {
     workspaces: {
       agent: 'Agent workspace',
+      customers: 'Customers',
       monitoring: 'Monitoring centre',
       dispatch: 'Dispatch',
       field: 'Field service',

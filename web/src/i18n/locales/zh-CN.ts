@@ -61,6 +61,7 @@ const zhCN = {
   nav: {
     workspaces: {
       agent: '坐席工作台',
+      customers: '客户',
       monitoring: '监控中心',
       dispatch: '调度',
       field: '装维',
