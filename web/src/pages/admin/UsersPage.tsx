@@ -14,7 +14,6 @@ import {
   Space,
   Table,
   Tag,
-  Typography,
 } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
