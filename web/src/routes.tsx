@@ -17,9 +17,11 @@ import LoginPage from './pages/LoginPage.tsx';
 const StaffLayout = lazy(() => import('./layouts/StaffLayout.tsx'));
 const PortalLayout = lazy(() => import('./layouts/PortalLayout.tsx'));
 const AgentWorkspace = lazy(() => import('./pages/agent/AgentWorkspace.tsx'));
-const CustomersPage = lazy(() => import('./pages/customers/CustomersPage.tsx'));
-const Customer360Page = lazy(() => import('./pages/customers/Customer360Page.tsx'));
-const CustomerImportPage = lazy(() => import('./pages/customers/ImportPage.tsx'));
+// The customer screens are one chunk (they share most of their parts).
+const customerScreens = () => import('./pages/customers/screens.ts');
+const CustomersPage = lazy(() => customerScreens().then((m) => ({ default: m.CustomersPage })));
+const Customer360Page = lazy(() => customerScreens().then((m) => ({ default: m.Customer360Page })));
+const CustomerImportPage = lazy(() => customerScreens().then((m) => ({ default: m.ImportPage })));
 const MonitoringCentre = lazy(() => import('./pages/monitoring/MonitoringCentre.tsx'));
 const DispatcherBoard = lazy(() => import('./pages/dispatch/DispatcherBoard.tsx'));
 const TechnicianView = lazy(() => import('./pages/field/TechnicianView.tsx'));

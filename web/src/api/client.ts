@@ -67,33 +67,8 @@ export async function ok<T>(
 
 export { ApiError };
 
-/**
- * fetch() for what the typed client does not carry — a file as the request body, an answer read
- * as a stream — with the same session rules: CSRF token on changes, back to login on a 401.
- * A network failure is an ApiError with status 0; other answers are returned as they are.
- */
-export async function sessionFetch(path: string, init: RequestInit = {}): Promise<Response> {
-  const method = (init.method ?? 'GET').toUpperCase();
-  const headers = new Headers(init.headers);
-  if (UNSAFE.has(method) && session.csrfToken) headers.set('X-CSRF-Token', session.csrfToken);
-  let response: Response;
-  try {
-    response = await fetch(path, { credentials: 'same-origin', ...init, method, headers });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw toApiError(0, undefined);
-  }
-  if (response.status === 401) session.onUnauthenticated();
-  return response;
-}
-
-/** The ApiError of a failed answer obtained with sessionFetch (its JSON error body, if any). */
-export async function errorOf(response: Response): Promise<ApiError> {
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    body = undefined;
-  }
-  return toApiError(response.status, body);
-}
+/** For calls outside the typed client (api/raw.ts): the CSRF token and the session-ended signal. */
+export const sessionHooks = {
+  csrfToken: (): string | null => session.csrfToken,
+  unauthenticated: (): void => session.onUnauthenticated(),
+};

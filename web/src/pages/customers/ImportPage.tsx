@@ -4,7 +4,7 @@ import { Alert, Button, Card, Checkbox, Flex, Progress, Space, Table, Typography
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { errorOf, sessionFetch } from '../../api/client.ts';
+import { errorOf, sessionFetch } from '../../api/raw.ts';
 import { ApiError } from '../../api/errors.ts';
 import { useErrorText } from '../../components/errors.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
