@@ -80,6 +80,9 @@ async function open() {
 
 const signIn = (page: Page, login: string) => signInAt(page, server.url, login);
 
+// The machine may be busy (2 shared cores): wait for UI states longer than expect.poll's 1 s default.
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
+
 async function searchFor(page: Page, q: string) {
   const box = page.getByTestId('customer-search').locator('input');
   await box.fill(q);
@@ -97,14 +100,14 @@ describe('customer screens', () => {
 
     await searchFor(page, PHONE);
     const results = page.getByTestId('customer-results');
-    await expect.poll(() => results.innerText()).toContain(NAME);
+    await poll(() => results.innerText()).toContain(NAME);
     expect(await results.getByTestId('matched-phone').count()).toBeGreaterThan(0);
     // The list shows the phone masked, as the API sends it.
     expect(await results.innerText()).toContain('139****5678');
     expect(await results.innerText()).not.toContain(PHONE);
 
     await searchFor(page, NAME);
-    await expect.poll(() => results.innerText()).toContain(NAME);
+    await poll(() => results.innerText()).toContain(NAME);
     await results.getByTestId('matched-name').first().waitFor();
     await screenshot(page, 'customers-search');
 
@@ -136,7 +139,7 @@ describe('customer screens', () => {
     await modal.waitFor();
     // No reason: refused before anything is sent.
     await modal.locator('.ant-btn-primary').click();
-    await expect.poll(() => modal.innerText()).toContain('请填写查看原因');
+    await poll(() => modal.innerText()).toContain('请填写查看原因');
     const audit = () =>
       asAdmin<{ items: Array<{ details: { field?: string; reason?: string } }> }>(
         'GET',
@@ -158,7 +161,7 @@ describe('customer screens', () => {
     expect(await page.getByTestId('customer-phone').innerText()).toMatch(/^139\*{4}5678$/);
     // The supervisor also sees who looked at the customer.
     await page.getByRole('tab', { name: '访问记录' }).click();
-    await expect.poll(() => page.getByTestId('customer-access-log').innerText()).toContain('agent');
+    await poll(() => page.getByTestId('customer-access-log').innerText()).toContain('agent');
     expect(problems).toEqual([]);
   });
 
@@ -218,7 +221,7 @@ describe('customer screens', () => {
     await screenshot(page, 'customer-import-done');
     await page.goto('/customers');
     await searchFor(page, '欧阳晓风');
-    await expect.poll(() => page.getByTestId('customer-results').innerText()).toContain('E2EIMP2');
+    await poll(() => page.getByTestId('customer-results').innerText()).toContain('E2EIMP2');
     expect(problems).toEqual([]);
   });
 
@@ -228,8 +231,8 @@ describe('customer screens', () => {
     await page.getByTestId('language-select').click();
     await pickOption(page, 'English');
     await page.goto(`/customers?q=${PHONE}`);
-    await expect.poll(() => page.getByTestId('customers-page').locator('h3').innerText()).toBe('Customers');
-    await expect.poll(() => page.getByTestId('customer-results').innerText()).toContain('Matched by');
+    await poll(() => page.getByTestId('customers-page').locator('h3').innerText()).toBe('Customers');
+    await poll(() => page.getByTestId('customer-results').innerText()).toContain('Matched by');
     expect(await page.getByTestId('main-nav').innerText()).toContain('Customers');
     await page.getByTestId('customer-results').locator('.ant-table-row', { hasText: NAME }).click();
     await page.getByTestId('customer-instances').waitFor();
