@@ -13,6 +13,7 @@ import {
   Tag,
   Typography,
   type DescriptionsProps,
+  type TableColumnsType,
 } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -297,34 +298,21 @@ function Instances({ customerId, instances }: { customerId: string; instances: P
                     size="small"
                     column={{ xs: 1, sm: 2 }}
                     items={[
-                      {
-                        key: 'accountNo',
-                        label: t('customers.instance.accountNo'),
+                      // Account numbers of voice lines are phone numbers: masked, revealable.
+                      ...(['accountNo', 'serviceAddress'] as const).map((field) => ({
+                        key: field,
+                        label: t(`customers.instance.${field}`),
                         children: (
                           <MaskedValue
                             customerId={customerId}
                             instanceId={i.id}
-                            field="accountNo"
-                            value={i.accountNo}
-                            label={t('customers.instance.accountNo')}
-                            testId={`instance-accountNo-${i.id}`}
+                            field={field}
+                            value={i[field]}
+                            label={t(`customers.instance.${field}`)}
+                            testId={`instance-${field}-${i.id}`}
                           />
                         ),
-                      },
-                      {
-                        key: 'serviceAddress',
-                        label: t('customers.instance.serviceAddress'),
-                        children: (
-                          <MaskedValue
-                            customerId={customerId}
-                            instanceId={i.id}
-                            field="serviceAddress"
-                            value={i.serviceAddress}
-                            label={t('customers.instance.serviceAddress')}
-                            testId={`instance-serviceAddress-${i.id}`}
-                          />
-                        ),
-                      },
+                      })),
                       // Only the resources the instance records: a leased line has no set-top box.
                       ...resources
                         .filter(([, v]) => v !== null && v !== undefined && v !== '')
@@ -341,13 +329,48 @@ function Instances({ customerId, instances }: { customerId: string; instances: P
   );
 }
 
+interface LogRow {
+  occurredAt: string;
+  actorLogin: string | null;
+  action: string;
+}
+
+/** When, who, what: the columns of the history and of the access log. */
+function useLogColumns() {
+  const { t } = useTranslation();
+  const { fmt } = usePrefs();
+  return <T extends LogRow>(detail?: (row: T) => string): TableColumnsType<T> => [
+    {
+      title: t('customers.history.at'),
+      dataIndex: 'occurredAt',
+      width: 180,
+      render: (v: string) => fmt.dateTime(v),
+    },
+    {
+      title: t('customers.history.actor'),
+      dataIndex: 'actorLogin',
+      width: 140,
+      render: (v: string | null) => v ?? t('common.none'),
+    },
+    {
+      title: t('customers.history.action'),
+      dataIndex: 'action',
+      render: (a: string, row) => {
+        const what = tDynamic(t, `customers.actions.${a}`, a);
+        const extra = detail?.(row);
+        return extra ? `${what} — ${extra}` : what;
+      },
+    },
+  ];
+}
+
 function History(props: {
   customerId: string;
   history: Customer360['recentHistory'];
   canSeeAccessLog: boolean;
 }) {
   const { t } = useTranslation();
-  const { fmt } = usePrefs();
+  const logColumns = useLogColumns();
   const describe = (d: Record<string, unknown>) =>
     [
       typeof d.field === 'string'
@@ -365,30 +388,7 @@ function History(props: {
       dataSource={props.history}
       data-testid="customer-history"
       locale={{ emptyText: t('customers.view.historyEmpty') }}
-      columns={[
-        {
-          title: t('customers.history.at'),
-          dataIndex: 'occurredAt',
-          width: 180,
-          render: (v: string) => fmt.dateTime(v),
-        },
-        {
-          title: t('customers.history.actor'),
-          dataIndex: 'actorLogin',
-          width: 140,
-          render: (v: string | null) => v ?? t('common.none'),
-        },
-        {
-          title: t('customers.history.action'),
-          dataIndex: 'action',
-          render: (a: string, h) => {
-            const extra = describe(h.details);
-            return extra
-              ? `${tDynamic(t, `customers.actions.${a}`, a)} — ${extra}`
-              : tDynamic(t, `customers.actions.${a}`, a);
-          },
-        },
-      ]}
+      columns={logColumns((h) => describe(h.details))}
     />
   );
   return (
@@ -413,7 +413,7 @@ function History(props: {
 
 function AccessLog({ customerId }: { customerId: string }) {
   const { t } = useTranslation();
-  const { fmt } = usePrefs();
+  const logColumns = useLogColumns();
   const log = useLoad(
     (signal) =>
       ok(
@@ -435,25 +435,7 @@ function AccessLog({ customerId }: { customerId: string }) {
         pagination={false}
         dataSource={log.data ?? []}
         data-testid="customer-access-log"
-        columns={[
-          {
-            title: t('customers.history.at'),
-            dataIndex: 'occurredAt',
-            width: 180,
-            render: (v: string) => fmt.dateTime(v),
-          },
-          {
-            title: t('customers.history.actor'),
-            dataIndex: 'actorLogin',
-            width: 140,
-            render: (v: string | null) => v ?? t('common.none'),
-          },
-          {
-            title: t('customers.history.action'),
-            dataIndex: 'action',
-            render: (a: string) => tDynamic(t, `customers.actions.${a}`, a),
-          },
-        ]}
+        columns={logColumns()}
       />
     </>
   );

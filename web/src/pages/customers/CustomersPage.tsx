@@ -25,6 +25,16 @@ const STATUSES = ['active', 'suspended', 'closed', 'erased'] as const;
 
 type Filters = Pick<CustomerQuery, 'kind' | 'tier' | 'valueLevel' | 'status' | 'orgUnitId' | 'tag'>;
 
+/** The list's code filters: the query parameter, where its labels are, and its values. */
+const CODE_FILTERS: ReadonlyArray<
+  [keyof Filters & ('kind' | 'tier' | 'valueLevel' | 'status'), string, readonly string[]]
+> = [
+  ['kind', 'kinds', KINDS],
+  ['tier', 'tiers', TIERS],
+  ['valueLevel', 'valueLevels', VALUE_LEVELS],
+  ['status', 'statuses', STATUSES],
+];
+
 /** 客户查找: one box for any identifier or a name, and the filtered list of customers in scope. */
 export default function CustomersPage() {
   const { t } = useTranslation();
@@ -221,46 +231,22 @@ function CustomerList() {
     <K extends keyof Filters>(k: K) =>
     (v: Filters[K] | undefined) =>
       setFilters((f) => ({ ...f, [k]: v || undefined }));
-  const options = (group: string, codes: readonly string[]) =>
-    codes.map((c) => ({ value: c, label: label(group, c) }));
 
   return (
     <>
       <Flex wrap gap={8} style={{ marginBottom: 16 }} data-testid="customer-filters">
-        <Select
-          allowClear
-          placeholder={t('customers.filters.kind')}
-          style={{ width: 140 }}
-          value={filters.kind}
-          onChange={set('kind')}
-          options={options('kinds', KINDS)}
-          data-testid="filter-kind"
-        />
-        <Select
-          allowClear
-          placeholder={t('customers.filters.tier')}
-          style={{ width: 140 }}
-          value={filters.tier}
-          onChange={set('tier')}
-          options={options('tiers', TIERS)}
-          data-testid="filter-tier"
-        />
-        <Select
-          allowClear
-          placeholder={t('customers.filters.valueLevel')}
-          style={{ width: 140 }}
-          value={filters.valueLevel}
-          onChange={set('valueLevel')}
-          options={options('valueLevels', VALUE_LEVELS)}
-        />
-        <Select
-          allowClear
-          placeholder={t('customers.filters.status')}
-          style={{ width: 120 }}
-          value={filters.status}
-          onChange={set('status')}
-          options={options('statuses', STATUSES)}
-        />
+        {CODE_FILTERS.map(([key, group, codes]) => (
+          <Select
+            key={key}
+            allowClear
+            placeholder={t(`customers.filters.${key}`)}
+            style={{ width: 140 }}
+            value={filters[key]}
+            onChange={(v?: string) => setFilters((f) => ({ ...f, [key]: v || undefined }))}
+            options={codes.map((c) => ({ value: c, label: label(group, c) }))}
+            data-testid={`filter-${key}`}
+          />
+        ))}
         <div style={{ width: 240 }}>
           <OrgUnitSelect
             units={units.data}
