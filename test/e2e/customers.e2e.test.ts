@@ -165,6 +165,43 @@ describe('customer screens', () => {
     expect(problems).toEqual([]);
   });
 
+  it('says plainly when the server refuses a reveal (permission taken away while the page is open)', async () => {
+    const role = await asAdmin<{ version: number }>('POST', '/api/v1/roles', {
+      code: 'e2e_revealer',
+      name: '明文查看',
+      nameEn: 'Revealer',
+      permissions: ['org.read', 'customer.read', 'pii.reveal'],
+    });
+    expect(role.status).toBeLessThan(300);
+    const units = await asAdmin<{ items: Array<{ id: string; code: string }> }>('GET', '/api/v1/org-units');
+    const user = await asAdmin('POST', '/api/v1/users', {
+      login: 'e2e.revealer',
+      displayName: '明文查看员',
+      orgUnitId: units.data.items.find((u) => u.code === 'CT.JS')!.id,
+      roles: ['e2e_revealer'],
+      password: 'e2e-password-3',
+    });
+    expect(user.status).toBeLessThan(300);
+    const { page, problems } = await open();
+    await signInAt(page, server.url, 'e2e.revealer', 'e2e-password-3');
+    await page.waitForURL('**/customers');
+    await page.goto(`/customers/${customerId}`);
+    await page.getByTestId('customer-email-reveal').click();
+    const modal = page.getByTestId('reveal-modal').getByRole('dialog');
+    await modal.waitFor();
+    const revoked = await asAdmin('PATCH', '/api/v1/roles/e2e_revealer', {
+      permissions: ['org.read', 'customer.read'],
+      version: role.data.version,
+    });
+    expect(revoked.status).toBeLessThan(300);
+    await modal.locator('#reveal_reason').fill('核对电子邮箱');
+    await modal.locator('.ant-btn-primary').click();
+    await poll(() => modal.getByTestId('reveal-error').innerText()).toContain('您的角色无权查看明文');
+    expect(await page.getByTestId('customer-email').innerText()).toBe('s***@example.com');
+    await screenshot(page, 'customer-reveal-403');
+    expect(problems).toEqual([]);
+  });
+
   it('answers a role without customer.read with the 403 page and no menu entry', async () => {
     const { page } = await open();
     await signIn(page, 'technician');

@@ -42,6 +42,12 @@ export default function CustomersPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q')?.trim() ?? '';
   const [text, setText] = useState(q);
+  // The box follows the address when it changes from outside (back button, agent workspace).
+  const [shownQ, setShownQ] = useState(q);
+  if (shownQ !== q) {
+    setShownQ(q);
+    setText(q);
+  }
   const search = (value: string) => {
     const next = value.trim();
     setText(next);
@@ -231,6 +237,7 @@ function CustomerList() {
     <K extends keyof Filters>(k: K) =>
     (v: Filters[K] | undefined) =>
       setFilters((f) => ({ ...f, [k]: v || undefined }));
+  const [tag, setTag] = useState('');
 
   return (
     <>
@@ -260,9 +267,18 @@ function CustomerList() {
           allowClear
           placeholder={t('customers.filters.tag')}
           style={{ width: 160 }}
-          onSearch={(tag) => set('tag')(tag.trim())}
+          value={tag}
+          onChange={(e) => setTag(e.target.value)}
+          onSearch={(v) => set('tag')(v.trim())}
         />
-        <Button onClick={() => setFilters({})}>{t('customers.filters.reset')}</Button>
+        <Button
+          onClick={() => {
+            setTag('');
+            setFilters({});
+          }}
+        >
+          {t('customers.filters.reset')}
+        </Button>
         <Button icon={<ReloadOutlined />} onClick={list.reload}>
           {t('common.reload')}
         </Button>
