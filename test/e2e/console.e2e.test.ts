@@ -325,7 +325,9 @@ describe('administration', () => {
     await page.keyboard.press('Escape');
     await page.locator('#user_password').fill('e2e-password-1');
     await page.locator('.ant-modal-footer .ant-btn-primary').click();
-    await page.getByTestId('user-modal').waitFor({ state: 'hidden' });
+    // The modal's root element has no size and counts as hidden at once: wait for its dialog to
+    // close (after the save), or the reload below may cut the create request off.
+    await page.getByTestId('user-modal').getByRole('dialog').waitFor({ state: 'hidden' });
     await page.reload();
     await page.getByTestId('user-search').locator('input').fill('e2e.agent');
     await page.keyboard.press('Enter');
