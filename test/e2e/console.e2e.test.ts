@@ -57,23 +57,33 @@ async function closeAll() {
 const ROLES: Array<{ login: string; menu: string[]; home: string; frame: string }> = [
   {
     login: 'admin',
-    menu: ['agent', 'monitoring', 'dispatch', 'field', 'supervisor', 'quality', 'admin', 'portal'],
+    menu: [
+      'agent',
+      'customers',
+      'monitoring',
+      'dispatch',
+      'field',
+      'supervisor',
+      'quality',
+      'admin',
+      'portal',
+    ],
     home: '/admin/org',
     frame: 'admin-org',
   },
-  { login: 'agent', menu: ['agent'], home: '/agent', frame: 'workspace-agent' },
+  { login: 'agent', menu: ['agent', 'customers'], home: '/agent', frame: 'workspace-agent' },
   {
     login: 'supervisor',
-    menu: ['agent', 'supervisor', 'quality'],
+    menu: ['agent', 'customers', 'supervisor', 'quality'],
     home: '/supervisor',
     frame: 'workspace-supervisor',
   },
-  { login: 'monitor', menu: ['monitoring'], home: '/monitoring', frame: 'workspace-monitoring' },
-  { login: 'dispatcher', menu: ['dispatch'], home: '/dispatch', frame: 'workspace-dispatch' },
+  { login: 'monitor', menu: ['customers', 'monitoring'], home: '/monitoring', frame: 'workspace-monitoring' },
+  { login: 'dispatcher', menu: ['customers', 'dispatch'], home: '/dispatch', frame: 'workspace-dispatch' },
   { login: 'technician', menu: ['field'], home: '/field', frame: 'workspace-field' },
-  { login: 'accountmgr', menu: ['agent'], home: '/agent', frame: 'workspace-agent' },
+  { login: 'accountmgr', menu: ['agent', 'customers'], home: '/agent', frame: 'workspace-agent' },
   { login: 'inspector', menu: ['quality'], home: '/quality', frame: 'workspace-quality' },
-  { login: 'billing', menu: ['agent'], home: '/agent', frame: 'workspace-agent' },
+  { login: 'billing', menu: ['agent', 'customers'], home: '/agent', frame: 'workspace-agent' },
 ];
 
 async function horizontalOverflow(page: Page): Promise<number> {
@@ -315,7 +325,9 @@ describe('administration', () => {
     await page.keyboard.press('Escape');
     await page.locator('#user_password').fill('e2e-password-1');
     await page.locator('.ant-modal-footer .ant-btn-primary').click();
-    await page.getByTestId('user-modal').waitFor({ state: 'hidden' });
+    // The modal's root element has no size and counts as hidden at once: wait for its dialog to
+    // close (after the save), or the reload below may cut the create request off.
+    await page.getByTestId('user-modal').getByRole('dialog').waitFor({ state: 'hidden' });
     await page.reload();
     await page.getByTestId('user-search').locator('input').fill('e2e.agent');
     await page.keyboard.press('Enter');

@@ -262,6 +262,59 @@ describe(`customer import (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, ()
     expect(anon.statusCode).toBe(401);
   });
 
+  it('offers a header template in English and Chinese that the import reads back', async () => {
+    const admin = await s.as('admin');
+    const zh = await s.app.inject({ url: '/api/v1/customers/imports/template?lang=zh-CN', headers: admin });
+    expect(zh.statusCode).toBe(200);
+    expect(zh.headers['content-type']).toMatch(/^text\/csv/);
+    expect(zh.headers['content-disposition']).toContain('customers-import-template-zh-CN.csv');
+    const zhHeader = zh.body
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split(',');
+    expect(zhHeader.slice(0, 3)).toEqual(['客户编号', '客户类型', '客户名称']);
+    const en = await s.app.inject({ url: '/api/v1/customers/imports/template', headers: admin });
+    const enHeader = en.body
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split(',');
+    expect(enHeader.slice(0, 3)).toEqual(['customer_no', 'kind', 'name']);
+    expect(enHeader).toHaveLength(zhHeader.length);
+
+    // The Chinese template, filled in, imports (streamed, as the console sends it).
+    const values: Record<string, string> = {
+      customer_no: 'TPL1',
+      kind: '公众',
+      name: '模板测试',
+      org_unit: 'CT.JS.NJ',
+      phone: '13800009876',
+      product: 'broadband.ftth',
+      account_no: 'ADTPL1',
+      circuit_id: 'NJ-TPL-1',
+    };
+    const row = enHeader.map((col) => values[col] ?? '').join(',');
+    const streamed = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/customers/imports?fileName=template.csv',
+      headers: { ...admin, 'content-type': 'text/csv', accept: 'application/x-ndjson' },
+      payload: `${zh.body}${row}\n`,
+    });
+    const last = JSON.parse(streamed.body.trim().split('\n').at(-1)!) as { type: string };
+    expect(last).toMatchObject({ type: 'result', ok: true, customers: 1, instances: 1 });
+    const found = await s.app.inject({
+      url: '/api/v1/customers/search?q=NJ-TPL-1',
+      headers: await s.as('agent'),
+    });
+    expect(found.json().items).toMatchObject([{ name: '模板测试', matchedBy: ['circuitId'] }]);
+
+    // Only importers get it.
+    const agent = await s.app.inject({
+      url: '/api/v1/customers/imports/template',
+      headers: await s.as('agent'),
+    });
+    expect(agent.statusCode).toBe(403);
+  });
+
   it('is also a command: onepoint customers import FILE', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'op-import-'));
     const file = path.join(dir, 'customers.csv');

@@ -2,7 +2,13 @@ import { Result } from 'antd';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes } from 'react-router';
-import { FullPageSpin, RequireAdminScreen, RequireAuth, RequireWorkspace } from './auth/guards.tsx';
+import {
+  FullPageSpin,
+  RequireAdminScreen,
+  RequireAuth,
+  RequirePermission,
+  RequireWorkspace,
+} from './auth/guards.tsx';
 import { useUser } from './auth/session.tsx';
 import { adminScreensFor, homePath } from './nav/workspaces.ts';
 import LoginPage from './pages/LoginPage.tsx';
@@ -11,6 +17,11 @@ import LoginPage from './pages/LoginPage.tsx';
 const StaffLayout = lazy(() => import('./layouts/StaffLayout.tsx'));
 const PortalLayout = lazy(() => import('./layouts/PortalLayout.tsx'));
 const AgentWorkspace = lazy(() => import('./pages/agent/AgentWorkspace.tsx'));
+// The customer screens are one chunk (they share most of their parts).
+const customerScreens = () => import('./pages/customers/screens.ts');
+const CustomersPage = lazy(() => customerScreens().then((m) => ({ default: m.CustomersPage })));
+const Customer360Page = lazy(() => customerScreens().then((m) => ({ default: m.Customer360Page })));
+const CustomerImportPage = lazy(() => customerScreens().then((m) => ({ default: m.ImportPage })));
 const MonitoringCentre = lazy(() => import('./pages/monitoring/MonitoringCentre.tsx'));
 const DispatcherBoard = lazy(() => import('./pages/dispatch/DispatcherBoard.tsx'));
 const TechnicianView = lazy(() => import('./pages/field/TechnicianView.tsx'));
@@ -92,6 +103,34 @@ export function AppRoutes() {
               </RequireWorkspace>
             }
           />
+          <Route path="customers">
+            <Route
+              index
+              element={
+                <RequireWorkspace id="customers">
+                  <CustomersPage />
+                </RequireWorkspace>
+              }
+            />
+            <Route
+              path="import"
+              element={
+                <RequireWorkspace id="customers">
+                  <RequirePermission permission="customer.import">
+                    <CustomerImportPage />
+                  </RequirePermission>
+                </RequireWorkspace>
+              }
+            />
+            <Route
+              path=":id"
+              element={
+                <RequireWorkspace id="customers">
+                  <Customer360Page />
+                </RequireWorkspace>
+              }
+            />
+          </Route>
           <Route
             path="monitoring"
             element={

@@ -56,6 +56,15 @@ export const IMPORT_COLUMNS = {
 } as const;
 export type ImportColumn = keyof typeof IMPORT_COLUMNS;
 
+/**
+ * An empty import file: the header row, with the English column names or the first Chinese name
+ * of each (which the importer reads back). A UTF-8 BOM so that Excel opens the Chinese correctly.
+ */
+export function importTemplate(lang: 'en' | 'zh-CN'): string {
+  const cols = Object.entries(IMPORT_COLUMNS) as Array<[ImportColumn, readonly string[]]>;
+  return `\uFEFF${cols.map(([col, aliases]) => (lang === 'en' ? col : (aliases[0] ?? col))).join(',')}\n`;
+}
+
 const CUSTOMER_COLUMNS: ImportColumn[] = [
   'kind',
   'name',

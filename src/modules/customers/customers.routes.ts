@@ -7,7 +7,7 @@ import { toAppError, type App } from '../../platform/http/app.ts';
 import { requirePrincipal } from '../../platform/http/auth.ts';
 import { actorOf } from '../identity/index.ts';
 import { exportCustomers } from './customers.export.ts';
-import { importCustomers, type ImportProgress } from './customers.import.ts';
+import { importCustomers, importTemplate, type ImportProgress } from './customers.import.ts';
 import {
   contactInput,
   contactPatch,
@@ -181,6 +181,28 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
           })
           .finally(() => stream.end());
         return reply.send(stream);
+      },
+    );
+
+    app.get(
+      '/customers/imports/template',
+      {
+        schema: {
+          tags,
+          summary:
+            'An empty import file (CSV, the header row only) with English or Chinese column names; the import reads both',
+          querystring: z.strictObject({ lang: z.enum(['en', 'zh-CN']).default('en') }),
+        },
+        config: { access: { permission: 'customer.import' } },
+      },
+      async (request, reply) => {
+        const { lang } = request.query;
+        void reply.header('content-type', 'text/csv; charset=utf-8');
+        void reply.header(
+          'content-disposition',
+          `attachment; filename="customers-import-template-${lang}.csv"`,
+        );
+        return reply.send(importTemplate(lang));
       },
     );
 

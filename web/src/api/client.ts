@@ -66,3 +66,9 @@ export async function ok<T>(
 }
 
 export { ApiError };
+
+/** For calls outside the typed client (api/raw.ts): the CSRF token and the session-ended signal. */
+export const sessionHooks = {
+  csrfToken: (): string | null => session.csrfToken,
+  unauthenticated: (): void => session.onUnauthenticated(),
+};

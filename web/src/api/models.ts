@@ -23,3 +23,16 @@ type UsersQuery = ApiPaths['/api/v1/users']['get'] extends { parameters: { query
 
 export type OrgLevel = OrgUnit['level'];
 export type OrgKind = OrgUnit['kind'];
+
+export type CustomerListItem = ResponseOf<'/api/v1/customers', 'get'>['items'][number];
+export type CustomerQuery = NonNullable<CustomersQuery>;
+export type CustomerMatch = ResponseOf<'/api/v1/customers/search', 'get'>['items'][number];
+export type Customer360 = ResponseOf<'/api/v1/customers/{id}/360', 'get'>;
+export type Customer = Customer360['customer'];
+export type CustomerContact = Customer360['contacts'][number];
+export type ProductInstance = Customer360['instances'][number];
+export type CustomerAccess = ResponseOf<'/api/v1/customers/{id}/access-log', 'get'>[number];
+
+type CustomersQuery = ApiPaths['/api/v1/customers']['get'] extends { parameters: { query?: infer Q } }
+  ? Q
+  : never;

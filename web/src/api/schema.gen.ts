@@ -1054,6 +1054,27 @@ export interface paths {
       };
     };
   };
+  '/api/v1/customers/imports/template': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** An empty import file (CSV, the header row only) with English or Chinese column names; the import reads both */
+    get: {
+      parameters: {
+        query?: {
+          lang?: 'en' | 'zh-CN';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
   '/api/v1/customers': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** List customers in your scope (masked), with filters and keyset paging (after=<last id>) */

@@ -6,6 +6,7 @@ import { Forbidden } from '../components/errors.tsx';
 import {
   adminScreensFor,
   canOpen,
+  hasPermission,
   workspaceById,
   type AdminScreen,
   type WorkspaceId,
@@ -47,4 +48,10 @@ export function RequireWorkspace(props: { id: WorkspaceId; children: ReactNode }
 export function RequireAdminScreen(props: { id: AdminScreen; children: ReactNode }) {
   const user = useUser();
   return adminScreensFor(user).some((s) => s.id === props.id) ? <>{props.children}</> : <Forbidden />;
+}
+
+/** A screen inside a workspace that needs one more permission (e.g. importing customers). */
+export function RequirePermission(props: { permission: string; children: ReactNode }) {
+  const user = useUser();
+  return hasPermission(user, props.permission) ? <>{props.children}</> : <Forbidden />;
 }

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import en from './locales/en.ts';
+import customersEn from './locales/customers.en.ts';
+import customersZhCN from './locales/customers.zh-CN.ts';
 import zhCN from './locales/zh-CN.ts';
 
 type Tree = { [k: string]: string | Tree };
@@ -17,8 +19,9 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
 }
 
 const vars = (s: string) => [...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
-const zh = flatten(zhCN);
-const enFlat = flatten(en);
+// Texts of screens loaded on demand sit under their own key (addScreenTexts), checked like the rest.
+const zh = flatten({ ...zhCN, customers: customersZhCN });
+const enFlat = flatten({ ...en, customers: customersEn });
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

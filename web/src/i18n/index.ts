@@ -5,6 +5,7 @@ import { dayjsLocale } from '../lib/time.ts';
 import { LANGUAGES, type Language } from './languages.ts';
 import en from './locales/en.ts';
 import zhCN from './locales/zh-CN.ts';
+import type customersZhCN from './locales/customers.zh-CN.ts';
 import { STORAGE_KEYS, store, storedLanguage } from './prefs.ts';
 
 export const resources = { 'zh-CN': { translation: zhCN }, en: { translation: en } } as const;
@@ -12,7 +13,8 @@ export const resources = { 'zh-CN': { translation: zhCN }, en: { translation: en
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof zhCN };
+    // The customer screens' texts (`customers.*`) arrive with those screens: see addScreenTexts.
+    resources: { translation: typeof zhCN & { customers: typeof customersZhCN } };
   }
 }
 
@@ -43,4 +45,13 @@ export async function changeLanguage(lang: Language): Promise<void> {
 
 export function currentLanguage(): Language {
   return (i18n.resolvedLanguage ?? i18n.language) === 'en' ? 'en' : 'zh-CN';
+}
+
+/**
+ * Adds the texts of screens loaded on demand under their own top-level key, so that they are not
+ * part of what the browser loads before the login page (called by the screens' chunk).
+ */
+export function addScreenTexts(key: string, texts: { 'zh-CN': object; en: object }): void {
+  for (const lang of LANGUAGES)
+    i18n.addResourceBundle(lang, 'translation', { [key]: texts[lang] }, true, true);
 }

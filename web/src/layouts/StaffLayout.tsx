@@ -3,6 +3,7 @@ import {
   AuditOutlined,
   CustomerServiceOutlined,
   DashboardOutlined,
+  IdcardOutlined,
   LogoutOutlined,
   MenuOutlined,
   NodeIndexOutlined,
@@ -31,10 +32,11 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useSession, useUser } from '../auth/session.tsx';
 import { LanguageSelect, PreferencesModal } from '../components/Preferences.tsx';
 import { roleLabel } from '../i18n/dynamic.ts';
-import { adminScreensFor, workspacesFor, type WorkspaceId } from '../nav/workspaces.ts';
+import { adminScreensFor, workspaceOfPath, workspacesFor, type WorkspaceId } from '../nav/workspaces.ts';
 
 const ICONS: Record<WorkspaceId, ReactNode> = {
   agent: <CustomerServiceOutlined />,
+  customers: <IdcardOutlined />,
   monitoring: <AlertOutlined />,
   dispatch: <NodeIndexOutlined />,
   field: <ToolOutlined />,
@@ -125,7 +127,10 @@ export default function StaffLayout() {
   const mobile = !screens.md;
   const [drawerOpen, setDrawerOpen] = useState(false);
   const items = useMenuItems();
-  const selected = location.pathname;
+  // Deep pages (a customer's 360 view) keep their workspace's menu entry selected.
+  const selected = location.pathname.startsWith('/admin')
+    ? location.pathname
+    : (workspaceOfPath(location.pathname)?.path ?? location.pathname);
   const openKeys = selected.startsWith('/admin') ? ['/admin'] : [];
 
   const menu = (

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { adminScreensFor, homePath, isPortalOnly, workspaceOfPath, workspacesFor } from './workspaces.ts';
+import {
+  adminScreensFor,
+  hasPermission,
+  homePath,
+  isPortalOnly,
+  workspaceOfPath,
+  workspacesFor,
+} from './workspaces.ts';
 
 // Permissions of the built-in roles as the server seeds them (src/modules/identity/domain/permissions.ts).
 const staffBase = ['org.read', 'skillgroup.read'];
@@ -16,17 +23,32 @@ const ALL = [
   'audit.read',
   'scope.national',
   'pii.reveal',
+  'customer.read',
+  'customer.manage',
+  'customer.import',
+  'customer.erase',
+  'product.manage',
 ];
+const customerRead = ['customer.read'];
+const customerWork = ['customer.read', 'customer.manage'];
 const BUILTIN: Record<string, string[]> = {
   admin: ALL,
-  agent: staffBase,
-  monitor: staffBase,
-  dispatcher: [...staffBase, 'user.read'],
+  agent: [...staffBase, ...customerWork],
+  monitor: [...staffBase, ...customerRead],
+  dispatcher: [...staffBase, 'user.read', ...customerRead],
   technician: ['org.read'],
-  account_manager: staffBase,
-  supervisor: [...staffBase, 'user.read', 'role.read', 'skillgroup.manage', 'audit.read'],
+  account_manager: [...staffBase, ...customerWork],
+  supervisor: [
+    ...staffBase,
+    'user.read',
+    'role.read',
+    'skillgroup.manage',
+    'audit.read',
+    ...customerRead,
+    'pii.reveal',
+  ],
   quality_inspector: [...staffBase, 'user.read'],
-  billing_specialist: staffBase,
+  billing_specialist: [...staffBase, ...customerRead],
   customer: [],
 };
 const as = (role: string) => ({ roles: [role], permissions: BUILTIN[role]! });
@@ -34,15 +56,18 @@ const menu = (role: string) => workspacesFor(as(role)).map((w) => w.id);
 
 describe('role → workspace table', () => {
   it.each([
-    ['admin', ['agent', 'monitoring', 'dispatch', 'field', 'supervisor', 'quality', 'admin', 'portal']],
-    ['agent', ['agent']],
-    ['supervisor', ['agent', 'supervisor', 'quality']],
-    ['monitor', ['monitoring']],
-    ['dispatcher', ['dispatch']],
+    [
+      'admin',
+      ['agent', 'customers', 'monitoring', 'dispatch', 'field', 'supervisor', 'quality', 'admin', 'portal'],
+    ],
+    ['agent', ['agent', 'customers']],
+    ['supervisor', ['agent', 'customers', 'supervisor', 'quality']],
+    ['monitor', ['customers', 'monitoring']],
+    ['dispatcher', ['customers', 'dispatch']],
     ['technician', ['field']],
-    ['account_manager', ['agent']],
+    ['account_manager', ['agent', 'customers']],
     ['quality_inspector', ['quality']],
-    ['billing_specialist', ['agent']],
+    ['billing_specialist', ['agent', 'customers']],
     ['customer', ['portal']],
   ])('%s sees %j', (role, expected) => {
     expect(menu(role)).toEqual(expected);
@@ -57,6 +82,22 @@ describe('role → workspace table', () => {
     const who = { roles: ['hr_clerk'], permissions: ['user.read', 'user.manage'] };
     expect(workspacesFor(who).map((w) => w.id)).toEqual(['admin']);
     expect(adminScreensFor(who).map((s) => [s.id, s.canManage])).toEqual([['users', true]]);
+  });
+
+  it('a role an administrator defines with customer.read opens customer search, and lands there', () => {
+    const who = { roles: ['clerk'], permissions: ['customer.read'] };
+    expect(workspacesFor(who).map((w) => w.id)).toEqual(['customers']);
+    expect(homePath(who)).toBe('/customers');
+  });
+
+  it('customer screens follow their permissions: import and reveal are not for every reader', () => {
+    expect(hasPermission(as('agent'), 'customer.read')).toBe(true);
+    expect(hasPermission(as('agent'), 'pii.reveal')).toBe(false);
+    expect(hasPermission(as('supervisor'), 'pii.reveal')).toBe(true);
+    expect(hasPermission(as('supervisor'), 'customer.import')).toBe(false);
+    // The built-in administrator holds everything, even a permission added after their role.
+    expect(hasPermission({ roles: ['admin'], permissions: [] }, 'customer.import')).toBe(true);
+    expect(hasPermission(as('technician'), 'customer.read')).toBe(false);
   });
 
   it('a user with no known role or permission opens nothing', () => {
@@ -88,6 +129,7 @@ describe('role → workspace table', () => {
   it('finds the workspace of a deep path', () => {
     expect(workspaceOfPath('/admin/users')?.id).toBe('admin');
     expect(workspaceOfPath('/portal/requests')?.id).toBe('portal');
+    expect(workspaceOfPath('/customers/import')?.id).toBe('customers');
     expect(workspaceOfPath('/agents')).toBeUndefined();
     expect(workspaceOfPath('/')).toBeUndefined();
   });

@@ -3,7 +3,7 @@
  * The menu, the route guards and the home page all read it, so they can never disagree.
  */
 export type WorkspaceId =
-  'agent' | 'monitoring' | 'dispatch' | 'field' | 'supervisor' | 'quality' | 'admin' | 'portal';
+  'agent' | 'customers' | 'monitoring' | 'dispatch' | 'field' | 'supervisor' | 'quality' | 'admin' | 'portal';
 
 export interface Workspace {
   id: WorkspaceId;
@@ -25,6 +25,8 @@ export const WORKSPACES: readonly Workspace[] = [
     roles: ['agent', 'supervisor', 'account_manager', 'billing_specialist'],
     layout: 'staff',
   },
+  // 客户: search and the customer 360 view, for every role that may read customers.
+  { id: 'customers', path: '/customers', roles: [], anyPermission: ['customer.read'], layout: 'staff' },
   { id: 'monitoring', path: '/monitoring', roles: ['monitor'], layout: 'staff' },
   { id: 'dispatch', path: '/dispatch', roles: ['dispatcher'], layout: 'staff' },
   { id: 'field', path: '/field', roles: ['technician'], layout: 'staff' },
@@ -73,6 +75,7 @@ const HOME_ORDER: readonly WorkspaceId[] = [
   'field',
   'quality',
   'agent',
+  'customers',
   'portal',
 ];
 
@@ -118,4 +121,9 @@ export function adminScreensFor(who: Grants) {
     ...s,
     canManage: who.permissions.includes(s.manage),
   }));
+}
+
+/** Whether a user holds a permission (the built-in administrator holds every one). */
+export function hasPermission(who: Grants, permission: string): boolean {
+  return who.roles.includes(SUPERUSER_ROLE) || who.permissions.includes(permission);
 }

@@ -65,6 +65,7 @@ const en: Shape<typeof zhCN> = {
   nav: {
     workspaces: {
       agent: 'Agent workspace',
+      customers: 'Customers',
       monitoring: 'Monitoring centre',
       dispatch: 'Dispatch',
       field: 'Field service',
@@ -164,8 +165,8 @@ const en: Shape<typeof zhCN> = {
     status: 'Agent status: ready',
     search: {
       title: 'Customer search',
-      placeholder: 'Mobile number, broadband account or customer name',
-      empty: 'Search a customer by number or name; search comes in a later release',
+      placeholder: 'Phone, ID number, account number, circuit id or customer name',
+      empty: 'Type a number or a name and press Enter to open the customer search results',
     },
     newRequest: {
       button: 'New request',

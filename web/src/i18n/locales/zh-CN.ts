@@ -61,6 +61,7 @@ const zhCN = {
   nav: {
     workspaces: {
       agent: '坐席工作台',
+      customers: '客户',
       monitoring: '监控中心',
       dispatch: '调度',
       field: '装维',
@@ -160,8 +161,8 @@ const zhCN = {
     status: '坐席状态：就绪',
     search: {
       title: '客户查询',
-      placeholder: '手机号、宽带账号或客户名称',
-      empty: '输入号码或名称后查询客户；查询功能将在后续版本提供',
+      placeholder: '电话、证件号码、业务号码、电路编号或客户名称',
+      empty: '输入号码或名称，按回车打开客户查找结果',
     },
     newRequest: {
       button: '新建工单',

@@ -14,7 +14,6 @@ import {
   Space,
   Table,
   Tag,
-  Typography,
 } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -23,10 +22,12 @@ import { errorKind } from '../../api/errors.ts';
 import type { NewUser, OrgUnit, Role, User, UserChange, UserQuery } from '../../api/models.ts';
 import { useUser } from '../../auth/session.tsx';
 import { ErrorResult, useActionError } from '../../components/errors.tsx';
+import { LoadMoreFooter } from '../../components/LoadMore.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
 import { usePrefs } from '../../i18n/PrefsProvider.tsx';
 import { roleLabel } from '../../i18n/dynamic.ts';
-import { useLoad } from '../../lib/useLoad.ts';
+import { withoutEmpty } from '../../lib/query.ts';
+import { useKeysetList } from '../../lib/useKeysetList.ts';
 import { adminScreensFor } from '../../nav/workspaces.ts';
 import { OrgUnitSelect, unitName, useOrgUnits, useRoles } from './common.tsx';
 
@@ -44,44 +45,22 @@ export default function UsersPage() {
   const units = useOrgUnits();
   const roles = useRoles();
   const [filters, setFilters] = useState<Filters>({});
-  const [more, setMore] = useState<{ key: string; items: User[]; nextCursor: string | null }>();
-  const [loadingMore, setLoadingMore] = useState(false);
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [resetting, setResetting] = useState<User | null>(null);
   const actionError = useActionError();
 
-  const key = JSON.stringify(filters);
-  const first = useLoad(
-    (signal) =>
-      ok(api.GET('/api/v1/users', { params: { query: { ...clean(filters), limit: PAGE } }, signal })),
-    key,
-  );
-  // Pages after the first, for the current filters only.
-  const extra = more?.key === key ? more : undefined;
-  const rows = [...(first.data?.items ?? []), ...(extra?.items ?? [])];
-  const nextCursor = extra ? extra.nextCursor : (first.data?.nextCursor ?? null);
-
-  const loadMore = async () => {
-    if (!nextCursor) return;
-    setLoadingMore(true);
-    try {
-      const page = await ok(
+  const list = useKeysetList(
+    (cursor, signal) =>
+      ok(
         api.GET('/api/v1/users', {
-          params: { query: { ...clean(filters), limit: PAGE, cursor: nextCursor } },
+          params: { query: { ...withoutEmpty(filters), limit: PAGE, ...(cursor ? { cursor } : {}) } },
+          signal,
         }),
-      );
-      setMore({ key, items: [...(extra?.items ?? []), ...page.items], nextCursor: page.nextCursor });
-    } catch (err) {
-      actionError(err);
-    } finally {
-      setLoadingMore(false);
-    }
-  };
-
-  const reload = () => {
-    setMore(undefined);
-    first.reload();
-  };
+      ),
+    JSON.stringify(filters),
+    actionError,
+  );
+  const { rows, reload } = list;
 
   const roleOptions = useMemo(
     () => (roles.data ?? []).map((r) => ({ value: r.code, label: roleLabel(t, i18n.language, r.code, r) })),
@@ -149,15 +128,15 @@ export default function UsersPage() {
           options={STATUSES.map((st) => ({ value: st, label: t(`admin.users.statuses.${st}`) }))}
         />
       </Flex>
-      {first.error && !first.data ? (
-        <ErrorResult error={first.error} onRetry={reload} />
+      {list.error && !list.loaded ? (
+        <ErrorResult error={list.error} onRetry={reload} />
       ) : (
         <>
           <Table<User>
             data-testid="user-table"
             rowKey="id"
             size="middle"
-            loading={first.loading}
+            loading={list.loading}
             dataSource={rows}
             pagination={false}
             scroll={{ x: 960 }}
@@ -228,14 +207,13 @@ export default function UsersPage() {
                 : []),
             ]}
           />
-          <Flex justify="space-between" align="center" style={{ marginTop: 12 }}>
-            <Typography.Text type="secondary">{t('common.total', { count: rows.length })}</Typography.Text>
-            {nextCursor ? (
-              <Button onClick={() => void loadMore()} loading={loadingMore} data-testid="user-load-more">
-                {t('common.loadMore')}
-              </Button>
-            ) : null}
-          </Flex>
+          <LoadMoreFooter
+            count={rows.length}
+            hasMore={Boolean(list.nextCursor)}
+            loading={list.loadingMore}
+            onLoadMore={() => void list.loadMore()}
+            testId="user-load-more"
+          />
         </>
       )}
       {editing ? (
@@ -253,12 +231,6 @@ export default function UsersPage() {
       {resetting ? <PasswordModal user={resetting} onClose={() => setResetting(null)} /> : null}
     </PageFrame>
   );
-}
-
-function clean(f: Filters): Filters {
-  return Object.fromEntries(
-    Object.entries(f).filter(([, v]) => v !== undefined && v !== null && v !== ''),
-  ) as Filters;
 }
 
 interface UserForm {

@@ -1,19 +1,9 @@
-import { TreeSelect, type TreeSelectProps } from 'antd';
-import { useMemo } from 'react';
-import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client.ts';
-import type { OrgUnit, Role } from '../../api/models.ts';
-import { buildTree, type TreeNode } from '../../lib/tree.ts';
+import type { Role } from '../../api/models.ts';
 import { useLoad } from '../../lib/useLoad.ts';
 
-/** A unit's name in the current language (English falls back to the Chinese name). */
-export function unitName(unit: Pick<OrgUnit, 'name' | 'nameEn'>, language: string): string {
-  return language === 'en' ? unit.nameEn || unit.name : unit.name;
-}
-
-export function useOrgUnits() {
-  return useLoad(async (signal) => (await ok(api.GET('/api/v1/org-units', { signal }))).items, 'org-units');
-}
+// The org-unit picker is shared with other screens (customers); administration keeps its names.
+export { OrgUnitSelect, unitName, useOrgUnits } from '../../components/OrgUnitSelect.tsx';
 
 export function useRoles() {
   return useLoad(async (signal) => (await ok(api.GET('/api/v1/roles', { signal }))).items, 'roles');
@@ -21,48 +11,4 @@ export function useRoles() {
 
 export function roleName(role: Pick<Role, 'name' | 'nameEn'>, language: string): string {
   return language === 'en' ? role.nameEn || role.name : role.name;
-}
-
-type TreeData = NonNullable<TreeSelectProps['treeData']>;
-
-function toTreeData(nodes: TreeNode<OrgUnit>[], language: string, disabled: Set<string>): TreeData {
-  return nodes.map((n) => ({
-    value: n.item.id,
-    title: `${unitName(n.item, language)} (${n.item.code})`,
-    disabled: disabled.has(n.item.id),
-    children: toTreeData(n.children, language, disabled),
-  }));
-}
-
-/** Picks an org unit from the tree (searchable by name or code). */
-export function OrgUnitSelect(props: {
-  units: OrgUnit[] | undefined;
-  value?: string | null;
-  onChange?: (id: string) => void;
-  exclude?: Set<string>;
-  allowClear?: boolean;
-  placeholder?: string;
-  testId?: string;
-}) {
-  const { i18n } = useTranslation();
-  const treeData = useMemo(
-    () => toTreeData(buildTree(props.units ?? []), i18n.language, props.exclude ?? new Set()),
-    [props.units, i18n.language, props.exclude],
-  );
-  return (
-    <TreeSelect
-      data-testid={props.testId}
-      value={props.value ?? undefined}
-      onChange={(v: string) => props.onChange?.(v)}
-      treeData={treeData}
-      showSearch={{ treeNodeFilterProp: 'title' }}
-      allowClear={props.allowClear}
-      placeholder={props.placeholder}
-      loading={!props.units}
-      treeDefaultExpandAll={false}
-      treeDefaultExpandedKeys={treeData.map((n) => n.value as string)}
-      style={{ width: '100%' }}
-      popupMatchSelectWidth={false}
-    />
-  );
 }

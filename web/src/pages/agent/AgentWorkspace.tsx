@@ -2,6 +2,7 @@ import { PlusOutlined, QuestionCircleOutlined } from '@ant-design/icons';
 import { Badge, Button, Card, Col, Drawer, Empty, Input, Row, Space, Typography, type InputRef } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
 import { PageFrame } from '../../components/PageFrame.tsx';
 import { Placeholder } from '../../components/Placeholder.tsx';
 import { ShortcutHelp } from '../../components/ShortcutHelp.tsx';
@@ -11,6 +12,7 @@ import { useShortcuts } from '../../lib/useShortcuts.ts';
 /** 坐席工作台: queue, customer search, new request — all reachable from the keyboard. */
 export default function AgentWorkspace() {
   const { t } = useTranslation();
+  const navigate = useNavigate();
   const [helpOpen, setHelpOpen] = useState(false);
   const [newOpen, setNewOpen] = useState(false);
   const searchRef = useRef<InputRef>(null);
@@ -79,6 +81,10 @@ export default function AgentWorkspace() {
                 placeholder={t('agent.search.placeholder')}
                 enterButton={t('common.search')}
                 allowClear
+                // The search itself is the customers screen: the same box, its results and the 360 view.
+                onSearch={(q) => {
+                  if (q.trim()) void navigate(`/customers?q=${encodeURIComponent(q.trim())}`);
+                }}
               />
               <Empty
                 image={Empty.PRESENTED_IMAGE_SIMPLE}

@@ -1,0 +1,442 @@
+import './texts.ts';
+import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
+import {
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Row,
+  Space,
+  Table,
+  Tabs,
+  Tag,
+  Typography,
+  type DescriptionsProps,
+  type TableColumnsType,
+} from 'antd';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useParams } from 'react-router';
+import { api, ok } from '../../api/client.ts';
+import type {
+  Customer,
+  Customer360,
+  CustomerAccess,
+  CustomerContact,
+  ProductInstance,
+} from '../../api/models.ts';
+import { useUser } from '../../auth/session.tsx';
+import { ErrorResult } from '../../components/errors.tsx';
+import { PageFrame } from '../../components/PageFrame.tsx';
+import { usePrefs } from '../../i18n/PrefsProvider.tsx';
+import { tDynamic } from '../../i18n/dynamic.ts';
+import { useLoad } from '../../lib/useLoad.ts';
+import { hasPermission } from '../../nav/workspaces.ts';
+import { MaskedValue, StatusTag, useCodeLabel } from './common.tsx';
+
+/** 客户 360 视图: who the customer is, how to reach them, what they subscribe to and on which resources. */
+export default function Customer360Page() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const user = useUser();
+  const view = useLoad(
+    (signal) => ok(api.GET('/api/v1/customers/{id}/360', { params: { path: { id } }, signal })),
+    id,
+  );
+  const data = view.data;
+
+  return (
+    <PageFrame
+      testId="customer-360"
+      title={data ? data.customer.name : t('customers.view.title')}
+      subtitle={data ? `${data.customer.customerNo} · ${t('customers.view.masked')}` : undefined}
+      extra={
+        <>
+          <Button icon={<ArrowLeftOutlined />} onClick={() => navigate(-1)}>
+            {t('customers.view.back')}
+          </Button>
+          <Button icon={<ReloadOutlined />} onClick={view.reload}>
+            {t('common.reload')}
+          </Button>
+        </>
+      }
+    >
+      {view.error && !data ? (
+        <ErrorResult error={view.error} onRetry={view.reload} />
+      ) : !data ? (
+        <Card loading />
+      ) : (
+        <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+          <Profile customer={data.customer} />
+          <Row gutter={[16, 16]}>
+            <Col xs={24} xl={14}>
+              <Contacts customerId={data.customer.id} contacts={data.contacts} />
+            </Col>
+            <Col xs={24} xl={10}>
+              <OpenRequests items={data.openRequests} />
+            </Col>
+          </Row>
+          <Instances customerId={data.customer.id} instances={data.instances} />
+          <History
+            customerId={data.customer.id}
+            history={data.recentHistory}
+            canSeeAccessLog={hasPermission(user, 'audit.read')}
+          />
+        </Space>
+      )}
+    </PageFrame>
+  );
+}
+
+function Profile({ customer: c }: { customer: Customer }) {
+  const { t } = useTranslation();
+  const { fmt } = usePrefs();
+  const label = useCodeLabel();
+  const none = t('common.none');
+  const masked = (field: 'phone' | 'email' | 'address' | 'idNumber', value: string | null) => (
+    <MaskedValue
+      customerId={c.id}
+      field={field}
+      value={value}
+      label={t(`customers.fields.${field}`)}
+      testId={`customer-${field}`}
+    />
+  );
+  const items: DescriptionsProps['items'] = [
+    { key: 'kind', label: t('customers.fields.kind'), children: label('kinds', c.kind) },
+    { key: 'tier', label: t('customers.fields.tier'), children: label('tiers', c.tier) },
+    {
+      key: 'valueLevel',
+      label: t('customers.fields.valueLevel'),
+      children: label('valueLevels', c.valueLevel),
+    },
+    { key: 'status', label: t('customers.fields.status'), children: <StatusTag status={c.status} /> },
+    { key: 'orgUnit', label: t('customers.fields.orgUnit'), children: c.orgUnitName ?? none },
+    {
+      key: 'accountManager',
+      label: t('customers.fields.accountManager'),
+      children: c.accountManager?.name ?? none,
+    },
+    { key: 'phone', label: t('customers.fields.phone'), children: masked('phone', c.phone) },
+    { key: 'email', label: t('customers.fields.email'), children: masked('email', c.email) },
+    {
+      key: 'idNumber',
+      label: c.kind === 'enterprise' ? t('customers.fields.creditCode') : t('customers.fields.idNumber'),
+      children: c.kind === 'enterprise' && c.creditCode ? c.creditCode : masked('idNumber', c.idNumber),
+    },
+    { key: 'address', label: t('customers.fields.address'), children: masked('address', c.address), span: 2 },
+    { key: 'industry', label: t('customers.fields.industry'), children: c.industry ?? none },
+    { key: 'membership', label: t('customers.fields.membershipLevel'), children: c.membershipLevel ?? none },
+    { key: 'createdAt', label: t('customers.fields.createdAt'), children: fmt.date(c.createdAt) },
+    {
+      key: 'tags',
+      label: t('customers.fields.tags'),
+      children: c.tags.length ? c.tags.map((tag) => <Tag key={tag}>{tag}</Tag>) : none,
+    },
+    ...(c.branches.length
+      ? [
+          {
+            key: 'branches',
+            label: t('customers.fields.branches'),
+            span: 3,
+            children: c.branches.map((b) => (
+              <Tag key={b.id}>{b.orgUnitName ? `${b.name} · ${b.orgUnitName}` : b.name}</Tag>
+            )),
+          },
+        ]
+      : []),
+    ...(c.notes ? [{ key: 'notes', label: t('customers.fields.notes'), span: 3, children: c.notes }] : []),
+  ];
+  return (
+    <Card title={t('customers.view.profile')} data-testid="customer-profile">
+      <Descriptions size="small" column={{ xs: 1, md: 2, xl: 3 }} items={items} />
+    </Card>
+  );
+}
+
+function Contacts({ customerId, contacts }: { customerId: string; contacts: CustomerContact[] }) {
+  const { t } = useTranslation();
+  const label = useCodeLabel();
+  const masked =
+    (field: 'mobile' | 'officePhone' | 'email') => (value: string | null, c: CustomerContact) => (
+      <MaskedValue
+        customerId={customerId}
+        contactId={c.id}
+        field={field}
+        value={value}
+        label={`${c.name} · ${t(`customers.contact.${field}`)}`}
+        testId={`contact-${field}-${c.id}`}
+      />
+    );
+  return (
+    <Card title={t('customers.view.contacts')} data-testid="customer-contacts" style={{ height: '100%' }}>
+      <Table<CustomerContact>
+        rowKey="id"
+        size="small"
+        pagination={false}
+        dataSource={contacts}
+        scroll={{ x: 720 }}
+        locale={{ emptyText: t('customers.view.noContacts') }}
+        columns={[
+          {
+            title: t('customers.contact.name'),
+            dataIndex: 'name',
+            render: (name: string, c) => (
+              <Space size={4}>
+                {name}
+                {c.isPrimary ? <Tag color="blue">{t('customers.contact.primary')}</Tag> : null}
+              </Space>
+            ),
+          },
+          {
+            title: t('customers.contact.role'),
+            dataIndex: 'role',
+            render: (r: string, c) =>
+              c.title ? `${label('contactRoles', r)} · ${c.title}` : label('contactRoles', r),
+          },
+          { title: t('customers.contact.mobile'), dataIndex: 'mobile', render: masked('mobile') },
+          {
+            title: t('customers.contact.officePhone'),
+            dataIndex: 'officePhone',
+            render: masked('officePhone'),
+          },
+          { title: t('customers.contact.email'), dataIndex: 'email', render: masked('email') },
+          {
+            title: t('customers.contact.preferredChannel'),
+            dataIndex: 'preferredChannel',
+            render: (ch: string, c) =>
+              c.quietHours
+                ? `${label('channels', ch)} (${t('customers.contact.quietHours')} ${c.quietHours.start}–${c.quietHours.end})`
+                : label('channels', ch),
+          },
+        ]}
+      />
+    </Card>
+  );
+}
+
+function OpenRequests({ items }: { items: Customer360['openRequests'] }) {
+  const { t } = useTranslation();
+  return (
+    <Card
+      title={t('customers.view.openRequests')}
+      data-testid="customer-open-requests"
+      style={{ height: '100%' }}
+    >
+      {items.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customers.view.openRequestsEmpty')} />
+      ) : (
+        // Requests arrive with a later module; until their shape is typed, show what the API sends.
+        <Typography.Paragraph>
+          <pre style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{JSON.stringify(items, null, 2)}</pre>
+        </Typography.Paragraph>
+      )}
+    </Card>
+  );
+}
+
+function Instances({ customerId, instances }: { customerId: string; instances: ProductInstance[] }) {
+  const { t } = useTranslation();
+  const label = useCodeLabel();
+  const { fmt } = usePrefs();
+  const none = t('common.none');
+  return (
+    <Card title={t('customers.view.instances')} data-testid="customer-instances">
+      {instances.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customers.view.noInstances')} />
+      ) : (
+        <Row gutter={[16, 16]}>
+          {instances.map((i) => {
+            const resources: Array<[string, ReactNode]> = [
+              [t('customers.instance.accessType'), i.accessType ? label('accessTypes', i.accessType) : null],
+              [t('customers.instance.exchange'), i.exchange],
+              [
+                t('customers.instance.device'),
+                i.deviceId
+                  ? `${i.deviceType ? label('deviceTypes', i.deviceType) : ''} ${i.deviceId}`.trim()
+                  : null,
+              ],
+              [t('customers.instance.devicePort'), i.devicePort],
+              [
+                t('customers.instance.routeLengthKm'),
+                i.routeLengthKm === null ? null : t('customers.instance.km', { value: i.routeLengthKm }),
+              ],
+              [
+                t('customers.instance.switchOccupancy'),
+                i.switchOccupancy === null ? null : `${Math.round(i.switchOccupancy * 100) / 100}%`,
+              ],
+              [t('customers.instance.stbId'), i.stbId],
+              [t('customers.instance.circuitId'), i.circuitId],
+              [
+                t('customers.instance.bandwidthMbps'),
+                i.bandwidthMbps === null ? null : t('customers.instance.mbps', { value: i.bandwidthMbps }),
+              ],
+              [
+                t('customers.instance.ends'),
+                i.aEnd || i.zEnd ? `${i.aEnd ?? none} ↔ ${i.zEnd ?? none}` : null,
+              ],
+              [t('customers.instance.startedOn'), i.startedOn ? fmt.date(i.startedOn) : null],
+            ];
+            return (
+              <Col xs={24} lg={12} key={i.id}>
+                <Card
+                  size="small"
+                  type="inner"
+                  data-testid={`instance-${i.id}`}
+                  title={
+                    <Space size={8} wrap>
+                      <span>{i.productName ?? i.productCode}</span>
+                      <Tag color={i.status === 'active' ? 'green' : undefined}>
+                        {label('instanceStatuses', i.status)}
+                      </Tag>
+                    </Space>
+                  }
+                >
+                  <Descriptions
+                    size="small"
+                    column={{ xs: 1, sm: 2 }}
+                    items={[
+                      // Account numbers of voice lines are phone numbers: masked, revealable.
+                      ...(['accountNo', 'serviceAddress'] as const).map((field) => ({
+                        key: field,
+                        label: t(`customers.instance.${field}`),
+                        children: (
+                          <MaskedValue
+                            customerId={customerId}
+                            instanceId={i.id}
+                            field={field}
+                            value={i[field]}
+                            label={t(`customers.instance.${field}`)}
+                            testId={`instance-${field}-${i.id}`}
+                          />
+                        ),
+                      })),
+                      // Only the resources the instance records: a leased line has no set-top box.
+                      ...resources
+                        .filter(([, v]) => v !== null && v !== undefined && v !== '')
+                        .map(([k, v]) => ({ key: k, label: k, children: v })),
+                    ]}
+                  />
+                </Card>
+              </Col>
+            );
+          })}
+        </Row>
+      )}
+    </Card>
+  );
+}
+
+interface LogRow {
+  occurredAt: string;
+  actorLogin: string | null;
+  action: string;
+}
+
+/** When, who, what: the columns of the history and of the access log. */
+function useLogColumns() {
+  const { t } = useTranslation();
+  const { fmt } = usePrefs();
+  return <T extends LogRow>(detail?: (row: T) => string): TableColumnsType<T> => [
+    {
+      title: t('customers.history.at'),
+      dataIndex: 'occurredAt',
+      width: 180,
+      render: (v: string) => fmt.dateTime(v),
+    },
+    {
+      title: t('customers.history.actor'),
+      dataIndex: 'actorLogin',
+      width: 140,
+      render: (v: string | null) => v ?? t('common.none'),
+    },
+    {
+      title: t('customers.history.action'),
+      dataIndex: 'action',
+      render: (a: string, row) => {
+        const what = tDynamic(t, `customers.actions.${a}`, a);
+        const extra = detail?.(row);
+        return extra ? `${what} — ${extra}` : what;
+      },
+    },
+  ];
+}
+
+function History(props: {
+  customerId: string;
+  history: Customer360['recentHistory'];
+  canSeeAccessLog: boolean;
+}) {
+  const { t } = useTranslation();
+  const logColumns = useLogColumns();
+  const describe = (d: Record<string, unknown>) =>
+    [
+      typeof d.field === 'string'
+        ? t('customers.history.field', { field: tDynamic(t, `customers.fields.${d.field}`, d.field) })
+        : null,
+      typeof d.reason === 'string' ? t('customers.history.reason', { reason: d.reason }) : null,
+    ]
+      .filter(Boolean)
+      .join(' · ');
+  const recent = (
+    <Table<Customer360['recentHistory'][number]>
+      rowKey="seq"
+      size="small"
+      pagination={false}
+      dataSource={props.history}
+      data-testid="customer-history"
+      locale={{ emptyText: t('customers.view.historyEmpty') }}
+      columns={logColumns((h) => describe(h.details))}
+    />
+  );
+  return (
+    <Card title={t('customers.view.history')}>
+      {props.canSeeAccessLog ? (
+        <Tabs
+          items={[
+            { key: 'history', label: t('customers.view.history'), children: recent },
+            {
+              key: 'access',
+              label: t('customers.view.accessLog'),
+              children: <AccessLog customerId={props.customerId} />,
+            },
+          ]}
+        />
+      ) : (
+        recent
+      )}
+    </Card>
+  );
+}
+
+function AccessLog({ customerId }: { customerId: string }) {
+  const { t } = useTranslation();
+  const logColumns = useLogColumns();
+  const log = useLoad(
+    (signal) =>
+      ok(
+        api.GET('/api/v1/customers/{id}/access-log', {
+          params: { path: { id: customerId }, query: { limit: 50 } },
+          signal,
+        }),
+      ),
+    customerId,
+  );
+  if (log.error && !log.data) return <ErrorResult error={log.error} onRetry={log.reload} compact />;
+  return (
+    <>
+      <Typography.Paragraph type="secondary">{t('customers.view.accessLogHint')}</Typography.Paragraph>
+      <Table<CustomerAccess>
+        rowKey="id"
+        size="small"
+        loading={log.loading}
+        pagination={false}
+        dataSource={log.data ?? []}
+        data-testid="customer-access-log"
+        columns={logColumns()}
+      />
+    </>
+  );
+}

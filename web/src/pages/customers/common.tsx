@@ -1,0 +1,208 @@
+import './texts.ts';
+import { EyeInvisibleOutlined, EyeOutlined } from '@ant-design/icons';
+import { Alert, Button, Form, Input, Modal, Space, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ok } from '../../api/client.ts';
+import { errorKind } from '../../api/errors.ts';
+import type { BodyOf } from '../../api/paths.ts';
+import { useUser } from '../../auth/session.tsx';
+import { useErrorText } from '../../components/errors.tsx';
+import { tDynamic } from '../../i18n/dynamic.ts';
+import { hasPermission } from '../../nav/workspaces.ts';
+import { REVEAL_SECONDS, secondsLeft } from './reveal.ts';
+
+export type RevealField = BodyOf<'/api/v1/customers/{id}/reveal', 'post'>['field'];
+
+/** Minimum length of a reveal reason (the server's rule). */
+const REASON_MIN = 4;
+
+/** Text for a value the server sends as a code (kind, tier, status …), falling back to the code. */
+export function useCodeLabel() {
+  const { t } = useTranslation();
+  return (group: string, code: string | null | undefined): string =>
+    code ? tDynamic(t, `customers.${group}.${code}`, code) : t('common.none');
+}
+
+export function StatusTag({ status }: { status: string }) {
+  const label = useCodeLabel();
+  const color = status === 'active' ? 'green' : status === 'suspended' ? 'orange' : undefined;
+  return <Tag color={color}>{label('statuses', status)}</Tag>;
+}
+
+/**
+ * A masked value as the API sent it. Holders of pii.reveal get a reveal action: a stated reason,
+ * an audited call, and the clear value for REVEAL_SECONDS before it is masked again.
+ */
+export function MaskedValue(props: {
+  customerId: string;
+  field: RevealField;
+  value: string | null;
+  label: string;
+  contactId?: string;
+  instanceId?: string;
+  testId: string;
+}) {
+  const { t } = useTranslation();
+  const user = useUser();
+  const canReveal = hasPermission(user, 'pii.reveal');
+  const [open, setOpen] = useState(false);
+  const [shown, setShown] = useState<{ value: string | null; until: number }>();
+  const [now, setNow] = useState(() => Date.now());
+
+  useEffect(() => {
+    if (!shown) return;
+    const timer = window.setInterval(() => {
+      const at = Date.now();
+      setNow(at);
+      if (at >= shown.until) setShown(undefined);
+    }, 1000);
+    return () => window.clearInterval(timer);
+  }, [shown]);
+
+  if (!props.value) return <>{t('common.none')}</>;
+  return (
+    <Space size={4} wrap>
+      {shown ? (
+        <>
+          <Typography.Text strong copyable={Boolean(shown.value)} data-testid={`${props.testId}-clear`}>
+            {shown.value ?? t('customers.reveal.empty')}
+          </Typography.Text>
+          <Typography.Text type="secondary">
+            {t('customers.reveal.shownFor', { count: secondsLeft(shown.until, now) })}
+          </Typography.Text>
+          <Button
+            type="link"
+            size="small"
+            icon={<EyeInvisibleOutlined />}
+            onClick={() => setShown(undefined)}
+          >
+            {t('customers.reveal.hide')}
+          </Button>
+        </>
+      ) : (
+        <>
+          <span data-testid={props.testId}>{props.value}</span>
+          {canReveal ? (
+            <Button
+              type="link"
+              size="small"
+              icon={<EyeOutlined />}
+              aria-label={`${t('customers.reveal.button')} ${props.label}`}
+              data-testid={`${props.testId}-reveal`}
+              onClick={() => setOpen(true)}
+            >
+              {t('customers.reveal.button')}
+            </Button>
+          ) : null}
+        </>
+      )}
+      {open ? (
+        <RevealModal
+          {...props}
+          onClose={() => setOpen(false)}
+          onRevealed={(value) => {
+            setOpen(false);
+            const at = Date.now();
+            setNow(at);
+            setShown({ value, until: at + REVEAL_SECONDS * 1000 });
+          }}
+        />
+      ) : null}
+    </Space>
+  );
+}
+
+function RevealModal(props: {
+  customerId: string;
+  field: RevealField;
+  label: string;
+  contactId?: string;
+  instanceId?: string;
+  onClose: () => void;
+  onRevealed: (value: string | null) => void;
+}) {
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const [form] = Form.useForm<{ reason: string }>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+
+  const submit = async ({ reason }: { reason: string }) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const res = await ok(
+        api.POST('/api/v1/customers/{id}/reveal', {
+          params: { path: { id: props.customerId } },
+          body: {
+            field: props.field,
+            reason: reason.trim(),
+            ...(props.contactId ? { contactId: props.contactId } : {}),
+            ...(props.instanceId ? { instanceId: props.instanceId } : {}),
+          },
+        }),
+      );
+      props.onRevealed(res.value);
+    } catch (err) {
+      setBusy(false);
+      setError(err);
+    }
+  };
+
+  return (
+    <Modal
+      open
+      title={t('customers.reveal.title', { field: props.label })}
+      onCancel={props.onClose}
+      onOk={() => form.submit()}
+      okText={t('customers.reveal.submit')}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      destroyOnHidden
+      data-testid="reveal-modal"
+    >
+      <Alert
+        type="info"
+        showIcon
+        title={t('customers.reveal.notice', { count: REVEAL_SECONDS })}
+        style={{ marginBottom: 16 }}
+      />
+      {error ? (
+        <Alert
+          type="error"
+          showIcon
+          data-testid="reveal-error"
+          title={
+            errorKind(error) === 'forbidden' ? t('customers.reveal.forbidden') : t('errors.actionFailed')
+          }
+          description={errorText(error)}
+          style={{ marginBottom: 16 }}
+        />
+      ) : null}
+      <Form form={form} name="reveal" layout="vertical" onFinish={submit}>
+        <Form.Item
+          name="reason"
+          label={t('customers.reveal.reason')}
+          rules={[
+            { required: true, whitespace: true, message: t('customers.reveal.reasonRequired') },
+            {
+              validator: async (_, v?: string) => {
+                if (v && v.trim() && v.trim().length < REASON_MIN)
+                  throw new Error(t('customers.reveal.reasonTooShort', { count: REASON_MIN }));
+              },
+            },
+          ]}
+        >
+          <Input.TextArea
+            autoFocus
+            rows={3}
+            maxLength={500}
+            showCount
+            placeholder={t('customers.reveal.reasonPlaceholder')}
+          />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
