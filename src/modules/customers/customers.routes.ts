@@ -54,6 +54,13 @@ import {
 } from './customers.service.ts';
 import { CUSTOMER_STATUSES, TIERS, VALUE_LEVELS } from './domain/catalogue.ts';
 
+/** Media types an import file may be sent as (every other route takes JSON only). */
+const IMPORT_TYPES = [
+  'text/csv',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/octet-stream',
+] as const;
+
 /** Largest import file accepted (the rest of the API keeps the small default limit). */
 export const IMPORT_BODY_LIMIT = 50 * 1024 * 1024;
 
@@ -115,11 +122,7 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
   return async (app: App) => {
     // Import files arrive as the raw request body.
     app.addContentTypeParser(
-      [
-        'text/csv',
-        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        'application/octet-stream',
-      ],
+      [...IMPORT_TYPES],
       { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT },
       (_req, body, done) => done(null, body),
     );
@@ -139,7 +142,7 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
             fileName: z.string().max(200).optional(),
           }),
         },
-        config: { access: { permission: 'customer.import' } },
+        config: { access: { permission: 'customer.import' }, bodyTypes: IMPORT_TYPES },
       },
       async (request, reply) => {
         if (!Buffer.isBuffer(request.body) || request.body.length === 0)

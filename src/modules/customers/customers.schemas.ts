@@ -48,6 +48,11 @@ export const emailInput = z
     return normaliseEmail(v);
   });
 
+/** A PATCH must change something: an empty one (or only `version`) is refused, not a silent write. */
+const hasChange = (body: Record<string, unknown>) =>
+  Object.keys(body).some((k) => k !== 'version' && body[k] !== undefined);
+const NOTHING_TO_CHANGE = { message: 'nothing to change: send at least one field besides version' };
+
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => z.string().trim().max(max).nullish();
 const code = (max: number) =>
@@ -99,18 +104,20 @@ export const contactInput = z.strictObject({
 });
 export type ContactInput = z.infer<typeof contactInput>;
 
-export const contactPatch = z.strictObject({
-  name: text(100).optional(),
-  role: z.enum(CONTACT_ROLES).optional(),
-  title: optionalText(100),
-  mobile: phoneInput.nullish(),
-  officePhone: phoneInput.nullish(),
-  email: emailInput.nullish(),
-  preferredChannel: z.enum(CHANNELS).optional(),
-  quietHours,
-  isPrimary: z.boolean().optional(),
-  version: z.number().int().positive().optional(),
-});
+export const contactPatch = z
+  .strictObject({
+    name: text(100).optional(),
+    role: z.enum(CONTACT_ROLES).optional(),
+    title: optionalText(100),
+    mobile: phoneInput.nullish(),
+    officePhone: phoneInput.nullish(),
+    email: emailInput.nullish(),
+    preferredChannel: z.enum(CHANNELS).optional(),
+    quietHours,
+    isPrimary: z.boolean().optional(),
+    version: z.number().int().positive().optional(),
+  })
+  .refine(hasChange, NOTHING_TO_CHANGE);
 export type ContactPatch = z.infer<typeof contactPatch>;
 
 const instanceFields = {
@@ -149,10 +156,17 @@ export const instanceInput = z
   });
 export type InstanceInput = z.infer<typeof instanceInput>;
 
-export const instancePatch = z.strictObject({
-  ...Object.fromEntries(Object.entries(instanceFields).map(([k, v]) => [k, v.optional()])),
-  version: z.number().int().positive().optional(),
-}) as unknown as z.ZodType<Partial<Omit<InstanceInput, 'productCode'>> & { version?: number }>;
+export const instancePatch = z
+  .strictObject({
+    ...Object.fromEntries(Object.entries(instanceFields).map(([k, v]) => [k, v.optional()])),
+    // Not the create default: a PATCH without status must keep the instance's status (it used to
+    // reactivate a terminated service whenever another field changed).
+    status: z.enum(INSTANCE_STATUSES).optional(),
+    version: z.number().int().positive().optional(),
+  })
+  .refine(hasChange, NOTHING_TO_CHANGE) as unknown as z.ZodType<
+  Partial<Omit<InstanceInput, 'productCode'>> & { version?: number }
+>;
 export type InstancePatch = Partial<Omit<InstanceInput, 'productCode'>> & { version?: number };
 
 const branchInput = z.strictObject({
@@ -225,9 +239,8 @@ export const customerPatch = z
     branches: z.array(branchInput).max(40).optional(),
     version: z.number().int().positive().optional(),
   })
-  .superRefine((v, ctx) =>
-    checkIdNumber(v as Parameters<typeof checkIdNumber>[0], ctx),
-  ) as unknown as z.ZodType<
+  .superRefine((v, ctx) => checkIdNumber(v as Parameters<typeof checkIdNumber>[0], ctx))
+  .refine(hasChange, NOTHING_TO_CHANGE) as unknown as z.ZodType<
   Partial<Omit<CustomerInput, 'kind' | 'customerNo' | 'contacts' | 'instances'>> & { version?: number }
 >;
 export type CustomerPatch = Partial<Omit<CustomerInput, 'kind' | 'customerNo' | 'contacts' | 'instances'>> & {
@@ -247,9 +260,17 @@ export const productInput = z.strictObject({
 });
 export type ProductInput = z.infer<typeof productInput>;
 
-export const productPatch = productInput.omit({ code: true }).partial().extend({
-  version: z.number().int().positive().optional(),
-});
+// .partial() keeps .default(): without the overrides a PATCH of the name reactivated the product
+// and reset its sort order.
+export const productPatch = productInput
+  .omit({ code: true })
+  .partial()
+  .extend({
+    active: z.boolean().optional(),
+    sortOrder: z.number().int().min(0).max(1_000_000).optional(),
+    version: z.number().int().positive().optional(),
+  })
+  .refine(hasChange, NOTHING_TO_CHANGE);
 export type ProductPatch = z.infer<typeof productPatch>;
 
 // ---- Responses: only the fields declared here leave the server (masked values). ----
