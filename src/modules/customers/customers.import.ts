@@ -182,7 +182,7 @@ async function readRows(
     });
   }
   const [header, ...rows] = table;
-  if (!header)
+  if (!header || header.every((h) => !h?.trim()))
     throw new AppError('VALIDATION_FAILED', 'The file is empty: the first row must name the columns');
   return { header, rows };
 }

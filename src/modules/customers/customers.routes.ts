@@ -158,6 +158,12 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
             actor: caller.actor,
             scopePath: caller.principal.scopePath,
             dryRun: request.query.dryRun,
+            // The declared type decides (a CSV that is not text must not pass as one); octet-stream: sniffed.
+            ...(String(request.headers['content-type']).startsWith('text/csv')
+              ? { format: 'csv' as const }
+              : String(request.headers['content-type']).startsWith(IMPORT_TYPES[1])
+                ? { format: 'xlsx' as const }
+                : {}),
             ...(request.query.fileName ? { fileName: request.query.fileName } : {}),
             ...(onProgress ? { onProgress } : {}),
           });
@@ -358,7 +364,10 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
           summary: "Who accessed this customer's information, newest first (MIIT Order 24)",
           params: idParams,
           querystring: z.strictObject({
-            before: z.string().regex(/^\d+$/).optional(),
+            before: z
+              .string()
+              .regex(/^\d{1,18}$/, 'must be an access-log id (digits)')
+              .optional(),
             limit: z.coerce.number().int().min(1).max(500).default(100),
           }),
           response: {

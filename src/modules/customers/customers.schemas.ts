@@ -36,11 +36,16 @@ export const phoneInput = z
     return p.value;
   });
 
+// What a client read is masked (z***@example.com, 江苏省南京市玄武区****): sent back, it would
+// replace the real value with the mask. Refused, naming the field.
+const MASKED = /\*{3}/;
+const MASKED_MESSAGE = 'is a masked value: send the full value, or leave the field out to keep it';
+
 export const emailInput = z
   .string()
   .max(254)
   .transform((v, ctx) => {
-    const problem = emailProblem(v);
+    const problem = MASKED.test(v) ? MASKED_MESSAGE : emailProblem(v);
     if (problem) {
       ctx.addIssue({ code: 'custom', message: problem });
       return z.NEVER;
@@ -55,6 +60,12 @@ const NOTHING_TO_CHANGE = { message: 'nothing to change: send at least one field
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => z.string().trim().max(max).nullish();
+const addressText = z
+  .string()
+  .trim()
+  .max(300)
+  .refine((v) => !MASKED.test(v), MASKED_MESSAGE)
+  .nullish();
 const code = (max: number) =>
   z
     .string()
@@ -124,7 +135,7 @@ const instanceFields = {
   accountNo: code(64),
   status: z.enum(INSTANCE_STATUSES).default('active'),
   orgUnitId: z.uuid().nullish(),
-  serviceAddress: optionalText(300),
+  serviceAddress: addressText,
   accessType: z.enum(ACCESS_TYPES).nullish(),
   exchange: optionalText(100),
   deviceType: z.enum(DEVICE_TYPES).nullish(),
@@ -172,7 +183,7 @@ export type InstancePatch = Partial<Omit<InstanceInput, 'productCode'>> & { vers
 const branchInput = z.strictObject({
   orgUnitId: z.uuid(),
   name: text(200),
-  address: optionalText(300),
+  address: addressText,
 });
 
 const customerFields = {
@@ -183,7 +194,7 @@ const customerFields = {
   status: z.enum(CUSTOMER_STATUSES).exclude(['erased']).optional(),
   phone: phoneInput.nullish(),
   email: emailInput.nullish(),
-  address: optionalText(300),
+  address: addressText,
   idType: z.enum(ID_TYPES).nullish(),
   idNumber: z.string().trim().max(32).nullish(),
   creditCode: creditCode.nullish(),

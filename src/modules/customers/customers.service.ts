@@ -355,7 +355,8 @@ async function lookupIds(deps: CustomerDeps, f: ListFilters): Promise<string[] |
     const p = parsePhone(f.phone);
     if ('problem' in p) {
       const digits = f.phone.replace(/\D/g, '');
-      if (digits.length < 3) throw new AppError('VALIDATION_FAILED', 'phone: give at least 3 digits');
+      if (digits.length < 3)
+        throw new AppError('VALIDATION_FAILED', 'phone: give at least 3 digits', { field: 'phone' });
       narrow(await idsByPhone(deps.db, digits, LOOKUP_CAP));
     } else narrow(await idsByPhone(deps.db, p.value, LOOKUP_CAP));
   }
@@ -562,7 +563,8 @@ async function assertIdNumberFree(deps: CustomerDeps, normalised: string, selfId
   const others = (await idsByIdHashes(deps.db, deps.vault.blindIndexes(normalised))).filter(
     (x) => x !== selfId,
   );
-  if (others.length) throw conflict('Another customer already has this ID number', { field: 'idNumber' });
+  if (others.length)
+    throw conflict('idNumber: another customer already has this ID number', { field: 'idNumber' });
 }
 
 export async function createCustomer(
@@ -1093,6 +1095,7 @@ export async function revealField(
       throw new AppError(
         'VALIDATION_FAILED',
         `field: a contact's revealable fields are ${CONTACT_FIELDS.join(', ')}`,
+        { field: 'field' },
       );
     const c = await deps.db
       .selectFrom('customer_contacts')
@@ -1107,6 +1110,7 @@ export async function revealField(
       throw new AppError(
         'VALIDATION_FAILED',
         `field: an instance's revealable fields are ${INSTANCE_FIELDS.join(', ')}`,
+        { field: 'field' },
       );
     const i = await deps.db
       .selectFrom('product_instances')
@@ -1121,6 +1125,7 @@ export async function revealField(
       throw new AppError(
         'VALIDATION_FAILED',
         `field: a customer's revealable fields are ${CUSTOMER_FIELDS.join(', ')}`,
+        { field: 'field' },
       );
     value =
       req.field === 'idNumber'

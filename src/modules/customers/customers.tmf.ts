@@ -227,8 +227,12 @@ const TMF_FIELD: Record<string, string> = {
 const tmfField = (f: string) =>
   TMF_FIELD[f] ?? (CHARACTERISTICS.includes(f as never) ? `characteristic[${f}]` : f);
 
-/** A masked value sent back unchanged (a client round-tripping what it read) means "no change". */
-const isMasked = (v: unknown) => typeof v === 'string' && v.includes('****');
+/**
+ * A masked value sent back unchanged (a client round-tripping what it read) means "no change".
+ * Emails are masked with three stars (z***@example.com): with four required, a round trip used
+ * to overwrite the stored address with its masked form.
+ */
+const isMasked = (v: unknown) => typeof v === 'string' && v.includes('***');
 
 function fromTmf(body: TmfBody): Json {
   const out: Json = {};

@@ -152,6 +152,20 @@ export async function createHttpApp(opts: HttpOptions): Promise<App> {
     trustProxy: false,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false } },
+    // The router's own answers (a malformed %-escape, a path segment over 100 characters) in our
+    // error shape too — Fastify's quote the whole path, personal identifiers included.
+    frameworkErrors: (err, request, reply) => {
+      const error =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new AppError('BAD_REQUEST', 'A part of the URL path is too long', undefined, 414)
+          : new AppError('BAD_REQUEST', 'The URL is not valid (a malformed %-escape)');
+      const r = reply as unknown as {
+        code(n: number): { type(t: string): { send(b: string): void } };
+      };
+      r.code(error.status)
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify(errorPayload(request, error)));
+    },
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
