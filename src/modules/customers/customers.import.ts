@@ -241,7 +241,17 @@ export function draftsFromRows(
 ): Draft[] {
   const columns = header.map(headerOf);
   header.forEach((h, i) => {
-    if (!columns[i] && h.trim()) problems.push({ row: 1, column: h, message: 'unknown column' });
+    // A file without a header row has data here: quote only what looks like a column name.
+    if (!columns[i] && h.trim())
+      problems.push(
+        h.trim().length <= 16 && !/\d{3}|@/.test(h)
+          ? { row: 1, column: h.trim(), message: 'unknown column' }
+          : {
+              row: 1,
+              column: `#${i + 1}`,
+              message: 'unknown column (is the first row the column names? see the import columns)',
+            },
+      );
   });
   if (!columns.includes('name') && !columns.includes('customer_no'))
     problems.push({ row: 1, column: 'name', message: 'the file needs a name column' });
