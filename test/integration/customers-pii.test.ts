@@ -2,6 +2,7 @@
 // roles without the reveal right, and every response body, export and captured log line is scanned
 // for the raw phone numbers, ID numbers, addresses and emails of the seeded customers.
 import ExcelJS from 'exceljs';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PiiVault } from '../../src/modules/customers/index.ts';
 import { demoId } from '../../src/seed/demo.ts';
@@ -301,10 +302,10 @@ describe(`personal information masking (${process.env.ONEPOINT_TEST_ENGINE ?? 'p
     const agent = await s.as('agent');
     const logsBefore = s.logs.length;
     const answers: Array<{ what: string; status: number; text: string }> = [];
-    const send = async (what: string, req: Parameters<typeof s.app.inject>[0] & object) => {
+    const send = async (what: string, req: InjectOptions) => {
       const res = await s.app.inject({
         ...req,
-        headers: { ...agent, ...((req as { headers?: Record<string, string> }).headers ?? {}) },
+        headers: { ...agent, ...((req.headers as Record<string, string>) ?? {}) },
       });
       answers.push({ what, status: res.statusCode, text: res.body });
     };
