@@ -65,6 +65,7 @@ interface Fixture {
   instanceId: string;
   otherCustomerId: string;
   otherContactId: string;
+  customerNo: string;
 }
 let fx: Fixture;
 
@@ -107,6 +108,7 @@ beforeAll(async () => {
           bandwidthMbps: 500,
           serviceAddress: '江苏省南京市鼓楼区中山北路1号',
         },
+        { productCode: 'broadband.ftth', accountNo: 'ad025badin0002' },
       ],
     },
   });
@@ -132,9 +134,10 @@ beforeAll(async () => {
     customerId: ent.json().id,
     individualId: ind.json().id,
     contactId: contacts.json()[0].id,
-    instanceId: instances.json()[0].id,
+    instanceId: instances.json().find((i: { status: string }) => i.status === 'suspended').id,
     otherCustomerId: other.customer_id,
     otherContactId: other.id,
+    customerNo: ent.json().customerNo,
   };
 });
 afterAll(async () => {
@@ -286,6 +289,7 @@ function ruleCases(routes: BodyRoute[]): Case[] {
   const [create, patch, addContact, patchContact, addInstance, patchInstance, reveal, erase] = routes;
   const c = `${API}/${fx.customerId}`;
   const ind = `${API}/${fx.individualId}`;
+  const fxNo = fx.customerNo;
   const cases: Case[] = [];
   const mk = (
     r: BodyRoute,
@@ -398,6 +402,74 @@ function ruleCases(routes: BodyRoute[]): Case[] {
     'a masked service address',
     { serviceAddress: '江苏省南京市鼓楼区****' },
     'body.serviceAddress',
+  );
+  // Duplicates, in the request or with what is stored: refused before anything is written.
+  const sz = demoId('org', 'CT.JS.SZ');
+  mk(create!, 'an existing customer number', { customerNo: fxNo }, undefined, 409, 'CONFLICT');
+  mk(
+    create!,
+    'two branches in one unit',
+    {
+      branches: [
+        { orgUnitId: sz, name: 'a' },
+        { orgUnitId: sz, name: 'b' },
+      ],
+    },
+    'body.branches',
+    400,
+  );
+  mk(
+    create!,
+    'the same instance twice',
+    {
+      instances: [
+        { productCode: 'data.sdh', accountNo: 'DUP1' },
+        { productCode: 'data.sdh', accountNo: 'dup1' },
+      ],
+    },
+    'body.instances',
+    400,
+  );
+  mk(
+    create!,
+    'two primary contacts',
+    {
+      contacts: [
+        { name: '甲', isPrimary: true },
+        { name: '乙', isPrimary: true },
+      ],
+    },
+    'body.contacts',
+    400,
+  );
+  mk(
+    create!,
+    'an account number in use',
+    { instances: [{ productCode: 'broadband.ftth', accountNo: 'AD025BADIN0001' }] },
+    undefined,
+    409,
+    'CONFLICT',
+  );
+  mk(
+    addInstance!,
+    'an account number in use',
+    { accountNo: 'ad025badin0001', devicePort: undefined },
+    undefined,
+    409,
+    'CONFLICT',
+  );
+  mk(patchInstance!, 'an account number in use', { accountNo: 'ad025badin0002' }, undefined, 409, 'CONFLICT');
+  mk(
+    patch!,
+    'two branches in one unit',
+    {
+      branches: [
+        { orgUnitId: sz, name: 'a' },
+        { orgUnitId: sz, name: 'b' },
+      ],
+    },
+    'body.branches',
+    400,
   );
   mk(patch!, 'tier null on an enterprise', { tier: null }, 'tier');
   mk(patch!, 'status erased', { status: 'erased' }, 'body.status');
@@ -971,7 +1043,9 @@ describe(`customers: bad input (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})
 describe('PATCH changes only what it names', () => {
   it('an instance keeps its status (and everything else) when another field changes', async () => {
     const url = `${API}/${fx.customerId}/instances/${fx.instanceId}`;
-    const [before] = (await send({ method: 'GET', url: `${API}/${fx.customerId}/instances` })).json();
+    const before = (await send({ method: 'GET', url: `${API}/${fx.customerId}/instances` }))
+      .json()
+      .find((i: { id: string }) => i.id === fx.instanceId);
     expect(before.status).toBe('suspended');
     const res = await send({
       method: 'PATCH',
@@ -1081,5 +1155,61 @@ describe('values exactly at a limit are accepted', () => {
       payload: { field: 'idNumber', reason: '核对边界值' },
     });
     expect(reveal.json().value).toBe(id.toUpperCase());
+  });
+});
+
+describe('odd but harmless input is answered, never a 5xx', () => {
+  it('search and list filters with query syntax, quotes, wildcards and emoji', async () => {
+    const terms = [
+      '&',
+      '|',
+      '!',
+      ':*',
+      '(',
+      ')',
+      "'",
+      '\\',
+      '<->',
+      '%',
+      '_',
+      '*',
+      '王&芳',
+      '王|芳',
+      "o'neil",
+      'a:b',
+      '😀',
+      '王😀',
+      '１３８',
+      '+86',
+      '--',
+      '/*',
+      '\t王\t',
+      'ＡＢＣ',
+      '臺灣',
+      '〇',
+      '　',
+    ];
+    const bad: string[] = [];
+    for (const t of terms) {
+      const e = encodeURIComponent(t);
+      for (const url of [
+        `${API}/search?q=${e}`,
+        `${API}?name=${e}`,
+        `${API}?phone=${e}1234`,
+        `${API}?idNumber=${e}123456`,
+        `${API}?accountNo=${e}`,
+        `${API}?circuitId=${e}`,
+        `${API}?customerNo=${e}`,
+        `${API}?tag=${e}`,
+        `${TMF}?name=${e}`,
+        `${TMF}?fields=${e}`,
+        `/api/v1/product-instances?deviceId=${e}`,
+      ]) {
+        const res = await send({ method: 'GET', url });
+        if (res.statusCode >= 500 || (res.statusCode !== 200 && !res.json().message))
+          bad.push(`${url} → ${res.statusCode} ${res.body.slice(0, 120)}`);
+      }
+    }
+    expect(bad).toEqual([]);
   });
 });

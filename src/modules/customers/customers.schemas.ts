@@ -206,6 +206,44 @@ const customerFields = {
   consents: consents.optional(),
 };
 
+/**
+ * Repeats inside one request, named at the repeated item: the database's unique indexes would
+ * refuse them anyway, but only as an anonymous 409.
+ */
+function checkRepeats(
+  v: {
+    branches?: Array<{ orgUnitId: string }> | undefined;
+    instances?: Array<{ productCode: string; accountNo: string; status?: string }> | undefined;
+    contacts?: Array<{ isPrimary?: boolean }> | undefined;
+  },
+  ctx: z.RefinementCtx,
+) {
+  const seen = new Set<string>();
+  v.branches?.forEach((b, i) => {
+    if (seen.has(b.orgUnitId))
+      ctx.addIssue({ code: 'custom', path: ['branches', i, 'orgUnitId'], message: 'has a branch already' });
+    seen.add(b.orgUnitId);
+  });
+  const accounts = new Set<string>();
+  v.instances?.forEach((inst, i) => {
+    const key = `${inst.productCode} ${inst.accountNo}`;
+    if (inst.status !== 'terminated' && accounts.has(key))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['instances', i, 'accountNo'],
+        message: 'is given twice for the same product',
+      });
+    if (inst.status !== 'terminated') accounts.add(key);
+  });
+  const primaries = (v.contacts ?? []).flatMap((c, i) => (c.isPrimary ? [i] : []));
+  for (const i of primaries.slice(1))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['contacts', i, 'isPrimary'],
+      message: 'only one contact can be the primary one',
+    });
+}
+
 /** ID number rules depend on the ID type: a resident ID is checked digit by digit. */
 function checkIdNumber(
   v: { idType?: string | null | undefined; idNumber?: string | null | undefined },
@@ -241,6 +279,7 @@ export const customerInput = z
     if (v.kind === 'individual' && v.branches?.length)
       ctx.addIssue({ code: 'custom', path: ['branches'], message: 'applies to enterprise customers only' });
     checkIdNumber(v, ctx);
+    checkRepeats(v, ctx);
   });
 export type CustomerInput = z.infer<typeof customerInput>;
 
@@ -250,7 +289,10 @@ export const customerPatch = z
     branches: z.array(branchInput).max(40).optional(),
     version: z.number().int().positive().optional(),
   })
-  .superRefine((v, ctx) => checkIdNumber(v as Parameters<typeof checkIdNumber>[0], ctx))
+  .superRefine((v, ctx) => {
+    checkIdNumber(v as Parameters<typeof checkIdNumber>[0], ctx);
+    checkRepeats(v as Parameters<typeof checkRepeats>[0], ctx);
+  })
   .refine(hasChange, NOTHING_TO_CHANGE) as unknown as z.ZodType<
   Partial<Omit<CustomerInput, 'kind' | 'customerNo' | 'contacts' | 'instances'>> & { version?: number }
 >;
