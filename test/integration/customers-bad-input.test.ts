@@ -1213,3 +1213,31 @@ describe('odd but harmless input is answered, never a 5xx', () => {
     expect(bad).toEqual([]);
   });
 });
+
+describe('concurrent changes with the same version', () => {
+  it('exactly one PATCH wins; the others get 409 and change nothing', async () => {
+    const c = `${API}/${fx.customerId}`;
+    const contact = (await send({ method: 'GET', url: `${c}/contacts` })).json()[0];
+    const instance = (await send({ method: 'GET', url: `${c}/instances` }))
+      .json()
+      .find((i: { id: string }) => i.id === fx.instanceId);
+    const customer = (await send({ method: 'GET', url: c })).json();
+    for (const [url, version, field] of [
+      [c, customer.version, 'industry'],
+      [`${c}/contacts/${contact.id}`, contact.version, 'title'],
+      [`${c}/instances/${instance.id}`, instance.version, 'exchange'],
+    ] as const) {
+      const results = await Promise.all(
+        ['甲', '乙', '丙', '丁', '戊'].map((v) =>
+          send({ method: 'PATCH', url, payload: { [field]: v, version } }),
+        ),
+      );
+      const codes = results.map((r) => r.statusCode).sort();
+      expect(codes, `${url} ${results.map((r) => r.body.slice(0, 80)).join('\n')}`).toEqual([
+        200, 409, 409, 409, 409,
+      ]);
+      const winner = results.find((r) => r.statusCode === 200)!.json();
+      expect(winner.version).toBe(version + 1);
+    }
+  });
+});

@@ -832,11 +832,16 @@ export async function updateContact(
         .set({ is_primary: false })
         .where('customer_id', '=', row.id)
         .execute();
-    await trx
+    // The version read above must still be current: two PATCHes with the same version both
+    // succeeded before (the second silently overwrote the first).
+    const updated = await trx
       .updateTable('customer_contacts')
       .set({ ...set, version: sql`version + 1`, updated_at: deps.clock.now() })
       .where('id', '=', contactId)
-      .execute();
+      .where('version', '=', contact.version)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1)
+      throw conflict('The contact was changed by someone else; reload and retry');
     if (patch.mobile !== undefined || patch.officePhone !== undefined) {
       await replacePhones(trx, row.id, contactId, [
         { phone: patch.mobile !== undefined ? patch.mobile : contact.mobile, source: 'contact_mobile' },
@@ -982,11 +987,14 @@ export async function updateInstance(
   }
   if (patch.attributes !== undefined) set.attributes = JSON.stringify(patch.attributes);
   await deps.db.transaction().execute(async (trx) => {
-    await trx
+    const updated = await trx
       .updateTable('product_instances')
       .set({ ...set, version: sql`version + 1`, updated_at: deps.clock.now() })
       .where('id', '=', instanceId)
-      .execute();
+      .where('version', '=', inst.version)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1)
+      throw conflict('The service instance was changed by someone else; reload and retry');
     await appendAudit(trx, caller.actor, {
       action: 'customer.instance_update',
       entityType: 'customer',
