@@ -179,6 +179,27 @@ export function bodyCases(r: BodyRoute): Case[] {
       code: 'BAD_REQUEST',
     },
     {
+      // Prototype pollution through JSON: refused by the parser, never merged into objects.
+      what: 'a __proto__ key',
+      req: {
+        ...base,
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(r.valid).replace(/^\{/, '{"__proto__":{"isAdmin":true},'),
+      },
+      status: 400,
+      code: ['BAD_REQUEST', 'VALIDATION_FAILED'],
+    },
+    {
+      what: 'a constructor.prototype key',
+      req: {
+        ...base,
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(r.valid).replace(/^\{/, '{"constructor":{"prototype":{"isAdmin":true}},'),
+      },
+      status: 400,
+      code: ['BAD_REQUEST', 'VALIDATION_FAILED'],
+    },
+    {
       what: 'a text/plain body',
       req: { ...base, headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(r.valid) },
       status: 415,

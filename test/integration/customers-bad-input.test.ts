@@ -490,6 +490,29 @@ function ruleCases(routes: BodyRoute[]): Case[] {
   mk(patchInstance!, 'an unknown org unit', { orgUnitId: MISSING }, 'orgUnitId');
   mk(patchInstance!, 'attributes with an object value', { attributes: { a: { b: 1 } } }, 'body.attributes');
   mk(addInstance!, 'an unknown product', { productCode: 'nope' }, 'productCode');
+  // Numbers the columns cannot hold as sent: rounded or overflowing before.
+  mk(addInstance!, 'a third decimal of route length', { routeLengthKm: 1.234 }, 'body.routeLengthKm');
+  mk(patchInstance!, 'a third decimal of occupancy', { switchOccupancy: 33.333 }, 'body.switchOccupancy');
+  mk(addInstance!, 'an exponent bandwidth', { bandwidthMbps: 1e20 }, 'body.bandwidthMbps');
+  mk(
+    patchInstance!,
+    '51 attributes',
+    { attributes: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])) },
+    'body.attributes',
+  );
+  mk(patchInstance!, 'an empty attribute name', { attributes: { '': 'x' } }, 'body.attributes');
+  cases.push({
+    what: 'a number beyond double range',
+    req: {
+      method: 'PATCH',
+      url: patchInstance!.url,
+      headers: { 'content-type': 'application/json' },
+      payload: '{"bandwidthMbps": 1e400}',
+    },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'body.bandwidthMbps',
+  });
   mk(addInstance!, 'a port without a device', { deviceId: undefined }, 'body.devicePort');
   mk(reveal!, 'a reason too short', { reason: '看看' }, 'body.reason');
   mk(reveal!, 'a blank reason', { reason: '       ' }, 'body.reason');

@@ -131,6 +131,12 @@ export const contactPatch = z
   .refine(hasChange, NOTHING_TO_CHANGE);
 export type ContactPatch = z.infer<typeof contactPatch>;
 
+/** The columns are numeric(…, 2): a third decimal would be rounded away silently. */
+const hundredths = z
+  .number()
+  .min(0)
+  .refine((v) => /^\d+(\.\d{1,2})?$/.test(String(v)), 'at most 2 decimal places');
+
 const instanceFields = {
   accountNo: code(64),
   status: z.enum(INSTANCE_STATUSES).default('active'),
@@ -141,15 +147,16 @@ const instanceFields = {
   deviceType: z.enum(DEVICE_TYPES).nullish(),
   deviceId: code(100).nullish(),
   devicePort: z.string().trim().min(1).max(50).nullish(),
-  routeLengthKm: z.number().min(0).max(9999).nullish(),
-  switchOccupancy: z.number().min(0).max(100).nullish(),
+  routeLengthKm: hundredths.max(9999).nullish(),
+  switchOccupancy: hundredths.max(100).nullish(),
   stbId: code(64).nullish(),
   circuitId: code(100).nullish(),
   bandwidthMbps: z.number().int().positive().max(10_000_000).nullish(),
   aEnd: optionalText(200),
   zEnd: optionalText(200),
   attributes: z
-    .record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean()]))
+    .record(z.string().min(1).max(64), z.union([z.string().max(500), z.number(), z.boolean()]))
+    .refine((a) => Object.keys(a).length <= 50, 'at most 50 attributes')
     .optional(),
   startedOn: z.iso.date().nullish(),
   endedOn: z.iso.date().nullish(),
