@@ -66,6 +66,7 @@ interface Fixture {
   otherCustomerId: string;
   otherContactId: string;
   customerNo: string;
+  passportId: string;
 }
 let fx: Fixture;
 
@@ -119,6 +120,18 @@ beforeAll(async () => {
     payload: { kind: 'individual', name: '钱多多', orgUnitId: NJ, phone: '13812340002', idNumber: ID_X },
   });
   expect(ind.statusCode, ind.body).toBe(201);
+  const passport = await send({
+    method: 'POST',
+    url: API,
+    payload: {
+      kind: 'individual',
+      name: 'John Smith',
+      orgUnitId: NJ,
+      idType: 'passport',
+      idNumber: 'E12345678',
+    },
+  });
+  expect(passport.statusCode, passport.body).toBe(201);
   const [contacts, instances] = await Promise.all([
     send({ method: 'GET', url: `${API}/${ent.json().id}/contacts` }),
     send({ method: 'GET', url: `${API}/${ent.json().id}/instances` }),
@@ -138,6 +151,7 @@ beforeAll(async () => {
     otherCustomerId: other.customer_id,
     otherContactId: other.id,
     customerNo: ent.json().customerNo,
+    passportId: passport.json().id,
   };
 });
 afterAll(async () => {
@@ -324,6 +338,13 @@ function ruleCases(routes: BodyRoute[]): Case[] {
     mk(create!, `ID number ${idNumber}`, { ...individual, idNumber }, 'body.idNumber');
     cases.push(invalid(`ID number ${idNumber}`, 'PATCH', ind, { idNumber }, 'body.idNumber'));
   }
+  const pp = `${API}/${fx.passportId}`;
+  cases.push(
+    invalid('a type change without the number', 'PATCH', pp, { idType: 'resident_id' }, 'body.idType'),
+  );
+  cases.push(
+    invalid('a passport number with symbols', 'PATCH', pp, { idNumber: 'E12-345' }, 'body.idNumber'),
+  );
   cases.push(
     invalid(
       'passport number with symbols',
@@ -1115,6 +1136,32 @@ describe('PATCH changes only what it names', () => {
     const later = await snapshot();
     expect(later.customers).toEqual(audit.customers);
     expect(later.audit_log).toEqual(audit.audit_log);
+  });
+});
+
+describe('ID numbers are checked against the type they are stored with', () => {
+  it('a passport holder changes the number without repeating the type; the type changes with a number', async () => {
+    const pp = `${API}/${fx.passportId}`;
+    const res = await send({ method: 'PATCH', url: pp, payload: { idNumber: 'e87654321' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().idType).toBe('passport');
+    const reveal = async () =>
+      (
+        await send({
+          method: 'POST',
+          url: `${pp}/reveal`,
+          payload: { field: 'idNumber', reason: '核对证件号码' },
+        })
+      ).json().value;
+    expect(await reveal()).toBe('E87654321');
+    const both = await send({
+      method: 'PATCH',
+      url: pp,
+      payload: { idType: 'resident_id', idNumber: idWithX('11010519800101') },
+    });
+    expect(both.statusCode, both.body).toBe(200);
+    expect(both.json().idType).toBe('resident_id');
+    expect(await reveal()).toBe(idWithX('11010519800101'));
   });
 });
 

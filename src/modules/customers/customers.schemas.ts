@@ -252,18 +252,18 @@ function checkRepeats(
 }
 
 /** ID number rules depend on the ID type: a resident ID is checked digit by digit. */
+export function idNumberProblem(idType: string | null | undefined, idNumber: string): string | undefined {
+  if ((idType ?? 'resident_id') === 'resident_id') return residentIdProblem(idNumber);
+  return /^[A-Za-z0-9]{5,20}$/.test(idNumber) ? undefined : 'must be 5–20 letters and digits';
+}
+
 function checkIdNumber(
   v: { idType?: string | null | undefined; idNumber?: string | null | undefined },
   ctx: z.RefinementCtx,
 ) {
   if (!v.idNumber) return;
-  const type = v.idType ?? 'resident_id';
-  if (type === 'resident_id') {
-    const problem = residentIdProblem(v.idNumber);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem });
-  } else if (!/^[A-Za-z0-9]{5,20}$/.test(v.idNumber)) {
-    ctx.addIssue({ code: 'custom', path: ['idNumber'], message: 'must be 5–20 letters and digits' });
-  }
+  const problem = idNumberProblem(v.idType, v.idNumber);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem });
 }
 
 export const customerInput = z
@@ -297,7 +297,9 @@ export const customerPatch = z
     version: z.number().int().positive().optional(),
   })
   .superRefine((v, ctx) => {
-    checkIdNumber(v as Parameters<typeof checkIdNumber>[0], ctx);
+    // Without idType the stored type applies: the service checks the number against it.
+    if ((v as { idType?: unknown }).idType !== undefined)
+      checkIdNumber(v as Parameters<typeof checkIdNumber>[0], ctx);
     checkRepeats(v as Parameters<typeof checkRepeats>[0], ctx);
   })
   .refine(hasChange, NOTHING_TO_CHANGE) as unknown as z.ZodType<

@@ -42,6 +42,7 @@ import {
   type ResourceQuery,
   type Scope,
 } from './customers.repository.ts';
+import { idNumberProblem } from './customers.schemas.ts';
 import type {
   ContactInput,
   ContactPatch,
@@ -641,6 +642,27 @@ export async function updateCustomer(
         ? 'tier: is required for an enterprise customer'
         : 'tier: applies to enterprise customers only',
       { field: 'tier' },
+    );
+  // An ID number is checked against the type it will be stored with (the stored one unless the
+  // PATCH changes it); a passport number used to be checked as a resident ID, and a type change
+  // alone left a number of the old type under the new one.
+  if (patch.idNumber && patch.idType === undefined) {
+    const problem = idNumberProblem(row.id_type, patch.idNumber);
+    if (problem)
+      throw new AppError('VALIDATION_FAILED', `Invalid input — body.idNumber: ${problem}`, {
+        fields: [{ field: 'body.idNumber', message: problem }],
+      });
+  }
+  if (
+    patch.idType !== undefined &&
+    patch.idNumber === undefined &&
+    patch.idType !== row.id_type &&
+    row.id_number_hash
+  )
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'Invalid input — body.idType: send idNumber with it (the stored number is of the old type)',
+      { fields: [{ field: 'body.idType', message: 'send idNumber with it' }] },
     );
   if (patch.branches?.length && row.kind !== 'enterprise')
     throw new AppError('VALIDATION_FAILED', 'branches: applies to enterprise customers only', {
