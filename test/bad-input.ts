@@ -117,6 +117,13 @@ export function fieldsFromOpenApi(doc: unknown, method: string, path: string): F
   }));
 }
 
+/** The valid body with GBK bytes in its first string field (or in an extra one). */
+function notUtf8(r: BodyRoute): Buffer {
+  const field = r.fields.find((f) => f.kind === 'string' && typeof r.valid[f.name] === 'string')?.name ?? 'x';
+  const [head, tail] = JSON.stringify({ ...r.valid, [field]: '@GBK@' }).split('@GBK@') as [string, string];
+  return Buffer.concat([Buffer.from(head), Buffer.from([0xcd, 0xf5, 0xb7, 0xbc]), Buffer.from(tail)]);
+}
+
 /**
  * For each field: missing (when required), the wrong type, an object in its place, one character
  * too long, items or numbers out of bounds, unstorable characters; for the body: unknown fields,
@@ -198,6 +205,23 @@ export function bodyCases(r: BodyRoute): Case[] {
       },
       status: 400,
       code: ['BAD_REQUEST', 'VALIDATION_FAILED'],
+    },
+    {
+      // GBK bytes of 王芳 as a string field's value: read as UTF-8 they became U+FFFD, stored.
+      what: 'a body that is not UTF-8',
+      req: { ...base, headers: { 'content-type': 'application/json' }, payload: notUtf8(r) },
+      status: 400,
+      code: 'BAD_REQUEST',
+    },
+    {
+      what: 'a charset other than UTF-8',
+      req: {
+        ...base,
+        headers: { 'content-type': 'application/json; charset=gbk' },
+        payload: JSON.stringify(r.valid),
+      },
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
     },
     {
       what: 'a text/plain body',

@@ -837,6 +837,39 @@ function tmfBodyCases(): Case[] {
     patch('an unknown characteristic', ch('shoeSize', '42'), 'characteristic[shoeSize]'),
     patch('a NUL in a characteristic', ch('industry', 'a\u0000b')),
     {
+      what: 'merge-patch JSON that is not UTF-8',
+      req: {
+        method: 'PATCH',
+        url: purl,
+        headers: merge,
+        payload: Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xcd, 0xf5]), Buffer.from('"}')]),
+      },
+      status: 400,
+      code: 'BAD_REQUEST',
+    },
+    {
+      what: 'a __proto__ key in a merge patch',
+      req: {
+        method: 'PATCH',
+        url: purl,
+        headers: merge,
+        payload: '{"__proto__":{"isAdmin":true},"name":"x"}',
+      },
+      status: 400,
+      code: 'BAD_REQUEST',
+    },
+    {
+      what: 'a CSV in GBK declared as such',
+      req: {
+        method: 'POST',
+        url: `${API}/imports`,
+        headers: { 'content-type': 'text/csv; charset=gbk' },
+        payload: 'name\nx\n',
+      },
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    },
+    {
       what: 'broken merge-patch JSON',
       req: { method: 'PATCH', url: purl, headers: merge, payload: '{"name":' },
       status: 400,

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { ModuleContext } from '../../context.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { App } from '../../platform/http/app.ts';
+import { utf8JsonParser, type App } from '../../platform/http/app.ts';
 import {
   contactsOf,
   customerInScope,
@@ -375,13 +375,7 @@ export function tmf629Routes(ctx: ModuleContext) {
   const tags = ['TMF629 Customer Management'];
   return async (app: App) => {
     // PATCH bodies: JSON Merge Patch (RFC 7386); plain application/json is treated the same.
-    app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, (_req, body, done) => {
-      try {
-        done(null, JSON.parse(body as string));
-      } catch {
-        done(new AppError('BAD_REQUEST', 'The request body is not valid JSON'), undefined);
-      }
-    });
+    app.addContentTypeParser('application/merge-patch+json', { parseAs: 'buffer' }, utf8JsonParser(app));
 
     app.get(
       '/customer',

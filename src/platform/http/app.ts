@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
@@ -69,6 +70,25 @@ function maskDeep(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, depth + 1)]));
+}
+
+type BodyParser = (
+  req: FastifyRequest,
+  body: string | Buffer,
+  done: (err: Error | null, body?: unknown) => void,
+) => void;
+
+/**
+ * JSON from the raw bytes: invalid UTF-8 is refused (read as text it became U+FFFD characters,
+ * stored silently), then Fastify's own parser (refuses __proto__ and constructor.prototype).
+ */
+export function utf8JsonParser(app: FastifyInstance | App): BodyParser {
+  const json = app.getDefaultJsonParser('error', 'error') as unknown as BodyParser;
+  return (req, body, done) => {
+    const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
+    if (!isUtf8(bytes)) return done(new AppError('BAD_REQUEST', 'The request body is not valid UTF-8 text'));
+    json(req, bytes.toString('utf8'), done);
+  };
 }
 
 export interface ErrorBody {
@@ -169,6 +189,8 @@ export async function createHttpApp(opts: HttpOptions): Promise<App> {
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, utf8JsonParser(app));
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', undefined);
@@ -273,7 +295,15 @@ export async function createHttpApp(opts: HttpOptions): Promise<App> {
     if (!config?.access || request.headers['content-type'] === undefined) return;
     const length = Number(request.headers['content-length'] ?? 0);
     if (!(length > 0) && request.headers['transfer-encoding'] === undefined) return;
-    const media = request.headers['content-type'].split(';')[0]!.trim().toLowerCase();
+    const [mediaType, ...params] = request.headers['content-type'].split(';');
+    const media = mediaType!.trim().toLowerCase();
+    const charset = params
+      .map((p) => p.trim().toLowerCase())
+      .find((p) => p.startsWith('charset='))
+      ?.slice(8)
+      .replace(/"/g, '');
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported character set; send UTF-8');
     const allowed = config.bodyTypes ?? JSON_ONLY;
     if (!allowed.includes(media))
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Unsupported content type; send ${allowed.join(' or ')}`, {
