@@ -548,6 +548,12 @@ function ruleCases(routes: BodyRoute[]): Case[] {
     'NOT_FOUND',
   );
   mk(reveal!, 'a missing instance', { field: 'accountNo', instanceId: MISSING }, undefined, 404, 'NOT_FOUND');
+  mk(
+    reveal!,
+    'both a contact and an instance',
+    { field: 'mobile', contactId: fx.contactId, instanceId: fx.instanceId },
+    'body.instanceId',
+  );
   mk(erase!, 'a reason too short', { reason: 'no' }, 'body.reason');
   mk(erase!, 'active services', {}, undefined, 409, 'CONFLICT');
   return cases;
@@ -1342,5 +1348,39 @@ describe('concurrent changes with the same version', () => {
       const winner = results.find((r) => r.statusCode === 200)!.json();
       expect(winner.version).toBe(version + 1);
     }
+  });
+});
+
+describe('products: a PATCH changes only what it names', () => {
+  it('keeps active and the sort order when the name changes', async () => {
+    const created = await send({
+      method: 'POST',
+      url: '/api/v1/products',
+      payload: {
+        code: 'test.badin',
+        name: '测试产品',
+        nameEn: 'Test product',
+        category: 'broadband',
+        segment: 'both',
+        resourceKind: 'none',
+        active: false,
+        sortOrder: 5,
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const res = await send({
+      method: 'PATCH',
+      url: '/api/v1/products/test.badin',
+      payload: { name: '改名' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ ...created.json(), name: '改名', version: created.json().version + 1 });
+    const empty = await send({
+      method: 'PATCH',
+      url: '/api/v1/products/test.badin',
+      payload: { version: 2 },
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().message).toMatch(/nothing to change/);
   });
 });

@@ -102,12 +102,22 @@ export const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-const revealBody = z.strictObject({
-  field: z.enum(revealFields),
-  contactId: z.uuid().optional(),
-  instanceId: z.uuid().optional(),
-  reason: z.string().trim().min(4, 'state why you need the unmasked value (at least 4 characters)').max(500),
-});
+const revealBody = z
+  .strictObject({
+    field: z.enum(revealFields),
+    contactId: z.uuid().optional(),
+    instanceId: z.uuid().optional(),
+    reason: z
+      .string()
+      .trim()
+      .min(4, 'state why you need the unmasked value (at least 4 characters)')
+      .max(500),
+  })
+  // One field of one record: with both, the instance was silently ignored.
+  .refine((v) => !(v.contactId && v.instanceId), {
+    path: ['instanceId'],
+    message: 'give contactId or instanceId, not both',
+  });
 
 export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = {}) {
   const deps = customerDeps(ctx);
