@@ -817,6 +817,28 @@ function tmfBodyCases(): Case[] {
     post('a wrong ID check digit', { ...valid, ...ch('idNumber', ID_WRONG_CHECK[0]) }, 'idNumber'),
     post('name too long', { ...valid, name: 'x'.repeat(201) }, 'name'),
     post('a JSON array', [valid]),
+    post(
+      'an account manager that is no id',
+      { ...valid, relatedParty: [{ role: 'accountManager', partyOrPartyRole: { id: 'admin' } }] },
+      'relatedParty[accountManager].partyOrPartyRole.id',
+    ),
+    post(
+      'a bad email',
+      { ...valid, contactMedium: [{ '@type': 'EmailContactMedium', emailAddress: 'x@' }] },
+      'contactMedium.emailAddress',
+    ),
+    post('an org unit that is no id', { ...valid, ...ch('orgUnitId', 'CT.JS') }, 'orgUnitId'),
+    post('an unknown org unit', { ...valid, ...ch('orgUnitId', MISSING) }, 'orgUnitId'),
+    post(
+      'tags of objects',
+      { ...valid, characteristic: [{ name: 'tags', value: [{ a: 1 }] }] },
+      'characteristic',
+    ),
+    post(
+      'a related party without a role',
+      { ...valid, relatedParty: [{ partyOrPartyRole: {} }] },
+      'relatedParty',
+    ),
     post('a NUL in the name', { ...valid, name: 'a\u0000b' }),
     ...BAD_PHONES.slice(0, 4).map((p) =>
       post(
@@ -1085,7 +1107,16 @@ describe(`customers: bad input (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})
     expect(await snapshot()).toEqual(before);
     expect(await view360(fx.customerId)).toEqual(view);
     // The raw values sent in bad requests never come back.
-    for (const raw of ['13812340009', '025-84561234', ID_X, ...ID_WRONG_CHECK, '江苏省南京市秦淮区1号'])
+    for (const raw of [
+      '13812340009',
+      '025-84561234',
+      ID_X,
+      ...ID_WRONG_CHECK,
+      '江苏省南京市秦淮区1号',
+      '138123456789',
+      '１３８１２３４５６７８',
+      '13812345678; drop table customers',
+    ])
       expect(bodies.filter((b) => b.includes(raw)).length, raw).toBe(0);
   });
 
