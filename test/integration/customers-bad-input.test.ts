@@ -1102,7 +1102,7 @@ describe(`customers: bad input (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})
     const before = await snapshot();
     const { problems, bodies } = await runCases(s.app, cases, () => admin);
     expect(problems).toEqual([]);
-    expect(cases.length).toBeGreaterThan(600);
+    expect(cases.length).toBeGreaterThan(900);
     // Nothing written: not a row, not an audit entry, not an access-log line.
     expect(await snapshot()).toEqual(before);
     expect(await view360(fx.customerId)).toEqual(view);
