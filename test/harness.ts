@@ -60,6 +60,16 @@ export async function openTestDatabase(): Promise<{ database: Database<DB>; disp
       await database.close();
       const c = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
       await c.connect();
+      // pg's pool.end() resolves while its connections are still closing; forcing the drop then
+      // kills one, and its FATAL 57P01 surfaces as an unhandled error in whichever file runs.
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await c.query<{ n: string }>(
+          'select count(*) as n from pg_stat_activity where datname = $1',
+          [name],
+        );
+        if (Number(rows[0]!.n) === 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
     },

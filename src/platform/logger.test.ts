@@ -18,6 +18,13 @@ describe('PII masking in free text', () => {
     );
     expect(maskPiiInText(`/x/${fixed}`)).toBe(`/x/${fixed}`);
   });
+  it('masks a mobile number inside a slightly longer run of digits (mistyped)', () => {
+    expect(maskPiiInText('?phone=%2B8613812345678')).toBe('?phone=%2B86138****5678');
+    expect(maskPiiInText('?phone=138123456780')).toBe('?phone=138****6780');
+    expect(maskPiiInText('/customers/0193a000-0000-7000-8000-138123456780')).toBe(
+      '/customers/0193a000-0000-7000-8000-138123456780',
+    );
+  });
   it('leaves other numbers alone', () => {
     expect(maskPiiInText('/api/v1/orders/12345?limit=50')).toBe('/api/v1/orders/12345?limit=50');
     expect(maskPiiInText('order 123456789012345')).toBe('order 123456789012345');

@@ -9,6 +9,8 @@ const UUID = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
 const RESIDENT_ID = /(?<![0-9A-Za-z])(\d{3})\d{11}(\d{3}[\dXx])(?![0-9A-Za-z])/g;
 const FIXED_LINE = /(?<![0-9A-Za-z])(0[12]\d|0[3-9]\d{2})(?:-|%2D)?\d{3,4}(\d{4})(?!\d)/gi;
 const EMAIL = /([A-Za-z0-9])[A-Za-z0-9._%+-]*(@|%40)([A-Za-z0-9-]+\.[A-Za-z0-9.-]+)/g;
+// A mobile number inside a slightly longer run of digits (one typed too many) still is one.
+const LONG_MOBILE = /(?<!\d)(1[3-9]\d)\d{5,6}(\d{4})(?!\d)/g;
 
 /** Masks personal identifiers inside free text such as URLs, so log lines never carry them. */
 export function maskPiiInText(text: string): string {
@@ -22,7 +24,8 @@ export function maskPiiInText(text: string): string {
             .replace(RESIDENT_ID, '$1***********$2')
             .replace(MOBILE, '$1$2****$3')
             .replace(FIXED_LINE, '$1****$2')
-            .replace(EMAIL, '$1***$2$3'),
+            .replace(EMAIL, '$1***$2$3')
+            .replace(LONG_MOBILE, '$1****$2'),
     )
     .join('');
 }

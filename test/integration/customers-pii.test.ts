@@ -2,6 +2,7 @@
 // roles without the reveal right, and every response body, export and captured log line is scanned
 // for the raw phone numbers, ID numbers, addresses and emails of the seeded customers.
 import ExcelJS from 'exceljs';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PiiVault } from '../../src/modules/customers/index.ts';
 import { demoId } from '../../src/seed/demo.ts';
@@ -293,5 +294,106 @@ describe(`personal information masking (${process.env.ONEPOINT_TEST_ENGINE ?? 'p
         b.text.includes(`${d.individualPhone.slice(0, 3)}****${d.individualPhone.slice(7)}`),
       ),
     ).toBe(true);
+  });
+
+  it('error answers and their log lines quote no raw value either (unknown keys, filters, files, paths)', async () => {
+    const d = await seeded();
+    const addr = raw.find((v) => v.includes('号'))!;
+    const agent = await s.as('agent');
+    const logsBefore = s.logs.length;
+    const answers: Array<{ what: string; status: number; text: string }> = [];
+    const send = async (what: string, req: InjectOptions) => {
+      const res = await s.app.inject({
+        ...req,
+        headers: { ...agent, ...((req.headers as Record<string, string>) ?? {}) },
+      });
+      answers.push({ what, status: res.statusCode, text: res.body });
+    };
+    const c = `/api/v1/customers/${d.individualId}`;
+    const T = '/tmf-api/customer/v5/customer';
+    const base = { kind: 'individual', name: '错误', orgUnitId: demoId('org', 'CT.JS.NJ') };
+    // Raw values as unknown keys, as wrong values, in filters, file headers and paths.
+    await send('unknown key', {
+      method: 'POST',
+      url: '/api/v1/customers',
+      payload: { ...base, [d.individualPhone]: 1, [d.email]: 2 },
+    });
+    await send('unknown key in a contact', {
+      method: 'POST',
+      url: `${c}/contacts`,
+      payload: { name: 'x', [d.individualIdNumber]: 1 },
+    });
+    await send('unknown query key', { method: 'GET', url: `/api/v1/customers?${d.individualPhone}=1` });
+    await send('bad phone', { method: 'PATCH', url: c, payload: { phone: `${d.individualPhone}0` } });
+    await send('ID in the phone', { method: 'PATCH', url: c, payload: { phone: d.individualIdNumber } });
+    await send('bad email', { method: 'PATCH', url: c, payload: { email: `${d.email}@` } });
+    await send('ID of another', {
+      method: 'PATCH',
+      url: c,
+      payload: {
+        idNumber: `${d.individualIdNumber.slice(0, 17)}${d.individualIdNumber.endsWith('1') ? '2' : '1'}`,
+      },
+    });
+    await send('address too long', { method: 'PATCH', url: c, payload: { address: addr.repeat(40) } });
+    await send('phone as tag', {
+      method: 'PATCH',
+      url: c,
+      payload: { tags: [`${d.individualPhone}${'x'.repeat(40)}`] },
+    });
+    await send('TMF filter key', { method: 'GET', url: `${T}?${d.individualPhone}=1` });
+    await send('TMF filter value', {
+      method: 'GET',
+      url: `${T}?contactMedium.phoneNumber=${d.individualPhone}0`,
+    });
+    await send('TMF characteristic name', {
+      method: 'POST',
+      url: T,
+      payload: {
+        '@type': 'Customer',
+        name: 'x',
+        engagedParty: { '@referredType': 'Individual' },
+        characteristic: [{ name: d.individualIdNumber, value: d.email }],
+      },
+    });
+    await send('TMF attribute', {
+      method: 'PATCH',
+      url: `${T}/${d.individualId}`,
+      payload: { [d.contactMobile]: d.officePhone },
+    });
+    await send('path', { method: 'GET', url: `/api/v1/customers/${d.individualPhone}` });
+    await send('long path', {
+      method: 'GET',
+      url: `/api/v1/customers/${d.individualPhone}${'x'.repeat(120)}`,
+    });
+    await send('no route', { method: 'GET', url: `/api/v1/nothing/${d.individualIdNumber}` });
+    // An import file without its header row: the first row's values are not column names.
+    await send('headerless CSV', {
+      method: 'POST',
+      url: '/api/v1/customers/imports',
+      headers: { 'content-type': 'text/csv' },
+      payload: `${[d.individualPhone, d.individualIdNumber, d.email, addr].join(',')}\nindividual,王芳,CT.JS.NJ,x\n`,
+    });
+    await send('CSV quote error', {
+      method: 'POST',
+      url: '/api/v1/customers/imports',
+      headers: { 'content-type': 'text/csv' },
+      payload: `name,phone\n王芳,"${d.individualPhone}\n`,
+    });
+    await send('CSV "value"', {
+      method: 'POST',
+      url: '/api/v1/customers/imports',
+      headers: { 'content-type': 'text/csv' },
+      payload: `name,phone\n王芳,${d.individualPhone}"x"\n`,
+    });
+    expect(answers.filter((a) => a.status < 400 || a.status >= 500)).toEqual([]);
+    expect(
+      answers.map((a) => ({ what: a.what, leaks: leaksIn(a.text, raw) })).filter((a) => a.leaks.length),
+    ).toEqual([]);
+    const logLeaks = s.logs
+      .slice(logsBefore)
+      .map((l) => leaksIn(l, raw))
+      .filter((l) => l.length);
+    expect(logLeaks).toEqual([]);
+    expect(s.logs.length).toBeGreaterThan(logsBefore + 20);
   });
 });

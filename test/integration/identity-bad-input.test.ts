@@ -3,6 +3,7 @@
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoId } from '../../src/seed/demo.ts';
+import { badQuery as query, bodyCases, runCases, type BodyRoute, type Case } from '../bad-input.ts';
 import { createTestServer, DEMO_PASSWORD, type TestServer } from '../harness.ts';
 
 let s: TestServer;
@@ -11,33 +12,6 @@ let admin: { authorization: string };
 const unit = (code: string) => demoId('org', code);
 const userId = (login: string) => demoId('user', login);
 const group = (code: string) => demoId('skill', code);
-
-type Kind = 'string' | 'number' | 'boolean' | 'array' | 'uuid' | 'enum' | 'datetime' | 'password';
-interface Field {
-  name: string;
-  kind: Kind;
-  required?: boolean;
-  /** Longest accepted length, for strings. */
-  max?: number;
-}
-interface BodyRoute {
-  method: 'POST' | 'PATCH' | 'PUT';
-  url: string;
-  anonymous?: boolean;
-  valid: Record<string, unknown>;
-  fields: Field[];
-}
-
-const WRONG_TYPE: Record<Kind, unknown> = {
-  string: 12345,
-  password: 12345,
-  number: 'abc',
-  boolean: 'yes',
-  array: 'not-a-list',
-  uuid: 'not-a-uuid',
-  enum: 'bogus',
-  datetime: 'next tuesday',
-};
 
 const BODY_ROUTES: BodyRoute[] = [
   {
@@ -241,110 +215,6 @@ const BODY_ROUTES: BodyRoute[] = [
 const validBody = (method: string, url: string) =>
   BODY_ROUTES.find((r) => r.method === method && r.url === url)!.valid;
 
-interface Case {
-  what: string;
-  req: InjectOptions;
-  status: number;
-  code: string;
-  /** The field the error must name. */
-  field?: string;
-}
-
-function bodyCases(r: BodyRoute): Case[] {
-  const base = { method: r.method, url: r.url };
-  const cases: Case[] = [];
-  const with_ = (patch: Record<string, unknown>, drop?: string) => {
-    const body: Record<string, unknown> = { ...r.valid, ...patch };
-    if (drop) delete body[drop];
-    return body;
-  };
-  for (const f of r.fields) {
-    const field = `body.${f.name}`;
-    if (f.required) {
-      cases.push({
-        what: `missing ${f.name}`,
-        req: { ...base, payload: with_({}, f.name) },
-        status: 400,
-        code: 'VALIDATION_FAILED',
-        field,
-      });
-    }
-    cases.push({
-      what: `${f.name} of the wrong type`,
-      req: { ...base, payload: with_({ [f.name]: WRONG_TYPE[f.kind] }) },
-      status: 400,
-      code: 'VALIDATION_FAILED',
-      field,
-    });
-    cases.push({
-      what: `${f.name} as an object`,
-      req: { ...base, payload: with_({ [f.name]: { $ne: null } }) },
-      status: 400,
-      code: 'VALIDATION_FAILED',
-      field,
-    });
-    if (f.max !== undefined) {
-      cases.push({
-        what: `${f.name} one character too long`,
-        req: { ...base, payload: with_({ [f.name]: 'a'.repeat(f.max + 1) }) },
-        status: 400,
-        code: 'VALIDATION_FAILED',
-        field,
-      });
-    }
-  }
-  cases.push(
-    {
-      what: 'an unknown field',
-      req: { ...base, payload: { ...r.valid, isAdmin: true } },
-      status: 400,
-      code: 'VALIDATION_FAILED',
-      field: 'body',
-    },
-    {
-      what: 'a JSON array',
-      req: { ...base, payload: [r.valid] },
-      status: 400,
-      code: 'VALIDATION_FAILED',
-      field: 'body',
-    },
-    {
-      what: 'no body at all',
-      req: { ...base },
-      status: 400,
-      code: 'VALIDATION_FAILED',
-      field: 'body',
-    },
-    {
-      what: 'broken JSON',
-      req: { ...base, headers: { 'content-type': 'application/json' }, payload: '{"name": "x",' },
-      status: 400,
-      code: 'BAD_REQUEST',
-    },
-    {
-      // Fastify reads text/plain as a string; the schema then refuses it as not an object.
-      what: 'a text/plain body',
-      req: { ...base, headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(r.valid) },
-      status: 400,
-      code: 'VALIDATION_FAILED',
-      field: 'body',
-    },
-    {
-      what: 'a form-encoded body',
-      req: { ...base, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=x' },
-      status: 415,
-      code: 'UNSUPPORTED_MEDIA_TYPE',
-    },
-    {
-      what: 'a body over the size limit',
-      req: { ...base, payload: { ...r.valid, padding: 'x'.repeat(1024 * 1024 + 10) } },
-      status: 413,
-      code: 'PAYLOAD_TOO_LARGE',
-    },
-  );
-  return cases;
-}
-
 const PARAM_CASES: Case[] = [
   ...['GET', 'PATCH'].flatMap((method) =>
     ['not-a-uuid', '1', "1' or '1'='1", '00000000-0000-0000-0000-00000000000g'].map((id) => ({
@@ -384,13 +254,6 @@ const PARAM_CASES: Case[] = [
   },
 ];
 
-const query = (url: string, field: string): Case => ({
-  what: url,
-  req: { method: 'GET', url },
-  status: 400,
-  code: 'VALIDATION_FAILED',
-  field,
-});
 const QUERY_CASES: Case[] = [
   query('/api/v1/users?limit=0', 'querystring.limit'),
   query('/api/v1/users?limit=201', 'querystring.limit'),
@@ -438,29 +301,6 @@ async function snapshot() {
   };
 }
 
-async function check(c: Case, anonymous = false): Promise<string | undefined> {
-  const res = await s.app.inject({
-    ...c.req,
-    headers: { ...(anonymous ? {} : admin), ...(c.req.headers ?? {}) },
-  });
-  const label = `${c.req.method} ${c.req.url} — ${c.what}`;
-  if (res.statusCode !== c.status)
-    return `${label}: want ${c.status}, got ${res.statusCode} ${res.body.slice(0, 300)}`;
-  const body = res.json() as {
-    code: string;
-    message: string;
-    details?: { fields?: Array<{ field: string }> };
-  };
-  if (body.code !== c.code) return `${label}: want code ${c.code}, got ${body.code}`;
-  if (!body.message) return `${label}: no message`;
-  if (c.field !== undefined) {
-    const fields = body.details?.fields?.map((f) => f.field) ?? [];
-    if (!fields.includes(c.field)) return `${label}: field ${c.field} not named in ${JSON.stringify(fields)}`;
-    if (!body.message.includes(c.field)) return `${label}: message does not name ${c.field}: ${body.message}`;
-  }
-  return undefined;
-}
-
 beforeAll(async () => {
   s = await createTestServer();
   admin = await s.as('admin');
@@ -493,22 +333,12 @@ describe(`bad input (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () => {
 
   it('refuses wrong types, missing and unknown fields, oversize strings and bodies, non-JSON — naming the field, changing nothing', async () => {
     const before = await snapshot();
-    const problems: string[] = [];
-    let count = 0;
-    for (const r of BODY_ROUTES) {
-      for (const c of bodyCases(r)) {
-        count++;
-        const p = await check(c, r.anonymous);
-        if (p) problems.push(p);
-      }
-    }
-    for (const c of [...PARAM_CASES, ...QUERY_CASES]) {
-      count++;
-      const p = await check(c);
-      if (p) problems.push(p);
-    }
+    const anonymous = new Set(BODY_ROUTES.filter((r) => r.anonymous).map((r) => r.url));
+    const cases = [...BODY_ROUTES.flatMap(bodyCases), ...PARAM_CASES, ...QUERY_CASES];
+    const count = cases.length;
+    const { problems } = await runCases(s.app, cases, (c) => (anonymous.has(String(c.req.url)) ? {} : admin));
     expect(problems).toEqual([]);
-    expect(count).toBeGreaterThan(250);
+    expect(count).toBeGreaterThan(350);
     expect(await snapshot()).toEqual(before);
   });
 

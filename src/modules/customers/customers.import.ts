@@ -4,11 +4,13 @@
  * instances to that customer. Everything is validated first (a report of row, column, message);
  * only a file without errors is written, in one transaction: nothing is ever half-imported.
  */
+import { isUtf8 } from 'node:buffer';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db.ts';
 import { AppError } from '../../platform/errors.ts';
+import { hasUnstorableCharacters, UNSTORABLE_MESSAGE } from '../../platform/text.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';
 import { insertPrepared, nextCustomerNumbers, normaliseIdNumber, prepareCustomer } from './customers.bulk.ts';
 import { scopeFromPath, type Scope } from './customers.repository.ts';
@@ -132,12 +134,21 @@ async function readRows(
 ): Promise<{ header: string[]; rows: string[][] }> {
   let table: string[][];
   if (format === 'csv') {
+    // Read as anything else, GBK text (Excel's default "CSV" in China) became U+FFFD characters
+    // in stored names and addresses.
+    if (!isUtf8(buf))
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'The CSV file is not UTF-8 text: save it as "CSV UTF-8" (Excel: 另存为 → CSV UTF-8) or as XLSX',
+      );
     try {
       table = parseCsv(buf, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
     } catch (err) {
+      // csv-parse's own message can quote the cell (personal information): code and line only.
+      const e = err as { code?: string; lines?: number };
       throw new AppError(
         'VALIDATION_FAILED',
-        `The CSV file cannot be read: ${(err as Error).message.split('\n')[0]}`,
+        `The CSV file cannot be read: ${e.code ?? 'malformed CSV'}${e.lines ? ` at line ${e.lines}` : ''}`,
       );
     }
   } else {
@@ -171,7 +182,7 @@ async function readRows(
     });
   }
   const [header, ...rows] = table;
-  if (!header)
+  if (!header || header.every((h) => !h?.trim()))
     throw new AppError('VALIDATION_FAILED', 'The file is empty: the first row must name the columns');
   return { header, rows };
 }
@@ -230,7 +241,17 @@ export function draftsFromRows(
 ): Draft[] {
   const columns = header.map(headerOf);
   header.forEach((h, i) => {
-    if (!columns[i] && h.trim()) problems.push({ row: 1, column: h, message: 'unknown column' });
+    // A file without a header row has data here: quote only what looks like a column name.
+    if (!columns[i] && h.trim())
+      problems.push(
+        h.trim().length <= 16 && !/\d{3}|@/.test(h)
+          ? { row: 1, column: h.trim(), message: 'unknown column' }
+          : {
+              row: 1,
+              column: `#${i + 1}`,
+              message: 'unknown column (is the first row the column names? see the import columns)',
+            },
+      );
   });
   if (!columns.includes('name') && !columns.includes('customer_no'))
     problems.push({ row: 1, column: 'name', message: 'the file needs a name column' });
@@ -240,7 +261,10 @@ export function draftsFromRows(
     const rowNo = i + 2; // 1-based, after the header
     const row: Row = {};
     columns.forEach((c, k) => {
-      if (c) row[c] = emptyToUndefined(cells[k]);
+      if (!c) return;
+      row[c] = emptyToUndefined(cells[k]);
+      if (row[c] !== undefined && hasUnstorableCharacters(row[c]))
+        problems.push({ row: rowNo, column: c, message: UNSTORABLE_MESSAGE });
     });
     if (Object.values(row).every((v) => v === undefined)) return;
     const no = row.customer_no?.toUpperCase();

@@ -54,6 +54,13 @@ import {
 } from './customers.service.ts';
 import { CUSTOMER_STATUSES, TIERS, VALUE_LEVELS } from './domain/catalogue.ts';
 
+/** Media types an import file may be sent as (every other route takes JSON only). */
+const IMPORT_TYPES = [
+  'text/csv',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/octet-stream',
+] as const;
+
 /** Largest import file accepted (the rest of the API keeps the small default limit). */
 export const IMPORT_BODY_LIMIT = 50 * 1024 * 1024;
 
@@ -95,12 +102,22 @@ export const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-const revealBody = z.strictObject({
-  field: z.enum(revealFields),
-  contactId: z.uuid().optional(),
-  instanceId: z.uuid().optional(),
-  reason: z.string().trim().min(4, 'state why you need the unmasked value (at least 4 characters)').max(500),
-});
+const revealBody = z
+  .strictObject({
+    field: z.enum(revealFields),
+    contactId: z.uuid().optional(),
+    instanceId: z.uuid().optional(),
+    reason: z
+      .string()
+      .trim()
+      .min(4, 'state why you need the unmasked value (at least 4 characters)')
+      .max(500),
+  })
+  // One field of one record: with both, the instance was silently ignored.
+  .refine((v) => !(v.contactId && v.instanceId), {
+    path: ['instanceId'],
+    message: 'give contactId or instanceId, not both',
+  });
 
 export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = {}) {
   const deps = customerDeps(ctx);
@@ -115,11 +132,7 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
   return async (app: App) => {
     // Import files arrive as the raw request body.
     app.addContentTypeParser(
-      [
-        'text/csv',
-        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        'application/octet-stream',
-      ],
+      [...IMPORT_TYPES],
       { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT },
       (_req, body, done) => done(null, body),
     );
@@ -139,7 +152,7 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
             fileName: z.string().max(200).optional(),
           }),
         },
-        config: { access: { permission: 'customer.import' } },
+        config: { access: { permission: 'customer.import' }, bodyTypes: IMPORT_TYPES },
       },
       async (request, reply) => {
         if (!Buffer.isBuffer(request.body) || request.body.length === 0)
@@ -155,6 +168,12 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
             actor: caller.actor,
             scopePath: caller.principal.scopePath,
             dryRun: request.query.dryRun,
+            // The declared type decides (a CSV that is not text must not pass as one); octet-stream: sniffed.
+            ...(String(request.headers['content-type']).startsWith('text/csv')
+              ? { format: 'csv' as const }
+              : String(request.headers['content-type']).startsWith(IMPORT_TYPES[1])
+                ? { format: 'xlsx' as const }
+                : {}),
             ...(request.query.fileName ? { fileName: request.query.fileName } : {}),
             ...(onProgress ? { onProgress } : {}),
           });
@@ -355,7 +374,10 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
           summary: "Who accessed this customer's information, newest first (MIIT Order 24)",
           params: idParams,
           querystring: z.strictObject({
-            before: z.string().regex(/^\d+$/).optional(),
+            before: z
+              .string()
+              .regex(/^\d{1,18}$/, 'must be an access-log id (digits)')
+              .optional(),
             limit: z.coerce.number().int().min(1).max(500).default(100),
           }),
           response: {

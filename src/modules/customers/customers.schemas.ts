@@ -36,11 +36,16 @@ export const phoneInput = z
     return p.value;
   });
 
+// What a client read is masked (z***@example.com, 江苏省南京市玄武区****): sent back, it would
+// replace the real value with the mask. Refused, naming the field.
+const MASKED = /\*{3}/;
+const MASKED_MESSAGE = 'is a masked value: send the full value, or leave the field out to keep it';
+
 export const emailInput = z
   .string()
   .max(254)
   .transform((v, ctx) => {
-    const problem = emailProblem(v);
+    const problem = MASKED.test(v) ? MASKED_MESSAGE : emailProblem(v);
     if (problem) {
       ctx.addIssue({ code: 'custom', message: problem });
       return z.NEVER;
@@ -48,8 +53,19 @@ export const emailInput = z
     return normaliseEmail(v);
   });
 
+/** A PATCH must change something: an empty one (or only `version`) is refused, not a silent write. */
+const hasChange = (body: Record<string, unknown>) =>
+  Object.keys(body).some((k) => k !== 'version' && body[k] !== undefined);
+const NOTHING_TO_CHANGE = { message: 'nothing to change: send at least one field besides version' };
+
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => z.string().trim().max(max).nullish();
+const addressText = z
+  .string()
+  .trim()
+  .max(300)
+  .refine((v) => !MASKED.test(v), MASKED_MESSAGE)
+  .nullish();
 const code = (max: number) =>
   z
     .string()
@@ -99,39 +115,48 @@ export const contactInput = z.strictObject({
 });
 export type ContactInput = z.infer<typeof contactInput>;
 
-export const contactPatch = z.strictObject({
-  name: text(100).optional(),
-  role: z.enum(CONTACT_ROLES).optional(),
-  title: optionalText(100),
-  mobile: phoneInput.nullish(),
-  officePhone: phoneInput.nullish(),
-  email: emailInput.nullish(),
-  preferredChannel: z.enum(CHANNELS).optional(),
-  quietHours,
-  isPrimary: z.boolean().optional(),
-  version: z.number().int().positive().optional(),
-});
+export const contactPatch = z
+  .strictObject({
+    name: text(100).optional(),
+    role: z.enum(CONTACT_ROLES).optional(),
+    title: optionalText(100),
+    mobile: phoneInput.nullish(),
+    officePhone: phoneInput.nullish(),
+    email: emailInput.nullish(),
+    preferredChannel: z.enum(CHANNELS).optional(),
+    quietHours,
+    isPrimary: z.boolean().optional(),
+    version: z.number().int().positive().optional(),
+  })
+  .refine(hasChange, NOTHING_TO_CHANGE);
 export type ContactPatch = z.infer<typeof contactPatch>;
+
+/** The columns are numeric(…, 2): a third decimal would be rounded away silently. */
+const hundredths = z
+  .number()
+  .min(0)
+  .refine((v) => /^\d+(\.\d{1,2})?$/.test(String(v)), 'at most 2 decimal places');
 
 const instanceFields = {
   accountNo: code(64),
   status: z.enum(INSTANCE_STATUSES).default('active'),
   orgUnitId: z.uuid().nullish(),
-  serviceAddress: optionalText(300),
+  serviceAddress: addressText,
   accessType: z.enum(ACCESS_TYPES).nullish(),
   exchange: optionalText(100),
   deviceType: z.enum(DEVICE_TYPES).nullish(),
   deviceId: code(100).nullish(),
   devicePort: z.string().trim().min(1).max(50).nullish(),
-  routeLengthKm: z.number().min(0).max(9999).nullish(),
-  switchOccupancy: z.number().min(0).max(100).nullish(),
+  routeLengthKm: hundredths.max(9999).nullish(),
+  switchOccupancy: hundredths.max(100).nullish(),
   stbId: code(64).nullish(),
   circuitId: code(100).nullish(),
   bandwidthMbps: z.number().int().positive().max(10_000_000).nullish(),
   aEnd: optionalText(200),
   zEnd: optionalText(200),
   attributes: z
-    .record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean()]))
+    .record(z.string().min(1).max(64), z.union([z.string().max(500), z.number(), z.boolean()]))
+    .refine((a) => Object.keys(a).length <= 50, 'at most 50 attributes')
     .optional(),
   startedOn: z.iso.date().nullish(),
   endedOn: z.iso.date().nullish(),
@@ -149,16 +174,23 @@ export const instanceInput = z
   });
 export type InstanceInput = z.infer<typeof instanceInput>;
 
-export const instancePatch = z.strictObject({
-  ...Object.fromEntries(Object.entries(instanceFields).map(([k, v]) => [k, v.optional()])),
-  version: z.number().int().positive().optional(),
-}) as unknown as z.ZodType<Partial<Omit<InstanceInput, 'productCode'>> & { version?: number }>;
+export const instancePatch = z
+  .strictObject({
+    ...Object.fromEntries(Object.entries(instanceFields).map(([k, v]) => [k, v.optional()])),
+    // Not the create default: a PATCH without status must keep the instance's status (it used to
+    // reactivate a terminated service whenever another field changed).
+    status: z.enum(INSTANCE_STATUSES).optional(),
+    version: z.number().int().positive().optional(),
+  })
+  .refine(hasChange, NOTHING_TO_CHANGE) as unknown as z.ZodType<
+  Partial<Omit<InstanceInput, 'productCode'>> & { version?: number }
+>;
 export type InstancePatch = Partial<Omit<InstanceInput, 'productCode'>> & { version?: number };
 
 const branchInput = z.strictObject({
   orgUnitId: z.uuid(),
   name: text(200),
-  address: optionalText(300),
+  address: addressText,
 });
 
 const customerFields = {
@@ -169,7 +201,7 @@ const customerFields = {
   status: z.enum(CUSTOMER_STATUSES).exclude(['erased']).optional(),
   phone: phoneInput.nullish(),
   email: emailInput.nullish(),
-  address: optionalText(300),
+  address: addressText,
   idType: z.enum(ID_TYPES).nullish(),
   idNumber: z.string().trim().max(32).nullish(),
   creditCode: creditCode.nullish(),
@@ -181,19 +213,57 @@ const customerFields = {
   consents: consents.optional(),
 };
 
+/**
+ * Repeats inside one request, named at the repeated item: the database's unique indexes would
+ * refuse them anyway, but only as an anonymous 409.
+ */
+function checkRepeats(
+  v: {
+    branches?: Array<{ orgUnitId: string }> | undefined;
+    instances?: Array<{ productCode: string; accountNo: string; status?: string }> | undefined;
+    contacts?: Array<{ isPrimary?: boolean }> | undefined;
+  },
+  ctx: z.RefinementCtx,
+) {
+  const seen = new Set<string>();
+  v.branches?.forEach((b, i) => {
+    if (seen.has(b.orgUnitId))
+      ctx.addIssue({ code: 'custom', path: ['branches', i, 'orgUnitId'], message: 'has a branch already' });
+    seen.add(b.orgUnitId);
+  });
+  const accounts = new Set<string>();
+  v.instances?.forEach((inst, i) => {
+    const key = `${inst.productCode} ${inst.accountNo}`;
+    if (inst.status !== 'terminated' && accounts.has(key))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['instances', i, 'accountNo'],
+        message: 'is given twice for the same product',
+      });
+    if (inst.status !== 'terminated') accounts.add(key);
+  });
+  const primaries = (v.contacts ?? []).flatMap((c, i) => (c.isPrimary ? [i] : []));
+  for (const i of primaries.slice(1))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['contacts', i, 'isPrimary'],
+      message: 'only one contact can be the primary one',
+    });
+}
+
 /** ID number rules depend on the ID type: a resident ID is checked digit by digit. */
+export function idNumberProblem(idType: string | null | undefined, idNumber: string): string | undefined {
+  if ((idType ?? 'resident_id') === 'resident_id') return residentIdProblem(idNumber);
+  return /^[A-Za-z0-9]{5,20}$/.test(idNumber) ? undefined : 'must be 5–20 letters and digits';
+}
+
 function checkIdNumber(
   v: { idType?: string | null | undefined; idNumber?: string | null | undefined },
   ctx: z.RefinementCtx,
 ) {
   if (!v.idNumber) return;
-  const type = v.idType ?? 'resident_id';
-  if (type === 'resident_id') {
-    const problem = residentIdProblem(v.idNumber);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem });
-  } else if (!/^[A-Za-z0-9]{5,20}$/.test(v.idNumber)) {
-    ctx.addIssue({ code: 'custom', path: ['idNumber'], message: 'must be 5–20 letters and digits' });
-  }
+  const problem = idNumberProblem(v.idType, v.idNumber);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem });
 }
 
 export const customerInput = z
@@ -216,6 +286,7 @@ export const customerInput = z
     if (v.kind === 'individual' && v.branches?.length)
       ctx.addIssue({ code: 'custom', path: ['branches'], message: 'applies to enterprise customers only' });
     checkIdNumber(v, ctx);
+    checkRepeats(v, ctx);
   });
 export type CustomerInput = z.infer<typeof customerInput>;
 
@@ -225,9 +296,13 @@ export const customerPatch = z
     branches: z.array(branchInput).max(40).optional(),
     version: z.number().int().positive().optional(),
   })
-  .superRefine((v, ctx) =>
-    checkIdNumber(v as Parameters<typeof checkIdNumber>[0], ctx),
-  ) as unknown as z.ZodType<
+  .superRefine((v, ctx) => {
+    // Without idType the stored type applies: the service checks the number against it.
+    if ((v as { idType?: unknown }).idType !== undefined)
+      checkIdNumber(v as Parameters<typeof checkIdNumber>[0], ctx);
+    checkRepeats(v as Parameters<typeof checkRepeats>[0], ctx);
+  })
+  .refine(hasChange, NOTHING_TO_CHANGE) as unknown as z.ZodType<
   Partial<Omit<CustomerInput, 'kind' | 'customerNo' | 'contacts' | 'instances'>> & { version?: number }
 >;
 export type CustomerPatch = Partial<Omit<CustomerInput, 'kind' | 'customerNo' | 'contacts' | 'instances'>> & {
@@ -247,9 +322,17 @@ export const productInput = z.strictObject({
 });
 export type ProductInput = z.infer<typeof productInput>;
 
-export const productPatch = productInput.omit({ code: true }).partial().extend({
-  version: z.number().int().positive().optional(),
-});
+// .partial() keeps .default(): without the overrides a PATCH of the name reactivated the product
+// and reset its sort order.
+export const productPatch = productInput
+  .omit({ code: true })
+  .partial()
+  .extend({
+    active: z.boolean().optional(),
+    sortOrder: z.number().int().min(0).max(1_000_000).optional(),
+    version: z.number().int().positive().optional(),
+  })
+  .refine(hasChange, NOTHING_TO_CHANGE);
 export type ProductPatch = z.infer<typeof productPatch>;
 
 // ---- Responses: only the fields declared here leave the server (masked values). ----

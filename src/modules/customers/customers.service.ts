@@ -42,6 +42,7 @@ import {
   type ResourceQuery,
   type Scope,
 } from './customers.repository.ts';
+import { idNumberProblem } from './customers.schemas.ts';
 import type {
   ContactInput,
   ContactPatch,
@@ -355,7 +356,8 @@ async function lookupIds(deps: CustomerDeps, f: ListFilters): Promise<string[] |
     const p = parsePhone(f.phone);
     if ('problem' in p) {
       const digits = f.phone.replace(/\D/g, '');
-      if (digits.length < 3) throw new AppError('VALIDATION_FAILED', 'phone: give at least 3 digits');
+      if (digits.length < 3)
+        throw new AppError('VALIDATION_FAILED', 'phone: give at least 3 digits', { field: 'phone' });
       narrow(await idsByPhone(deps.db, digits, LOOKUP_CAP));
     } else narrow(await idsByPhone(deps.db, p.value, LOOKUP_CAP));
   }
@@ -562,7 +564,8 @@ async function assertIdNumberFree(deps: CustomerDeps, normalised: string, selfId
   const others = (await idsByIdHashes(deps.db, deps.vault.blindIndexes(normalised))).filter(
     (x) => x !== selfId,
   );
-  if (others.length) throw conflict('Another customer already has this ID number', { field: 'idNumber' });
+  if (others.length)
+    throw conflict('idNumber: another customer already has this ID number', { field: 'idNumber' });
 }
 
 export async function createCustomer(
@@ -639,6 +642,27 @@ export async function updateCustomer(
         ? 'tier: is required for an enterprise customer'
         : 'tier: applies to enterprise customers only',
       { field: 'tier' },
+    );
+  // An ID number is checked against the type it will be stored with (the stored one unless the
+  // PATCH changes it); a passport number used to be checked as a resident ID, and a type change
+  // alone left a number of the old type under the new one.
+  if (patch.idNumber && patch.idType === undefined) {
+    const problem = idNumberProblem(row.id_type, patch.idNumber);
+    if (problem)
+      throw new AppError('VALIDATION_FAILED', `Invalid input — body.idNumber: ${problem}`, {
+        fields: [{ field: 'body.idNumber', message: problem }],
+      });
+  }
+  if (
+    patch.idType !== undefined &&
+    patch.idNumber === undefined &&
+    patch.idType !== row.id_type &&
+    row.id_number_hash
+  )
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'Invalid input — body.idType: send idNumber with it (the stored number is of the old type)',
+      { fields: [{ field: 'body.idType', message: 'send idNumber with it' }] },
     );
   if (patch.branches?.length && row.kind !== 'enterprise')
     throw new AppError('VALIDATION_FAILED', 'branches: applies to enterprise customers only', {
@@ -830,11 +854,16 @@ export async function updateContact(
         .set({ is_primary: false })
         .where('customer_id', '=', row.id)
         .execute();
-    await trx
+    // The version read above must still be current: two PATCHes with the same version both
+    // succeeded before (the second silently overwrote the first).
+    const updated = await trx
       .updateTable('customer_contacts')
       .set({ ...set, version: sql`version + 1`, updated_at: deps.clock.now() })
       .where('id', '=', contactId)
-      .execute();
+      .where('version', '=', contact.version)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1)
+      throw conflict('The contact was changed by someone else; reload and retry');
     if (patch.mobile !== undefined || patch.officePhone !== undefined) {
       await replacePhones(trx, row.id, contactId, [
         { phone: patch.mobile !== undefined ? patch.mobile : contact.mobile, source: 'contact_mobile' },
@@ -980,11 +1009,14 @@ export async function updateInstance(
   }
   if (patch.attributes !== undefined) set.attributes = JSON.stringify(patch.attributes);
   await deps.db.transaction().execute(async (trx) => {
-    await trx
+    const updated = await trx
       .updateTable('product_instances')
       .set({ ...set, version: sql`version + 1`, updated_at: deps.clock.now() })
       .where('id', '=', instanceId)
-      .execute();
+      .where('version', '=', inst.version)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1)
+      throw conflict('The service instance was changed by someone else; reload and retry');
     await appendAudit(trx, caller.actor, {
       action: 'customer.instance_update',
       entityType: 'customer',
@@ -1093,6 +1125,7 @@ export async function revealField(
       throw new AppError(
         'VALIDATION_FAILED',
         `field: a contact's revealable fields are ${CONTACT_FIELDS.join(', ')}`,
+        { field: 'field' },
       );
     const c = await deps.db
       .selectFrom('customer_contacts')
@@ -1107,6 +1140,7 @@ export async function revealField(
       throw new AppError(
         'VALIDATION_FAILED',
         `field: an instance's revealable fields are ${INSTANCE_FIELDS.join(', ')}`,
+        { field: 'field' },
       );
     const i = await deps.db
       .selectFrom('product_instances')
@@ -1121,6 +1155,7 @@ export async function revealField(
       throw new AppError(
         'VALIDATION_FAILED',
         `field: a customer's revealable fields are ${CUSTOMER_FIELDS.join(', ')}`,
+        { field: 'field' },
       );
     value =
       req.field === 'idNumber'

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { ModuleContext } from '../../context.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { App } from '../../platform/http/app.ts';
+import { utf8JsonParser, type App } from '../../platform/http/app.ts';
 import {
   contactsOf,
   customerInScope,
@@ -27,6 +27,7 @@ import {
   type Caller,
   type CustomerDeps,
 } from './customers.service.ts';
+import { CUSTOMER_STATUSES, TIERS } from './domain/catalogue.ts';
 import { parsePhone } from './domain/pii.ts';
 import { normaliseName } from './domain/search.ts';
 
@@ -226,8 +227,12 @@ const TMF_FIELD: Record<string, string> = {
 const tmfField = (f: string) =>
   TMF_FIELD[f] ?? (CHARACTERISTICS.includes(f as never) ? `characteristic[${f}]` : f);
 
-/** A masked value sent back unchanged (a client round-tripping what it read) means "no change". */
-const isMasked = (v: unknown) => typeof v === 'string' && v.includes('****');
+/**
+ * A masked value sent back unchanged (a client round-tripping what it read) means "no change".
+ * Emails are masked with three stars (z***@example.com): with four required, a round trip used
+ * to overwrite the stored address with its masked form.
+ */
+const isMasked = (v: unknown) => typeof v === 'string' && v.includes('***');
 
 function fromTmf(body: TmfBody): Json {
   const out: Json = {};
@@ -312,6 +317,13 @@ async function listTmf(deps: CustomerDeps, caller: Caller, q: z.infer<typeof lis
   let base = deps.db.selectFrom('customers as c');
   if (!scope.all) base = base.where(customerInScope(scope));
   if (f.name) base = base.where('c.name_norm', '=', normaliseName(f.name));
+  if (f.status !== undefined && !(CUSTOMER_STATUSES as readonly string[]).includes(f.status))
+    throw new AppError('BAD_REQUEST', `status is one of ${CUSTOMER_STATUSES.join(', ')}`);
+  if (
+    f['characteristic.tier'] !== undefined &&
+    !(TIERS as readonly string[]).includes(f['characteristic.tier'])
+  )
+    throw new AppError('BAD_REQUEST', `characteristic.tier is one of ${TIERS.join(', ')}`);
   if (f.status) base = base.where('c.status', '=', f.status as never);
   if (f['characteristic.tier']) base = base.where('c.tier', '=', f['characteristic.tier']);
   if (f['characteristic.customerNo'])
@@ -363,13 +375,7 @@ export function tmf629Routes(ctx: ModuleContext) {
   const tags = ['TMF629 Customer Management'];
   return async (app: App) => {
     // PATCH bodies: JSON Merge Patch (RFC 7386); plain application/json is treated the same.
-    app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, (_req, body, done) => {
-      try {
-        done(null, JSON.parse(body as string));
-      } catch {
-        done(new AppError('BAD_REQUEST', 'The request body is not valid JSON'), undefined);
-      }
-    });
+    app.addContentTypeParser('application/merge-patch+json', { parseAs: 'buffer' }, utf8JsonParser(app));
 
     app.get(
       '/customer',
@@ -456,13 +462,26 @@ export function tmf629Routes(ctx: ModuleContext) {
           querystring: z.object({ fields: z.string().max(500).optional() }),
           body: z.unknown(),
         },
-        config: { access: { permission: 'customer.manage' } },
+        config: {
+          access: { permission: 'customer.manage' },
+          bodyTypes: ['application/merge-patch+json', 'application/json'],
+        },
       },
       async (request) => {
         const caller = callerOf(request);
         if (!z.uuid().safeParse(request.params.id).success)
           throw new AppError('NOT_FOUND', 'customer not found');
-        const body = tmfCustomerBody.safeParse({ '@type': 'Customer', ...(request.body as object) });
+        if (
+          request.body === null ||
+          typeof request.body !== 'object' ||
+          Array.isArray(request.body) ||
+          Object.keys(request.body).length === 0
+        )
+          throw new AppError(
+            'VALIDATION_FAILED',
+            'Invalid input — body: send a JSON object with at least one attribute to change (JSON Merge Patch)',
+          );
+        const body = tmfCustomerBody.safeParse({ '@type': 'Customer', ...request.body });
         if (!body.success) throw toValidationError(body.error);
         for (const k of ['id', 'href'] as const)
           if (
@@ -486,6 +505,12 @@ export function tmf629Routes(ctx: ModuleContext) {
               'Invalid input — characteristic[customerNo]: cannot be changed',
             );
           delete mapped.customerNo;
+        }
+        // Only masked values or read-only attributes sent back: nothing to write (no new version).
+        if (Object.keys(mapped).length === 0) {
+          if (!(await findCustomerRow(deps.db, request.params.id, scopeFromPath(caller.principal.scopePath))))
+            throw new AppError('NOT_FOUND', 'customer not found');
+          return getTmf(deps, caller, request.params.id, request.query.fields);
         }
         const patch = customerPatch.safeParse(mapped);
         if (!patch.success) throw toValidationError(patch.error);

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
@@ -15,7 +16,8 @@ import {
 } from 'fastify-type-provider-zod';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError, fromDatabaseError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import { maskPiiInText, type Logger } from '../logger.ts';
+import { hasUnstorableCharacters, UNSTORABLE_MESSAGE } from '../text.ts';
 import { bearerOf, type Authenticator, type RouteAccessEntry } from './auth.ts';
 
 export interface HttpOptions {
@@ -34,6 +36,61 @@ export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, Logge
 const API_PREFIXES = ['/api/', '/tmf-api/'];
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Media types the route's body may have; default application/json (others: 415). */
+    bodyTypes?: readonly string[];
+  }
+}
+
+const JSON_ONLY = ['application/json'] as const;
+
+/** The path of the first string (value or key) with a character that cannot be stored, if any. */
+export function badCharacterPath(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return hasUnstorableCharacters(value) ? path : undefined;
+  if (depth > 32 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = badCharacterPath(value[i], `${path}.${i}`, depth + 1);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (hasUnstorableCharacters(k)) return path;
+    const p = badCharacterPath(v, `${path}.${k}`, depth + 1);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+/** Error texts can quote input (an unknown key, a file's header): personal identifiers leave masked. */
+function maskDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskPiiInText(value);
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, depth + 1)]));
+}
+
+type BodyParser = (
+  req: FastifyRequest,
+  body: string | Buffer,
+  done: (err: Error | null, body?: unknown) => void,
+) => void;
+
+/**
+ * JSON from the raw bytes: invalid UTF-8 is refused (read as text it became U+FFFD characters,
+ * stored silently), then Fastify's own parser (refuses __proto__ and constructor.prototype).
+ */
+export function utf8JsonParser(app: FastifyInstance | App): BodyParser {
+  const json = app.getDefaultJsonParser('error', 'error') as unknown as BodyParser;
+  return (req, body, done) => {
+    const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
+    if (!isUtf8(bytes)) return done(new AppError('BAD_REQUEST', 'The request body is not valid UTF-8 text'));
+    json(req, bytes.toString('utf8'), done);
+  };
+}
+
 export interface ErrorBody {
   code: string;
   message: string;
@@ -48,11 +105,11 @@ function errorPayload(request: FastifyRequest, err: AppError): unknown {
       code: `ERR${err.status}`,
       status: String(err.status),
       reason: err.code,
-      message: err.message,
+      message: maskPiiInText(err.message),
     };
   }
-  const body: ErrorBody = { code: err.code, message: err.message };
-  if (err.details !== undefined) body.details = err.details;
+  const body: ErrorBody = { code: err.code, message: maskPiiInText(err.message) };
+  if (err.details !== undefined) body.details = maskDeep(err.details);
   return body;
 }
 
@@ -115,9 +172,25 @@ export async function createHttpApp(opts: HttpOptions): Promise<App> {
     trustProxy: false,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false } },
+    // The router's own answers (a malformed %-escape, a path segment over 100 characters) in our
+    // error shape too — Fastify's quote the whole path, personal identifiers included.
+    frameworkErrors: (err, request, reply) => {
+      const error =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new AppError('BAD_REQUEST', 'A part of the URL path is too long', undefined, 414)
+          : new AppError('BAD_REQUEST', 'The URL is not valid (a malformed %-escape)');
+      const r = reply as unknown as {
+        code(n: number): { type(t: string): { send(b: string): void } };
+      };
+      r.code(error.status)
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify(errorPayload(request, error)));
+    },
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, utf8JsonParser(app));
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', undefined);
@@ -212,6 +285,44 @@ export async function createHttpApp(opts: HttpOptions): Promise<App> {
     request.principal = principal;
     if ('permission' in access && !principal.permissions.has(access.permission)) {
       throw new AppError('FORBIDDEN', `Your role does not allow this action (needs ${access.permission})`);
+    }
+  });
+
+  // Bodies in a media type the route does not take are refused before they are read (a CSV sent
+  // to a JSON route used to be buffered up to the import limit, text/plain parsed as a string).
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    if (!config?.access || request.headers['content-type'] === undefined) return;
+    const length = Number(request.headers['content-length'] ?? 0);
+    if (!(length > 0) && request.headers['transfer-encoding'] === undefined) return;
+    const [mediaType, ...params] = request.headers['content-type'].split(';');
+    const media = mediaType!.trim().toLowerCase();
+    const charset = params
+      .map((p) => p.trim().toLowerCase())
+      .find((p) => p.startsWith('charset='))
+      ?.slice(8)
+      .replace(/"/g, '');
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported character set; send UTF-8');
+    const allowed = config.bodyTypes ?? JSON_ONLY;
+    if (!allowed.includes(media))
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Unsupported content type; send ${allowed.join(' or ')}`, {
+        accepted: allowed,
+      });
+  });
+
+  // Every string of the body, query and path parameters, before the schemas see them.
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [
+      ['params', request.params],
+      ['querystring', request.query],
+      ['body', request.body],
+    ] as const) {
+      const field = badCharacterPath(value, part);
+      if (field)
+        throw new AppError('VALIDATION_FAILED', `Invalid input — ${field}: ${UNSTORABLE_MESSAGE}`, {
+          fields: [{ field, message: UNSTORABLE_MESSAGE }],
+        });
     }
   });
 

@@ -133,6 +133,8 @@ const en: Shape<typeof zhCN> = {
       UNPROCESSABLE: 'This breaks a business rule and cannot be saved',
       RATE_LIMITED: 'Too many requests; try again shortly',
       PAYLOAD_TOO_LARGE: 'What you sent is too large',
+      UNSUPPORTED_MEDIA_TYPE: 'The data was sent in a format the server does not accept',
+      METHOD_NOT_ALLOWED: 'This action is not available here',
       INTERNAL: 'The server had a problem; try again later',
       SERVICE_UNAVAILABLE: 'The service is unavailable; try again later',
       NETWORK: 'Cannot reach the server; check the network',

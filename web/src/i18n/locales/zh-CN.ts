@@ -129,6 +129,8 @@ const zhCN = {
       UNPROCESSABLE: '不满足业务规则，无法保存',
       RATE_LIMITED: '操作过于频繁，请稍后再试',
       PAYLOAD_TOO_LARGE: '提交的内容过大',
+      UNSUPPORTED_MEDIA_TYPE: '提交的数据格式不受支持',
+      METHOD_NOT_ALLOWED: '此处不支持该操作',
       INTERNAL: '服务器出错了，请稍后再试',
       SERVICE_UNAVAILABLE: '服务暂不可用，请稍后再试',
       NETWORK: '无法连接服务器，请检查网络',
