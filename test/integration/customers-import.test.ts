@@ -203,6 +203,26 @@ describe(`customer import (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, ()
     expect(found.json().items[0]).toMatchObject({ name: '南京测试物流有限公司', tier: 'localA' });
   });
 
+  it('reads a CSV saved by Excel in China (GBK, Chinese headers) with its Chinese intact', async () => {
+    // GB18030 bytes of: 客户类型,客户名称,归属单位,联系电话 / 公众,欧阳明华,CT.JS.NJ,13812349876
+    const text = '客户类型,客户名称,归属单位,联系电话\r\n公众,欧阳明华,CT.JS.NJ,13812349876\r\n';
+    const gbk = Buffer.from(gb18030Hex(text), 'hex');
+    expect(gbk.equals(Buffer.from(text))).toBe(false);
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/customers/imports',
+      headers: { ...(await s.as('admin')), 'content-type': 'text/csv; charset=gbk' },
+      payload: gbk,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ ok: true, customers: 1 });
+    const found = await s.app.inject({
+      url: '/api/v1/customers/search?q=欧阳明华',
+      headers: await s.as('agent'),
+    });
+    expect(found.json().items.map((c: { name: string }) => c.name)).toEqual(['欧阳明华']);
+  });
+
   it('answers the API with 422 and the report, streams progress on request, and checks permissions', async () => {
     const bad = `${HEADER}\nA1,individual,张三,,CT.JS.NJ,13812340000,320102199003071281,,,,,,,\n`;
     const headers = { ...(await s.as('admin')), 'content-type': 'text/csv' };
@@ -342,3 +362,21 @@ describe(`customer import (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, ()
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+/** GB18030 encoding of a text, via the decoder (Node has no GB18030 encoder): each character's bytes found by search. */
+function gb18030Hex(text: string): string {
+  const decoder = new TextDecoder('gb18030', { fatal: true });
+  const table = new Map<string, string>();
+  for (let lead = 0x81; lead <= 0xfe; lead += 1)
+    for (let trail = 0x40; trail <= 0xfe; trail += 1) {
+      if (trail === 0x7f) continue;
+      try {
+        table.set(decoder.decode(Uint8Array.of(lead, trail)), lead.toString(16) + trail.toString(16));
+      } catch {
+        // not a two-byte character
+      }
+    }
+  return [...text]
+    .map((ch) => (ch.charCodeAt(0) < 0x80 ? Buffer.from(ch).toString('hex') : table.get(ch)!))
+    .join('');
+}

@@ -128,21 +128,32 @@ export function detectFormat(buf: Buffer): 'csv' | 'xlsx' {
   return buf.subarray(0, 2).toString('latin1') === 'PK' ? 'xlsx' : 'csv';
 }
 
+/**
+ * A CSV file's text: UTF-8, or else GB18030 (a superset of GBK and GB2312: what Excel in China saves
+ * as "CSV"). Read any other way such text became U+FFFD characters in stored names and addresses;
+ * bytes that are neither are refused.
+ */
+export function csvText(buf: Buffer): string {
+  if (isUtf8(buf)) return buf.toString('utf8');
+  try {
+    return new TextDecoder('gb18030', { fatal: true }).decode(buf);
+  } catch {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'The CSV file is neither UTF-8 nor GBK/GB18030 text: save it as "CSV UTF-8" (Excel: 另存为 → CSV UTF-8) or as XLSX',
+    );
+  }
+}
+
 async function readRows(
   buf: Buffer,
   format: 'csv' | 'xlsx',
 ): Promise<{ header: string[]; rows: string[][] }> {
   let table: string[][];
   if (format === 'csv') {
-    // Read as anything else, GBK text (Excel's default "CSV" in China) became U+FFFD characters
-    // in stored names and addresses.
-    if (!isUtf8(buf))
-      throw new AppError(
-        'VALIDATION_FAILED',
-        'The CSV file is not UTF-8 text: save it as "CSV UTF-8" (Excel: 另存为 → CSV UTF-8) or as XLSX',
-      );
+    const text = csvText(buf);
     try {
-      table = parseCsv(buf, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
+      table = parseCsv(text, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
     } catch (err) {
       // csv-parse's own message can quote the cell (personal information): code and line only.
       const e = err as { code?: string; lines?: number };

@@ -288,6 +288,7 @@ export async function createHttpApp(opts: HttpOptions): Promise<App> {
     }
   });
 
+  const CHINESE_CHARSETS = new Set(['gbk', 'gb2312', 'gb18030']);
   // Bodies in a media type the route does not take are refused before they are read (a CSV sent
   // to a JSON route used to be buffered up to the import limit, text/plain parsed as a string).
   app.addHook('onRequest', async (request) => {
@@ -302,9 +303,11 @@ export async function createHttpApp(opts: HttpOptions): Promise<App> {
       .find((p) => p.startsWith('charset='))
       ?.slice(8)
       .replace(/"/g, '');
-    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
-      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported character set; send UTF-8');
     const allowed = config.bodyTypes ?? JSON_ONLY;
+    // CSV files from Excel in China are GBK; the importer reads them (JSON is UTF-8 only).
+    const csvCharset = media === 'text/csv' && CHINESE_CHARSETS.has(charset ?? '');
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && !csvCharset)
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported character set; send UTF-8');
     if (!allowed.includes(media))
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Unsupported content type; send ${allowed.join(' or ')}`, {
         accepted: allowed,
