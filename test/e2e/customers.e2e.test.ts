@@ -231,6 +231,18 @@ describe('customer screens', () => {
         .locator('input[type=file]')
         .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
 
+    // Bytes that are neither UTF-8 nor GBK: the reason is said, not just "invalid input".
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({
+        name: 'utf16.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`\ufeff${header}\n`, 'utf16le'),
+      });
+    await page.getByTestId('import-start').click();
+    await page.getByTestId('import-failed-detail').waitFor();
+    expect(await page.getByTestId('import-failed-detail').innerText()).toContain('UTF-8');
+
     await upload('bad.csv', `${header}\n${good1}\n${bad2}\n`);
     await page.getByTestId('import-start').click();
     const rejected = page.getByTestId('import-rejected');

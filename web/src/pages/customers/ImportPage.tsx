@@ -152,7 +152,15 @@ export default function ImportPage() {
               showIcon
               data-testid="import-failed"
               title={t('customers.import.failed')}
-              description={errorText(state.error)}
+              description={
+                <>
+                  {errorText(state.error)}
+                  {/* The file-level reason (not UTF-8/GBK, empty, unreadable) is only in the server's text. */}
+                  {state.error instanceof ApiError && state.error.message !== errorText(state.error) ? (
+                    <div data-testid="import-failed-detail">{state.error.message}</div>
+                  ) : null}
+                </>
+              }
             />
           ) : null}
           {state.step === 'done' ? (
