@@ -91,12 +91,25 @@ async function searchFor(page: Page, q: string) {
 }
 
 describe('customer screens', () => {
-  it('lets an agent find a customer by phone and by Chinese name and open the masked 360 view', async () => {
+  it('lets an agent export the filtered list masked, find a customer by phone and by Chinese name, open the masked 360 view', async () => {
     const { page, problems } = await open();
     await signIn(page, 'agent');
     expect(await menuWorkspaces(page)).toEqual(['agent', 'customers']);
     await page.getByTestId('nav-customers').click();
     await page.getByTestId('customer-table').locator('.ant-table-row').first().waitFor();
+    // The list exports masked, filtered as shown.
+    await page.getByTestId('filter-kind').click();
+    await page.locator('.ant-select-item-option', { hasText: '公众客户' }).click();
+    await page.getByTestId('customer-export').hover();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('customer-export-csv').click(),
+    ]);
+    const exported = fs.readFileSync((await download.path())!, 'utf8');
+    expect(exported).toContain('139****5678');
+    expect(exported).not.toContain(PHONE);
+    expect(exported).toContain(',individual,');
+    expect(exported).not.toContain(',enterprise,');
 
     await searchFor(page, PHONE);
     const results = page.getByTestId('customer-results');
@@ -232,13 +245,11 @@ describe('customer screens', () => {
         .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
 
     // Bytes that are neither UTF-8 nor GBK: the reason is said, not just "invalid input".
-    await page
-      .locator('input[type=file]')
-      .setInputFiles({
-        name: 'utf16.csv',
-        mimeType: 'text/csv',
-        buffer: Buffer.from(`\ufeff${header}\n`, 'utf16le'),
-      });
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'utf16.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`\ufeff${header}\n`, 'utf16le'),
+    });
     await page.getByTestId('import-start').click();
     await page.getByTestId('import-failed-detail').waitFor();
     expect(await page.getByTestId('import-failed-detail').innerText()).toContain('UTF-8');

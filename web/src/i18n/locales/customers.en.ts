@@ -34,6 +34,9 @@ const customersEn: Shape<typeof customersZhCN> = {
   },
   list: {
     empty: 'No customer matches these filters',
+    export: 'Export',
+    exportCsv: 'Export CSV (masked)',
+    exportXlsx: 'Export Excel (masked)',
   },
   kinds: { individual: 'Consumer', enterprise: 'Enterprise' },
   tiers: { group: 'Group', province: 'Provincial', localA: 'Local A', localB: 'Local B', localC: 'Local C' },

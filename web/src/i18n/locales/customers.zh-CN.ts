@@ -31,6 +31,9 @@ const customersZhCN = {
   },
   list: {
     empty: '没有符合条件的客户',
+    export: '导出',
+    exportCsv: '导出 CSV（脱敏）',
+    exportXlsx: '导出 Excel（脱敏）',
   },
   kinds: { individual: '公众客户', enterprise: '政企客户' },
   tiers: { group: '集团级', province: '省级', localA: '本地A', localB: '本地B', localC: '本地C' },
