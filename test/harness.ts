@@ -77,7 +77,12 @@ export async function openTestDatabase(): Promise<{ database: Database<DB>; disp
 }
 
 export async function createTestServer(
-  opts: { env?: Record<string, string>; clock?: Clock } = {},
+  opts: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    /** Where log lines go (with `LOG_LEVEL` in env); default: pino's stdout, silent. */
+    logSink?: NodeJS.WritableStream;
+  } = {},
 ): Promise<TestServer> {
   const { database, dispose } = await openTestDatabase();
   const config: Config = loadConfig({
@@ -87,7 +92,7 @@ export async function createTestServer(
     ONEPOINT_LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
     ...opts.env,
   });
-  const platform = await startPlatform(config, createLogger(config.logLevel), {
+  const platform = await startPlatform(config, createLogger(config.logLevel, opts.logSink), {
     command: 'test',
     jobs: false,
     database,

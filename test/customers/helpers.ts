@@ -1,12 +1,9 @@
 // Shared by the customers integration tests: a test server whose log lines are captured, and the
 // raw personal values of the seeded customers (to prove that none of them ever leaks).
 import { Writable } from 'node:stream';
-import { loadConfig } from '../../src/config.ts';
 import type { Db } from '../../src/db.ts';
 import type { PiiVault } from '../../src/modules/customers/index.ts';
-import { createLogger } from '../../src/platform/logger.ts';
-import { buildApp, startPlatform } from '../../src/server.ts';
-import { DEMO_PASSWORD, openTestDatabase, type TestServer } from '../harness.ts';
+import { createTestServer, type TestServer } from '../harness.ts';
 
 export interface CapturingServer extends TestServer {
   /** Every log line written so far (JSON text), at level trace. */
@@ -14,55 +11,15 @@ export interface CapturingServer extends TestServer {
 }
 
 export async function createCapturingServer(env: Record<string, string> = {}): Promise<CapturingServer> {
-  const { database, dispose } = await openTestDatabase();
   const logs: string[] = [];
-  const sink = new Writable({
+  const logSink = new Writable({
     write(chunk, _enc, done) {
       logs.push(String(chunk));
       done();
     },
   });
-  const config = loadConfig({
-    ONEPOINT_DEMO_PASSWORD: DEMO_PASSWORD,
-    LOG_LEVEL: 'trace',
-    ONEPOINT_RATE_LIMIT_PER_MINUTE: '100000',
-    ONEPOINT_LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
-    ...env,
-  });
-  const platform = await startPlatform(config, createLogger('trace', sink), {
-    command: 'test',
-    jobs: false,
-    database,
-  });
-  const app = await buildApp(platform.context);
-  await app.ready();
-  const tokens = new Map<string, string>();
-  const token = async (login: string) => {
-    const cached = tokens.get(login);
-    if (cached) return cached;
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { login, password: DEMO_PASSWORD },
-    });
-    if (res.statusCode !== 200) throw new Error(`login ${login} failed: ${res.statusCode} ${res.body}`);
-    const t = (res.json() as { token: string }).token;
-    tokens.set(login, t);
-    return t;
-  };
-  return {
-    app,
-    ctx: platform.context,
-    engine: database.engine,
-    token,
-    as: async (login) => ({ authorization: `Bearer ${await token(login)}` }),
-    logs,
-    close: async () => {
-      await app.close();
-      await platform.close();
-      await dispose();
-    },
-  };
+  const server = await createTestServer({ env: { LOG_LEVEL: 'trace', ...env }, logSink });
+  return { ...server, logs };
 }
 
 /** The development key the demo seed encrypts with when ONEPOINT_PII_KEYS is unset. */
