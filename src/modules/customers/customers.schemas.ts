@@ -135,7 +135,8 @@ export type ContactPatch = z.infer<typeof contactPatch>;
 const hundredths = z
   .number()
   .min(0)
-  .refine((v) => /^\d+(\.\d{1,2})?$/.test(String(v)), {
+  // The sign is min(0)'s to refuse: one problem per value, not two.
+  .refine((v) => /^-?\d+(\.\d{1,2})?$/.test(String(v)), {
     message: 'at most 2 decimal places',
     params: { ...issueParams('TOO_MANY_DECIMALS'), max: 2 },
   });
