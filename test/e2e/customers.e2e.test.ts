@@ -232,13 +232,11 @@ describe('customer screens', () => {
         .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
 
     // Bytes that are neither UTF-8 nor GBK: the reason is said, not just "invalid input".
-    await page
-      .locator('input[type=file]')
-      .setInputFiles({
-        name: 'utf16.csv',
-        mimeType: 'text/csv',
-        buffer: Buffer.from(`\ufeff${header}\n`, 'utf16le'),
-      });
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'utf16.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`\ufeff${header}\n`, 'utf16le'),
+    });
     await page.getByTestId('import-start').click();
     await page.getByTestId('import-failed-detail').waitFor();
     expect(await page.getByTestId('import-failed-detail').innerText()).toContain('UTF-8');
@@ -250,7 +248,8 @@ describe('customer screens', () => {
     expect(await rejected.innerText()).toContain('未导入任何数据');
     const report = await page.getByTestId('import-report').locator('.ant-table-row').allInnerTexts();
     expect(report).toHaveLength(1);
-    expect(report[0]).toMatch(/^3\s+phone\s+/);
+    // Said in Chinese by the problem's code, the column by its Chinese header.
+    expect(report[0]).toMatch(/^3\s+联系电话（phone）\s+不是有效的手机号码/);
     await screenshot(page, 'customer-import-rejected');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -258,6 +257,7 @@ describe('customer screens', () => {
     ]);
     const badRows = fs.readFileSync((await download.path())!, 'utf8');
     expect(badRows).toContain('1360000');
+    expect(badRows).toContain('不是有效的手机号码');
     expect(badRows).not.toContain('13600001357');
     // Nothing half-imported: the valid first row is not there either.
     const none = await asAdmin<{ items: unknown[] }>('GET', '/api/v1/customers?customerNo=E2EIMP1');
