@@ -1,7 +1,7 @@
 /**
  * Bulk import of customers, contacts and service instances from CSV or XLSX. One row is a customer
  * with at most one contact and one instance; rows that repeat a customer number add contacts and
- * instances to that customer. Everything is validated first (a report of row, column, message);
+ * instances to that customer. Everything is validated first (a report of row, column, code, message);
  * only a file without errors is written, in one transaction: nothing is ever half-imported.
  */
 import { isUtf8 } from 'node:buffer';
