@@ -164,7 +164,12 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
               },
             },
             422: z
-              .object({ code: z.string(), message: z.string(), details: importReportView })
+              .object({
+                code: z.string(),
+                message: z.string(),
+                // Or, should the write itself break a database rule, that error's details.
+                details: z.union([importReportView, z.record(z.string(), z.unknown())]).optional(),
+              })
               .describe('The file has problems: the report (ok: false) is in details; nothing was imported'),
           },
         },
