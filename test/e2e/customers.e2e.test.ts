@@ -261,7 +261,8 @@ describe('customer screens', () => {
     expect(await rejected.innerText()).toContain('未导入任何数据');
     const report = await page.getByTestId('import-report').locator('.ant-table-row').allInnerTexts();
     expect(report).toHaveLength(1);
-    expect(report[0]).toMatch(/^3\s+phone\s+/);
+    // Said in Chinese by the problem's code, the column by its Chinese header.
+    expect(report[0]).toMatch(/^3\s+联系电话（phone）\s+不是有效的手机号码/);
     await screenshot(page, 'customer-import-rejected');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -269,6 +270,7 @@ describe('customer screens', () => {
     ]);
     const badRows = fs.readFileSync((await download.path())!, 'utf8');
     expect(badRows).toContain('1360000');
+    expect(badRows).toContain('不是有效的手机号码');
     expect(badRows).not.toContain('13600001357');
     // Nothing half-imported: the valid first row is not there either.
     const none = await asAdmin<{ items: unknown[] }>('GET', '/api/v1/customers?customerNo=E2EIMP1');

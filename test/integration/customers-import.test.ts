@@ -13,6 +13,7 @@ import {
 } from '../../src/modules/customers/customers.import.ts';
 import { systemActor } from '../../src/modules/audit/index.ts';
 import { vaultFor } from '../../src/modules/customers/index.ts';
+import { creditCodeCheckChar, residentIdCheckChar } from '../../src/modules/customers/domain/pii.ts';
 import type { Platform } from '../../src/server.ts';
 import { createTestServer, type TestServer } from '../harness.ts';
 
@@ -123,7 +124,11 @@ describe(`customer import (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, ()
     expect(report.ok).toBe(false);
     const find = (column: string) => report.errors.find((e) => e.column === column);
     // Rows are numbered as a spreadsheet shows them: the header is row 1.
-    expect(find('id_number')).toMatchObject({ row: a + 2, message: expect.stringMatching(/check digit/) });
+    expect(find('id_number')).toMatchObject({
+      row: a + 2,
+      code: 'ID_NUMBER_CHECK_DIGIT',
+      message: expect.stringMatching(/check digit/),
+    });
     expect(find('phone')).toMatchObject({ row: b + 2, message: expect.stringMatching(/mobile/) });
     expect(find('org_unit')).toMatchObject({ row: c + 2, message: 'no such org unit code' });
     expect(find('product')).toMatchObject({ row: d + 2, message: 'unknown or inactive product code' });
@@ -280,6 +285,171 @@ describe(`customer import (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, ()
       payload: good,
     });
     expect(anon.statusCode).toBe(401);
+  });
+
+  it('gives every problem a code and parameters (never the value), in the 422 body and the stream', async () => {
+    const admin = { ...(await s.as('admin')), 'content-type': 'text/csv' };
+    const id = (birth: string, seq: string) => {
+      const first17 = `320102${birth}${seq}`;
+      return first17 + residentIdCheckChar(first17);
+    };
+    const cc = (body: string) => body + creditCodeCheckChar(body);
+    const goodId = id('19700102', '771');
+    const badCheck = `${goodId.slice(0, 17)}${goodId[17] === '0' ? '1' : '0'}`;
+    const header =
+      'customer_no,kind,name,tier,org_unit,account_manager,phone,id_number,credit_code,email,value_level,' +
+      'product,account_no,route_length_km,switch_occupancy,bandwidth_mbps,bogus';
+    const row = (v: Record<string, string>, cols = header) =>
+      cols
+        .split(',')
+        .map((c) => v[c] ?? '')
+        .join(',');
+    const base = { kind: 'individual', org_unit: 'CT.JS.NJ' };
+    const file = [
+      header,
+      row({ ...base, customer_no: 'C2', name: '甲', phone: '1381234' }),
+      row({ ...base, customer_no: 'C3', name: '乙', kind: 'person' }),
+      row({ ...base, customer_no: 'C4', name: '丙', org_unit: 'CT.NOWHERE' }),
+      row({ ...base, customer_no: 'C5', name: '丁', account_manager: 'nobody' }),
+      row({ ...base, customer_no: 'C6' }),
+      row({ ...base, customer_no: 'C7', name: '戊', id_number: badCheck }),
+      row({ ...base, customer_no: 'C8', name: '某公司', kind: 'enterprise', tier: 'mega' }),
+      row({
+        ...base,
+        customer_no: 'C9',
+        name: '某集团',
+        kind: 'enterprise',
+        tier: 'group',
+        credit_code: '91320102MA1XXXXXIO',
+      }),
+      row({ ...base, customer_no: 'C10', name: '己', email: 'not-an-email', value_level: 'vip' }),
+      row({ ...base, customer_no: 'C11', name: '长'.repeat(201) }),
+      row({ ...base, customer_no: 'C12', name: '庚', product: 'no.such.product', account_no: 'CODEACC12' }),
+      row({
+        ...base,
+        customer_no: 'C13',
+        name: '辛',
+        product: 'broadband.ftth',
+        account_no: 'CODEACC13',
+        route_length_km: 'far',
+        switch_occupancy: '55.555',
+        bandwidth_mbps: '-5',
+      }),
+      row({ ...base, customer_no: 'C14', name: '壬', id_number: goodId }),
+      row({ ...base, customer_no: 'C15', name: '癸', id_number: goodId }),
+      row({ ...base, customer_no: 'C14', name: '壬二' }),
+      row({ ...base, customer_no: 'C17', name: '子\u0007丑' }),
+    ].join('\n');
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/customers/imports',
+      headers: admin,
+      payload: file,
+    });
+    expect(res.statusCode).toBe(422);
+    const errors = (res.json() as { details: { errors: Array<Record<string, unknown>> } }).details.errors;
+    const at = (row: number, column: string | null) =>
+      errors.find((e) => e.row === row && e.column === column) ?? { missing: { row, column }, errors };
+    expect(at(1, 'bogus')).toMatchObject({ code: 'UNKNOWN_COLUMN' });
+    expect(at(2, 'phone')).toMatchObject({ code: 'PHONE_MOBILE_INVALID' });
+    expect(at(3, 'kind')).toMatchObject({
+      code: 'INVALID_OPTION',
+      params: { allowed: ['individual', 'enterprise'] },
+    });
+    expect(at(4, 'org_unit')).toMatchObject({ code: 'ORG_UNIT_UNKNOWN' });
+    expect(at(5, 'account_manager')).toMatchObject({ code: 'ACCOUNT_MANAGER_UNKNOWN' });
+    expect(at(6, 'name')).toMatchObject({ code: 'REQUIRED' });
+    expect(at(7, 'id_number')).toMatchObject({ code: 'ID_NUMBER_CHECK_DIGIT' });
+    expect(at(8, 'tier')).toMatchObject({
+      code: 'INVALID_OPTION',
+      params: { allowed: expect.arrayContaining(['group']) },
+    });
+    expect(at(9, 'credit_code')).toMatchObject({ code: 'CREDIT_CODE_FORMAT' });
+    expect(at(10, 'email')).toMatchObject({ code: 'EMAIL_INVALID' });
+    expect(at(10, 'value_level')).toMatchObject({
+      code: 'INVALID_OPTION',
+      params: { allowed: expect.arrayContaining(['gold']) },
+    });
+    expect(at(11, 'name')).toMatchObject({ code: 'TOO_LONG', params: { max: 200 } });
+    expect(at(12, 'product')).toMatchObject({ code: 'PRODUCT_UNKNOWN' });
+    expect(at(13, 'route_length_km')).toMatchObject({ code: 'NOT_A_NUMBER' });
+    expect(at(13, 'switch_occupancy')).toMatchObject({ code: 'TOO_MANY_DECIMALS', params: { max: 2 } });
+    expect(at(13, 'bandwidth_mbps')).toMatchObject({ code: 'MUST_EXCEED', params: { min: 0 } });
+    expect(at(15, 'id_number')).toMatchObject({ code: 'DUPLICATE_IN_FILE', params: { otherRow: 14 } });
+    expect(at(16, 'name')).toMatchObject({ code: 'INCONSISTENT_REPEAT', params: { firstRow: 14 } });
+    expect(at(17, 'name')).toMatchObject({ code: 'CONTROL_CHARACTERS' });
+    // The English text stays for the command line and API clients; no value from the file comes back.
+    expect(at(2, 'phone')).toMatchObject({ message: expect.stringMatching(/mobile/) });
+    expect(JSON.stringify(errors)).not.toMatch(
+      /1381234|person|CT\.NOWHERE|nobody|not-an-email|vip|mega|far|55\.555/,
+    );
+    expect(JSON.stringify(errors)).not.toContain(badCheck);
+
+    // Already in the database (checked once the file itself is clean), read from the stream's last line.
+    const taken = [
+      header.replace(',bogus', ''),
+      row({ ...base, customer_no: 'CODEOLD1', name: '旧一', id_number: id('19700103', '772') }),
+      row({
+        ...base,
+        customer_no: 'CODEOLD2',
+        name: '旧公司',
+        kind: 'enterprise',
+        tier: 'group',
+        credit_code: cc('91320102MA1C0DE01'),
+      }),
+      row({
+        ...base,
+        customer_no: 'CODEOLD3',
+        name: '旧三',
+        product: 'broadband.ftth',
+        account_no: 'CODEACCOLD',
+      }),
+    ].join('\n');
+    const first = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/customers/imports',
+      headers: admin,
+      payload: taken,
+    });
+    expect(first.statusCode, first.body).toBe(200);
+    const again = [
+      header.replace(',bogus', ''),
+      row({ ...base, customer_no: 'CODEOLD1', name: '旧一' }),
+      row({ ...base, customer_no: 'CODENEW1', name: '新一', id_number: id('19700103', '772') }),
+      row({
+        ...base,
+        customer_no: 'CODENEW2',
+        name: '新公司',
+        kind: 'enterprise',
+        tier: 'group',
+        credit_code: cc('91320102MA1C0DE01'),
+      }),
+      row({
+        ...base,
+        customer_no: 'CODENEW3',
+        name: '新三',
+        product: 'broadband.ftth',
+        account_no: 'CODEACCOLD',
+      }),
+    ].join('\n');
+    const streamed = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/customers/imports',
+      headers: { ...admin, accept: 'application/x-ndjson' },
+      payload: again,
+    });
+    const last = JSON.parse(streamed.body.trim().split('\n').at(-1)!) as {
+      type: string;
+      ok: boolean;
+      errors: Array<{ row: number; column: string; code: string }>;
+    };
+    expect(last).toMatchObject({ type: 'result', ok: false });
+    expect(last.errors.map((e) => [e.row, e.column, e.code])).toEqual([
+      [2, 'customer_no', 'CUSTOMER_NO_EXISTS'],
+      [3, 'id_number', 'ID_NUMBER_EXISTS'],
+      [4, 'credit_code', 'CREDIT_CODE_EXISTS'],
+      [5, 'account_no', 'ACCOUNT_NO_EXISTS'],
+    ]);
   });
 
   it('offers a header template in English and Chinese that the import reads back', async () => {

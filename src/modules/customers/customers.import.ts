@@ -1,7 +1,7 @@
 /**
  * Bulk import of customers, contacts and service instances from CSV or XLSX. One row is a customer
  * with at most one contact and one instance; rows that repeat a customer number add contacts and
- * instances to that customer. Everything is validated first (a report of row, column, message);
+ * instances to that customer. Everything is validated first (a report of row, column, code, message);
  * only a file without errors is written, in one transaction: nothing is ever half-imported.
  */
 import { isUtf8 } from 'node:buffer';
@@ -13,6 +13,7 @@ import { AppError } from '../../platform/errors.ts';
 import { hasUnstorableCharacters, UNSTORABLE_MESSAGE } from '../../platform/text.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';
 import { insertPrepared, nextCustomerNumbers, normaliseIdNumber, prepareCustomer } from './customers.bulk.ts';
+import { issueCode, type ImportProblem } from './customers.import-problems.ts';
 import { scopeFromPath, type Scope } from './customers.repository.ts';
 import { customerInput, type CustomerInput } from './customers.schemas.ts';
 import { TIER_NAMES, TIERS } from './domain/catalogue.ts';
@@ -85,11 +86,7 @@ const CUSTOMER_COLUMNS: ImportColumn[] = [
   'notes',
 ];
 
-export interface ImportProblem {
-  row: number;
-  column: string | null;
-  message: string;
-}
+export type { ImportProblem } from './customers.import-problems.ts';
 
 export interface ImportProgress {
   phase: 'parse' | 'validate' | 'write';
@@ -256,16 +253,22 @@ export function draftsFromRows(
     if (!columns[i] && h.trim())
       problems.push(
         h.trim().length <= 16 && !/\d{3}|@/.test(h)
-          ? { row: 1, column: h.trim(), message: 'unknown column' }
+          ? { row: 1, column: h.trim(), code: 'UNKNOWN_COLUMN', message: 'unknown column' }
           : {
               row: 1,
               column: `#${i + 1}`,
+              code: 'NOT_A_HEADER',
               message: 'unknown column (is the first row the column names? see the import columns)',
             },
       );
   });
   if (!columns.includes('name') && !columns.includes('customer_no'))
-    problems.push({ row: 1, column: 'name', message: 'the file needs a name column' });
+    problems.push({
+      row: 1,
+      column: 'name',
+      code: 'MISSING_COLUMN',
+      message: 'the file needs a name column',
+    });
   const byNo = new Map<string, Draft>();
   const drafts: Draft[] = [];
   rows.forEach((cells, i) => {
@@ -275,7 +278,7 @@ export function draftsFromRows(
       if (!c) return;
       row[c] = emptyToUndefined(cells[k]);
       if (row[c] !== undefined && hasUnstorableCharacters(row[c]))
-        problems.push({ row: rowNo, column: c, message: UNSTORABLE_MESSAGE });
+        problems.push({ row: rowNo, column: c, code: 'CONTROL_CHARACTERS', message: UNSTORABLE_MESSAGE });
     });
     if (Object.values(row).every((v) => v === undefined)) return;
     const no = row.customer_no?.toUpperCase();
@@ -310,6 +313,8 @@ export function draftsFromRows(
         problems.push({
           row: rowNo,
           column: 'kind',
+          code: 'INVALID_OPTION',
+          params: { allowed: ['individual', 'enterprise'] },
           message: 'must be individual or enterprise (公众 / 政企)',
         });
       set('kind', 'kind', kind ?? 'individual');
@@ -320,19 +325,33 @@ export function draftsFromRows(
           flag('tier', {
             row: rowNo,
             column: 'tier',
+            code: 'INVALID_OPTION',
+            params: { allowed: [...TIERS] },
             message: `must be one of ${TIERS.join(', ')} (or 集团级 … 本地C)`,
           });
         set('tier', 'tier', tier);
       }
       if (!row.org_unit)
-        flag('orgUnitId', { row: rowNo, column: 'org_unit', message: 'is required (an org unit code)' });
+        flag('orgUnitId', {
+          row: rowNo,
+          column: 'org_unit',
+          code: 'REQUIRED',
+          message: 'is required (an org unit code)',
+        });
       else {
         const unit = lookups.units.get(row.org_unit.toUpperCase()) ?? lookups.units.get(row.org_unit);
-        if (!unit) flag('orgUnitId', { row: rowNo, column: 'org_unit', message: 'no such org unit code' });
+        if (!unit)
+          flag('orgUnitId', {
+            row: rowNo,
+            column: 'org_unit',
+            code: 'ORG_UNIT_UNKNOWN',
+            message: 'no such org unit code',
+          });
         else if (!scope.all && !unit.path.startsWith(scope.path))
           flag('orgUnitId', {
             row: rowNo,
             column: 'org_unit',
+            code: 'ORG_UNIT_OUT_OF_SCOPE',
             message: 'the org unit is outside your data scope',
           });
         else set('orgUnitId', 'org_unit', unit.id);
@@ -343,6 +362,7 @@ export function draftsFromRows(
           flag('accountManagerId', {
             row: rowNo,
             column: 'account_manager',
+            code: 'ACCOUNT_MANAGER_UNKNOWN',
             message: 'no such active user login',
           });
         else set('accountManagerId', 'account_manager', m);
@@ -372,6 +392,8 @@ export function draftsFromRows(
           problems.push({
             row: rowNo,
             column: c,
+            code: 'INCONSISTENT_REPEAT',
+            params: { firstRow: draft.firstRow },
             message: `differs from row ${draft.firstRow} of the same customer`,
           });
       }
@@ -391,7 +413,12 @@ export function draftsFromRows(
     }
     if (row.product || row.account_no) {
       if (row.product && !lookups.products.has(row.product))
-        problems.push({ row: rowNo, column: 'product', message: 'unknown or inactive product code' });
+        problems.push({
+          row: rowNo,
+          column: 'product',
+          code: 'PRODUCT_UNKNOWN',
+          message: 'unknown or inactive product code',
+        });
       draft.instances.push({
         row: rowNo,
         value: {
@@ -443,12 +470,13 @@ const INSTANCE_COLUMN: Record<string, ImportColumn> = {
 /** Where in the file a schema issue points: the row and column the value came from. */
 function locate(d: Draft, issue: z.core.$ZodIssue): ImportProblem {
   const [head, index, field] = issue.path.map(String);
+  const what = { ...issueCode(issue), message: issue.message };
   if (head === 'contacts' && index !== undefined) {
     const c = d.contacts[Number(index)];
     return {
       row: c?.row ?? d.firstRow,
       column: field ? (CONTACT_COLUMN[field] ?? field) : 'contact_name',
-      message: issue.message,
+      ...what,
     };
   }
   if (head === 'instances' && index !== undefined) {
@@ -456,7 +484,7 @@ function locate(d: Draft, issue: z.core.$ZodIssue): ImportProblem {
     return {
       row: i?.row ?? d.firstRow,
       column: field ? (INSTANCE_COLUMN[field] ?? field) : 'product',
-      message: issue.message,
+      ...what,
     };
   }
   const o = head ? d.origin.get(head) : undefined;
@@ -464,7 +492,7 @@ function locate(d: Draft, issue: z.core.$ZodIssue): ImportProblem {
   return {
     row: o?.row ?? d.firstRow,
     column: o?.column ?? (head ? (fallback[head] ?? head) : null),
-    message: issue.message,
+    ...what,
   };
 }
 
@@ -508,6 +536,7 @@ async function checkExisting(
           problems.push({
             row: p.d.firstRow,
             column: 'customer_no',
+            code: 'CUSTOMER_NO_EXISTS',
             message: 'a customer with this number already exists',
           });
     }
@@ -527,6 +556,7 @@ async function checkExisting(
         problems.push({
           row: d.origin.get('idNumber')?.row ?? d.firstRow,
           column: 'id_number',
+          code: 'ID_NUMBER_EXISTS',
           message: 'another customer already has this ID number',
         });
       }
@@ -544,6 +574,7 @@ async function checkExisting(
         problems.push({
           row: d.origin.get('creditCode')?.row ?? d.firstRow,
           column: 'credit_code',
+          code: 'CREDIT_CODE_EXISTS',
           message: 'another customer already has this credit code',
         });
       }
@@ -564,6 +595,7 @@ async function checkExisting(
         problems.push({
           row: x.row,
           column: 'account_no',
+          code: 'ACCOUNT_NO_EXISTS',
           message: 'this product already has an active instance with this account number',
         });
     }
@@ -604,11 +636,15 @@ export async function importCustomers(file: Buffer, opts: ImportOptions): Promis
   const step = Math.max(1000, Math.ceil(drafts.length / 100));
   for (const [k, d] of drafts.entries()) {
     if (problems.length > MAX_REPORTED_ERRORS) break;
-    const parsed = customerInput.safeParse({
-      ...d.input,
-      contacts: d.contacts.map((c) => c.value),
-      instances: d.instances.map((i) => i.value),
-    });
+    const parsed = customerInput.safeParse(
+      {
+        ...d.input,
+        contacts: d.contacts.map((c) => c.value),
+        instances: d.instances.map((i) => i.value),
+      },
+      // Tells a missing value from a wrong one (issueCode); the input is never put in the report.
+      { reportInput: true },
+    );
     if (!parsed.success) {
       for (const issue of parsed.error.issues)
         if (!d.flagged.has(String(issue.path[0]))) problems.push(locate(d, issue));
@@ -621,6 +657,8 @@ export async function importCustomers(file: Buffer, opts: ImportOptions): Promis
           problems.push({
             row: d.origin.get('idNumber')!.row,
             column: 'id_number',
+            code: 'DUPLICATE_IN_FILE',
+            params: { otherRow: other },
             message: `the same ID number is on row ${other}`,
           });
         else seenIds.set(key, d.firstRow);
@@ -631,6 +669,8 @@ export async function importCustomers(file: Buffer, opts: ImportOptions): Promis
           problems.push({
             row: d.firstRow,
             column: 'credit_code',
+            code: 'DUPLICATE_IN_FILE',
+            params: { otherRow: other },
             message: `the same credit code is on row ${other}`,
           });
         else seenCodes.set(input.creditCode, d.firstRow);
@@ -643,6 +683,8 @@ export async function importCustomers(file: Buffer, opts: ImportOptions): Promis
           problems.push({
             row,
             column: 'account_no',
+            code: 'DUPLICATE_IN_FILE',
+            params: { otherRow: other },
             message: `the same product and account number are on row ${other}`,
           });
         else seenAccounts.set(key, row);
@@ -673,7 +715,7 @@ export async function importCustomers(file: Buffer, opts: ImportOptions): Promis
   };
   if (problems.length > 0 || drafts.length === 0) {
     if (drafts.length === 0 && problems.length === 0)
-      problems.push({ row: 1, column: null, message: 'the file has no data rows' });
+      problems.push({ row: 1, column: null, code: 'NO_DATA_ROWS', message: 'the file has no data rows' });
     return report(false);
   }
   if (opts.dryRun) return report(true);

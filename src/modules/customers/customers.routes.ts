@@ -17,6 +17,8 @@ import {
   customerPatch,
   customerView,
   historyEntry,
+  importReportView,
+  importStreamLine,
   instanceInput,
   instancePatch,
   instanceView,
@@ -145,12 +147,31 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
           tags,
           summary:
             'Import customers and instances from a CSV or XLSX file (the request body). All or nothing: a file with ' +
-            'any problem is rejected with a report (row, column, message). Send Accept: application/x-ndjson to ' +
+            'any problem is rejected with a report (row, column, code, params, message). Send Accept: application/x-ndjson to ' +
             'receive progress lines while it runs.',
           querystring: z.strictObject({
             dryRun: z.stringbool().default(false),
             fileName: z.string().max(200).optional(),
           }),
+          response: {
+            200: {
+              description:
+                'The report (ok: true); with Accept: application/x-ndjson, one JSON object a line: progress lines, ' +
+                'then the result (ok true or false) or an error',
+              content: {
+                'application/json': { schema: importReportView },
+                'application/x-ndjson': { schema: importStreamLine },
+              },
+            },
+            422: z
+              .object({
+                code: z.string(),
+                message: z.string(),
+                // Or, should the write itself break a database rule, that error's details.
+                details: z.union([importReportView, z.record(z.string(), z.unknown())]).optional(),
+              })
+              .describe('The file has problems: the report (ok: false) is in details; nothing was imported'),
+          },
         },
         config: { access: { permission: 'customer.import' }, bodyTypes: IMPORT_TYPES },
       },
@@ -199,7 +220,8 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
             line({ type: 'error', code: error.code, message: error.message });
           })
           .finally(() => stream.end());
-        return reply.send(stream);
+        // A stream is sent as it is (the schema above documents its lines; nothing serialises it).
+        return reply.send(stream as never);
       },
     );
 

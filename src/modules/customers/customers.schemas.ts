@@ -13,13 +13,8 @@ import {
   TIERS,
   VALUE_LEVELS,
 } from './domain/catalogue.ts';
-import {
-  creditCodeProblem,
-  emailProblem,
-  normaliseEmail,
-  parsePhone,
-  residentIdProblem,
-} from './domain/pii.ts';
+import { IMPORT_PROBLEM_CODES, issueParams, type ImportProblemCode } from './customers.import-problems.ts';
+import { creditCodeIssue, emailProblem, normaliseEmail, parsePhone, residentIdIssue } from './domain/pii.ts';
 import { normaliseCode } from './domain/search.ts';
 
 // Validation with the field named and the value never echoed (it may be personal information).
@@ -30,7 +25,7 @@ export const phoneInput = z
   .transform((v, ctx) => {
     const p = parsePhone(v);
     if ('problem' in p) {
-      ctx.addIssue({ code: 'custom', message: p.problem });
+      ctx.addIssue({ code: 'custom', message: p.problem, params: issueParams(p.code) });
       return z.NEVER;
     }
     return p.value;
@@ -45,9 +40,14 @@ export const emailInput = z
   .string()
   .max(254)
   .transform((v, ctx) => {
-    const problem = MASKED.test(v) ? MASKED_MESSAGE : emailProblem(v);
+    const masked = MASKED.test(v);
+    const problem = masked ? MASKED_MESSAGE : emailProblem(v);
     if (problem) {
-      ctx.addIssue({ code: 'custom', message: problem });
+      ctx.addIssue({
+        code: 'custom',
+        message: problem,
+        params: issueParams(masked ? 'MASKED_VALUE' : 'EMAIL_INVALID'),
+      });
       return z.NEVER;
     }
     return normaliseEmail(v);
@@ -64,7 +64,7 @@ const addressText = z
   .string()
   .trim()
   .max(300)
-  .refine((v) => !MASKED.test(v), MASKED_MESSAGE)
+  .refine((v) => !MASKED.test(v), { message: MASKED_MESSAGE, params: issueParams('MASKED_VALUE') })
   .nullish();
 const code = (max: number) =>
   z
@@ -78,9 +78,9 @@ const creditCode = z
   .string()
   .trim()
   .transform((v, ctx) => {
-    const problem = creditCodeProblem(v);
+    const problem = creditCodeIssue(v);
     if (problem) {
-      ctx.addIssue({ code: 'custom', message: problem });
+      ctx.addIssue({ code: 'custom', message: problem.message, params: issueParams(problem.code) });
       return z.NEVER;
     }
     return v.toUpperCase();
@@ -135,7 +135,11 @@ export type ContactPatch = z.infer<typeof contactPatch>;
 const hundredths = z
   .number()
   .min(0)
-  .refine((v) => /^\d+(\.\d{1,2})?$/.test(String(v)), 'at most 2 decimal places');
+  // The sign is min(0)'s to refuse: one problem per value, not two.
+  .refine((v) => /^-?\d+(\.\d{1,2})?$/.test(String(v)), {
+    message: 'at most 2 decimal places',
+    params: { ...issueParams('TOO_MANY_DECIMALS'), max: 2 },
+  });
 
 const instanceFields = {
   accountNo: code(64),
@@ -170,6 +174,7 @@ export const instanceInput = z
         code: 'custom',
         path: ['devicePort'],
         message: 'needs deviceId (the device the port is on)',
+        params: issueParams('DEVICE_PORT_NEEDS_DEVICE'),
       });
   });
 export type InstanceInput = z.infer<typeof instanceInput>;
@@ -239,6 +244,7 @@ function checkRepeats(
         code: 'custom',
         path: ['instances', i, 'accountNo'],
         message: 'is given twice for the same product',
+        params: issueParams('DUPLICATE_ACCOUNT'),
       });
     if (inst.status !== 'terminated') accounts.add(key);
   });
@@ -252,18 +258,32 @@ function checkRepeats(
 }
 
 /** ID number rules depend on the ID type: a resident ID is checked digit by digit. */
-export function idNumberProblem(idType: string | null | undefined, idNumber: string): string | undefined {
-  if ((idType ?? 'resident_id') === 'resident_id') return residentIdProblem(idNumber);
-  return /^[A-Za-z0-9]{5,20}$/.test(idNumber) ? undefined : 'must be 5–20 letters and digits';
+export function idNumberIssue(
+  idType: string | null | undefined,
+  idNumber: string,
+): { code: ImportProblemCode; message: string } | undefined {
+  if ((idType ?? 'resident_id') === 'resident_id') return residentIdIssue(idNumber);
+  return /^[A-Za-z0-9]{5,20}$/.test(idNumber)
+    ? undefined
+    : { code: 'ID_NUMBER_OTHER_FORMAT', message: 'must be 5–20 letters and digits' };
 }
+
+export const idNumberProblem = (idType: string | null | undefined, idNumber: string): string | undefined =>
+  idNumberIssue(idType, idNumber)?.message;
 
 function checkIdNumber(
   v: { idType?: string | null | undefined; idNumber?: string | null | undefined },
   ctx: z.RefinementCtx,
 ) {
   if (!v.idNumber) return;
-  const problem = idNumberProblem(v.idType, v.idNumber);
-  if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem });
+  const problem = idNumberIssue(v.idType, v.idNumber);
+  if (problem)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['idNumber'],
+      message: problem.message,
+      params: issueParams(problem.code),
+    });
 }
 
 export const customerInput = z
@@ -280,9 +300,19 @@ export const customerInput = z
   })
   .superRefine((v, ctx) => {
     if (v.kind === 'enterprise' && !v.tier)
-      ctx.addIssue({ code: 'custom', path: ['tier'], message: 'is required for an enterprise customer' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tier'],
+        message: 'is required for an enterprise customer',
+        params: issueParams('TIER_REQUIRED'),
+      });
     if (v.kind === 'individual' && v.tier)
-      ctx.addIssue({ code: 'custom', path: ['tier'], message: 'applies to enterprise customers only' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tier'],
+        message: 'applies to enterprise customers only',
+        params: issueParams('TIER_ENTERPRISE_ONLY'),
+      });
     if (v.kind === 'individual' && v.branches?.length)
       ctx.addIssue({ code: 'custom', path: ['branches'], message: 'applies to enterprise customers only' });
     checkIdNumber(v, ctx);
@@ -467,3 +497,41 @@ export const revealFields = [
   'serviceAddress',
 ] as const;
 export type RevealField = (typeof revealFields)[number];
+
+// ---- The import report (JSON body, 422 details, the NDJSON stream's last line) ----
+
+export const importProblemView = z.object({
+  row: z.number().int().describe('1-based file row (1 = the header row)'),
+  column: z.string().nullable().describe('the import column (English name), or the header as written'),
+  code: z
+    .enum(IMPORT_PROBLEM_CODES)
+    .describe('stable machine code: translate by it (the message is English); INVALID = see message'),
+  params: z
+    .record(z.string(), z.union([z.number(), z.array(z.string())]))
+    .optional()
+    .describe('max, min, otherRow, firstRow, allowed (never a value from the file)'),
+  message: z.string().describe('English text'),
+});
+
+export const importReportView = z.object({
+  ok: z.boolean(),
+  dryRun: z.boolean(),
+  rows: z.number().int(),
+  customers: z.number().int(),
+  contacts: z.number().int(),
+  instances: z.number().int(),
+  errors: z.array(importProblemView),
+  truncated: z.boolean().describe('more problems exist than are listed (the first 1 000)'),
+  ms: z.number(),
+});
+
+export const importStreamLine = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('progress'),
+    phase: z.enum(['parse', 'validate', 'write']),
+    done: z.number().int(),
+    total: z.number().int(),
+  }),
+  importReportView.extend({ type: z.literal('result') }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+]);

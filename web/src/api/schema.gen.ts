@@ -1034,7 +1034,7 @@ export interface paths {
   };
   '/api/v1/customers/imports': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** Import customers and instances from a CSV or XLSX file (the request body). All or nothing: a file with any problem is rejected with a report (row, column, message). Send Accept: application/x-ndjson to receive progress lines while it runs. */
+    /** Import customers and instances from a CSV or XLSX file (the request body). All or nothing: a file with any problem is rejected with a report (row, column, code, params, message). Send Accept: application/x-ndjson to receive progress lines while it runs. */
     post: {
       parameters: {
         query?: {
@@ -1049,7 +1049,247 @@ export interface paths {
       responses: {
         200: {
           headers: { [name: string]: unknown };
-          content?: never;
+          content: {
+            'application/json': {
+              ok: boolean;
+              dryRun: boolean;
+              rows: number;
+              customers: number;
+              contacts: number;
+              instances: number;
+              errors: Array<{
+                /** 1-based file row (1 = the header row) */
+                row: number;
+                /** the import column (English name), or the header as written */
+                column: string | null;
+                /** stable machine code: translate by it (the message is English); INVALID = see message */
+                code:
+                  | 'UNKNOWN_COLUMN'
+                  | 'NOT_A_HEADER'
+                  | 'MISSING_COLUMN'
+                  | 'NO_DATA_ROWS'
+                  | 'REQUIRED'
+                  | 'INVALID_OPTION'
+                  | 'TOO_LONG'
+                  | 'TOO_SHORT'
+                  | 'TOO_MANY'
+                  | 'TOO_SMALL'
+                  | 'MUST_EXCEED'
+                  | 'TOO_BIG'
+                  | 'NOT_A_NUMBER'
+                  | 'NOT_AN_INTEGER'
+                  | 'TOO_MANY_DECIMALS'
+                  | 'INVALID_FORMAT'
+                  | 'CONTROL_CHARACTERS'
+                  | 'MASKED_VALUE'
+                  | 'PHONE_MOBILE_INVALID'
+                  | 'PHONE_FIXED_INVALID'
+                  | 'PHONE_INVALID'
+                  | 'ID_NUMBER_FORMAT'
+                  | 'ID_NUMBER_REGION'
+                  | 'ID_NUMBER_BIRTH_DATE'
+                  | 'ID_NUMBER_BIRTH_RANGE'
+                  | 'ID_NUMBER_CHECK_DIGIT'
+                  | 'ID_NUMBER_OTHER_FORMAT'
+                  | 'CREDIT_CODE_FORMAT'
+                  | 'CREDIT_CODE_CHECK'
+                  | 'EMAIL_INVALID'
+                  | 'CUSTOMER_NO_FORMAT'
+                  | 'TIER_REQUIRED'
+                  | 'TIER_ENTERPRISE_ONLY'
+                  | 'DEVICE_PORT_NEEDS_DEVICE'
+                  | 'ORG_UNIT_UNKNOWN'
+                  | 'ORG_UNIT_OUT_OF_SCOPE'
+                  | 'ACCOUNT_MANAGER_UNKNOWN'
+                  | 'PRODUCT_UNKNOWN'
+                  | 'DUPLICATE_IN_FILE'
+                  | 'DUPLICATE_ACCOUNT'
+                  | 'INCONSISTENT_REPEAT'
+                  | 'CUSTOMER_NO_EXISTS'
+                  | 'ID_NUMBER_EXISTS'
+                  | 'CREDIT_CODE_EXISTS'
+                  | 'ACCOUNT_NO_EXISTS'
+                  | 'INVALID';
+                /** max, min, otherRow, firstRow, allowed (never a value from the file) */
+                params?: {
+                  [key: string]: number | Array<string>;
+                };
+                /** English text */
+                message: string;
+              }>;
+              /** more problems exist than are listed (the first 1 000) */
+              truncated: boolean;
+              ms: number;
+            };
+            'application/x-ndjson':
+              | {
+                  type: 'progress';
+                  phase: 'parse' | 'validate' | 'write';
+                  done: number;
+                  total: number;
+                }
+              | {
+                  ok: boolean;
+                  dryRun: boolean;
+                  rows: number;
+                  customers: number;
+                  contacts: number;
+                  instances: number;
+                  errors: Array<{
+                    /** 1-based file row (1 = the header row) */
+                    row: number;
+                    /** the import column (English name), or the header as written */
+                    column: string | null;
+                    /** stable machine code: translate by it (the message is English); INVALID = see message */
+                    code:
+                      | 'UNKNOWN_COLUMN'
+                      | 'NOT_A_HEADER'
+                      | 'MISSING_COLUMN'
+                      | 'NO_DATA_ROWS'
+                      | 'REQUIRED'
+                      | 'INVALID_OPTION'
+                      | 'TOO_LONG'
+                      | 'TOO_SHORT'
+                      | 'TOO_MANY'
+                      | 'TOO_SMALL'
+                      | 'MUST_EXCEED'
+                      | 'TOO_BIG'
+                      | 'NOT_A_NUMBER'
+                      | 'NOT_AN_INTEGER'
+                      | 'TOO_MANY_DECIMALS'
+                      | 'INVALID_FORMAT'
+                      | 'CONTROL_CHARACTERS'
+                      | 'MASKED_VALUE'
+                      | 'PHONE_MOBILE_INVALID'
+                      | 'PHONE_FIXED_INVALID'
+                      | 'PHONE_INVALID'
+                      | 'ID_NUMBER_FORMAT'
+                      | 'ID_NUMBER_REGION'
+                      | 'ID_NUMBER_BIRTH_DATE'
+                      | 'ID_NUMBER_BIRTH_RANGE'
+                      | 'ID_NUMBER_CHECK_DIGIT'
+                      | 'ID_NUMBER_OTHER_FORMAT'
+                      | 'CREDIT_CODE_FORMAT'
+                      | 'CREDIT_CODE_CHECK'
+                      | 'EMAIL_INVALID'
+                      | 'CUSTOMER_NO_FORMAT'
+                      | 'TIER_REQUIRED'
+                      | 'TIER_ENTERPRISE_ONLY'
+                      | 'DEVICE_PORT_NEEDS_DEVICE'
+                      | 'ORG_UNIT_UNKNOWN'
+                      | 'ORG_UNIT_OUT_OF_SCOPE'
+                      | 'ACCOUNT_MANAGER_UNKNOWN'
+                      | 'PRODUCT_UNKNOWN'
+                      | 'DUPLICATE_IN_FILE'
+                      | 'DUPLICATE_ACCOUNT'
+                      | 'INCONSISTENT_REPEAT'
+                      | 'CUSTOMER_NO_EXISTS'
+                      | 'ID_NUMBER_EXISTS'
+                      | 'CREDIT_CODE_EXISTS'
+                      | 'ACCOUNT_NO_EXISTS'
+                      | 'INVALID';
+                    /** max, min, otherRow, firstRow, allowed (never a value from the file) */
+                    params?: {
+                      [key: string]: number | Array<string>;
+                    };
+                    /** English text */
+                    message: string;
+                  }>;
+                  /** more problems exist than are listed (the first 1 000) */
+                  truncated: boolean;
+                  ms: number;
+                  type: 'result';
+                }
+              | {
+                  type: 'error';
+                  code: string;
+                  message: string;
+                };
+          };
+        };
+        422: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              details?:
+                | {
+                    ok: boolean;
+                    dryRun: boolean;
+                    rows: number;
+                    customers: number;
+                    contacts: number;
+                    instances: number;
+                    errors: Array<{
+                      /** 1-based file row (1 = the header row) */
+                      row: number;
+                      /** the import column (English name), or the header as written */
+                      column: string | null;
+                      /** stable machine code: translate by it (the message is English); INVALID = see message */
+                      code:
+                        | 'UNKNOWN_COLUMN'
+                        | 'NOT_A_HEADER'
+                        | 'MISSING_COLUMN'
+                        | 'NO_DATA_ROWS'
+                        | 'REQUIRED'
+                        | 'INVALID_OPTION'
+                        | 'TOO_LONG'
+                        | 'TOO_SHORT'
+                        | 'TOO_MANY'
+                        | 'TOO_SMALL'
+                        | 'MUST_EXCEED'
+                        | 'TOO_BIG'
+                        | 'NOT_A_NUMBER'
+                        | 'NOT_AN_INTEGER'
+                        | 'TOO_MANY_DECIMALS'
+                        | 'INVALID_FORMAT'
+                        | 'CONTROL_CHARACTERS'
+                        | 'MASKED_VALUE'
+                        | 'PHONE_MOBILE_INVALID'
+                        | 'PHONE_FIXED_INVALID'
+                        | 'PHONE_INVALID'
+                        | 'ID_NUMBER_FORMAT'
+                        | 'ID_NUMBER_REGION'
+                        | 'ID_NUMBER_BIRTH_DATE'
+                        | 'ID_NUMBER_BIRTH_RANGE'
+                        | 'ID_NUMBER_CHECK_DIGIT'
+                        | 'ID_NUMBER_OTHER_FORMAT'
+                        | 'CREDIT_CODE_FORMAT'
+                        | 'CREDIT_CODE_CHECK'
+                        | 'EMAIL_INVALID'
+                        | 'CUSTOMER_NO_FORMAT'
+                        | 'TIER_REQUIRED'
+                        | 'TIER_ENTERPRISE_ONLY'
+                        | 'DEVICE_PORT_NEEDS_DEVICE'
+                        | 'ORG_UNIT_UNKNOWN'
+                        | 'ORG_UNIT_OUT_OF_SCOPE'
+                        | 'ACCOUNT_MANAGER_UNKNOWN'
+                        | 'PRODUCT_UNKNOWN'
+                        | 'DUPLICATE_IN_FILE'
+                        | 'DUPLICATE_ACCOUNT'
+                        | 'INCONSISTENT_REPEAT'
+                        | 'CUSTOMER_NO_EXISTS'
+                        | 'ID_NUMBER_EXISTS'
+                        | 'CREDIT_CODE_EXISTS'
+                        | 'ACCOUNT_NO_EXISTS'
+                        | 'INVALID';
+                      /** max, min, otherRow, firstRow, allowed (never a value from the file) */
+                      params?: {
+                        [key: string]: number | Array<string>;
+                      };
+                      /** English text */
+                      message: string;
+                    }>;
+                    /** more problems exist than are listed (the first 1 000) */
+                    truncated: boolean;
+                    ms: number;
+                  }
+                | {
+                    [key: string]: unknown;
+                  };
+            };
+          };
         };
       };
     };

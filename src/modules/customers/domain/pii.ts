@@ -22,21 +22,50 @@ export function normaliseResidentId(raw: string): string {
   return raw.replace(/\s+/g, '').toUpperCase();
 }
 
+/** Machine codes of the problems below: clients translate them (the English text stays for the API). */
+export type PiiProblemCode =
+  | 'ID_NUMBER_FORMAT'
+  | 'ID_NUMBER_REGION'
+  | 'ID_NUMBER_BIRTH_DATE'
+  | 'ID_NUMBER_BIRTH_RANGE'
+  | 'ID_NUMBER_CHECK_DIGIT'
+  | 'CREDIT_CODE_FORMAT'
+  | 'CREDIT_CODE_CHECK'
+  | 'PHONE_MOBILE_INVALID'
+  | 'PHONE_FIXED_INVALID'
+  | 'PHONE_INVALID'
+  | 'EMAIL_INVALID';
+
+export interface PiiProblem {
+  code: PiiProblemCode;
+  message: string;
+}
+
 /** Why an 18-character resident ID number (居民身份证号码) is invalid, or undefined if it is valid. */
-export function residentIdProblem(raw: string, today: Date = new Date()): string | undefined {
+export function residentIdIssue(raw: string, today: Date = new Date()): PiiProblem | undefined {
   const id = normaliseResidentId(raw);
-  if (!/^\d{17}[\dX]$/.test(id)) return 'must be 18 characters: 17 digits and a final digit or X';
-  if (!/^[1-9]/.test(id)) return 'must start with a region code (first digit 1–9)';
+  if (!/^\d{17}[\dX]$/.test(id))
+    return { code: 'ID_NUMBER_FORMAT', message: 'must be 18 characters: 17 digits and a final digit or X' };
+  if (!/^[1-9]/.test(id))
+    return { code: 'ID_NUMBER_REGION', message: 'must start with a region code (first digit 1–9)' };
   const y = Number(id.slice(6, 10));
   const m = Number(id.slice(10, 12));
   const d = Number(id.slice(12, 14));
   const birth = new Date(Date.UTC(y, m - 1, d));
   if (birth.getUTCFullYear() !== y || birth.getUTCMonth() !== m - 1 || birth.getUTCDate() !== d)
-    return 'digits 7–14 must be a real date of birth (YYYYMMDD)';
-  if (y < 1900 || birth.getTime() > today.getTime()) return 'the date of birth is out of range';
-  if (residentIdCheckChar(id) !== id[17]) return 'the check digit (last character) does not match: mistyped?';
+    return { code: 'ID_NUMBER_BIRTH_DATE', message: 'digits 7–14 must be a real date of birth (YYYYMMDD)' };
+  if (y < 1900 || birth.getTime() > today.getTime())
+    return { code: 'ID_NUMBER_BIRTH_RANGE', message: 'the date of birth is out of range' };
+  if (residentIdCheckChar(id) !== id[17])
+    return {
+      code: 'ID_NUMBER_CHECK_DIGIT',
+      message: 'the check digit (last character) does not match: mistyped?',
+    };
   return undefined;
 }
+
+export const residentIdProblem = (raw: string, today: Date = new Date()): string | undefined =>
+  residentIdIssue(raw, today)?.message;
 
 // GB 32100-2015 unified social credit code (统一社会信用代码) of an enterprise: 18 characters.
 const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -48,13 +77,19 @@ export function creditCodeCheckChar(first17: string): string {
   return USCC_CHARS[(31 - (sum % 31)) % 31]!;
 }
 
-export function creditCodeProblem(raw: string): string | undefined {
+export function creditCodeIssue(raw: string): PiiProblem | undefined {
   const code = raw.replace(/\s+/g, '').toUpperCase();
   if (!/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/.test(code))
-    return 'must be 18 characters (digits and capital letters except I, O, S, V, Z)';
-  if (creditCodeCheckChar(code) !== code[17]) return 'the check character (last) does not match: mistyped?';
+    return {
+      code: 'CREDIT_CODE_FORMAT',
+      message: 'must be 18 characters (digits and capital letters except I, O, S, V, Z)',
+    };
+  if (creditCodeCheckChar(code) !== code[17])
+    return { code: 'CREDIT_CODE_CHECK', message: 'the check character (last) does not match: mistyped?' };
   return undefined;
 }
+
+export const creditCodeProblem = (raw: string): string | undefined => creditCodeIssue(raw)?.message;
 
 export type PhoneKind = 'mobile' | 'fixed';
 
@@ -82,16 +117,24 @@ export function phoneKind(normalised: string): PhoneKind | undefined {
 }
 
 /** Validates and normalises a mainland phone number; the problem text never repeats the number. */
-export function parsePhone(raw: string): { value: string; kind: PhoneKind } | { problem: string } {
+export function parsePhone(
+  raw: string,
+): { value: string; kind: PhoneKind } | { problem: string; code: PiiProblemCode } {
   const value = normalisePhone(raw);
   const kind = phoneKind(value);
   if (kind) return { value, kind };
-  if (/^1\d*$/.test(value)) return { problem: 'is not a mainland mobile number (11 digits starting 13–19)' };
+  if (/^1\d*$/.test(value))
+    return {
+      code: 'PHONE_MOBILE_INVALID',
+      problem: 'is not a mainland mobile number (11 digits starting 13–19)',
+    };
   if (/^0\d*$/.test(value))
     return {
+      code: 'PHONE_FIXED_INVALID',
       problem: 'is not a fixed-line number with area code (e.g. 025-84561234: area code, then 7–8 digits)',
     };
   return {
+    code: 'PHONE_INVALID',
     problem:
       'must be a mainland mobile number (11 digits starting 13–19) or a fixed line with area code (e.g. 025-84561234)',
   };

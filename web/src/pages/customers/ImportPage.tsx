@@ -12,9 +12,11 @@ import {
   importPercent,
   problemRowsCsv,
   readEvents,
+  translateProblems,
   type ImportEvent,
   type ImportProblem,
   type ImportReport,
+  type Translate,
 } from './importing.ts';
 
 type State =
@@ -195,8 +197,10 @@ function Outcome(props: { report: ImportReport; original: string | null; onAgain
       />
     );
   }
+  // Column and problem in the user's language (the server's English text for a code it does not know).
+  const problems = translateProblems(r.errors, t as unknown as Translate);
   const download = () => {
-    const csv = problemRowsCsv(r.errors, props.original, {
+    const csv = problemRowsCsv(problems, props.original, {
       row: t('customers.import.rowColumn'),
       column: t('customers.import.report.column'),
       problems: t('customers.import.problemsColumn'),
@@ -229,8 +233,8 @@ function Outcome(props: { report: ImportReport; original: string | null; onAgain
         data-testid="import-report"
         rowKey={(p, i) => `${p.row}-${p.column ?? ''}-${i}`}
         size="small"
-        dataSource={r.errors}
-        pagination={r.errors.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
+        dataSource={problems}
+        pagination={problems.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
         columns={[
           { title: t('customers.import.report.row'), dataIndex: 'row', width: 80 },
           {

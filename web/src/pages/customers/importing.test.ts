@@ -1,11 +1,19 @@
+import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
+import customersEn from '../../i18n/locales/customers.en.ts';
+import customersZhCN from '../../i18n/locales/customers.zh-CN.ts';
 import {
+  columnText,
   importPercent,
   lineSplitter,
   parseCsv,
   problemRowsCsv,
+  problemText,
   readEvents,
+  translateProblems,
   type ImportEvent,
+  type ImportProblem,
+  type Translate,
 } from './importing.ts';
 
 const labels = { row: 'row', column: 'column', problems: 'problems' };
@@ -93,5 +101,85 @@ describe('CSV', () => {
       ['row', 'a', 'b', 'problems'],
       ['1', '', '', 'no data rows'],
     ]);
+  });
+});
+
+describe("problems in the user's language", () => {
+  // The console's own texts, as the import screen registers them.
+  const i18n = i18next.createInstance();
+  void i18n.init({
+    resources: {
+      'zh-CN': { translation: { customers: customersZhCN } },
+      en: { translation: { customers: customersEn } },
+    },
+    lng: 'zh-CN',
+    fallbackLng: 'zh-CN',
+    interpolation: { escapeValue: false },
+    initAsync: false,
+  });
+  const zh = i18n.getFixedT('zh-CN') as unknown as Translate;
+  const en = i18n.getFixedT('en') as unknown as Translate;
+  const phone: ImportProblem = {
+    row: 3,
+    column: 'phone',
+    code: 'PHONE_MOBILE_INVALID',
+    message: 'is not a mainland mobile number (11 digits starting 13–19)',
+  };
+
+  it('says each problem by its code, with its parameters', () => {
+    expect(problemText(phone, zh)).toBe('不是有效的手机号码（11 位，以 13–19 开头）');
+    expect(problemText(phone, en)).toBe('is not a mainland mobile number (11 digits starting 13–19)');
+    const long = { row: 4, column: 'name', code: 'TOO_LONG', params: { max: 200 }, message: 'Too big' };
+    expect(problemText(long, zh)).toBe('过长：最多 200 个字符');
+    expect(problemText(long, en)).toBe('is too long: at most 200 characters');
+    const dup = {
+      row: 9,
+      column: 'id_number',
+      code: 'DUPLICATE_IN_FILE',
+      params: { otherRow: 5 },
+      message: 'x',
+    };
+    expect(problemText(dup, zh)).toBe('与第 5 行重复');
+  });
+
+  it('names the allowed values the way the console does', () => {
+    const tier = {
+      row: 2,
+      column: 'tier',
+      code: 'INVALID_OPTION',
+      params: { allowed: ['group', 'province'] },
+      message: 'must be one of group, province',
+    };
+    expect(problemText(tier, zh)).toBe('取值无效，可选：group（集团级）、province（省级）');
+    expect(problemText(tier, en)).toBe('is not a valid option; one of: group (Group), province (Provincial)');
+    expect(problemText({ ...tier, column: 'colour', params: { allowed: ['a', 'b'] } }, zh)).toBe(
+      '取值无效，可选：a、b',
+    );
+  });
+
+  it("falls back to the server's text for a code it does not know, or none", () => {
+    expect(problemText({ ...phone, code: 'SOMETHING_NEW' }, zh)).toBe(phone.message);
+    expect(problemText({ row: 2, column: 'name', message: 'old server text' }, zh)).toBe('old server text');
+    expect(problemText({ row: 2, column: 'x', code: 'INVALID', message: 'odd input' }, zh)).toBe(
+      '取值无效（odd input）',
+    );
+  });
+
+  it('shows a column by its Chinese header in zh-CN, and a header it does not know as written', () => {
+    expect(columnText('phone', zh)).toBe('联系电话（phone）');
+    expect(columnText('id_number', zh)).toBe('证件号码（id_number）');
+    expect(columnText('phone', en)).toBe('phone');
+    expect(columnText('颜色', zh)).toBe('颜色');
+    expect(columnText('#3', zh)).toBe('#3');
+  });
+
+  it('puts the translated problems into the downloaded file of bad rows', () => {
+    const csv = problemRowsCsv(
+      translateProblems([phone], zh),
+      'name,phone\n张三,13800001111\n李四,1380000\n',
+      labels,
+    );
+    expect(csv).toContain('李四,1380000,联系电话（phone）: 不是有效的手机号码（11 位，以 13–19 开头）');
+    expect(csv).not.toContain('mainland');
   });
 });

@@ -1,9 +1,13 @@
 // Pure helpers of the import screen: reading the server's NDJSON progress stream, the progress
-// bar, and the file of rows with problems that the user downloads to fix.
+// bar, the problems in the user's language, and the file of rows with problems to fix.
 
 export interface ImportProblem {
   row: number;
   column: string | null;
+  /** The server's stable code (translated here); older servers or unknown codes: the message is shown. */
+  code?: string;
+  params?: Record<string, number | string[]>;
+  /** English text from the server. */
   message: string;
 }
 
@@ -20,6 +24,53 @@ export interface ImportReport {
 }
 
 export type ImportPhase = 'parse' | 'validate' | 'write';
+
+/** i18next's t with a key built at run time (the problem and column keys come from the server). */
+export type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+// Columns whose allowed values the console already names (客户等级: group → 集团级 …).
+const OPTION_TEXTS: Record<string, string> = {
+  kind: 'customers.kinds',
+  tier: 'customers.tiers',
+  value_level: 'customers.valueLevels',
+  instance_status: 'customers.instanceStatuses',
+  access_type: 'customers.accessTypes',
+  device_type: 'customers.deviceTypes',
+  contact_role: 'customers.contactRoles',
+};
+
+/** An import column as the user knows it: in zh-CN its Chinese header with the English name. */
+export function columnText(column: string, t: Translate): string {
+  if (!/^[a-z_]+$/.test(column)) return column; // a header as written in the file, or #3
+  const label = t(`customers.import.columns.${column}`, { defaultValue: column });
+  return label === column ? column : t('customers.import.columnWithName', { label, column });
+}
+
+/** A problem in the user's language, by its code and params; the server's text for an unknown code. */
+export function problemText(p: ImportProblem, t: Translate): string {
+  if (!p.code || !/^[A-Z_]+$/.test(p.code)) return p.message;
+  const params: Record<string, unknown> = { ...p.params, message: p.message };
+  const allowed = p.params?.allowed;
+  if (Array.isArray(allowed)) {
+    const group = p.column ? OPTION_TEXTS[p.column] : undefined;
+    params.allowed = allowed
+      .map((value) => {
+        const label = group ? t(`${group}.${value}`, { defaultValue: value }) : value;
+        return label === value ? value : t('customers.import.optionWithName', { value, label });
+      })
+      .join(t('customers.import.optionSeparator'));
+  }
+  return t(`customers.import.problems.${p.code}`, { ...params, defaultValue: p.message });
+}
+
+/** The report's problems with column and text in the user's language (table and downloaded file). */
+export function translateProblems(problems: readonly ImportProblem[], t: Translate): ImportProblem[] {
+  return problems.map((p) => ({
+    ...p,
+    column: p.column === null ? null : columnText(p.column, t),
+    message: problemText(p, t),
+  }));
+}
 
 export type ImportEvent =
   | { type: 'progress'; phase: ImportPhase; done: number; total: number }
