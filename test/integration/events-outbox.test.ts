@@ -7,7 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordCustomerEvent } from '../../src/modules/customers/customers.events.ts';
 import { customersToCsv } from '../../src/modules/customers/customers.import.ts';
 import { planDemoCustomers, resolveAreas } from '../../src/modules/customers/customers.demo.ts';
+import { Command } from 'commander';
+import { registerEventCommands } from '../../src/modules/events/events.cli.ts';
 import { markForReplay, OutboxRelay, recordEvent } from '../../src/modules/events/index.ts';
+import type { Platform } from '../../src/server.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { demoId } from '../../src/seed/demo.ts';
 import { createTestServer, type TestServer } from '../harness.ts';
@@ -145,6 +148,7 @@ describe(`event outbox (${ENGINE})`, () => {
     const codes = new Map(units.map((u) => [u.id, u.code]));
     const inputs = planDemoCustomers(await resolveAreas(s.ctx.db), {
       consumers: 3,
+      enterprisesPerTier: 0,
       seed: 7,
       startIndex: 900_000,
     });
@@ -316,6 +320,30 @@ describe(`outbox relay to NATS JetStream at ${NATS} (needs nats-server with JetS
     expect(n).toBe((await outbox()).length);
     const r = await relay().drain();
     expect(r).toMatchObject({ published: n, duplicates: n, failed: 0 });
+    expect(await messages()).toBe(before);
+  });
+
+  it('`onepoint events status` and `events replay --since` work on the outbox', async () => {
+    const lines: string[] = [];
+    const cli = (natsUrl: string | undefined) =>
+      registerEventCommands(new Command().exitOverride(), {
+        open: async () =>
+          ({
+            context: { ...s.ctx, config: { ...s.ctx.config, natsUrl } },
+            close: async () => {},
+          }) as unknown as Platform,
+        out: (t) => lines.push(t),
+        err: () => {},
+        relay: { stream, subjectPrefix: tag },
+      });
+    await cli(undefined).parseAsync(['node', 'onepoint', 'events', 'status']);
+    expect(lines.join('')).toMatch(/^unpublished: 0$/m);
+    expect(lines.join('')).toMatch(/NATS_URL unset/);
+    const before = await messages();
+    lines.length = 0;
+    await cli(NATS).parseAsync(['node', 'onepoint', 'events', 'replay', '--since', '1h']);
+    const n = (await outbox()).length;
+    expect(lines.join('')).toBe(`published ${n} event(s) (${n} already in the stream), 0 failed\n`);
     expect(await messages()).toBe(before);
   });
 
