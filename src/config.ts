@@ -39,6 +39,14 @@ const envSchema = z.object({
     )
     .optional(),
   ONEPOINT_OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  ONEPOINT_EVENTS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be letters, digits, _ or - (a JetStream stream name)')
+    .default('ONEPOINT'),
+  ONEPOINT_EVENTS_SUBJECT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be NATS subject tokens separated by dots')
+    .default('onepoint'),
 });
 
 /** A key for personal information at rest (AES-256-GCM and the HMAC search index derive from it). */
@@ -103,6 +111,10 @@ export interface Config {
   natsUrl: string | undefined;
   /** Published outbox events older than this are deleted by a daily job. */
   outboxRetentionDays: number;
+  /** JetStream stream the relay publishes into (created or updated on start). */
+  eventsStream: string;
+  /** Events are published as `<prefix>.<aggregate>.<eventType>`; the stream takes `<prefix>.>`. */
+  eventsSubjectPrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -160,5 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     piiKeysDevelopment: pii.development,
     natsUrl: e.NATS_URL,
     outboxRetentionDays: e.ONEPOINT_OUTBOX_RETENTION_DAYS,
+    eventsStream: e.ONEPOINT_EVENTS_STREAM,
+    eventsSubjectPrefix: e.ONEPOINT_EVENTS_SUBJECT_PREFIX,
   };
 }

@@ -1,6 +1,7 @@
 // The transactional outbox and its relay. The relay tests publish to the NATS JetStream server
 // at 127.0.0.1:4222 (nats-server -js; .ci/run starts it): they fail, not skip, without it.
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,9 @@ import { markForReplay, OutboxRelay, recordEvent } from '../../src/modules/event
 import type { Platform } from '../../src/server.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { demoId } from '../../src/seed/demo.ts';
-import { createTestServer, type TestServer } from '../harness.ts';
+import { loadConfig } from '../../src/config.ts';
+import { startPlatform } from '../../src/server.ts';
+import { createTestServer, openTestDatabase, type TestServer } from '../harness.ts';
 
 const ENGINE = process.env.ONEPOINT_TEST_ENGINE ?? 'pglite';
 const NATS = process.env.ONEPOINT_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -373,5 +376,63 @@ describe(`outbox relay to NATS JetStream at ${NATS} (needs nats-server with JetS
     }
     expect(published).not.toBeNull();
     await r.stop();
+  });
+
+  it('runs in a process with jobs on when NATS_URL is set (and warns once when it is not)', async () => {
+    const logs: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    });
+    const start = async (env: Record<string, string>) => {
+      const { database, dispose } = await openTestDatabase();
+      const config = loadConfig({ LOG_LEVEL: 'warn', ...env });
+      const p = await startPlatform(config, createLogger('warn', sink), {
+        command: 'test',
+        jobs: true,
+        database,
+      });
+      return { p, close: async () => (await p.close(), await dispose()) };
+    };
+    const off = await start({});
+    await off.close();
+    expect(logs.filter((l) => l.includes('NATS_URL is not set'))).toHaveLength(1);
+
+    const on = await start({
+      NATS_URL: NATS,
+      ONEPOINT_EVENTS_STREAM: stream,
+      ONEPOINT_EVENTS_SUBJECT_PREFIX: tag,
+    });
+    try {
+      const db = on.p.context.db;
+      const id = await db
+        .transaction()
+        .execute((trx) =>
+          recordEvent(trx, {
+            subject: 'test.Serve',
+            eventType: 'Serve',
+            aggregateType: 'test',
+            aggregateId: 's',
+            event: {},
+          }),
+        );
+      const deadline = Date.now() + 5000;
+      let row = await db
+        .selectFrom('outbox_events')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      while (!row.published_at && Date.now() < deadline) {
+        await new Promise((res) => setTimeout(res, 50));
+        row = await db.selectFrom('outbox_events').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      }
+      expect(row.published_at).not.toBeNull();
+      const msg = await jsm.streams.getMessage(stream, { last_by_subj: `${tag}.test.Serve` });
+      expect(msg?.header.get('Nats-Msg-Id')).toBe(id);
+    } finally {
+      await on.close();
+    }
   });
 });

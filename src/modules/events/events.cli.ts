@@ -99,6 +99,8 @@ export function registerEventCommands(program: Command, deps: EventCliDeps = {})
           db: p.context.db,
           logger: p.context.logger,
           servers: p.context.config.natsUrl,
+          stream: p.context.config.eventsStream,
+          subjectPrefix: p.context.config.eventsSubjectPrefix,
           ...deps.relay,
         });
         try {

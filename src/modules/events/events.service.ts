@@ -37,7 +37,13 @@ export async function startEvents(opts: {
     log.warn('NATS_URL is not set: events are recorded in the outbox but not published');
     return { relay: undefined, stop: async () => {} };
   }
-  const relay = new OutboxRelay({ db: opts.db, logger: opts.logger, servers: opts.config.natsUrl });
+  const relay = new OutboxRelay({
+    db: opts.db,
+    logger: opts.logger,
+    servers: opts.config.natsUrl,
+    stream: opts.config.eventsStream,
+    subjectPrefix: opts.config.eventsSubjectPrefix,
+  });
   relay.start();
   log.info({ nats: opts.config.natsUrl }, 'outbox relay started');
   return { relay, stop: () => relay.stop() };
