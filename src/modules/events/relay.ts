@@ -68,6 +68,7 @@ export class OutboxRelay {
       name: 'onepoint-outbox-relay',
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1000,
+      timeout: 5000,
     });
     try {
       const jsm = await jetstreamManager(nc);
@@ -110,8 +111,11 @@ export class OutboxRelay {
     const round: RelayRound = { claimed: rows.length, published: 0, duplicates: 0, failed: 0 };
     const done: string[] = [];
     const untried: string[] = [];
+    let failedOnce = false;
     for (const row of rows) {
-      if (this.stopping) {
+      // After a failure the rest of the batch waits for the next round (NATS down: one timeout
+      // per round, not one per event); stopping: it goes back to the outbox at once.
+      if (this.stopping || failedOnce) {
         untried.push(row.id);
         continue;
       }
@@ -125,6 +129,7 @@ export class OutboxRelay {
         done.push(row.id);
         if (ack.duplicate) round.duplicates += 1;
       } catch (err) {
+        failedOnce = true;
         round.failed += 1;
         const attempts = row.attempts + 1;
         const delay = (this.opts.backoffMs ?? defaultBackoff)(attempts);
@@ -149,7 +154,7 @@ export class OutboxRelay {
         .execute();
       round.published = done.length;
     }
-    // Stopping: hand back what this relay claimed but did not try, rather than wait for the lease.
+    // Hand back what this relay claimed but did not try, rather than wait for the lease.
     if (untried.length)
       await this.opts.db
         .updateTable('outbox_events')
@@ -179,8 +184,8 @@ export class OutboxRelay {
         let full = false;
         try {
           const r = await this.publishDue();
-          full = r.claimed >= (this.opts.batchSize ?? 100);
-          failures = 0;
+          full = r.failed === 0 && r.claimed >= (this.opts.batchSize ?? 100);
+          failures = r.failed > 0 && r.published === 0 ? failures + 1 : 0;
         } catch (err) {
           // NATS or the database unreachable: log, back off (up to 30 s), try again.
           failures += 1;
