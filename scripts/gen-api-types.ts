@@ -58,6 +58,7 @@ export async function openApiDocument(): Promise<OpenApiDocument> {
     define: async () => {},
     send: async () => null,
     work: async () => {},
+    schedule: async () => {},
     stop: async () => {},
   };
   const ctx: ModuleContext = {

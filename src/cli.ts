@@ -395,6 +395,8 @@ export async function main(argv: string[]): Promise<void> {
     const program = buildCli();
     const { registerCustomerCommands } = await import('./modules/customers/customers.cli.ts');
     registerCustomerCommands(program);
+    const { registerEventCommands } = await import('./modules/events/events.cli.ts');
+    registerEventCommands(program);
     await program.parseAsync(argv);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));

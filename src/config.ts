@@ -31,6 +31,22 @@ const envSchema = z.object({
   ONEPOINT_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
   ONEPOINT_JOBS: z.enum(['on', 'off']).default('on'),
   ONEPOINT_PII_KEYS: z.string().optional(),
+  NATS_URL: z
+    .string()
+    .regex(
+      /^(nats|tls|ws|wss):\/\/[^,\s]+(,(nats|tls|ws|wss):\/\/[^,\s]+)*$/,
+      'must be nats://host:port (comma-separated for several)',
+    )
+    .optional(),
+  ONEPOINT_OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  ONEPOINT_EVENTS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be letters, digits, _ or - (a JetStream stream name)')
+    .default('ONEPOINT'),
+  ONEPOINT_EVENTS_SUBJECT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be NATS subject tokens separated by dots')
+    .default('onepoint'),
 });
 
 /** A key for personal information at rest (AES-256-GCM and the HMAC search index derive from it). */
@@ -91,6 +107,14 @@ export interface Config {
   piiKeys: PiiKey[];
   /** True when ONEPOINT_PII_KEYS is unset and the built-in development key is in use. */
   piiKeysDevelopment: boolean;
+  /** NATS server(s) the outbox relay publishes to; unset: events stay in the outbox. */
+  natsUrl: string | undefined;
+  /** Published outbox events older than this are deleted by a daily job. */
+  outboxRetentionDays: number;
+  /** JetStream stream the relay publishes into (created or updated on start). */
+  eventsStream: string;
+  /** Events are published as `<prefix>.<aggregate>.<eventType>`; the stream takes `<prefix>.>`. */
+  eventsSubjectPrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -146,5 +170,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobsEnabled: e.ONEPOINT_JOBS === 'on',
     piiKeys: pii.keys,
     piiKeysDevelopment: pii.development,
+    natsUrl: e.NATS_URL,
+    outboxRetentionDays: e.ONEPOINT_OUTBOX_RETENTION_DAYS,
+    eventsStream: e.ONEPOINT_EVENTS_STREAM,
+    eventsSubjectPrefix: e.ONEPOINT_EVENTS_SUBJECT_PREFIX,
   };
 }

@@ -2,10 +2,12 @@
 import type { MigrationList } from './platform/db/migrate.ts';
 import { auditMigration } from './modules/audit/index.ts';
 import { customersMigration } from './modules/customers/index.ts';
+import { eventsMigration } from './modules/events/index.ts';
 import { identityMigration } from './modules/identity/index.ts';
 
 export const migrations: MigrationList = [
   ['0001_identity_init', identityMigration],
   ['0002_audit_init', auditMigration],
   ['0003_customers_init', customersMigration],
+  ['0004_events_init', eventsMigration],
 ];

@@ -6,6 +6,7 @@ import type { DB } from './db.ts';
 import { migrations } from './migrations.ts';
 import { auditRoutes } from './modules/audit/index.ts';
 import { customerRoutes, TMF629_BASE, tmf629Routes } from './modules/customers/index.ts';
+import { eventRoutes, startEvents } from './modules/events/index.ts';
 import {
   authRoutes,
   IdentityAuthenticator,
@@ -50,11 +51,16 @@ export async function startPlatform(
     const applied = await migrateToLatest(database.db as never, migrations, (msg) => logger.debug(msg));
     if (applied.length) logger.info({ applied }, `applied ${applied.length} migration(s)`);
     await syncBuiltinRoles(database.db);
-    const jobs = await startJobQueue({
-      db: database.db as never,
-      logger,
-      supervise: opts.jobs ?? config.jobsEnabled,
-    });
+    const supervise = opts.jobs ?? config.jobsEnabled;
+    const jobs = await startJobQueue({ db: database.db as never, logger, supervise });
+    // The outbox relay runs where workers run; it stops before the job queue and the database.
+    let events: Awaited<ReturnType<typeof startEvents>>;
+    try {
+      events = await startEvents({ db: database.db, config, logger, jobs, supervise });
+    } catch (err) {
+      await jobs.stop(config.shutdownGraceMs);
+      throw err;
+    }
     const context: ModuleContext = {
       db: database.db,
       engine: database.engine,
@@ -67,6 +73,7 @@ export async function startPlatform(
       database,
       context,
       close: async () => {
+        await events.stop();
         await jobs.stop(config.shutdownGraceMs);
         await database.close();
       },
@@ -94,6 +101,7 @@ export async function buildApp(ctx: ModuleContext): Promise<App> {
       await api.register(identityAdminRoutes(ctx));
       await api.register(auditRoutes(ctx, { scopeUnitIds: (principal) => scopeUnitIds(ctx.db, principal) }));
       await api.register(customerRoutes(ctx));
+      await api.register(eventRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

@@ -18,6 +18,7 @@ import {
   prepareCustomer,
   protectIdNumber,
 } from './customers.bulk.ts';
+import { recordCustomerEvent } from './customers.events.ts';
 import {
   branchesOf,
   contactsOf,
@@ -602,6 +603,7 @@ export async function createCustomer(
         instances: prepared.instances.length,
       },
     });
+    await recordCustomerEvent(trx, id, 'CustomerCreateEvent');
   });
   return getCustomer(deps, caller, id);
 }
@@ -758,6 +760,10 @@ export async function updateCustomer(
           : {}),
       },
     });
+    if (patch.status !== undefined && patch.status !== row.status)
+      await recordCustomerEvent(trx, id, 'CustomerStateChangeEvent');
+    if (changed.some((f) => f !== 'status'))
+      await recordCustomerEvent(trx, id, 'CustomerAttributeValueChangeEvent');
   });
   return getCustomer(deps, caller, id);
 }
@@ -805,6 +811,7 @@ export async function addContact(
       orgUnitId: row.org_unit_id,
       details: { contactId: values.id, role: input.role },
     });
+    await recordCustomerEvent(trx, row.id, 'CustomerAttributeValueChangeEvent');
   });
   const saved = await deps.db
     .selectFrom('customer_contacts')
@@ -880,6 +887,7 @@ export async function updateContact(
       orgUnitId: row.org_unit_id,
       details: { contactId, changed: Object.keys(patch).filter((k) => k !== 'version') },
     });
+    await recordCustomerEvent(trx, row.id, 'CustomerAttributeValueChangeEvent');
   });
   const saved = await deps.db
     .selectFrom('customer_contacts')
@@ -910,6 +918,7 @@ export async function deleteContact(
       orgUnitId: row.org_unit_id,
       details: { contactId },
     });
+    await recordCustomerEvent(trx, row.id, 'CustomerAttributeValueChangeEvent');
   });
 }
 
@@ -959,6 +968,7 @@ export async function addInstance(
       orgUnitId: row.org_unit_id,
       details: { instanceId: values.id, productCode: input.productCode },
     });
+    await recordCustomerEvent(trx, row.id, 'CustomerAttributeValueChangeEvent');
   });
   return instanceView(await loadInstance(deps.db, values.id));
 }
@@ -1028,6 +1038,7 @@ export async function updateInstance(
         ...(patch.status ? { status: { from: inst.status, to: patch.status } } : {}),
       },
     });
+    await recordCustomerEvent(trx, row.id, 'CustomerAttributeValueChangeEvent');
   });
   return instanceView(await loadInstance(deps.db, instanceId));
 }
@@ -1258,6 +1269,7 @@ export async function eraseCustomer(deps: CustomerDeps, caller: Caller, id: stri
       orgUnitId: row.org_unit_id,
       details: { reason: maskPiiInText(reason), contactsRemoved: Number(contacts.numDeletedRows) },
     });
+    await recordCustomerEvent(trx, row.id, 'CustomerDeleteEvent');
   });
   return getCustomer(deps, caller, id);
 }

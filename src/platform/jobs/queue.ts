@@ -34,6 +34,11 @@ export interface JobQueue {
     handler: JobHandler<T>,
     opts?: { concurrency?: number; pollingIntervalSeconds?: number },
   ): Promise<void>;
+  /**
+   * Runs a job on the queue on a cron schedule (UTC), once across all processes. Schedules are
+   * kept in the database; declaring one again replaces it.
+   */
+  schedule(name: string, cron: string, data?: object): Promise<void>;
   /** Stops fetching, waits for running handlers (up to the grace period), then stops. */
   stop(graceMs: number): Promise<void>;
 }
@@ -124,6 +129,10 @@ export async function startJobQueue(opts: QueueOptions): Promise<JobQueue> {
         ...(jobOpts?.retryDelaySeconds !== undefined ? { retryDelay: jobOpts.retryDelaySeconds } : {}),
         ...(jobOpts?.priority !== undefined ? { priority: jobOpts.priority } : {}),
       });
+    },
+
+    async schedule(name, cron, data) {
+      await boss.schedule(name, cron, data ?? {}, { tz: 'UTC' });
     },
 
     async work(name, handler, workOpts) {

@@ -2574,6 +2574,43 @@ export interface paths {
       };
     };
   };
+  '/api/v1/events/status': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The event outbox: events waiting to be published to NATS, their age and failures */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              /** events waiting to be published */
+              unpublished: number;
+              /** age of the oldest waiting event (0: none) */
+              oldestUnpublishedAgeSeconds: number;
+              /** waiting events whose last publish attempt failed */
+              failing: number;
+              /** failed attempts summed over waiting events */
+              failedAttempts: number;
+              /** the latest publish error of a waiting event */
+              lastError: string | null;
+              /** published events still kept (until the retention period) */
+              published: number;
+              lastPublishedAt: string | null;
+              /** whether this node publishes (NATS_URL set and jobs on) */
+              relay: 'on' | 'off';
+            };
+          };
+        };
+      };
+    };
+  };
   '/tmf-api/customer/v5/customer': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** List or find customers (offset/limit, fields, attribute filters) */

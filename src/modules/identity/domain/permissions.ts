@@ -20,6 +20,7 @@ export const PERMISSIONS = {
   'customer.import': 'Bulk-import customers and instances from CSV/XLSX',
   'customer.erase': 'Erase (anonymise) a customer on request, keeping the records law requires',
   'product.manage': 'Change the service product catalogue',
+  'events.read': 'See the event outbox (events waiting for NATS, failures)',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
