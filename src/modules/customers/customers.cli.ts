@@ -11,7 +11,6 @@ import { startPlatform, type Platform } from '../../server.ts';
 import { systemActor } from '../audit/index.ts';
 import { insertPrepared, nextCustomerNumbers, prepareCustomer } from './customers.bulk.ts';
 import { planDemoCustomers, resolveAreas } from './customers.demo.ts';
-import { withImportEvent } from './customers.events.ts';
 import {
   customersToCsv,
   importCustomers,
@@ -82,7 +81,7 @@ export function registerCustomerCommands(program: Command, deps: CustomerCliDeps
       const report = await withPlatform('customers import', async (p) => {
         let last = '';
         return importCustomers(buf, {
-          db: withImportEvent(p.context.db),
+          db: p.context.db,
           vault: vaultFor(p.context.config),
           actor: systemActor('cli'),
           dryRun: !!opts.dryRun,

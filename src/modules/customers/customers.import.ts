@@ -13,6 +13,7 @@ import { AppError } from '../../platform/errors.ts';
 import { hasUnstorableCharacters, UNSTORABLE_MESSAGE } from '../../platform/text.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';
 import { insertPrepared, nextCustomerNumbers, normaliseIdNumber, prepareCustomer } from './customers.bulk.ts';
+import { recordImportEvent } from './customers.events.ts';
 import { issueCode, type ImportProblem } from './customers.import-problems.ts';
 import { scopeFromPath, type Scope } from './customers.repository.ts';
 import { customerInput, type CustomerInput } from './customers.schemas.ts';
@@ -737,6 +738,7 @@ export async function importCustomers(file: Buffer, opts: ImportOptions): Promis
       entityType: 'customer',
       details: { format, fileName: opts.fileName ?? null, ...counts },
     });
+    await recordImportEvent(trx, { format, ...counts });
   });
   return report(true);
 }

@@ -7,7 +7,6 @@ import { toAppError, type App } from '../../platform/http/app.ts';
 import { requirePrincipal } from '../../platform/http/auth.ts';
 import { actorOf } from '../identity/index.ts';
 import { exportCustomers } from './customers.export.ts';
-import { withImportEvent } from './customers.events.ts';
 import { importCustomers, importTemplate, type ImportProgress } from './customers.import.ts';
 import {
   contactInput,
@@ -185,7 +184,7 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
         const caller = callerOf(request);
         const run = (onProgress?: (p: ImportProgress) => void) =>
           importCustomers(request.body as Buffer, {
-            db: withImportEvent(ctx.db),
+            db: ctx.db,
             vault: deps.vault,
             actor: caller.actor,
             scopePath: caller.principal.scopePath,
