@@ -28,6 +28,7 @@ const ALL = [
   'customer.import',
   'customer.erase',
   'product.manage',
+  'events.read',
 ];
 const customerRead = ['customer.read'];
 const customerWork = ['customer.read', 'customer.manage'];
