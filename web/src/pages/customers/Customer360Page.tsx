@@ -33,7 +33,7 @@ import { usePrefs } from '../../i18n/PrefsProvider.tsx';
 import { tDynamic } from '../../i18n/dynamic.ts';
 import { useLoad } from '../../lib/useLoad.ts';
 import { hasPermission } from '../../nav/workspaces.ts';
-import { MaskedValue, StatusTag, useCodeLabel } from './common.tsx';
+import { MaskedValue, RevealedValuesProvider, StatusTag, useCodeLabel } from './common.tsx';
 
 /** 客户 360 视图: who the customer is, how to reach them, what they subscribe to and on which resources. */
 export default function Customer360Page() {
@@ -68,23 +68,25 @@ export default function Customer360Page() {
       ) : !data ? (
         <Card loading />
       ) : (
-        <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-          <Profile customer={data.customer} />
-          <Row gutter={[16, 16]}>
-            <Col xs={24} xl={14}>
-              <Contacts customerId={data.customer.id} contacts={data.contacts} />
-            </Col>
-            <Col xs={24} xl={10}>
-              <OpenRequests items={data.openRequests} />
-            </Col>
-          </Row>
-          <Instances customerId={data.customer.id} instances={data.instances} />
-          <History
-            customerId={data.customer.id}
-            history={data.recentHistory}
-            canSeeAccessLog={hasPermission(user, 'audit.read')}
-          />
-        </Space>
+        <RevealedValuesProvider key={data.customer.id}>
+          <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+            <Profile customer={data.customer} />
+            <Row gutter={[16, 16]}>
+              <Col xs={24} xl={14}>
+                <Contacts customerId={data.customer.id} contacts={data.contacts} />
+              </Col>
+              <Col xs={24} xl={10}>
+                <OpenRequests items={data.openRequests} />
+              </Col>
+            </Row>
+            <Instances customerId={data.customer.id} instances={data.instances} />
+            <History
+              customerId={data.customer.id}
+              history={data.recentHistory}
+              canSeeAccessLog={hasPermission(user, 'audit.read')}
+            />
+          </Space>
+        </RevealedValuesProvider>
       )}
     </PageFrame>
   );

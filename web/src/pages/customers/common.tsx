@@ -1,7 +1,7 @@
 import './texts.ts';
 import { EyeInvisibleOutlined, EyeOutlined } from '@ant-design/icons';
 import { Alert, Button, Form, Input, Modal, Space, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client.ts';
 import { errorKind } from '../../api/errors.ts';
@@ -30,6 +30,39 @@ export function StatusTag({ status }: { status: string }) {
   return <Tag color={color}>{label('statuses', status)}</Tag>;
 }
 
+type Shown = { value: string | null; until: number };
+
+/**
+ * The values revealed on a page, by field and record: kept above the fields so that a re-render
+ * that re-creates a field (a layout change, a reload of the page's data) does not lose them.
+ */
+const RevealedValues = createContext<
+  | { get: (key: string) => Shown | undefined; set: (key: string, shown: Shown | undefined) => void }
+  | undefined
+>(undefined);
+
+export function RevealedValuesProvider({ children }: { children: ReactNode }) {
+  const [shown, setShown] = useState<ReadonlyMap<string, Shown>>(new Map());
+  const set = useCallback((key: string, value: Shown | undefined) => {
+    setShown((m) => {
+      const next = new Map(m);
+      if (value) next.set(key, value);
+      else next.delete(key);
+      return next;
+    });
+  }, []);
+  const store = useMemo(() => ({ get: (key: string) => shown.get(key), set }), [shown, set]);
+  return <RevealedValues.Provider value={store}>{children}</RevealedValues.Provider>;
+}
+
+/** A revealed value's state: in the page's store if there is one, else in the field. */
+function useShown(key: string): [Shown | undefined, (shown: Shown | undefined) => void] {
+  const store = useContext(RevealedValues);
+  const [local, setLocal] = useState<Shown>();
+  const setInStore = useCallback((v: Shown | undefined) => store?.set(key, v), [store, key]);
+  return store ? [store.get(key), setInStore] : [local, setLocal];
+}
+
 /**
  * A masked value as the API sent it. Holders of pii.reveal get a reveal action: a stated reason,
  * an audited call, and the clear value for REVEAL_SECONDS before it is masked again.
@@ -47,7 +80,7 @@ export function MaskedValue(props: {
   const user = useUser();
   const canReveal = hasPermission(user, 'pii.reveal');
   const [open, setOpen] = useState(false);
-  const [shown, setShown] = useState<{ value: string | null; until: number }>();
+  const [shown, setShown] = useShown(`${props.field}:${props.contactId ?? ''}:${props.instanceId ?? ''}`);
   const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
@@ -58,7 +91,7 @@ export function MaskedValue(props: {
       if (at >= shown.until) setShown(undefined);
     }, 1000);
     return () => window.clearInterval(timer);
-  }, [shown]);
+  }, [shown, setShown]);
 
   if (!props.value) return <>{t('common.none')}</>;
   return (
