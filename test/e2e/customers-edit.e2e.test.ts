@@ -176,6 +176,38 @@ describe('creating and editing customers', () => {
     expect(problems).toEqual([]);
   });
 
+  it('creates an enterprise with its tier, account manager and a branch', async () => {
+    await page.goto('/customers');
+    await page.getByTestId('customer-new').click();
+    const modal = dialog('customer-new-modal');
+    await modal.waitFor();
+    await modal.getByTestId('customer-kind').getByText('政企客户').click();
+    await modal.locator('#customer_name').fill('金陵数据科技有限公司');
+    await modal.locator('#customer_creditCode').fill('91320100MA1ED1T015');
+    await modal.getByTestId('customer-tier').click();
+    await pickOption(page, '省级');
+    await modal.getByTestId('account-manager-select').click();
+    await pickOption(page, '(accountmgr)');
+    await modal.getByRole('button', { name: '添加分支机构' }).click();
+    await modal.locator('#customer_branches_0_name').fill('金陵数据鼓楼分部');
+    await modal.locator('#customer_branches_0_orgUnitId').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-tree-node-content-wrapper').first().click();
+    await modal.locator('.ant-btn-primary').click();
+    await page.waitForURL(
+      (u) => /\/customers\/[0-9a-f-]{36}$/.test(u.pathname) && !u.pathname.endsWith(customerId),
+    );
+    const profile = page.getByTestId('customer-profile');
+    await poll(() => profile.innerText()).toContain('金陵数据鼓楼分部');
+    const managers = await asAdmin<{ items: Array<{ displayName: string }> }>(
+      'GET',
+      '/api/v1/users?q=accountmgr',
+    );
+    const managerName = managers.data.items[0]!.displayName;
+    for (const text of ['政企客户', '省级', '91320100MA1ED1T015', managerName])
+      expect(await profile.innerText()).toContain(text);
+    expect(problems).toEqual([]);
+  });
+
   it('shows no new or edit actions to a role that may only read customers', async () => {
     // Into the supervisor's data scope (it was created in the admin's own unit).
     const units = await asAdmin<{ items: Array<{ id: string; code: string }> }>('GET', '/api/v1/org-units');
