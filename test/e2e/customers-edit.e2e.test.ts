@@ -123,7 +123,7 @@ describe('creating and editing customers', () => {
     expect(await page.getByTestId('customer-profile').innerText()).not.toContain('教育');
   });
 
-  it('adds a contact and removes it', async () => {
+  it('adds a contact, renames it (masked mobile not sent back) and removes it', async () => {
     const contacts = page.getByTestId('customer-contacts');
     await page.getByTestId('contact-add').click();
     const modal = dialog('contact-modal');
@@ -140,6 +140,21 @@ describe('creating and editing customers', () => {
 
     await contacts
       .locator('.ant-table-row', { hasText: '慕容小雪' })
+      .locator('[data-testid^="contact-edit-"]')
+      .click();
+    await modal.waitFor();
+    expect(await modal.locator('#contact_mobile').inputValue()).toBe('');
+    await modal.locator('#contact_name').fill('慕容小雪儿');
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'PATCH' && r.url().includes('/contacts/')),
+      modal.locator('.ant-btn-primary').click(),
+    ]);
+    expect(request.postDataJSON()).toEqual({ name: '慕容小雪儿', version: 1 });
+    await poll(() => contacts.innerText()).toContain('慕容小雪儿');
+    expect(await contacts.innerText()).toContain('139****3333');
+
+    await contacts
+      .locator('.ant-table-row', { hasText: '慕容小雪儿' })
       .locator('[data-testid^="contact-remove-"]')
       .click();
     await page.getByTestId('contact-remove-confirm').click();

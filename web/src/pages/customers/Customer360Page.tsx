@@ -60,9 +60,12 @@ export default function Customer360Page() {
   const data = view.data;
   const canManage = useCanManage();
   const [dialog, setDialog] = useState<Dialog>();
-  // After a change the page reads the customer again (new versions, masked values).
-  const saved = () => {
+  // After a change the page reads the customer again (new versions) and shows it afresh: a value
+  // revealed before the change is masked again (it may be the old one).
+  const [generation, setGeneration] = useState(0);
+  const changed = () => {
     setDialog(undefined);
+    setGeneration((g) => g + 1);
     view.reload();
   };
   const edit = canManage ? setDialog : undefined;
@@ -88,7 +91,7 @@ export default function Customer360Page() {
       ) : !data ? (
         <Card loading />
       ) : (
-        <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+        <Space key={generation} orientation="vertical" size={16} style={{ width: '100%' }}>
           <Profile customer={data.customer} onEdit={edit} />
           <Row gutter={[16, 16]}>
             <Col xs={24} xl={14}>
@@ -96,7 +99,7 @@ export default function Customer360Page() {
                 customerId={data.customer.id}
                 contacts={data.contacts}
                 onEdit={edit}
-                onChanged={view.reload}
+                onChanged={changed}
               />
             </Col>
             <Col xs={24} xl={10}>
@@ -107,7 +110,7 @@ export default function Customer360Page() {
             customerId={data.customer.id}
             instances={data.instances}
             onEdit={edit}
-            onChanged={view.reload}
+            onChanged={changed}
           />
           <History
             customerId={data.customer.id}
@@ -117,18 +120,18 @@ export default function Customer360Page() {
         </Space>
       )}
       {data && dialog?.kind === 'profile' ? (
-        <EditProfileModal customer={data.customer} onClose={() => setDialog(undefined)} onSaved={saved} />
+        <EditProfileModal customer={data.customer} onClose={() => setDialog(undefined)} onSaved={changed} />
       ) : null}
       {data && dialog?.kind === 'contact' ? (
         <ContactModal
           customerId={data.customer.id}
           contact={dialog.contact}
           onClose={() => setDialog(undefined)}
-          onSaved={saved}
+          onSaved={changed}
         />
       ) : null}
       {data && dialog?.kind === 'instance' ? (
-        <InstanceModal customer={data.customer} onClose={() => setDialog(undefined)} onSaved={saved} />
+        <InstanceModal customer={data.customer} onClose={() => setDialog(undefined)} onSaved={changed} />
       ) : null}
     </PageFrame>
   );
