@@ -1,13 +1,12 @@
 // Creating and changing customers in the console against a real `onepoint serve --demo`: the new
 // customer form with the server's field errors, profile edits (only changed fields, optimistic
 // locking), contacts, service instances on network resources, and who sees the edit actions.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiAs,
   launchBrowser,
   newContext,
-  pickOption,
   screenshot,
   signIn as signInAt,
   startServer,
@@ -48,6 +47,26 @@ afterAll(async () => {
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
 /** An antd modal by its test id: the dialog inside it (the root element has no size of its own). */
 const dialog = (testId: string) => page.getByTestId(testId).getByRole('dialog');
+/**
+ * Picks `text` in an antd select and checks it took: a click on an option while the list is still
+ * sliding in can be lost, leaving the list open over the form.
+ */
+async function choose(select: Locator, text: string, option = '.ant-select-item-option') {
+  await expect
+    .poll(
+      async () => {
+        if (!(await page.locator('.ant-select-dropdown:visible').count())) await select.click();
+        await page
+          .locator(`.ant-select-dropdown:visible ${option}`, { hasText: text })
+          .first()
+          .click({ timeout: 3000 })
+          .catch(() => undefined);
+        return select.innerText();
+      },
+      { timeout: 15_000 },
+    )
+    .toContain(text);
+}
 const fieldError = (id: string) =>
   page.locator('.ant-form-item', { has: page.locator(`#${id}`) }).locator('.ant-form-item-explain');
 
@@ -62,8 +81,7 @@ describe('creating and editing customers', () => {
     await modal.locator('#customer_idNumber').fill(ID_WRONG);
     await modal.locator('#customer_phone').fill(PHONE);
     await modal.locator('#customer_email').fill('murong@example.com');
-    await modal.getByTestId('customer-value-level').click();
-    await pickOption(page, '金卡');
+    await choose(modal.getByTestId('customer-value-level'), '金卡');
     // The hint says what the check digit should be; the server refuses and names the field.
     await poll(() => fieldError('customer_idNumber').innerText()).toContain('应为 X');
     await modal.locator('.ant-btn-primary').click();
@@ -88,8 +106,7 @@ describe('creating and editing customers', () => {
     // Personal information is never pre-filled with its mask.
     expect(await modal.locator('#customer-edit_phone').inputValue()).toBe('');
     expect(await modal.locator('#customer-edit_phone').getAttribute('placeholder')).toBe('138****2222');
-    await modal.getByTestId('customer-value-level').click();
-    await pickOption(page, '钻石');
+    await choose(modal.getByTestId('customer-value-level'), '钻石');
     const [request] = await Promise.all([
       page.waitForRequest((r) => r.method() === 'PATCH' && r.url().endsWith(`/customers/${customerId}`)),
       modal.locator('.ant-btn-primary').click(),
@@ -165,8 +182,7 @@ describe('creating and editing customers', () => {
     await page.getByTestId('instance-add').click();
     const modal = dialog('instance-modal');
     await modal.waitFor();
-    await modal.getByTestId('instance-product').click();
-    await pickOption(page, '光纤宽带（FTTH）');
+    await choose(modal.getByTestId('instance-product'), '光纤宽带（FTTH）');
     await modal.locator('#instance_accountNo').fill('ADEDIT01');
     await modal.locator('#instance_serviceAddress').fill('江苏省南京市鼓楼区中山北路 8 号');
     await modal.locator('#instance_deviceId').fill(OLT);
@@ -199,18 +215,24 @@ describe('creating and editing customers', () => {
     await modal.getByTestId('customer-kind').getByText('政企客户').click();
     await modal.locator('#customer_name').fill('金陵数据科技有限公司');
     await modal.locator('#customer_creditCode').fill('91320100MA1ED1T015');
-    await modal.getByTestId('customer-tier').click();
-    await pickOption(page, '省级');
-    await modal.getByTestId('account-manager-select').click();
-    await pickOption(page, '(accountmgr)');
+    await choose(modal.getByTestId('customer-tier'), '省级');
+    await choose(modal.getByTestId('account-manager-select'), '(accountmgr)');
     await modal.getByRole('button', { name: '添加分支机构' }).click();
     await modal.locator('#customer_branches_0_name').fill('金陵数据鼓楼分部');
-    await modal.locator('#customer_branches_0_orgUnitId').click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-tree-node-content-wrapper').first().click();
-    await modal.locator('.ant-btn-primary').click();
-    await page.waitForURL(
-      (u) => /\/customers\/[0-9a-f-]{36}$/.test(u.pathname) && !u.pathname.endsWith(customerId),
+    await choose(
+      modal.locator('.ant-select', { has: page.locator('#customer_branches_0_orgUnitId') }),
+      '(CT.JS)',
+      '.ant-select-tree-node-content-wrapper',
     );
+    await modal.locator('.ant-btn-primary').click();
+    await page
+      .waitForURL((u) => /\/customers\/[0-9a-f-]{36}$/.test(u.pathname) && !u.pathname.endsWith(customerId), {
+        timeout: 15_000,
+      })
+      .catch(async (err: unknown) => {
+        await screenshot(page, 'customer-new-enterprise-failed');
+        throw new Error(`not created: ${await page.locator('body').innerText()}`, { cause: err });
+      });
     const profile = page.getByTestId('customer-profile');
     await poll(() => profile.innerText()).toContain('金陵数据鼓楼分部');
     const managers = await asAdmin<{ items: Array<{ displayName: string }> }>(
