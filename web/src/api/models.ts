@@ -32,6 +32,12 @@ export type Customer = Customer360['customer'];
 export type CustomerContact = Customer360['contacts'][number];
 export type ProductInstance = Customer360['instances'][number];
 export type CustomerAccess = ResponseOf<'/api/v1/customers/{id}/access-log', 'get'>[number];
+export type NewCustomer = BodyOf<'/api/v1/customers', 'post'>;
+export type CustomerChange = BodyOf<'/api/v1/customers/{id}', 'patch'>;
+export type NewContact = BodyOf<'/api/v1/customers/{id}/contacts', 'post'>;
+export type ContactChange = BodyOf<'/api/v1/customers/{id}/contacts/{contactId}', 'patch'>;
+export type NewInstance = BodyOf<'/api/v1/customers/{id}/instances', 'post'>;
+export type Product = ResponseOf<'/api/v1/products', 'get'>[number];
 
 type CustomersQuery = ApiPaths['/api/v1/customers']['get'] extends { parameters: { query?: infer Q } }
   ? Q

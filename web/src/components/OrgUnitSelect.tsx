@@ -35,6 +35,8 @@ export function OrgUnitSelect(props: {
   allowClear?: boolean;
   placeholder?: string;
   testId?: string;
+  /** Set by Form.Item, so that its label points at the select. */
+  id?: string;
 }) {
   const { i18n } = useTranslation();
   const treeData = useMemo(
@@ -43,6 +45,7 @@ export function OrgUnitSelect(props: {
   );
   return (
     <TreeSelect
+      id={props.id}
       data-testid={props.testId}
       value={props.value ?? undefined}
       onChange={(v: string) => props.onChange?.(v)}

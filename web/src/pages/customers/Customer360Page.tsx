@@ -1,5 +1,5 @@
 import './texts.ts';
-import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, EditOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import {
   Button,
   Card,
@@ -15,7 +15,7 @@ import {
   type DescriptionsProps,
   type TableColumnsType,
 } from 'antd';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { api, ok } from '../../api/client.ts';
@@ -34,6 +34,18 @@ import { tDynamic } from '../../i18n/dynamic.ts';
 import { useLoad } from '../../lib/useLoad.ts';
 import { hasPermission } from '../../nav/workspaces.ts';
 import { MaskedValue, RevealedValuesProvider, StatusTag, useCodeLabel } from './common.tsx';
+import {
+  ContactModal,
+  EditProfileModal,
+  InstanceModal,
+  InstanceStatusActions,
+  RemoveContact,
+  useCanManage,
+} from './CustomerForms.tsx';
+
+/** Which edit dialog is open on the 360 page. */
+type Dialog =
+  { kind: 'profile' } | { kind: 'contact'; contact?: CustomerContact } | { kind: 'instance' } | undefined;
 
 /** 客户 360 视图: who the customer is, how to reach them, what they subscribe to and on which resources. */
 export default function Customer360Page() {
@@ -46,6 +58,17 @@ export default function Customer360Page() {
     id,
   );
   const data = view.data;
+  const canManage = useCanManage();
+  const [dialog, setDialog] = useState<Dialog>();
+  // After a change the page reads the customer again (new versions) and shows it afresh: a value
+  // revealed before the change is masked again (it may be the old one).
+  const [generation, setGeneration] = useState(0);
+  const changed = () => {
+    setDialog(undefined);
+    setGeneration((g) => g + 1);
+    view.reload();
+  };
+  const edit = canManage ? setDialog : undefined;
 
   return (
     <PageFrame
@@ -68,18 +91,29 @@ export default function Customer360Page() {
       ) : !data ? (
         <Card loading />
       ) : (
-        <RevealedValuesProvider key={data.customer.id}>
+        // Revealed values live above the fields; after a change they are masked again (new key).
+        <RevealedValuesProvider key={`${data.customer.id}:${generation}`}>
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-            <Profile customer={data.customer} />
+            <Profile customer={data.customer} onEdit={edit} />
             <Row gutter={[16, 16]}>
               <Col xs={24} xl={14}>
-                <Contacts customerId={data.customer.id} contacts={data.contacts} />
+                <Contacts
+                  customerId={data.customer.id}
+                  contacts={data.contacts}
+                  onEdit={edit}
+                  onChanged={changed}
+                />
               </Col>
               <Col xs={24} xl={10}>
                 <OpenRequests items={data.openRequests} />
               </Col>
             </Row>
-            <Instances customerId={data.customer.id} instances={data.instances} />
+            <Instances
+              customerId={data.customer.id}
+              instances={data.instances}
+              onEdit={edit}
+              onChanged={changed}
+            />
             <History
               customerId={data.customer.id}
               history={data.recentHistory}
@@ -88,11 +122,25 @@ export default function Customer360Page() {
           </Space>
         </RevealedValuesProvider>
       )}
+      {data && dialog?.kind === 'profile' ? (
+        <EditProfileModal customer={data.customer} onClose={() => setDialog(undefined)} onSaved={changed} />
+      ) : null}
+      {data && dialog?.kind === 'contact' ? (
+        <ContactModal
+          customerId={data.customer.id}
+          contact={dialog.contact}
+          onClose={() => setDialog(undefined)}
+          onSaved={changed}
+        />
+      ) : null}
+      {data && dialog?.kind === 'instance' ? (
+        <InstanceModal customer={data.customer} onClose={() => setDialog(undefined)} onSaved={changed} />
+      ) : null}
     </PageFrame>
   );
 }
 
-function Profile({ customer: c }: { customer: Customer }) {
+function Profile({ customer: c, onEdit }: { customer: Customer; onEdit?: (d: Dialog) => void }) {
   const { t } = useTranslation();
   const { fmt } = usePrefs();
   const label = useCodeLabel();
@@ -152,13 +200,37 @@ function Profile({ customer: c }: { customer: Customer }) {
     ...(c.notes ? [{ key: 'notes', label: t('customers.fields.notes'), span: 3, children: c.notes }] : []),
   ];
   return (
-    <Card title={t('customers.view.profile')} data-testid="customer-profile">
+    <Card
+      title={t('customers.view.profile')}
+      data-testid="customer-profile"
+      extra={
+        onEdit ? (
+          <Button
+            icon={<EditOutlined />}
+            data-testid="customer-edit"
+            onClick={() => onEdit({ kind: 'profile' })}
+          >
+            {t('customers.edit.editProfile')}
+          </Button>
+        ) : undefined
+      }
+    >
       <Descriptions size="small" column={{ xs: 1, md: 2, xl: 3 }} items={items} />
     </Card>
   );
 }
 
-function Contacts({ customerId, contacts }: { customerId: string; contacts: CustomerContact[] }) {
+function Contacts({
+  customerId,
+  contacts,
+  onEdit,
+  onChanged,
+}: {
+  customerId: string;
+  contacts: CustomerContact[];
+  onEdit?: (d: Dialog) => void;
+  onChanged: () => void;
+}) {
   const { t } = useTranslation();
   const label = useCodeLabel();
   const masked =
@@ -173,7 +245,23 @@ function Contacts({ customerId, contacts }: { customerId: string; contacts: Cust
       />
     );
   return (
-    <Card title={t('customers.view.contacts')} data-testid="customer-contacts" style={{ height: '100%' }}>
+    <Card
+      title={t('customers.view.contacts')}
+      data-testid="customer-contacts"
+      style={{ height: '100%' }}
+      extra={
+        onEdit ? (
+          <Button
+            size="small"
+            icon={<PlusOutlined />}
+            data-testid="contact-add"
+            onClick={() => onEdit({ kind: 'contact' })}
+          >
+            {t('customers.edit.addContact')}
+          </Button>
+        ) : undefined
+      }
+    >
       <Table<CustomerContact>
         rowKey="id"
         size="small"
@@ -213,6 +301,28 @@ function Contacts({ customerId, contacts }: { customerId: string; contacts: Cust
                 ? `${label('channels', ch)} (${t('customers.contact.quietHours')} ${c.quietHours.start}–${c.quietHours.end})`
                 : label('channels', ch),
           },
+          ...(onEdit
+            ? [
+                {
+                  title: t('common.actions'),
+                  key: 'actions',
+                  width: 130,
+                  render: (_: unknown, c: CustomerContact) => (
+                    <Space size={0}>
+                      <Button
+                        type="link"
+                        size="small"
+                        data-testid={`contact-edit-${c.id}`}
+                        onClick={() => onEdit({ kind: 'contact', contact: c })}
+                      >
+                        {t('common.edit')}
+                      </Button>
+                      <RemoveContact customerId={customerId} contact={c} onDone={onChanged} />
+                    </Space>
+                  ),
+                },
+              ]
+            : []),
         ]}
       />
     </Card>
@@ -239,13 +349,38 @@ function OpenRequests({ items }: { items: Customer360['openRequests'] }) {
   );
 }
 
-function Instances({ customerId, instances }: { customerId: string; instances: ProductInstance[] }) {
+function Instances({
+  customerId,
+  instances,
+  onEdit,
+  onChanged,
+}: {
+  customerId: string;
+  instances: ProductInstance[];
+  onEdit?: (d: Dialog) => void;
+  onChanged: () => void;
+}) {
   const { t } = useTranslation();
   const label = useCodeLabel();
   const { fmt } = usePrefs();
   const none = t('common.none');
   return (
-    <Card title={t('customers.view.instances')} data-testid="customer-instances">
+    <Card
+      title={t('customers.view.instances')}
+      data-testid="customer-instances"
+      extra={
+        onEdit ? (
+          <Button
+            size="small"
+            icon={<PlusOutlined />}
+            data-testid="instance-add"
+            onClick={() => onEdit({ kind: 'instance' })}
+          >
+            {t('customers.edit.addInstance')}
+          </Button>
+        ) : undefined
+      }
+    >
       {instances.length === 0 ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customers.view.noInstances')} />
       ) : (
@@ -287,6 +422,11 @@ function Instances({ customerId, instances }: { customerId: string; instances: P
                   size="small"
                   type="inner"
                   data-testid={`instance-${i.id}`}
+                  extra={
+                    onEdit ? (
+                      <InstanceStatusActions customerId={customerId} instance={i} onChanged={onChanged} />
+                    ) : undefined
+                  }
                   title={
                     <Space size={8} wrap>
                       <span>{i.productName ?? i.productCode}</span>

@@ -1,5 +1,5 @@
 import './texts.ts';
-import { DownloadOutlined, ImportOutlined, ReloadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, ImportOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import {
   Button,
   Dropdown,
@@ -27,6 +27,7 @@ import { useKeysetList } from '../../lib/useKeysetList.ts';
 import { useLoad } from '../../lib/useLoad.ts';
 import { hasPermission } from '../../nav/workspaces.ts';
 import { StatusTag, useCodeLabel } from './common.tsx';
+import { NewCustomerModal, useCanManage } from './CustomerForms.tsx';
 
 const PAGE = 50;
 const KINDS = ['individual', 'enterprise'] as const;
@@ -59,6 +60,9 @@ export default function CustomersPage() {
     setShownQ(q);
     setText(q);
   }
+  const navigate = useNavigate();
+  const canCreate = useCanManage();
+  const [creating, setCreating] = useState(false);
   const search = (value: string) => {
     const next = value.trim();
     setText(next);
@@ -71,15 +75,33 @@ export default function CustomersPage() {
       title={t('customers.title')}
       subtitle={t('customers.subtitle')}
       extra={
-        hasPermission(user, 'customer.import') ? (
-          <Link to="/customers/import">
-            <Button icon={<ImportOutlined />} data-testid="customers-import">
-              {t('customers.import.button')}
+        <>
+          {canCreate ? (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              data-testid="customer-new"
+              onClick={() => setCreating(true)}
+            >
+              {t('customers.edit.newCustomer')}
             </Button>
-          </Link>
-        ) : undefined
+          ) : null}
+          {hasPermission(user, 'customer.import') ? (
+            <Link to="/customers/import">
+              <Button icon={<ImportOutlined />} data-testid="customers-import">
+                {t('customers.import.button')}
+              </Button>
+            </Link>
+          ) : null}
+        </>
       }
     >
+      {creating ? (
+        <NewCustomerModal
+          onClose={() => setCreating(false)}
+          onCreated={(id) => navigate(`/customers/${id}`)}
+        />
+      ) : null}
       <Input.Search
         data-testid="customer-search"
         value={text}
