@@ -148,6 +148,9 @@ describe('creating and editing customers', () => {
     await modal.locator('#contact_name').fill('慕容小雪');
     await modal.locator('#contact_mobile').fill('13922223333');
     await modal.locator('#contact_quietStart').fill('22:00');
+    // Quiet hours with one end only are refused, not dropped.
+    await modal.locator('.ant-btn-primary').click();
+    await poll(() => modal.innerText()).toContain('免打扰时段需同时填写开始和结束');
     await modal.locator('#contact_quietEnd').fill('08:00');
     await modal.locator('.ant-btn-primary').click();
     await modal.waitFor({ state: 'hidden' });

@@ -112,6 +112,7 @@ const customersEn: Shape<typeof customersZhCN> = {
     contactRemoved: 'Contact removed',
     quietStart: 'Quiet hours from',
     quietEnd: 'Quiet hours until',
+    quietBoth: 'Give both ends of the quiet hours, or neither',
     timeFormat: 'Format HH:MM, e.g. 22:00',
     isPrimary: 'Primary contact',
     addInstance: 'Add service',

@@ -103,6 +103,7 @@ const customersZhCN = {
     contactRemoved: '联系人已删除',
     quietStart: '免打扰开始',
     quietEnd: '免打扰结束',
+    quietBoth: '免打扰时段需同时填写开始和结束',
     timeFormat: '格式为 HH:MM，如 22:00',
     isPrimary: '设为主要联系人',
     addInstance: '添加业务',

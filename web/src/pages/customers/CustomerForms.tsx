@@ -535,6 +535,16 @@ export function ContactModal(props: {
   });
   const required = [{ required: true, whitespace: true, message: t('validation.required') }];
   const time = [{ pattern: HHMM, message: t('customers.edit.timeFormat') }];
+  // Quiet hours are a range: one end alone would be dropped, so it is refused.
+  const bothEnds = (other: 'quietStart' | 'quietEnd') => [
+    ...time,
+    ({ getFieldValue }: { getFieldValue: (name: string) => unknown }) => ({
+      validator: (_: unknown, value?: string) =>
+        Boolean(value) === Boolean(getFieldValue(other))
+          ? Promise.resolve()
+          : Promise.reject(new Error(t('customers.edit.quietBoth'))),
+    }),
+  ];
   return (
     <Modal
       open
@@ -597,12 +607,22 @@ export function ContactModal(props: {
             </Form.Item>
           </Col>
           <Col xs={12} sm={5}>
-            <Form.Item name="quietStart" label={t('customers.edit.quietStart')} rules={time}>
+            <Form.Item
+              name="quietStart"
+              label={t('customers.edit.quietStart')}
+              rules={bothEnds('quietEnd')}
+              dependencies={['quietEnd']}
+            >
               <Input placeholder="22:00" maxLength={5} />
             </Form.Item>
           </Col>
           <Col xs={12} sm={5}>
-            <Form.Item name="quietEnd" label={t('customers.edit.quietEnd')} rules={time}>
+            <Form.Item
+              name="quietEnd"
+              label={t('customers.edit.quietEnd')}
+              rules={bothEnds('quietStart')}
+              dependencies={['quietStart']}
+            >
               <Input placeholder="08:00" maxLength={5} />
             </Form.Item>
           </Col>
