@@ -5,9 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig } from '../../config.ts';
-import { createLogger } from '../../platform/logger.ts';
-import { startPlatform, type Platform } from '../../server.ts';
+import { moduleCli, type ModuleCliDeps } from '../../platform/module-cli.ts';
 import { systemActor } from '../audit/index.ts';
 import { insertPrepared, nextCustomerNumbers, prepareCustomer } from './customers.bulk.ts';
 import { planDemoCustomers, resolveAreas } from './customers.demo.ts';
@@ -19,12 +17,7 @@ import {
 } from './customers.import.ts';
 import { rotatePiiKeys, vaultFor } from './customers.service.ts';
 
-export interface CustomerCliDeps {
-  /** Opens the platform for one command (tests pass their own). */
-  open?: (command: string) => Promise<Platform>;
-  out?: (text: string) => void;
-  err?: (text: string) => void;
-}
+export type CustomerCliDeps = ModuleCliDeps;
 
 const count = (v: string) => {
   const n = Number(v.replace(/_/g, ''));
@@ -32,12 +25,6 @@ const count = (v: string) => {
     throw new InvalidArgumentError('must be a whole number from 1 to 10 000 000');
   return n;
 };
-
-async function defaultOpen(command: string): Promise<Platform> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  return startPlatform(config, logger, { command, jobs: false });
-}
 
 export function progressLine(p: ImportProgress): string {
   const pct = p.total ? Math.floor((p.done / p.total) * 100) : 100;
@@ -57,17 +44,7 @@ export function formatReport(r: ImportReport, maxErrors = 50): string {
 }
 
 export function registerCustomerCommands(program: Command, deps: CustomerCliDeps = {}): Command {
-  const open = deps.open ?? defaultOpen;
-  const out = deps.out ?? ((t: string) => process.stdout.write(t));
-  const err = deps.err ?? ((t: string) => process.stderr.write(t));
-  const withPlatform = async <T>(command: string, fn: (p: Platform) => Promise<T>): Promise<T> => {
-    const platform = await open(command);
-    try {
-      return await fn(platform);
-    } finally {
-      await platform.close();
-    }
-  };
+  const { out, err, withPlatform } = moduleCli(deps);
 
   const customers = program.command('customers').description('Customers: import, key rotation, demo data');
 

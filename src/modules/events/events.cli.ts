@@ -3,25 +3,13 @@
  * Wire it into the CLI with `registerEventCommands(program)`.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig } from '../../config.ts';
-import { createLogger } from '../../platform/logger.ts';
-import { startPlatform, type Platform } from '../../server.ts';
+import { moduleCli, type ModuleCliDeps } from '../../platform/module-cli.ts';
 import { markForReplay, outboxStatus } from './outbox.ts';
 import { OutboxRelay } from './relay.ts';
 
-export interface EventCliDeps {
-  /** Opens the platform for one command (tests pass their own). */
-  open?: (command: string) => Promise<Platform>;
-  out?: (text: string) => void;
-  err?: (text: string) => void;
+export interface EventCliDeps extends ModuleCliDeps {
   /** Relay settings for replay (tests use a stream of their own). */
   relay?: { stream?: string; subjectPrefix?: string };
-}
-
-async function defaultOpen(command: string): Promise<Platform> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  return startPlatform(config, logger, { command, jobs: false });
 }
 
 /** `2026-11-01`, `2026-11-01T08:00:00Z`, or an age: `90m`, `6h`, `2d`. */
@@ -37,17 +25,7 @@ export function parseSince(text: string, now = Date.now()): Date {
 }
 
 export function registerEventCommands(program: Command, deps: EventCliDeps = {}): Command {
-  const open = deps.open ?? defaultOpen;
-  const out = deps.out ?? ((t: string) => process.stdout.write(t));
-  const err = deps.err ?? ((t: string) => process.stderr.write(t));
-  const withPlatform = async <T>(command: string, fn: (p: Platform) => Promise<T>): Promise<T> => {
-    const platform = await open(command);
-    try {
-      return await fn(platform);
-    } finally {
-      await platform.close();
-    }
-  };
+  const { out, err, withPlatform } = moduleCli(deps);
 
   const events = program
     .command('events')
