@@ -355,6 +355,15 @@ describe(`outbox relay to NATS JetStream at ${NATS} (needs nats-server with JetS
     const n = (await outbox()).length;
     expect(lines.join('')).toBe(`published ${n} event(s) (${n} already in the stream), 0 failed\n`);
     expect(await messages()).toBe(before);
+
+    // A --since that is neither a date nor an age: a clear error, nothing marked for replay.
+    const published = (await outbox()).filter((e) => e.published_at !== null).length;
+    for (const bad of ['yesterday', '2026-13-45', '6w', '']) {
+      await expect(
+        cli(NATS).parseAsync(['node', 'onepoint', 'events', 'replay', '--since', bad]),
+      ).rejects.toThrow(/must be a date .* or an age/);
+    }
+    expect((await outbox()).filter((e) => e.published_at !== null).length).toBe(published);
   });
 
   it('runs in the background and stops cleanly', async () => {
