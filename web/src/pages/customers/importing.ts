@@ -1,27 +1,17 @@
 // Pure helpers of the import screen: reading the server's NDJSON progress stream, the progress
 // bar, the problems in the user's language, and the file of rows with problems to fix.
+import type { ResponseOf } from '../../api/paths.ts';
 
-export interface ImportProblem {
-  row: number;
-  column: string | null;
-  /** The server's stable code (translated here); older servers or unknown codes: the message is shown. */
+/** The import's report as the API documents it (web/src/api/schema.gen.ts). */
+type ApiImportReport = ResponseOf<'/api/v1/customers/imports', 'post'>;
+
+/** A problem of the report; `code` read as any string: an unknown code falls back to the message. */
+export type ImportProblem = Omit<ApiImportReport['errors'][number], 'code' | 'params'> & {
   code?: string;
   params?: Record<string, number | string[]>;
-  /** English text from the server. */
-  message: string;
-}
+};
 
-export interface ImportReport {
-  ok: boolean;
-  dryRun: boolean;
-  rows: number;
-  customers: number;
-  contacts: number;
-  instances: number;
-  errors: ImportProblem[];
-  truncated: boolean;
-  ms: number;
-}
+export type ImportReport = Omit<ApiImportReport, 'errors'> & { errors: ImportProblem[] };
 
 export type ImportPhase = 'parse' | 'validate' | 'write';
 
