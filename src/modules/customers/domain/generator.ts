@@ -42,7 +42,9 @@ export const INDEX_LIMIT = 20_000_000;
 
 /**
  * The number spaces, for the tests and for anyone raising INDEX_LIMIT: each space must hold
- * lanes × INDEX_LIMIT numbers, and its multiplier must be coprime with its size (a bijection).
+ * lanes × INDEX_LIMIT numbers. The multiplier scatters consecutive indices (a multiplication
+ * modulo a size it is coprime with, so still a bijection): over the whole space, or for mobiles
+ * over the 8 digits after the prefix and for ID numbers over the birth dates.
  */
 export const identifierSpaces = {
   /** 20 mobile prefixes × 8 digits; lanes: the consumer's own number, 3 enterprise contacts. */
@@ -79,12 +81,19 @@ function checkIndex(n: number): void {
     );
 }
 
-/** The lane's k-th number of a space, as an offset in it: multiplicative permutation (scattered, never repeated). */
-function spread(space: { size: number; lanes: number; multiplier: number }, n: number, lane = 0): number {
+type Space = { size: number; lanes: number; multiplier: number };
+
+/** Index n of a lane as a position in its space: lanes are consecutive blocks of INDEX_LIMIT. */
+function position(space: Space, n: number, lane = 0): number {
   checkIndex(n);
   if (lane < 0 || lane >= space.lanes) throw new RangeError(`lane ${lane} outside 0 … ${space.lanes - 1}`);
+  return lane * INDEX_LIMIT + n;
+}
+
+/** The position scattered over the whole space (a bijection: the multiplier is coprime with the size). */
+function spread(space: Space, n: number, lane = 0): number {
   // The product stays below 2^53 (size × multiplier < 1.6e13), so the modulus is exact.
-  return ((lane * INDEX_LIMIT + n) * space.multiplier) % space.size;
+  return (position(space, n, lane) * space.multiplier) % space.size;
 }
 
 /** mulberry32: small, fast, good enough for test data. */
@@ -189,9 +198,9 @@ const MOBILE_PREFIXES = [
  * their mobile account); lanes 1–3 the contacts of enterprise n.
  */
 export function mobileNumber(n: number, lane = 0): string {
-  const x = spread({ ...identifierSpaces.mobile, multiplier: 1 }, n, lane);
+  const x = position(identifierSpaces.mobile, n, lane);
   const prefix = MOBILE_PREFIXES[x % MOBILE_PREFIXES.length]!;
-  const k = Math.floor(x / MOBILE_PREFIXES.length);
+  const k = Math.floor(x / MOBILE_PREFIXES.length); // < 10^8: a bijection on the 8 digits
   return prefix + pad((k * identifierSpaces.mobile.multiplier) % 100_000_000, 8);
 }
 
@@ -208,8 +217,8 @@ export function fixedNumber(areaCode: string, n: number, lane: FixedLineLane = '
 
 /** The n-th fake resident ID of a district: a unique birth date and sequence number per n. */
 export function residentId(districtCode: string, n: number): string {
-  const x = spread({ ...identifierSpaces.residentId, multiplier: 1 }, n);
-  const day = (Math.floor(x / 1000) * identifierSpaces.residentId.multiplier) % 20_454;
+  const x = position(identifierSpaces.residentId, n);
+  const day = (Math.floor(x / 1000) * identifierSpaces.residentId.multiplier) % 20_454; // x / 1000 < 20 454
   const birth = new Date(Date.UTC(1950, 0, 1) + day * 86_400_000);
   const body =
     districtCode +
