@@ -25,6 +25,7 @@ import {
   vaultFor,
   type Caller,
 } from '../src/modules/customers/index.ts';
+import { indexRangeProblem } from '../src/modules/customers/domain/generator.ts';
 import { systemActor } from '../src/modules/audit/index.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { openDatabase, type Database } from '../src/platform/db/database.ts';
@@ -121,7 +122,13 @@ function sample<T>(xs: T[], n: number, seed = 7): T[] {
   return out;
 }
 
+/** Generator indices: the bulk load from 1 M (the demo seed has the first few hundred), then the import. */
+const BULK_START = 1_000_000;
+
 export async function runCustomersBench(opts: CustomersBenchOptions) {
+  // Said before anything is created or inserted: the generator's number spaces have a size.
+  const problem = indexRangeProblem(BULK_START, opts.customers + opts.importRows);
+  if (problem) throw new Error(`--customers ${opts.customers} --import-rows ${opts.importRows}: ${problem}`);
   const { database, dispose, reused } = await openFresh(opts);
   const log = (m: string) => opts.log(`[${opts.engine}] ${m}`);
   try {
@@ -159,7 +166,7 @@ export async function runCustomersBench(opts: CustomersBenchOptions) {
         consumers: n - tiers * 5,
         enterprisesPerTier: tiers,
         seed: 1000 + i,
-        startIndex: 1_000_000 + i,
+        startIndex: BULK_START + i,
       });
       await db.transaction().execute(async (trx) => {
         const numbers = await nextCustomerNumbers(trx, inputs.length);
@@ -190,7 +197,7 @@ export async function runCustomersBench(opts: CustomersBenchOptions) {
       consumers: opts.importRows,
       enterprisesPerTier: 0,
       seed: 99,
-      startIndex: 20_000_000,
+      startIndex: BULK_START + opts.customers,
     });
     const csv = customersToCsv(
       toImport.map((c, i) => ({ ...c, customerNo: `B${i}` })),

@@ -2,13 +2,17 @@
  * The project's benchmarks: `npm run bench -- [options]`. Results go to bench/results/latest.json;
  * BENCHMARKS.md explains them. Never part of `npm test`; the default sizes are small.
  *
- *   --suite customers|auth|all      (default all)
+ *   --suite customers|auth|writes|all (default all; writes runs on PostgreSQL only)
  *   --engine pglite|postgres|both   (default both)
  *   --customers N                   customers on PostgreSQL (default 20000; the documented run: 1000000)
  *   --pglite-customers N            customers on PGlite (default: the smaller of --customers and 100000)
  *   --import-rows N                 customers in the imported CSV file (default 10000)
  *   --lookups N                     lookups per kind (default 300)
  *   --auth-requests N               requests per kind in the auth suite (default 2000)
+ *   --write-customers N             writes: customers loaded before the PATCHes (default 20000)
+ *   --write-connections LIST        writes: concurrent connections per point (default 10,50)
+ *   --write-seconds N               writes: measured seconds per point and kind (default 10)
+ *   --write-warmup N                writes: seconds of warm-up before each (default 2)
  *   --pg-url URL                    PostgreSQL server (default ONEPOINT_TEST_PG_URL or 127.0.0.1:5432)
  *   --keep-db NAME                  PostgreSQL: use and keep this database; a second run with the
  *                                   same name skips loading and measures the lookups again
@@ -19,6 +23,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runAuthBench } from './auth.ts';
 import { runCustomersBench } from './customers.ts';
+import { runWritesBench } from './writes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +34,10 @@ const { values } = parseArgs({
     'pglite-customers': { type: 'string' },
     'import-rows': { type: 'string', default: '10000' },
     lookups: { type: 'string', default: '300' },
+    'write-customers': { type: 'string', default: '20000' },
+    'write-connections': { type: 'string', default: '10,50' },
+    'write-seconds': { type: 'string', default: '10' },
+    'write-warmup': { type: 'string', default: '2' },
     'keep-db': { type: 'string' },
     'pg-url': {
       type: 'string',
@@ -49,12 +58,16 @@ if (!engines.every((e) => e === 'pglite' || e === 'postgres'))
   throw new Error('--engine is pglite, postgres or both');
 
 const suite = values.suite;
-if (!['customers', 'auth', 'all'].includes(suite!)) throw new Error('--suite is customers, auth or all');
+if (!['customers', 'auth', 'writes', 'all'].includes(suite!))
+  throw new Error('--suite is customers, auth, writes or all');
+if (suite === 'writes' && !engines.some((e) => e === 'postgres'))
+  throw new Error('--suite writes runs on PostgreSQL: --engine postgres or both');
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
 const started = new Date();
 const results = [];
 const auth = [];
+const writes = [];
 for (const engine of engines) {
   if (suite === 'all' || suite === 'customers')
     results.push(
@@ -80,6 +93,17 @@ for (const engine of engines) {
         log,
       }),
     );
+  if ((suite === 'all' || suite === 'writes') && engine === 'postgres')
+    writes.push(
+      await runWritesBench({
+        customers: int('write-customers', values['write-customers']),
+        connections: values['write-connections']!.split(',').map((c) => int('write-connections', c)),
+        seconds: int('write-seconds', values['write-seconds']),
+        warmupSeconds: Number(values['write-warmup']),
+        pgUrl: values['pg-url']!,
+        log,
+      }),
+    );
 }
 
 const out = {
@@ -94,6 +118,7 @@ const out = {
   },
   customers: results,
   auth,
+  writes,
 };
 const dir = path.join(path.dirname(new URL(import.meta.url).pathname), 'results');
 fs.mkdirSync(dir, { recursive: true });

@@ -1,7 +1,12 @@
 /**
  * Realistic but fake customers for demos and benchmarks: generated Chinese names (never real
  * people), ID numbers with valid check digits, unique phone and account numbers. Deterministic for
- * a seed, and every number derives from the customer's index, so ranges never collide.
+ * a seed, and every number derives from the customer's index n through a bijection over a space
+ * sized for INDEX_LIMIT indices, so distinct indices never share a number (a province's 10 M
+ * customers fit twice over). An index outside [0, INDEX_LIMIT) is refused, never wrapped round.
+ *
+ * A consumer and an enterprise may share an index (the demo plan numbers both from its start), so
+ * the kinds that both use take separate lanes of a space: lane × INDEX_LIMIT + n.
  */
 import type { CustomerInput, InstanceInput } from '../customers.schemas.ts';
 import type { Tier } from './catalogue.ts';
@@ -31,6 +36,65 @@ export interface Area {
 }
 
 export type Rng = () => number;
+
+/** Every identifier below is unique for indices 0 … INDEX_LIMIT − 1 (see identifierSpaces). */
+export const INDEX_LIMIT = 20_000_000;
+
+/**
+ * The number spaces, for the tests and for anyone raising INDEX_LIMIT: each space must hold
+ * lanes × INDEX_LIMIT numbers. The multiplier scatters consecutive indices (a multiplication
+ * modulo a size it is coprime with, so still a bijection): over the whole space, or for mobiles
+ * over the 8 digits after the prefix and for ID numbers over the birth dates.
+ */
+export const identifierSpaces = {
+  /** 20 mobile prefixes × 8 digits; lanes: the consumer's own number, 3 enterprise contacts. */
+  mobile: { size: 20 * 100_000_000, lanes: 4, multiplier: 7919 },
+  /** Per area: 8-digit local numbers 2xxxxxxx–8xxxxxxx; lanes: consumer line, enterprise switchboard, technical contact's direct line. */
+  fixedLine: { size: 70_000_000, lanes: 3, multiplier: 7919 },
+  /** Per district: birth dates 1950-01-01 … 2005-12-31 × sequence numbers 000–999. */
+  residentId: { size: 20_454 * 1000, lanes: 1, multiplier: 7919 },
+  /** 400 and 800 numbers: 2 prefixes × 7 digits. */
+  serviceNumber: { size: 20_000_000, lanes: 1, multiplier: 7919 },
+  /** Organisation codes of credit codes: 8 digits and a GB 11714 check character. */
+  organisationCode: { size: 100_000_000, lanes: 1, multiplier: 1 },
+  /** Broadband, IPTV, circuit and application accounts: the index in fixed-width digits. */
+  accounts: { size: 100_000_000, lanes: 1, multiplier: 1 },
+} as const;
+
+/** Why indices first … first + count − 1 cannot be generated, or undefined when they can. */
+export function indexRangeProblem(first: number, count: number): string | undefined {
+  if (!Number.isInteger(first) || !Number.isInteger(count) || first < 0 || count < 0)
+    return 'the first index and the count must be whole numbers ≥ 0';
+  if (first + count > INDEX_LIMIT)
+    return (
+      `the generator numbers at most ${INDEX_LIMIT.toLocaleString('en')} customers (indices 0 to ` +
+      `${(INDEX_LIMIT - 1).toLocaleString('en')}); asked for indices ${first.toLocaleString('en')} to ` +
+      `${(first + count - 1).toLocaleString('en')}: lower the start or the count`
+    );
+  return undefined;
+}
+
+function checkIndex(n: number): void {
+  if (!Number.isInteger(n) || n < 0 || n >= INDEX_LIMIT)
+    throw new RangeError(
+      `generator index ${n} is outside 0 … ${INDEX_LIMIT - 1}: ${indexRangeProblem(n, 1)}`,
+    );
+}
+
+type Space = { size: number; lanes: number; multiplier: number };
+
+/** Index n of a lane as a position in its space: lanes are consecutive blocks of INDEX_LIMIT. */
+function position(space: Space, n: number, lane = 0): number {
+  checkIndex(n);
+  if (lane < 0 || lane >= space.lanes) throw new RangeError(`lane ${lane} outside 0 … ${space.lanes - 1}`);
+  return lane * INDEX_LIMIT + n;
+}
+
+/** The position scattered over the whole space (a bijection: the multiplier is coprime with the size). */
+function spread(space: Space, n: number, lane = 0): number {
+  // The product stays below 2^53 (size × multiplier < 1.6e13), so the modulus is exact.
+  return (position(space, n, lane) * space.multiplier) % space.size;
+}
 
 /** mulberry32: small, fast, good enough for test data. */
 export function rng(seed: number): Rng {
@@ -129,38 +193,70 @@ const MOBILE_PREFIXES = [
   '199',
 ];
 
-/** The n-th mobile number: a bijection from n to prefix + 8 digits (no two n share a number). */
-export function mobileNumber(n: number, salt = 0): string {
-  const prefix = MOBILE_PREFIXES[n % MOBILE_PREFIXES.length]!;
-  const k = Math.floor(n / MOBILE_PREFIXES.length);
-  return prefix + pad((k * 7919 + salt) % 100_000_000, 8);
+/**
+ * The n-th mobile number of a lane: prefix + 8 digits. Lane 0 is the consumer's own number (also
+ * their mobile account); lanes 1–3 the contacts of enterprise n.
+ */
+export function mobileNumber(n: number, lane = 0): string {
+  const x = position(identifierSpaces.mobile, n, lane);
+  const prefix = MOBILE_PREFIXES[x % MOBILE_PREFIXES.length]!;
+  const k = Math.floor(x / MOBILE_PREFIXES.length); // < 10^8: a bijection on the 8 digits
+  return prefix + pad((k * identifierSpaces.mobile.multiplier) % 100_000_000, 8);
 }
 
-/** The n-th fixed-line number in an area: 7-8 digit local numbers starting 2–8. */
-export function fixedNumber(areaCode: string, n: number): string {
-  const digits = areaCode.length === 3 ? 8 : 7;
-  const span = digits === 8 ? 70_000_000 : 7_000_000;
-  const base = digits === 8 ? 20_000_000 : 2_000_000;
-  return areaCode + String(base + ((n * 7919) % span));
+export type FixedLineLane = 'consumer' | 'switchboard' | 'direct';
+const FIXED_LANES: Record<FixedLineLane, number> = { consumer: 0, switchboard: 1, direct: 2 };
+
+/**
+ * The n-th fixed-line number of an area and lane: area code + 8-digit local number starting 2–8
+ * (every city of the demo areas, like nearly every prefecture city, dials 8 digits).
+ */
+export function fixedNumber(areaCode: string, n: number, lane: FixedLineLane = 'consumer'): string {
+  return areaCode + String(20_000_000 + spread(identifierSpaces.fixedLine, n, FIXED_LANES[lane]));
 }
 
-const DAYS_1950_2005 = 20_454;
-/** The n-th fake resident ID: unique birth date and sequence per n (up to ~20 million). */
+/** The n-th fake resident ID of a district: a unique birth date and sequence number per n. */
 export function residentId(districtCode: string, n: number): string {
-  const day = (Math.floor(n / 1000) * 7919) % DAYS_1950_2005;
+  const x = position(identifierSpaces.residentId, n);
+  const day = (Math.floor(x / 1000) * identifierSpaces.residentId.multiplier) % 20_454; // x / 1000 < 20 454
   const birth = new Date(Date.UTC(1950, 0, 1) + day * 86_400_000);
   const body =
     districtCode +
     birth.getUTCFullYear() +
     pad(birth.getUTCMonth() + 1, 2) +
     pad(birth.getUTCDate(), 2) +
-    pad(n % 1000, 3);
+    pad(x % 1000, 3);
   return body + residentIdCheckChar(body);
 }
 
+// GB 11714 organisation code check character (the 9th character of the code).
+const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2];
+function organisationCode(n: number): string {
+  const body = pad(spread(identifierSpaces.organisationCode, n), 8);
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += Number(body[i]) * ORG_WEIGHTS[i]!;
+  const c = 11 - (sum % 11);
+  return body + (c === 10 ? 'X' : c === 11 ? '0' : String(c));
+}
+
+/** Unified social credit code: 9 (registered by market regulation), 1 (enterprise), district, organisation code. */
 export function creditCode(districtCode: string, n: number): string {
-  const body = `91${districtCode}${pad(n, 9)}`;
+  const body = `91${districtCode}${organisationCode(n)}`;
   return body + creditCodeCheckChar(body);
+}
+
+/** The n-th 400 or 800 number (which of the two follows from n). */
+export function serviceNumber(n: number): { productCode: 'number.400' | 'number.800'; accountNo: string } {
+  const x = spread(identifierSpaces.serviceNumber, n);
+  return x < 10_000_000
+    ? { productCode: 'number.400', accountNo: `400${pad(x, 7)}` }
+    : { productCode: 'number.800', accountNo: `800${pad(x - 10_000_000, 7)}` };
+}
+
+/** Account numbers that carry the index itself, in fixed width (within INDEX_LIMIT). */
+function accountDigits(n: number, width: number): string {
+  checkIndex(n);
+  return pad(n, width);
 }
 
 function address(r: Rng, area: Area, district: District): string {
@@ -172,7 +268,7 @@ function broadband(r: Rng, area: Area, district: District, n: number, addr: stri
   const olt = `${area.cityCode}-${district.abbr}-OLT-${pad(1 + (Math.floor(n / 640) % 400), 3)}`;
   const port = `0/${1 + (Math.floor(n / 64) % 16)}/${1 + (n % 16)}`;
   const base = {
-    accountNo: `AD${area.areaCode}${pad(n, 9)}`,
+    accountNo: `AD${area.areaCode}${accountDigits(n, 9)}`,
     status: 'active' as const,
     serviceAddress: addr,
     exchange: `${area.city.replace('市', '')}${district.name.replace(/[区县]$/, '')}局`,
@@ -216,8 +312,8 @@ function broadband(r: Rng, area: Area, district: District, n: number, addr: stri
     out.push({
       ...access,
       productCode: 'iptv',
-      accountNo: `ITV${area.areaCode}${pad(n, 9)}`,
-      stbId: `STB${pad(n, 10)}`,
+      accountNo: `ITV${area.areaCode}${accountDigits(n, 9)}`,
+      stbId: `STB${accountDigits(n, 10)}`,
       bandwidthMbps: null,
     });
   return out;
@@ -225,6 +321,7 @@ function broadband(r: Rng, area: Area, district: District, n: number, addr: stri
 
 /** One consumer (公众客户) with 1–4 service instances. */
 export function generateIndividual(r: Rng, area: Area, n: number): CustomerInput {
+  checkIndex(n);
   const district = pick(r, area.districts);
   const addr = address(r, area, district);
   const phone = mobileNumber(n);
@@ -292,6 +389,7 @@ export function generateEnterprise(
   tier: Tier,
   branchUnits: string[] = [],
 ): CustomerInput {
+  checkIndex(n);
   const district = pick(r, area.districts);
   const [word, industry] = pick(r, INDUSTRY);
   const suffix = tier === 'group' ? '集团有限公司' : chance(r, 0.3) ? '股份有限公司' : '有限公司';
@@ -303,9 +401,9 @@ export function generateEnterprise(
     const [code, label] = pick(r, CIRCUITS);
     instances.push({
       productCode: code,
-      accountNo: `ZQ${area.areaCode}${pad(n, 7)}${k}`,
+      accountNo: `ZQ${area.areaCode}${accountDigits(n, 8)}${k}`,
       status: 'active',
-      circuitId: `${area.cityCode}-${label}-${pad(n, 7)}-${k}`,
+      circuitId: `${area.cityCode}-${label}-${accountDigits(n, 8)}-${k}`,
       bandwidthMbps: pick(r, [2, 10, 20, 100, 1000]),
       aEnd: `${name}（${district.name}）`,
       zEnd: `${area.city}${pick(r, ['数据中心', '总部', '分支机构'])}`,
@@ -317,26 +415,23 @@ export function generateEnterprise(
     const [code, prefix] = pick(r, ENTERPRISE_APPS);
     instances.push({
       productCode: code,
-      accountNo: `${prefix}${area.areaCode}${pad(n, 8)}`,
+      accountNo: `${prefix}${area.areaCode}${accountDigits(n, 8)}`,
       status: 'active',
     });
   }
   if (tier === 'group' || tier === 'province' || chance(r, 0.2)) {
-    const freephone = chance(r, 0.5);
-    instances.push({
-      productCode: freephone ? 'number.800' : 'number.400',
-      accountNo: `${freephone ? '800' : '400'}${pad(n % 10_000_000, 7)}`,
-      status: 'active',
-    });
+    instances.push({ ...serviceNumber(n), status: 'active' });
   }
   const contactCount = tier === 'localC' ? 1 : tier === 'localB' ? 2 : 3;
+  const switchboard = fixedNumber(area.areaCode, n, 'switchboard');
   const roles = ['primary', 'technical', 'billing'] as const;
   const contacts = Array.from({ length: contactCount }, (_, k) => ({
     name: personName(r),
     role: roles[k]!,
     title: ['总经理', '网络管理员', '财务主管'][k]!,
-    mobile: mobileNumber(50_000_000 + n * 3 + k),
-    officePhone: fixedNumber(area.areaCode, 5_000_000 + n * 3 + k),
+    mobile: mobileNumber(n, 1 + k),
+    // The technical contact has a direct line; the others are reached through the switchboard.
+    officePhone: roles[k] === 'technical' ? fixedNumber(area.areaCode, n, 'direct') : switchboard,
     email: `c${n.toString(36)}${k}@example.com`,
     preferredChannel: pick(r, ['phone', 'sms', 'email'] as const),
     quietHours: k === 0 ? { start: '22:00', end: '08:00' } : null,
@@ -349,7 +444,7 @@ export function generateEnterprise(
     tier,
     orgUnitId: area.orgUnitId,
     accountManagerId: managers.length ? pick(r, managers) : null,
-    phone: fixedNumber(area.areaCode, 9_000_000 + n),
+    phone: switchboard,
     email: `service${n.toString(36)}@example.com`,
     address: addr,
     creditCode: creditCode(district.code, n),

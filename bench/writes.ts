@@ -1,0 +1,302 @@
+/**
+ * Concurrent writes: customer PATCHes through the real HTTP server on PostgreSQL at 10 and 50
+ * connections, against a ceiling measured in the same run — the same requests through the same
+ * server to a bench-only route that makes the same change without the audit entry and the outbox
+ * event. The ratio audited ÷ ceiling is what the audit design costs a write.
+ */
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { z } from 'zod';
+import { loadConfig } from '../src/config.ts';
+import type { DB } from '../src/db.ts';
+import {
+  insertPrepared,
+  nextCustomerNumbers,
+  prepareCustomer,
+} from '../src/modules/customers/customers.bulk.ts';
+import { planDemoCustomers, resolveAreas } from '../src/modules/customers/customers.demo.ts';
+import { findCustomerRow } from '../src/modules/customers/customers.repository.ts';
+import { callerOf, customerDeps, scopeOf } from '../src/modules/customers/caller.ts';
+import { customerPatch } from '../src/modules/customers/customers.schemas.ts';
+import { getCustomer } from '../src/modules/customers/customer.service.ts';
+import { vaultFor } from '../src/modules/customers/index.ts';
+import { AppError } from '../src/platform/errors.ts';
+import type { App } from '../src/platform/http/app.ts';
+import { openDatabase } from '../src/platform/db/database.ts';
+import { createLogger } from '../src/platform/logger.ts';
+import { buildApp, startPlatform } from '../src/server.ts';
+import { ensureDemoData } from '../src/seed/demo.ts';
+import { round } from './stats.ts';
+
+export interface WritesBenchOptions {
+  /** Customers loaded before the run (the PATCHes spread over those in the caller's scope). */
+  customers: number;
+  connections: number[];
+  /** Measured seconds per point, after `warmupSeconds` not measured. */
+  seconds: number;
+  warmupSeconds: number;
+  pgUrl: string;
+  log: (msg: string) => void;
+}
+
+/** What the load generator (bench/load-worker.mjs, a worker thread) is given and gives back. */
+export interface LoadJob {
+  origin: string;
+  /** Path before the customer id, e.g. /api/v1/customers/ */
+  pathPrefix: string;
+  token: string;
+  /** [customer id, version] pairs; the versions come back updated. */
+  targets: Array<[string, number]>;
+  connections: number;
+  warmupSeconds: number;
+  seconds: number;
+  seed: number;
+}
+
+export interface LoadResult {
+  ok: number;
+  conflicts: number;
+  errors: number;
+  firstError: string | null;
+  seconds: number;
+  /** ms per successful request completed inside the measured window. */
+  latencies: Float64Array;
+  targets: Array<[string, number]>;
+}
+
+const CEILING_PREFIX = '/api/v1/bench-ceiling/customers/';
+const AUDITED_PREFIX = '/api/v1/customers/';
+const loadAverage = () => os.loadavg().map((x) => round(x, 1));
+
+/**
+ * The ceiling: what `PATCH /customers/{id}` does for a `notes` change, minus the audit entry and
+ * the outbox event — the same authentication and permission check (route config), the same body
+ * validation (the API's own schema), the same scoped read and version check, the same UPDATE in
+ * a transaction, and the same answer (the customer view, with its access-log row).
+ */
+function ceilingRoute(app: App, ctx: Parameters<typeof customerDeps>[0]) {
+  const deps = customerDeps(ctx);
+  app.patch(
+    `${CEILING_PREFIX}:id`,
+    {
+      schema: { hide: true, params: z.object({ id: z.uuid() }), body: customerPatch },
+      config: { access: { permission: 'customer.manage' } },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { id } = request.params;
+      const body = request.body;
+      if (Object.keys(body).some((k) => k !== 'notes' && k !== 'version'))
+        throw new AppError('VALIDATION_FAILED', 'the ceiling route changes notes only');
+      const row = await findCustomerRow(ctx.db, id, scopeOf(caller.principal));
+      if (!row) throw new AppError('NOT_FOUND', 'No such customer');
+      if (body.version !== undefined && body.version !== row.version)
+        throw new AppError('CONFLICT', 'The customer was changed by someone else; reload and retry');
+      await ctx.db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('customers')
+          .set({ notes: body.notes ?? null, version: sql`version + 1`, updated_at: ctx.clock.now() })
+          .where('id', '=', id)
+          .where('version', '=', row.version)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) !== 1)
+          throw new AppError('CONFLICT', 'The customer was changed by someone else; reload and retry');
+      });
+      return getCustomer(deps, caller, id);
+    },
+  );
+}
+
+function load(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), { workerData: job });
+    worker.once('message', (r: LoadResult) => resolve(r));
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`load worker exited with ${code}`));
+    });
+  });
+}
+
+function summarise(r: LoadResult) {
+  const s = [...r.latencies].sort((a, b) => a - b);
+  const q = (p: number) => (s.length ? round(s[Math.min(s.length - 1, Math.floor(p * s.length))]!, 2) : null);
+  return {
+    requestsPerSecond: Math.round(r.ok / r.seconds),
+    ok: r.ok,
+    conflicts409: r.conflicts,
+    errors: r.errors,
+    p50: q(0.5),
+    p95: q(0.95),
+    p99: q(0.99),
+    max: q(1),
+  };
+}
+
+export async function runWritesBench(opts: WritesBenchOptions) {
+  const log = (m: string) => opts.log(`[postgres writes] ${m}`);
+  const name = `onepoint_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: opts.pgUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(opts.pgUrl);
+  u.pathname = `/${name}`;
+  try {
+    // Configured as `onepoint serve` would be (pool size, jobs), but quiet and without a rate limit.
+    const config = loadConfig({
+      ...process.env,
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: u.toString(),
+      ONEPOINT_DEMO_PASSWORD: 'bench-pass-1',
+      ONEPOINT_RATE_LIMIT_PER_MINUTE: '100000000',
+    });
+    const database = await openDatabase<DB>({
+      databaseUrl: u.toString(),
+      dataDir: '',
+      command: 'bench',
+      poolSize: config.dbPoolSize,
+    });
+    const platform = await startPlatform(config, createLogger('silent'), { command: 'bench', database });
+    const ctx = platform.context;
+    await ensureDemoData(ctx);
+
+    // Customers to change, loaded through the generator's bulk path.
+    const areas = await resolveAreas(ctx.db);
+    const vault = vaultFor(config);
+    for (let i = 0; i < opts.customers; i += 5000) {
+      const n = Math.min(5000, opts.customers - i);
+      const inputs = planDemoCustomers(areas, {
+        consumers: n - Math.floor(n / 500) * 5,
+        enterprisesPerTier: Math.floor(n / 500),
+        seed: 3000 + i,
+        startIndex: 1_000_000 + i,
+      });
+      await ctx.db.transaction().execute(async (trx) => {
+        const numbers = await nextCustomerNumbers(trx, inputs.length);
+        await insertPrepared(
+          trx,
+          inputs.map((c, k) => prepareCustomer(vault, c, numbers[k]!)),
+        );
+      });
+    }
+    await sql`analyze`.execute(ctx.db);
+
+    const app = await buildApp(ctx);
+    ceilingRoute(app, ctx);
+    const origin = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      // A Jiangsu agent (front-line staff change customers): the data-scope filter applies.
+      const login = await fetch(`${origin}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: 'agent', password: 'bench-pass-1' }),
+      });
+      if (!login.ok) throw new Error(`bench login failed: ${login.status} ${await login.text()}`);
+      const { token } = (await login.json()) as { token: string };
+      const agent = await ctx.db
+        .selectFrom('users as u')
+        .innerJoin('org_units as o', 'o.id', 'u.org_unit_id')
+        .select('o.path')
+        .where('u.login', '=', 'agent')
+        .executeTakeFirstOrThrow();
+      const js = await ctx.db
+        .selectFrom('org_units')
+        .select('path')
+        .where('code', '=', 'CT.JS')
+        .executeTakeFirstOrThrow();
+      let targets: Array<[string, number]> = (
+        await ctx.db
+          .selectFrom('customers as c')
+          .innerJoin('org_units as o', 'o.id', 'c.org_unit_id')
+          .select(['c.id', 'c.version'])
+          .where('o.path', 'like', `${js.path}%`)
+          .execute()
+      ).map((r) => [r.id, r.version]);
+      log(
+        `${targets.length} customers in the agent's scope (${agent.path}); ` +
+          `${opts.seconds} s per point after ${opts.warmupSeconds} s of warm-up`,
+      );
+
+      // What each kind wrote besides the customer: proof that the ceiling skips exactly audit and outbox.
+      const count = async (table: 'audit_log' | 'outbox_events') =>
+        Number(
+          (await sql<{ n: string }>`select count(*)::text as n from ${sql.table(table)}`.execute(ctx.db))
+            .rows[0]!.n,
+        );
+      const points = [];
+      let seed = 1;
+      for (const connections of opts.connections) {
+        const point: Record<string, unknown> = { connections };
+        // Alternating which goes first, so neither always runs on the warmer (or more bloated) table.
+        const order =
+          points.length % 2 === 0 ? (['audited', 'ceiling'] as const) : (['ceiling', 'audited'] as const);
+        for (const kind of order) {
+          const before = loadAverage();
+          const [audit0, outbox0] = [await count('audit_log'), await count('outbox_events')];
+          const r = await load({
+            origin,
+            pathPrefix: kind === 'audited' ? AUDITED_PREFIX : CEILING_PREFIX,
+            token,
+            targets,
+            connections,
+            warmupSeconds: opts.warmupSeconds,
+            seconds: opts.seconds,
+            seed: seed++,
+          });
+          targets = r.targets;
+          if (r.errors)
+            throw new Error(
+              `${kind} at ${connections} connections: ${r.errors} errors, first: ${r.firstError}`,
+            );
+          const s = {
+            ...summarise(r),
+            loadAverageBefore: before,
+            loadAverageAfter: loadAverage(),
+            // Warm-up requests included: every successful audited PATCH adds one of each.
+            auditRowsAdded: (await count('audit_log')) - audit0,
+            outboxEventsAdded: (await count('outbox_events')) - outbox0,
+          };
+          if (kind === 'ceiling' && s.auditRowsAdded + s.outboxEventsAdded > 0)
+            throw new Error(
+              'the ceiling route wrote audit or outbox rows: it no longer measures the ceiling',
+            );
+          log(
+            `${kind} at ${connections} connections: ${s.requestsPerSecond} requests/s, p50 ${s.p50} ms, ` +
+              `p95 ${s.p95} ms, p99 ${s.p99} ms, ${s.conflicts409} × 409 (load ${s.loadAverageAfter.join(' ')})`,
+          );
+          point[kind] = s;
+        }
+        const a = point.audited as ReturnType<typeof summarise>;
+        const c = point.ceiling as ReturnType<typeof summarise>;
+        point.ratio = round(a.requestsPerSecond / c.requestsPerSecond, 2);
+        log(`audited ÷ ceiling at ${connections} connections: ${point.ratio}`);
+        points.push(point);
+      }
+      return {
+        engine: 'postgres' as const,
+        customers: opts.customers,
+        customersInScope: targets.length,
+        poolSize: config.dbPoolSize,
+        secondsPerPoint: opts.seconds,
+        warmupSeconds: opts.warmupSeconds,
+        points,
+        note:
+          'PATCH /api/v1/customers/{id} {version, notes} over keep-alive HTTP from a worker thread, closed loop; ' +
+          'ceiling: the same request and change without audit entry and outbox event (bench-only route); ' +
+          'latencies in ms of the successful requests; 409s counted apart; load average [1, 5, 15 min]',
+      };
+    } finally {
+      await app.close();
+      await platform.close();
+    }
+  } finally {
+    const c = new pg.Client({ connectionString: opts.pgUrl });
+    await c.connect();
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.end();
+  }
+}
