@@ -47,6 +47,8 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be NATS subject tokens separated by dots')
     .default('onepoint'),
+  ONEPOINT_ALLOW_PRIVATE_CALLBACKS: z.enum(['true', 'false']).default('false'),
+  ONEPOINT_HUB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
 });
 
 /** A key for personal information at rest (AES-256-GCM and the HMAC search index derive from it). */
@@ -115,6 +117,10 @@ export interface Config {
   eventsStream: string;
   /** Events are published as `<prefix>.<aggregate>.<eventType>`; the stream takes `<prefix>.>`. */
   eventsSubjectPrefix: string;
+  /** TMF hub listeners may have callbacks on loopback/private addresses (tests, local trials). */
+  allowPrivateCallbacks: boolean;
+  /** A hub delivery is given up after this many failed attempts. */
+  hubMaxAttempts: number;
 }
 
 export class ConfigError extends Error {
@@ -174,5 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxRetentionDays: e.ONEPOINT_OUTBOX_RETENTION_DAYS,
     eventsStream: e.ONEPOINT_EVENTS_STREAM,
     eventsSubjectPrefix: e.ONEPOINT_EVENTS_SUBJECT_PREFIX,
+    allowPrivateCallbacks: e.ONEPOINT_ALLOW_PRIVATE_CALLBACKS === 'true',
+    hubMaxAttempts: e.ONEPOINT_HUB_MAX_ATTEMPTS,
   };
 }

@@ -124,12 +124,27 @@ export async function markForReplay(
   return Number(r.numUpdatedRows);
 }
 
-/** Deletes published events older than `days` days; unpublished ones are never pruned. */
+/**
+ * Deletes published events older than `days` days. Never pruned: unpublished events, events the
+ * hub fan-out has not seen yet, and events with a hub delivery still pending (their deliveries and
+ * attempt history go with the event).
+ */
 export async function prunePublished(db: Executor, days: number): Promise<number> {
   const r = await db
     .deleteFrom('outbox_events')
     .where('published_at', 'is not', null)
     .where('published_at', '<', sql<Date>`now() - make_interval(days => ${days})`)
+    .where('hub_fanout_at', 'is not', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('hub_deliveries as d')
+            .select(sql`1`.as('one'))
+            .whereRef('d.event_id', '=', 'outbox_events.id')
+            .where('d.status', '=', 'pending'),
+        ),
+      ),
+    )
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
