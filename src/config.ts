@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { checkPublicUrl } from './platform/tmf/href.ts';
 
 // Every setting comes from the environment; each one is listed in the README.
 const envSchema = z.object({
@@ -27,6 +28,15 @@ const envSchema = z.object({
   ONEPOINT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   ONEPOINT_LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   ONEPOINT_CORS_ORIGINS: z.string().default(''),
+  ONEPOINT_PUBLIC_URL: z
+    .string()
+    .transform((v, ctx) => {
+      const checked = checkPublicUrl(v);
+      if ('url' in checked) return checked.url;
+      ctx.addIssue({ code: 'custom', message: checked.problem });
+      return z.NEVER;
+    })
+    .optional(),
   ONEPOINT_TIME_ZONE: z.string().default('Asia/Shanghai'),
   ONEPOINT_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
   ONEPOINT_JOBS: z.enum(['on', 'off']).default('on'),
@@ -102,6 +112,8 @@ export interface Config {
   rateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
   corsOrigins: string[];
+  /** The URL clients reach the server at (absolute TMF hrefs); unset: each request's scheme and host. */
+  publicUrl: string | undefined;
   timeZone: string;
   shutdownGraceMs: number;
   jobsEnabled: boolean;
@@ -171,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.ONEPOINT_CORS_ORIGINS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    publicUrl: e.ONEPOINT_PUBLIC_URL,
     timeZone: e.ONEPOINT_TIME_ZONE,
     shutdownGraceMs: e.ONEPOINT_SHUTDOWN_GRACE_MS,
     jobsEnabled: e.ONEPOINT_JOBS === 'on',
