@@ -134,9 +134,9 @@ describe(`TMF629 event hub (${ENGINE})`, () => {
     expect(created.statusCode, created.body).toBe(201);
     const hub = created.json();
     expect(validate('Hub', hub)).toEqual([]);
+    expect(hub.href).toMatch(new RegExp(`^http://localhost(:80)?${API}/hub/${hub.id}$`));
     expect(hub).toMatchObject({
       '@type': 'Hub',
-      href: `${API}/hub/${hub.id}`,
       callback: listener.url('/shape'),
       query: 'eventType=CustomerCreateEvent',
     });
@@ -189,7 +189,7 @@ describe(`TMF629 event hub (${ENGINE})`, () => {
     await bad(
       { callback: listener.url('/x'), query: 'eventType=TroubleTicketCreateEvent' },
       400,
-      /query: unknown event type TroubleTicketCreateEvent/,
+      /query: eventType: each value is one of CustomerCreateEvent/,
     );
     expectTmfError(await call('POST', `${API}/hub`, 'agent', { callback: listener.url('/x') }), 403);
     expectTmfError(await call('GET', `${API}/hub/${crypto.randomUUID()}`, 'supervisor'), 403);
@@ -199,6 +199,11 @@ describe(`TMF629 event hub (${ENGINE})`, () => {
     const all = await register('/all');
     const createOnly = await register('/create', 'eventType=CustomerCreateEvent');
     const other = await register('/other', 'eventType=CustomerStateChangeEvent,CustomerDeleteEvent');
+    const orgs = await register('/orgs', 'event.customer.engagedParty.@referredType=Organization');
+    const renamed = await register(
+      '/renamed',
+      `eventType=CustomerAttributeValueChangeEvent&event.customer.name=${encodeURIComponent('周晓梅梅')}`,
+    );
 
     const id = await createCustomer('周晓梅');
     const patch = await call(
@@ -215,7 +220,7 @@ describe(`TMF629 event hub (${ENGINE})`, () => {
     const late = await register('/late');
 
     const round = await worker().drain();
-    expect(round).toMatchObject({ delivered: 3, failed: 0, gaveUp: 0 });
+    expect(round).toMatchObject({ delivered: 4, failed: 0, gaveUp: 0 });
 
     const got = listener.at('/all');
     expect(got.map((r) => r.json.eventType)).toEqual([
@@ -242,6 +247,9 @@ describe(`TMF629 event hub (${ENGINE})`, () => {
     expect(created[0]!.json.eventId).toBe(got[0]!.json.eventId);
     expect(listener.at('/other')).toHaveLength(0);
     expect(await deliveriesOf(other.id)).toHaveLength(0);
+    // Attribute filters on the event: an individual is not an organisation; the new name matches.
+    expect(listener.at('/orgs')).toHaveLength(0);
+    expect(listener.at('/renamed').map((r) => r.json.eventId)).toEqual([got[1]!.json.eventId]);
 
     const rows = await deliveriesOf(all.id);
     expect(rows.map((r) => [r.status, r.attempts, r.last_status_code])).toEqual([
@@ -250,7 +258,8 @@ describe(`TMF629 event hub (${ENGINE})`, () => {
     ]);
     expect(await deliveriesOf(late.id)).toHaveLength(0);
     expect(listener.at('/late')).toHaveLength(0);
-    for (const h of [all, createOnly, other, late]) await call('DELETE', `${API}/hub/${h.id}`, 'admin');
+    for (const h of [all, createOnly, other, orgs, renamed, late])
+      await call('DELETE', `${API}/hub/${h.id}`, 'admin');
   });
 
   it('retries a failing listener after a back-off and keeps every attempt; gives up after the configured attempts', async () => {
@@ -427,7 +436,7 @@ describe(`TMF629 event hub (${ENGINE})`, () => {
 describe(`TMF629 event hub without ONEPOINT_ALLOW_PRIVATE_CALLBACKS (${ENGINE})`, () => {
   let strict: TestServer;
   beforeAll(async () => {
-    strict = await createTestServer();
+    strict = await createTestServer({ env: { ONEPOINT_PUBLIC_URL: 'https://crm.example.cn/onepoint' } });
   });
   afterAll(async () => {
     await strict?.close();
@@ -471,6 +480,17 @@ describe(`TMF629 event hub without ONEPOINT_ALLOW_PRIVATE_CALLBACKS (${ENGINE})`
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(0);
+
+    // A public address is taken (nothing is sent at registration); the href uses ONEPOINT_PUBLIC_URL.
+    const ok = await strict.app.inject({
+      method: 'POST',
+      url: `${API}/hub`,
+      headers,
+      payload: JSON.stringify({ '@type': 'Hub', callback: 'https://8.8.8.8/tmf/listener' }),
+    });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().href).toBe(`https://crm.example.cn/onepoint${API}/hub/${ok.json().id}`);
+    expect(validate('Hub', ok.json())).toEqual([]);
   });
 });
 

@@ -22,7 +22,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { deliveryBackoffMs } from './domain/backoff.ts';
 import { hostOf, isPublicAddress } from './domain/callback-address.ts';
-import { hubMatches } from './domain/hub-query.ts';
+import { hubMatches, storedHubFilter, type HubFilter } from './domain/hub-query.ts';
 import { SIGNATURE_HEADER, signBody } from './domain/signature.ts';
 
 export interface HubDeliveryOptions {
@@ -112,16 +112,30 @@ export class HubDelivery {
       if (events.rows.length === 0) return 0;
       const hubs = await trx
         .selectFrom('event_hubs')
-        .select(['id', 'event_types'])
+        .select(['id', 'query', 'event_types'])
         .where('deleted_at', 'is', null)
         .execute();
+      const filters = new Map<string, HubFilter>();
+      for (const h of hubs) {
+        const f = storedHubFilter(h.query, h.event_types);
+        if ('filter' in f) filters.set(h.id, f.filter);
+        else
+          this.log.error({ hubId: h.id, problem: f.problem }, 'a listener query no longer parses; skipped');
+      }
       const now = this.opts.clock.now();
       const rows: Array<{ event_id: string; hub_id: string; next_attempt_at: Date }> = [];
-      for (const e of events.rows)
-        for (const h of hubs)
+      for (const e of events.rows) {
+        const envelope = (typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload) as Record<
+          string,
+          unknown
+        >;
+        for (const h of hubs) {
+          const filter = filters.get(h.id);
           // UUIDv7 ids: a listener gets the events recorded after it registered.
-          if (e.id > h.id && hubMatches({ eventTypes: h.event_types }, { eventType: e.event_type }))
+          if (filter && e.id > h.id && hubMatches(filter, { ...envelope, eventType: e.event_type }))
             rows.push({ event_id: e.id, hub_id: h.id, next_attempt_at: now });
+        }
+      }
       if (rows.length)
         await trx
           .insertInto('hub_deliveries')

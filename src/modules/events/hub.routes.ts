@@ -9,17 +9,19 @@ import type { ModuleContext } from '../../context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
 import { requirePrincipal } from '../../platform/http/auth.ts';
+import { invalidTmfInput, publicBaseUrl, resourceHref } from '../../platform/tmf/index.ts';
 import { actorOf } from '../identity/index.ts';
 import { SIGNATURE_HEADER } from './domain/signature.ts';
 import { deleteHub, findHub, registerHub, type HubApi, type HubRecord } from './hub.service.ts';
 
 export interface HubRouteOptions extends HubApi {
-  /** Where the API is mounted (e.g. `/tmf-api/customer/v5`): the hub's href is `<basePath>/hub/<id>`. */
+  /**
+   * Where the API is mounted (e.g. `/tmf-api/customer/v5`): a listener's href is
+   * `<ONEPOINT_PUBLIC_URL or the request's origin><basePath>/hub/<id>`.
+   */
   basePath: string;
   /** Who may register, read and remove listeners; default `events.subscribe`. */
   permission?: string;
-  /** Turns a path into the href clients see (e.g. absolute from a public base URL); default as is. */
-  href?: (request: FastifyRequest, path: string) => string;
 }
 
 const ALLOWED = new Set(['@type', '@baseType', '@schemaLocation', 'callback', 'query']);
@@ -41,7 +43,7 @@ export function hubRoutes(ctx: ModuleContext, opts: HubRouteOptions) {
   const permission = opts.permission ?? 'events.subscribe';
   const tags = [`${opts.api} events subscription`];
   const hrefOf = (request: FastifyRequest, id: string) =>
-    (opts.href ?? ((_r, p) => p))(request, `${opts.basePath}/hub/${id}`);
+    resourceHref(publicBaseUrl(ctx.config.publicUrl, request), opts.basePath, 'hub', id);
   const view = (request: FastifyRequest, h: HubRecord) => ({
     '@type': 'Hub',
     id: h.id,
@@ -67,19 +69,7 @@ export function hubRoutes(ctx: ModuleContext, opts: HubRouteOptions) {
       },
       async (request, reply) => {
         const body = hubBody.safeParse(request.body);
-        if (!body.success) {
-          const fields = body.error.issues.map((i) => ({
-            field: i.path.map(String).join('.') || 'body',
-            message: i.message,
-          }));
-          throw new AppError(
-            'VALIDATION_FAILED',
-            `Invalid input — ${fields[0]!.field}: ${fields[0]!.message}`,
-            {
-              fields,
-            },
-          );
-        }
+        if (!body.success) throw invalidTmfInput(body.error);
         const principal = requirePrincipal(request);
         const hub = await registerHub(
           ctx.db,

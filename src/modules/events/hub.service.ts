@@ -68,7 +68,7 @@ export async function registerHub(
   const parsed = parseHubQuery(input.query, api.eventTypes);
   if ('problem' in parsed) throw invalid('query', parsed.problem);
   await checkCallback(input.callback, opts.allowPrivate);
-  const eventTypes = parsed.filter.eventTypes ?? [...api.eventTypes];
+  const eventTypes = parsed.filter.eventTypes;
   // UUIDv7 like the outbox's event ids: the fan-out gives a listener the events recorded after it.
   const id = uuidv7();
   const secret = randomBytes(32).toString('base64url');
