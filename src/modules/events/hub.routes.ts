@@ -59,7 +59,7 @@ export function hubRoutes(ctx: ModuleContext, opts: HubRouteOptions) {
       {
         schema: {
           tags,
-          summary: `Register a listener for ${opts.api} events (callback, optional query eventType=…)`,
+          summary: `Register a listener for ${opts.api} events (callback; optional query: eventType=…, event.* attributes)`,
           description:
             `Events are POSTed to the callback as JSON, signed: ${SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256 ` +
             'of the body with the secret returned here once>. Callbacks must be public addresses.',
