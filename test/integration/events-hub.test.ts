@@ -4,6 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { Command } from 'commander';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
@@ -13,8 +14,9 @@ import {
   SIGNATURE_HEADER,
   verifySignature,
 } from '../../src/modules/events/index.ts';
+import { registerEventCommands } from '../../src/modules/events/events.cli.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { buildApp, startPlatform } from '../../src/server.ts';
+import { buildApp, startPlatform, type Platform } from '../../src/server.ts';
 import { createTestServer, DEMO_PASSWORD, openTestDatabase, type TestServer } from '../harness.ts';
 import { tmfValidator } from '../tmf-spec.ts';
 
@@ -319,6 +321,15 @@ describe(`TMF629 event hub (${ENGINE})`, () => {
       .orderBy('attempt')
       .execute();
     expect(downAttempts.map((a) => a.outcome)).toEqual(['retry', 'retry', 'gave_up']);
+
+    const lines: string[] = [];
+    await registerEventCommands(new Command().exitOverride(), {
+      open: async () => ({ context: s.ctx, close: async () => {} }) as unknown as Platform,
+      out: (t) => lines.push(t),
+      err: () => {},
+    }).parseAsync(['node', 'onepoint', 'events', 'status']);
+    expect(lines.join('')).toMatch(/^hub listeners: 2$/m);
+    expect(lines.join('')).toMatch(/^hub deliveries pending: 0 \(retrying: 0\), given up: 1$/m);
     for (const h of [flaky, down]) await call('DELETE', `${API}/hub/${h.id}`, 'admin');
   });
 

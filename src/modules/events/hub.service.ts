@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../db.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -150,4 +151,39 @@ export async function deleteHub(
     );
     return true;
   });
+}
+
+export interface HubStatus {
+  listeners: number;
+  /** Deliveries waiting for their first or next attempt. */
+  pending: number;
+  /** Of those, the ones whose last attempt failed. */
+  retrying: number;
+  /** Deliveries given up after the configured attempts (kept until their event is pruned). */
+  givenUp: number;
+}
+
+/** The hub at a glance, for `onepoint events status`. */
+export async function hubStatus(db: Db): Promise<HubStatus> {
+  const [listeners, deliveries] = await Promise.all([
+    db
+      .selectFrom('event_hubs')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('deleted_at', 'is', null)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('hub_deliveries')
+      .select([
+        sql<string>`count(*) filter (where status = 'pending')`.as('pending'),
+        sql<string>`count(*) filter (where status = 'pending' and attempts > 0)`.as('retrying'),
+        sql<string>`count(*) filter (where status = 'failed')`.as('given_up'),
+      ])
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    listeners: Number(listeners.n),
+    pending: Number(deliveries.pending),
+    retrying: Number(deliveries.retrying),
+    givenUp: Number(deliveries.given_up),
+  };
 }
