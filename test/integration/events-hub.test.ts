@@ -401,31 +401,35 @@ describe(`TMF629 event hub (${ENGINE})`, () => {
     expect((await deliveriesOf(gone.id)).map((d) => d.status)).toEqual(['cancelled']);
   });
 
-  it('pruning keeps published events whose hub delivery is still waiting', async () => {
+  it('pruning keeps published events the hub still needs: not yet fanned out, or a delivery waiting', async () => {
+    const eventsOf = (id: string) =>
+      s.ctx.db.selectFrom('outbox_events').select('id').where('aggregate_id', '=', id).execute();
+    const publishLongAgo = (id: string) =>
+      s.ctx.db
+        .updateTable('outbox_events')
+        .set({ published_at: sql<Date>`now() - interval '30 days'` })
+        .where('aggregate_id', '=', id)
+        .execute();
+    // No listener: nothing is fanned out, and the event is pruned as before.
+    const before = await createCustomer('蒋波');
+    await publishLongAgo(before);
+    await prunePublished(s.ctx.db, 7);
+    expect(await eventsOf(before)).toHaveLength(0);
+
     const slow = await register('/slow');
     listener.script.set('/slow', [500]);
     const id = await createCustomer('冯雪');
+    await publishLongAgo(id);
+    await prunePublished(s.ctx.db, 7); // not fanned out yet
+    expect(await eventsOf(id)).toHaveLength(1);
     await worker().drain(); // first attempt fails: the delivery waits for its retry
-    const old = sql<Date>`now() - interval '30 days'`;
-    await s.ctx.db
-      .updateTable('outbox_events')
-      .set({ published_at: old })
-      .where('aggregate_id', '=', id)
-      .execute();
     await prunePublished(s.ctx.db, 7);
-    const kept = await s.ctx.db
-      .selectFrom('outbox_events')
-      .select('id')
-      .where('aggregate_id', '=', id)
-      .execute();
-    expect(kept).toHaveLength(1);
+    expect(await eventsOf(id)).toHaveLength(1);
     offsetMs += 3_600_000;
     await worker().drain();
     expect((await deliveriesOf(slow.id))[0]!.status).toBe('delivered');
     await prunePublished(s.ctx.db, 7);
-    expect(
-      await s.ctx.db.selectFrom('outbox_events').select('id').where('aggregate_id', '=', id).execute(),
-    ).toHaveLength(0);
+    expect(await eventsOf(id)).toHaveLength(0);
     expect(await deliveriesOf(slow.id)).toHaveLength(0);
     await call('DELETE', `${API}/hub/${slow.id}`, 'admin');
   });

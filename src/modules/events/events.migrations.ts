@@ -47,9 +47,9 @@ export const eventsHub: Migration = {
         deleted_at timestamptz
       )`.execute(db);
     await sql`create index event_hubs_active_idx on event_hubs (api) where deleted_at is null`.execute(db);
-    // Events recorded before listeners existed need no fan-out.
+    // Set when the fan-out has made an event's deliveries. Events older than every active listener
+    // are never fanned out (no backfill: none existed before this migration).
     await sql`alter table outbox_events add column hub_fanout_at timestamptz`.execute(db);
-    await sql`update outbox_events set hub_fanout_at = created_at`.execute(db);
     await sql`create index outbox_events_hub_fanout_idx on outbox_events (id)
       where hub_fanout_at is null`.execute(db);
     await sql`

@@ -103,9 +103,12 @@ export class HubDelivery {
   async fanOut(): Promise<number> {
     const batch = this.opts.batchSize ?? 100;
     return this.opts.db.transaction().execute(async (trx) => {
+      // Only events newer than the oldest active listener can go anywhere: with no listener this
+      // finds nothing and writes nothing (the outbox's write path costs the same as without a hub).
       const events = await sql<{ id: string; event_type: string; payload: unknown }>`
         select id, event_type, payload from outbox_events
         where hub_fanout_at is null
+          and id > (select id from event_hubs where deleted_at is null order by id limit 1)
         order by id
         limit ${batch}
         for update skip locked`.execute(trx);
