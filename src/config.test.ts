@@ -22,6 +22,8 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud'],
     ['ONEPOINT_DEMO_PASSWORD', 'short'],
     ['ONEPOINT_TIME_ZONE', 'Mars/Olympus'],
+    ['ONEPOINT_PUBLIC_URL', 'crm.example.cn'],
+    ['ONEPOINT_PUBLIC_URL', 'https://crm.example.cn/?x=1'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
@@ -31,5 +33,12 @@ describe('configuration', () => {
     expect(loadConfig({ ONEPOINT_CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins).toEqual(
       ['https://a.example', 'https://b.example'],
     );
+  });
+
+  it('reads the public URL without a trailing slash; unset means "from each request"', () => {
+    expect(loadConfig({ ONEPOINT_PUBLIC_URL: 'https://crm.example.cn/onepoint/' }).publicUrl).toBe(
+      'https://crm.example.cn/onepoint',
+    );
+    expect(loadConfig({}).publicUrl).toBeUndefined();
   });
 });

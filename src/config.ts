@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { checkPublicUrl } from './platform/tmf/href.ts';
 
 // Every setting comes from the environment; each one is listed in the README.
 const envSchema = z.object({
@@ -27,6 +28,15 @@ const envSchema = z.object({
   ONEPOINT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   ONEPOINT_LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   ONEPOINT_CORS_ORIGINS: z.string().default(''),
+  ONEPOINT_PUBLIC_URL: z
+    .string()
+    .transform((v, ctx) => {
+      const checked = checkPublicUrl(v);
+      if ('url' in checked) return checked.url;
+      ctx.addIssue({ code: 'custom', message: checked.problem });
+      return z.NEVER;
+    })
+    .optional(),
   ONEPOINT_TIME_ZONE: z.string().default('Asia/Shanghai'),
   ONEPOINT_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
   ONEPOINT_JOBS: z.enum(['on', 'off']).default('on'),
@@ -47,6 +57,8 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be NATS subject tokens separated by dots')
     .default('onepoint'),
+  ONEPOINT_ALLOW_PRIVATE_CALLBACKS: z.enum(['true', 'false']).default('false'),
+  ONEPOINT_HUB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
 });
 
 /** A key for personal information at rest (AES-256-GCM and the HMAC search index derive from it). */
@@ -100,6 +112,8 @@ export interface Config {
   rateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
   corsOrigins: string[];
+  /** The URL clients reach the server at (absolute TMF hrefs); unset: each request's scheme and host. */
+  publicUrl: string | undefined;
   timeZone: string;
   shutdownGraceMs: number;
   jobsEnabled: boolean;
@@ -115,6 +129,10 @@ export interface Config {
   eventsStream: string;
   /** Events are published as `<prefix>.<aggregate>.<eventType>`; the stream takes `<prefix>.>`. */
   eventsSubjectPrefix: string;
+  /** TMF hub listeners may have callbacks on loopback/private addresses (tests, local trials). */
+  allowPrivateCallbacks: boolean;
+  /** A hub delivery is given up after this many failed attempts. */
+  hubMaxAttempts: number;
 }
 
 export class ConfigError extends Error {
@@ -165,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.ONEPOINT_CORS_ORIGINS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    publicUrl: e.ONEPOINT_PUBLIC_URL,
     timeZone: e.ONEPOINT_TIME_ZONE,
     shutdownGraceMs: e.ONEPOINT_SHUTDOWN_GRACE_MS,
     jobsEnabled: e.ONEPOINT_JOBS === 'on',
@@ -174,5 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxRetentionDays: e.ONEPOINT_OUTBOX_RETENTION_DAYS,
     eventsStream: e.ONEPOINT_EVENTS_STREAM,
     eventsSubjectPrefix: e.ONEPOINT_EVENTS_SUBJECT_PREFIX,
+    allowPrivateCallbacks: e.ONEPOINT_ALLOW_PRIVATE_CALLBACKS === 'true',
+    hubMaxAttempts: e.ONEPOINT_HUB_MAX_ATTEMPTS,
   };
 }

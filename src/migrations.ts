@@ -2,7 +2,7 @@
 import type { MigrationList } from './platform/db/migrate.ts';
 import { auditMigration } from './modules/audit/index.ts';
 import { customersMigration } from './modules/customers/index.ts';
-import { eventsMigration } from './modules/events/index.ts';
+import { eventsHubMigration, eventsMigration } from './modules/events/index.ts';
 import { identityMigration } from './modules/identity/index.ts';
 
 export const migrations: MigrationList = [
@@ -10,4 +10,5 @@ export const migrations: MigrationList = [
   ['0002_audit_init', auditMigration],
   ['0003_customers_init', customersMigration],
   ['0004_events_init', eventsMigration],
+  ['0005_events_hub', eventsHubMigration],
 ];

@@ -6,7 +6,7 @@ import type { DB } from './db.ts';
 import { migrations } from './migrations.ts';
 import { auditRoutes } from './modules/audit/index.ts';
 import { customerRoutes, TMF629_BASE, tmf629Routes } from './modules/customers/index.ts';
-import { eventRoutes, startEvents } from './modules/events/index.ts';
+import { eventRoutes, hubRoutes, startEvents } from './modules/events/index.ts';
 import { productRoutes } from './modules/products/index.ts';
 import {
   authRoutes,
@@ -55,9 +55,10 @@ export async function startPlatform(
     const supervise = opts.jobs ?? config.jobsEnabled;
     const jobs = await startJobQueue({ db: database.db as never, logger, supervise });
     // The outbox relay runs where workers run; it stops before the job queue and the database.
+    const clock = opts.clock ?? systemClock;
     let events: Awaited<ReturnType<typeof startEvents>>;
     try {
-      events = await startEvents({ db: database.db, config, logger, jobs, supervise });
+      events = await startEvents({ db: database.db, config, logger, jobs, supervise, clock });
     } catch (err) {
       await jobs.stop(config.shutdownGraceMs);
       throw err;
@@ -66,7 +67,7 @@ export async function startPlatform(
       db: database.db,
       engine: database.engine,
       config,
-      clock: opts.clock ?? systemClock,
+      clock,
       logger,
       jobs,
     };
@@ -108,6 +109,19 @@ export async function buildApp(ctx: ModuleContext): Promise<App> {
     { prefix: '/api/v1' },
   );
   await app.register(tmf629Routes(ctx), { prefix: TMF629_BASE });
+  // TMF629 event hub: listeners for the customer events, delivered from the outbox.
+  const TMF629_EVENT_TYPES = [
+    'CustomerCreateEvent',
+    'CustomerAttributeValueChangeEvent',
+    'CustomerStateChangeEvent',
+    'CustomerDeleteEvent',
+  ];
+  await app.register(
+    hubRoutes(ctx, { api: 'TMF629', basePath: TMF629_BASE, eventTypes: TMF629_EVENT_TYPES }),
+    {
+      prefix: TMF629_BASE,
+    },
+  );
   await app.register(consoleRoutes(path.join(packageRoot, 'web/dist')));
   return app;
 }

@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { moduleCli, type ModuleCliDeps } from '../../platform/module-cli.ts';
+import { hubStatus } from './hub.service.ts';
 import { markForReplay, outboxStatus } from './outbox.ts';
 import { OutboxRelay } from './relay.ts';
 
@@ -33,13 +34,14 @@ export function registerEventCommands(program: Command, deps: EventCliDeps = {})
 
   events
     .command('status')
-    .description("Events waiting to be published, the oldest one's age, failed attempts")
+    .description("Events waiting to be published, the oldest one's age, failed attempts; hub deliveries")
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       await withPlatform('events status', async (p) => {
         const s = await outboxStatus(p.context.db);
+        const hub = await hubStatus(p.context.db);
         const relay = p.context.config.natsUrl ? 'NATS_URL set' : 'NATS_URL unset: nothing is published';
-        if (opts.json) return out(`${JSON.stringify({ ...s, nats: !!p.context.config.natsUrl })}\n`);
+        if (opts.json) return out(`${JSON.stringify({ ...s, nats: !!p.context.config.natsUrl, hub })}\n`);
         out(
           [
             `unpublished: ${s.unpublished}`,
@@ -49,6 +51,8 @@ export function registerEventCommands(program: Command, deps: EventCliDeps = {})
             `published (kept): ${s.published}`,
             `last published: ${s.lastPublishedAt ?? '-'}`,
             `relay: ${relay}`,
+            `hub listeners: ${hub.listeners}`,
+            `hub deliveries pending: ${hub.pending} (retrying: ${hub.retrying}), given up: ${hub.givenUp}`,
           ].join('\n') + '\n',
         );
       });

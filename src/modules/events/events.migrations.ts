@@ -30,3 +30,59 @@ export const eventsInit: Migration = {
     );
   },
 };
+
+export const eventsHub: Migration = {
+  async up(db: Kysely<unknown>) {
+    // TMF event hub (POST /hub): listeners, and the deliveries the worker makes from the outbox.
+    await sql`
+      create table event_hubs (
+        id uuid primary key,
+        api text not null check (length(api) between 1 and 50),
+        callback text not null check (length(callback) between 1 and 2000),
+        query text check (length(query) <= 1000),
+        event_types text[] not null,
+        secret text not null check (length(secret) >= 32),
+        created_at timestamptz not null,
+        created_by text,
+        deleted_at timestamptz
+      )`.execute(db);
+    await sql`create index event_hubs_active_idx on event_hubs (api) where deleted_at is null`.execute(db);
+    // Set when the fan-out has made an event's deliveries. Events older than every active listener
+    // are never fanned out (no backfill: none existed before this migration).
+    await sql`alter table outbox_events add column hub_fanout_at timestamptz`.execute(db);
+    await sql`create index outbox_events_hub_fanout_idx on outbox_events (id)
+      where hub_fanout_at is null`.execute(db);
+    await sql`
+      create table hub_deliveries (
+        event_id uuid not null references outbox_events (id) on delete cascade,
+        hub_id uuid not null references event_hubs (id) on delete cascade,
+        status text not null default 'pending'
+          check (status in ('pending', 'delivered', 'failed', 'cancelled')),
+        attempts integer not null default 0 check (attempts >= 0),
+        next_attempt_at timestamptz not null,
+        last_attempt_at timestamptz,
+        last_status_code integer,
+        last_error text check (length(last_error) <= 2000),
+        delivered_at timestamptz,
+        primary key (event_id, hub_id)
+      )`.execute(db);
+    // What the delivery worker claims: pending deliveries that are due.
+    await sql`create index hub_deliveries_due_idx on hub_deliveries (next_attempt_at)
+      where status = 'pending'`.execute(db);
+    await sql`create index hub_deliveries_hub_idx on hub_deliveries (hub_id, status)`.execute(db);
+    await sql`
+      create table hub_delivery_attempts (
+        event_id uuid not null,
+        hub_id uuid not null,
+        attempt integer not null check (attempt >= 1),
+        attempted_at timestamptz not null,
+        outcome text not null check (outcome in ('delivered', 'retry', 'gave_up')),
+        status_code integer,
+        error text check (length(error) <= 2000),
+        next_attempt_at timestamptz,
+        duration_ms integer not null,
+        primary key (event_id, hub_id, attempt),
+        foreign key (event_id, hub_id) references hub_deliveries (event_id, hub_id) on delete cascade
+      )`.execute(db);
+  },
+};

@@ -12,8 +12,58 @@ export interface OutboxEventsTable {
   attempts: Generated<number>;
   next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
   last_error: string | null;
+  /** When the hub fan-out made this event's deliveries (null: not yet; pruning keeps it). */
+  hub_fanout_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** A TMF event listener registered with POST /hub. Removed ones are kept (deleted_at) for history. */
+export interface EventHubsTable {
+  id: string;
+  /** The TMF API it belongs to, e.g. `TMF629`. */
+  api: string;
+  callback: string;
+  query: string | null;
+  /** The event types it receives: its API's types, narrowed by `query`. */
+  event_types: ColumnType<string[], string[], never>;
+  /** HMAC-SHA256 key of the X-Hub-Signature-256 header, shown once at registration. */
+  secret: string;
+  created_at: ColumnType<Date, Date | string, never>;
+  created_by: string | null;
+  deleted_at: ColumnType<Date | null, never, Date | string>;
+}
+
+export type HubDeliveryStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
+
+/** One event for one listener: where it stands. */
+export interface HubDeliveriesTable {
+  event_id: string;
+  hub_id: string;
+  status: ColumnType<HubDeliveryStatus, HubDeliveryStatus | undefined, HubDeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string, Date | string>;
+  last_attempt_at: ColumnType<Date | null, never, Date | string>;
+  last_status_code: ColumnType<number | null, never, number | null>;
+  last_error: ColumnType<string | null, never, string | null>;
+  delivered_at: ColumnType<Date | null, never, Date | string>;
+}
+
+/** Every delivery attempt's outcome, kept with its delivery. */
+export interface HubDeliveryAttemptsTable {
+  event_id: string;
+  hub_id: string;
+  attempt: number;
+  attempted_at: ColumnType<Date, Date | string, never>;
+  outcome: 'delivered' | 'retry' | 'gave_up';
+  status_code: number | null;
+  error: string | null;
+  /** When the next attempt is due (retry only). */
+  next_attempt_at: ColumnType<Date | null, Date | string | null, never>;
+  duration_ms: number;
 }
 
 export interface EventsTables {
   outbox_events: OutboxEventsTable;
+  event_hubs: EventHubsTable;
+  hub_deliveries: HubDeliveriesTable;
+  hub_delivery_attempts: HubDeliveryAttemptsTable;
 }

@@ -124,12 +124,31 @@ export async function markForReplay(
   return Number(r.numUpdatedRows);
 }
 
-/** Deletes published events older than `days` days; unpublished ones are never pruned. */
+/**
+ * Deletes published events older than `days` days. Never pruned: unpublished events, events the
+ * hub fan-out has yet to see (newer than an active listener), and events with a hub delivery still
+ * pending (their deliveries and attempt history go with the event).
+ */
 export async function prunePublished(db: Executor, days: number): Promise<number> {
   const r = await db
     .deleteFrom('outbox_events')
     .where('published_at', 'is not', null)
     .where('published_at', '<', sql<Date>`now() - make_interval(days => ${days})`)
+    // Not yet fanned out although an active listener is older: the hub still needs it.
+    .where(
+      sql<boolean>`not coalesce(hub_fanout_at is null
+        and id > (select h.id from event_hubs h where h.deleted_at is null order by h.id limit 1), false)`,
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('hub_deliveries as d')
+            .select(sql`1`.as('one'))
+            .whereRef('d.event_id', '=', 'outbox_events.id')
+            .where('d.status', '=', 'pending'),
+        ),
+      ),
+    )
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

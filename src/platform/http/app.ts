@@ -18,6 +18,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { AppError, fromDatabaseError } from '../errors.ts';
 import { maskPiiInText, type Logger } from '../logger.ts';
 import { hasUnstorableCharacters, UNSTORABLE_MESSAGE } from '../text.ts';
+import { isTmfUrl, tmfErrorBody } from '../tmf/error.ts';
 import { bearerOf, type Authenticator, type RouteAccessEntry } from './auth.ts';
 
 export interface HttpOptions {
@@ -99,15 +100,7 @@ export interface ErrorBody {
 
 /** TM Forum APIs have their own error shape; everything else gets ours. */
 function errorPayload(request: FastifyRequest, err: AppError): unknown {
-  if (request.url.startsWith('/tmf-api/')) {
-    return {
-      '@type': 'Error',
-      code: `ERR${err.status}`,
-      status: String(err.status),
-      reason: err.code,
-      message: maskPiiInText(err.message),
-    };
-  }
+  if (isTmfUrl(request.url)) return tmfErrorBody(err, maskPiiInText(err.message));
   const body: ErrorBody = { code: err.code, message: maskPiiInText(err.message) };
   if (err.details !== undefined) body.details = maskDeep(err.details);
   return body;

@@ -2721,6 +2721,68 @@ export interface paths {
       };
     };
   };
+  '/tmf-api/customer/v5/hub': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Register a listener for TMF629 events (callback; optional query: eventType=…, event.* attributes) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': unknown;
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/tmf-api/customer/v5/hub/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Retrieve a listener */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Remove a listener: it receives nothing more */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
 }
 export interface components {
   schemas: {};

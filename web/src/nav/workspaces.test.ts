@@ -29,6 +29,7 @@ const ALL = [
   'customer.erase',
   'product.manage',
   'events.read',
+  'events.subscribe',
 ];
 const customerRead = ['customer.read'];
 const customerWork = ['customer.read', 'customer.manage'];

@@ -21,6 +21,7 @@ export const PERMISSIONS = {
   'customer.erase': 'Erase (anonymise) a customer on request, keeping the records law requires',
   'product.manage': 'Change the service product catalogue',
   'events.read': 'See the event outbox (events waiting for NATS, failures)',
+  'events.subscribe': 'Register and remove TMF event listeners (POST /hub) that receive events by callback',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

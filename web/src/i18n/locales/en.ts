@@ -105,6 +105,10 @@ const en: Shape<typeof zhCN> = {
     audit: { read: 'Read the audit log' },
     scope: { national: 'See data of every org unit (national scope)' },
     pii: { reveal: 'Reveal masked personal information, one field at a time, with a reason' },
+    events: {
+      read: 'See the event outbox (events waiting for NATS, failures)',
+      subscribe: 'Register and remove TMF event listeners (callbacks that receive events)',
+    },
   },
   errors: {
     forbidden: {

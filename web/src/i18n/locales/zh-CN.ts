@@ -101,6 +101,10 @@ const zhCN = {
     audit: { read: '查看审计日志' },
     scope: { national: '查看全部组织的数据（全国范围）' },
     pii: { reveal: '逐项查看脱敏的个人信息（须填写理由）' },
+    events: {
+      read: '查看事件发件箱（待发布到 NATS 的事件、失败情况）',
+      subscribe: '注册和删除 TMF 事件监听（以回调地址接收事件）',
+    },
   },
   errors: {
     forbidden: {
