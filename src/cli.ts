@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import type { Database } from './platform/db/database.ts';
 import type { DB } from './db.ts';
 import type { Platform } from './server.ts';
+import type { VerifyResult } from './modules/audit/index.ts';
 
 // Same depth from src/ and from the compiled dist/.
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -117,7 +118,7 @@ function table(rows: string[][]): string[] {
   );
 }
 
-type Break = NonNullable<import('./modules/audit/index.ts').VerifyResult['firstBreak']>;
+type Break = NonNullable<VerifyResult['firstBreak']>;
 
 /** One line naming where the chain broke and what that means. */
 function describeBreak(b: Break, intact: number): string {
