@@ -142,7 +142,7 @@ export interface AuditSealer {
 /**
  * In a process that runs jobs: seals every `auditSealIntervalMs`, and every
  * `auditAnchorIntervalMs` writes the head (when it moved) to the anchor file and the log. Several
- * processes may run it; the sealer lock makes them take turns. Elsewhere: nothing.
+ * processes may run it; the sealer lock makes them take turns. Elsewhere: one seal pass on stop.
  */
 export function startAuditSealer(opts: {
   db: Db;
@@ -152,8 +152,18 @@ export function startAuditSealer(opts: {
   supervise: boolean;
 }): AuditSealer {
   const { db, config, clock } = opts;
-  if (!opts.supervise) return { stop: async () => {} };
   const log = opts.logger.child({ component: 'audit-sealer' });
+  // No loop here, but what this process wrote (a command line run, an API-only node) is sealed
+  // when it stops rather than waiting for a sealer elsewhere.
+  if (!opts.supervise)
+    return {
+      stop: () =>
+        sealPending(db, config.auditKeys[0]!, clock).then(
+          () => {},
+          (err: unknown) =>
+            log.warn({ err }, 'could not seal audit entries on stop; a process with jobs on will'),
+        ),
+    };
   if (config.auditKeysDevelopment)
     log.warn(
       'ONEPOINT_AUDIT_KEYS is not set: the audit chain is sealed with the built-in development key, ' +
