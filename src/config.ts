@@ -35,7 +35,7 @@ const envSchema = z.object({
   ONEPOINT_AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   ONEPOINT_AUDIT_SEAL_GRACE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(10),
   ONEPOINT_AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
-  ONEPOINT_AUDIT_ANCHOR_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  ONEPOINT_AUDIT_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   NATS_URL: z
     .string()
     .regex(
@@ -215,7 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditSealIntervalMs: e.ONEPOINT_AUDIT_SEAL_INTERVAL_MS,
     auditSealGraceMs: e.ONEPOINT_AUDIT_SEAL_GRACE_SECONDS * 1000,
     auditAnchorFile: path.resolve(e.ONEPOINT_AUDIT_ANCHOR_FILE ?? path.join(dataDir, 'audit-anchors.log')),
-    auditAnchorIntervalMs: e.ONEPOINT_AUDIT_ANCHOR_INTERVAL_SECONDS * 1000,
+    auditAnchorIntervalMs: e.ONEPOINT_AUDIT_ANCHOR_INTERVAL_MS,
     natsUrl: e.NATS_URL,
     outboxRetentionDays: e.ONEPOINT_OUTBOX_RETENTION_DAYS,
     eventsStream: e.ONEPOINT_EVENTS_STREAM,

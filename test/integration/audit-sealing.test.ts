@@ -137,7 +137,7 @@ describe('the background sealer', { timeout: 120_000 }, () => {
       ONEPOINT_DATA_DIR: dir,
       ONEPOINT_AUDIT_ANCHOR_FILE: anchorFile,
       ONEPOINT_AUDIT_SEAL_INTERVAL_MS: '50',
-      ONEPOINT_AUDIT_ANCHOR_INTERVAL_SECONDS: '1',
+      ONEPOINT_AUDIT_ANCHOR_INTERVAL_MS: '1000',
     });
     const clock = testClock();
     const run = () =>

@@ -53,7 +53,7 @@ describe(`serve seals and anchors the audit log (${engine})`, { timeout: 240_000
   let served: Served | undefined;
   beforeAll(async () => {
     t = await newTarget();
-    env = { ...t.env, ONEPOINT_AUDIT_SEAL_INTERVAL_MS: '100', ONEPOINT_AUDIT_ANCHOR_INTERVAL_SECONDS: '1' };
+    env = { ...t.env, ONEPOINT_AUDIT_SEAL_INTERVAL_MS: '100', ONEPOINT_AUDIT_ANCHOR_INTERVAL_MS: '1000' };
   });
   afterAll(async () => {
     if (served && served.child.exitCode === null) served.child.kill('SIGKILL');
