@@ -198,7 +198,10 @@ export function startAuditSealer(opts: {
 
   async function pass(forceAnchor: boolean) {
     await sealPending(db, key, clock);
-    await anchor(forceAnchor);
+    // Sealing goes on when the anchor file cannot be written; the log line says why, every time.
+    await anchor(forceAnchor).catch((err: unknown) =>
+      log.error({ err, file: config.auditAnchorFile }, 'could not write the audit anchor'),
+    );
   }
 
   const loop = (async () => {
