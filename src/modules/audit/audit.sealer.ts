@@ -198,10 +198,11 @@ export function startAuditSealer(opts: {
 
   async function pass(forceAnchor: boolean) {
     await sealPending(db, key, clock);
-    // Sealing goes on when the anchor file cannot be written; the log line says why, every time.
-    await anchor(forceAnchor).catch((err: unknown) =>
-      log.error({ err, file: config.auditAnchorFile }, 'could not write the audit anchor'),
-    );
+    // Sealing goes on when the anchor file cannot be written; retried at the anchor interval.
+    await anchor(forceAnchor).catch((err: unknown) => {
+      anchoredAt = clock.now().getTime();
+      log.error({ err, file: config.auditAnchorFile }, 'could not write the audit anchor');
+    });
   }
 
   const loop = (async () => {
