@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import type { Database } from './platform/db/database.ts';
 import type { DB } from './db.ts';
 import type { Platform } from './server.ts';
+import type { VerifyResult } from './modules/audit/index.ts';
 
 // Same depth from src/ and from the compiled dist/.
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -115,6 +116,33 @@ function table(rows: string[][]): string[] {
       .join('  ')
       .trimEnd(),
   );
+}
+
+type Break = NonNullable<VerifyResult['firstBreak']>;
+
+/** One line naming where the chain broke and what that means. */
+function describeBreak(b: Break, intact: number): string {
+  const why: Record<Break['reason'], string> = {
+    entry_altered: 'its content was changed after it was sealed',
+    mac_mismatch: 'the entry or its seal was rewritten without the audit key (its seal does not verify)',
+    entry_missing: 'the entry was deleted after it was sealed',
+    chain_gap: 'this seal is missing (seals were deleted)',
+    unknown_key: `it was sealed with key "${b.keyId}", which ONEPOINT_AUDIT_KEYS does not list`,
+    hash_mismatch: 'its content does not match its hash from before sealing (altered before the upgrade)',
+    prev_hash_mismatch: 'it does not link to the entry before it (altered or replaced before the upgrade)',
+    sequence_gap: 'an entry before it is missing (deleted before the upgrade)',
+    anchor_mismatch: 'it differs from an anchor recorded outside the database (the chain was rewritten)',
+    truncated:
+      'it and the entries after it, up to an anchor recorded outside the database, are missing ' +
+      '(entries were removed from the end)',
+  };
+  const e = b.entry;
+  const where = e
+    ? `entry seq ${e.seq} (${e.action}, ${iso(e.occurredAt)}; chain position ${b.chainSeq})`
+    : b.reason === 'entry_missing'
+      ? `entry seq ${b.seq} (chain position ${b.chainSeq})`
+      : `chain position ${b.chainSeq}`;
+  return `audit chain BROKEN at ${where}: ${why[b.reason]}; ${intact} entries before it are intact`;
 }
 
 export function buildCli(): Command {
@@ -333,42 +361,74 @@ export function buildCli(): Command {
   const audit = program.command('audit').description('The tamper-evident audit log');
   audit
     .command('verify')
-    .description('Check every entry of the hash chain; exit 1 naming the first broken entry')
+    .description(
+      'Check the sealed audit chain against the key and the anchors; exit 1 naming the first altered ' +
+        'or missing entry, or rows left unsealed too long',
+    )
     .option(
-      '--anchor <seq:hash>',
-      'a head printed earlier by `audit head` (repeatable): also detects entries removed from the end',
+      '--anchor <position:mac>',
+      'a head printed earlier by `audit head` (repeatable), besides those in the anchor file',
       (value: string, prev: string[] = []) => [...prev, value],
     )
-    .action(async (opts: { anchor?: string[] }) => {
+    .option('--no-seal', 'do not seal waiting rows first (read-only, e.g. on a standby)')
+    .action(async (opts: { anchor?: string[]; seal: boolean }) => {
       const { parseAnchor } = await import('./modules/audit/index.ts');
-      const anchors = (opts.anchor ?? []).map((text) => {
+      const given = (opts.anchor ?? []).map((text) => {
         const a = parseAnchor(text);
         if (!a)
-          throw new CliError(`--anchor "${text}" is not seq:hash as printed by \`onepoint audit head\``, 2);
+          throw new CliError(
+            `--anchor "${text}" is not position:mac as printed by \`onepoint audit head\``,
+            2,
+          );
         return a;
       });
-      await withPlatform('audit verify', async (p) => {
-        const { verifyAuditChain } = await import('./modules/audit/index.ts');
-        const r = await verifyAuditChain(
-          p.context.db,
-          (checked, total) => progress(`checked ${checked}/${total} entries`),
-          2000,
-          anchors,
-        );
-        if (r.ok)
-          return out(
-            `audit chain OK: ${r.checked} entries${anchors.length ? `; ${anchors.length} anchor(s) match` : ''}`,
+      await withPlatform('audit verify', async (p, config) => {
+        const { verifyAuditChain, readAnchorFile } = await import('./modules/audit/index.ts');
+        const file = await readAnchorFile(config.auditAnchorFile);
+        if (file.exists)
+          progress(
+            `${file.anchors.length} anchor(s) in ${config.auditAnchorFile}` +
+              (file.anchors.length
+                ? ` (newest: position ${file.anchors.at(-1)!.chainSeq} at ${iso(file.anchors.at(-1)!.at)})`
+                : ''),
           );
-        const b = r.firstBreak!;
-        const why = {
-          hash_mismatch: 'its content does not match its hash (the entry was altered)',
-          prev_hash_mismatch: 'it does not link to the entry before it (an entry was altered or replaced)',
-          sequence_gap: `entry ${BigInt(r.checked) + 1n} is missing (entries were deleted)`,
-          anchor_mismatch: 'it differs from the anchor recorded earlier (the chain was rewritten)',
-          truncated:
-            'it and the entries after it, up to a recorded anchor, are missing (entries were removed from the end)',
-        }[b.reason];
-        out(`audit chain BROKEN at entry seq ${b.seq}: ${why}; ${r.checked} entries before it are intact`);
+        else progress(`no anchor file at ${config.auditAnchorFile} (the sealer of \`serve\` writes it)`);
+        if (file.malformed.length)
+          progress(
+            `ignored ${file.malformed.length} line(s) of the anchor file that are not anchors: ${file.malformed.slice(0, 10).join(', ')}`,
+          );
+        if (config.auditKeysDevelopment)
+          progress('ONEPOINT_AUDIT_KEYS is not set: checking with the built-in development key');
+        const anchors = [...file.anchors, ...given];
+        const r = await verifyAuditChain(p.context.db, {
+          keys: config.auditKeys,
+          clock: p.context.clock,
+          graceMs: config.auditSealGraceMs,
+          anchors,
+          sealFirst: opts.seal,
+          onProgress: (checked, total) => progress(`checked ${checked}/${total} entries`),
+        });
+        if (r.sealedNow) progress(`sealed ${r.sealedNow} waiting entries first`);
+        const faults: string[] = [];
+        if (r.overdue.count) {
+          const o = r.overdue.oldest!;
+          faults.push(
+            `audit chain FAULT: ${r.overdue.count} entries were left unsealed for longer than ` +
+              `${config.auditSealGraceMs / 1000} s, the oldest seq ${o.seq} (${o.action}, ${iso(o.occurredAt)}); ` +
+              'is the sealer running (a process with ONEPOINT_JOBS=on)?',
+          );
+        }
+        if (r.vanished.length)
+          faults.push(
+            `audit chain BROKEN: entries seq ${r.vanished.join(', ')} were deleted before they were sealed`,
+          );
+        if (r.firstBreak) faults.push(describeBreak(r.firstBreak, r.checked));
+        if (faults.length === 0) {
+          const pending = r.unsealed ? `; ${r.unsealed} newer entries not sealed yet` : '';
+          const anchored = r.anchorsChecked ? `; ${r.anchorsChecked} anchor(s) match` : '';
+          return out(`audit chain OK: ${r.checked} entries${anchored}${pending}`);
+        }
+        for (const f of faults) out(f);
         throw new CliError('audit chain verification failed', 1);
       });
     });
@@ -376,12 +436,13 @@ export function buildCli(): Command {
   audit
     .command('head')
     .description(
-      'Print the newest entry as seq:hash — keep it outside the database for `audit verify --anchor`',
+      'Seal what waits, then print the head as position:mac — kept outside the database, it lets ' +
+        '`audit verify --anchor` detect removed entries (the sealer also writes it to the anchor file)',
     )
     .action(async () => {
-      await withPlatform('audit head', async (p) => {
-        const { auditHead, formatAnchor } = await import('./modules/audit/index.ts');
-        const head = await auditHead(p.context.db);
+      await withPlatform('audit head', async (p, config) => {
+        const { sealPending, formatAnchor } = await import('./modules/audit/index.ts');
+        const { head } = await sealPending(p.context.db, config.auditKeys[0]!, p.context.clock);
         if (!head) throw new CliError('the audit log is empty', 1);
         out(formatAnchor(head));
       });

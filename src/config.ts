@@ -41,6 +41,11 @@ const envSchema = z.object({
   ONEPOINT_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
   ONEPOINT_JOBS: z.enum(['on', 'off']).default('on'),
   ONEPOINT_PII_KEYS: z.string().optional(),
+  ONEPOINT_AUDIT_KEYS: z.string().optional(),
+  ONEPOINT_AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  ONEPOINT_AUDIT_SEAL_GRACE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(10),
+  ONEPOINT_AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
+  ONEPOINT_AUDIT_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   NATS_URL: z
     .string()
     .regex(
@@ -73,29 +78,44 @@ export interface PiiKey {
  * rotation command has re-encrypted them. Unset: a fixed development key (never for production).
  */
 export function parsePiiKeys(raw: string | undefined): { keys: PiiKey[]; development: boolean } {
-  if (!raw)
-    return {
-      keys: [{ id: 'dev', secret: Buffer.alloc(32, 'onepoint-development-pii-key') }],
-      development: true,
-    };
+  return parseKeyList('ONEPOINT_PII_KEYS', raw, 'onepoint-development-pii-key');
+}
+
+/**
+ * `ONEPOINT_AUDIT_KEYS`, same shape: HMAC keys that seal the audit chain, newest first. New seals use
+ * the first; every listed key still verifies the seals made with it. Unset: a fixed development
+ * key, which anyone can read in this source, so it shows accidents but not a deliberate rewrite.
+ */
+export function parseAuditKeys(raw: string | undefined): { keys: AuditKey[]; development: boolean } {
+  return parseKeyList('ONEPOINT_AUDIT_KEYS', raw, 'onepoint-development-audit-key');
+}
+
+/** An HMAC key of the audit chain (its id is stored with each seal). */
+export interface AuditKey {
+  id: string;
+  secret: Buffer;
+}
+
+function parseKeyList(
+  variable: string,
+  raw: string | undefined,
+  developmentFill: string,
+): { keys: PiiKey[]; development: boolean } {
+  if (!raw) return { keys: [{ id: 'dev', secret: Buffer.alloc(32, developmentFill) }], development: true };
   const keys: PiiKey[] = [];
   for (const part of raw
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
     const m = /^([A-Za-z0-9_-]{1,16}):([A-Za-z0-9+/=_-]+)$/.exec(part);
-    if (!m) throw new ConfigError('ONEPOINT_PII_KEYS', 'must be a comma-separated list of keyId:base64Key');
+    if (!m) throw new ConfigError(variable, 'must be a comma-separated list of keyId:base64Key');
     const secret = Buffer.from(m[2]!, 'base64');
     if (secret.length !== 32)
-      throw new ConfigError(
-        'ONEPOINT_PII_KEYS',
-        `key "${m[1]}" must be 32 bytes (base64), got ${secret.length}`,
-      );
-    if (keys.some((k) => k.id === m[1]))
-      throw new ConfigError('ONEPOINT_PII_KEYS', `key id "${m[1]}" is repeated`);
+      throw new ConfigError(variable, `key "${m[1]}" must be 32 bytes (base64), got ${secret.length}`);
+    if (keys.some((k) => k.id === m[1])) throw new ConfigError(variable, `key id "${m[1]}" is repeated`);
     keys.push({ id: m[1]!, secret });
   }
-  if (keys.length === 0) throw new ConfigError('ONEPOINT_PII_KEYS', 'lists no key');
+  if (keys.length === 0) throw new ConfigError(variable, 'lists no key');
   return { keys, development: false };
 }
 
@@ -121,6 +141,18 @@ export interface Config {
   piiKeys: PiiKey[];
   /** True when ONEPOINT_PII_KEYS is unset and the built-in development key is in use. */
   piiKeysDevelopment: boolean;
+  /** HMAC keys of the audit chain, newest first (new seals use the first). */
+  auditKeys: AuditKey[];
+  /** True when ONEPOINT_AUDIT_KEYS is unset and the built-in development key is in use. */
+  auditKeysDevelopment: boolean;
+  /** How often the sealer chains newly committed audit rows (where jobs run). */
+  auditSealIntervalMs: number;
+  /** `audit verify` reports a committed row left unsealed for longer than this as a fault. */
+  auditSealGraceMs: number;
+  /** Append-only file the sealer writes chain heads (anchors) to; `audit verify` reads it. */
+  auditAnchorFile: string;
+  /** How often the current head is written as an anchor (when it moved). */
+  auditAnchorIntervalMs: number;
   /** NATS server(s) the outbox relay publishes to; unset: events stay in the outbox. */
   natsUrl: string | undefined;
   /** Published outbox events older than this are deleted by a daily job. */
@@ -168,11 +200,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const pii = parsePiiKeys(e.ONEPOINT_PII_KEYS);
+  const audit = parseAuditKeys(e.ONEPOINT_AUDIT_KEYS);
+  // "A few sealer intervals": shorter, and a healthy sealer's normal lag would be reported.
+  if (e.ONEPOINT_AUDIT_SEAL_GRACE_SECONDS * 1000 < 3 * e.ONEPOINT_AUDIT_SEAL_INTERVAL_MS)
+    throw new ConfigError(
+      'ONEPOINT_AUDIT_SEAL_GRACE_SECONDS',
+      `must be at least 3 sealer intervals (ONEPOINT_AUDIT_SEAL_INTERVAL_MS=${e.ONEPOINT_AUDIT_SEAL_INTERVAL_MS})`,
+    );
+  const dataDir = path.resolve(e.ONEPOINT_DATA_DIR);
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    dataDir: path.resolve(e.ONEPOINT_DATA_DIR),
+    dataDir,
     logLevel: e.LOG_LEVEL,
     demoPassword: e.ONEPOINT_DEMO_PASSWORD,
     sessionTtlHours: e.ONEPOINT_SESSION_TTL_HOURS,
@@ -189,6 +229,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobsEnabled: e.ONEPOINT_JOBS === 'on',
     piiKeys: pii.keys,
     piiKeysDevelopment: pii.development,
+    auditKeys: audit.keys,
+    auditKeysDevelopment: audit.development,
+    auditSealIntervalMs: e.ONEPOINT_AUDIT_SEAL_INTERVAL_MS,
+    auditSealGraceMs: e.ONEPOINT_AUDIT_SEAL_GRACE_SECONDS * 1000,
+    auditAnchorFile: path.resolve(e.ONEPOINT_AUDIT_ANCHOR_FILE ?? path.join(dataDir, 'audit-anchors.log')),
+    auditAnchorIntervalMs: e.ONEPOINT_AUDIT_ANCHOR_INTERVAL_MS,
     natsUrl: e.NATS_URL,
     outboxRetentionDays: e.ONEPOINT_OUTBOX_RETENTION_DAYS,
     eventsStream: e.ONEPOINT_EVENTS_STREAM,

@@ -1,6 +1,6 @@
 // Every module's migrations in the one order they are applied. Forward only: append, never edit.
 import type { MigrationList } from './platform/db/migrate.ts';
-import { auditMigration } from './modules/audit/index.ts';
+import { auditMigration, auditSealMigration } from './modules/audit/index.ts';
 import { customersMigration } from './modules/customers/index.ts';
 import { eventsHubMigration, eventsMigration } from './modules/events/index.ts';
 import { identityMigration } from './modules/identity/index.ts';
@@ -10,5 +10,6 @@ export const migrations: MigrationList = [
   ['0002_audit_init', auditMigration],
   ['0003_customers_init', customersMigration],
   ['0004_events_init', eventsMigration],
-  ['0005_events_hub', eventsHubMigration],
+  ['0005_audit_seal', auditSealMigration],
+  ['0006_events_hub', eventsHubMigration],
 ];

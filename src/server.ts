@@ -4,7 +4,7 @@ import type { Config } from './config.ts';
 import type { ModuleContext } from './context.ts';
 import type { DB } from './db.ts';
 import { migrations } from './migrations.ts';
-import { auditRoutes } from './modules/audit/index.ts';
+import { auditRoutes, startAuditSealer } from './modules/audit/index.ts';
 import { customerRoutes, TMF629_BASE, tmf629Routes } from './modules/customers/index.ts';
 import { eventRoutes, hubRoutes, startEvents } from './modules/events/index.ts';
 import { productRoutes } from './modules/products/index.ts';
@@ -63,6 +63,14 @@ export async function startPlatform(
       await jobs.stop(config.shutdownGraceMs);
       throw err;
     }
+    // The audit sealer runs where workers run too; it stops after the jobs, sealing their last rows.
+    const sealer = startAuditSealer({
+      db: database.db,
+      config,
+      logger,
+      clock: opts.clock ?? systemClock,
+      supervise,
+    });
     const context: ModuleContext = {
       db: database.db,
       engine: database.engine,
@@ -77,6 +85,7 @@ export async function startPlatform(
       close: async () => {
         await events.stop();
         await jobs.stop(config.shutdownGraceMs);
+        await sealer.stop();
         await database.close();
       },
     };

@@ -51,6 +51,8 @@ export interface CliTarget {
   env: Record<string, string>;
   dataDir?: string;
   databaseUrl?: string;
+  /** Where the audit sealer of this target writes its anchors (the default place on PGlite). */
+  anchorFile: string;
   dispose(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function newTarget(opts: { seeded: boolean } = { seeded: true }): P
     return {
       engine,
       dataDir,
+      anchorFile: path.join(dataDir, 'audit-anchors.log'),
       env: { ONEPOINT_DATA_DIR: dataDir },
       dispose: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
     };
@@ -77,11 +80,15 @@ export async function newTarget(opts: { seeded: boolean } = { seeded: true }): P
   );
   await admin.end();
   const databaseUrl = withDatabase(TEST_PG_ADMIN_URL, name);
+  // Files of this target (the audit anchor file) stay in a directory of its own, not ./data.
+  const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onepoint-cli-'));
   return {
     engine,
     databaseUrl,
-    env: { DATABASE_URL: databaseUrl },
+    anchorFile: path.join(filesDir, 'audit-anchors.log'),
+    env: { DATABASE_URL: databaseUrl, ONEPOINT_AUDIT_ANCHOR_FILE: path.join(filesDir, 'audit-anchors.log') },
     dispose: async () => {
+      fs.rmSync(filesDir, { recursive: true, force: true });
       const c = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);

@@ -1,7 +1,10 @@
 // The command line as an operator uses it: `node bin/onepoint.js …` in a child process, against a
 // database of its own; what it did is then checked in-process, through the API where it matters.
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DB } from '../../src/db.ts';
+import { storedEntry } from '../../src/modules/audit/audit.sealer.ts';
+import { sealMac } from '../../src/modules/audit/domain/chain.ts';
 import { appendAudit, systemActor } from '../../src/modules/audit/index.ts';
 import {
   engine,
@@ -17,6 +20,7 @@ import {
 beforeAll(ensureFreshDist, 180_000);
 
 const STRONG = 'Str0ng-pass-for-cli';
+const AUDIT_KEY = Buffer.alloc(32, 'cli-test-audit-key');
 
 // Each command is a Node process opening the database: seconds each on a busy 2-core machine.
 describe(`onepoint CLI (${engine})`, { timeout: 180_000 }, () => {
@@ -245,9 +249,18 @@ describe(`onepoint CLI (${engine})`, { timeout: 180_000 }, () => {
 
   describe('audit verify', () => {
     let t: CliTarget;
+    let env: Record<string, string>;
     let entries = 0;
     beforeAll(async () => {
-      t = await newTarget();
+      // A database whose every seal is made with our key: the first admin, added by the command
+      // line (which seals what it wrote as it exits), then five entries appended and not sealed.
+      t = await newTarget({ seeded: false });
+      env = { ...t.env, ONEPOINT_AUDIT_KEYS: `k1:${AUDIT_KEY.toString('base64')}` };
+      const admin = await runCli(
+        ['user', 'add', '--login', 'chief', '--name', '总管', '--role', 'admin'],
+        env,
+      );
+      expect(admin.code).toBe(0);
       const db = await openDb(t);
       try {
         for (let i = 1; i <= 5; i++) {
@@ -270,63 +283,158 @@ describe(`onepoint CLI (${engine})`, { timeout: 180_000 }, () => {
     });
     afterAll(async () => t?.dispose());
 
-    /** Changes the stored log with the append-only trigger off, as someone with database access could. */
-    async function tamper(statement: RawBuilder<unknown>) {
+    /** Changes the stored log with the append-only triggers off, as someone with database access could. */
+    async function tamper(change: (trx: Transaction<DB>) => Promise<unknown>) {
       const db = await openDb(t);
       try {
         await db.db.transaction().execute(async (trx) => {
           await sql`alter table audit_log disable trigger audit_log_no_update`.execute(trx);
-          await statement.execute(trx);
+          await sql`alter table audit_seal disable trigger audit_seal_no_update`.execute(trx);
+          await change(trx);
           await sql`alter table audit_log enable trigger audit_log_no_update`.execute(trx);
+          await sql`alter table audit_seal enable trigger audit_seal_no_update`.execute(trx);
         });
       } finally {
         await db.close();
       }
     }
 
-    it('passes on an intact chain', async () => {
-      expect(entries).toBeGreaterThanOrEqual(6);
-      const r = await runCli(['audit', 'verify'], t.env);
+    it('seals what waits, then passes on an intact chain', async () => {
+      expect(entries).toBeGreaterThanOrEqual(7);
+      const r = await runCli(['audit', 'verify'], env);
       expect(r.code).toBe(0);
       expect(r.stdout.trim()).toBe(`audit chain OK: ${entries} entries`);
+      expect(r.stderr).toMatch(/sealed 5 waiting entries first/);
       expect(r.stderr).toMatch(new RegExp(`checked ${entries}/${entries}`));
+      // With another key, nothing verifies: the seals depend on the key.
+      const other = await runCli(['audit', 'verify', '--no-seal'], t.env);
+      expect(other.code).toBe(1);
+      expect(other.stdout).toMatch(/BROKEN at entry seq \d+ \(.*\): it was sealed with key "k1"/);
     });
 
     it('audit head prints an anchor; with it, verify catches entries removed from the end', async () => {
-      const head = await runCli(['audit', 'head'], t.env);
+      const head = await runCli(['audit', 'head'], env);
       expect(head.code).toBe(0);
       const anchor = head.stdout.trim();
       expect(anchor).toMatch(new RegExp(`^${entries}:[0-9a-f]{64}$`));
-      const ok = await runCli(['audit', 'verify', '--anchor', anchor], t.env);
+      const ok = await runCli(['audit', 'verify', '--anchor', anchor], env);
       expect(ok.code).toBe(0);
       expect(ok.stdout.trim()).toBe(`audit chain OK: ${entries} entries; 1 anchor(s) match`);
 
-      await tamper(sql`delete from audit_log where seq = ${String(entries)}::bigint`);
-      // The chain alone cannot tell that its last entry is gone…
-      expect((await runCli(['audit', 'verify'], t.env)).code).toBe(0);
+      // The newest entry and its seal removed together: the chain alone cannot tell…
+      await tamper(async (trx) => {
+        await sql`delete from audit_seal where chain_seq = ${String(entries)}::bigint`.execute(trx);
+        await sql`delete from audit_log where seq = (select max(seq) from audit_log)`.execute(trx);
+      });
+      expect((await runCli(['audit', 'verify'], env)).code).toBe(0);
       // …the anchor kept outside the database can.
-      const cut = await runCli(['audit', 'verify', '--anchor', anchor], t.env);
+      const cut = await runCli(['audit', 'verify', '--anchor', anchor], env);
       expect(cut.code).toBe(1);
-      expect(cut.stdout).toMatch(new RegExp(`BROKEN at entry seq ${entries}: .*removed from the end`));
+      expect(cut.stdout).toMatch(new RegExp(`BROKEN at chain position ${entries}: .*removed from the end`));
 
-      const bad = await runCli(['audit', 'verify', '--anchor', '12:not-a-hash'], t.env);
+      const bad = await runCli(['audit', 'verify', '--anchor', '12:not-a-hash'], env);
       expect(bad.code).toBe(2);
-      expect(bad.stderr).toMatch(/--anchor "12:not-a-hash" is not seq:hash/);
+      expect(bad.stderr).toMatch(/--anchor "12:not-a-hash" is not position:mac/);
     });
 
-    it('names the place where an entry in the middle was deleted', async () => {
-      await tamper(sql`delete from audit_log where seq = 4`);
-      const r = await runCli(['audit', 'verify'], t.env);
+    it('an entry rewritten with recomputed hashes and seals, but without the key, is named', async () => {
+      await tamper(async (trx) => {
+        // The attacker rewrites entry 5, then recomputes every seal from it on with a key of
+        // their own (here the public development key): the chain links, but not under our key.
+        await sql`update audit_log set details = '{"i": 42}'::jsonb where seq = 5`.execute(trx);
+        const seals = await sql<{ chain_seq: string; audit_seq: string; sealed_at: Date; key_id: string }>`
+          select chain_seq, audit_seq, sealed_at, key_id from audit_seal
+          where chain_seq >= (select chain_seq from audit_seal where audit_seq = 5) order by chain_seq`.execute(
+          trx,
+        );
+        const first = seals.rows[0]!.chain_seq;
+        let prev = (
+          await sql<{
+            mac: string;
+          }>`select mac from audit_seal where chain_seq = ${first}::bigint - 1`.execute(trx)
+        ).rows[0]!.mac;
+        for (const s of seals.rows) {
+          const entry = storedEntry(
+            await trx
+              .selectFrom('audit_log')
+              .selectAll()
+              .where('seq', '=', s.audit_seq)
+              .executeTakeFirstOrThrow(),
+          );
+          const seal = {
+            chainSeq: s.chain_seq,
+            auditSeq: s.audit_seq,
+            sealedAt: s.sealed_at,
+            keyId: s.key_id,
+          };
+          prev = sealMac(Buffer.alloc(32, 'onepoint-development-audit-key'), seal, entry, prev);
+          await sql`update audit_seal set mac = ${prev} where chain_seq = ${s.chain_seq}`.execute(trx);
+        }
+      });
+      const r = await runCli(['audit', 'verify'], env);
       expect(r.code).toBe(1);
-      expect(r.stdout).toMatch(/BROKEN at entry seq 5: entry 4 is missing/);
+      expect(r.stdout).toMatch(
+        /BROKEN at entry seq 5 \(.+, \d{4}-\d\d-\d\dT[\d:]+Z; chain position 5\): the entry or its seal was rewritten without the audit key/,
+      );
+      expect(r.stdout).toMatch(/4 entries before it are intact/);
     });
 
-    it('names an entry whose stored content was altered (the first break is reported)', async () => {
-      await tamper(sql`update audit_log set details = '{"i": 99}'::jsonb where seq = 2`);
-      const r = await runCli(['audit', 'verify'], t.env);
+    it('names an entry deleted in the middle', async () => {
+      await tamper((trx) => sql`delete from audit_log where seq = 4`.execute(trx));
+      const r = await runCli(['audit', 'verify'], env);
       expect(r.code).toBe(1);
-      expect(r.stdout).toMatch(/BROKEN at entry seq 2: its content does not match its hash/);
+      expect(r.stdout).toMatch(
+        /BROKEN at entry seq 4 \(chain position 4\): the entry was deleted after it was sealed/,
+      );
+    });
+
+    it('names exactly the entry whose stored content was altered (the first break is reported)', async () => {
+      const { action } = await (async () => {
+        const db = await openDb(t);
+        try {
+          return await db.db
+            .selectFrom('audit_log')
+            .select('action')
+            .where('seq', '=', '2')
+            .executeTakeFirstOrThrow();
+        } finally {
+          await db.close();
+        }
+      })();
+      await tamper((trx) =>
+        sql`update audit_log set details = '{"i": 99}'::jsonb where seq = 2`.execute(trx),
+      );
+      const r = await runCli(['audit', 'verify'], env);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `BROKEN at entry seq 2 \\(${action.replace('.', '\\.')}, .*\\): its content was changed after it was sealed`,
+        ),
+      );
       expect(r.stdout).toMatch(/1 entries before it are intact/);
+    });
+
+    it('reports a committed entry left unsealed past the grace period', async () => {
+      const db = await openDb(t);
+      try {
+        await db.db
+          .transaction()
+          .execute((trx) =>
+            appendAudit(
+              trx,
+              systemActor('test'),
+              { action: 'test.stuck', entityType: 'test' },
+              new Date(Date.now() - 3_600_000),
+            ),
+          );
+      } finally {
+        await db.close();
+      }
+      const r = await runCli(['audit', 'verify'], env);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(
+        /audit chain FAULT: 1 entries were left unsealed for longer than 10 s, the oldest seq \d+ \(test\.stuck, /,
+      );
     });
   });
 

@@ -77,8 +77,20 @@ describe('one dialect, two engines: the same values come back', () => {
     expect(all).toHaveLength(8);
   });
 
-  it('the audit log refuses updates and deletes', async () => {
+  it('the audit log and its seals refuse updates, deletes and truncation', async () => {
     await expect(sql`update audit_log set action = 'x'`.execute(database.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from audit_log`.execute(database.db)).rejects.toThrow(/append-only/);
+    await expect(sql`truncate audit_log cascade`.execute(database.db)).rejects.toThrow(/append-only/);
+    // The template's entries were sealed when it was built.
+    const { n } = await database.db
+      .selectFrom('audit_seal')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(n)).toBeGreaterThan(0);
+    await expect(sql`update audit_seal set mac = 'x'`.execute(database.db)).rejects.toThrow(
+      /audit_seal is append-only/,
+    );
+    await expect(sql`delete from audit_seal`.execute(database.db)).rejects.toThrow(/append-only/);
+    await expect(sql`truncate audit_seal`.execute(database.db)).rejects.toThrow(/append-only/);
   });
 });

@@ -34,3 +34,50 @@ export const auditInit: Migration = {
       for each row execute function audit_log_immutable()`.execute(db);
   },
 };
+
+/**
+ * Seal-after-commit (issue 8): writers only insert their row (seq from a sequence, no lock, no read
+ * of the head) and queue it in audit_pending in the same statement; the sealer chains committed
+ * rows afterwards into audit_seal with an HMAC keyed outside the database. The rows written under
+ * the old sha256 chain are queued too, so the first pass carries them into the new chain (in seq
+ * order, so their chain position equals their seq and old `audit head` anchors stay valid).
+ */
+export const auditSeal: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`create sequence audit_log_seq_seq as bigint owned by audit_log.seq`.execute(db);
+    await sql`select setval('audit_log_seq_seq', coalesce((select max(seq) from audit_log), 0) + 1, false)`.execute(
+      db,
+    );
+    // Milliseconds: what a JavaScript Date carries, so the sealed content reads back identical.
+    await sql`
+      alter table audit_log
+        alter column seq set default nextval('audit_log_seq_seq'),
+        alter column occurred_at set default date_trunc('milliseconds', now()),
+        alter column prev_hash drop not null,
+        alter column hash drop not null`.execute(db);
+    await sql`
+      create table audit_seal (
+        chain_seq bigint primary key,
+        audit_seq bigint not null unique,
+        sealed_at timestamptz not null,
+        key_id text not null,
+        mac text not null
+      )`.execute(db);
+    // Rows waiting for the sealer. Not part of the evidence: the sealer deletes what it sealed.
+    await sql`create table audit_pending (seq bigint primary key)`.execute(db);
+    await sql`insert into audit_pending (seq) select seq from audit_log`.execute(db);
+    await sql`
+      create function audit_append_only() returns trigger language plpgsql as $$
+      begin
+        raise exception '% is append-only', tg_table_name using errcode = '42501';
+      end $$`.execute(db);
+    await sql`
+      create trigger audit_seal_no_update before update or delete on audit_seal
+      for each row execute function audit_append_only()`.execute(db);
+    // Row triggers do not fire on TRUNCATE.
+    for (const table of ['audit_log', 'audit_seal'])
+      await sql`
+        create trigger ${sql.raw(`${table}_no_truncate`)} before truncate on ${sql.table(table)}
+        for each statement execute function audit_append_only()`.execute(db);
+  },
+};

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const ACTOR_KINDS = ['user', 'api_token', 'system'] as const;
 
 export const auditEntry = z.object({
-  /** Position in the hash chain, as a decimal string (int8). */
+  /** Append order (listings page on it), as a decimal string (int8); not gap-free. */
   seq: z.string(),
   occurredAt: z.iso.datetime({ offset: true }),
   actorId: z.string().nullable(),

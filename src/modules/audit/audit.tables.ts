@@ -1,8 +1,10 @@
 import type { ColumnType } from 'kysely';
 
 export interface AuditLogTable {
-  seq: string;
-  occurred_at: ColumnType<Date, Date, never>;
+  /** From a sequence: the order rows were appended in (listings page on it); not gap-free. */
+  seq: ColumnType<string, never, never>;
+  /** Defaults to the database's time when the caller gives none. */
+  occurred_at: ColumnType<Date, Date | undefined, never>;
   actor_id: string | null;
   actor_login: string | null;
   actor_kind: 'user' | 'api_token' | 'system';
@@ -13,10 +15,27 @@ export interface AuditLogTable {
   ip: string | null;
   request_id: string | null;
   details: ColumnType<unknown, string, never>;
-  prev_hash: string;
-  hash: string;
+  /** Legacy sha256 chain (rows from before sealing); null on rows appended since. */
+  prev_hash: ColumnType<string | null, never, never>;
+  hash: ColumnType<string | null, never, never>;
+}
+
+/** One link of the sealed chain (append-only, like audit_log). */
+export interface AuditSealTable {
+  chain_seq: string;
+  audit_seq: string;
+  sealed_at: Date;
+  key_id: string;
+  mac: string;
+}
+
+/** Rows appended but not sealed yet. */
+export interface AuditPendingTable {
+  seq: string;
 }
 
 export interface AuditTables {
   audit_log: AuditLogTable;
+  audit_seal: AuditSealTable;
+  audit_pending: AuditPendingTable;
 }
