@@ -68,6 +68,7 @@ export async function openApiDocument(): Promise<OpenApiDocument> {
     clock: systemClock,
     logger: createLogger('silent'),
     jobs,
+    dataScope: { unitIds: async () => undefined },
   };
   const app = await buildApp(ctx);
   try {

@@ -3,17 +3,7 @@ import path from 'node:path';
 import type { Config } from './config.ts';
 import type { ModuleContext } from './context.ts';
 import type { DB } from './db.ts';
-import { migrations } from './migrations.ts';
-import { auditRoutes } from './modules/audit/index.ts';
-import { customerRoutes, TMF629_BASE, tmf629Routes } from './modules/customers/index.ts';
-import { eventRoutes, startEvents } from './modules/events/index.ts';
-import {
-  authRoutes,
-  IdentityAuthenticator,
-  identityAdminRoutes,
-  scopeUnitIds,
-  syncBuiltinRoles,
-} from './modules/identity/index.ts';
+import { modules } from './modules.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { openDatabase, packageRoot, pingDatabase, type Database } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
@@ -21,6 +11,19 @@ import { createHttpApp, type App } from './platform/http/app.ts';
 import { consoleRoutes } from './platform/http/static.ts';
 import { startJobQueue } from './platform/jobs/queue.ts';
 import type { Logger } from './platform/logger.ts';
+import {
+  allMigrations,
+  providerOf,
+  type ModuleDefinition,
+  type ModuleRuntime,
+  type PlatformContext,
+} from './platform/module.ts';
+
+/** Every registered module, typed with the whole schema (each is given its own view of it). */
+const registered: ReadonlyArray<ModuleDefinition<DB>> = modules;
+
+/** Every module's migrations, in the one order they are applied. */
+export const migrations = allMigrations(registered);
 
 export const version = (
   JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }
@@ -50,18 +53,9 @@ export async function startPlatform(
   try {
     const applied = await migrateToLatest(database.db as never, migrations, (msg) => logger.debug(msg));
     if (applied.length) logger.info({ applied }, `applied ${applied.length} migration(s)`);
-    await syncBuiltinRoles(database.db);
     const supervise = opts.jobs ?? config.jobsEnabled;
     const jobs = await startJobQueue({ db: database.db as never, logger, supervise });
-    // The outbox relay runs where workers run; it stops before the job queue and the database.
-    let events: Awaited<ReturnType<typeof startEvents>>;
-    try {
-      events = await startEvents({ db: database.db, config, logger, jobs, supervise });
-    } catch (err) {
-      await jobs.stop(config.shutdownGraceMs);
-      throw err;
-    }
-    const context: ModuleContext = {
+    const base: PlatformContext<DB> = {
       db: database.db,
       engine: database.engine,
       config,
@@ -69,11 +63,31 @@ export async function startPlatform(
       logger,
       jobs,
     };
+    const context: ModuleContext = {
+      ...base,
+      dataScope: providerOf(registered, 'dataScope').provides!.dataScope!(base),
+    };
+    // Modules' runtimes (relays, scheduled jobs) start in registry order and stop in reverse, before
+    // the job queue and the database.
+    const runtimes: ModuleRuntime[] = [];
+    const stopModules = async () => {
+      for (const r of runtimes.reverse()) await r.stop();
+    };
+    try {
+      for (const m of registered) {
+        const runtime = await m.start?.({ ...context, supervise });
+        if (runtime) runtimes.push(runtime);
+      }
+    } catch (err) {
+      await stopModules();
+      await jobs.stop(config.shutdownGraceMs);
+      throw err;
+    }
     return {
       database,
       context,
       close: async () => {
-        await events.stop();
+        await stopModules();
         await jobs.stop(config.shutdownGraceMs);
         await database.close();
       },
@@ -88,24 +102,21 @@ export async function startPlatform(
 export async function buildApp(ctx: ModuleContext): Promise<App> {
   const app = await createHttpApp({
     logger: ctx.logger,
-    authenticator: new IdentityAuthenticator(ctx.db, ctx.clock),
+    authenticator: providerOf(registered, 'authenticator').provides!.authenticator!(ctx),
     bodyLimitBytes: ctx.config.bodyLimitBytes,
     rateLimitPerMinute: ctx.config.rateLimitPerMinute,
     corsOrigins: ctx.config.corsOrigins,
     ready: () => pingDatabase(ctx.db as never),
     version,
   });
+  const routes = registered.flatMap((m) => m.routes ?? []);
   await app.register(
     async (api) => {
-      await api.register(authRoutes(ctx));
-      await api.register(identityAdminRoutes(ctx));
-      await api.register(auditRoutes(ctx, { scopeUnitIds: (principal) => scopeUnitIds(ctx.db, principal) }));
-      await api.register(customerRoutes(ctx));
-      await api.register(eventRoutes(ctx));
+      for (const r of routes) if (r.prefix === undefined) await api.register(r.plugin(ctx));
     },
     { prefix: '/api/v1' },
   );
-  await app.register(tmf629Routes(ctx), { prefix: TMF629_BASE });
+  for (const r of routes) if (r.prefix !== undefined) await app.register(r.plugin(ctx), { prefix: r.prefix });
   await app.register(consoleRoutes(path.join(packageRoot, 'web/dist')));
   return app;
 }

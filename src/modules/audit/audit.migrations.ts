@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import type { MigrationList } from '../../platform/db/migrate.ts';
 
 export const auditInit: Migration = {
   async up(db: Kysely<unknown>) {
@@ -34,3 +35,6 @@ export const auditInit: Migration = {
       for each row execute function audit_log_immutable()`.execute(db);
   },
 };
+
+/** This module's migrations with their global names, in order. Forward only: append, never edit. */
+export const auditMigrations: MigrationList = [['0002_audit_init', auditInit]];

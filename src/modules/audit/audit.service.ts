@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Db, Executor, Tx } from '../../db.ts';
+import type { AnyExecutor, AnyTransaction } from '../../platform/db/executor.ts';
+import type { Db, Executor, Tx } from './audit.tables.ts';
 import {
   checkAnchor,
   checkLink,
@@ -42,7 +43,13 @@ const AUDIT_LOCK_KEY = 0x0a0d17;
 /**
  * Appends one entry inside the caller's transaction, so the entry exists exactly when the change does.
  */
-export async function appendAudit(trx: Tx, actor: AuditActor, entry: AuditEntry, now = new Date()) {
+export async function appendAudit(
+  callerTx: AnyTransaction,
+  actor: AuditActor,
+  entry: AuditEntry,
+  now = new Date(),
+) {
+  const trx: Tx = callerTx;
   await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
   const last = await trx
     .selectFrom('audit_log')
@@ -172,7 +179,9 @@ export interface AuditQuery {
   limit: number;
 }
 
-export async function listAudit(db: Executor, q: AuditQuery) {
+/** Entries newest first; `caller` may be another module's handle (the customer access log). */
+export async function listAudit(caller: AnyExecutor, q: AuditQuery) {
+  const db: Executor = caller;
   let query = db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(q.limit);
   if (q.entityType) query = query.where('entity_type', '=', q.entityType);
   if (q.entityId) query = query.where('entity_id', '=', q.entityId);

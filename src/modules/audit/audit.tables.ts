@@ -1,4 +1,6 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Kysely, Transaction } from 'kysely';
+import type { Executor as OwnExecutor } from '../../platform/db/executor.ts';
+import type { ModuleContext as PlatformModuleContext } from '../../platform/module.ts';
 
 export interface AuditLogTable {
   seq: string;
@@ -20,3 +22,9 @@ export interface AuditLogTable {
 export interface AuditTables {
   audit_log: AuditLogTable;
 }
+
+// The module's own database types: its code sees these tables and no other module's.
+export type Db = Kysely<AuditTables>;
+export type Tx = Transaction<AuditTables>;
+export type Executor = OwnExecutor<AuditTables>;
+export type ModuleContext = PlatformModuleContext<AuditTables>;

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import type { MigrationList } from '../../platform/db/migrate.ts';
 
 export const eventsInit: Migration = {
   async up(db: Kysely<unknown>) {
@@ -30,3 +31,6 @@ export const eventsInit: Migration = {
     );
   },
 };
+
+/** This module's migrations with their global names, in order. Forward only: append, never edit. */
+export const eventsMigrations: MigrationList = [['0004_events_init', eventsInit]];

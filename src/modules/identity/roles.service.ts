@@ -1,4 +1,4 @@
-import type { Db, Executor } from '../../db.ts';
+import type { Db, Executor } from './identity.tables.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/index.ts';
 import { invalidField, versionConflict, type Caller } from './caller.ts';
