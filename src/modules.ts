@@ -2,12 +2,13 @@
 // data and the database type read this list. Adding a module is one line here (its definition is
 // in its own index.ts). Order matters for start-up hooks and demo data (the org tree before the
 // customers it serves); migrations are applied in name order whatever the order here.
-import { checkModules } from './platform/module.ts';
 import { audit } from './modules/audit/index.ts';
+import { customers } from './modules/customers/index.ts';
 import { events } from './modules/events/index.ts';
 import { identity } from './modules/identity/index.ts';
-import { customersModule } from './customers-interim.ts';
+import { products } from './modules/products/index.ts';
+import { checkModules } from './platform/module.ts';
 
-export const modules = [identity, audit, customersModule, events] as const;
+export const modules = [identity, audit, products, customers, events] as const;
 
 checkModules(modules);

@@ -25,7 +25,6 @@ export function moduleCli<Tables>(deps: ModuleCliDeps<Tables>) {
     err: deps.err ?? ((t: string) => void process.stderr.write(t)),
     /** Runs `fn` on a platform opened for `command`, closing it afterwards whatever happens. */
     async withPlatform<T>(command: string, fn: (p: CommandPlatform<Tables>) => Promise<T>): Promise<T> {
-      if (!deps.open) throw new Error(`${command}: no platform opener given`);
       const platform = await deps.open(command);
       try {
         return await fn(platform);

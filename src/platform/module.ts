@@ -50,11 +50,9 @@ export interface CommandPlatform<Tables> {
 }
 
 /** What a module's `onepoint <module> …` commands are given; tests pass their own `open`, `out`, `err`. */
-// INTERIM (until customers names its tables): the default and the optional `open`.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export interface ModuleCliDeps<Tables = any> {
+export interface ModuleCliDeps<Tables> {
   /** Opens the platform for one command (the command line passes its own). */
-  open?: (command: string) => Promise<CommandPlatform<Tables>>;
+  open: (command: string) => Promise<CommandPlatform<Tables>>;
   out?: (text: string) => void;
   err?: (text: string) => void;
 }

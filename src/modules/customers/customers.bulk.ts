@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import type { Executor } from '../../db.ts';
+import type { Executor } from './customers.tables.ts';
 import { maskIdNumber, normaliseResidentId } from './domain/pii.ts';
 import { normaliseName, searchVector } from './domain/search.ts';
 import type { PiiVault } from './domain/vault.ts';

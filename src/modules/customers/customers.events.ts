@@ -2,11 +2,11 @@
  * TMF629 customer events into the outbox, in the caller's transaction. The payload is the customer
  * exactly as TMF629 GET shows it — masked: events never carry raw personal information.
  */
-import type { Tx } from '../../db.ts';
+import type { Tx } from './customers.tables.ts';
 import { recordEvent } from '../events/index.ts';
 import { contactsOf } from './customers.repository.ts';
-import { customerViews } from './customers.service.ts';
-import { toTmfCustomer } from './customers.tmf.ts';
+import { customerViews } from './customer-read.ts';
+import { toTmfCustomer } from './tmf/tmf629.mapper.ts';
 
 export type CustomerEventType =
   | 'CustomerCreateEvent'

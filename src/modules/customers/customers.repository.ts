@@ -1,10 +1,15 @@
 import { sql, type Selectable } from 'kysely';
-import type { Executor } from '../../db.ts';
-import type { CustomersTable, ProductInstancesTable } from './customers.tables.ts';
+import { displayNames, unitsUnder } from '../identity/index.ts';
+import { productNameOf } from '../products/index.ts';
+import type { CustomersTable, Executor, ProductInstancesTable } from './customers.tables.ts';
 import { isSingleCjk, normaliseName, searchQuery } from './domain/search.ts';
 
 export type CustomerRow = Selectable<CustomersTable>;
 export type InstanceRow = Selectable<ProductInstancesTable>;
+export type Names = Awaited<ReturnType<typeof displayNames>>;
+export type BranchRow = Awaited<ReturnType<typeof branchesOf>>[number];
+export type ContactRow = Awaited<ReturnType<typeof contactsOf>>[number];
+export type InstanceWithProduct = Awaited<ReturnType<typeof instancesOf>>[number];
 
 /** A caller's data scope: the org path whose subtree they see; `all` when that is the whole tree. */
 export interface Scope {
@@ -21,16 +26,11 @@ export function scopeFromPath(scopePath: string): Scope {
  * group-level enterprise is served the same way in every province it has a branch in).
  */
 export function customerInScope(scope: Scope) {
-  const under = `${scope.path}%`;
-  // Written for the alias "c"; both subqueries run once (hashed), not per row.
-  return sql<boolean>`(c.org_unit_id in (select id from org_units where path like ${under})
-    or c.id in (select sb.customer_id from customer_branches sb
-                join org_units so on so.id = sb.org_unit_id where so.path like ${under}))`;
-}
-
-export async function unitPath(db: Executor, id: string): Promise<string | undefined> {
-  const row = await db.selectFrom('org_units').select('path').where('id', '=', id).executeTakeFirst();
-  return row?.path;
+  // The org units in scope come from identity (which owns the tree) as a subquery. Written for the
+  // alias "c"; the subqueries run once (hashed), not per row.
+  const units = unitsUnder(scope.path);
+  return sql<boolean>`(c.org_unit_id in ${units}
+    or c.id in (select sb.customer_id from customer_branches sb where sb.org_unit_id in ${units}))`;
 }
 
 export async function findCustomerRow(
@@ -43,31 +43,23 @@ export async function findCustomerRow(
   return q.executeTakeFirst();
 }
 
-export async function names(db: Executor, unitIds: string[], userIds: string[]) {
-  const [units, users] = await Promise.all([
-    unitIds.length
-      ? db.selectFrom('org_units').select(['id', 'name']).where('id', 'in', unitIds).execute()
-      : Promise.resolve([]),
-    userIds.length
-      ? db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', userIds).execute()
-      : Promise.resolve([]),
-  ]);
-  return {
-    unit: new Map(units.map((u) => [u.id, u.name])),
-    user: new Map(users.map((u) => [u.id, u.display_name])),
-  };
+/** Names of org units and users (staff) by id, from identity. */
+export function names(db: Executor, unitIds: string[], userIds: string[]): Promise<Names> {
+  return displayNames(db, unitIds, userIds);
 }
 
 export async function branchesOf(db: Executor, customerIds: string[]) {
   if (customerIds.length === 0) return [];
-  return db
+  const rows = await db
     .selectFrom('customer_branches as b')
-    .innerJoin('org_units as o', 'o.id', 'b.org_unit_id')
-    .select(['b.id', 'b.customer_id', 'b.org_unit_id', 'b.name', 'b.address', 'o.name as unit_name'])
+    .select(['b.id', 'b.customer_id', 'b.org_unit_id', 'b.name', 'b.address'])
     .where('b.customer_id', 'in', customerIds)
     .orderBy('b.created_at')
     .orderBy('b.id')
     .execute();
+  const units = (await displayNames(db, [...new Set(rows.map((r) => r.org_unit_id))], [])).unit;
+  // A branch's unit always exists (foreign key); its name is identity's.
+  return rows.map((r) => ({ ...r, unit_name: units.get(r.org_unit_id) ?? '' }));
 }
 
 export async function contactsOf(db: Executor, customerId: string) {
@@ -84,9 +76,8 @@ export async function contactsOf(db: Executor, customerId: string) {
 export async function instancesOf(db: Executor, customerId: string) {
   return db
     .selectFrom('product_instances as i')
-    .leftJoin('products as p', 'p.code', 'i.product_code')
     .selectAll('i')
-    .select('p.name as product_name')
+    .select(productNameOf('i.product_code').as('product_name'))
     .where('i.customer_id', '=', customerId)
     .orderBy('i.status')
     .orderBy('i.created_at')
@@ -221,9 +212,9 @@ export async function instancesOnResource(
   let query = db
     .selectFrom('product_instances as i')
     .innerJoin('customers as c', 'c.id', 'i.customer_id')
-    .leftJoin('products as p', 'p.code', 'i.product_code')
     .selectAll('i')
-    .select(['p.name as product_name', 'c.name as customer_name', 'c.customer_no', 'c.kind', 'c.tier'])
+    .select(productNameOf('i.product_code').as('product_name'))
+    .select(['c.name as customer_name', 'c.customer_no', 'c.kind', 'c.tier'])
     .orderBy('i.id')
     .limit(limit);
   if (q.deviceId) query = query.where('i.device_id', '=', q.deviceId);

@@ -1,22 +1,9 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { Executor as OwnExecutor } from '../../platform/db/executor.ts';
+import type { ModuleContext as PlatformModuleContext } from '../../platform/module.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string | undefined, string>;
-
-export interface ProductsTable {
-  code: string;
-  name: string;
-  name_en: string;
-  category: string;
-  segment: 'consumer' | 'enterprise' | 'both';
-  resource_kind: string;
-  description: string | null;
-  active: Generated<boolean>;
-  sort_order: Generated<number>;
-  version: Generated<number>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
 
 export interface CustomersTable {
   id: string;
@@ -127,7 +114,6 @@ export interface CustomerAccessLogTable {
 }
 
 export interface CustomersTables {
-  products: ProductsTable;
   customers: CustomersTable;
   customer_branches: CustomerBranchesTable;
   customer_contacts: CustomerContactsTable;
@@ -135,3 +121,9 @@ export interface CustomersTables {
   product_instances: ProductInstancesTable;
   customer_access_log: CustomerAccessLogTable;
 }
+
+// The module's own database types: its code sees these tables and no other module's.
+export type Db = Kysely<CustomersTables>;
+export type Tx = Transaction<CustomersTables>;
+export type Executor = OwnExecutor<CustomersTables>;
+export type ModuleContext = PlatformModuleContext<CustomersTables>;

@@ -1,6 +1,6 @@
 /**
  * `onepoint events …`: the outbox's state, and replaying events to NATS JetStream.
- * Wire it into the CLI with `registerEventCommands(program)`.
+ * Declared in the module's definition (index.ts); the command line passes the platform opener.
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { moduleCli, type ModuleCliDeps } from '../../platform/module-cli.ts';
