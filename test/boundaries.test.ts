@@ -117,17 +117,18 @@ function typeErrors(files: Record<string, string>): Record<string, string[]> {
 }
 
 describe("a module's database handle types its own tables only", () => {
-  // Written as files inside the audit module (never on disk): its context and transaction types.
-  const header = "import type { ModuleContext, Tx } from './audit.tables.ts';\n";
-  const OWN = 'src/modules/audit/boundary-fixture-own.ts';
-  const FOREIGN = 'src/modules/audit/boundary-fixture-foreign.ts';
+  // Written as files inside the customers module (never on disk), with its context and transaction
+  // types: what customers did before they were module-typed (read identity's users and org units).
+  const header = "import type { ModuleContext, Tx } from './customers.tables.ts';\n";
+  const OWN = 'src/modules/customers/boundary-fixture-own.ts';
+  const FOREIGN = 'src/modules/customers/boundary-fixture-foreign.ts';
   let errors: Record<string, string[]>;
   beforeAll(() => {
     errors = typeErrors({
       [OWN]:
         header +
-        "export const own = (ctx: ModuleContext) => ctx.db.selectFrom('audit_log').select('seq').execute();\n" +
-        "export const ownTx = (trx: Tx) => trx.selectFrom('audit_log').select('hash').execute();\n",
+        "export const own = (ctx: ModuleContext) => ctx.db.selectFrom('customers').select('name').execute();\n" +
+        "export const ownTx = (trx: Tx) => trx.selectFrom('customer_contacts').select('id').execute();\n",
       [FOREIGN]:
         header +
         "export const viaContext = (ctx: ModuleContext) => ctx.db.selectFrom('users').select('id').execute();\n" +
@@ -143,7 +144,7 @@ describe("a module's database handle types its own tables only", () => {
     const found = errors[FOREIGN]!;
     // Each line fails on the table name (and then on what follows it).
     expect(found.filter((e) => !/^[23]: /.test(e))).toEqual([]);
-    expect(found.some((e) => /^2: .*"users".*AuditTables/.test(e))).toBe(true);
-    expect(found.some((e) => /^3: .*"org_units".*AuditTables/.test(e))).toBe(true);
+    expect(found.some((e) => /^2: .*"users".*CustomersTables/.test(e))).toBe(true);
+    expect(found.some((e) => /^3: .*"org_units".*CustomersTables/.test(e))).toBe(true);
   });
 });
