@@ -69,6 +69,7 @@ export async function openApiDocument(): Promise<OpenApiDocument> {
     logger: createLogger('silent'),
     jobs,
     dataScope: { unitIds: async () => undefined },
+    permissions: [],
   };
   const app = await buildApp(ctx);
   try {

@@ -13,6 +13,7 @@ import { startJobQueue } from './platform/jobs/queue.ts';
 import type { Logger } from './platform/logger.ts';
 import {
   allMigrations,
+  permissionCatalogue,
   providerOf,
   type ModuleDefinition,
   type ModuleRuntime,
@@ -62,6 +63,7 @@ export async function startPlatform(
       clock: opts.clock ?? systemClock,
       logger,
       jobs,
+      permissions: permissionCatalogue(registered),
     };
     const context: ModuleContext = {
       ...base,
@@ -117,6 +119,13 @@ export async function buildApp(ctx: ModuleContext): Promise<App> {
     { prefix: '/api/v1' },
   );
   for (const r of routes) if (r.prefix !== undefined) await app.register(r.plugin(ctx), { prefix: r.prefix });
+  // A route checking a permission no module declares could be granted to no role: refuse to start.
+  const declared = new Set(ctx.permissions.map((p) => p.code));
+  for (const { method, url, access } of app.routeAccess)
+    if ('permission' in access && !declared.has(access.permission))
+      throw new Error(
+        `${method} ${url} checks the permission ${access.permission}, which no module declares`,
+      );
   await app.register(consoleRoutes(path.join(packageRoot, 'web/dist')));
   return app;
 }

@@ -1,6 +1,6 @@
 import type { Migration } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { allMigrations, checkModules, defineModule, providerOf } from './module.ts';
+import { allMigrations, checkModules, defineModule, permissionCatalogue, providerOf } from './module.ts';
 
 const m: Migration = { up: async () => {} };
 
@@ -35,8 +35,8 @@ describe('module registry', () => {
     expect(() => checkModules([defineModule({ name: 'x' }), defineModule({ name: 'x' })])).toThrow(
       'module x is declared by x and x',
     );
-    const p = defineModule({ name: 'p', permissions: ['thing.read'] });
-    const q = defineModule({ name: 'q', permissions: ['thing.read'] });
+    const p = defineModule({ name: 'p', permissions: { 'thing.read': { description: 'See things' } } });
+    const q = defineModule({ name: 'q', permissions: { 'thing.read': { description: 'Also' } } });
     expect(() => checkModules([p, q])).toThrow('permission thing.read is declared by p and q');
     const e1 = defineModule({ name: 'e1', eventTypes: ['ThingEvent'] });
     const e2 = defineModule({ name: 'e2', eventTypes: ['ThingEvent'] });
@@ -52,5 +52,17 @@ describe('module registry', () => {
     );
     const twin = defineModule({ name: 'twin', provides: { dataScope: () => scope } });
     expect(() => providerOf([owner, twin], 'dataScope')).toThrow('found owner, twin');
+  });
+
+  it("lists every module's permissions in registry order, with their module and roles", () => {
+    const a = defineModule({
+      name: 'a',
+      permissions: { 'a.read': { description: 'Read a', roles: ['agent'] } },
+    });
+    const b = defineModule({ name: 'b', permissions: { 'b.manage': { description: 'Manage b' } } });
+    expect(permissionCatalogue([a, b])).toEqual([
+      { code: 'a.read', module: 'a', description: 'Read a', roles: ['agent'] },
+      { code: 'b.manage', module: 'b', description: 'Manage b' },
+    ]);
   });
 });

@@ -15,6 +15,16 @@ import type { App } from './http/app.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { Logger } from './logger.ts';
 
+/** A permission a module checks: what it allows, and which built-in roles hold it. */
+export interface PermissionDeclaration {
+  description: string;
+  /** Built-in roles (codes) that hold it; the administrator role holds every permission. */
+  roles?: readonly string[];
+}
+
+/** Every module's permissions, in registry order: what roles are made of. */
+export type PermissionCatalogue = ReadonlyArray<PermissionDeclaration & { code: string; module: string }>;
+
 /** What a module is given at start-up; `db` sees the module's own tables only. */
 export interface PlatformContext<Tables> {
   db: Kysely<Tables>;
@@ -23,6 +33,8 @@ export interface PlatformContext<Tables> {
   clock: Clock;
   logger: Logger;
   jobs: JobQueue;
+  /** Every module's permissions (the module that manages roles reads them). */
+  permissions: PermissionCatalogue;
 }
 
 /** The platform context plus what modules provide to each other through the platform. */
@@ -81,8 +93,8 @@ export interface ModuleDefinition<Tables> {
   readonly demo?: (ctx: ModuleContext<Tables>, onProgress: (msg: string) => void) => Promise<boolean>;
   /** The event types it publishes through the outbox (documentation, and a check for duplicates). */
   readonly eventTypes?: readonly string[];
-  /** The permissions it checks (documentation, and a check that each is declared once). */
-  readonly permissions?: readonly string[];
+  /** The permissions its routes check, by code (`<noun>.<verb>`); each declared by one module. */
+  readonly permissions?: Readonly<Record<string, PermissionDeclaration>>;
   /** Services the platform needs from exactly one module (the one that owns users and the org tree). */
   readonly provides?: {
     authenticator?: (ctx: PlatformContext<Tables>) => Authenticator;
@@ -139,7 +151,14 @@ export function providerOf<K extends keyof NonNullable<AnyModule['provides']>>(
   return found[0]!;
 }
 
-/** Checks what must be unique across modules: names, event types, permissions. */
+/** Every module's permissions, in registry order. */
+export function permissionCatalogue(modules: readonly AnyModule[]): PermissionCatalogue {
+  return modules.flatMap((m) =>
+    Object.entries(m.permissions ?? {}).map(([code, p]) => ({ code, module: m.name, ...p })),
+  );
+}
+
+/** Checks what must be unique across modules: names, event types, permissions, migration numbers. */
 export function checkModules(modules: readonly AnyModule[]): void {
   const seen = new Map<string, string>();
   const claim = (key: string, by: string) => {
@@ -150,7 +169,7 @@ export function checkModules(modules: readonly AnyModule[]): void {
   for (const m of modules) {
     claim(`module ${m.name}`, m.name);
     for (const t of m.eventTypes ?? []) claim(`event type ${t}`, m.name);
-    for (const p of m.permissions ?? []) claim(`permission ${p}`, m.name);
+    for (const p of Object.keys(m.permissions ?? {})) claim(`permission ${p}`, m.name);
   }
   allMigrations(modules);
 }

@@ -12,7 +12,7 @@ export const audit = defineModule<AuditTables>({
       plugin: (ctx) => auditRoutes(ctx, { scopeUnitIds: (principal) => ctx.dataScope.unitIds(principal) }),
     },
   ],
-  permissions: ['audit.read'],
+  permissions: { 'audit.read': { description: 'Read the audit log in scope', roles: ['supervisor'] } },
 });
 
 export { appendAudit, auditHead, listAudit, systemActor, verifyAuditChain } from './audit.service.ts';

@@ -21,7 +21,26 @@ export const customers = defineModule<CustomersTables>({
     'CustomerDeleteEvent',
     'CustomerBatchImportEvent',
   ],
-  permissions: ['customer.read', 'customer.manage', 'customer.import', 'customer.erase', 'pii.reveal'],
+  permissions: {
+    'pii.reveal': {
+      description: 'Reveal masked personal information, one field at a time, with a reason',
+      // Supervisors may reveal masked fields (with a stated, audited reason); agents may not.
+      roles: ['supervisor'],
+    },
+    'customer.read': {
+      description: 'See customers in scope (masked), their contacts, instances and 360 view',
+      // Front-line roles keep customer records up to date; back-office roles only read them.
+      roles: ['agent', 'monitor', 'dispatcher', 'account_manager', 'supervisor', 'billing_specialist'],
+    },
+    'customer.manage': {
+      description: 'Create and change customers, contacts and service instances in scope',
+      roles: ['agent', 'account_manager'],
+    },
+    'customer.import': { description: 'Bulk-import customers and instances from CSV/XLSX' },
+    'customer.erase': {
+      description: 'Erase (anonymise) a customer on request, keeping the records law requires',
+    },
+  },
 });
 
 export { customerRoutes, type CustomerRouteOptions } from './customers.routes.ts';

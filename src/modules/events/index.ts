@@ -12,7 +12,9 @@ export const events = defineModule<EventsTables>({
   routes: [{ plugin: eventRoutes }],
   start: startEvents,
   cli: registerEventCommands,
-  permissions: ['events.read'],
+  permissions: {
+    'events.read': { description: 'See the event outbox (events waiting for NATS, failures)' },
+  },
 });
 
 export { recordEvent, outboxStatus, markForReplay, prunePublished, type NewEvent } from './outbox.ts';

@@ -4,6 +4,7 @@ import { identityAdminRoutes } from './admin.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { IdentityAuthenticator } from './auth.service.ts';
 import { scopeUnitIds } from './directory.ts';
+import { IDENTITY_PERMISSIONS } from './domain/permissions.ts';
 import { registerIdentityCommands } from './identity.cli.ts';
 import { seedDemoOrganisation } from './identity.demo.ts';
 import { identityMigrations } from './identity.migrations.ts';
@@ -16,22 +17,11 @@ export const identity = defineModule<IdentityTables>({
   migrations: identityMigrations,
   routes: [{ plugin: authRoutes }, { plugin: identityAdminRoutes }],
   start: async (ctx) => {
-    await syncBuiltinRoles(ctx.db);
+    await syncBuiltinRoles(ctx.db, ctx.permissions);
   },
   cli: registerIdentityCommands,
   demo: seedDemoOrganisation,
-  permissions: [
-    'org.read',
-    'org.manage',
-    'user.read',
-    'user.manage',
-    'role.read',
-    'role.manage',
-    'skillgroup.read',
-    'skillgroup.manage',
-    'token.manage',
-    'scope.national',
-  ],
+  permissions: IDENTITY_PERMISSIONS,
   provides: {
     authenticator: (ctx) => new IdentityAuthenticator(ctx.db, ctx.clock),
     dataScope: (ctx) => ({ unitIds: (principal) => scopeUnitIds(ctx.db, principal) }),
@@ -39,8 +29,7 @@ export const identity = defineModule<IdentityTables>({
 });
 
 export { actorOf, createApiToken, login, principalFor } from './auth.service.ts';
-export { ALL_PERMISSIONS, BUILTIN_ROLES, PERMISSIONS, isPermission } from './domain/permissions.ts';
-export type { Permission, RoleDefinition } from './domain/permissions.ts';
+export { BUILTIN_ROLE_NAMES, builtinRoles, type RoleDefinition } from './domain/permissions.ts';
 export { hashPassword } from './domain/secrets.ts';
 // Reads for other modules: the org tree, the data scope, staff names.
 export {

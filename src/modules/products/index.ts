@@ -10,7 +10,7 @@ import type { ProductsTables } from './products.tables.ts';
 export const products = defineModule<ProductsTables>({
   name: 'products',
   routes: [{ plugin: productRoutes }],
-  permissions: ['product.manage'],
+  permissions: { 'product.manage': { description: 'Change the service product catalogue' } },
 });
 
 export { activeProductCodes, assertActiveProducts, listProducts, productNameOf } from './products.service.ts';
