@@ -107,7 +107,7 @@ export async function updateContact(
     // succeeded before (the second silently overwrote the first).
     const updated = await trx
       .updateTable('customer_contacts')
-      .set({ ...set, version: sql`version + 1`, updated_at: deps.clock.now() })
+      .set({ ...set, version: sql`version + 1`, updated_at: caller.now })
       .where('id', '=', contactId)
       .where('version', '=', contact.version)
       .executeTakeFirst();

@@ -2,12 +2,12 @@
 import { sql, type Updateable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../db.ts';
-import { AppError, conflict } from '../../platform/errors.ts';
+import { conflict, invalidField } from '../../platform/errors.ts';
 import { maskPiiInText } from '../../platform/logger.ts';
 import { assertActiveProducts } from '../products/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import { logAccess } from './access-log.service.ts';
-import { scopeOf, type Caller, type CustomerDeps } from './caller.ts';
+import type { Caller, CustomerDeps } from './caller.ts';
 import {
   assertAccountManager,
   assertIdNumberFree,
@@ -54,7 +54,7 @@ export async function createCustomer(
   caller: Caller,
   input: CustomerInput,
 ): Promise<CustomerView> {
-  const scope = scopeOf(caller.principal);
+  const scope = caller.scope;
   await assertUnitInScope(deps.db, scope, input.orgUnitId, 'orgUnitId');
   if (input.accountManagerId) await assertAccountManager(deps.db, input.accountManagerId);
   for (const b of input.branches ?? []) await assertUnitExists(deps.db, b.orgUnitId, 'branches.orgUnitId');
@@ -96,28 +96,19 @@ async function checkPatch(deps: CustomerDeps, caller: Caller, row: CustomerRow, 
   assertNotErased(row);
   checkVersion('customer', row.version, patch.version);
   if (patch.orgUnitId && patch.orgUnitId !== row.org_unit_id)
-    await assertUnitInScope(deps.db, scopeOf(caller.principal), patch.orgUnitId, 'orgUnitId');
+    await assertUnitInScope(deps.db, caller.scope, patch.orgUnitId, 'orgUnitId');
   if (patch.accountManagerId) await assertAccountManager(deps.db, patch.accountManagerId);
   for (const b of patch.branches ?? []) await assertUnitExists(deps.db, b.orgUnitId, 'branches.orgUnitId');
   const tier = patch.tier !== undefined ? tierProblem(row.kind, patch.tier) : undefined;
-  if (tier) throw new AppError('VALIDATION_FAILED', `tier: ${tier.message}`, { field: 'tier' });
+  if (tier) throw invalidField('tier', tier.message);
   if (patch.idNumber && patch.idType === undefined) {
     const problem = idNumberProblem(row.id_type, patch.idNumber);
-    if (problem)
-      throw new AppError('VALIDATION_FAILED', `Invalid input — body.idNumber: ${problem}`, {
-        fields: [{ field: 'body.idNumber', message: problem }],
-      });
+    if (problem) throw invalidField('body.idNumber', problem);
   }
   if (idTypeChangeNeedsNumber({ idType: row.id_type, hasNumber: !!row.id_number_hash }, patch))
-    throw new AppError(
-      'VALIDATION_FAILED',
-      'Invalid input — body.idType: send idNumber with it (the stored number is of the old type)',
-      { fields: [{ field: 'body.idType', message: 'send idNumber with it' }] },
-    );
+    throw invalidField('body.idType', 'send idNumber with it (the stored number is of the old type)');
   if (!branchesAllowed(row.kind, patch.branches?.length ?? 0))
-    throw new AppError('VALIDATION_FAILED', 'branches: applies to enterprise customers only', {
-      field: 'branches',
-    });
+    throw invalidField('branches', 'applies to enterprise customers only');
 }
 
 /** The fields a PATCH changes, in the order the audit entry lists them. */
@@ -218,7 +209,7 @@ export async function updateCustomer(
   await deps.db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('customers')
-      .set({ ...set, version: sql`version + 1`, updated_at: deps.clock.now() })
+      .set({ ...set, version: sql`version + 1`, updated_at: caller.now })
       .where('id', '=', id)
       .where('version', '=', row.version)
       .executeTakeFirst();
@@ -273,7 +264,7 @@ export async function eraseCustomer(deps: CustomerDeps, caller: Caller, id: stri
       `Terminate the customer's services first: ${live.n} service instance(s) are still active or suspended`,
       { activeInstances: Number(live.n) },
     );
-  const now = deps.clock.now();
+  const now = caller.now;
   const anonymousName = erasedName(row.kind, row.customer_no, row.name);
   await deps.db.transaction().execute(async (trx: Tx) => {
     const contacts = await trx

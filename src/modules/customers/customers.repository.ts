@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../db.ts';
+import { scopeFromPath, type DataScope } from '../../platform/http/caller.ts';
 import type { CustomersTable, ProductInstancesTable } from './customers.tables.ts';
 import { isSingleCjk, normaliseName, searchQuery } from './domain/search.ts';
 
@@ -10,15 +11,8 @@ export type BranchRow = Awaited<ReturnType<typeof branchesOf>>[number];
 export type ContactRow = Awaited<ReturnType<typeof contactsOf>>[number];
 export type InstanceWithProduct = Awaited<ReturnType<typeof instancesOf>>[number];
 
-/** A caller's data scope: the org path whose subtree they see; `all` when that is the whole tree. */
-export interface Scope {
-  path: string;
-  all: boolean;
-}
-
-export function scopeFromPath(scopePath: string): Scope {
-  return { path: scopePath, all: scopePath.split('/').filter(Boolean).length <= 1 };
-}
+export type Scope = DataScope;
+export { scopeFromPath };
 
 /**
  * A customer is in scope when its owning unit is, or when one of its branches' units is (a

@@ -5,7 +5,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { assertActiveProducts } from '../products/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import { logAccess } from './access-log.service.ts';
-import { scopeOf, type Caller, type CustomerDeps } from './caller.ts';
+import type { Caller, CustomerDeps } from './caller.ts';
 import { assertNotErased, assertUnitExists, loadInScope } from './customer-checks.ts';
 import { instanceRow } from './customers.bulk.ts';
 import { recordCustomerEvent } from './customers.events.ts';
@@ -112,7 +112,7 @@ export async function updateInstance(
   await deps.db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('product_instances')
-      .set({ ...set, version: sql`version + 1`, updated_at: deps.clock.now() })
+      .set({ ...set, version: sql`version + 1`, updated_at: caller.now })
       .where('id', '=', instanceId)
       .where('version', '=', inst.version)
       .executeTakeFirst();
@@ -148,12 +148,7 @@ export async function affectedInstances(
   };
   if (!norm.deviceId && !norm.circuitId && !norm.exchange && !norm.stbId)
     throw new AppError('VALIDATION_FAILED', 'Give deviceId, circuitId, exchange or stbId');
-  const rows = await instancesOnResource(
-    deps.db,
-    norm,
-    caller ? scopeOf(caller.principal) : undefined,
-    limit,
-  );
+  const rows = await instancesOnResource(deps.db, norm, caller ? caller.scope : undefined, limit);
   return rows.map((r) => ({
     ...instanceView(r),
     customer: {
