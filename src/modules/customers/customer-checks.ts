@@ -4,6 +4,7 @@ import { conflict, forbidden, invalidField, notFound } from '../../platform/erro
 import type { Caller, CustomerDeps } from './caller.ts';
 import { isErased } from './domain/customer-rules.ts';
 import {
+  findCustomerForChange,
   findCustomerRow,
   idsByIdHashes,
   unitPath,
@@ -44,4 +45,11 @@ export async function assertIdNumberFree(deps: CustomerDeps, normalised: string,
 
 export function assertNotErased(row: CustomerRow) {
   if (isErased(row.status)) throw conflict('This customer has been erased; its records can no longer change');
+}
+
+/** loadInScope for a use case that writes: the row and its contacts' refs in one statement. */
+export async function loadForChange(db: Executor, caller: Caller, id: string) {
+  const row = await findCustomerForChange(db, id, caller.scope);
+  if (!row) throw notFound('customer');
+  return row;
 }

@@ -25,7 +25,7 @@ import {
   protectIdNumber,
 } from './customers.bulk.ts';
 import { recordCustomerEvent } from './customers.events.ts';
-import { replacePhones, type CustomerRow } from './customers.repository.ts';
+import { contactRefsOf, replacePhones, type CustomerRow } from './customers.repository.ts';
 import type { CustomersTable } from './customers.tables.ts';
 import {
   idNumberProblem,
@@ -66,6 +66,7 @@ export async function createCustomer(
   );
   if (input.idNumber) await assertIdNumberFree(deps, normaliseIdNumber(input.idType, input.idNumber));
   const id = uuidv7();
+  let view: CustomerView | undefined;
   await deps.db.transaction().execute(async (trx) => {
     const customerNo = input.customerNo?.toUpperCase() ?? (await nextCustomerNumbers(trx, 1))[0]!;
     const prepared = prepareCustomer(deps.vault, input, customerNo, id);
@@ -83,9 +84,23 @@ export async function createCustomer(
         instances: prepared.instances.length,
       },
     });
-    await recordCustomerEvent(trx, id, 'CustomerCreateEvent');
+    // Read back once: the response and the event both show the customer as stored.
+    const row = await trx
+      .selectFrom('customers as c')
+      .selectAll('c')
+      .select(contactRefsOf('c').as('contact_refs'))
+      .where('c.id', '=', id)
+      .executeTakeFirstOrThrow();
+    [view] = await customerViews(trx, [row]);
+    await recordCustomerEvent(
+      trx,
+      { view: view!, contacts: row.contact_refs },
+      'CustomerCreateEvent',
+      caller.now,
+    );
   });
-  return getCustomer(deps, caller, id);
+  await logAccess(deps.db, caller.actor, [id], 'view');
+  return view!;
 }
 /**
  * A PATCH checked against the stored row and what it refers to, before anything is written. An
@@ -204,6 +219,7 @@ export async function updateCustomer(
 ): Promise<CustomerView> {
   const row = await loadInScope(deps.db, caller, id);
   await checkPatch(deps, caller, row, patch);
+  let view: CustomerView | undefined;
   const set = await columnsFor(deps, row, patch);
   const changed = PATCH_FIELDS.filter((f) => patch[f] !== undefined);
   await deps.db.transaction().execute(async (trx) => {
@@ -212,8 +228,10 @@ export async function updateCustomer(
       .set({ ...set, version: sql`version + 1`, updated_at: caller.now })
       .where('id', '=', id)
       .where('version', '=', row.version)
+      .returningAll()
+      .returning(contactRefsOf('customers').as('contact_refs'))
       .executeTakeFirst();
-    assertOneUpdated('customer', updated.numUpdatedRows);
+    assertOneUpdated('customer', updated ? 1 : 0);
     if (patch.phone !== undefined)
       await replacePhones(trx, id, null, [{ phone: patch.phone, source: 'customer' }]);
     if (patch.branches !== undefined) await replaceBranches(trx, id, patch.branches);
@@ -232,12 +250,16 @@ export async function updateCustomer(
           : {}),
       },
     });
+    // The response and the events show the row the UPDATE returned: nothing is read again.
+    [view] = await customerViews(trx, [updated!]);
+    const source = { view: view!, contacts: updated!.contact_refs };
     if (patch.status !== undefined && patch.status !== row.status)
-      await recordCustomerEvent(trx, id, 'CustomerStateChangeEvent');
+      await recordCustomerEvent(trx, source, 'CustomerStateChangeEvent', caller.now);
     if (changed.some((f) => f !== 'status'))
-      await recordCustomerEvent(trx, id, 'CustomerAttributeValueChangeEvent');
+      await recordCustomerEvent(trx, source, 'CustomerAttributeValueChangeEvent', caller.now);
   });
-  return getCustomer(deps, caller, id);
+  await logAccess(deps.db, caller.actor, [id], 'view');
+  return view!;
 }
 
 // ---- Erasure (PIPL Art. 47) ----
@@ -266,6 +288,7 @@ export async function eraseCustomer(deps: CustomerDeps, caller: Caller, id: stri
     );
   const now = caller.now;
   const anonymousName = erasedName(row.kind, row.customer_no, row.name);
+  let view: CustomerView | undefined;
   await deps.db.transaction().execute(async (trx: Tx) => {
     const contacts = await trx
       .deleteFrom('customer_contacts')
@@ -282,7 +305,7 @@ export async function eraseCustomer(deps: CustomerDeps, caller: Caller, id: stri
       .set({ service_address: null })
       .where('customer_id', '=', row.id)
       .execute();
-    await trx
+    const erased = await trx
       .updateTable('customers')
       .set({
         name: anonymousName,
@@ -305,7 +328,8 @@ export async function eraseCustomer(deps: CustomerDeps, caller: Caller, id: stri
         version: sql`version + 1`,
       })
       .where('id', '=', row.id)
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await appendAudit(trx, caller.actor, {
       action: 'customer.erase',
       entityType: 'customer',
@@ -313,7 +337,10 @@ export async function eraseCustomer(deps: CustomerDeps, caller: Caller, id: stri
       orgUnitId: row.org_unit_id,
       details: { reason: maskPiiInText(reason), contactsRemoved: Number(contacts.numDeletedRows) },
     });
-    await recordCustomerEvent(trx, row.id, 'CustomerDeleteEvent');
+    [view] = await customerViews(trx, [erased]);
+    // Every contact person was removed above.
+    await recordCustomerEvent(trx, { view: view!, contacts: [] }, 'CustomerDeleteEvent', caller.now);
   });
-  return getCustomer(deps, caller, id);
+  await logAccess(deps.db, caller.actor, [id], 'view');
+  return view!;
 }

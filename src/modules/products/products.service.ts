@@ -37,6 +37,13 @@ export async function assertActiveProducts(db: Executor, codes: string[]) {
   if (missing.length) throw invalidField('productCode', `unknown or inactive product ${missing.join(', ')}`);
 }
 
+/** Products' names by code (codes without a product are left out). */
+export async function productNames(db: Executor, codes: readonly string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  const rows = await db.selectFrom('products').select(['code', 'name']).where('code', 'in', codes).execute();
+  return new Map(rows.map((p) => [p.code, p.name]));
+}
+
 export async function listProducts(db: Executor, includeInactive: boolean): Promise<ProductView[]> {
   let q = db.selectFrom('products').selectAll().orderBy('sort_order').orderBy('code');
   if (!includeInactive) q = q.where('active', '=', true);
