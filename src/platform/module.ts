@@ -10,7 +10,7 @@ import type { Config } from '../config.ts';
 import type { Clock } from './clock.ts';
 import type { Engine } from './db/database.ts';
 import type { MigrationList } from './db/migrate.ts';
-import type { Authenticator, DataScope } from './http/auth.ts';
+import type { Authenticator, ScopeResolver } from './http/auth.ts';
 import type { App } from './http/app.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { Logger } from './logger.ts';
@@ -40,7 +40,7 @@ export interface PlatformContext<Tables> {
 /** The platform context plus what modules provide to each other through the platform. */
 export interface ModuleContext<Tables> extends PlatformContext<Tables> {
   /** The caller's data scope, resolved by the module that owns the org tree. */
-  dataScope: DataScope;
+  dataScope: ScopeResolver;
 }
 
 /** A set of routes and where they are mounted. */
@@ -98,7 +98,7 @@ export interface ModuleDefinition<Tables> {
   /** Services the platform needs from exactly one module (the one that owns users and the org tree). */
   readonly provides?: {
     authenticator?: (ctx: PlatformContext<Tables>) => Authenticator;
-    dataScope?: (ctx: PlatformContext<Tables>) => DataScope;
+    dataScope?: (ctx: PlatformContext<Tables>) => ScopeResolver;
   };
 }
 

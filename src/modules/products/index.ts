@@ -13,7 +13,8 @@ export const products = defineModule<ProductsTables>({
   permissions: { 'product.manage': { description: 'Change the service product catalogue' } },
 });
 
-export { activeProductCodes, assertActiveProducts, listProducts, productNameOf } from './products.service.ts';
+export { productRoutes } from './products.routes.ts';
+export { activeProductCodes, assertActiveProducts, listProducts, productNames } from './products.service.ts';
 export { productView, type ProductView } from './products.schemas.ts';
 export {
   PRODUCT_CATEGORIES,

@@ -22,7 +22,7 @@ export interface Authenticator {
 }
 
 /** The caller's data scope, resolved by the module that owns the org tree. */
-export interface DataScope {
+export interface ScopeResolver {
   /** The org units the caller's scope covers, or undefined when it covers everything. */
   unitIds(principal: Principal): Promise<string[] | undefined>;
 }
