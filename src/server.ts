@@ -56,41 +56,42 @@ export async function startPlatform(
     if (applied.length) logger.info({ applied }, `applied ${applied.length} migration(s)`);
     const supervise = opts.jobs ?? config.jobsEnabled;
     const jobs = await startJobQueue({ db: database.db as never, logger, supervise });
-    const base: PlatformContext<DB> = {
-      db: database.db,
-      engine: database.engine,
-      config,
-      clock: opts.clock ?? systemClock,
-      logger,
-      jobs,
-      permissions: permissionCatalogue(registered),
-    };
-    const context: ModuleContext = {
-      ...base,
-      dataScope: providerOf(registered, 'dataScope').provides!.dataScope!(base),
-    };
     // Modules' runtimes (relays, scheduled jobs) start in registry order and stop in reverse, before
-    // the job queue and the database.
+    // the job queue (or just after it, when they say so) and the database.
     const runtimes: ModuleRuntime[] = [];
-    const stopModules = async () => {
-      for (const r of runtimes.reverse()) await r.stop();
+    const stopModules = async (afterJobs: boolean) => {
+      for (const r of [...runtimes].reverse()) if (Boolean(r.stopsAfterJobs) === afterJobs) await r.stop();
     };
+    const stopAll = async () => {
+      await stopModules(false);
+      await jobs.stop(config.shutdownGraceMs);
+      await stopModules(true);
+    };
+    let context: ModuleContext;
     try {
+      const base: PlatformContext<DB> = {
+        db: database.db,
+        engine: database.engine,
+        config,
+        clock: opts.clock ?? systemClock,
+        logger,
+        jobs,
+        permissions: permissionCatalogue(registered),
+      };
+      context = { ...base, dataScope: providerOf(registered, 'dataScope').provides!.dataScope!(base) };
       for (const m of registered) {
         const runtime = await m.start?.({ ...context, supervise });
         if (runtime) runtimes.push(runtime);
       }
     } catch (err) {
-      await stopModules();
-      await jobs.stop(config.shutdownGraceMs);
+      await stopAll();
       throw err;
     }
     return {
       database,
       context,
       close: async () => {
-        await stopModules();
-        await jobs.stop(config.shutdownGraceMs);
+        await stopAll();
         await database.close();
       },
     };

@@ -53,6 +53,11 @@ export interface RouteMount<Tables> {
 /** Something a module runs in the background (a relay, scheduled jobs); stopped before the database. */
 export interface ModuleRuntime {
   stop(): Promise<void>;
+  /**
+   * Stop it after the job queue has drained rather than before (a step that must finish what the
+   * jobs wrote, e.g. sealing their last audit entries).
+   */
+  stopsAfterJobs?: boolean;
 }
 
 /** A platform opened for one command: the module context and how to close it. */
