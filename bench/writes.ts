@@ -19,7 +19,8 @@ import {
 } from '../src/modules/customers/customers.bulk.ts';
 import { planDemoCustomers, resolveAreas } from '../src/modules/customers/customers.demo.ts';
 import { findCustomerRow } from '../src/modules/customers/customers.repository.ts';
-import { callerOf, customerDeps, scopeOf } from '../src/modules/customers/caller.ts';
+import { customerDeps } from '../src/modules/customers/caller.ts';
+import { callerOf } from '../src/platform/http/caller.ts';
 import { customerPatch } from '../src/modules/customers/customers.schemas.ts';
 import { getCustomer } from '../src/modules/customers/customer.service.ts';
 import { vaultFor } from '../src/modules/customers/index.ts';
@@ -86,12 +87,12 @@ function ceilingRoute(app: App, ctx: Parameters<typeof customerDeps>[0]) {
       config: { access: { permission: 'customer.manage' } },
     },
     async (request) => {
-      const caller = callerOf(request);
+      const caller = callerOf(request, ctx.clock);
       const { id } = request.params;
       const body = request.body;
       if (Object.keys(body).some((k) => k !== 'notes' && k !== 'version'))
         throw new AppError('VALIDATION_FAILED', 'the ceiling route changes notes only');
-      const row = await findCustomerRow(ctx.db, id, scopeOf(caller.principal));
+      const row = await findCustomerRow(ctx.db, id, caller.scope);
       if (!row) throw new AppError('NOT_FOUND', 'No such customer');
       if (body.version !== undefined && body.version !== row.version)
         throw new AppError('CONFLICT', 'The customer was changed by someone else; reload and retry');

@@ -12,9 +12,11 @@ import prettier from 'prettier';
 import { loadConfig } from '../src/config.ts';
 import type { ModuleContext } from '../src/context.ts';
 import type { DB } from '../src/db.ts';
+import { modules } from '../src/modules.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import type { JobQueue } from '../src/platform/jobs/queue.ts';
 import { createLogger } from '../src/platform/logger.ts';
+import { permissionCatalogue } from '../src/platform/module.ts';
 import { buildApp } from '../src/server.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,6 +70,8 @@ export async function openApiDocument(): Promise<OpenApiDocument> {
     clock: systemClock,
     logger: createLogger('silent'),
     jobs,
+    dataScope: { unitIds: async () => undefined },
+    permissions: permissionCatalogue(modules),
   };
   const app = await buildApp(ctx);
   try {

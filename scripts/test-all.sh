@@ -10,9 +10,10 @@ step() { echo; echo "=== $1"; }
 
 step "type-check (server and web console: npm run typecheck)"
 npm run -s typecheck || status=1
-step "lint (eslint) and formatting (prettier)"
+step "lint (eslint), formatting (prettier) and module boundaries (dependency-cruiser)"
 npx eslint . || status=1
 npx prettier --check . >/dev/null || { npx prettier --check . ; status=1; }
+npx depcruise src || status=1
 
 # The customer import test runs at full size (100 000 rows) here; `npx vitest run` uses 2 000.
 export ONEPOINT_TEST_IMPORT_ROWS="${ONEPOINT_TEST_IMPORT_ROWS:-100000}"

@@ -3,12 +3,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command } from 'commander';
 import type { Config } from './config.ts';
 import type { Database } from './platform/db/database.ts';
 import type { DB } from './db.ts';
+import { CliError } from './platform/module-cli.ts';
 import type { Platform } from './server.ts';
 import type { VerifyResult } from './modules/audit/index.ts';
+
+export { CliError };
 
 // Same depth from src/ and from the compiled dist/.
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,17 +23,6 @@ const version = (
 export const progress = (msg: string): void => void process.stderr.write(`${msg}\n`);
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 
-/** Exit codes: 1 the command failed; 2 it was refused (bad configuration, data directory in use). */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
-
 async function cliLogger(config: Config) {
   const [{ default: pino }, { createLogger }] = await Promise.all([
     import('pino'),
@@ -41,28 +33,25 @@ async function cliLogger(config: Config) {
   return createLogger(level, pino.destination({ dest: 2, sync: true }));
 }
 
-/** Opens the database (reporting progress), brings it up to date, runs `fn`, closes it. */
-export async function withPlatform<T>(
+/** Opens the database (reporting progress) and brings it up to date: the platform for one command. */
+async function openPlatform(
   command: string,
-  fn: (p: Platform, config: Config) => Promise<T>,
   opts: { migrationProgress?: boolean; env?: NodeJS.ProcessEnv; useSchemaTemplate?: boolean } = {},
-): Promise<T> {
+): Promise<{ platform: Platform; config: Config }> {
   const { loadConfig } = await import('./config.ts');
   const config = loadConfig(opts.env);
   const [
     logger,
     { openDatabase },
     { readySchemaTemplate },
-    { startPlatform },
+    { startPlatform, migrations },
     { migrateToLatest },
-    { migrations },
   ] = await Promise.all([
     cliLogger(config),
     import('./platform/db/database.ts'),
     import('./platform/db/schema-template.ts'),
     import('./server.ts'),
     import('./platform/db/migrate.ts'),
-    import('./migrations.ts'),
   ]);
   const database: Database<DB> = await openDatabase<DB>({
     databaseUrl: config.databaseUrl,
@@ -72,15 +61,23 @@ export async function withPlatform<T>(
     template: opts.useSchemaTemplate === false ? undefined : () => readySchemaTemplate(),
     onProgress: progress,
   });
-  let platform: Platform;
   try {
     // Migrate here first, so that the applied migrations are reported as they go.
     await migrateToLatest(database.db as never, migrations, opts.migrationProgress ? progress : undefined);
-    platform = await startPlatform(config, logger, { command, jobs: false, database });
+    return { platform: await startPlatform(config, logger, { command, jobs: false, database }), config };
   } catch (err) {
     await database.close();
     throw err;
   }
+}
+
+/** Runs `fn` on a platform opened for `command`, closing it afterwards whatever happens. */
+export async function withPlatform<T>(
+  command: string,
+  fn: (p: Platform, config: Config) => Promise<T>,
+  opts: { migrationProgress?: boolean; env?: NodeJS.ProcessEnv; useSchemaTemplate?: boolean } = {},
+): Promise<T> {
+  const { platform, config } = await openPlatform(command, opts);
   try {
     return await fn(platform, config);
   } finally {
@@ -88,35 +85,7 @@ export async function withPlatform<T>(
   }
 }
 
-export const positiveInt = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
-  return n;
-};
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) progress('Password (end with Enter, then Ctrl-D):');
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  // Only the line ending is stripped: spaces inside or around a password are part of it.
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
-}
-
 const iso = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-');
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) =>
-    r
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd(),
-  );
-}
 
 type Break = NonNullable<VerifyResult['firstBreak']>;
 
@@ -173,7 +142,7 @@ export function buildCli(): Command {
       await withPlatform(
         'migrate',
         async (p) => {
-          const { migrations } = await import('./migrations.ts');
+          const { migrations } = await import('./server.ts');
           out(`database schema is up to date (${migrations.length} migrations, ${p.database.location})`);
         },
         { migrationProgress: true },
@@ -216,145 +185,6 @@ export function buildCli(): Command {
         } else {
           out('demo data already present; nothing changed');
         }
-      });
-    });
-
-  const user = program.command('user').description('Manage staff users');
-  user
-    .command('add')
-    .description(
-      'Create a staff user (audited as the system actor "cli"). On an empty database the first admin ' +
-        'may omit --unit: the national root unit (code ROOT) is created for them.',
-    )
-    .requiredOption('--login <login>', 'sign-in name (lower case letters, digits, . _ -)')
-    .requiredOption('--name <name>', 'display name, e.g. 张伟')
-    .option('--unit <code-or-id>', 'org unit code or id')
-    .option('--unit-name <name>', 'name of the root unit created for the first admin', '总部')
-    .requiredOption('--role <role>', 'role code; repeat for several roles', collect)
-    .addOption(
-      new Option(
-        '--password <password>',
-        'initial password (visible in the process list; prefer --password-stdin)',
-      ).conflicts('passwordStdin'),
-    )
-    .option('--password-stdin', 'read the initial password from standard input')
-    .option('--email <email>', 'e-mail address')
-    .action(
-      async (opts: {
-        login: string;
-        name: string;
-        unit?: string;
-        unitName: string;
-        role: string[];
-        password?: string;
-        passwordStdin?: boolean;
-        email?: string;
-      }) => {
-        const password = opts.passwordStdin ? await readStdin() : opts.password;
-        await withPlatform('user add', async (p) => {
-          const [{ createUserFromCli }, { systemActor }] = await Promise.all([
-            import('./modules/identity/index.ts'),
-            import('./modules/audit/index.ts'),
-          ]);
-          const r = await createUserFromCli(
-            p.context.db,
-            {
-              login: opts.login,
-              displayName: opts.name,
-              unit: opts.unit,
-              rootUnitName: opts.unitName,
-              roles: opts.role,
-              password,
-              email: opts.email,
-            },
-            systemActor('cli'),
-          );
-          if (r.createdRootUnit)
-            progress(`created the national root unit ${r.orgUnit.code} (${r.orgUnit.name})`);
-          if (!r.passwordSet) progress('no password set: the user cannot sign in until one is set');
-          out(
-            `created user ${r.login} (${r.id}) in ${r.orgUnit.code} ${r.orgUnit.name} with role(s) ${r.roles.join(', ')}`,
-          );
-        });
-      },
-    );
-
-  const token = program.command('token').description('Manage API tokens for integrations');
-  token
-    .command('create <login>')
-    .description('Issue an API token for a user; the token is printed once, as the last line of output')
-    .option('--name <label>', 'what the token is for, e.g. "OSS alarm feed"', 'cli')
-    .option('--expires-in-days <n>', 'expire after n days (default: never)', positiveInt)
-    .action(async (login: string, opts: { name: string; expiresInDays?: number }) => {
-      await withPlatform('token create', async (p) => {
-        const [{ createApiToken }, { systemActor }] = await Promise.all([
-          import('./modules/identity/index.ts'),
-          import('./modules/audit/index.ts'),
-        ]);
-        const owner = await p.context.db
-          .selectFrom('users')
-          .select(['id', 'status'])
-          .where('login', '=', login.toLowerCase())
-          .executeTakeFirst();
-        if (!owner) throw new CliError(`no user with login "${login}"`);
-        if (owner.status !== 'active') throw new CliError(`user "${login}" is disabled`);
-        const expiresAt = opts.expiresInDays
-          ? new Date(p.context.clock.now().getTime() + opts.expiresInDays * 86_400_000)
-          : null;
-        const t = await createApiToken(
-          p.context.db,
-          { userId: owner.id, name: opts.name, expiresAt },
-          systemActor('cli'),
-        );
-        progress('Store this token now: it is shown only once (only its hash is kept).');
-        out(`id       ${t.id}`);
-        out(`user     ${login.toLowerCase()}`);
-        out(`name     ${opts.name}`);
-        out(`expires  ${expiresAt ? iso(expiresAt) : 'never'}`);
-        out(t.token);
-      });
-    });
-  token
-    .command('revoke <id>')
-    .description('Revoke an API token by id (see `token list`)')
-    .action(async (id: string) => {
-      await withPlatform('token revoke', async (p) => {
-        const [{ revokeApiTokenForCli }, { systemActor }] = await Promise.all([
-          import('./modules/identity/index.ts'),
-          import('./modules/audit/index.ts'),
-        ]);
-        const r = await revokeApiTokenForCli(p.context.db, id, systemActor('cli'), p.context.clock.now());
-        out(
-          r.alreadyRevokedAt
-            ? `token ${id} of ${r.login} was already revoked at ${iso(r.alreadyRevokedAt)}`
-            : `revoked token ${id} of ${r.login}`,
-        );
-      });
-    });
-  token
-    .command('list [login]')
-    .description("List API tokens (all, or one user's); secrets are never shown")
-    .option('--json', 'one JSON array instead of a table')
-    .action(async (login: string | undefined, opts: { json?: boolean }) => {
-      await withPlatform('token list', async (p) => {
-        const { listApiTokensForCli } = await import('./modules/identity/index.ts');
-        const rows = await listApiTokensForCli(p.context.db, login, p.context.clock.now());
-        if (opts.json) return out(JSON.stringify(rows));
-        if (rows.length === 0) return progress('no API tokens');
-        for (const line of table([
-          ['ID', 'USER', 'NAME', 'PREFIX', 'CREATED', 'EXPIRES', 'LAST USED', 'STATUS'],
-          ...rows.map((r) => [
-            r.id,
-            r.login,
-            r.name,
-            r.prefix,
-            iso(r.createdAt),
-            iso(r.expiresAt),
-            iso(r.lastUsedAt),
-            r.status,
-          ]),
-        ]))
-          out(line);
       });
     });
 
@@ -454,10 +284,10 @@ export function buildCli(): Command {
 export async function main(argv: string[]): Promise<void> {
   try {
     const program = buildCli();
-    const { registerCustomerCommands } = await import('./modules/customers/customers.cli.ts');
-    registerCustomerCommands(program);
-    const { registerEventCommands } = await import('./modules/events/events.cli.ts');
-    registerEventCommands(program);
+    // Every module's own commands (`user`, `token`, `customers`, `events`, …), from the registry.
+    const { modules } = await import('./modules.ts');
+    const open = async (command: string) => (await openPlatform(command)).platform;
+    for (const m of modules) m.cli?.(program, { open });
     await program.parseAsync(argv);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));

@@ -1,12 +1,10 @@
-// The whole schema as one Kysely type, composed from the tables each module owns.
+// The whole schema as one Kysely type: the union of the tables every registered module owns. Only
+// the composition (server, command line, tests) holds it; a module's code sees its own tables.
 import type { Kysely, Transaction } from 'kysely';
-import type { AuditTables } from './modules/audit/index.ts';
-import type { CustomersTables } from './modules/customers/index.ts';
-import type { EventsTables } from './modules/events/index.ts';
-import type { ProductsTables } from './modules/products/index.ts';
-import type { IdentityTables } from './modules/identity/index.ts';
+import type { modules } from './modules.ts';
+import type { TablesOf } from './platform/module.ts';
 
-export type DB = IdentityTables & AuditTables & CustomersTables & ProductsTables & EventsTables;
+export type DB = TablesOf<typeof modules>;
 export type Db = Kysely<DB>;
 export type Tx = Transaction<DB>;
 /** A database handle or an open transaction: repositories accept either. */

@@ -3,18 +3,7 @@ import path from 'node:path';
 import type { Config } from './config.ts';
 import type { ModuleContext } from './context.ts';
 import type { DB } from './db.ts';
-import { migrations } from './migrations.ts';
-import { auditRoutes, startAuditSealer } from './modules/audit/index.ts';
-import { customerRoutes, TMF629_BASE, tmf629Routes } from './modules/customers/index.ts';
-import { eventRoutes, hubRoutes, startEvents } from './modules/events/index.ts';
-import { productRoutes } from './modules/products/index.ts';
-import {
-  authRoutes,
-  IdentityAuthenticator,
-  identityAdminRoutes,
-  scopeUnitIds,
-  syncBuiltinRoles,
-} from './modules/identity/index.ts';
+import { modules } from './modules.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { openDatabase, packageRoot, pingDatabase, type Database } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
@@ -22,6 +11,20 @@ import { createHttpApp, type App } from './platform/http/app.ts';
 import { consoleRoutes } from './platform/http/static.ts';
 import { startJobQueue } from './platform/jobs/queue.ts';
 import type { Logger } from './platform/logger.ts';
+import {
+  allMigrations,
+  permissionCatalogue,
+  providerOf,
+  type ModuleDefinition,
+  type ModuleRuntime,
+  type PlatformContext,
+} from './platform/module.ts';
+
+/** Every registered module, typed with the whole schema (each is given its own view of it). */
+const registered: ReadonlyArray<ModuleDefinition<DB>> = modules;
+
+/** Every module's migrations, in the one order they are applied. */
+export const migrations = allMigrations(registered);
 
 export const version = (
   JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }
@@ -51,41 +54,44 @@ export async function startPlatform(
   try {
     const applied = await migrateToLatest(database.db as never, migrations, (msg) => logger.debug(msg));
     if (applied.length) logger.info({ applied }, `applied ${applied.length} migration(s)`);
-    await syncBuiltinRoles(database.db);
     const supervise = opts.jobs ?? config.jobsEnabled;
     const jobs = await startJobQueue({ db: database.db as never, logger, supervise });
-    // The outbox relay runs where workers run; it stops before the job queue and the database.
-    const clock = opts.clock ?? systemClock;
-    let events: Awaited<ReturnType<typeof startEvents>>;
-    try {
-      events = await startEvents({ db: database.db, config, logger, jobs, supervise, clock });
-    } catch (err) {
+    // Modules' runtimes (relays, scheduled jobs) start in registry order and stop in reverse, before
+    // the job queue (or just after it, when they say so) and the database.
+    const runtimes: ModuleRuntime[] = [];
+    const stopModules = async (afterJobs: boolean) => {
+      for (const r of [...runtimes].reverse()) if (Boolean(r.stopsAfterJobs) === afterJobs) await r.stop();
+    };
+    const stopAll = async () => {
+      await stopModules(false);
       await jobs.stop(config.shutdownGraceMs);
+      await stopModules(true);
+    };
+    let context: ModuleContext;
+    try {
+      const base: PlatformContext<DB> = {
+        db: database.db,
+        engine: database.engine,
+        config,
+        clock: opts.clock ?? systemClock,
+        logger,
+        jobs,
+        permissions: permissionCatalogue(registered),
+      };
+      context = { ...base, dataScope: providerOf(registered, 'dataScope').provides!.dataScope!(base) };
+      for (const m of registered) {
+        const runtime = await m.start?.({ ...context, supervise });
+        if (runtime) runtimes.push(runtime);
+      }
+    } catch (err) {
+      await stopAll();
       throw err;
     }
-    // The audit sealer runs where workers run too; it stops after the jobs, sealing their last rows.
-    const sealer = startAuditSealer({
-      db: database.db,
-      config,
-      logger,
-      clock: opts.clock ?? systemClock,
-      supervise,
-    });
-    const context: ModuleContext = {
-      db: database.db,
-      engine: database.engine,
-      config,
-      clock,
-      logger,
-      jobs,
-    };
     return {
       database,
       context,
       close: async () => {
-        await events.stop();
-        await jobs.stop(config.shutdownGraceMs);
-        await sealer.stop();
+        await stopAll();
         await database.close();
       },
     };
@@ -99,38 +105,28 @@ export async function startPlatform(
 export async function buildApp(ctx: ModuleContext): Promise<App> {
   const app = await createHttpApp({
     logger: ctx.logger,
-    authenticator: new IdentityAuthenticator(ctx.db, ctx.clock),
+    authenticator: providerOf(registered, 'authenticator').provides!.authenticator!(ctx),
     bodyLimitBytes: ctx.config.bodyLimitBytes,
     rateLimitPerMinute: ctx.config.rateLimitPerMinute,
     corsOrigins: ctx.config.corsOrigins,
     ready: () => pingDatabase(ctx.db as never),
     version,
   });
+  const routes = registered.flatMap((m) => m.routes ?? []);
   await app.register(
     async (api) => {
-      await api.register(authRoutes(ctx));
-      await api.register(identityAdminRoutes(ctx));
-      await api.register(auditRoutes(ctx, { scopeUnitIds: (principal) => scopeUnitIds(ctx.db, principal) }));
-      await api.register(customerRoutes(ctx));
-      await api.register(productRoutes(ctx));
-      await api.register(eventRoutes(ctx));
+      for (const r of routes) if (r.prefix === undefined) await api.register(r.plugin(ctx));
     },
     { prefix: '/api/v1' },
   );
-  await app.register(tmf629Routes(ctx), { prefix: TMF629_BASE });
-  // TMF629 event hub: listeners for the customer events, delivered from the outbox.
-  const TMF629_EVENT_TYPES = [
-    'CustomerCreateEvent',
-    'CustomerAttributeValueChangeEvent',
-    'CustomerStateChangeEvent',
-    'CustomerDeleteEvent',
-  ];
-  await app.register(
-    hubRoutes(ctx, { api: 'TMF629', basePath: TMF629_BASE, eventTypes: TMF629_EVENT_TYPES }),
-    {
-      prefix: TMF629_BASE,
-    },
-  );
+  for (const r of routes) if (r.prefix !== undefined) await app.register(r.plugin(ctx), { prefix: r.prefix });
+  // A route checking a permission no module declares could be granted to no role: refuse to start.
+  const declared = new Set(ctx.permissions.map((p) => p.code));
+  for (const { method, url, access } of app.routeAccess)
+    if ('permission' in access && !declared.has(access.permission))
+      throw new Error(
+        `${method} ${url} checks the permission ${access.permission}, which no module declares`,
+      );
   await app.register(consoleRoutes(path.join(packageRoot, 'web/dist')));
   return app;
 }

@@ -1,35 +1,31 @@
 /**
  * What every module's `onepoint <module> …` commands share: where results and progress go, and a
- * platform opened for one command (tests pass their own `open`, `out` and `err`).
+ * platform opened for one command. The command line passes the opener in (tests pass their own
+ * `open`, `out` and `err`), so the platform never depends on the composition.
  */
-import pino from 'pino';
-import { loadConfig } from '../config.ts';
-import { startPlatform, type Platform } from '../server.ts';
-import { createLogger } from './logger.ts';
+import { InvalidArgumentError } from 'commander';
+import type { CommandPlatform, ModuleCliDeps } from './module.ts';
 
-export interface ModuleCliDeps {
-  /** Opens the platform for one command. */
-  open?: (command: string) => Promise<Platform>;
-  out?: (text: string) => void;
-  err?: (text: string) => void;
+export type { ModuleCliDeps } from './module.ts';
+
+/** A command refused or failed for a reason to print without a stack; exit 1, or 2 when refused. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
 }
 
-async function openForCommand(command: string): Promise<Platform> {
-  const config = loadConfig();
-  // Warnings and errors only, to stderr: stdout carries the command's result.
-  const level = config.logLevel === 'info' ? 'warn' : config.logLevel;
-  const logger = createLogger(level, pino.destination({ dest: 2, sync: true }));
-  return startPlatform(config, logger, { command, jobs: false });
-}
-
-export function moduleCli(deps: ModuleCliDeps = {}) {
-  const open = deps.open ?? openForCommand;
+export function moduleCli<Tables>(deps: ModuleCliDeps<Tables>) {
   return {
     out: deps.out ?? ((t: string) => void process.stdout.write(t)),
     err: deps.err ?? ((t: string) => void process.stderr.write(t)),
     /** Runs `fn` on a platform opened for `command`, closing it afterwards whatever happens. */
-    async withPlatform<T>(command: string, fn: (p: Platform) => Promise<T>): Promise<T> {
-      const platform = await open(command);
+    async withPlatform<T>(command: string, fn: (p: CommandPlatform<Tables>) => Promise<T>): Promise<T> {
+      const platform = await deps.open(command);
       try {
         return await fn(platform);
       } finally {
@@ -37,4 +33,38 @@ export function moduleCli(deps: ModuleCliDeps = {}) {
       }
     },
   };
+}
+
+export const positiveInt = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+};
+
+/** For a repeatable option: each value is appended. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** A time in UTC to the second, `-` for none. */
+export const isoOrDash = (d: Date | null): string => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-');
+
+/** Rows as aligned columns (the first row is the header). */
+export function columns(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** Standard input up to its end, without the final line ending (a password read with --password-stdin). */
+export async function readStdin(prompt?: string): Promise<string> {
+  if (process.stdin.isTTY && prompt) process.stderr.write(`${prompt}\n`);
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  // Only the line ending is stripped: spaces inside or around a password are part of it.
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import type { DB } from '../../src/db.ts';
-import { migrations } from '../../src/migrations.ts';
+import { migrations } from '../../src/server.ts';
 import { GENESIS_HASH, hashAuditRecord, type AuditRecord } from '../../src/modules/audit/domain/chain.ts';
 import {
   appendAudit,

@@ -4,7 +4,9 @@
 // one guards every route any module registers, so a new route cannot slip through unchecked.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILTIN_ROLES } from '../../src/modules/identity/index.ts';
+import { modules } from '../../src/modules.ts';
+import { builtinRoles } from '../../src/modules/identity/index.ts';
+import { permissionCatalogue } from '../../src/platform/module.ts';
 import { DEMO_LOGINS } from '../../src/seed/demo.ts';
 import { createTestServer, type TestServer } from '../harness.ts';
 
@@ -18,7 +20,7 @@ afterAll(async () => {
 
 const permissionsOf = (login: string): Set<string> => {
   const role = DEMO_LOGINS.find((d) => d.login === login)!.role;
-  return new Set(BUILTIN_ROLES.find((r) => r.code === role)!.permissions);
+  return new Set(builtinRoles(permissionCatalogue(modules)).find((r) => r.code === role)!.permissions);
 };
 
 /** A concrete URL for a route pattern: ids that exist nowhere, so nothing is changed. */

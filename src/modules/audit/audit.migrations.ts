@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import type { MigrationList } from '../../platform/db/migrate.ts';
 
 export const auditInit: Migration = {
   async up(db: Kysely<unknown>) {
@@ -81,3 +82,8 @@ export const auditSeal: Migration = {
         for each statement execute function audit_append_only()`.execute(db);
   },
 };
+/** This module's migrations with their global names, in order. Forward only: append, never edit. */
+export const auditMigrations: MigrationList = [
+  ['0002_audit_init', auditInit],
+  ['0005_audit_seal', auditSeal],
+];

@@ -1,4 +1,4 @@
-import type { ModuleContext } from '../../context.ts';
+import type { ModuleContext } from './audit.tables.ts';
 import type { App } from '../../platform/http/app.ts';
 import { requirePrincipal, type Principal } from '../../platform/http/auth.ts';
 import { auditList, auditListQuery, type AuditEntry } from './audit.schemas.ts';

@@ -1,7 +1,7 @@
 // The sealer: chains committed audit rows, after their transactions, in its own transactions.
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
-import type { Db, Executor } from '../../db.ts';
+import type { Db, Executor } from './audit.tables.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { appendAnchor, lastAnchor } from './audit.anchors.ts';

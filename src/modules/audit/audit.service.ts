@@ -1,4 +1,5 @@
-import type { Executor, Tx } from '../../db.ts';
+import type { AnyExecutor, AnyTransaction } from '../../platform/db/executor.ts';
+import type { Executor, Tx } from './audit.tables.ts';
 import type { ChainAnchor } from './domain/chain.ts';
 
 /** Who did it and from where: taken from the request (or 'system' for jobs and the CLI). */
@@ -33,11 +34,12 @@ export interface AuditEntry {
  * it the database's time is recorded.
  */
 export async function appendAudit(
-  trx: Tx,
+  callerTx: AnyTransaction,
   actor: AuditActor,
   entry: AuditEntry,
   now?: Date,
 ): Promise<{ seq: string }> {
+  const trx: Tx = callerTx;
   return trx
     .with('appended', (db) =>
       db
@@ -65,7 +67,12 @@ export async function appendAudit(
 }
 
 /** The sealed chain's head as an anchor ("position:mac") to keep outside the database. */
-export async function auditHead(db: Executor): Promise<ChainAnchor | undefined> {
+export async function auditHead(caller: AnyExecutor): Promise<ChainAnchor | undefined> {
+  const db: Executor = caller;
+  return auditHeadOwn(db);
+}
+
+async function auditHeadOwn(db: Executor): Promise<ChainAnchor | undefined> {
   const row = await db
     .selectFrom('audit_seal')
     .select(['chain_seq', 'mac'])
@@ -86,7 +93,8 @@ export interface AuditQuery {
   limit: number;
 }
 
-export async function listAudit(db: Executor, q: AuditQuery) {
+export async function listAudit(caller: AnyExecutor, q: AuditQuery) {
+  const db: Executor = caller;
   let query = db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(q.limit);
   if (q.entityType) query = query.where('entity_type', '=', q.entityType);
   if (q.entityId) query = query.where('entity_id', '=', q.entityId);

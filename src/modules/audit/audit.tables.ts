@@ -1,4 +1,6 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Kysely, Transaction } from 'kysely';
+import type { Executor as OwnExecutor } from '../../platform/db/executor.ts';
+import type { ModuleContext as PlatformModuleContext } from '../../platform/module.ts';
 
 export interface AuditLogTable {
   /** From a sequence: the order rows were appended in (listings page on it); not gap-free. */
@@ -39,3 +41,9 @@ export interface AuditTables {
   audit_seal: AuditSealTable;
   audit_pending: AuditPendingTable;
 }
+
+// The module's own database types: its code sees these tables and no other module's.
+export type Db = Kysely<AuditTables>;
+export type Tx = Transaction<AuditTables>;
+export type Executor = OwnExecutor<AuditTables>;
+export type ModuleContext = PlatformModuleContext<AuditTables>;

@@ -1,6 +1,6 @@
 // `audit verify`: walks the sealed chain, checks anchors, and reports rows left unsealed.
 import { sql } from 'kysely';
-import type { Db } from '../../db.ts';
+import type { Db } from './audit.tables.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { sealPending, storedEntry } from './audit.sealer.ts';
 import {

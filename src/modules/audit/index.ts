@@ -1,3 +1,23 @@
+import { defineModule } from '../../platform/module.ts';
+import { auditMigrations } from './audit.migrations.ts';
+import { auditRoutes } from './audit.routes.ts';
+import { startAuditSealer } from './audit.sealer.ts';
+import type { AuditTables } from './audit.tables.ts';
+
+/** The tamper-evident audit log every module writes to in its own transactions. */
+export const audit = defineModule<AuditTables>({
+  name: 'audit',
+  migrations: auditMigrations,
+  routes: [
+    {
+      plugin: (ctx) => auditRoutes(ctx, { scopeUnitIds: (principal) => ctx.dataScope.unitIds(principal) }),
+    },
+  ],
+  // The sealer runs where workers run; it stops after the jobs, sealing their last entries.
+  start: async (ctx) => ({ ...startAuditSealer(ctx), stopsAfterJobs: true }),
+  permissions: { 'audit.read': { description: 'Read the audit log in scope', roles: ['supervisor'] } },
+});
+
 export { appendAudit, auditHead, listAudit, systemActor } from './audit.service.ts';
 export {
   sealPending,
@@ -17,5 +37,4 @@ export {
 } from './domain/chain.ts';
 export type { AuditActor, AuditEntry, AuditQuery } from './audit.service.ts';
 export type { AuditTables } from './audit.tables.ts';
-export { auditInit as auditMigration, auditSeal as auditSealMigration } from './audit.migrations.ts';
 export { auditRoutes, type AuditRouteDeps } from './audit.routes.ts';

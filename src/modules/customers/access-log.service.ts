@@ -1,5 +1,5 @@
 /** The access log (MIIT Order 24): who accessed which customer's information. */
-import type { Executor } from '../../db.ts';
+import type { Executor } from './customers.tables.ts';
 import type { AuditActor } from '../audit/index.ts';
 import type { Caller, CustomerDeps } from './caller.ts';
 import { loadInScope } from './customer-checks.ts';

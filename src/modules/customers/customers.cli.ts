@@ -1,12 +1,13 @@
 /**
  * `onepoint customers …`: import a file, rotate the personal-information keys, generate demo data.
- * Wire it into the CLI with `registerCustomerCommands(program)`.
+ * Declared in the module's definition (index.ts); the command line passes the platform opener.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { moduleCli, type ModuleCliDeps } from '../../platform/module-cli.ts';
 import { systemActor } from '../audit/index.ts';
+import { orgUnits } from '../identity/index.ts';
 import { insertPrepared, nextCustomerNumbers, prepareCustomer } from './customers.bulk.ts';
 import { planDemoCustomers, resolveAreas } from './customers.demo.ts';
 import {
@@ -15,9 +16,10 @@ import {
   type ImportProgress,
   type ImportReport,
 } from './customers.import.ts';
+import type { CustomersTables } from './customers.tables.ts';
 import { rotatePiiKeys, vaultFor } from './pii-keys.service.ts';
 
-export type CustomerCliDeps = ModuleCliDeps;
+export type CustomerCliDeps = ModuleCliDeps<CustomersTables>;
 
 const count = (v: string) => {
   const n = Number(v.replace(/_/g, ''));
@@ -43,7 +45,7 @@ export function formatReport(r: ImportReport, maxErrors = 50): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function registerCustomerCommands(program: Command, deps: CustomerCliDeps = {}): Command {
+export function registerCustomerCommands(program: Command, deps: CustomerCliDeps): Command {
   const { out, err, withPlatform } = moduleCli(deps);
 
   const customers = program.command('customers').description('Customers: import, key rotation, demo data');
@@ -114,12 +116,7 @@ export function registerCustomerCommands(program: Command, deps: CustomerCliDeps
           };
           const inputs = planDemoCustomers(areas, plan);
           if (opts.csv) {
-            const codes = new Map(
-              (await p.context.db.selectFrom('org_units').select(['id', 'code']).execute()).map((u) => [
-                u.id,
-                u.code,
-              ]),
-            );
+            const codes = new Map((await orgUnits(p.context.db)).map((u) => [u.id, u.code]));
             const numbered = inputs.map((c, i) => ({ ...c, customerNo: `G${opts.start + i}` }));
             fs.writeFileSync(
               opts.csv,

@@ -1,6 +1,7 @@
-import type { Executor } from '../../db.ts';
-import type { ModuleContext } from '../../context.ts';
+import type { Executor } from './customers.tables.ts';
+import type { ModuleContext } from './customers.tables.ts';
 import { appendAudit, systemActor } from '../audit/index.ts';
+import { activeUsersWithRole, orgUnits } from '../identity/index.ts';
 import { insertPrepared, nextCustomerNumbers, prepareCustomer } from './customers.bulk.ts';
 import { customerInput, type CustomerInput } from './customers.schemas.ts';
 import { vaultFor } from './pii-keys.service.ts';
@@ -80,20 +81,9 @@ export const DEMO_AREAS: AreaSpec[] = [
 /** Resolves the demo areas against the org tree in the database (unit ids, account managers). */
 export async function resolveAreas(db: Executor, specs: AreaSpec[] = DEMO_AREAS): Promise<Area[]> {
   const codes = [...new Set(specs.flatMap((s) => [s.unit, s.provinceUnit]))];
-  const units = await db
-    .selectFrom('org_units')
-    .select(['id', 'code', 'path'])
-    .where('code', 'in', codes)
-    .execute();
+  const units = await orgUnits(db, { codes });
   const byCode = new Map(units.map((u) => [u.code, u]));
-  const managers = await db
-    .selectFrom('users as u')
-    .innerJoin('user_roles as r', 'r.user_id', 'u.id')
-    .innerJoin('org_units as o', 'o.id', 'u.org_unit_id')
-    .select(['u.id', 'o.path'])
-    .where('r.role_code', '=', 'account_manager')
-    .where('u.status', '=', 'active')
-    .execute();
+  const managers = await activeUsersWithRole(db, 'account_manager');
   return specs
     .filter((s) => byCode.has(s.unit) && byCode.has(s.provinceUnit))
     .map(({ unit, provinceUnit, ...rest }) => {
@@ -104,7 +94,7 @@ export async function resolveAreas(db: Executor, specs: AreaSpec[] = DEMO_AREAS)
         orgUnitId: u.id,
         provinceUnitId: province.id,
         // Account managers of the same province serve its enterprises.
-        accountManagerIds: managers.filter((m) => m.path.startsWith(province.path)).map((m) => m.id),
+        accountManagerIds: managers.filter((m) => m.unitPath.startsWith(province.path)).map((m) => m.id),
       };
     });
 }

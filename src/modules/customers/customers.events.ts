@@ -1,11 +1,13 @@
 /**
  * TMF629 customer events into the outbox, in the caller's transaction. The payload is the customer
- * exactly as TMF629 GET shows it — masked: events never carry raw personal information.
+ * exactly as TMF629 GET shows it — masked: events never carry raw personal information. It is built
+ * from what the use case holds (the customer after the change and its contacts): recording an event
+ * reads nothing.
  */
-import type { Tx } from '../../db.ts';
+import type { Tx } from './customers.tables.ts';
 import { recordEvent } from '../events/index.ts';
-import { contactsOf } from './customers.repository.ts';
-import { customerViews } from './customer-read.ts';
+import type { ContactRef } from './domain/contacts.ts';
+import type { CustomerView } from './customers.schemas.ts';
 import { toTmfCustomer } from './tmf/tmf629.mapper.ts';
 
 export type CustomerEventType =
@@ -14,28 +16,26 @@ export type CustomerEventType =
   | 'CustomerStateChangeEvent'
   | 'CustomerDeleteEvent';
 
-/** Records `eventType` for the customer as it stands inside `trx` (after the change). */
+/** The customer as it stands after the change (only what TMF629 shows of it is used). */
+export interface CustomerEventSource {
+  view: CustomerView;
+  contacts: readonly ContactRef[];
+}
+
+/** Records `eventType` for the customer; `at` is the use case's now. */
 export async function recordCustomerEvent(
   trx: Tx,
-  customerId: string,
+  source: CustomerEventSource,
   eventType: CustomerEventType,
+  at: Date,
 ): Promise<string> {
-  const row = await trx
-    .selectFrom('customers')
-    .selectAll()
-    .where('id', '=', customerId)
-    .executeTakeFirstOrThrow();
-  const [view] = await customerViews(trx, [row]);
-  const contacts = await contactsOf(trx, customerId);
-  const customer = toTmfCustomer(
-    view!,
-    contacts.map((k) => ({ id: k.id, name: k.name, role: k.role })),
-  );
+  const customer = toTmfCustomer(source.view, [...source.contacts]);
   return recordEvent(trx, {
     subject: `customer.${eventType}`,
     eventType,
     aggregateType: 'customer',
-    aggregateId: customerId,
+    aggregateId: source.view.id,
+    at,
     event: { customer },
   });
 }

@@ -8,10 +8,12 @@ import { isUtf8 } from 'node:buffer';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import type { z } from 'zod';
-import type { Db, Executor } from '../../db.ts';
+import type { Db, Executor } from './customers.tables.ts';
 import { AppError } from '../../platform/errors.ts';
 import { hasUnstorableCharacters, UNSTORABLE_MESSAGE } from '../../platform/text.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';
+import { activeUserLogins, orgUnits } from '../identity/index.ts';
+import { activeProductCodes } from '../products/index.ts';
 import { insertPrepared, nextCustomerNumbers, normaliseIdNumber, prepareCustomer } from './customers.bulk.ts';
 import { recordImportEvent } from './customers.events.ts';
 import { issueCode, type ImportProblem } from './customers.import-problems.ts';
@@ -499,9 +501,9 @@ function locate(d: Draft, issue: z.core.$ZodIssue): ImportProblem {
 
 async function loadLookups(db: Executor): Promise<Lookups> {
   const [units, managers, products] = await Promise.all([
-    db.selectFrom('org_units').select(['id', 'code', 'path']).where('active', '=', true).execute(),
-    db.selectFrom('users').select(['id', 'login']).where('status', '=', 'active').execute(),
-    db.selectFrom('products').select('code').where('active', '=', true).execute(),
+    orgUnits(db, { activeOnly: true }),
+    activeUserLogins(db),
+    activeProductCodes(db),
   ]);
   return {
     units: new Map(
@@ -511,7 +513,7 @@ async function loadLookups(db: Executor): Promise<Lookups> {
       ]),
     ),
     managers: new Map(managers.map((m) => [m.login, m.id])),
-    products: new Set(products.map((p) => p.code)),
+    products,
   };
 }
 

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import type { MigrationList } from '../../platform/db/migrate.ts';
 import { PRODUCT_SEEDS } from './domain/catalogue.ts';
 
 export const customersInit: Migration = {
@@ -206,3 +207,6 @@ export const customersInit: Migration = {
       for each row execute function customer_access_log_immutable()`.execute(db);
   },
 };
+
+/** This module's migrations with their global names, in order. Forward only: append, never edit. */
+export const customersMigrations: MigrationList = [['0003_customers_init', customersInit]];

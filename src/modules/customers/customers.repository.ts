@@ -1,40 +1,30 @@
 import { sql, type Selectable } from 'kysely';
-import type { Executor } from '../../db.ts';
-import type { CustomersTable, ProductInstancesTable } from './customers.tables.ts';
+import { scopeFromPath, type DataScope } from '../../platform/http/caller.ts';
+import { displayNames, unitsUnder } from '../identity/index.ts';
+import type { CustomersTable, Executor, ProductInstancesTable } from './customers.tables.ts';
+import type { ContactRef } from './domain/contacts.ts';
 import { isSingleCjk, normaliseName, searchQuery } from './domain/search.ts';
 
 export type CustomerRow = Selectable<CustomersTable>;
 export type InstanceRow = Selectable<ProductInstancesTable>;
-export type Names = Awaited<ReturnType<typeof names>>;
+export type Names = Awaited<ReturnType<typeof displayNames>>;
 export type BranchRow = Awaited<ReturnType<typeof branchesOf>>[number];
 export type ContactRow = Awaited<ReturnType<typeof contactsOf>>[number];
-export type InstanceWithProduct = Awaited<ReturnType<typeof instancesOf>>[number];
+export type InstanceWithProduct = InstanceRow & { product_name: string | null };
 
-/** A caller's data scope: the org path whose subtree they see; `all` when that is the whole tree. */
-export interface Scope {
-  path: string;
-  all: boolean;
-}
-
-export function scopeFromPath(scopePath: string): Scope {
-  return { path: scopePath, all: scopePath.split('/').filter(Boolean).length <= 1 };
-}
+export type Scope = DataScope;
+export { scopeFromPath };
 
 /**
  * A customer is in scope when its owning unit is, or when one of its branches' units is (a
  * group-level enterprise is served the same way in every province it has a branch in).
  */
 export function customerInScope(scope: Scope) {
-  const under = `${scope.path}%`;
-  // Written for the alias "c"; both subqueries run once (hashed), not per row.
-  return sql<boolean>`(c.org_unit_id in (select id from org_units where path like ${under})
-    or c.id in (select sb.customer_id from customer_branches sb
-                join org_units so on so.id = sb.org_unit_id where so.path like ${under}))`;
-}
-
-export async function unitPath(db: Executor, id: string): Promise<string | undefined> {
-  const row = await db.selectFrom('org_units').select('path').where('id', '=', id).executeTakeFirst();
-  return row?.path;
+  // The org units in scope come from identity (which owns the tree) as a subquery. Written for the
+  // alias "c"; the subqueries run once (hashed), not per row.
+  const units = unitsUnder(scope.path);
+  return sql<boolean>`(c.org_unit_id in ${units}
+    or c.id in (select sb.customer_id from customer_branches sb where sb.org_unit_id in ${units}))`;
 }
 
 export async function findCustomerRow(
@@ -47,31 +37,23 @@ export async function findCustomerRow(
   return q.executeTakeFirst();
 }
 
-export async function names(db: Executor, unitIds: string[], userIds: string[]) {
-  const [units, users] = await Promise.all([
-    unitIds.length
-      ? db.selectFrom('org_units').select(['id', 'name']).where('id', 'in', unitIds).execute()
-      : Promise.resolve([]),
-    userIds.length
-      ? db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', userIds).execute()
-      : Promise.resolve([]),
-  ]);
-  return {
-    unit: new Map(units.map((u) => [u.id, u.name])),
-    user: new Map(users.map((u) => [u.id, u.display_name])),
-  };
+/** Names of org units and users (staff) by id, from identity. */
+export function names(db: Executor, unitIds: string[], userIds: string[]): Promise<Names> {
+  return displayNames(db, unitIds, userIds);
 }
 
 export async function branchesOf(db: Executor, customerIds: string[]) {
   if (customerIds.length === 0) return [];
-  return db
+  const rows = await db
     .selectFrom('customer_branches as b')
-    .innerJoin('org_units as o', 'o.id', 'b.org_unit_id')
-    .select(['b.id', 'b.customer_id', 'b.org_unit_id', 'b.name', 'b.address', 'o.name as unit_name'])
+    .select(['b.id', 'b.customer_id', 'b.org_unit_id', 'b.name', 'b.address'])
     .where('b.customer_id', 'in', customerIds)
     .orderBy('b.created_at')
     .orderBy('b.id')
     .execute();
+  const units = (await displayNames(db, [...new Set(rows.map((r) => r.org_unit_id))], [])).unit;
+  // A branch's unit always exists (foreign key); its name is identity's.
+  return rows.map((r) => ({ ...r, unit_name: units.get(r.org_unit_id) ?? '' }));
 }
 
 export async function contactsOf(db: Executor, customerId: string) {
@@ -88,14 +70,38 @@ export async function contactsOf(db: Executor, customerId: string) {
 export async function instancesOf(db: Executor, customerId: string) {
   return db
     .selectFrom('product_instances as i')
-    .leftJoin('products as p', 'p.code', 'i.product_code')
     .selectAll('i')
-    .select('p.name as product_name')
     .where('i.customer_id', '=', customerId)
     .orderBy('i.status')
     .orderBy('i.created_at')
     .orderBy('i.id')
     .execute();
+}
+
+/**
+ * A customer's contacts as ContactRefs, as a subquery on the customers row `alias` (so a write's
+ * RETURNING or a load brings them along in the same statement), in contactsOf's order.
+ */
+export function contactRefsOf(alias: string) {
+  return sql<ContactRef[]>`(select coalesce(jsonb_agg(jsonb_build_object('id', k.id, 'name', k.name,
+    'role', k.role, 'primary', k.is_primary, 'at', k.created_at) order by k.is_primary desc, k.created_at, k.id),
+    '[]'::jsonb)
+    from customer_contacts k where k.customer_id = ${sql.ref(`${alias}.id`)})`;
+}
+
+/** The customer row in scope with its contacts' refs, in one statement (for use cases that write). */
+export async function findCustomerForChange(
+  db: Executor,
+  id: string,
+  scope: Scope,
+): Promise<(CustomerRow & { contact_refs: ContactRef[] }) | undefined> {
+  let q = db
+    .selectFrom('customers as c')
+    .selectAll('c')
+    .select(contactRefsOf('c').as('contact_refs'))
+    .where('c.id', '=', id);
+  if (!scope.all) q = q.where(customerInScope(scope));
+  return q.executeTakeFirst();
 }
 
 /** Rebuilds a customer's (or one contact's) rows in the phone lookup table. */
@@ -216,7 +222,7 @@ export interface ResourceQuery {
   includeTerminated?: boolean | undefined;
 }
 
-export async function instancesOnResource(
+export async function instancesOnResourceRows(
   db: Executor,
   q: ResourceQuery,
   scope: Scope | undefined,
@@ -225,9 +231,8 @@ export async function instancesOnResource(
   let query = db
     .selectFrom('product_instances as i')
     .innerJoin('customers as c', 'c.id', 'i.customer_id')
-    .leftJoin('products as p', 'p.code', 'i.product_code')
     .selectAll('i')
-    .select(['p.name as product_name', 'c.name as customer_name', 'c.customer_no', 'c.kind', 'c.tier'])
+    .select(['c.name as customer_name', 'c.customer_no', 'c.kind', 'c.tier'])
     .orderBy('i.id')
     .limit(limit);
   if (q.deviceId) query = query.where('i.device_id', '=', q.deviceId);

@@ -2,7 +2,7 @@
  * Every /api/v1 customer route, one file per resource; registered in one plugin so that they share
  * its content-type parsers, and in an order that keeps the OpenAPI document stable.
  */
-import type { ModuleContext } from '../../context.ts';
+import type { ModuleContext } from './customers.tables.ts';
 import type { App } from '../../platform/http/app.ts';
 import { accessLogRoutes } from './access-log.routes.ts';
 import { customerDeps } from './caller.ts';

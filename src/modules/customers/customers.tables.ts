@@ -1,4 +1,6 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { Executor as OwnExecutor } from '../../platform/db/executor.ts';
+import type { ModuleContext as PlatformModuleContext } from '../../platform/module.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string | undefined, string>;
@@ -119,3 +121,9 @@ export interface CustomersTables {
   product_instances: ProductInstancesTable;
   customer_access_log: CustomerAccessLogTable;
 }
+
+// The module's own database types: its code sees these tables and no other module's.
+export type Db = Kysely<CustomersTables>;
+export type Tx = Transaction<CustomersTables>;
+export type Executor = OwnExecutor<CustomersTables>;
+export type ModuleContext = PlatformModuleContext<CustomersTables>;

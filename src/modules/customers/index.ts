@@ -1,14 +1,68 @@
 // The customers module's public face: other modules import only from here.
-export { customersInit as customersMigration } from './customers.migrations.ts';
-export type { CustomersTables } from './customers.tables.ts';
+import { defineModule } from '../../platform/module.ts';
+import { hubRoutes } from '../events/index.ts';
+import { registerCustomerCommands } from './customers.cli.ts';
+import { seedDemoCustomers } from './customers.demo.ts';
+import { customersMigrations } from './customers.migrations.ts';
+import { customerRoutes } from './customers.routes.ts';
+import type { CustomersTables } from './customers.tables.ts';
+import { TMF629_BASE, tmf629Routes } from './tmf/tmf629.routes.ts';
+
+/** The TMF629 events a hub listener can receive (the batch-import summary is ours, NATS only). */
+const TMF629_EVENT_TYPES = [
+  'CustomerCreateEvent',
+  'CustomerAttributeValueChangeEvent',
+  'CustomerStateChangeEvent',
+  'CustomerDeleteEvent',
+] as const;
+
+/** Customers (individual and enterprise), their contacts and service instances; TMF629. */
+export const customers = defineModule<CustomersTables>({
+  name: 'customers',
+  migrations: customersMigrations,
+  routes: [
+    { plugin: (ctx) => customerRoutes(ctx) },
+    { prefix: TMF629_BASE, plugin: tmf629Routes },
+    // TMF629's event hub (POST /hub): listeners receive the customer events by callback.
+    {
+      prefix: TMF629_BASE,
+      plugin: (ctx) =>
+        hubRoutes(ctx, { api: 'TMF629', basePath: TMF629_BASE, eventTypes: [...TMF629_EVENT_TYPES] }),
+    },
+  ],
+  cli: registerCustomerCommands,
+  demo: async (ctx, onProgress) => (await seedDemoCustomers(ctx, onProgress)).created > 0,
+  eventTypes: [...TMF629_EVENT_TYPES, 'CustomerBatchImportEvent'],
+  permissions: {
+    'pii.reveal': {
+      description: 'Reveal masked personal information, one field at a time, with a reason',
+      // Supervisors may reveal masked fields (with a stated, audited reason); agents may not.
+      roles: ['supervisor'],
+    },
+    'customer.read': {
+      description: 'See customers in scope (masked), their contacts, instances and 360 view',
+      // Front-line roles keep customer records up to date; back-office roles only read them.
+      roles: ['agent', 'monitor', 'dispatcher', 'account_manager', 'supervisor', 'billing_specialist'],
+    },
+    'customer.manage': {
+      description: 'Create and change customers, contacts and service instances in scope',
+      roles: ['agent', 'account_manager'],
+    },
+    'customer.import': { description: 'Bulk-import customers and instances from CSV/XLSX' },
+    'customer.erase': {
+      description: 'Erase (anonymise) a customer on request, keeping the records law requires',
+    },
+  },
+});
+
 export { customerRoutes, type CustomerRouteOptions } from './customers.routes.ts';
 export { TMF629_BASE, tmf629Routes } from './tmf/tmf629.routes.ts';
-export { affectedInstances } from './instances.service.ts';
+export { affectedInstances, instancesOnResource } from './instances.service.ts';
 export { noOpenRequests, type OpenRequestsProvider } from './customer-360.service.ts';
 export { rotatePiiKeys, vaultFor } from './pii-keys.service.ts';
 export { listCustomers, searchCustomers, type ListFilters } from './search.service.ts';
 export { revealField } from './reveal.service.ts';
 export type { Caller, CustomerDeps } from './caller.ts';
-export { instancesOnResource, type ResourceQuery } from './customers.repository.ts';
+export type { ResourceQuery } from './customers.repository.ts';
 export { PiiVault } from './domain/vault.ts';
 export { seedDemoCustomers } from './customers.demo.ts';

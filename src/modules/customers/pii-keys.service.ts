@@ -1,7 +1,7 @@
 /** The PII vault per configuration, and re-encryption under a new key. */
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
-import type { Db } from '../../db.ts';
+import type { Db } from './customers.tables.ts';
 import { appendAudit } from '../audit/index.ts';
 import { idNumberContext, protectIdNumber } from './customers.bulk.ts';
 import { PiiVault } from './domain/vault.ts';

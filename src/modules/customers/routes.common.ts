@@ -1,6 +1,6 @@
 /** What the customer route files share: their dependencies, access rules and path parameters. */
 import { z } from 'zod';
-import type { ModuleContext } from '../../context.ts';
+import type { ModuleContext } from './customers.tables.ts';
 import type { CustomerDeps } from './caller.ts';
 import type { OpenRequestsProvider } from './customer-360.service.ts';
 

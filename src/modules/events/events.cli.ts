@@ -1,14 +1,15 @@
 /**
  * `onepoint events …`: the outbox's state, and replaying events to NATS JetStream.
- * Wire it into the CLI with `registerEventCommands(program)`.
+ * Declared in the module's definition (index.ts); the command line passes the platform opener.
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { moduleCli, type ModuleCliDeps } from '../../platform/module-cli.ts';
 import { hubStatus } from './hub.service.ts';
 import { markForReplay, outboxStatus } from './outbox.ts';
+import type { EventsTables } from './events.tables.ts';
 import { OutboxRelay } from './relay.ts';
 
-export interface EventCliDeps extends ModuleCliDeps {
+export interface EventCliDeps extends ModuleCliDeps<EventsTables> {
   /** Relay settings for replay (tests use a stream of their own). */
   relay?: { stream?: string; subjectPrefix?: string };
 }
@@ -25,7 +26,7 @@ export function parseSince(text: string, now = Date.now()): Date {
   return new Date(t);
 }
 
-export function registerEventCommands(program: Command, deps: EventCliDeps = {}): Command {
+export function registerEventCommands(program: Command, deps: EventCliDeps): Command {
   const { out, err, withPlatform } = moduleCli(deps);
 
   const events = program

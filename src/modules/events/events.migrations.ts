@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import type { MigrationList } from '../../platform/db/migrate.ts';
 
 export const eventsInit: Migration = {
   async up(db: Kysely<unknown>) {
@@ -86,3 +87,8 @@ export const eventsHub: Migration = {
       )`.execute(db);
   },
 };
+/** This module's migrations with their global names, in order. Forward only: append, never edit. */
+export const eventsMigrations: MigrationList = [
+  ['0004_events_init', eventsInit],
+  ['0006_events_hub', eventsHub],
+];

@@ -1,4 +1,4 @@
-import type { ModuleContext } from '../../context.ts';
+import type { ModuleContext } from './events.tables.ts';
 import type { App } from '../../platform/http/app.ts';
 import { outboxStatusView } from './events.schemas.ts';
 import { outboxStatus } from './outbox.ts';

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.ts';
-import type { Db } from '../../db.ts';
 import { systemClock, type Clock } from '../../platform/clock.ts';
+import type { Db } from './events.tables.ts';
 import type { JobQueue } from '../../platform/jobs/queue.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { HubDelivery } from './hub-delivery.ts';

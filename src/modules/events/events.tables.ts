@@ -1,4 +1,6 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { Executor as OwnExecutor } from '../../platform/db/executor.ts';
+import type { ModuleContext as PlatformModuleContext } from '../../platform/module.ts';
 
 export interface OutboxEventsTable {
   id: string;
@@ -67,3 +69,9 @@ export interface EventsTables {
   hub_deliveries: HubDeliveriesTable;
   hub_delivery_attempts: HubDeliveryAttemptsTable;
 }
+
+// The module's own database types: its code sees these tables and no other module's.
+export type Db = Kysely<EventsTables>;
+export type Tx = Transaction<EventsTables>;
+export type Executor = OwnExecutor<EventsTables>;
+export type ModuleContext = PlatformModuleContext<EventsTables>;

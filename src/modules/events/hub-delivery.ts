@@ -17,7 +17,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import { sql } from 'kysely';
-import type { Db } from '../../db.ts';
+import type { Db } from './events.tables.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { deliveryBackoffMs } from './domain/backoff.ts';

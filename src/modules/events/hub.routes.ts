@@ -5,7 +5,8 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { ModuleContext } from '../../context.ts';
+import type { AnyExecutor } from '../../platform/db/executor.ts';
+import type { ModuleContext } from './events.tables.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
 import { requirePrincipal } from '../../platform/http/auth.ts';
@@ -39,7 +40,12 @@ const hubBody = z
 
 const idParams = z.object({ id: z.string().max(64) });
 
-export function hubRoutes(ctx: ModuleContext, opts: HubRouteOptions) {
+/** The context of the module that mounts the hub (e.g. customers for TMF629), whatever its tables. */
+export type HubMountContext = Omit<ModuleContext, 'db'> & { db: AnyExecutor };
+
+export function hubRoutes(mountCtx: HubMountContext, opts: HubRouteOptions) {
+  // The hub's tables are the events module's own: typed with them here, whoever mounts it.
+  const ctx: ModuleContext = { ...mountCtx, db: mountCtx.db };
   const permission = opts.permission ?? 'events.subscribe';
   const tags = [`${opts.api} events subscription`];
   const hrefOf = (request: FastifyRequest, id: string) =>

@@ -7,7 +7,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import type { Db } from '../../db.ts';
+import type { Db } from './events.tables.ts';
 import { AppError } from '../../platform/errors.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';
 import { hostOf, isPublicAddress, parseCallback } from './domain/callback-address.ts';

@@ -1,7 +1,26 @@
 // The events module's public face: the transactional outbox, its relay to NATS JetStream and the
 // TMF event hub (listeners registered with POST /hub, delivered to from the outbox).
-export { eventsInit as eventsMigration, eventsHub as eventsHubMigration } from './events.migrations.ts';
-export type { EventsTables } from './events.tables.ts';
+import { defineModule } from '../../platform/module.ts';
+import { registerEventCommands } from './events.cli.ts';
+import { eventsMigrations } from './events.migrations.ts';
+import { eventRoutes } from './events.routes.ts';
+import { startEvents } from './events.service.ts';
+import type { EventsTables } from './events.tables.ts';
+
+export const events = defineModule<EventsTables>({
+  name: 'events',
+  migrations: eventsMigrations,
+  routes: [{ plugin: eventRoutes }],
+  start: startEvents,
+  cli: registerEventCommands,
+  permissions: {
+    'events.read': { description: 'See the event outbox (events waiting for NATS, failures)' },
+    'events.subscribe': {
+      description: 'Register and remove TMF event listeners (POST /hub) that receive events by callback',
+    },
+  },
+});
+
 export { recordEvent, outboxStatus, markForReplay, prunePublished, type NewEvent } from './outbox.ts';
 export { OutboxRelay, type RelayOptions, type RelayRound } from './relay.ts';
 export { startEvents, PRUNE_QUEUE, type EventsRuntime } from './events.service.ts';

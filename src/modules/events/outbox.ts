@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import type { Executor, Tx } from '../../db.ts';
+import type { AnyTransaction } from '../../platform/db/executor.ts';
+import type { Executor, Tx } from './events.tables.ts';
 
 /** The TMF event envelope (TMF629 `Event`): what is stored and what is published, as is. */
 export interface EventEnvelope {
@@ -27,7 +28,8 @@ export interface NewEvent {
  * Writes an event into the outbox inside the caller's transaction: it exists iff that transaction
  * commits. Returns the event id (also the JetStream message id, for de-duplication).
  */
-export async function recordEvent(trx: Tx, e: NewEvent): Promise<string> {
+export async function recordEvent(callerTx: AnyTransaction, e: NewEvent): Promise<string> {
+  const trx: Tx = callerTx;
   const id = uuidv7();
   const envelope: EventEnvelope = {
     eventId: id,

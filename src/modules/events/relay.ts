@@ -1,7 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { sql } from 'kysely';
-import type { Db } from '../../db.ts';
+import type { Db } from './events.tables.ts';
 import type { Logger } from '../../platform/logger.ts';
 
 export interface RelayOptions {

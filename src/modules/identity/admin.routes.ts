@@ -1,4 +1,4 @@
-import type { ModuleContext } from '../../context.ts';
+import type { ModuleContext } from './identity.tables.ts';
 import type { App } from '../../platform/http/app.ts';
 import { apiTokenRoutes } from './api-tokens.routes.ts';
 import { orgUnitRoutes } from './org-units.routes.ts';

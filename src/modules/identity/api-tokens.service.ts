@@ -1,4 +1,4 @@
-import type { Db, Tx } from '../../db.ts';
+import type { Db, Tx } from './identity.tables.ts';
 import { notFound } from '../../platform/errors.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';
 import { createApiToken } from './auth.service.ts';

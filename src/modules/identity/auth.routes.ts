@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { App } from '../../platform/http/app.ts';
 import { requirePrincipal, SESSION_COOKIE, type Principal } from '../../platform/http/auth.ts';
 import { actorOf, login, logout } from './auth.service.ts';
-import type { ModuleContext } from '../../context.ts';
+import type { ModuleContext } from './identity.tables.ts';
 import { callerOf } from './caller.ts';
 import { changeOwnPasswordBody } from './identity.schemas.ts';
 import { changeOwnPassword } from './users.service.ts';

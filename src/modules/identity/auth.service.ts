@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
-import type { Db, Executor } from '../../db.ts';
+import type { Db, Executor } from './identity.tables.ts';
 import { systemClock, type Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Authenticator, Principal } from '../../platform/http/auth.ts';

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import type { MigrationList } from '../../platform/db/migrate.ts';
 
 export const identityInit: Migration = {
   async up(db: Kysely<unknown>) {
@@ -121,3 +122,6 @@ export const identityInit: Migration = {
     await sql`create index skill_group_members_user_idx on skill_group_members (user_id)`.execute(db);
   },
 };
+
+/** This module's migrations with their global names, in order. Forward only: append, never edit. */
+export const identityMigrations: MigrationList = [['0001_identity_init', identityInit]];

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../db.ts';
+import type { Executor } from './identity.tables.ts';
 import { pathIds, type UnitRef } from './domain/scope.ts';
 
 export async function findUnit(db: Executor, id: string) {

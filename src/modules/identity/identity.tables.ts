@@ -1,4 +1,6 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { Executor as OwnExecutor } from '../../platform/db/executor.ts';
+import type { ModuleContext as PlatformModuleContext } from '../../platform/module.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
@@ -108,3 +110,9 @@ export interface IdentityTables {
   skill_groups: SkillGroupsTable;
   skill_group_members: SkillGroupMembersTable;
 }
+
+// The module's own database types: its code sees these tables and no other module's.
+export type Db = Kysely<IdentityTables>;
+export type Tx = Transaction<IdentityTables>;
+export type Executor = OwnExecutor<IdentityTables>;
+export type ModuleContext = PlatformModuleContext<IdentityTables>;

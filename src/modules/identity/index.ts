@@ -1,14 +1,45 @@
-export { IdentityAuthenticator, actorOf, createApiToken, login, principalFor } from './auth.service.ts';
-export { authRoutes } from './auth.routes.ts';
-export { identityInit as identityMigration } from './identity.migrations.ts';
-export type { IdentityTables } from './identity.tables.ts';
-export { ALL_PERMISSIONS, BUILTIN_ROLES, PERMISSIONS, isPermission } from './domain/permissions.ts';
-export type { Permission, RoleDefinition } from './domain/permissions.ts';
+// The identity module's public face: other modules import only from here.
+import { defineModule } from '../../platform/module.ts';
+import { identityAdminRoutes } from './admin.routes.ts';
+import { authRoutes } from './auth.routes.ts';
+import { IdentityAuthenticator } from './auth.service.ts';
+import { scopeUnitIds } from './directory.ts';
+import { IDENTITY_PERMISSIONS } from './domain/permissions.ts';
+import { registerIdentityCommands } from './identity.cli.ts';
+import { seedDemoOrganisation } from './identity.demo.ts';
+import { identityMigrations } from './identity.migrations.ts';
+import type { IdentityTables } from './identity.tables.ts';
+import { syncBuiltinRoles } from './roles.service.ts';
+
+/** Staff, the org tree, roles and permissions, sign-in and API tokens; the data scope. */
+export const identity = defineModule<IdentityTables>({
+  name: 'identity',
+  migrations: identityMigrations,
+  routes: [{ plugin: authRoutes }, { plugin: identityAdminRoutes }],
+  start: async (ctx) => {
+    await syncBuiltinRoles(ctx.db, ctx.permissions);
+  },
+  cli: registerIdentityCommands,
+  demo: seedDemoOrganisation,
+  permissions: IDENTITY_PERMISSIONS,
+  provides: {
+    authenticator: (ctx) => new IdentityAuthenticator(ctx.db, ctx.clock),
+    dataScope: (ctx) => ({ unitIds: (principal) => scopeUnitIds(ctx.db, principal) }),
+  },
+});
+
+export { actorOf, createApiToken, login, principalFor } from './auth.service.ts';
+export { BUILTIN_ROLE_NAMES, builtinRoles, type RoleDefinition } from './domain/permissions.ts';
 export { hashPassword } from './domain/secrets.ts';
-export { syncBuiltinRoles } from './roles.service.ts';
-export { identityAdminRoutes } from './admin.routes.ts';
-export { scopeUnitIds } from './scope.service.ts';
-export { createUserFromCli, ROOT_UNIT_CODE } from './users.cli.ts';
-export type { CliUserInput, CliUserResult } from './users.cli.ts';
-export { listApiTokensForCli, revokeApiTokenForCli } from './tokens.cli.ts';
-export type { ApiTokenRow } from './tokens.cli.ts';
+// Reads for other modules: the org tree, the data scope, staff names.
+export {
+  activeUserLogins,
+  activeUsersWithRole,
+  displayNames,
+  isActiveUser,
+  orgUnits,
+  scopeUnitIds,
+  unitPath,
+  unitsUnder,
+} from './directory.ts';
+export { chineseNames, DEMO_LOGINS, DEMO_UNITS, demoId } from './identity.demo.ts';

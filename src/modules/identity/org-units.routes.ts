@@ -1,4 +1,4 @@
-import type { ModuleContext } from '../../context.ts';
+import type { ModuleContext } from './identity.tables.ts';
 import type { App } from '../../platform/http/app.ts';
 import { callerOf } from './caller.ts';
 import { createOrgUnitBody, idParams, orgUnit, orgUnitList, updateOrgUnitBody } from './identity.schemas.ts';

@@ -1,4 +1,4 @@
-import type { ModuleContext } from '../../context.ts';
+import type { ModuleContext } from './identity.tables.ts';
 import type { App } from '../../platform/http/app.ts';
 import { callerOf } from './caller.ts';
 import {
@@ -34,7 +34,9 @@ export function roleRoutes(ctx: ModuleContext) {
         config: { access: { permission: 'role.manage' } },
       },
       async (request, reply) =>
-        reply.status(201).send(await createRole(ctx.db, callerOf(request, ctx.clock), request.body)),
+        reply
+          .status(201)
+          .send(await createRole(ctx.db, ctx.permissions, callerOf(request, ctx.clock), request.body)),
     );
     app.patch(
       '/roles/:code',
@@ -48,7 +50,8 @@ export function roleRoutes(ctx: ModuleContext) {
         },
         config: { access: { permission: 'role.manage' } },
       },
-      async (request) => updateRole(ctx.db, callerOf(request, ctx.clock), request.params.code, request.body),
+      async (request) =>
+        updateRole(ctx.db, ctx.permissions, callerOf(request, ctx.clock), request.params.code, request.body),
     );
     app.get(
       '/permissions',
@@ -56,7 +59,7 @@ export function roleRoutes(ctx: ModuleContext) {
         schema: { tags, summary: 'The permission catalogue', response: { 200: permissionList } },
         config: { access: { permission: 'role.read' } },
       },
-      async () => ({ items: listPermissions() }),
+      async () => ({ items: listPermissions(ctx.permissions) }),
     );
   };
 }

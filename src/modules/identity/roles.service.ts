@@ -1,9 +1,10 @@
-import type { Db, Executor } from '../../db.ts';
+import type { Db, Executor } from './identity.tables.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/index.ts';
 import { invalidField, versionConflict, type Caller } from './caller.ts';
 import { missingPermissions } from './domain/escalation.ts';
-import { BUILTIN_ROLES, isPermission, PERMISSIONS } from './domain/permissions.ts';
+import type { PermissionCatalogue } from '../../platform/module.ts';
+import { builtinRoles, isPermission } from './domain/permissions.ts';
 import type { CreateRoleInput, Role, UpdateRoleInput } from './identity.schemas.ts';
 import { toRole } from './views.ts';
 
@@ -11,8 +12,8 @@ import { toRole } from './views.ts';
  * Built-in roles always exist and carry the permissions the code defines for them (a release may
  * add permissions). Administrators change custom roles, not these.
  */
-export async function syncBuiltinRoles(db: Executor): Promise<void> {
-  for (const role of BUILTIN_ROLES) {
+export async function syncBuiltinRoles(db: Executor, catalogue: PermissionCatalogue): Promise<void> {
+  for (const role of builtinRoles(catalogue)) {
     await db
       .insertInto('roles')
       .values({
@@ -36,8 +37,10 @@ export async function syncBuiltinRoles(db: Executor): Promise<void> {
 
 // ---- administration ----------------------------------------------------------------------------
 
-export function listPermissions(): Array<{ code: string; description: string }> {
-  return Object.entries(PERMISSIONS).map(([code, description]) => ({ code, description }));
+export function listPermissions(
+  catalogue: PermissionCatalogue,
+): Array<{ code: string; description: string }> {
+  return catalogue.map(({ code, description }) => ({ code, description }));
 }
 
 export async function listRoles(db: Db): Promise<Role[]> {
@@ -46,8 +49,13 @@ export async function listRoles(db: Db): Promise<Role[]> {
 }
 
 /** Permissions must come from the catalogue, and the caller must hold each one (no escalation). */
-function assertPermissions(caller: Caller, permissions: readonly string[], what: string) {
-  const index = permissions.findIndex((p) => !isPermission(p));
+function assertPermissions(
+  catalogue: PermissionCatalogue,
+  caller: Caller,
+  permissions: readonly string[],
+  what: string,
+) {
+  const index = permissions.findIndex((p) => !isPermission(catalogue, p));
   if (index >= 0) {
     throw invalidField(`body.permissions.${index}`, `${permissions[index]} is not a known permission`);
   }
@@ -59,8 +67,13 @@ function assertPermissions(caller: Caller, permissions: readonly string[], what:
   }
 }
 
-export async function createRole(db: Db, caller: Caller, input: CreateRoleInput): Promise<Role> {
-  assertPermissions(caller, input.permissions, 'A role with these permissions');
+export async function createRole(
+  db: Db,
+  catalogue: PermissionCatalogue,
+  caller: Caller,
+  input: CreateRoleInput,
+): Promise<Role> {
+  assertPermissions(catalogue, caller, input.permissions, 'A role with these permissions');
   return db.transaction().execute(async (trx) => {
     const existing = await trx
       .selectFrom('roles')
@@ -105,6 +118,7 @@ export async function createRole(db: Db, caller: Caller, input: CreateRoleInput)
 
 export async function updateRole(
   db: Db,
+  catalogue: PermissionCatalogue,
   caller: Caller,
   code: string,
   input: UpdateRoleInput,
@@ -125,7 +139,7 @@ export async function updateRole(
     }
     if (role.version !== input.version) throw versionConflict('role', role.version);
     // Changing a role changes everyone holding it: the caller must hold what it carries now, too.
-    assertPermissions(caller, role.permissions, 'Changing this role');
+    assertPermissions(catalogue, caller, role.permissions, 'Changing this role');
     const changes: Record<string, unknown> = {};
     if (input.name !== undefined && input.name !== role.name)
       changes.name = { from: role.name, to: input.name };
@@ -134,7 +148,7 @@ export async function updateRole(
     }
     let permissions: string[] | undefined;
     if (input.permissions !== undefined) {
-      assertPermissions(caller, input.permissions, 'A role with these permissions');
+      assertPermissions(catalogue, caller, input.permissions, 'A role with these permissions');
       permissions = [...input.permissions].sort();
       const before = new Set(role.permissions);
       const added = permissions.filter((p) => !before.has(p));

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { Db, Executor } from '../../db.ts';
+import type { Db, Executor } from './identity.tables.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/index.ts';
 import { unprocessableField, versionConflict, type Caller } from './caller.ts';

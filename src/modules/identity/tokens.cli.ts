@@ -1,6 +1,6 @@
 // API-token housekeeping for the command line (`onepoint token list|revoke`); creation is
 // createApiToken in auth.service.ts, shared with the HTTP API.
-import type { Db } from '../../db.ts';
+import type { Db } from './identity.tables.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { AuditActor } from '../audit/index.ts';
 import { writeRevocation } from './api-tokens.service.ts';

@@ -2,7 +2,7 @@
 // an empty database. Same field rules and the same insert (insertUser) as the admin API; the
 // system actor needs no scope or escalation checks.
 import { v7 as uuidv7 } from 'uuid';
-import type { Db, Executor } from '../../db.ts';
+import type { Db, Executor } from './identity.tables.ts';
 import { AppError } from '../../platform/errors.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';
 import { childPath } from './domain/scope.ts';

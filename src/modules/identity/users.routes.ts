@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ModuleContext } from '../../context.ts';
+import type { ModuleContext } from './identity.tables.ts';
 import type { App } from '../../platform/http/app.ts';
 import { callerOf } from './caller.ts';
 import {

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { Db, Executor, Tx } from '../../db.ts';
+import type { Db, Executor, Tx } from './identity.tables.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { Principal } from '../../platform/http/auth.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';

@@ -1,4 +1,6 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { Executor as OwnExecutor } from '../../platform/db/executor.ts';
+import type { ModuleContext as PlatformModuleContext } from '../../platform/module.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -21,3 +23,9 @@ export interface ProductsTable {
 export interface ProductsTables {
   products: ProductsTable;
 }
+
+// The module's own database types: its code sees these tables and no other module's.
+export type Db = Kysely<ProductsTables>;
+export type Tx = Transaction<ProductsTables>;
+export type Executor = OwnExecutor<ProductsTables>;
+export type ModuleContext = PlatformModuleContext<ProductsTables>;

@@ -21,6 +21,12 @@ export interface Authenticator {
   authenticate(token: string, request: FastifyRequest): Promise<Principal | undefined>;
 }
 
+/** The caller's data scope, resolved by the module that owns the org tree. */
+export interface ScopeResolver {
+  /** The org units the caller's scope covers, or undefined when it covers everything. */
+  unitIds(principal: Principal): Promise<string[] | undefined>;
+}
+
 /**
  * Every route says who may call it. 'public' needs nothing, 'authenticated' any valid caller,
  * otherwise the named permission. Routes under the API prefixes without it refuse to register.

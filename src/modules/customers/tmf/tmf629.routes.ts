@@ -6,20 +6,15 @@
  */
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { ModuleContext } from '../../../context.ts';
+import type { ModuleContext } from '../customers.tables.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { utf8JsonParser, type App } from '../../../platform/http/app.ts';
 import { logAccess } from '../access-log.service.ts';
-import { callerOf, customerDeps, type Caller, type CustomerDeps } from '../caller.ts';
+import { callerOf } from '../../../platform/http/caller.ts';
+import { customerDeps, type Caller, type CustomerDeps } from '../caller.ts';
 import { customerViews } from '../customer-read.ts';
 import { createCustomer, getCustomer, updateCustomer } from '../customer.service.ts';
-import {
-  contactsOf,
-  customerInScope,
-  findCustomerRow,
-  idsByPhone,
-  scopeFromPath,
-} from '../customers.repository.ts';
+import { contactsOf, customerInScope, findCustomerRow, idsByPhone } from '../customers.repository.ts';
 import { customerInput, customerPatch, type CustomerPatch } from '../customers.schemas.ts';
 import { CUSTOMER_STATUSES, TIERS } from '../domain/catalogue.ts';
 import { parsePhone } from '../domain/pii.ts';
@@ -76,7 +71,7 @@ async function listTmf(deps: CustomerDeps, caller: Caller, q: z.infer<typeof lis
     if (typeof v !== 'string') throw new AppError('BAD_REQUEST', `Filter "${k}" must be given once`);
   }
   const f = Object.fromEntries(filters) as Record<string, string>;
-  const scope = scopeFromPath(caller.principal.scopePath);
+  const scope = caller.scope;
   let base = deps.db.selectFrom('customers as c');
   if (!scope.all) base = base.where(customerInScope(scope));
   if (f.name) base = base.where('c.name_norm', '=', normaliseName(f.name));
@@ -183,7 +178,7 @@ async function patchTmf(
   const mapped = fromTmf(body.data);
   if (mapped.customerNo !== undefined) {
     // Sent back unchanged by a client that round-trips what it read: fine; a new number: not.
-    const current = await findCustomerRow(deps.db, id, scopeFromPath(caller.principal.scopePath));
+    const current = await findCustomerRow(deps.db, id, caller.scope);
     if (current && current.customer_no !== String(mapped.customerNo).toUpperCase())
       throw new AppError(
         'VALIDATION_FAILED',
@@ -193,7 +188,7 @@ async function patchTmf(
   }
   // Only masked values or read-only attributes sent back: nothing to write (no new version).
   if (Object.keys(mapped).length === 0) {
-    if (!(await findCustomerRow(deps.db, id, scopeFromPath(caller.principal.scopePath))))
+    if (!(await findCustomerRow(deps.db, id, caller.scope)))
       throw new AppError('NOT_FOUND', 'customer not found');
     return getTmf(deps, caller, id, fields);
   }
@@ -221,7 +216,7 @@ export function tmf629Routes(ctx: ModuleContext) {
         config: { access: { permission: 'customer.read' } },
       },
       async (request, reply) => {
-        const { items, total } = await listTmf(deps, callerOf(request), request.query);
+        const { items, total } = await listTmf(deps, callerOf(request, deps.clock), request.query);
         void reply.header('X-Total-Count', String(total));
         void reply.header('X-Result-Count', String(items.length));
         return items;
@@ -242,7 +237,7 @@ export function tmf629Routes(ctx: ModuleContext) {
       async (request) => {
         if (!z.uuid().safeParse(request.params.id).success)
           throw new AppError('NOT_FOUND', 'customer not found');
-        return getTmf(deps, callerOf(request), request.params.id, request.query.fields);
+        return getTmf(deps, callerOf(request, deps.clock), request.params.id, request.query.fields);
       },
     );
 
@@ -258,7 +253,12 @@ export function tmf629Routes(ctx: ModuleContext) {
         config: { access: { permission: 'customer.manage' } },
       },
       async (request, reply) => {
-        const { id, body } = await createTmf(deps, callerOf(request), request.body, request.query.fields);
+        const { id, body } = await createTmf(
+          deps,
+          callerOf(request, deps.clock),
+          request.body,
+          request.query.fields,
+        );
         void reply.header('location', href(id));
         return reply.status(201).send(body);
       },
@@ -280,7 +280,7 @@ export function tmf629Routes(ctx: ModuleContext) {
         },
       },
       async (request) =>
-        patchTmf(deps, callerOf(request), request.params.id, request.body, request.query.fields),
+        patchTmf(deps, callerOf(request, deps.clock), request.params.id, request.body, request.query.fields),
     );
 
     app.delete(

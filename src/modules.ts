@@ -1,0 +1,15 @@
+// The registry: every module, listed once. The server, the migrations, the command line, the demo
+// data and the database type read this list. Adding a module is one line here (its definition is
+// in its own index.ts). Order matters for start-up hooks, demo data (the org tree before the
+// customers it serves) and the order of the OpenAPI document (web/src/api is generated from it);
+// migrations are applied in name order whatever the order here.
+import { audit } from './modules/audit/index.ts';
+import { customers } from './modules/customers/index.ts';
+import { events } from './modules/events/index.ts';
+import { identity } from './modules/identity/index.ts';
+import { products } from './modules/products/index.ts';
+import { checkModules } from './platform/module.ts';
+
+export const modules = [identity, audit, customers, products, events] as const;
+
+checkModules(modules);

@@ -1,0 +1,98 @@
+/**
+ * What other modules read about the org tree and the staff, through identity's index.ts: they
+ * cannot query identity's tables themselves (their database handle does not type them). Each
+ * function takes the caller's handle or transaction and reads identity's tables through it.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import type { AnyExecutor } from '../../platform/db/executor.ts';
+import type { Principal } from '../../platform/http/auth.ts';
+import { unitIdsUnder } from './identity.repository.ts';
+import type { Executor } from './identity.tables.ts';
+
+/**
+ * The ids of the org units at or below a path, as a subquery for another module's SQL:
+ * `x.org_unit_id in ${unitsUnder(path)}` is the data-scope filter (PostgreSQL runs it once, hashed).
+ */
+export function unitsUnder(scopePath: string): RawBuilder<unknown> {
+  return sql`(select id from org_units where path like ${`${scopePath}%`})`;
+}
+
+/**
+ * The org units a caller's data scope covers, for modules that filter by unit id (the audit log),
+ * or undefined when the caller sees everything ('scope.national'), rows tied to no unit included.
+ */
+export async function scopeUnitIds(caller: AnyExecutor, principal: Principal): Promise<string[] | undefined> {
+  if (principal.permissions.has('scope.national')) return undefined;
+  const db: Executor = caller;
+  return unitIdsUnder(db, principal.scopePath);
+}
+
+/** The unit's materialised path (`/<root id>/…/<id>/`), or undefined when there is no such unit. */
+export async function unitPath(caller: AnyExecutor, id: string): Promise<string | undefined> {
+  const db: Executor = caller;
+  const row = await db.selectFrom('org_units').select('path').where('id', '=', id).executeTakeFirst();
+  return row?.path;
+}
+
+/** Id, code and path of org units: the active ones, or those with the given codes (active or not). */
+export async function orgUnits(
+  caller: AnyExecutor,
+  filter: { activeOnly?: boolean; codes?: readonly string[] } = {},
+): Promise<Array<{ id: string; code: string; path: string }>> {
+  const db: Executor = caller;
+  if (filter.codes?.length === 0) return [];
+  let q = db.selectFrom('org_units').select(['id', 'code', 'path']);
+  if (filter.activeOnly) q = q.where('active', '=', true);
+  if (filter.codes) q = q.where('code', 'in', filter.codes);
+  return q.execute();
+}
+
+/** Display names of org units and users by id (missing ids are left out). */
+export async function displayNames(
+  caller: AnyExecutor,
+  unitIds: readonly string[],
+  userIds: readonly string[],
+): Promise<{ unit: Map<string, string>; user: Map<string, string> }> {
+  const db: Executor = caller;
+  const [units, users] = await Promise.all([
+    unitIds.length
+      ? db.selectFrom('org_units').select(['id', 'name']).where('id', 'in', unitIds).execute()
+      : Promise.resolve([]),
+    userIds.length
+      ? db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', userIds).execute()
+      : Promise.resolve([]),
+  ]);
+  return {
+    unit: new Map(units.map((u) => [u.id, u.name])),
+    user: new Map(users.map((u) => [u.id, u.display_name])),
+  };
+}
+
+/** True when the user exists and may sign in (an account manager must be such a user). */
+export async function isActiveUser(caller: AnyExecutor, id: string): Promise<boolean> {
+  const db: Executor = caller;
+  const u = await db.selectFrom('users').select('status').where('id', '=', id).executeTakeFirst();
+  return u?.status === 'active';
+}
+
+/** Active users' ids by login (the import's account-manager column). */
+export async function activeUserLogins(caller: AnyExecutor): Promise<Array<{ id: string; login: string }>> {
+  const db: Executor = caller;
+  return db.selectFrom('users').select(['id', 'login']).where('status', '=', 'active').execute();
+}
+
+/** Active users holding a role, with the path of their org unit (e.g. account managers by province). */
+export async function activeUsersWithRole(
+  caller: AnyExecutor,
+  role: string,
+): Promise<Array<{ id: string; unitPath: string }>> {
+  const db: Executor = caller;
+  return db
+    .selectFrom('users as u')
+    .innerJoin('user_roles as r', 'r.user_id', 'u.id')
+    .innerJoin('org_units as o', 'o.id', 'u.org_unit_id')
+    .select(['u.id', 'o.path as unitPath'])
+    .where('r.role_code', '=', role)
+    .where('u.status', '=', 'active')
+    .execute();
+}

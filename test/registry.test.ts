@@ -1,0 +1,78 @@
+// The real registry: existing databases keep their migration names and order, and what modules
+// declare matches what the system checks.
+import { describe, expect, it } from 'vitest';
+import { modules } from '../src/modules.ts';
+import { builtinRoles } from '../src/modules/identity/index.ts';
+import { permissionCatalogue } from '../src/platform/module.ts';
+import { migrations } from '../src/server.ts';
+
+describe('the module registry (src/modules.ts)', () => {
+  it('applies the migrations databases already have under the same names, first and in order', () => {
+    const names = migrations.map(([name]) => name);
+    expect(names.slice(0, 4)).toEqual([
+      '0001_identity_init',
+      '0002_audit_init',
+      '0003_customers_init',
+      '0004_events_init',
+    ]);
+    expect([...names].sort()).toEqual(names);
+  });
+
+  it('gives the built-in roles what they held before permissions moved into the modules', () => {
+    const roles = Object.fromEntries(
+      builtinRoles(permissionCatalogue(modules)).map((r) => [r.code, [...r.permissions].sort()]),
+    );
+    const staff = ['org.read', 'skillgroup.read'];
+    expect(roles).toEqual({
+      admin: [
+        'audit.read',
+        'customer.erase',
+        'customer.import',
+        'customer.manage',
+        'customer.read',
+        'events.read',
+        'org.manage',
+        'org.read',
+        'pii.reveal',
+        'product.manage',
+        'role.manage',
+        'role.read',
+        'scope.national',
+        'skillgroup.manage',
+        'skillgroup.read',
+        'token.manage',
+        'user.manage',
+        'user.read',
+      ],
+      agent: ['customer.manage', 'customer.read', ...staff],
+      monitor: ['customer.read', ...staff],
+      dispatcher: ['customer.read', ...staff, 'user.read'],
+      technician: ['org.read'],
+      account_manager: ['customer.manage', 'customer.read', ...staff],
+      supervisor: [
+        'audit.read',
+        'customer.read',
+        'org.read',
+        'pii.reveal',
+        'role.read',
+        'skillgroup.manage',
+        'skillgroup.read',
+        'user.read',
+      ],
+      quality_inspector: [...staff, 'user.read'],
+      billing_specialist: ['customer.read', ...staff],
+      customer: [],
+    });
+  });
+
+  it('refuses a permission that names a built-in role that does not exist', () => {
+    const catalogue = [{ code: 'x.read', module: 'x', description: 'x', roles: ['agnet'] }];
+    expect(() => builtinRoles(catalogue)).toThrow(
+      'permission x.read (module x) names an unknown built-in role agnet',
+    );
+  });
+
+  it('has the identity module first: the others read the org tree it owns', () => {
+    expect(modules[0].name).toBe('identity');
+  });
+});
