@@ -18,7 +18,7 @@ import { issueCode, type ImportProblem } from './customers.import-problems.ts';
 import { scopeFromPath, type Scope } from './customers.repository.ts';
 import { customerInput, type CustomerInput } from './customers.schemas.ts';
 import { TIER_NAMES, TIERS } from './domain/catalogue.ts';
-import type { PiiVault } from './domain/vault.ts';
+import type { PiiVault } from '../../platform/pii/vault.ts';
 
 /** The columns of an import file; Chinese headers are accepted too. */
 export const IMPORT_COLUMNS = {
