@@ -2,7 +2,7 @@
 import type { ModuleContext } from './customers.tables.ts';
 import type { Db } from './customers.tables.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { PiiVault } from './domain/vault.ts';
+import type { PiiVault } from '../../platform/pii/vault.ts';
 import { vaultFor } from './pii-keys.service.ts';
 
 export type { Caller } from '../../platform/http/caller.ts';

@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Executor } from './customers.tables.ts';
 import { maskIdNumber, normaliseResidentId } from './domain/pii.ts';
 import { normaliseName, searchVector } from './domain/search.ts';
-import type { PiiVault } from './domain/vault.ts';
+import type { PiiVault } from '../../platform/pii/vault.ts';
 import type { ContactInput, CustomerInput, InstanceInput } from './customers.schemas.ts';
 import type {
   CustomerBranchesTable,

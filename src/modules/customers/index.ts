@@ -64,5 +64,5 @@ export { listCustomers, searchCustomers, type ListFilters } from './search.servi
 export { revealField } from './reveal.service.ts';
 export type { Caller, CustomerDeps } from './caller.ts';
 export type { ResourceQuery } from './customers.repository.ts';
-export { PiiVault } from './domain/vault.ts';
+export { PiiVault } from '../../platform/pii/vault.ts';
 export { seedDemoCustomers } from './customers.demo.ts';

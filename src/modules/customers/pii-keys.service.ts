@@ -4,7 +4,7 @@ import type { Config } from '../../config.ts';
 import type { Db } from './customers.tables.ts';
 import { appendAudit } from '../audit/index.ts';
 import { idNumberContext, protectIdNumber } from './customers.bulk.ts';
-import { PiiVault } from './domain/vault.ts';
+import { PiiVault } from '../../platform/pii/vault.ts';
 
 const vaults = new WeakMap<Config, PiiVault>();
 /** One vault per configuration (keys are derived once). */

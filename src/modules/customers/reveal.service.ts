@@ -8,7 +8,7 @@ import { loadInScope } from './customer-checks.ts';
 import { idNumberContext } from './customers.bulk.ts';
 import type { CustomerRow } from './customers.repository.ts';
 import type { RevealField } from './customers.schemas.ts';
-import type { PiiVault } from './domain/vault.ts';
+import type { PiiVault } from '../../platform/pii/vault.ts';
 import { revealProblem, revealRecord } from './domain/reveal.ts';
 
 export interface RevealRequest {
