@@ -22,9 +22,9 @@ import {
   affectedInstances,
   listCustomers,
   searchCustomers,
+  vaultFor,
   type Caller,
-} from '../src/modules/customers/customers.service.ts';
-import { vaultFor } from '../src/modules/customers/index.ts';
+} from '../src/modules/customers/index.ts';
 import { systemActor } from '../src/modules/audit/index.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { openDatabase, type Database } from '../src/platform/db/database.ts';

@@ -3,9 +3,10 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AuditTables } from './modules/audit/index.ts';
 import type { CustomersTables } from './modules/customers/index.ts';
 import type { EventsTables } from './modules/events/index.ts';
+import type { ProductsTables } from './modules/products/index.ts';
 import type { IdentityTables } from './modules/identity/index.ts';
 
-export type DB = IdentityTables & AuditTables & CustomersTables & EventsTables;
+export type DB = IdentityTables & AuditTables & CustomersTables & ProductsTables & EventsTables;
 export type Db = Kysely<DB>;
 export type Tx = Transaction<DB>;
 /** A database handle or an open transaction: repositories accept either. */

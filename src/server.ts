@@ -7,6 +7,7 @@ import { migrations } from './migrations.ts';
 import { auditRoutes } from './modules/audit/index.ts';
 import { customerRoutes, TMF629_BASE, tmf629Routes } from './modules/customers/index.ts';
 import { eventRoutes, startEvents } from './modules/events/index.ts';
+import { productRoutes } from './modules/products/index.ts';
 import {
   authRoutes,
   IdentityAuthenticator,
@@ -101,6 +102,7 @@ export async function buildApp(ctx: ModuleContext): Promise<App> {
       await api.register(identityAdminRoutes(ctx));
       await api.register(auditRoutes(ctx, { scopeUnitIds: (principal) => scopeUnitIds(ctx.db, principal) }));
       await api.register(customerRoutes(ctx));
+      await api.register(productRoutes(ctx));
       await api.register(eventRoutes(ctx));
     },
     { prefix: '/api/v1' },

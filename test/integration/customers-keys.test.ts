@@ -2,8 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCustomerCommands } from '../../src/modules/customers/customers.cli.ts';
-import { PiiVault, rotatePiiKeys, vaultFor } from '../../src/modules/customers/index.ts';
-import { revealField, searchCustomers } from '../../src/modules/customers/customers.service.ts';
+import {
+  PiiVault,
+  revealField,
+  rotatePiiKeys,
+  searchCustomers,
+  vaultFor,
+} from '../../src/modules/customers/index.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import type { Platform } from '../../src/server.ts';
 import { createTestServer, type TestServer } from '../harness.ts';

@@ -15,7 +15,7 @@ import {
   type ImportProgress,
   type ImportReport,
 } from './customers.import.ts';
-import { rotatePiiKeys, vaultFor } from './customers.service.ts';
+import { rotatePiiKeys, vaultFor } from './pii-keys.service.ts';
 
 export type CustomerCliDeps = ModuleCliDeps;
 

@@ -3,7 +3,7 @@ import type { ModuleContext } from '../../context.ts';
 import { appendAudit, systemActor } from '../audit/index.ts';
 import { insertPrepared, nextCustomerNumbers, prepareCustomer } from './customers.bulk.ts';
 import { customerInput, type CustomerInput } from './customers.schemas.ts';
-import { vaultFor } from './customers.service.ts';
+import { vaultFor } from './pii-keys.service.ts';
 import { TIERS } from './domain/catalogue.ts';
 import { generateEnterprise, generateIndividual, rng, type Area } from './domain/generator.ts';
 

@@ -5,8 +5,8 @@
 import type { Tx } from '../../db.ts';
 import { recordEvent } from '../events/index.ts';
 import { contactsOf } from './customers.repository.ts';
-import { customerViews } from './customers.service.ts';
-import { toTmfCustomer } from './customers.tmf.ts';
+import { customerViews } from './customer-read.ts';
+import { toTmfCustomer } from './tmf/tmf629.mapper.ts';
 
 export type CustomerEventType =
   | 'CustomerCreateEvent'

@@ -1,6 +1,7 @@
 import { appendAudit } from '../audit/index.ts';
 import type { CustomerListItem } from './customers.schemas.ts';
-import { listCustomers, type Caller, type CustomerDeps, type ListFilters } from './customers.service.ts';
+import type { Caller, CustomerDeps } from './caller.ts';
+import { listCustomers, type ListFilters } from './search.service.ts';
 import { TIER_NAMES, type Tier } from './domain/catalogue.ts';
 
 /** Bulk export is restricted (MIIT Order 24): a cap per file, masked values, logged and audited. */

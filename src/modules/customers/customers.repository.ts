@@ -5,6 +5,10 @@ import { isSingleCjk, normaliseName, searchQuery } from './domain/search.ts';
 
 export type CustomerRow = Selectable<CustomersTable>;
 export type InstanceRow = Selectable<ProductInstancesTable>;
+export type Names = Awaited<ReturnType<typeof names>>;
+export type BranchRow = Awaited<ReturnType<typeof branchesOf>>[number];
+export type ContactRow = Awaited<ReturnType<typeof contactsOf>>[number];
+export type InstanceWithProduct = Awaited<ReturnType<typeof instancesOf>>[number];
 
 /** A caller's data scope: the org path whose subtree they see; `all` when that is the whole tree. */
 export interface Scope {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasChange, NOTHING_TO_CHANGE } from '../../platform/http/patch.ts';
 import {
   ACCESS_TYPES,
   CHANNELS,
@@ -7,13 +8,11 @@ import {
   DEVICE_TYPES,
   ID_TYPES,
   INSTANCE_STATUSES,
-  PRODUCT_CATEGORIES,
-  RESOURCE_KINDS,
-  SEGMENTS,
   TIERS,
   VALUE_LEVELS,
 } from './domain/catalogue.ts';
 import { IMPORT_PROBLEM_CODES, issueParams, type ImportProblemCode } from './customers.import-problems.ts';
+import { branchesAllowed, tierProblem } from './domain/customer-rules.ts';
 import { creditCodeIssue, emailProblem, normaliseEmail, parsePhone, residentIdIssue } from './domain/pii.ts';
 import { normaliseCode } from './domain/search.ts';
 
@@ -52,11 +51,6 @@ export const emailInput = z
     }
     return normaliseEmail(v);
   });
-
-/** A PATCH must change something: an empty one (or only `version`) is refused, not a silent write. */
-const hasChange = (body: Record<string, unknown>) =>
-  Object.keys(body).some((k) => k !== 'version' && body[k] !== undefined);
-const NOTHING_TO_CHANGE = { message: 'nothing to change: send at least one field besides version' };
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => z.string().trim().max(max).nullish();
@@ -299,21 +293,10 @@ export const customerInput = z
     instances: z.array(instanceInput).max(200).optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.kind === 'enterprise' && !v.tier)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['tier'],
-        message: 'is required for an enterprise customer',
-        params: issueParams('TIER_REQUIRED'),
-      });
-    if (v.kind === 'individual' && v.tier)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['tier'],
-        message: 'applies to enterprise customers only',
-        params: issueParams('TIER_ENTERPRISE_ONLY'),
-      });
-    if (v.kind === 'individual' && v.branches?.length)
+    const tier = tierProblem(v.kind, v.tier);
+    if (tier)
+      ctx.addIssue({ code: 'custom', path: ['tier'], message: tier.message, params: issueParams(tier.code) });
+    if (!branchesAllowed(v.kind, v.branches?.length ?? 0))
       ctx.addIssue({ code: 'custom', path: ['branches'], message: 'applies to enterprise customers only' });
     checkIdNumber(v, ctx);
     checkRepeats(v, ctx);
@@ -338,32 +321,6 @@ export const customerPatch = z
 export type CustomerPatch = Partial<Omit<CustomerInput, 'kind' | 'customerNo' | 'contacts' | 'instances'>> & {
   version?: number;
 };
-
-export const productInput = z.strictObject({
-  code: z.string().regex(/^[a-z][a-z0-9_.-]{1,63}$/, 'must be lowercase letters, digits, . _ -'),
-  name: text(100),
-  nameEn: text(100),
-  category: z.enum(PRODUCT_CATEGORIES),
-  segment: z.enum(SEGMENTS),
-  resourceKind: z.enum(RESOURCE_KINDS),
-  description: optionalText(2000),
-  active: z.boolean().default(true),
-  sortOrder: z.number().int().min(0).max(1_000_000).default(1000),
-});
-export type ProductInput = z.infer<typeof productInput>;
-
-// .partial() keeps .default(): without the overrides a PATCH of the name reactivated the product
-// and reset its sort order.
-export const productPatch = productInput
-  .omit({ code: true })
-  .partial()
-  .extend({
-    active: z.boolean().optional(),
-    sortOrder: z.number().int().min(0).max(1_000_000).optional(),
-    version: z.number().int().positive().optional(),
-  })
-  .refine(hasChange, NOTHING_TO_CHANGE);
-export type ProductPatch = z.infer<typeof productPatch>;
 
 // ---- Responses: only the fields declared here leave the server (masked values). ----
 
@@ -463,20 +420,6 @@ export const instanceView = z.object({
   version: z.number(),
 });
 export type InstanceView = z.infer<typeof instanceView>;
-
-export const productView = z.object({
-  code: z.string(),
-  name: z.string(),
-  nameEn: z.string(),
-  category: z.string(),
-  segment: z.enum(SEGMENTS),
-  resourceKind: z.enum(RESOURCE_KINDS),
-  description: z.string().nullable(),
-  active: z.boolean(),
-  sortOrder: z.number(),
-  version: z.number(),
-});
-export type ProductView = z.infer<typeof productView>;
 
 export const historyEntry = z.object({
   seq: z.string(),

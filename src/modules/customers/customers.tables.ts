@@ -3,21 +3,6 @@ import type { ColumnType, Generated } from 'kysely';
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string | undefined, string>;
 
-export interface ProductsTable {
-  code: string;
-  name: string;
-  name_en: string;
-  category: string;
-  segment: 'consumer' | 'enterprise' | 'both';
-  resource_kind: string;
-  description: string | null;
-  active: Generated<boolean>;
-  sort_order: Generated<number>;
-  version: Generated<number>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
 export interface CustomersTable {
   id: string;
   customer_no: string;
@@ -127,7 +112,6 @@ export interface CustomerAccessLogTable {
 }
 
 export interface CustomersTables {
-  products: ProductsTable;
   customers: CustomersTable;
   customer_branches: CustomerBranchesTable;
   customer_contacts: CustomerContactsTable;

@@ -1,0 +1,44 @@
+/** Customer 360: the customer, contacts, instances, open requests and recent history at once. */
+import type { Db } from '../../db.ts';
+import type { Principal } from '../../platform/http/auth.ts';
+import { listAudit } from '../audit/index.ts';
+import { logAccess } from './access-log.service.ts';
+import type { Caller, CustomerDeps } from './caller.ts';
+import { customerViews } from './customer-read.ts';
+import { loadInScope } from './customer-checks.ts';
+import { contactsOf, instancesOf } from './customers.repository.ts';
+import { contactView, instanceView, iso } from './customers.views.ts';
+
+/** The seam for the requests module: open requests of a customer (none until it exists). */
+export type OpenRequestsProvider = (db: Db, customerId: string, principal: Principal) => Promise<unknown[]>;
+export const noOpenRequests: OpenRequestsProvider = async () => [];
+
+export async function customer360(
+  deps: CustomerDeps,
+  caller: Caller,
+  id: string,
+  openRequests: OpenRequestsProvider = noOpenRequests,
+) {
+  const row = await loadInScope(deps.db, caller, id);
+  const [[customer], contacts, instances, requests, history] = await Promise.all([
+    customerViews(deps.db, [row]),
+    contactsOf(deps.db, row.id),
+    instancesOf(deps.db, row.id),
+    openRequests(deps.db, row.id, caller.principal),
+    listAudit(deps.db, { entityType: 'customer', entityId: row.id, limit: 20 }),
+  ]);
+  await logAccess(deps.db, caller.actor, [row.id], 'view360');
+  return {
+    customer: customer!,
+    contacts: contacts.map(contactView),
+    instances: instances.map(instanceView),
+    openRequests: requests,
+    recentHistory: history.map((h) => ({
+      seq: h.seq,
+      occurredAt: iso(h.occurred_at),
+      actorLogin: h.actor_login,
+      action: h.action,
+      details: (h.details ?? {}) as Record<string, unknown>,
+    })),
+  };
+}

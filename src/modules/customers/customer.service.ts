@@ -1,0 +1,328 @@
+/** The customer itself: read one, create, change, erase (PIPL Art. 47). */
+import { sql, type Updateable } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { Tx } from '../../db.ts';
+import { AppError, conflict } from '../../platform/errors.ts';
+import { maskPiiInText } from '../../platform/logger.ts';
+import { assertActiveProducts } from '../products/index.ts';
+import { appendAudit } from '../audit/index.ts';
+import { logAccess } from './access-log.service.ts';
+import { scopeOf, type Caller, type CustomerDeps } from './caller.ts';
+import {
+  assertAccountManager,
+  assertIdNumberFree,
+  assertNotErased,
+  assertUnitExists,
+  assertUnitInScope,
+  loadInScope,
+} from './customer-checks.ts';
+import { customerViews } from './customer-read.ts';
+import {
+  insertPrepared,
+  nextCustomerNumbers,
+  normaliseIdNumber,
+  prepareCustomer,
+  protectIdNumber,
+} from './customers.bulk.ts';
+import { recordCustomerEvent } from './customers.events.ts';
+import { replacePhones, type CustomerRow } from './customers.repository.ts';
+import type { CustomersTable } from './customers.tables.ts';
+import {
+  idNumberProblem,
+  type CustomerInput,
+  type CustomerPatch,
+  type CustomerView,
+} from './customers.schemas.ts';
+import { normaliseName, searchVector } from './domain/search.ts';
+import {
+  branchesAllowed,
+  erasedName,
+  idTypeChangeNeedsNumber,
+  tierProblem,
+} from './domain/customer-rules.ts';
+import { assertOneUpdated, checkVersion } from '../../platform/versions.ts';
+
+export async function getCustomer(deps: CustomerDeps, caller: Caller, id: string): Promise<CustomerView> {
+  const row = await loadInScope(deps.db, caller, id);
+  const [view] = await customerViews(deps.db, [row]);
+  await logAccess(deps.db, caller.actor, [row.id], 'view');
+  return view!;
+}
+
+export async function createCustomer(
+  deps: CustomerDeps,
+  caller: Caller,
+  input: CustomerInput,
+): Promise<CustomerView> {
+  const scope = scopeOf(caller.principal);
+  await assertUnitInScope(deps.db, scope, input.orgUnitId, 'orgUnitId');
+  if (input.accountManagerId) await assertAccountManager(deps.db, input.accountManagerId);
+  for (const b of input.branches ?? []) await assertUnitExists(deps.db, b.orgUnitId, 'branches.orgUnitId');
+  for (const i of input.instances ?? [])
+    if (i.orgUnitId) await assertUnitExists(deps.db, i.orgUnitId, 'instances.orgUnitId');
+  await assertActiveProducts(
+    deps.db,
+    (input.instances ?? []).map((i) => i.productCode),
+  );
+  if (input.idNumber) await assertIdNumberFree(deps, normaliseIdNumber(input.idType, input.idNumber));
+  const id = uuidv7();
+  await deps.db.transaction().execute(async (trx) => {
+    const customerNo = input.customerNo?.toUpperCase() ?? (await nextCustomerNumbers(trx, 1))[0]!;
+    const prepared = prepareCustomer(deps.vault, input, customerNo, id);
+    await insertPrepared(trx, [prepared]);
+    await appendAudit(trx, caller.actor, {
+      action: 'customer.create',
+      entityType: 'customer',
+      entityId: id,
+      orgUnitId: input.orgUnitId,
+      details: {
+        customerNo,
+        kind: input.kind,
+        tier: input.tier ?? null,
+        contacts: prepared.contacts.length,
+        instances: prepared.instances.length,
+      },
+    });
+    await recordCustomerEvent(trx, id, 'CustomerCreateEvent');
+  });
+  return getCustomer(deps, caller, id);
+}
+/**
+ * A PATCH checked against the stored row and what it refers to, before anything is written. An
+ * ID number is checked against the type it will be stored with (the stored one unless the PATCH
+ * changes it); a type change alone would leave a number of the old type under the new one.
+ */
+async function checkPatch(deps: CustomerDeps, caller: Caller, row: CustomerRow, patch: CustomerPatch) {
+  assertNotErased(row);
+  checkVersion('customer', row.version, patch.version);
+  if (patch.orgUnitId && patch.orgUnitId !== row.org_unit_id)
+    await assertUnitInScope(deps.db, scopeOf(caller.principal), patch.orgUnitId, 'orgUnitId');
+  if (patch.accountManagerId) await assertAccountManager(deps.db, patch.accountManagerId);
+  for (const b of patch.branches ?? []) await assertUnitExists(deps.db, b.orgUnitId, 'branches.orgUnitId');
+  const tier = patch.tier !== undefined ? tierProblem(row.kind, patch.tier) : undefined;
+  if (tier) throw new AppError('VALIDATION_FAILED', `tier: ${tier.message}`, { field: 'tier' });
+  if (patch.idNumber && patch.idType === undefined) {
+    const problem = idNumberProblem(row.id_type, patch.idNumber);
+    if (problem)
+      throw new AppError('VALIDATION_FAILED', `Invalid input — body.idNumber: ${problem}`, {
+        fields: [{ field: 'body.idNumber', message: problem }],
+      });
+  }
+  if (idTypeChangeNeedsNumber({ idType: row.id_type, hasNumber: !!row.id_number_hash }, patch))
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'Invalid input — body.idType: send idNumber with it (the stored number is of the old type)',
+      { fields: [{ field: 'body.idType', message: 'send idNumber with it' }] },
+    );
+  if (!branchesAllowed(row.kind, patch.branches?.length ?? 0))
+    throw new AppError('VALIDATION_FAILED', 'branches: applies to enterprise customers only', {
+      field: 'branches',
+    });
+}
+
+/** The fields a PATCH changes, in the order the audit entry lists them. */
+const PATCH_FIELDS = [
+  'name',
+  'tier',
+  'orgUnitId',
+  'accountManagerId',
+  'status',
+  'phone',
+  'email',
+  'address',
+  'creditCode',
+  'industry',
+  'valueLevel',
+  'membershipLevel',
+  'notes',
+  'tags',
+  'consents',
+  'idType',
+  'idNumber',
+  'branches',
+] as const satisfies ReadonlyArray<keyof CustomerPatch>;
+
+/** The customers row's new column values for a checked PATCH (an ID number encrypted here). */
+async function columnsFor(
+  deps: CustomerDeps,
+  row: CustomerRow,
+  patch: CustomerPatch,
+): Promise<Updateable<CustomersTable>> {
+  const set: Updateable<CustomersTable> = {};
+  if (patch.name !== undefined) {
+    set.name = patch.name;
+    set.name_norm = normaliseName(patch.name);
+    set.search_vector = searchVector(patch.name);
+  }
+  if (patch.tier !== undefined) set.tier = patch.tier ?? null;
+  if (patch.orgUnitId !== undefined) set.org_unit_id = patch.orgUnitId;
+  if (patch.accountManagerId !== undefined) set.account_manager_id = patch.accountManagerId ?? null;
+  if (patch.status !== undefined) set.status = patch.status;
+  if (patch.phone !== undefined) set.phone = patch.phone ?? null;
+  if (patch.email !== undefined) set.email = patch.email ?? null;
+  if (patch.address !== undefined) set.address = patch.address ?? null;
+  if (patch.creditCode !== undefined) set.credit_code = patch.creditCode ?? null;
+  if (patch.industry !== undefined) set.industry = patch.industry ?? null;
+  if (patch.valueLevel !== undefined) set.value_level = patch.valueLevel ?? null;
+  if (patch.membershipLevel !== undefined) set.membership_level = patch.membershipLevel ?? null;
+  if (patch.notes !== undefined) set.notes = patch.notes ?? null;
+  if (patch.tags !== undefined) set.tags = JSON.stringify(patch.tags);
+  if (patch.consents !== undefined) set.consents = JSON.stringify({ ...row.consents, ...patch.consents });
+  if (patch.idType !== undefined) set.id_type = patch.idType ?? null;
+  if (patch.idNumber) {
+    const normalised = normaliseIdNumber(patch.idType ?? row.id_type, patch.idNumber);
+    await assertIdNumberFree(deps, normalised, row.id);
+    Object.assign(set, protectIdNumber(deps.vault, row.id, normalised));
+    if (!row.id_type && patch.idType === undefined) set.id_type = 'resident_id';
+  } else if (patch.idNumber !== undefined)
+    Object.assign(set, {
+      id_number_enc: null,
+      id_number_hash: null,
+      id_number_masked: null,
+      pii_key_id: null,
+    });
+  return set;
+}
+
+async function replaceBranches(
+  trx: Tx,
+  customerId: string,
+  branches: NonNullable<CustomerPatch['branches']>,
+) {
+  await trx.deleteFrom('customer_branches').where('customer_id', '=', customerId).execute();
+  if (branches.length)
+    await trx
+      .insertInto('customer_branches')
+      .values(
+        branches.map((b) => ({
+          id: uuidv7(),
+          customer_id: customerId,
+          org_unit_id: b.orgUnitId,
+          name: b.name,
+          address: b.address ?? null,
+        })),
+      )
+      .execute();
+}
+
+export async function updateCustomer(
+  deps: CustomerDeps,
+  caller: Caller,
+  id: string,
+  patch: CustomerPatch,
+): Promise<CustomerView> {
+  const row = await loadInScope(deps.db, caller, id);
+  await checkPatch(deps, caller, row, patch);
+  const set = await columnsFor(deps, row, patch);
+  const changed = PATCH_FIELDS.filter((f) => patch[f] !== undefined);
+  await deps.db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('customers')
+      .set({ ...set, version: sql`version + 1`, updated_at: deps.clock.now() })
+      .where('id', '=', id)
+      .where('version', '=', row.version)
+      .executeTakeFirst();
+    assertOneUpdated('customer', updated.numUpdatedRows);
+    if (patch.phone !== undefined)
+      await replacePhones(trx, id, null, [{ phone: patch.phone, source: 'customer' }]);
+    if (patch.branches !== undefined) await replaceBranches(trx, id, patch.branches);
+    await appendAudit(trx, caller.actor, {
+      action: 'customer.update',
+      entityType: 'customer',
+      entityId: id,
+      orgUnitId: patch.orgUnitId ?? row.org_unit_id,
+      // Field names only: values may be personal information.
+      details: {
+        changed,
+        ...(patch.tier !== undefined ? { tier: { from: row.tier, to: patch.tier } } : {}),
+        ...(patch.status !== undefined ? { status: { from: row.status, to: patch.status } } : {}),
+        ...(patch.orgUnitId !== undefined
+          ? { orgUnitId: { from: row.org_unit_id, to: patch.orgUnitId } }
+          : {}),
+      },
+    });
+    if (patch.status !== undefined && patch.status !== row.status)
+      await recordCustomerEvent(trx, id, 'CustomerStateChangeEvent');
+    if (changed.some((f) => f !== 'status'))
+      await recordCustomerEvent(trx, id, 'CustomerAttributeValueChangeEvent');
+  });
+  return getCustomer(deps, caller, id);
+}
+
+// ---- Erasure (PIPL Art. 47) ----
+
+/**
+ * Anonymises a customer on request. Kept: the customer row (id, number, kind, tier, org unit,
+ * dates) so requests, bills and audit entries that refer to it stay valid; enterprise name and
+ * credit code (not personal information); service instances with their account numbers and
+ * network resources (billing disputes need them for 5 months — the billing module purges later);
+ * the audit log and the access log (MIIT Order 24). Removed: name (individuals), phones, email,
+ * addresses, ID number, notes, tags, consents, membership and every contact person.
+ */
+export async function eraseCustomer(deps: CustomerDeps, caller: Caller, id: string, reason: string) {
+  const row = await loadInScope(deps.db, caller, id);
+  assertNotErased(row);
+  const live = await deps.db
+    .selectFrom('product_instances')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('customer_id', '=', row.id)
+    .where('status', '<>', 'terminated')
+    .executeTakeFirstOrThrow();
+  if (Number(live.n) > 0)
+    throw conflict(
+      `Terminate the customer's services first: ${live.n} service instance(s) are still active or suspended`,
+      { activeInstances: Number(live.n) },
+    );
+  const now = deps.clock.now();
+  const anonymousName = erasedName(row.kind, row.customer_no, row.name);
+  await deps.db.transaction().execute(async (trx: Tx) => {
+    const contacts = await trx
+      .deleteFrom('customer_contacts')
+      .where('customer_id', '=', row.id)
+      .executeTakeFirst();
+    await trx.deleteFrom('customer_phones').where('customer_id', '=', row.id).execute();
+    await trx
+      .updateTable('customer_branches')
+      .set({ address: null })
+      .where('customer_id', '=', row.id)
+      .execute();
+    await trx
+      .updateTable('product_instances')
+      .set({ service_address: null })
+      .where('customer_id', '=', row.id)
+      .execute();
+    await trx
+      .updateTable('customers')
+      .set({
+        name: anonymousName,
+        name_norm: normaliseName(anonymousName),
+        search_vector: row.kind === 'individual' ? '' : searchVector(row.name),
+        phone: null,
+        email: null,
+        address: null,
+        id_number_enc: null,
+        id_number_hash: null,
+        id_number_masked: null,
+        pii_key_id: null,
+        notes: null,
+        tags: '[]',
+        consents: '{}',
+        membership_level: null,
+        status: 'erased',
+        erased_at: now,
+        updated_at: now,
+        version: sql`version + 1`,
+      })
+      .where('id', '=', row.id)
+      .execute();
+    await appendAudit(trx, caller.actor, {
+      action: 'customer.erase',
+      entityType: 'customer',
+      entityId: row.id,
+      orgUnitId: row.org_unit_id,
+      details: { reason: maskPiiInText(reason), contactsRemoved: Number(contacts.numDeletedRows) },
+    });
+    await recordCustomerEvent(trx, row.id, 'CustomerDeleteEvent');
+  });
+  return getCustomer(deps, caller, id);
+}
