@@ -46,7 +46,10 @@ async function call(
   return res;
 }
 const get = (url: string, login = 'agent') => call('GET', url, login);
-const ids = (res: { json(): unknown }) => (res.json() as Array<{ id: string }>).map((c) => c.id);
+const ids = (res: { statusCode: number; body: string; json(): unknown }) => {
+  expect(res.statusCode, res.body).toBe(200);
+  return (res.json() as Array<{ id: string }>).map((c) => c.id);
+};
 
 const EXTRA_MOBILE = '13912345678';
 const EXTRA_FIXED = '025-84561234';

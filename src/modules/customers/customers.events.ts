@@ -7,6 +7,7 @@ import { recordEvent } from '../events/index.ts';
 import { contactsOf } from './customers.repository.ts';
 import { customerViews } from './customer-read.ts';
 import { toTmfCustomer } from './tmf/tmf629.mapper.ts';
+import { attributesOf, maskedMediaOf, NO_ATTRIBUTES } from './tmf/tmf629.store.ts';
 
 export type CustomerEventType =
   | 'CustomerCreateEvent'
@@ -27,9 +28,17 @@ export async function recordCustomerEvent(
     .executeTakeFirstOrThrow();
   const [view] = await customerViews(trx, [row]);
   const contacts = await contactsOf(trx, customerId);
+  const attributes = (await attributesOf(trx, [customerId])).get(customerId) ?? NO_ATTRIBUTES;
+  const media = await maskedMediaOf(trx, undefined, [row]);
+  // No request here: the href is relative to the server (the hub delivering it makes it absolute).
   const customer = toTmfCustomer(
     view!,
-    contacts.map((k) => ({ id: k.id, name: k.name, role: k.role })),
+    {
+      contacts: contacts.map((k) => ({ id: k.id, name: k.name, role: k.role })),
+      attributes,
+      contactMedium: media.get(customerId) ?? [],
+    },
+    '',
   );
   return recordEvent(trx, {
     subject: `customer.${eventType}`,

@@ -1,5 +1,8 @@
 // The customers module's public face: other modules import only from here.
-export { customersInit as customersMigration } from './customers.migrations.ts';
+export {
+  customersInit as customersMigration,
+  customersTmf629 as customersTmf629Migration,
+} from './customers.migrations.ts';
 export type { CustomersTables } from './customers.tables.ts';
 export { customerRoutes, type CustomerRouteOptions } from './customers.routes.ts';
 export { TMF629_BASE, tmf629Routes } from './tmf/tmf629.routes.ts';

@@ -1,115 +1,223 @@
 /**
- * Routes of TMF629 Customer Management v5 over the same customers, rules and masking as /api/v1/customers:
- * GET/POST /customer, GET/PATCH /customer/{id}. A customer is a PartyRole whose engagedParty is
- * the individual or organisation itself; our attributes without a TMF home travel as
- * characteristics; contacts and the account manager as v5 relatedParty entries.
+ * Routes of TMF629 Customer Management v5 over the same customers, rules and masking as
+ * /api/v1/customers: GET/POST /customer, GET/PATCH/DELETE /customer/{id}, on the shared TMF
+ * plumbing (src/platform/tmf). What has no home in our model is kept by tmf629.store.ts.
  */
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import type { ModuleContext } from '../../../context.ts';
 import { AppError } from '../../../platform/errors.ts';
-import { utf8JsonParser, type App } from '../../../platform/http/app.ts';
-import { logAccess } from '../access-log.service.ts';
-import { callerOf, customerDeps, type Caller, type CustomerDeps } from '../caller.ts';
-import { customerViews } from '../customer-read.ts';
-import { createCustomer, getCustomer, updateCustomer } from '../customer.service.ts';
+import type { App } from '../../../platform/http/app.ts';
 import {
-  contactsOf,
-  customerInScope,
-  findCustomerRow,
-  idsByPhone,
-  scopeFromPath,
-} from '../customers.repository.ts';
+  addMergePatchParser,
+  applyMergePatch,
+  invalidTmfAttribute,
+  invalidTmfInput,
+  parseFilters,
+  publicBaseUrl,
+  selectFields,
+  sendPage,
+  sqlCondition,
+  tmfListQuery,
+  TMF_PATCH_BODY_TYPES,
+  type FilterCatalogue,
+  type FilterCondition,
+} from '../../../platform/tmf/index.ts';
+import { logAccess } from '../access-log.service.ts';
+import { callerOf, customerDeps, scopeOf, type Caller, type CustomerDeps } from '../caller.ts';
+import { loadInScope } from '../customer-checks.ts';
+import { customerViews } from '../customer-read.ts';
+import { createCustomer, updateCustomer } from '../customer.service.ts';
+import { contactsOf, customerInScope, idsByPhone, type CustomerRow } from '../customers.repository.ts';
 import { customerInput, customerPatch, type CustomerPatch } from '../customers.schemas.ts';
 import { CUSTOMER_STATUSES, TIERS } from '../domain/catalogue.ts';
 import { parsePhone } from '../domain/pii.ts';
 import { normaliseName } from '../domain/search.ts';
+import { columnsOf, fromTmfMedia, sameMedia, type Medium } from './contact-media.ts';
 import {
-  fromTmf,
-  href,
-  selectFields,
-  tmfCustomerBody,
+  checkAttributes,
+  customerHref,
+  engagedPartyOf,
+  fromCharacteristics,
+  referredType,
+  tmfField,
   toTmfCustomer,
-  toValidationError,
   type Json,
 } from './tmf629.mapper.ts';
+import { attributesAfter, partyRef, relatedParties, sameAttributes } from './tmf629.parties.ts';
+import {
+  attributesOf,
+  clearMediaOf,
+  idsByMedium,
+  maskedMediaOf,
+  NO_ATTRIBUTES,
+  replaceMedia,
+  writeAttributes,
+  type TmfAttributes,
+} from './tmf629.store.ts';
 
 export { TMF629_BASE } from './tmf629.mapper.ts';
 
-async function tmfViews(deps: CustomerDeps, rows: Parameters<typeof customerViews>[1]) {
-  const views = await customerViews(deps.db, rows);
-  const contacts = await Promise.all(views.map((v) => contactsOf(deps.db, v.id)));
+const isUuid = (v: unknown) => typeof v === 'string' && z.uuid().safeParse(v).success;
+
+async function tmfResources(deps: CustomerDeps, rows: CustomerRow[], base: string) {
+  const ids = rows.map((r) => r.id);
+  const [views, attributes, media, contacts] = await Promise.all([
+    customerViews(deps.db, rows),
+    attributesOf(deps.db, ids),
+    maskedMediaOf(deps.db, deps.vault, rows),
+    Promise.all(ids.map((id) => contactsOf(deps.db, id))),
+  ]);
   return views.map((v, i) =>
     toTmfCustomer(
       v,
-      contacts[i]!.map((k) => ({ id: k.id, name: k.name, role: k.role })),
+      {
+        contacts: contacts[i]!.map((k) => ({ id: k.id, name: k.name, role: k.role })),
+        attributes: attributes.get(v.id) ?? NO_ATTRIBUTES,
+        contactMedium: media.get(v.id) ?? [],
+      },
+      base,
     ),
   );
 }
 
-// ---- Listing with offset/limit and attribute filters ----
+async function getTmf(deps: CustomerDeps, caller: Caller, id: string, base: string, fields?: string) {
+  const row = await loadInScope(deps.db, caller, id);
+  const [resource] = await tmfResources(deps, [row], base);
+  await logAccess(deps.db, caller.actor, [id], 'tmf', 'view');
+  return selectFields(resource!, fields);
+}
 
-const listQuery = z.looseObject({
-  fields: z.string().max(500).optional(),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
-const FILTERS = new Set([
-  'name',
-  'status',
-  'engagedParty.@referredType',
-  'contactMedium.phoneNumber',
-  'characteristic.tier',
-  'characteristic.customerNo',
-]);
+// ---- Listing: offset/limit and TMF630 attribute filters ----
 
-async function listTmf(deps: CustomerDeps, caller: Caller, q: z.infer<typeof listQuery>) {
-  const filters = Object.entries(q).filter(([k]) => !['fields', 'offset', 'limit'].includes(k)) as Array<
-    [string, unknown]
-  >;
-  for (const [k, v] of filters) {
-    if (!FILTERS.has(k))
-      throw new AppError(
-        'BAD_REQUEST',
-        `Filtering on "${k}" is not supported; use ${[...FILTERS].join(', ')}`,
+const FILTERS = {
+  id: { type: 'string' },
+  '@type': { type: 'enum', values: ['Customer'] },
+  name: { type: 'string' },
+  status: { type: 'enum', values: CUSTOMER_STATUSES },
+  'engagedParty.id': { type: 'string' },
+  'engagedParty.name': { type: 'string' },
+  'engagedParty.@referredType': { type: 'enum', values: ['Individual', 'Organization'] },
+  'relatedParty.role': { type: 'string', operators: ['eq'] },
+  'relatedParty.id': { type: 'string', operators: ['eq'] },
+  'relatedParty.partyOrPartyRole.id': { type: 'string', operators: ['eq'] },
+  'contactMedium.phoneNumber': { type: 'string', operators: ['eq'] },
+  'characteristic.tier': { type: 'enum', values: TIERS },
+  'characteristic.customerNo': { type: 'string' },
+  'validFor.startDateTime': { type: 'dateTime' },
+  'validFor.endDateTime': { type: 'dateTime' },
+} satisfies FilterCatalogue;
+type Field = keyof typeof FILTERS;
+
+const NOTHING = sql<SqlBool>`false`;
+
+/** Related parties of every kind (kept, the account manager, contacts) as (role, id) pairs. */
+function relatedPartyCondition(conditions: FilterCondition<Field>[]) {
+  const parts = conditions.map((c) => {
+    const column = c.field === 'relatedParty.role' ? sql.ref('p.role') : sql.ref('p.id');
+    return sql`${column} in (${sql.join(c.values.map(String))})`;
+  });
+  return sql<SqlBool>`exists (select 1 from (
+      select rp ->> 'role' as role, rp -> 'partyOrPartyRole' ->> 'id' as id
+        from jsonb_array_elements(coalesce(t.related_parties, '[]'::jsonb)) rp
+      union all select 'accountManager', c.account_manager_id::text where c.account_manager_id is not null
+      union all select 'contact:' || k.role, k.id::text from customer_contacts k where k.customer_id = c.id
+    ) p where ${sql.join(parts, sql` and `)})`;
+}
+
+/** Customers having any of the phone numbers (their own, contacts', services', kept media). */
+async function idsByPhones(deps: CustomerDeps, c: FilterCondition<Field>): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const v of c.values) {
+    const p = parsePhone(String(v));
+    if ('problem' in p) throw new AppError('BAD_REQUEST', `Filter contactMedium.phoneNumber: ${p.problem}`);
+    for (const id of await idsByPhone(deps.db, p.value, 500)) ids.add(id);
+    for (const id of await idsByMedium(deps.db, deps.vault, 'phone', p.value)) ids.add(id);
+  }
+  return [...ids];
+}
+
+function conditionSql(
+  eb: Parameters<typeof sqlCondition>[0],
+  c: FilterCondition<Field>,
+  phoneIds: string[] | undefined,
+): ReturnType<typeof sqlCondition> | undefined {
+  const on = (column: Parameters<typeof sqlCondition>[1], values = c.values) =>
+    sqlCondition(eb, column, { op: c.op, values });
+  switch (c.field) {
+    case 'id': {
+      const ids = c.values.filter(isUuid);
+      if (ids.length === 0) return c.op === 'eq' ? NOTHING : undefined; // no such customer
+      return on('c.id', ids);
+    }
+    case '@type':
+      return c.op === 'eq' ? undefined : NOTHING; // every one is a Customer
+    case 'name':
+      return on(
+        'c.name_norm',
+        c.values.map((v) => normaliseName(String(v))),
       );
-    if (typeof v !== 'string') throw new AppError('BAD_REQUEST', `Filter "${k}" must be given once`);
+    case 'status':
+      return on('c.status');
+    case 'engagedParty.id':
+      return on(sql`coalesce(t.engaged_party ->> 'id', c.id::text)`);
+    case 'engagedParty.name':
+      return on(sql`coalesce(t.engaged_party ->> 'name', c.name)`);
+    case 'engagedParty.@referredType':
+      return on(
+        'c.kind',
+        c.values.map((v) => (v === 'Organization' ? 'enterprise' : 'individual')),
+      );
+    case 'characteristic.tier':
+      return on('c.tier');
+    case 'characteristic.customerNo':
+      return on(
+        'c.customer_no',
+        c.values.map((v) => String(v).toUpperCase()),
+      );
+    case 'validFor.startDateTime':
+      return on(sql`coalesce(t.valid_from, c.created_at)`);
+    case 'validFor.endDateTime':
+      return on('t.valid_to');
+    case 'contactMedium.phoneNumber':
+      return phoneIds?.length ? on('c.id', phoneIds) : NOTHING;
+    default:
+      return undefined; // relatedParty.*: together, below
   }
-  const f = Object.fromEntries(filters) as Record<string, string>;
-  const scope = scopeFromPath(caller.principal.scopePath);
-  let base = deps.db.selectFrom('customers as c');
-  if (!scope.all) base = base.where(customerInScope(scope));
-  if (f.name) base = base.where('c.name_norm', '=', normaliseName(f.name));
-  if (f.status !== undefined && !(CUSTOMER_STATUSES as readonly string[]).includes(f.status))
-    throw new AppError('BAD_REQUEST', `status is one of ${CUSTOMER_STATUSES.join(', ')}`);
-  if (
-    f['characteristic.tier'] !== undefined &&
-    !(TIERS as readonly string[]).includes(f['characteristic.tier'])
-  )
-    throw new AppError('BAD_REQUEST', `characteristic.tier is one of ${TIERS.join(', ')}`);
-  if (f.status) base = base.where('c.status', '=', f.status as never);
-  if (f['characteristic.tier']) base = base.where('c.tier', '=', f['characteristic.tier']);
-  if (f['characteristic.customerNo'])
-    base = base.where('c.customer_no', '=', f['characteristic.customerNo'].toUpperCase());
-  if (f['engagedParty.@referredType']) {
-    const t = f['engagedParty.@referredType'];
-    if (t !== 'Individual' && t !== 'Organization')
-      throw new AppError('BAD_REQUEST', 'engagedParty.@referredType is Individual or Organization');
-    base = base.where('c.kind', '=', t === 'Organization' ? 'enterprise' : 'individual');
-  }
-  if (f['contactMedium.phoneNumber']) {
-    const p = parsePhone(f['contactMedium.phoneNumber']);
-    if ('problem' in p) throw new AppError('BAD_REQUEST', `contactMedium.phoneNumber: ${p.problem}`);
-    const ids = await idsByPhone(deps.db, p.value, 500);
-    if (ids.length === 0) return { items: [], total: 0 };
-    base = base.where('c.id', 'in', ids);
-  }
+}
+
+async function listTmf(
+  deps: CustomerDeps,
+  caller: Caller,
+  q: { fields?: string | undefined; offset: number; limit: number } & Record<string, unknown>,
+  base: string,
+) {
+  const conditions = parseFilters(q, FILTERS);
+  const scope = scopeOf(caller.principal);
+  let query = deps.db
+    .selectFrom('customers as c')
+    .leftJoin('customer_tmf_attributes as t', 't.customer_id', 'c.id');
+  if (!scope.all) query = query.where(customerInScope(scope));
+  const phoneIds = await Promise.all(
+    conditions.map((c) => (c.field === 'contactMedium.phoneNumber' ? idsByPhones(deps, c) : undefined)),
+  );
+  const related = conditions.filter((c) => c.field.startsWith('relatedParty.'));
+  if (conditions.length)
+    query = query.where((eb) => {
+      const wheres = conditions
+        .map((c, i) => conditionSql(eb, c, phoneIds[i]))
+        .filter((w) => w !== undefined);
+      if (related.length) wheres.push(relatedPartyCondition(related));
+      return wheres.length ? eb.and(wheres) : sql<SqlBool>`true`;
+    });
   const [{ total }, rows] = await Promise.all([
-    base
+    query
       .select(sql<string>`count(*)`.as('total'))
       .execute()
       .then((r) => r[0]!),
-    base.selectAll('c').orderBy('c.id', 'desc').offset(q.offset).limit(q.limit).execute(),
+    q.limit === 0
+      ? Promise.resolve([])
+      : query.selectAll('c').orderBy('c.id', 'desc').offset(q.offset).limit(q.limit).execute(),
   ]);
   await logAccess(
     deps.db,
@@ -118,131 +226,197 @@ async function listTmf(deps: CustomerDeps, caller: Caller, q: z.infer<typeof lis
     'tmf',
     'list',
   );
-  return { items: (await tmfViews(deps, rows)).map((r) => selectFields(r, q.fields)), total: Number(total) };
+  const items = (await tmfResources(deps, rows, base)).map((r) => selectFields(r, q.fields));
+  return { items, total: Number(total) };
 }
 
-async function getTmf(deps: CustomerDeps, caller: Caller, id: string, fields?: string) {
-  const view = await getCustomer(deps, caller, id);
-  const contacts = await contactsOf(deps.db, id);
-  return selectFields(
-    toTmfCustomer(
-      view,
-      contacts.map((k) => ({ id: k.id, name: k.name, role: k.role })),
-    ),
-    fields,
-  );
-}
+// ---- Writes ----
 
-/** POST /customer: a TMF body mapped onto our input, created with the same rules as ours. */
-async function createTmf(deps: CustomerDeps, caller: Caller, raw: unknown, fields: string | undefined) {
-  const body = tmfCustomerBody.safeParse(raw);
-  if (!body.success) throw toValidationError(body.error);
-  if (!body.data.engagedParty)
-    throw new AppError('VALIDATION_FAILED', 'Invalid input — engagedParty: is required');
-  const referred = body.data.engagedParty['@referredType'];
-  if (referred !== 'Individual' && referred !== 'Organization')
-    throw new AppError(
-      'VALIDATION_FAILED',
-      'Invalid input — engagedParty.@referredType: must be Individual or Organization',
-    );
-  const mapped: Json = {
-    kind: referred === 'Organization' ? 'enterprise' : 'individual',
-    name: body.data.name ?? body.data.engagedParty.name,
-    orgUnitId: caller.principal.scopePath.split('/').filter(Boolean).at(-1),
-    ...fromTmf(body.data),
-  };
-  delete mapped.status;
-  delete mapped.customerNo;
-  const input = customerInput.safeParse(mapped);
-  if (!input.success) throw toValidationError(input.error);
-  const created = await createCustomer(deps, caller, input.data);
-  return { id: created.id, body: await getTmf(deps, caller, created.id, fields) };
-}
+const plainObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** PATCH /customer/{id}: a merge patch mapped onto our PATCH (masked values sent back are ignored). */
-async function patchTmf(
-  deps: CustomerDeps,
-  caller: Caller,
-  id: string,
+/** Related parties sent: the account manager is ours, contacts are read-only, the rest kept. */
+function sortRelatedParties(
   raw: unknown,
-  fields: string | undefined,
-) {
-  if (!z.uuid().safeParse(id).success) throw new AppError('NOT_FOUND', 'customer not found');
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || Object.keys(raw).length === 0)
-    throw new AppError(
-      'VALIDATION_FAILED',
-      'Invalid input — body: send a JSON object with at least one attribute to change (JSON Merge Patch)',
-    );
-  const body = tmfCustomerBody.safeParse({ '@type': 'Customer', ...raw });
-  if (!body.success) throw toValidationError(body.error);
-  for (const k of ['id', 'href'] as const)
-    if (body.data[k] !== undefined && body.data[k] !== (k === 'id' ? id : href(id)))
-      throw new AppError('VALIDATION_FAILED', `Invalid input — ${k}: cannot be changed`);
-  if (body.data.engagedParty)
-    throw new AppError('VALIDATION_FAILED', 'Invalid input — engagedParty: cannot be changed');
-  const mapped = fromTmf(body.data);
-  if (mapped.customerNo !== undefined) {
-    // Sent back unchanged by a client that round-trips what it read: fine; a new number: not.
-    const current = await findCustomerRow(deps.db, id, scopeFromPath(caller.principal.scopePath));
-    if (current && current.customer_no !== String(mapped.customerNo).toUpperCase())
-      throw new AppError(
-        'VALIDATION_FAILED',
-        'Invalid input — characteristic[customerNo]: cannot be changed',
+  contacts: Array<{ id: string; role: string }>,
+): { accountManagerId: string | null; kept: TmfAttributes['relatedParties'] } {
+  const sent = relatedParties(raw);
+  const managers = sent.filter((r) => r.role === 'accountManager');
+  if (managers.length > 1)
+    throw invalidTmfAttribute(`relatedParty[${managers[1]!.index}]`, 'a customer has one account manager');
+  for (const r of sent.filter((x) => x.role.startsWith('contact:')))
+    if (!contacts.some((k) => k.id === r.ref.id && `contact:${k.role}` === r.role))
+      throw invalidTmfAttribute(
+        `relatedParty[${r.index}]`,
+        'contacts are added and changed through /api/v1/customers/{id}/contacts',
       );
-    delete mapped.customerNo;
+  return {
+    accountManagerId: managers[0]?.ref.id ?? null,
+    kept: sent
+      .filter((r) => r.role !== 'accountManager' && !r.role.startsWith('contact:'))
+      .map((r) => ({ role: r.role, partyOrPartyRole: r.ref })),
+  };
+}
+
+function checkType(body: Json) {
+  if (body['@type'] !== undefined && body['@type'] !== 'Customer')
+    throw invalidTmfAttribute('@type', 'must be "Customer"');
+}
+
+async function createTmf(deps: CustomerDeps, caller: Caller, body: unknown) {
+  if (!plainObject(body)) throw invalidTmfAttribute('body', 'send a Customer object');
+  checkAttributes(body);
+  if (body['@type'] === undefined) throw invalidTmfAttribute('@type', 'is required ("Customer")');
+  checkType(body);
+  for (const k of ['id', 'href'] as const)
+    if (body[k] !== undefined) throw invalidTmfAttribute(k, 'is assigned by the server; leave it out');
+  if (body.engagedParty === undefined || body.engagedParty === null)
+    throw invalidTmfAttribute('engagedParty', 'is required');
+  const party = partyRef(body.engagedParty, 'engagedParty', false);
+  const referred = party['@referredType'];
+  if (referred !== 'Individual' && referred !== 'Organization')
+    throw invalidTmfAttribute('engagedParty.@referredType', 'must be Individual or Organization');
+  if (body.status !== undefined && body.status !== 'active')
+    throw invalidTmfAttribute('status', 'a new customer is active; change it with PATCH');
+  const media = body.contactMedium === undefined ? [] : fromTmfMedia(body.contactMedium, []);
+  const related = sortRelatedParties(body.relatedParty ?? [], []);
+  const characteristics = body.characteristic === undefined ? {} : fromCharacteristics(body.characteristic);
+  if (characteristics.customerNo !== undefined)
+    throw invalidTmfAttribute('characteristic[customerNo]', 'is assigned by the server; leave it out');
+  const columns = columnsOf(media);
+  const native: Json = {
+    kind: referred === 'Organization' ? 'enterprise' : 'individual',
+    name: body.name ?? party.name,
+    orgUnitId: caller.principal.scopePath.split('/').filter(Boolean).at(-1),
+    ...characteristics,
+    ...Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== null)),
+    ...(related.accountManagerId ? { accountManagerId: related.accountManagerId } : {}),
+  };
+  const input = customerInput.safeParse(native);
+  if (!input.success) throw invalidTmfInput(input.error, tmfField);
+  const attributes: TmfAttributes = {
+    ...attributesAfter(NO_ATTRIBUTES, body),
+    engagedParty: party,
+    relatedParties: related.kept,
+  };
+  const created = await createCustomer(deps, caller, input.data, async (trx, id) => {
+    await writeAttributes(trx, id, attributes);
+    await replaceMedia(trx, deps.vault, id, media);
+  });
+  return created.id;
+}
+
+async function patchTmf(deps: CustomerDeps, caller: Caller, id: string, body: unknown, base: string) {
+  if (!plainObject(body) || Object.keys(body).length === 0)
+    throw invalidTmfAttribute(
+      'body',
+      'send a JSON object with at least one attribute to change (JSON Merge Patch)',
+    );
+  checkAttributes(body);
+  checkType(body);
+  if (body.id !== undefined && body.id !== id) throw invalidTmfAttribute('id', 'cannot be changed');
+  if (body.href !== undefined && body.href !== customerHref(base, id))
+    throw invalidTmfAttribute('href', 'cannot be changed');
+  const row = await loadInScope(deps.db, caller, id);
+  const has = (k: string) => Object.hasOwn(body, k);
+  for (const k of ['name', 'status', 'engagedParty'])
+    if (has(k) && body[k] === null) throw invalidTmfAttribute(k, 'cannot be removed');
+  const native: Json = {};
+  if (has('name')) native.name = body.name;
+  if (has('status')) native.status = body.status;
+  if (has('characteristic')) Object.assign(native, fromCharacteristics(body.characteristic));
+  if (native.customerNo !== undefined) {
+    // Sent back unchanged by a client that round-trips what it read: fine; a new number: not.
+    if (row.customer_no !== String(native.customerNo).toUpperCase())
+      throw invalidTmfAttribute('characteristic[customerNo]', 'cannot be changed');
+    delete native.customerNo;
   }
-  // Only masked values or read-only attributes sent back: nothing to write (no new version).
-  if (Object.keys(mapped).length === 0) {
-    if (!(await findCustomerRow(deps.db, id, scopeFromPath(caller.principal.scopePath))))
-      throw new AppError('NOT_FOUND', 'customer not found');
-    return getTmf(deps, caller, id, fields);
+  const before = (await attributesOf(deps.db, [id])).get(id) ?? NO_ATTRIBUTES;
+  const after: TmfAttributes = attributesAfter(before, body);
+  if (has('engagedParty')) {
+    const current = engagedPartyOf({ id, name: row.name, kind: row.kind }, before.engagedParty);
+    const party = partyRef(applyMergePatch(current, body.engagedParty), 'engagedParty', false);
+    if (party['@referredType'] !== referredType(row.kind))
+      throw invalidTmfAttribute('engagedParty.@referredType', 'cannot be changed');
+    after.engagedParty = party;
   }
-  const patch = customerPatch.safeParse(mapped);
-  if (!patch.success) throw toValidationError(patch.error);
-  await updateCustomer(deps, caller, id, patch.data as CustomerPatch);
-  return getTmf(deps, caller, id, fields);
+  if (has('relatedParty')) {
+    const contacts = await contactsOf(deps.db, id);
+    const related = sortRelatedParties(body.relatedParty, contacts);
+    if (related.accountManagerId !== row.account_manager_id)
+      native.accountManagerId = related.accountManagerId;
+    after.relatedParties = related.kept;
+  }
+  let media: Medium[] | undefined;
+  if (has('contactMedium')) {
+    const existing = await clearMediaOf(deps.db, deps.vault, row);
+    const next = fromTmfMedia(body.contactMedium, existing);
+    if (!sameMedia(existing, next)) {
+      media = next;
+      const columns = columnsOf(next);
+      for (const k of ['phone', 'email', 'address'] as const)
+        if (columns[k] !== row[k]) native[k] = columns[k];
+    }
+  }
+  const attributesChanged = !sameAttributes(before, after);
+  // Only masked values or unchanged attributes sent back: nothing to write (no new version).
+  if (Object.keys(native).length === 0 && !media && !attributesChanged) return;
+  let patch = {} as CustomerPatch;
+  if (Object.keys(native).length) {
+    const parsed = customerPatch.safeParse(native);
+    if (!parsed.success) throw invalidTmfInput(parsed.error, tmfField);
+    patch = parsed.data as CustomerPatch;
+  }
+  const changed = [
+    ...(media ? ['contactMedium'] : []),
+    ...(['description', 'statusReason', 'role', 'validFor', 'engagedParty', 'relatedParty'] as const).filter(
+      (k) => has(k),
+    ),
+  ];
+  await updateCustomer(deps, caller, id, patch, {
+    changed: attributesChanged || media ? changed : [],
+    write: async (trx) => {
+      if (attributesChanged) await writeAttributes(trx, id, after);
+      if (media) await replaceMedia(trx, deps.vault, id, media);
+    },
+  });
 }
 
 export function tmf629Routes(ctx: ModuleContext) {
   const deps = customerDeps(ctx);
   const tags = ['TMF629 Customer Management'];
+  const fieldsQuery = z.object({ fields: z.string().max(500).optional() });
+  const idParams = z.object({ id: z.string().max(64) });
+  const baseOf = (request: { protocol: string; host: string }) =>
+    publicBaseUrl(ctx.config.publicUrl, request);
   return async (app: App) => {
-    // PATCH bodies: JSON Merge Patch (RFC 7386); plain application/json is treated the same.
-    app.addContentTypeParser('application/merge-patch+json', { parseAs: 'buffer' }, utf8JsonParser(app));
+    addMergePatchParser(app);
 
     app.get(
       '/customer',
       {
         schema: {
           tags,
-          summary: 'List or find customers (offset/limit, fields, attribute filters)',
-          querystring: listQuery,
+          summary:
+            'List or find customers (offset/limit, fields, attribute filters: id, status=a,b, validFor.startDateTime.gte=…)',
+          querystring: z.looseObject(tmfListQuery({ defaultLimit: 20, maxLimit: 100 })),
         },
         config: { access: { permission: 'customer.read' } },
       },
       async (request, reply) => {
-        const { items, total } = await listTmf(deps, callerOf(request), request.query);
-        void reply.header('X-Total-Count', String(total));
-        void reply.header('X-Result-Count', String(items.length));
-        return items;
+        const { items, total } = await listTmf(deps, callerOf(request), request.query, baseOf(request));
+        return sendPage(reply, items, total);
       },
     );
 
     app.get(
       '/customer/:id',
       {
-        schema: {
-          tags,
-          summary: 'Retrieve a customer',
-          params: z.object({ id: z.string().max(64) }),
-          querystring: z.object({ fields: z.string().max(500).optional() }),
-        },
+        schema: { tags, summary: 'Retrieve a customer', params: idParams, querystring: fieldsQuery },
         config: { access: { permission: 'customer.read' } },
       },
       async (request) => {
-        if (!z.uuid().safeParse(request.params.id).success)
-          throw new AppError('NOT_FOUND', 'customer not found');
-        return getTmf(deps, callerOf(request), request.params.id, request.query.fields);
+        if (!isUuid(request.params.id)) throw new AppError('NOT_FOUND', 'customer not found');
+        return getTmf(deps, callerOf(request), request.params.id, baseOf(request), request.query.fields);
       },
     );
 
@@ -252,15 +426,17 @@ export function tmf629Routes(ctx: ModuleContext) {
         schema: {
           tags,
           summary: 'Create a customer (engagedParty.@referredType Individual or Organization)',
-          querystring: z.object({ fields: z.string().max(500).optional() }),
+          querystring: fieldsQuery,
           body: z.unknown(),
         },
         config: { access: { permission: 'customer.manage' } },
       },
       async (request, reply) => {
-        const { id, body } = await createTmf(deps, callerOf(request), request.body, request.query.fields);
-        void reply.header('location', href(id));
-        return reply.status(201).send(body);
+        const caller = callerOf(request);
+        const base = baseOf(request);
+        const id = await createTmf(deps, caller, request.body);
+        void reply.header('location', customerHref(base, id));
+        return reply.status(201).send(await getTmf(deps, caller, id, base, request.query.fields));
       },
     );
 
@@ -269,18 +445,20 @@ export function tmf629Routes(ctx: ModuleContext) {
       {
         schema: {
           tags,
-          summary: 'Update a customer (JSON Merge Patch)',
-          params: z.object({ id: z.string().max(64) }),
-          querystring: z.object({ fields: z.string().max(500).optional() }),
+          summary: 'Update a customer (JSON Merge Patch: null removes an attribute)',
+          params: idParams,
+          querystring: fieldsQuery,
           body: z.unknown(),
         },
-        config: {
-          access: { permission: 'customer.manage' },
-          bodyTypes: ['application/merge-patch+json', 'application/json'],
-        },
+        config: { access: { permission: 'customer.manage' }, bodyTypes: TMF_PATCH_BODY_TYPES },
       },
-      async (request) =>
-        patchTmf(deps, callerOf(request), request.params.id, request.body, request.query.fields),
+      async (request) => {
+        const caller = callerOf(request);
+        if (!isUuid(request.params.id)) throw new AppError('NOT_FOUND', 'customer not found');
+        const base = baseOf(request);
+        await patchTmf(deps, caller, request.params.id, request.body, base);
+        return getTmf(deps, caller, request.params.id, base, request.query.fields);
+      },
     );
 
     app.delete(
@@ -288,12 +466,15 @@ export function tmf629Routes(ctx: ModuleContext) {
       {
         schema: {
           tags,
-          summary: 'Not supported: erase a customer through POST /api/v1/customers/{id}/erase',
-          params: z.object({ id: z.string() }),
+          summary:
+            'Not supported for a customer that exists (404 otherwise): erase one through POST /api/v1/customers/{id}/erase',
+          params: idParams,
         },
         config: { access: { permission: 'customer.erase' } },
       },
-      async () => {
+      async (request) => {
+        if (!isUuid(request.params.id)) throw new AppError('NOT_FOUND', 'customer not found');
+        await loadInScope(deps.db, callerOf(request), request.params.id);
         throw new AppError(
           'METHOD_NOT_ALLOWED',
           'Customers are not deleted; erase one through POST /api/v1/customers/{id}/erase',
