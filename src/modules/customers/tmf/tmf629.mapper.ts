@@ -159,10 +159,14 @@ export function fromCharacteristics(raw: unknown): Json {
     if (!c || typeof c.name !== 'string')
       throw invalidTmfAttribute(`characteristic[${i}].name`, 'is required');
     const v = c.value;
-    if (!['string', 'number', 'boolean'].includes(typeof v) && !Array.isArray(v))
-      throw invalidTmfAttribute(`characteristic[${c.name}].value`, 'is required');
+    const scalar = (x: unknown) => ['string', 'number', 'boolean'].includes(typeof x);
+    if (!(scalar(v) || (c.name === 'tags' && Array.isArray(v) && v.every((x) => typeof x === 'string'))))
+      throw invalidTmfAttribute(
+        `characteristic[${c.name}].value`,
+        c.name === 'tags' ? 'must be a list of text values' : 'must be text, a number or true/false',
+      );
     if (c.name === 'kind' || c.name === 'orgUnitName') return; // derived, read-only
-    if (c.name === 'tags') out.tags = Array.isArray(v) ? v.map(String) : [String(v)];
+    if (c.name === 'tags') out.tags = Array.isArray(v) ? v : [String(v)];
     else if (CHARACTERISTICS.includes(c.name as never)) {
       if (!isMasked(v)) out[c.name] = String(v);
     } else

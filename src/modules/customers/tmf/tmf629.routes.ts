@@ -215,9 +215,7 @@ async function listTmf(
       .select(sql<string>`count(*)`.as('total'))
       .execute()
       .then((r) => r[0]!),
-    q.limit === 0
-      ? Promise.resolve([])
-      : query.selectAll('c').orderBy('c.id', 'desc').offset(q.offset).limit(q.limit).execute(),
+    query.selectAll('c').orderBy('c.id', 'desc').offset(q.offset).limit(q.limit).execute(),
   ]);
   await logAccess(
     deps.db,
