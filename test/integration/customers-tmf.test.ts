@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoId } from '../../src/seed/demo.ts';
 import { createTestServer, type TestServer } from '../harness.ts';
+import { tmfSchemas } from '../tmf-schema.ts';
+
+const validate = tmfSchemas('TMF629-Customer_Management-v5.0.1.oas.yaml');
 
 const BASE = '/tmf-api/customer/v5/customer';
 let s: TestServer;
@@ -21,12 +24,17 @@ async function call(
   const h: Record<string, string> = { ...(login ? await s.as(login) : {}) };
   if (payload !== undefined) h['content-type'] = 'application/json';
   Object.assign(h, headers);
-  return s.app.inject({
+  const res = await s.app.inject({
     method: method as 'GET',
     url,
     headers: h,
     ...(payload !== undefined ? { payload: JSON.stringify(payload) } : {}),
   });
+  // Every answer is valid against TM Forum's own v5.0.1 schemas.
+  const body: unknown = res.body ? res.json() : undefined;
+  for (const one of Array.isArray(body) ? body : body === undefined ? [] : [body])
+    expect(validate(res.statusCode >= 400 ? 'Error' : 'Customer', one), res.body).toEqual([]);
+  return res;
 }
 
 const expectTmfError = (body: unknown, status: number) =>
