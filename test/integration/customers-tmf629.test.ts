@@ -354,6 +354,21 @@ describe(`TMF629 keeps what it is given (${process.env.ONEPOINT_TEST_ENGINE ?? '
     expect(m.description).toBeUndefined();
     expect(m.validFor).toEqual({ startDateTime: '2024-12-31T16:00:00.000Z' });
     expect(m.engagedParty).toEqual({ ...fullCustomer().engagedParty, name: '云帆物流' });
+    // A change to what only TMF629 keeps is a change like any other: an event carries it.
+    const events = await s.ctx.db
+      .selectFrom('outbox_events')
+      .select(['event_type', 'payload'])
+      .where('aggregate_id', '=', created.id)
+      .orderBy('created_at', 'desc')
+      .execute();
+    expect(events[0]!.event_type).toBe('CustomerAttributeValueChangeEvent');
+    const payload = (
+      typeof events[0]!.payload === 'string' ? JSON.parse(events[0]!.payload) : events[0]!.payload
+    ) as {
+      event: { customer: Record<string, unknown> };
+    };
+    expect(payload.event.customer.engagedParty).toEqual(m.engagedParty);
+    expect(payload.event.customer.description).toBeUndefined();
 
     // One phone of three dropped (by sending the others back masked, with their ids).
     const media = created.contactMedium as Array<Record<string, unknown>>;

@@ -303,6 +303,24 @@ async function createTmf(deps: CustomerDeps, caller: Caller, body: unknown) {
   return created.id;
 }
 
+/** The TMF names of the kept attributes that differ (for the audit entry and the change event). */
+function changedAttributes(before: TmfAttributes, after: TmfAttributes): string[] {
+  const names: Array<[keyof TmfAttributes, string]> = [
+    ['description', 'description'],
+    ['statusReason', 'statusReason'],
+    ['role', 'role'],
+    ['baseType', '@baseType'],
+    ['schemaLocation', '@schemaLocation'],
+    ['validFrom', 'validFor'],
+    ['validTo', 'validFor'],
+    ['engagedParty', 'engagedParty'],
+    ['relatedParties', 'relatedParty'],
+  ];
+  const differs = (k: keyof TmfAttributes) =>
+    !sameAttributes({ ...NO_ATTRIBUTES, [k]: before[k] }, { ...NO_ATTRIBUTES, [k]: after[k] });
+  return [...new Set(names.filter(([k]) => differs(k)).map(([, n]) => n))];
+}
+
 async function patchTmf(deps: CustomerDeps, caller: Caller, id: string, body: unknown, base: string) {
   if (!plainObject(body) || Object.keys(body).length === 0)
     throw invalidTmfAttribute(
@@ -364,14 +382,9 @@ async function patchTmf(deps: CustomerDeps, caller: Caller, id: string, body: un
     if (!parsed.success) throw invalidTmfInput(parsed.error, tmfField);
     patch = parsed.data as CustomerPatch;
   }
-  const changed = [
-    ...(media ? ['contactMedium'] : []),
-    ...(['description', 'statusReason', 'role', 'validFor', 'engagedParty', 'relatedParty'] as const).filter(
-      (k) => has(k),
-    ),
-  ];
+  const changed = [...(media ? ['contactMedium'] : []), ...changedAttributes(before, after)];
   await updateCustomer(deps, caller, id, patch, {
-    changed: attributesChanged || media ? changed : [],
+    changed,
     write: async (trx) => {
       if (attributesChanged) await writeAttributes(trx, id, after);
       if (media) await replaceMedia(trx, deps.vault, id, media);
