@@ -2,8 +2,9 @@
 // refused by name), filters follow TMF630, hrefs are absolute, and every response is valid
 // against TM Forum's own v5.0.1 schemas. Extra contact media are personal data: never in clear.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PiiVault, rotatePiiKeys } from '../../src/modules/customers/index.ts';
 import { demoId } from '../../src/seed/demo.ts';
-import { createCapturingServer, type CapturingServer } from '../customers/helpers.ts';
+import { createCapturingServer, DEV_KEY_BASE64, type CapturingServer } from '../customers/helpers.ts';
 import { createTestServer } from '../harness.ts';
 import { tmfSchemas } from '../tmf-schema.ts';
 
@@ -417,6 +418,38 @@ describe(`TMF629 keeps what it is given (${process.env.ONEPOINT_TEST_ENGINE ?? '
     const known = await call('DELETE', `${PATH}/${other}`, 'admin');
     expect(known.statusCode).toBe(405);
     expect(known.json().message).toMatch(/erase/);
+  });
+
+  it('rotate-keys re-encrypts kept contact media under the new key', async () => {
+    const res = await call('POST', PATH, 'agent', {
+      '@type': 'Customer',
+      name: '赵敏',
+      engagedParty: { '@type': 'PartyRef', '@referredType': 'Individual' },
+      contactMedium: [
+        { '@type': 'PhoneContactMedium', phoneNumber: '13700002222' },
+        { '@type': 'PhoneContactMedium', phoneNumber: '13700003333' },
+      ],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const fresh = { id: 'k2027', secret: Buffer.alloc(32, 'a-new-key-for-the-rotation-test') };
+    await rotatePiiKeys(
+      s.ctx.db,
+      new PiiVault([fresh, { id: 'dev', secret: Buffer.from(DEV_KEY_BASE64, 'base64') }]),
+    );
+    const rows = await s.ctx.db
+      .selectFrom('customer_contact_media')
+      .selectAll()
+      .where('customer_id', '=', res.json().id)
+      .orderBy('position')
+      .execute();
+    expect(rows.map((r) => r.pii_key_id)).toEqual(['k2027', 'k2027']);
+    const onlyNew = new PiiVault([fresh]);
+    expect(
+      JSON.parse(onlyNew.decrypt(rows[1]!.value_enc, `customer_contact_media:${res.json().id}`)),
+    ).toMatchObject({
+      value: '13700003333',
+    });
+    expect(rows[1]!.value_hash).toBe(onlyNew.blindIndex('13700003333'));
   });
 
   it('erasure removes what TMF629 kept', async () => {

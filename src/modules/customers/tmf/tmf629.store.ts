@@ -250,3 +250,37 @@ export async function eraseTmfData(db: Executor, customerId: string) {
   await db.deleteFrom('customer_contact_media').where('customer_id', '=', customerId).execute();
   await db.deleteFrom('customer_tmf_attributes').where('customer_id', '=', customerId).execute();
 }
+
+// ---- Key rotation: contact media re-encrypted under the current key (with rotate-keys) ----
+
+const notCurrent = (db: Executor, keyId: string) =>
+  db.selectFrom('customer_contact_media').where('pii_key_id', '<>', keyId);
+
+export async function mediaToRotate(db: Executor, vault: PiiVault): Promise<number> {
+  const { n } = await notCurrent(db, vault.currentKeyId)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}
+
+/** Re-encrypts (and re-hashes) up to `batchSize` media not under the current key; how many. */
+export async function rotateMediaBatch(db: Executor, vault: PiiVault, batchSize: number): Promise<number> {
+  const rows = await notCurrent(db, vault.currentKeyId)
+    .select(['id', 'customer_id', 'kind', 'value_enc'])
+    .orderBy('id')
+    .limit(batchSize)
+    .execute();
+  for (const r of rows) {
+    const values = JSON.parse(vault.decrypt(r.value_enc, context(r.customer_id))) as Partial<Medium>;
+    await db
+      .updateTable('customer_contact_media')
+      .set({
+        value_enc: vault.encrypt(JSON.stringify(values), context(r.customer_id)),
+        value_hash: vault.blindIndex(hashInput({ ...emptyMedium(r.kind), ...values })),
+        pii_key_id: vault.currentKeyId,
+      })
+      .where('id', '=', r.id)
+      .execute();
+  }
+  return rows.length;
+}
