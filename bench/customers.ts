@@ -27,6 +27,7 @@ import {
 } from '../src/modules/customers/index.ts';
 import { systemActor } from '../src/modules/audit/index.ts';
 import { systemClock } from '../src/platform/clock.ts';
+import { scopeFromPath } from '../src/platform/http/caller.ts';
 import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { startPlatform } from '../src/server.ts';
@@ -230,6 +231,8 @@ export async function runCustomersBench(opts: CustomersBenchOptions) {
         credentialId: 'bench',
       },
       actor: { actorId: agent.id, actorLogin: 'agent', actorKind: 'user', ip: null, requestId: null },
+      scope: scopeFromPath(js.path),
+      now: new Date(),
     };
     const deps = { db, vault, clock: systemClock };
     const picked = await db

@@ -82,9 +82,15 @@ export async function createTestServer(
     clock?: Clock;
     /** Where log lines go (with `LOG_LEVEL` in env); default: pino's stdout, silent. */
     logSink?: NodeJS.WritableStream;
+    /** Replaces the database handle the server uses (e.g. with a plugin that counts statements). */
+    wrapDb?: (db: Database<DB>['db']) => Database<DB>['db'];
   } = {},
 ): Promise<TestServer> {
-  const { database, dispose } = await openTestDatabase();
+  const opened = await openTestDatabase();
+  const { dispose } = opened;
+  const database = opts.wrapDb
+    ? { ...opened.database, db: opts.wrapDb(opened.database.db) }
+    : opened.database;
   const config: Config = loadConfig({
     ONEPOINT_DEMO_PASSWORD: DEMO_PASSWORD,
     LOG_LEVEL: 'silent',

@@ -41,6 +41,38 @@ export const conflict = (message: string, details?: unknown) => new AppError('CO
 export const unprocessable = (message: string, details?: unknown) =>
   new AppError('UNPROCESSABLE', message, details);
 
+/** A 400 naming one field, in the same shape as schema validation errors (never the value). */
+export function invalidField(field: string, message: string, extra?: Record<string, unknown>): AppError {
+  return new AppError('VALIDATION_FAILED', `Invalid input — ${field}: ${message}`, {
+    fields: [{ field, message }],
+    ...extra,
+  });
+}
+
+/** A 422 naming one field: the input is well-formed but breaks a rule that depends on stored data. */
+export function unprocessableField(
+  field: string,
+  message: string,
+  extra?: Record<string, unknown>,
+): AppError {
+  return new AppError('UNPROCESSABLE', `${field}: ${message}`, { fields: [{ field, message }], ...extra });
+}
+
+/**
+ * A 409 for optimistic concurrency: the record moved on since the client read it. With the
+ * version the client sent, both are named; `details.currentVersion` lets a client reload.
+ */
+export function versionConflict(what: string, current: number, sent?: number): AppError {
+  const versions = sent === undefined ? `now version ${current}` : `version ${current}, you sent ${sent}`;
+  return new AppError('CONFLICT', `The ${what} was changed by someone else (${versions}); reload and retry`, {
+    currentVersion: current,
+  });
+}
+
+/** A 409 for a write that lost a race after its checks passed (the guarded UPDATE touched no row). */
+export const concurrentChange = (what: string): AppError =>
+  new AppError('CONFLICT', `The ${what} was changed by someone else; reload and retry`);
+
 interface PgLikeError {
   code?: string;
   constraint?: string;

@@ -56,6 +56,8 @@ describe(`ID number encryption and key rotation (${process.env.ONEPOINT_TEST_ENG
     const caller = {
       principal: principal as never,
       actor: { actorId: null, actorLogin: 'test', actorKind: 'system' as const, ip: null, requestId: null },
+      scope: { path: '/', all: true },
+      now: new Date(),
     };
     const deps = { db: s.ctx.db, vault, clock: systemClock };
     const found = async () => (await searchCustomers(deps, caller, idNumber, 5)).map((c) => c.id);
@@ -138,6 +140,8 @@ describe(`ID number encryption and key rotation (${process.env.ONEPOINT_TEST_ENG
     const caller = {
       principal: principal as never,
       actor: { actorId: null, actorLogin: 'test', actorKind: 'system' as const, ip: null, requestId: null },
+      scope: { path: '/', all: true },
+      now: new Date(),
     };
     await expect(
       revealField({ db: s.ctx.db, vault: wrong, clock: systemClock }, caller, row.id, {

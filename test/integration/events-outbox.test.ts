@@ -7,6 +7,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordCustomerEvent } from '../../src/modules/customers/customers.events.ts';
 import { customersToCsv } from '../../src/modules/customers/customers.import.ts';
+import type { CustomerView } from '../../src/modules/customers/customers.schemas.ts';
 import { planDemoCustomers, resolveAreas } from '../../src/modules/customers/customers.demo.ts';
 import { Command } from 'commander';
 import { registerEventCommands } from '../../src/modules/events/events.cli.ts';
@@ -117,11 +118,17 @@ describe(`event outbox (${ENGINE})`, () => {
 
   it('writes no event when the change fails: inside the transaction or before it', async () => {
     const before = (await outbox()).length;
+    const view = (await call('GET', `/api/v1/customers/${customerId}`, 'agent')).json() as CustomerView;
     // A change that records its event and then fails in the same transaction.
     await expect(
       s.ctx.db.transaction().execute(async (trx) => {
         await trx.updateTable('customers').set({ name: '不该留下' }).where('id', '=', customerId).execute();
-        await recordCustomerEvent(trx, customerId, 'CustomerAttributeValueChangeEvent');
+        await recordCustomerEvent(
+          trx,
+          { view, contacts: [] },
+          'CustomerAttributeValueChangeEvent',
+          new Date(),
+        );
         await recordEvent(trx, {
           subject: 'test.Fail',
           eventType: 'Fail',

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/app.ts';
 import { accessLogOf } from './access-log.service.ts';
-import { callerOf } from './caller.ts';
+import { callerOf } from '../../platform/http/caller.ts';
 import { idParams, tags, type CustomerRouteEnv } from './routes.common.ts';
 
 export function accessLogRoutes(app: App, { deps }: CustomerRouteEnv): void {
@@ -38,6 +38,12 @@ export function accessLogRoutes(app: App, { deps }: CustomerRouteEnv): void {
       config: { access: { permission: 'audit.read' } },
     },
     async (request) =>
-      accessLogOf(deps, callerOf(request), request.params.id, request.query.before, request.query.limit),
+      accessLogOf(
+        deps,
+        callerOf(request, deps.clock),
+        request.params.id,
+        request.query.before,
+        request.query.limit,
+      ),
   );
 }

@@ -1,7 +1,7 @@
 /** A customer's contact people. */
 import { z } from 'zod';
 import type { App } from '../../platform/http/app.ts';
-import { callerOf } from './caller.ts';
+import { callerOf } from '../../platform/http/caller.ts';
 import { addContact, deleteContact, listContacts, updateContact } from './contacts.service.ts';
 import { contactInput, contactPatch, contactView } from './customers.schemas.ts';
 import { contactParams, idParams, manage, read, tags, type CustomerRouteEnv } from './routes.common.ts';
@@ -18,7 +18,7 @@ export function contactRoutes(app: App, { deps }: CustomerRouteEnv): void {
       },
       config: read,
     },
-    async (request) => listContacts(deps, callerOf(request), request.params.id),
+    async (request) => listContacts(deps, callerOf(request, deps.clock), request.params.id),
   );
   app.post(
     '/customers/:id/contacts',
@@ -33,7 +33,9 @@ export function contactRoutes(app: App, { deps }: CustomerRouteEnv): void {
       config: manage,
     },
     async (request, reply) =>
-      reply.status(201).send(await addContact(deps, callerOf(request), request.params.id, request.body)),
+      reply
+        .status(201)
+        .send(await addContact(deps, callerOf(request, deps.clock), request.params.id, request.body)),
   );
   app.patch(
     '/customers/:id/contacts/:contactId',
@@ -48,7 +50,13 @@ export function contactRoutes(app: App, { deps }: CustomerRouteEnv): void {
       config: manage,
     },
     async (request) =>
-      updateContact(deps, callerOf(request), request.params.id, request.params.contactId, request.body),
+      updateContact(
+        deps,
+        callerOf(request, deps.clock),
+        request.params.id,
+        request.params.contactId,
+        request.body,
+      ),
   );
   app.delete(
     '/customers/:id/contacts/:contactId',
@@ -57,7 +65,7 @@ export function contactRoutes(app: App, { deps }: CustomerRouteEnv): void {
       config: manage,
     },
     async (request, reply) => {
-      await deleteContact(deps, callerOf(request), request.params.id, request.params.contactId);
+      await deleteContact(deps, callerOf(request, deps.clock), request.params.id, request.params.contactId);
       return reply.status(204).send(null);
     },
   );

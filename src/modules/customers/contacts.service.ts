@@ -1,16 +1,37 @@
 /** A customer's contact people: list, add, change, remove (each change audited and evented). */
-import { sql } from 'kysely';
+import { sql, type Selectable, type Updateable } from 'kysely';
+import type { Tx } from '../../db.ts';
 import { notFound } from '../../platform/errors.ts';
+import type { Caller } from '../../platform/http/caller.ts';
+import { assertOneUpdated, checkVersion } from '../../platform/versions.ts';
 import { appendAudit } from '../audit/index.ts';
 import { logAccess } from './access-log.service.ts';
-import type { Caller, CustomerDeps } from './caller.ts';
-import { assertNotErased, loadInScope } from './customer-checks.ts';
+import type { CustomerDeps } from './caller.ts';
+import { assertNotErased, loadForChange, loadInScope } from './customer-checks.ts';
+import { eventView } from './customer-read.ts';
 import { contactPhones, contactRow } from './customers.bulk.ts';
 import { recordCustomerEvent } from './customers.events.ts';
-import { contactsOf, replacePhones } from './customers.repository.ts';
+import { contactsOf, replacePhones, type CustomerRow } from './customers.repository.ts';
 import type { ContactInput, ContactPatch, ContactView } from './customers.schemas.ts';
+import type { CustomerContactsTable } from './customers.tables.ts';
 import { contactView } from './customers.views.ts';
-import { assertOneUpdated, checkVersion } from '../../platform/versions.ts';
+import { withContact, withoutContact, type ContactRef } from './domain/contacts.ts';
+
+type ContactRow = Selectable<CustomerContactsTable>;
+
+const refOf = (c: ContactRow): ContactRef => ({
+  id: c.id,
+  name: c.name,
+  role: c.role,
+  primary: c.is_primary,
+  at: new Date(c.created_at).toISOString(),
+});
+
+/** The customer's event after a contact change, from the row and contacts the use case holds. */
+async function recordContactsChanged(trx: Tx, caller: Caller, row: CustomerRow, contacts: ContactRef[]) {
+  const view = await eventView(trx, row);
+  await recordCustomerEvent(trx, { view, contacts, row }, 'CustomerAttributeValueChangeEvent', caller.now);
+}
 
 export async function listContacts(
   deps: CustomerDeps,
@@ -29,23 +50,23 @@ export async function addContact(
   customerId: string,
   input: ContactInput,
 ): Promise<ContactView> {
-  const row = await loadInScope(deps.db, caller, customerId);
+  const { contact_refs: contacts, ...row } = await loadForChange(deps.db, caller, customerId);
   assertNotErased(row);
   const values = contactRow(row.id, input);
-  await deps.db.transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
     if (values.is_primary)
       await trx
         .updateTable('customer_contacts')
         .set({ is_primary: false })
         .where('customer_id', '=', row.id)
         .execute();
-    await trx.insertInto('customer_contacts').values(values).execute();
+    const saved = await trx
+      .insertInto('customer_contacts')
+      .values(values)
+      .returningAll()
+      .executeTakeFirstOrThrow();
     const phones = contactPhones(row.id, values.id, input);
-    if (phones.length)
-      await trx
-        .insertInto('customer_phones')
-        .values(phones as never)
-        .execute();
+    if (phones.length) await trx.insertInto('customer_phones').values(phones).execute();
     await appendAudit(trx, caller.actor, {
       action: 'customer.contact_add',
       entityType: 'customer',
@@ -53,14 +74,26 @@ export async function addContact(
       orgUnitId: row.org_unit_id,
       details: { contactId: values.id, role: input.role },
     });
-    await recordCustomerEvent(trx, row.id, 'CustomerAttributeValueChangeEvent');
+    await recordContactsChanged(trx, caller, row, withContact(contacts, refOf(saved)));
+    return contactView(saved);
   });
-  const saved = await deps.db
-    .selectFrom('customer_contacts')
-    .selectAll()
-    .where('id', '=', values.id)
-    .executeTakeFirstOrThrow();
-  return contactView(saved);
+}
+
+function columnsFor(patch: ContactPatch): Updateable<CustomerContactsTable> {
+  const set: Updateable<CustomerContactsTable> = {};
+  if (patch.name !== undefined) set.name = patch.name;
+  if (patch.role !== undefined) set.role = patch.role;
+  if (patch.title !== undefined) set.title = patch.title ?? null;
+  if (patch.mobile !== undefined) set.mobile = patch.mobile ?? null;
+  if (patch.officePhone !== undefined) set.office_phone = patch.officePhone ?? null;
+  if (patch.email !== undefined) set.email = patch.email ?? null;
+  if (patch.preferredChannel !== undefined) set.preferred_channel = patch.preferredChannel;
+  if (patch.isPrimary !== undefined) set.is_primary = patch.isPrimary;
+  if (patch.quietHours !== undefined) {
+    set.quiet_hours_start = patch.quietHours?.start ?? null;
+    set.quiet_hours_end = patch.quietHours?.end ?? null;
+  }
+  return set;
 }
 
 export async function updateContact(
@@ -70,7 +103,7 @@ export async function updateContact(
   contactId: string,
   patch: ContactPatch,
 ): Promise<ContactView> {
-  const row = await loadInScope(deps.db, caller, customerId);
+  const { contact_refs: contacts, ...row } = await loadForChange(deps.db, caller, customerId);
   assertNotErased(row);
   const contact = await deps.db
     .selectFrom('customer_contacts')
@@ -80,23 +113,7 @@ export async function updateContact(
     .executeTakeFirst();
   if (!contact) throw notFound('contact');
   checkVersion('contact', contact.version, patch.version);
-  const set: Record<string, unknown> = {};
-  const map: Array<[keyof ContactPatch, string]> = [
-    ['name', 'name'],
-    ['role', 'role'],
-    ['title', 'title'],
-    ['mobile', 'mobile'],
-    ['officePhone', 'office_phone'],
-    ['email', 'email'],
-    ['preferredChannel', 'preferred_channel'],
-    ['isPrimary', 'is_primary'],
-  ];
-  for (const [field, column] of map) if (patch[field] !== undefined) set[column] = patch[field] ?? null;
-  if (patch.quietHours !== undefined) {
-    set.quiet_hours_start = patch.quietHours?.start ?? null;
-    set.quiet_hours_end = patch.quietHours?.end ?? null;
-  }
-  await deps.db.transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
     if (patch.isPrimary)
       await trx
         .updateTable('customer_contacts')
@@ -105,20 +122,18 @@ export async function updateContact(
         .execute();
     // The version read above must still be current: two PATCHes with the same version both
     // succeeded before (the second silently overwrote the first).
-    const updated = await trx
+    const saved = await trx
       .updateTable('customer_contacts')
-      .set({ ...set, version: sql`version + 1`, updated_at: deps.clock.now() })
+      .set({ ...columnsFor(patch), version: sql`version + 1`, updated_at: caller.now })
       .where('id', '=', contactId)
       .where('version', '=', contact.version)
+      .returningAll()
       .executeTakeFirst();
-    assertOneUpdated('contact', updated.numUpdatedRows);
+    assertOneUpdated('contact', saved ? 1 : 0);
     if (patch.mobile !== undefined || patch.officePhone !== undefined) {
       await replacePhones(trx, row.id, contactId, [
-        { phone: patch.mobile !== undefined ? patch.mobile : contact.mobile, source: 'contact_mobile' },
-        {
-          phone: patch.officePhone !== undefined ? patch.officePhone : contact.office_phone,
-          source: 'contact_office',
-        },
+        { phone: saved!.mobile, source: 'contact_mobile' },
+        { phone: saved!.office_phone, source: 'contact_office' },
       ]);
     }
     await appendAudit(trx, caller.actor, {
@@ -128,14 +143,9 @@ export async function updateContact(
       orgUnitId: row.org_unit_id,
       details: { contactId, changed: Object.keys(patch).filter((k) => k !== 'version') },
     });
-    await recordCustomerEvent(trx, row.id, 'CustomerAttributeValueChangeEvent');
+    await recordContactsChanged(trx, caller, row, withContact(contacts, refOf(saved!)));
+    return contactView(saved!);
   });
-  const saved = await deps.db
-    .selectFrom('customer_contacts')
-    .selectAll()
-    .where('id', '=', contactId)
-    .executeTakeFirstOrThrow();
-  return contactView(saved);
 }
 
 export async function deleteContact(
@@ -144,7 +154,7 @@ export async function deleteContact(
   customerId: string,
   contactId: string,
 ) {
-  const row = await loadInScope(deps.db, caller, customerId);
+  const { contact_refs: contacts, ...row } = await loadForChange(deps.db, caller, customerId);
   await deps.db.transaction().execute(async (trx) => {
     const r = await trx
       .deleteFrom('customer_contacts')
@@ -159,6 +169,6 @@ export async function deleteContact(
       orgUnitId: row.org_unit_id,
       details: { contactId },
     });
-    await recordCustomerEvent(trx, row.id, 'CustomerAttributeValueChangeEvent');
+    await recordContactsChanged(trx, caller, row, withoutContact(contacts, contactId));
   });
 }

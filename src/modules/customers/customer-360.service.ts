@@ -4,7 +4,7 @@ import type { Principal } from '../../platform/http/auth.ts';
 import { listAudit } from '../audit/index.ts';
 import { logAccess } from './access-log.service.ts';
 import type { Caller, CustomerDeps } from './caller.ts';
-import { customerViews } from './customer-read.ts';
+import { customerViews, withProductNames } from './customer-read.ts';
 import { loadInScope } from './customer-checks.ts';
 import { contactsOf, instancesOf } from './customers.repository.ts';
 import { contactView, instanceView, iso } from './customers.views.ts';
@@ -23,7 +23,7 @@ export async function customer360(
   const [[customer], contacts, instances, requests, history] = await Promise.all([
     customerViews(deps.db, [row]),
     contactsOf(deps.db, row.id),
-    instancesOf(deps.db, row.id),
+    instancesOf(deps.db, row.id).then((rows) => withProductNames(deps.db, rows)),
     openRequests(deps.db, row.id, caller.principal),
     listAudit(deps.db, { entityType: 'customer', entityId: row.id, limit: 20 }),
   ]);

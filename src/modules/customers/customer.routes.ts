@@ -1,7 +1,7 @@
 /** One customer: create, read, change, 360 view, erase. */
 import { z } from 'zod';
 import type { App } from '../../platform/http/app.ts';
-import { callerOf } from './caller.ts';
+import { callerOf } from '../../platform/http/caller.ts';
 import { customer360, noOpenRequests } from './customer-360.service.ts';
 import { createCustomer, eraseCustomer, getCustomer, updateCustomer } from './customer.service.ts';
 import {
@@ -27,7 +27,7 @@ export function customerResourceRoutes(app: App, { deps, opts }: CustomerRouteEn
       config: manage,
     },
     async (request, reply) =>
-      reply.status(201).send(await createCustomer(deps, callerOf(request), request.body)),
+      reply.status(201).send(await createCustomer(deps, callerOf(request, deps.clock), request.body)),
   );
 
   app.get(
@@ -41,7 +41,7 @@ export function customerResourceRoutes(app: App, { deps, opts }: CustomerRouteEn
       },
       config: read,
     },
-    async (request) => getCustomer(deps, callerOf(request), request.params.id),
+    async (request) => getCustomer(deps, callerOf(request, deps.clock), request.params.id),
   );
 
   app.patch(
@@ -56,7 +56,7 @@ export function customerResourceRoutes(app: App, { deps, opts }: CustomerRouteEn
       },
       config: manage,
     },
-    async (request) => updateCustomer(deps, callerOf(request), request.params.id, request.body),
+    async (request) => updateCustomer(deps, callerOf(request, deps.clock), request.params.id, request.body),
   );
 
   app.get(
@@ -79,7 +79,12 @@ export function customerResourceRoutes(app: App, { deps, opts }: CustomerRouteEn
       config: read,
     },
     async (request) =>
-      customer360(deps, callerOf(request), request.params.id, opts.openRequests ?? noOpenRequests),
+      customer360(
+        deps,
+        callerOf(request, deps.clock),
+        request.params.id,
+        opts.openRequests ?? noOpenRequests,
+      ),
   );
 }
 
@@ -97,6 +102,7 @@ export function erasureRoutes(app: App, { deps }: CustomerRouteEnv): void {
       },
       config: { access: { permission: 'customer.erase' } },
     },
-    async (request) => eraseCustomer(deps, callerOf(request), request.params.id, request.body.reason),
+    async (request) =>
+      eraseCustomer(deps, callerOf(request, deps.clock), request.params.id, request.body.reason),
   );
 }

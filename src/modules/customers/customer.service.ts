@@ -2,12 +2,12 @@
 import { sql, type Updateable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../db.ts';
-import { AppError, conflict } from '../../platform/errors.ts';
+import { conflict, invalidField } from '../../platform/errors.ts';
 import { maskPiiInText } from '../../platform/logger.ts';
 import { assertActiveProducts } from '../products/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import { logAccess } from './access-log.service.ts';
-import { scopeOf, type Caller, type CustomerDeps } from './caller.ts';
+import type { Caller, CustomerDeps } from './caller.ts';
 import {
   assertAccountManager,
   assertIdNumberFree,
@@ -25,7 +25,7 @@ import {
   protectIdNumber,
 } from './customers.bulk.ts';
 import { recordCustomerEvent } from './customers.events.ts';
-import { replacePhones, type CustomerRow } from './customers.repository.ts';
+import { contactRefsOf, replacePhones, type CustomerRow } from './customers.repository.ts';
 import type { CustomersTable } from './customers.tables.ts';
 import {
   idNumberProblem,
@@ -56,7 +56,7 @@ export async function createCustomer(
   /** More to write in the same transaction (what TMF629 keeps beyond our model). */
   also?: (trx: Tx, id: string) => Promise<void>,
 ): Promise<CustomerView> {
-  const scope = scopeOf(caller.principal);
+  const scope = caller.scope;
   await assertUnitInScope(deps.db, scope, input.orgUnitId, 'orgUnitId');
   if (input.accountManagerId) await assertAccountManager(deps.db, input.accountManagerId);
   for (const b of input.branches ?? []) await assertUnitExists(deps.db, b.orgUnitId, 'branches.orgUnitId');
@@ -68,6 +68,7 @@ export async function createCustomer(
   );
   if (input.idNumber) await assertIdNumberFree(deps, normaliseIdNumber(input.idType, input.idNumber));
   const id = uuidv7();
+  let view: CustomerView | undefined;
   await deps.db.transaction().execute(async (trx) => {
     const customerNo = input.customerNo?.toUpperCase() ?? (await nextCustomerNumbers(trx, 1))[0]!;
     const prepared = prepareCustomer(deps.vault, input, customerNo, id);
@@ -86,9 +87,23 @@ export async function createCustomer(
         instances: prepared.instances.length,
       },
     });
-    await recordCustomerEvent(trx, id, 'CustomerCreateEvent');
+    // Read back once: the response and the event both show the customer as stored.
+    const row = await trx
+      .selectFrom('customers as c')
+      .selectAll('c')
+      .select(contactRefsOf('c').as('contact_refs'))
+      .where('c.id', '=', id)
+      .executeTakeFirstOrThrow();
+    [view] = await customerViews(trx, [row]);
+    await recordCustomerEvent(
+      trx,
+      { view: view!, contacts: row.contact_refs, row },
+      'CustomerCreateEvent',
+      caller.now,
+    );
   });
-  return getCustomer(deps, caller, id);
+  await logAccess(deps.db, caller.actor, [id], 'view');
+  return view!;
 }
 /**
  * A PATCH checked against the stored row and what it refers to, before anything is written. An
@@ -99,28 +114,19 @@ async function checkPatch(deps: CustomerDeps, caller: Caller, row: CustomerRow, 
   assertNotErased(row);
   checkVersion('customer', row.version, patch.version);
   if (patch.orgUnitId && patch.orgUnitId !== row.org_unit_id)
-    await assertUnitInScope(deps.db, scopeOf(caller.principal), patch.orgUnitId, 'orgUnitId');
+    await assertUnitInScope(deps.db, caller.scope, patch.orgUnitId, 'orgUnitId');
   if (patch.accountManagerId) await assertAccountManager(deps.db, patch.accountManagerId);
   for (const b of patch.branches ?? []) await assertUnitExists(deps.db, b.orgUnitId, 'branches.orgUnitId');
   const tier = patch.tier !== undefined ? tierProblem(row.kind, patch.tier) : undefined;
-  if (tier) throw new AppError('VALIDATION_FAILED', `tier: ${tier.message}`, { field: 'tier' });
+  if (tier) throw invalidField('tier', tier.message);
   if (patch.idNumber && patch.idType === undefined) {
     const problem = idNumberProblem(row.id_type, patch.idNumber);
-    if (problem)
-      throw new AppError('VALIDATION_FAILED', `Invalid input — body.idNumber: ${problem}`, {
-        fields: [{ field: 'body.idNumber', message: problem }],
-      });
+    if (problem) throw invalidField('body.idNumber', problem);
   }
   if (idTypeChangeNeedsNumber({ idType: row.id_type, hasNumber: !!row.id_number_hash }, patch))
-    throw new AppError(
-      'VALIDATION_FAILED',
-      'Invalid input — body.idType: send idNumber with it (the stored number is of the old type)',
-      { fields: [{ field: 'body.idType', message: 'send idNumber with it' }] },
-    );
+    throw invalidField('body.idType', 'send idNumber with it (the stored number is of the old type)');
   if (!branchesAllowed(row.kind, patch.branches?.length ?? 0))
-    throw new AppError('VALIDATION_FAILED', 'branches: applies to enterprise customers only', {
-      field: 'branches',
-    });
+    throw invalidField('branches', 'applies to enterprise customers only');
 }
 
 /** The fields a PATCH changes, in the order the audit entry lists them. */
@@ -218,16 +224,19 @@ export async function updateCustomer(
 ): Promise<CustomerView> {
   const row = await loadInScope(deps.db, caller, id);
   await checkPatch(deps, caller, row, patch);
+  let view: CustomerView | undefined;
   const set = await columnsFor(deps, row, patch);
   const changed: string[] = [...PATCH_FIELDS.filter((f) => patch[f] !== undefined), ...(also?.changed ?? [])];
   await deps.db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('customers')
-      .set({ ...set, version: sql`version + 1`, updated_at: deps.clock.now() })
+      .set({ ...set, version: sql`version + 1`, updated_at: caller.now })
       .where('id', '=', id)
       .where('version', '=', row.version)
+      .returningAll()
+      .returning(contactRefsOf('customers').as('contact_refs'))
       .executeTakeFirst();
-    assertOneUpdated('customer', updated.numUpdatedRows);
+    assertOneUpdated('customer', updated ? 1 : 0);
     if (patch.phone !== undefined)
       await replacePhones(trx, id, null, [{ phone: patch.phone, source: 'customer' }]);
     if (patch.branches !== undefined) await replaceBranches(trx, id, patch.branches);
@@ -247,12 +256,21 @@ export async function updateCustomer(
           : {}),
       },
     });
+    // The response and the events show the row the UPDATE returned: nothing is read again.
+    [view] = await customerViews(trx, [updated!]);
+    // A TMF629 write (`also`) may have just marked the customer as one it keeps more of.
+    const source = {
+      view: view!,
+      contacts: updated!.contact_refs,
+      row: also ? { ...updated!, tmf_kept: true } : updated!,
+    };
     if (patch.status !== undefined && patch.status !== row.status)
-      await recordCustomerEvent(trx, id, 'CustomerStateChangeEvent');
+      await recordCustomerEvent(trx, source, 'CustomerStateChangeEvent', caller.now);
     if (changed.some((f) => f !== 'status'))
-      await recordCustomerEvent(trx, id, 'CustomerAttributeValueChangeEvent');
+      await recordCustomerEvent(trx, source, 'CustomerAttributeValueChangeEvent', caller.now);
   });
-  return getCustomer(deps, caller, id);
+  await logAccess(deps.db, caller.actor, [id], 'view');
+  return view!;
 }
 
 // ---- Erasure (PIPL Art. 47) ----
@@ -279,8 +297,9 @@ export async function eraseCustomer(deps: CustomerDeps, caller: Caller, id: stri
       `Terminate the customer's services first: ${live.n} service instance(s) are still active or suspended`,
       { activeInstances: Number(live.n) },
     );
-  const now = deps.clock.now();
+  const now = caller.now;
   const anonymousName = erasedName(row.kind, row.customer_no, row.name);
+  let view: CustomerView | undefined;
   await deps.db.transaction().execute(async (trx: Tx) => {
     const contacts = await trx
       .deleteFrom('customer_contacts')
@@ -300,7 +319,7 @@ export async function eraseCustomer(deps: CustomerDeps, caller: Caller, id: stri
       .set({ service_address: null })
       .where('customer_id', '=', row.id)
       .execute();
-    await trx
+    const erased = await trx
       .updateTable('customers')
       .set({
         name: anonymousName,
@@ -318,12 +337,14 @@ export async function eraseCustomer(deps: CustomerDeps, caller: Caller, id: stri
         consents: '{}',
         membership_level: null,
         status: 'erased',
+        tmf_kept: false,
         erased_at: now,
         updated_at: now,
         version: sql`version + 1`,
       })
       .where('id', '=', row.id)
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await appendAudit(trx, caller.actor, {
       action: 'customer.erase',
       entityType: 'customer',
@@ -331,7 +352,10 @@ export async function eraseCustomer(deps: CustomerDeps, caller: Caller, id: stri
       orgUnitId: row.org_unit_id,
       details: { reason: maskPiiInText(reason), contactsRemoved: Number(contacts.numDeletedRows) },
     });
-    await recordCustomerEvent(trx, row.id, 'CustomerDeleteEvent');
+    [view] = await customerViews(trx, [erased]);
+    // Every contact person was removed above.
+    await recordCustomerEvent(trx, { view: view!, contacts: [] }, 'CustomerDeleteEvent', caller.now);
   });
-  return getCustomer(deps, caller, id);
+  await logAccess(deps.db, caller.actor, [id], 'view');
+  return view!;
 }

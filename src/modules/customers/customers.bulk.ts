@@ -1,10 +1,17 @@
-import { sql } from 'kysely';
+import { sql, type ColumnType } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Executor } from '../../db.ts';
 import { maskIdNumber, normaliseResidentId } from './domain/pii.ts';
 import { normaliseName, searchVector } from './domain/search.ts';
-import type { PiiVault } from './domain/vault.ts';
+import type { PiiVault } from '../../platform/pii/vault.ts';
 import type { ContactInput, CustomerInput, InstanceInput } from './customers.schemas.ts';
+import type {
+  CustomerBranchesTable,
+  CustomerContactsTable,
+  CustomerPhonesTable,
+  CustomersTable,
+  ProductInstancesTable,
+} from './customers.tables.ts';
 
 /** Associated data binding an ID-number ciphertext to its row. */
 export const idNumberContext = (customerId: string) => `customers.id_number:${customerId}`;
@@ -23,15 +30,110 @@ export function protectIdNumber(vault: PiiVault, customerId: string, normalised:
   };
 }
 
+// ---- What a bulk insert writes: each table's columns, checked against its Kysely type ----
+
+type PgType = 'uuid' | 'text' | 'tsvector' | 'jsonb' | 'boolean' | 'numeric' | 'integer' | 'date';
+/** The columns a bulk insert writes and their PostgreSQL types; a key the table lacks does not compile. */
+type ColumnSpec<T> = { readonly [K in keyof T]?: PgType };
+/** A column's value in a bulk row: what it reads as or is written as (JSON columns as values). */
+type BulkValue<C> = C extends ColumnType<infer S, infer I, unknown> ? S | Exclude<I, undefined> : C;
+/** One row for a bulk insert: exactly the spec's columns (a missing or extra one does not compile). */
+type BulkRow<T, S> = { [K in keyof S & keyof T]: BulkValue<T[K]> };
+
+const CUSTOMER_COLUMNS = {
+  id: 'uuid',
+  customer_no: 'text',
+  kind: 'text',
+  name: 'text',
+  name_norm: 'text',
+  search_vector: 'tsvector',
+  tier: 'text',
+  org_unit_id: 'uuid',
+  account_manager_id: 'uuid',
+  status: 'text',
+  phone: 'text',
+  email: 'text',
+  address: 'text',
+  id_type: 'text',
+  id_number_enc: 'text',
+  id_number_hash: 'text',
+  id_number_masked: 'text',
+  pii_key_id: 'text',
+  credit_code: 'text',
+  industry: 'text',
+  value_level: 'text',
+  membership_level: 'text',
+  tags: 'jsonb',
+  notes: 'text',
+  consents: 'jsonb',
+} as const satisfies ColumnSpec<CustomersTable>;
+const PHONE_COLUMNS = {
+  phone: 'text',
+  customer_id: 'uuid',
+  contact_id: 'uuid',
+  source: 'text',
+} as const satisfies ColumnSpec<CustomerPhonesTable>;
+const CONTACT_COLUMNS = {
+  id: 'uuid',
+  customer_id: 'uuid',
+  name: 'text',
+  role: 'text',
+  title: 'text',
+  mobile: 'text',
+  office_phone: 'text',
+  email: 'text',
+  preferred_channel: 'text',
+  quiet_hours_start: 'text',
+  quiet_hours_end: 'text',
+  is_primary: 'boolean',
+} as const satisfies ColumnSpec<CustomerContactsTable>;
+const BRANCH_COLUMNS = {
+  id: 'uuid',
+  customer_id: 'uuid',
+  org_unit_id: 'uuid',
+  name: 'text',
+  address: 'text',
+} as const satisfies ColumnSpec<CustomerBranchesTable>;
+const INSTANCE_COLUMNS = {
+  id: 'uuid',
+  customer_id: 'uuid',
+  product_code: 'text',
+  account_no: 'text',
+  status: 'text',
+  org_unit_id: 'uuid',
+  service_address: 'text',
+  access_type: 'text',
+  exchange: 'text',
+  device_type: 'text',
+  device_id: 'text',
+  device_port: 'text',
+  route_length_km: 'numeric',
+  switch_occupancy: 'numeric',
+  stb_id: 'text',
+  circuit_id: 'text',
+  bandwidth_mbps: 'integer',
+  a_end: 'text',
+  z_end: 'text',
+  attributes: 'jsonb',
+  started_on: 'date',
+  ended_on: 'date',
+} as const satisfies ColumnSpec<ProductInstancesTable>;
+
+export type CustomerBulkRow = BulkRow<CustomersTable, typeof CUSTOMER_COLUMNS>;
+export type PhoneBulkRow = BulkRow<CustomerPhonesTable, typeof PHONE_COLUMNS>;
+export type ContactBulkRow = BulkRow<CustomerContactsTable, typeof CONTACT_COLUMNS>;
+export type BranchBulkRow = BulkRow<CustomerBranchesTable, typeof BRANCH_COLUMNS>;
+export type InstanceBulkRow = BulkRow<ProductInstancesTable, typeof INSTANCE_COLUMNS>;
+
 export interface PreparedCustomer {
-  customer: Record<string, unknown> & { id: string; customer_no: string; org_unit_id: string };
-  phones: Array<Record<string, unknown>>;
-  contacts: Array<Record<string, unknown>>;
-  branches: Array<Record<string, unknown>>;
-  instances: Array<Record<string, unknown>>;
+  customer: CustomerBulkRow;
+  phones: PhoneBulkRow[];
+  contacts: ContactBulkRow[];
+  branches: BranchBulkRow[];
+  instances: InstanceBulkRow[];
 }
 
-export function contactRow(customerId: string, c: ContactInput, id: string = uuidv7()) {
+export function contactRow(customerId: string, c: ContactInput, id: string = uuidv7()): ContactBulkRow {
   return {
     id,
     customer_id: customerId,
@@ -51,9 +153,9 @@ export function contactRow(customerId: string, c: ContactInput, id: string = uui
 export function contactPhones(
   customerId: string,
   contactId: string,
-  c: { mobile?: string | null; officePhone?: string | null },
-) {
-  const rows: Array<Record<string, unknown>> = [];
+  c: { mobile?: string | null | undefined; officePhone?: string | null | undefined },
+): PhoneBulkRow[] {
+  const rows: PhoneBulkRow[] = [];
   if (c.mobile)
     rows.push({ phone: c.mobile, customer_id: customerId, contact_id: contactId, source: 'contact_mobile' });
   if (c.officePhone)
@@ -71,7 +173,7 @@ export function instanceRow(
   defaultUnit: string,
   i: InstanceInput,
   id: string = uuidv7(),
-) {
+): InstanceBulkRow {
   return {
     id,
     customer_id: customerId,
@@ -106,7 +208,7 @@ export function prepareCustomer(
   id: string = uuidv7(),
 ): PreparedCustomer {
   const idNumber = input.idNumber ? normaliseIdNumber(input.idType, input.idNumber) : null;
-  const customer = {
+  const customer: CustomerBulkRow = {
     id,
     customer_no: customerNo,
     kind: input.kind,
@@ -133,7 +235,7 @@ export function prepareCustomer(
     consents: input.consents ?? {},
   };
   const contacts = (input.contacts ?? []).map((c) => contactRow(id, c));
-  const phones: Array<Record<string, unknown>> = [];
+  const phones: PhoneBulkRow[] = [];
   if (input.phone) phones.push({ phone: input.phone, customer_id: id, contact_id: null, source: 'customer' });
   (input.contacts ?? []).forEach((c, k) => phones.push(...contactPhones(id, contacts[k]!.id, c)));
   const branches = (input.branches ?? []).map((b) => ({
@@ -147,98 +249,18 @@ export function prepareCustomer(
   return { customer, phones, contacts, branches, instances };
 }
 
-type Columns = Array<[name: string, type: string]>;
-
-const CUSTOMER_COLUMNS: Columns = [
-  ['id', 'uuid'],
-  ['customer_no', 'text'],
-  ['kind', 'text'],
-  ['name', 'text'],
-  ['name_norm', 'text'],
-  ['search_vector', 'tsvector'],
-  ['tier', 'text'],
-  ['org_unit_id', 'uuid'],
-  ['account_manager_id', 'uuid'],
-  ['status', 'text'],
-  ['phone', 'text'],
-  ['email', 'text'],
-  ['address', 'text'],
-  ['id_type', 'text'],
-  ['id_number_enc', 'text'],
-  ['id_number_hash', 'text'],
-  ['id_number_masked', 'text'],
-  ['pii_key_id', 'text'],
-  ['credit_code', 'text'],
-  ['industry', 'text'],
-  ['value_level', 'text'],
-  ['membership_level', 'text'],
-  ['tags', 'jsonb'],
-  ['notes', 'text'],
-  ['consents', 'jsonb'],
-];
-const PHONE_COLUMNS: Columns = [
-  ['phone', 'text'],
-  ['customer_id', 'uuid'],
-  ['contact_id', 'uuid'],
-  ['source', 'text'],
-];
-const CONTACT_COLUMNS: Columns = [
-  ['id', 'uuid'],
-  ['customer_id', 'uuid'],
-  ['name', 'text'],
-  ['role', 'text'],
-  ['title', 'text'],
-  ['mobile', 'text'],
-  ['office_phone', 'text'],
-  ['email', 'text'],
-  ['preferred_channel', 'text'],
-  ['quiet_hours_start', 'text'],
-  ['quiet_hours_end', 'text'],
-  ['is_primary', 'boolean'],
-];
-const BRANCH_COLUMNS: Columns = [
-  ['id', 'uuid'],
-  ['customer_id', 'uuid'],
-  ['org_unit_id', 'uuid'],
-  ['name', 'text'],
-  ['address', 'text'],
-];
-const INSTANCE_COLUMNS: Columns = [
-  ['id', 'uuid'],
-  ['customer_id', 'uuid'],
-  ['product_code', 'text'],
-  ['account_no', 'text'],
-  ['status', 'text'],
-  ['org_unit_id', 'uuid'],
-  ['service_address', 'text'],
-  ['access_type', 'text'],
-  ['exchange', 'text'],
-  ['device_type', 'text'],
-  ['device_id', 'text'],
-  ['device_port', 'text'],
-  ['route_length_km', 'numeric'],
-  ['switch_occupancy', 'numeric'],
-  ['stb_id', 'text'],
-  ['circuit_id', 'text'],
-  ['bandwidth_mbps', 'integer'],
-  ['a_end', 'text'],
-  ['z_end', 'text'],
-  ['attributes', 'jsonb'],
-  ['started_on', 'date'],
-  ['ended_on', 'date'],
-];
-
 /**
  * Many rows in one statement on both engines: the rows travel as one JSON parameter and
  * jsonb_to_recordset turns them back into typed columns (no per-row parameters, no array types).
  */
-async function bulkInsert(
+async function bulkInsert<S extends Record<string, PgType>>(
   db: Executor,
   table: string,
-  columns: Columns,
-  rows: Array<Record<string, unknown>>,
+  spec: S,
+  rows: ReadonlyArray<{ [K in keyof S]: unknown }>,
   chunk: number,
 ) {
+  const columns = Object.entries(spec);
   const names = sql.join(columns.map(([n]) => sql.ref(n)));
   // tsvector cannot come out of jsonb_to_recordset directly: read it as text, then cast.
   const defs = sql.join(

@@ -58,7 +58,7 @@ export async function exportCustomers(
       },
     }),
   );
-  const stamp = deps.clock.now().toISOString().slice(0, 10);
+  const stamp = caller.now.toISOString().slice(0, 10);
   if (format === 'csv') {
     const lines = [
       COLUMNS.map(([h]) => h).join(','),

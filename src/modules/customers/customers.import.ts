@@ -12,13 +12,14 @@ import type { Db, Executor } from '../../db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { hasUnstorableCharacters, UNSTORABLE_MESSAGE } from '../../platform/text.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';
+import { activeProductCodes } from '../products/index.ts';
 import { insertPrepared, nextCustomerNumbers, normaliseIdNumber, prepareCustomer } from './customers.bulk.ts';
 import { recordImportEvent } from './customers.events.ts';
 import { issueCode, type ImportProblem } from './customers.import-problems.ts';
 import { scopeFromPath, type Scope } from './customers.repository.ts';
 import { customerInput, type CustomerInput } from './customers.schemas.ts';
 import { TIER_NAMES, TIERS } from './domain/catalogue.ts';
-import type { PiiVault } from './domain/vault.ts';
+import type { PiiVault } from '../../platform/pii/vault.ts';
 
 /** The columns of an import file; Chinese headers are accepted too. */
 export const IMPORT_COLUMNS = {
@@ -241,14 +242,8 @@ function number(v: string | undefined): number | string | undefined {
   return Number.isFinite(n) ? n : v; // a non-number is left for the schema to reject
 }
 
-export function draftsFromRows(
-  header: string[],
-  rows: string[][],
-  lookups: Lookups,
-  scope: Scope,
-  problems: ImportProblem[],
-): Draft[] {
-  const columns = header.map(headerOf);
+/** Header problems: unknown columns (or a file without a header row) and no name column. */
+function checkHeader(header: string[], columns: Array<ImportColumn | undefined>, problems: ImportProblem[]) {
   header.forEach((h, i) => {
     // A file without a header row has data here: quote only what looks like a column name.
     if (!columns[i] && h.trim())
@@ -270,176 +265,216 @@ export function draftsFromRows(
       code: 'MISSING_COLUMN',
       message: 'the file needs a name column',
     });
-  const byNo = new Map<string, Draft>();
+}
+
+/** One row's cells by column (empty cells left out); unstorable characters are problems. */
+function rowOf(
+  columns: Array<ImportColumn | undefined>,
+  cells: string[],
+  rowNo: number,
+  problems: ImportProblem[],
+): Row {
+  const row: Row = {};
+  columns.forEach((c, k) => {
+    if (!c) return;
+    row[c] = emptyToUndefined(cells[k]);
+    if (row[c] !== undefined && hasUnstorableCharacters(row[c]))
+      problems.push({ row: rowNo, column: c, code: 'CONTROL_CHARACTERS', message: UNSTORABLE_MESSAGE });
+  });
+  return row;
+}
+
+/** The row's org unit: known by its code and inside the importer's data scope. */
+function orgUnitOf(
+  row: Row,
+  rowNo: number,
+  lookups: Lookups,
+  scope: Scope,
+): { id: string } | { problem: ImportProblem } {
+  const at = { row: rowNo, column: 'org_unit' } as const;
+  if (!row.org_unit)
+    return { problem: { ...at, code: 'REQUIRED', message: 'is required (an org unit code)' } };
+  const unit = lookups.units.get(row.org_unit.toUpperCase()) ?? lookups.units.get(row.org_unit);
+  if (!unit) return { problem: { ...at, code: 'ORG_UNIT_UNKNOWN', message: 'no such org unit code' } };
+  if (!scope.all && !unit.path.startsWith(scope.path))
+    return {
+      problem: { ...at, code: 'ORG_UNIT_OUT_OF_SCOPE', message: 'the org unit is outside your data scope' },
+    };
+  return { id: unit.id };
+}
+
+/** The customer fields of a customer's first row, resolved against the lookups and the scope. */
+function customerFields(
+  draft: Draft,
+  row: Row,
+  rowNo: number,
+  lookups: Lookups,
+  scope: Scope,
+  problems: ImportProblem[],
+) {
+  const set = (field: string, column: ImportColumn, value: unknown) => {
+    if (value === undefined) return;
+    draft.input[field] = value;
+    draft.origin.set(field, { row: rowNo, column });
+  };
+  const kind = row.kind
+    ? KINDS[row.kind.toLowerCase()]
+    : row.tier || row.credit_code
+      ? 'enterprise'
+      : 'individual';
+  const flag = (field: string, problem: ImportProblem) => {
+    draft.flagged.add(field);
+    problems.push(problem);
+  };
+  if (row.kind && !kind)
+    problems.push({
+      row: rowNo,
+      column: 'kind',
+      code: 'INVALID_OPTION',
+      params: { allowed: ['individual', 'enterprise'] },
+      message: 'must be individual or enterprise (公众 / 政企)',
+    });
+  set('kind', 'kind', kind ?? 'individual');
+  set('name', 'name', row.name);
+  if (row.tier) {
+    const tier = TIER_BY_NAME.get(row.tier.toLowerCase()) ?? TIER_BY_NAME.get(row.tier);
+    if (!tier)
+      flag('tier', {
+        row: rowNo,
+        column: 'tier',
+        code: 'INVALID_OPTION',
+        params: { allowed: [...TIERS] },
+        message: `must be one of ${TIERS.join(', ')} (or 集团级 … 本地C)`,
+      });
+    set('tier', 'tier', tier);
+  }
+  const unit = orgUnitOf(row, rowNo, lookups, scope);
+  if ('problem' in unit) flag('orgUnitId', unit.problem);
+  else set('orgUnitId', 'org_unit', unit.id);
+  if (row.account_manager) {
+    const m = lookups.managers.get(row.account_manager.toLowerCase());
+    if (!m)
+      flag('accountManagerId', {
+        row: rowNo,
+        column: 'account_manager',
+        code: 'ACCOUNT_MANAGER_UNKNOWN',
+        message: 'no such active user login',
+      });
+    else set('accountManagerId', 'account_manager', m);
+  }
+  set('phone', 'phone', row.phone);
+  set('email', 'email', row.email);
+  set('address', 'address', row.address);
+  set('idType', 'id_type', row.id_type);
+  set('idNumber', 'id_number', row.id_number);
+  set('creditCode', 'credit_code', row.credit_code);
+  set('industry', 'industry', row.industry);
+  set('valueLevel', 'value_level', row.value_level);
+  set(
+    'tags',
+    'tags',
+    row.tags
+      ?.split(/[;；,，]/)
+      .map((t) => t.trim())
+      .filter(Boolean),
+  );
+  set('notes', 'notes', row.notes);
+}
+
+/** A repeated customer number adds to that customer; its customer columns must agree or be empty. */
+function checkRepeat(draft: Draft, row: Row, rowNo: number, first: Row, problems: ImportProblem[]) {
+  for (const c of CUSTOMER_COLUMNS) {
+    if (row[c] !== undefined && first[c] !== row[c])
+      problems.push({
+        row: rowNo,
+        column: c,
+        code: 'INCONSISTENT_REPEAT',
+        params: { firstRow: draft.firstRow },
+        message: `differs from row ${draft.firstRow} of the same customer`,
+      });
+  }
+}
+
+/** The row's contact and instance, if it has them (any row of a customer may add one of each). */
+function attachments(draft: Draft, row: Row, rowNo: number, lookups: Lookups, problems: ImportProblem[]) {
+  if (row.contact_name || row.contact_mobile || row.contact_phone || row.contact_email) {
+    draft.contacts.push({
+      row: rowNo,
+      value: {
+        name: row.contact_name,
+        ...(row.contact_role ? { role: row.contact_role } : {}),
+        mobile: row.contact_mobile,
+        officePhone: row.contact_phone,
+        email: row.contact_email,
+        isPrimary: draft.contacts.length === 0,
+      },
+    });
+  }
+  if (row.product || row.account_no) {
+    if (row.product && !lookups.products.has(row.product))
+      problems.push({
+        row: rowNo,
+        column: 'product',
+        code: 'PRODUCT_UNKNOWN',
+        message: 'unknown or inactive product code',
+      });
+    draft.instances.push({
+      row: rowNo,
+      value: {
+        productCode: row.product,
+        accountNo: row.account_no,
+        ...(row.instance_status ? { status: row.instance_status } : {}),
+        serviceAddress: row.service_address,
+        accessType: row.access_type?.toLowerCase(),
+        exchange: row.exchange,
+        deviceType: row.device_type?.toLowerCase(),
+        deviceId: row.device_id,
+        devicePort: row.device_port,
+        routeLengthKm: number(row.route_length_km),
+        switchOccupancy: number(row.switch_occupancy),
+        stbId: row.stb_id,
+        circuitId: row.circuit_id,
+        bandwidthMbps: number(row.bandwidth_mbps),
+      },
+    });
+  }
+}
+
+export function draftsFromRows(
+  header: string[],
+  rows: string[][],
+  lookups: Lookups,
+  scope: Scope,
+  problems: ImportProblem[],
+): Draft[] {
+  const columns = header.map(headerOf);
+  checkHeader(header, columns, problems);
+  const byNo = new Map<string, { draft: Draft; first: Row }>();
   const drafts: Draft[] = [];
   rows.forEach((cells, i) => {
     const rowNo = i + 2; // 1-based, after the header
-    const row: Row = {};
-    columns.forEach((c, k) => {
-      if (!c) return;
-      row[c] = emptyToUndefined(cells[k]);
-      if (row[c] !== undefined && hasUnstorableCharacters(row[c]))
-        problems.push({ row: rowNo, column: c, code: 'CONTROL_CHARACTERS', message: UNSTORABLE_MESSAGE });
-    });
+    const row = rowOf(columns, cells, rowNo, problems);
     if (Object.values(row).every((v) => v === undefined)) return;
     const no = row.customer_no?.toUpperCase();
-    let draft = no ? byNo.get(no) : undefined;
-    if (!draft) {
-      draft = {
-        firstRow: rowNo,
-        customerNo: no,
-        input: {},
-        origin: new Map(),
-        contacts: [],
-        instances: [],
-        flagged: new Set(),
-      };
-      drafts.push(draft);
-      if (no) byNo.set(no, draft);
-      const set = (field: string, column: ImportColumn, value: unknown) => {
-        if (value === undefined) return;
-        draft!.input[field] = value;
-        draft!.origin.set(field, { row: rowNo, column });
-      };
-      const kind = row.kind
-        ? KINDS[row.kind.toLowerCase()]
-        : row.tier || row.credit_code
-          ? 'enterprise'
-          : 'individual';
-      const flag = (field: string, problem: ImportProblem) => {
-        draft!.flagged.add(field);
-        problems.push(problem);
-      };
-      if (row.kind && !kind)
-        problems.push({
-          row: rowNo,
-          column: 'kind',
-          code: 'INVALID_OPTION',
-          params: { allowed: ['individual', 'enterprise'] },
-          message: 'must be individual or enterprise (公众 / 政企)',
-        });
-      set('kind', 'kind', kind ?? 'individual');
-      set('name', 'name', row.name);
-      if (row.tier) {
-        const tier = TIER_BY_NAME.get(row.tier.toLowerCase()) ?? TIER_BY_NAME.get(row.tier);
-        if (!tier)
-          flag('tier', {
-            row: rowNo,
-            column: 'tier',
-            code: 'INVALID_OPTION',
-            params: { allowed: [...TIERS] },
-            message: `must be one of ${TIERS.join(', ')} (or 集团级 … 本地C)`,
-          });
-        set('tier', 'tier', tier);
-      }
-      if (!row.org_unit)
-        flag('orgUnitId', {
-          row: rowNo,
-          column: 'org_unit',
-          code: 'REQUIRED',
-          message: 'is required (an org unit code)',
-        });
-      else {
-        const unit = lookups.units.get(row.org_unit.toUpperCase()) ?? lookups.units.get(row.org_unit);
-        if (!unit)
-          flag('orgUnitId', {
-            row: rowNo,
-            column: 'org_unit',
-            code: 'ORG_UNIT_UNKNOWN',
-            message: 'no such org unit code',
-          });
-        else if (!scope.all && !unit.path.startsWith(scope.path))
-          flag('orgUnitId', {
-            row: rowNo,
-            column: 'org_unit',
-            code: 'ORG_UNIT_OUT_OF_SCOPE',
-            message: 'the org unit is outside your data scope',
-          });
-        else set('orgUnitId', 'org_unit', unit.id);
-      }
-      if (row.account_manager) {
-        const m = lookups.managers.get(row.account_manager.toLowerCase());
-        if (!m)
-          flag('accountManagerId', {
-            row: rowNo,
-            column: 'account_manager',
-            code: 'ACCOUNT_MANAGER_UNKNOWN',
-            message: 'no such active user login',
-          });
-        else set('accountManagerId', 'account_manager', m);
-      }
-      set('phone', 'phone', row.phone);
-      set('email', 'email', row.email);
-      set('address', 'address', row.address);
-      set('idType', 'id_type', row.id_type);
-      set('idNumber', 'id_number', row.id_number);
-      set('creditCode', 'credit_code', row.credit_code);
-      set('industry', 'industry', row.industry);
-      set('valueLevel', 'value_level', row.value_level);
-      set(
-        'tags',
-        'tags',
-        row.tags
-          ?.split(/[;；,，]/)
-          .map((t) => t.trim())
-          .filter(Boolean),
-      );
-      set('notes', 'notes', row.notes);
-    } else {
-      // A repeated customer number adds to that customer; its customer columns must agree or be empty.
-      for (const c of CUSTOMER_COLUMNS) {
-        const first = rows[draft.firstRow - 2]![columns.indexOf(c)];
-        if (row[c] !== undefined && columns.includes(c) && emptyToUndefined(first) !== row[c])
-          problems.push({
-            row: rowNo,
-            column: c,
-            code: 'INCONSISTENT_REPEAT',
-            params: { firstRow: draft.firstRow },
-            message: `differs from row ${draft.firstRow} of the same customer`,
-          });
-      }
+    const known = no ? byNo.get(no) : undefined;
+    if (known) {
+      checkRepeat(known.draft, row, rowNo, known.first, problems);
+      attachments(known.draft, row, rowNo, lookups, problems);
+      return;
     }
-    if (row.contact_name || row.contact_mobile || row.contact_phone || row.contact_email) {
-      draft.contacts.push({
-        row: rowNo,
-        value: {
-          name: row.contact_name,
-          ...(row.contact_role ? { role: row.contact_role } : {}),
-          mobile: row.contact_mobile,
-          officePhone: row.contact_phone,
-          email: row.contact_email,
-          isPrimary: draft.contacts.length === 0,
-        },
-      });
-    }
-    if (row.product || row.account_no) {
-      if (row.product && !lookups.products.has(row.product))
-        problems.push({
-          row: rowNo,
-          column: 'product',
-          code: 'PRODUCT_UNKNOWN',
-          message: 'unknown or inactive product code',
-        });
-      draft.instances.push({
-        row: rowNo,
-        value: {
-          productCode: row.product,
-          accountNo: row.account_no,
-          ...(row.instance_status ? { status: row.instance_status } : {}),
-          serviceAddress: row.service_address,
-          accessType: row.access_type?.toLowerCase(),
-          exchange: row.exchange,
-          deviceType: row.device_type?.toLowerCase(),
-          deviceId: row.device_id,
-          devicePort: row.device_port,
-          routeLengthKm: number(row.route_length_km),
-          switchOccupancy: number(row.switch_occupancy),
-          stbId: row.stb_id,
-          circuitId: row.circuit_id,
-          bandwidthMbps: number(row.bandwidth_mbps),
-        },
-      });
-    }
+    const draft: Draft = {
+      firstRow: rowNo,
+      customerNo: no,
+      input: {},
+      origin: new Map(),
+      contacts: [],
+      instances: [],
+      flagged: new Set(),
+    };
+    drafts.push(draft);
+    if (no) byNo.set(no, { draft, first: row });
+    customerFields(draft, row, rowNo, lookups, scope, problems);
+    attachments(draft, row, rowNo, lookups, problems);
   });
   return drafts;
 }
@@ -501,7 +536,7 @@ async function loadLookups(db: Executor): Promise<Lookups> {
   const [units, managers, products] = await Promise.all([
     db.selectFrom('org_units').select(['id', 'code', 'path']).where('active', '=', true).execute(),
     db.selectFrom('users').select(['id', 'login']).where('status', '=', 'active').execute(),
-    db.selectFrom('products').select('code').where('active', '=', true).execute(),
+    activeProductCodes(db),
   ]);
   return {
     units: new Map(
@@ -511,95 +546,109 @@ async function loadLookups(db: Executor): Promise<Lookups> {
       ]),
     ),
     managers: new Map(managers.map((m) => [m.login, m.id])),
-    products: new Set(products.map((p) => p.code)),
+    products,
   };
 }
 
 /** Checks against what is already stored: customer numbers, ID numbers, credit codes, account numbers. */
-async function checkExisting(
-  db: Executor,
-  vault: PiiVault,
-  items: Array<{ d: Draft; input: CustomerInput }>,
-  problems: ImportProblem[],
-) {
+type Item = { d: Draft; input: CustomerInput };
+
+async function existingNumbers(db: Executor, part: Item[], problems: ImportProblem[]) {
+  const nos = part.map((p) => p.d.customerNo).filter((x): x is string => !!x);
+  if (nos.length) {
+    const found = new Set(
+      (await db.selectFrom('customers').select('customer_no').where('customer_no', 'in', nos).execute()).map(
+        (r) => r.customer_no,
+      ),
+    );
+    for (const p of part)
+      if (p.d.customerNo && found.has(p.d.customerNo))
+        problems.push({
+          row: p.d.firstRow,
+          column: 'customer_no',
+          code: 'CUSTOMER_NO_EXISTS',
+          message: 'a customer with this number already exists',
+        });
+  }
+}
+
+async function existingIdNumbers(db: Executor, vault: PiiVault, part: Item[], problems: ImportProblem[]) {
+  const hashes = new Map<string, Draft>();
+  for (const p of part)
+    if (p.input.idNumber)
+      for (const h of vault.blindIndexes(normaliseIdNumber(p.input.idType, p.input.idNumber)))
+        hashes.set(h, p.d);
+  if (hashes.size) {
+    const rows = await db
+      .selectFrom('customers')
+      .select('id_number_hash')
+      .where('id_number_hash', 'in', [...hashes.keys()])
+      .execute();
+    for (const r of rows) {
+      const d = hashes.get(r.id_number_hash!)!;
+      problems.push({
+        row: d.origin.get('idNumber')?.row ?? d.firstRow,
+        column: 'id_number',
+        code: 'ID_NUMBER_EXISTS',
+        message: 'another customer already has this ID number',
+      });
+    }
+  }
+}
+
+async function existingCreditCodes(db: Executor, part: Item[], problems: ImportProblem[]) {
+  const codes = new Map(part.filter((p) => p.input.creditCode).map((p) => [p.input.creditCode!, p.d]));
+  if (codes.size) {
+    const rows = await db
+      .selectFrom('customers')
+      .select('credit_code')
+      .where('credit_code', 'in', [...codes.keys()])
+      .where('status', '<>', 'erased')
+      .execute();
+    for (const r of rows) {
+      const d = codes.get(r.credit_code!)!;
+      problems.push({
+        row: d.origin.get('creditCode')?.row ?? d.firstRow,
+        column: 'credit_code',
+        code: 'CREDIT_CODE_EXISTS',
+        message: 'another customer already has this credit code',
+      });
+    }
+  }
+}
+
+async function existingAccounts(db: Executor, part: Item[], problems: ImportProblem[]) {
+  const accounts = part.flatMap((p) =>
+    (p.input.instances ?? []).map((inst, k) => ({
+      product_code: inst.productCode,
+      account_no: inst.accountNo,
+      row: p.d.instances[k]!.row,
+    })),
+  );
+  if (accounts.length) {
+    const r = await sql<{ row: number }>`
+      select a.row from jsonb_to_recordset(${JSON.stringify(accounts)}::jsonb) as a(product_code text, account_no text, row int)
+      where exists (select 1 from product_instances i where i.product_code = a.product_code
+                    and i.account_no = a.account_no and i.status <> 'terminated')`.execute(db);
+    for (const x of r.rows)
+      problems.push({
+        row: x.row,
+        column: 'account_no',
+        code: 'ACCOUNT_NO_EXISTS',
+        message: 'this product already has an active instance with this account number',
+      });
+  }
+}
+
+/** Conflicts with what the database holds already, in batches (index lookups, one per kind). */
+async function checkExisting(db: Executor, vault: PiiVault, items: Item[], problems: ImportProblem[]) {
   const batch = 2000;
   for (let i = 0; i < items.length; i += batch) {
     const part = items.slice(i, i + batch);
-    const nos = part.map((p) => p.d.customerNo).filter((x): x is string => !!x);
-    if (nos.length) {
-      const found = new Set(
-        (
-          await db.selectFrom('customers').select('customer_no').where('customer_no', 'in', nos).execute()
-        ).map((r) => r.customer_no),
-      );
-      for (const p of part)
-        if (p.d.customerNo && found.has(p.d.customerNo))
-          problems.push({
-            row: p.d.firstRow,
-            column: 'customer_no',
-            code: 'CUSTOMER_NO_EXISTS',
-            message: 'a customer with this number already exists',
-          });
-    }
-    const hashes = new Map<string, Draft>();
-    for (const p of part)
-      if (p.input.idNumber)
-        for (const h of vault.blindIndexes(normaliseIdNumber(p.input.idType, p.input.idNumber)))
-          hashes.set(h, p.d);
-    if (hashes.size) {
-      const rows = await db
-        .selectFrom('customers')
-        .select('id_number_hash')
-        .where('id_number_hash', 'in', [...hashes.keys()])
-        .execute();
-      for (const r of rows) {
-        const d = hashes.get(r.id_number_hash!)!;
-        problems.push({
-          row: d.origin.get('idNumber')?.row ?? d.firstRow,
-          column: 'id_number',
-          code: 'ID_NUMBER_EXISTS',
-          message: 'another customer already has this ID number',
-        });
-      }
-    }
-    const codes = new Map(part.filter((p) => p.input.creditCode).map((p) => [p.input.creditCode!, p.d]));
-    if (codes.size) {
-      const rows = await db
-        .selectFrom('customers')
-        .select('credit_code')
-        .where('credit_code', 'in', [...codes.keys()])
-        .where('status', '<>', 'erased')
-        .execute();
-      for (const r of rows) {
-        const d = codes.get(r.credit_code!)!;
-        problems.push({
-          row: d.origin.get('creditCode')?.row ?? d.firstRow,
-          column: 'credit_code',
-          code: 'CREDIT_CODE_EXISTS',
-          message: 'another customer already has this credit code',
-        });
-      }
-    }
-    const accounts = part.flatMap((p) =>
-      (p.input.instances ?? []).map((inst, k) => ({
-        product_code: inst.productCode,
-        account_no: inst.accountNo,
-        row: p.d.instances[k]!.row,
-      })),
-    );
-    if (accounts.length) {
-      const r = await sql<{ row: number }>`
-        select a.row from jsonb_to_recordset(${JSON.stringify(accounts)}::jsonb) as a(product_code text, account_no text, row int)
-        where exists (select 1 from product_instances i where i.product_code = a.product_code
-                      and i.account_no = a.account_no and i.status <> 'terminated')`.execute(db);
-      for (const x of r.rows)
-        problems.push({
-          row: x.row,
-          column: 'account_no',
-          code: 'ACCOUNT_NO_EXISTS',
-          message: 'this product already has an active instance with this account number',
-        });
-    }
+    await existingNumbers(db, part, problems);
+    await existingIdNumbers(db, vault, part, problems);
+    await existingCreditCodes(db, part, problems);
+    await existingAccounts(db, part, problems);
   }
 }
 
@@ -617,23 +666,64 @@ export interface ImportOptions {
   chunk?: number;
 }
 
-export async function importCustomers(file: Buffer, opts: ImportOptions): Promise<ImportReport> {
-  const started = performance.now();
-  const progress = opts.onProgress ?? (() => {});
-  const format = opts.format ?? detectFormat(file);
-  const scope = opts.scopePath ? scopeFromPath(opts.scopePath) : { path: '/', all: true };
-  progress({ phase: 'parse', done: 0, total: 1 });
-  const { header, rows } = await readRows(file, format);
-  progress({ phase: 'parse', done: 1, total: 1 });
-  const problems: ImportProblem[] = [];
-  const lookups = await loadLookups(opts.db);
-  const drafts = draftsFromRows(header, rows, lookups, scope, problems);
+/** What earlier customers of the file used, to name a repeat with the row it repeats. */
+interface SeenInFile {
+  ids: Map<string, number>;
+  codes: Map<string, number>;
+  accounts: Map<string, number>;
+}
 
-  // Validate every customer with the API's own schema, and look for duplicates inside the file.
+/** Duplicates inside the file: ID numbers, credit codes, live product + account numbers. */
+function duplicatesInFile(d: Draft, input: CustomerInput, seen: SeenInFile, problems: ImportProblem[]) {
+  if (input.idNumber) {
+    const key = normaliseIdNumber(input.idType, input.idNumber);
+    const other = seen.ids.get(key);
+    if (other)
+      problems.push({
+        row: d.origin.get('idNumber')!.row,
+        column: 'id_number',
+        code: 'DUPLICATE_IN_FILE',
+        params: { otherRow: other },
+        message: `the same ID number is on row ${other}`,
+      });
+    else seen.ids.set(key, d.firstRow);
+  }
+  if (input.creditCode) {
+    const other = seen.codes.get(input.creditCode);
+    if (other)
+      problems.push({
+        row: d.firstRow,
+        column: 'credit_code',
+        code: 'DUPLICATE_IN_FILE',
+        params: { otherRow: other },
+        message: `the same credit code is on row ${other}`,
+      });
+    else seen.codes.set(input.creditCode, d.firstRow);
+  }
+  (input.instances ?? []).forEach((inst, j) => {
+    const key = `${inst.productCode} ${inst.accountNo}`;
+    const row = d.instances[j]!.row;
+    const other = seen.accounts.get(key);
+    if (other && inst.status !== 'terminated')
+      problems.push({
+        row,
+        column: 'account_no',
+        code: 'DUPLICATE_IN_FILE',
+        params: { otherRow: other },
+        message: `the same product and account number are on row ${other}`,
+      });
+    else seen.accounts.set(key, row);
+  });
+}
+
+/** Every customer validated with the API's own schema (and against the file's other rows). */
+function validateDrafts(
+  drafts: Draft[],
+  problems: ImportProblem[],
+  progress: (p: ImportProgress) => void,
+): Array<{ d: Draft; input: CustomerInput }> {
   const valid: Array<{ d: Draft; input: CustomerInput }> = [];
-  const seenIds = new Map<string, number>();
-  const seenCodes = new Map<string, number>();
-  const seenAccounts = new Map<string, number>();
+  const seen: SeenInFile = { ids: new Map(), codes: new Map(), accounts: new Map() };
   const step = Math.max(1000, Math.ceil(drafts.length / 100));
   for (const [k, d] of drafts.entries()) {
     if (problems.length > MAX_REPORTED_ERRORS) break;
@@ -650,50 +740,55 @@ export async function importCustomers(file: Buffer, opts: ImportOptions): Promis
       for (const issue of parsed.error.issues)
         if (!d.flagged.has(String(issue.path[0]))) problems.push(locate(d, issue));
     } else {
-      const input = parsed.data;
-      if (input.idNumber) {
-        const key = normaliseIdNumber(input.idType, input.idNumber);
-        const other = seenIds.get(key);
-        if (other)
-          problems.push({
-            row: d.origin.get('idNumber')!.row,
-            column: 'id_number',
-            code: 'DUPLICATE_IN_FILE',
-            params: { otherRow: other },
-            message: `the same ID number is on row ${other}`,
-          });
-        else seenIds.set(key, d.firstRow);
-      }
-      if (input.creditCode) {
-        const other = seenCodes.get(input.creditCode);
-        if (other)
-          problems.push({
-            row: d.firstRow,
-            column: 'credit_code',
-            code: 'DUPLICATE_IN_FILE',
-            params: { otherRow: other },
-            message: `the same credit code is on row ${other}`,
-          });
-        else seenCodes.set(input.creditCode, d.firstRow);
-      }
-      (input.instances ?? []).forEach((inst, j) => {
-        const key = `${inst.productCode} ${inst.accountNo}`;
-        const row = d.instances[j]!.row;
-        const other = seenAccounts.get(key);
-        if (other && inst.status !== 'terminated')
-          problems.push({
-            row,
-            column: 'account_no',
-            code: 'DUPLICATE_IN_FILE',
-            params: { otherRow: other },
-            message: `the same product and account number are on row ${other}`,
-          });
-        else seenAccounts.set(key, row);
-      });
-      valid.push({ d, input });
+      duplicatesInFile(d, parsed.data, seen, problems);
+      valid.push({ d, input: parsed.data });
     }
     if ((k + 1) % step === 0) progress({ phase: 'validate', done: k + 1, total: drafts.length });
   }
+  return valid;
+}
+
+/** Writes a valid file in one transaction: nothing is ever half-imported. */
+async function writeImport(
+  opts: ImportOptions,
+  valid: Array<{ d: Draft; input: CustomerInput }>,
+  format: 'csv' | 'xlsx',
+  counts: { rows: number; customers: number; contacts: number; instances: number },
+  progress: (p: ImportProgress) => void,
+) {
+  const chunk = opts.chunk ?? 1000;
+  await opts.db.transaction().execute(async (trx) => {
+    const numbers = await nextCustomerNumbers(trx, valid.filter((v) => !v.d.customerNo).length);
+    let n = 0;
+    progress({ phase: 'write', done: 0, total: valid.length });
+    for (let i = 0; i < valid.length; i += chunk) {
+      const prepared = valid
+        .slice(i, i + chunk)
+        .map((v) => prepareCustomer(opts.vault, v.input, v.d.customerNo ?? numbers[n++]!));
+      await insertPrepared(trx, prepared, chunk);
+      progress({ phase: 'write', done: Math.min(i + chunk, valid.length), total: valid.length });
+    }
+    await appendAudit(trx, opts.actor, {
+      action: 'customer.import',
+      entityType: 'customer',
+      details: { format, fileName: opts.fileName ?? null, ...counts },
+    });
+    await recordImportEvent(trx, { format, ...counts });
+  });
+}
+
+export async function importCustomers(file: Buffer, opts: ImportOptions): Promise<ImportReport> {
+  const started = performance.now();
+  const progress = opts.onProgress ?? (() => {});
+  const format = opts.format ?? detectFormat(file);
+  const scope = opts.scopePath ? scopeFromPath(opts.scopePath) : { path: '/', all: true };
+  progress({ phase: 'parse', done: 0, total: 1 });
+  const { header, rows } = await readRows(file, format);
+  progress({ phase: 'parse', done: 1, total: 1 });
+  const problems: ImportProblem[] = [];
+  const lookups = await loadLookups(opts.db);
+  const drafts = draftsFromRows(header, rows, lookups, scope, problems);
+  const valid = validateDrafts(drafts, problems, progress);
   if (problems.length === 0) await checkExisting(opts.db, opts.vault, valid, problems);
   progress({ phase: 'validate', done: drafts.length, total: drafts.length });
 
@@ -720,26 +815,7 @@ export async function importCustomers(file: Buffer, opts: ImportOptions): Promis
     return report(false);
   }
   if (opts.dryRun) return report(true);
-
-  const chunk = opts.chunk ?? 1000;
-  await opts.db.transaction().execute(async (trx) => {
-    const numbers = await nextCustomerNumbers(trx, valid.filter((v) => !v.d.customerNo).length);
-    let n = 0;
-    progress({ phase: 'write', done: 0, total: valid.length });
-    for (let i = 0; i < valid.length; i += chunk) {
-      const prepared = valid
-        .slice(i, i + chunk)
-        .map((v) => prepareCustomer(opts.vault, v.input, v.d.customerNo ?? numbers[n++]!));
-      await insertPrepared(trx, prepared, chunk);
-      progress({ phase: 'write', done: Math.min(i + chunk, valid.length), total: valid.length });
-    }
-    await appendAudit(trx, opts.actor, {
-      action: 'customer.import',
-      entityType: 'customer',
-      details: { format, fileName: opts.fileName ?? null, ...counts },
-    });
-    await recordImportEvent(trx, { format, ...counts });
-  });
+  await writeImport(opts, valid, format, counts, progress);
   return report(true);
 }
 

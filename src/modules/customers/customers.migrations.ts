@@ -216,6 +216,8 @@ export const customersInit: Migration = {
  */
 export const customersTmf629: Migration = {
   async up(db: Kysely<unknown>) {
+    // Set once TMF629 keeps something for the customer: events of the others read nothing more.
+    await sql`alter table customers add column tmf_kept boolean not null default false`.execute(db);
     await sql`
       create table customer_tmf_attributes (
         customer_id uuid primary key references customers(id) on delete cascade,

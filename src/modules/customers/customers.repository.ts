@@ -1,6 +1,8 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../db.ts';
+import { scopeFromPath, type DataScope } from '../../platform/http/caller.ts';
 import type { CustomersTable, ProductInstancesTable } from './customers.tables.ts';
+import type { ContactRef } from './domain/contacts.ts';
 import { isSingleCjk, normaliseName, searchQuery } from './domain/search.ts';
 
 export type CustomerRow = Selectable<CustomersTable>;
@@ -8,17 +10,10 @@ export type InstanceRow = Selectable<ProductInstancesTable>;
 export type Names = Awaited<ReturnType<typeof names>>;
 export type BranchRow = Awaited<ReturnType<typeof branchesOf>>[number];
 export type ContactRow = Awaited<ReturnType<typeof contactsOf>>[number];
-export type InstanceWithProduct = Awaited<ReturnType<typeof instancesOf>>[number];
+export type InstanceWithProduct = InstanceRow & { product_name: string | null };
 
-/** A caller's data scope: the org path whose subtree they see; `all` when that is the whole tree. */
-export interface Scope {
-  path: string;
-  all: boolean;
-}
-
-export function scopeFromPath(scopePath: string): Scope {
-  return { path: scopePath, all: scopePath.split('/').filter(Boolean).length <= 1 };
-}
+export type Scope = DataScope;
+export { scopeFromPath };
 
 /**
  * A customer is in scope when its owning unit is, or when one of its branches' units is (a
@@ -88,14 +83,38 @@ export async function contactsOf(db: Executor, customerId: string) {
 export async function instancesOf(db: Executor, customerId: string) {
   return db
     .selectFrom('product_instances as i')
-    .leftJoin('products as p', 'p.code', 'i.product_code')
     .selectAll('i')
-    .select('p.name as product_name')
     .where('i.customer_id', '=', customerId)
     .orderBy('i.status')
     .orderBy('i.created_at')
     .orderBy('i.id')
     .execute();
+}
+
+/**
+ * A customer's contacts as ContactRefs, as a subquery on the customers row `alias` (so a write's
+ * RETURNING or a load brings them along in the same statement), in contactsOf's order.
+ */
+export function contactRefsOf(alias: string) {
+  return sql<ContactRef[]>`(select coalesce(jsonb_agg(jsonb_build_object('id', k.id, 'name', k.name,
+    'role', k.role, 'primary', k.is_primary, 'at', k.created_at) order by k.is_primary desc, k.created_at, k.id),
+    '[]'::jsonb)
+    from customer_contacts k where k.customer_id = ${sql.ref(`${alias}.id`)})`;
+}
+
+/** The customer row in scope with its contacts' refs, in one statement (for use cases that write). */
+export async function findCustomerForChange(
+  db: Executor,
+  id: string,
+  scope: Scope,
+): Promise<(CustomerRow & { contact_refs: ContactRef[] }) | undefined> {
+  let q = db
+    .selectFrom('customers as c')
+    .selectAll('c')
+    .select(contactRefsOf('c').as('contact_refs'))
+    .where('c.id', '=', id);
+  if (!scope.all) q = q.where(customerInScope(scope));
+  return q.executeTakeFirst();
 }
 
 /** Rebuilds a customer's (or one contact's) rows in the phone lookup table. */
@@ -216,7 +235,7 @@ export interface ResourceQuery {
   includeTerminated?: boolean | undefined;
 }
 
-export async function instancesOnResource(
+export async function instancesOnResourceRows(
   db: Executor,
   q: ResourceQuery,
   scope: Scope | undefined,
@@ -225,9 +244,8 @@ export async function instancesOnResource(
   let query = db
     .selectFrom('product_instances as i')
     .innerJoin('customers as c', 'c.id', 'i.customer_id')
-    .leftJoin('products as p', 'p.code', 'i.product_code')
     .selectAll('i')
-    .select(['p.name as product_name', 'c.name as customer_name', 'c.customer_no', 'c.kind', 'c.tier'])
+    .select(['c.name as customer_name', 'c.customer_no', 'c.kind', 'c.tier'])
     .orderBy('i.id')
     .limit(limit);
   if (q.deviceId) query = query.where('i.device_id', '=', q.deviceId);

@@ -31,6 +31,8 @@ export interface CustomersTable {
   notes: string | null;
   consents: Json<Record<string, boolean>>;
   erased_at: Date | null;
+  /** TMF629 keeps attributes or contact media for this customer (tmf/tmf629.store.ts). */
+  tmf_kept: Generated<boolean>;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;

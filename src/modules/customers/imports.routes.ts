@@ -4,7 +4,7 @@ import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.ts';
 import { toAppError, type App } from '../../platform/http/app.ts';
-import { callerOf } from './caller.ts';
+import { callerOf } from '../../platform/http/caller.ts';
 import {
   importCustomers,
   importTemplate,
@@ -103,7 +103,7 @@ export function importRoutes(app: App, { ctx, deps }: CustomerRouteEnv): void {
           'VALIDATION_FAILED',
           'Send the file as the request body (text/csv or an XLSX workbook)',
         );
-      const caller = callerOf(request);
+      const caller = callerOf(request, deps.clock);
       const run = (onProgress?: (p: ImportProgress) => void) =>
         importCustomers(request.body as Buffer, {
           db: ctx.db,

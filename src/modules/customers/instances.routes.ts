@@ -1,7 +1,7 @@
 /** Service instances: a customer's, and those on a network resource (alarm impact). */
 import { z } from 'zod';
 import type { App } from '../../platform/http/app.ts';
-import { callerOf } from './caller.ts';
+import { callerOf } from '../../platform/http/caller.ts';
 import { instanceInput, instancePatch, instanceView } from './customers.schemas.ts';
 import { addInstance, affectedInstances, listInstances, updateInstance } from './instances.service.ts';
 import { idParams, instanceParams, manage, read, tags, type CustomerRouteEnv } from './routes.common.ts';
@@ -18,7 +18,7 @@ export function instanceRoutes(app: App, { deps }: CustomerRouteEnv): void {
       },
       config: read,
     },
-    async (request) => listInstances(deps, callerOf(request), request.params.id),
+    async (request) => listInstances(deps, callerOf(request, deps.clock), request.params.id),
   );
   app.post(
     '/customers/:id/instances',
@@ -33,7 +33,9 @@ export function instanceRoutes(app: App, { deps }: CustomerRouteEnv): void {
       config: manage,
     },
     async (request, reply) =>
-      reply.status(201).send(await addInstance(deps, callerOf(request), request.params.id, request.body)),
+      reply
+        .status(201)
+        .send(await addInstance(deps, callerOf(request, deps.clock), request.params.id, request.body)),
   );
   app.patch(
     '/customers/:id/instances/:instanceId',
@@ -48,7 +50,13 @@ export function instanceRoutes(app: App, { deps }: CustomerRouteEnv): void {
       config: manage,
     },
     async (request) =>
-      updateInstance(deps, callerOf(request), request.params.id, request.params.instanceId, request.body),
+      updateInstance(
+        deps,
+        callerOf(request, deps.clock),
+        request.params.id,
+        request.params.instanceId,
+        request.body,
+      ),
   );
 }
 
@@ -88,7 +96,7 @@ export function resourceImpactRoutes(app: App, { deps }: CustomerRouteEnv): void
     },
     async (request) => {
       const { limit, ...q } = request.query;
-      return { items: await affectedInstances(deps, callerOf(request), q, limit) };
+      return { items: await affectedInstances(deps, callerOf(request, deps.clock), q, limit) };
     },
   );
 }

@@ -1,15 +1,24 @@
 /** Service (product) instances: a customer's subscriptions and the alarm-impact lookup. */
-import { sql } from 'kysely';
-import type { Executor } from '../../db.ts';
+import { sql, type Updateable } from 'kysely';
+import type { Executor, Tx } from '../../db.ts';
+import type { DataScope } from '../../platform/http/caller.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { assertActiveProducts } from '../products/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import { logAccess } from './access-log.service.ts';
-import { scopeOf, type Caller, type CustomerDeps } from './caller.ts';
-import { assertNotErased, assertUnitExists, loadInScope } from './customer-checks.ts';
+import type { Caller, CustomerDeps } from './caller.ts';
+import { assertNotErased, assertUnitExists, loadForChange, loadInScope } from './customer-checks.ts';
+import { eventView, withProductNames } from './customer-read.ts';
 import { instanceRow } from './customers.bulk.ts';
 import { recordCustomerEvent } from './customers.events.ts';
-import { instancesOf, instancesOnResource, type ResourceQuery } from './customers.repository.ts';
+import {
+  instancesOf,
+  instancesOnResourceRows,
+  type CustomerRow,
+  type ResourceQuery,
+} from './customers.repository.ts';
+import type { ProductInstancesTable } from './customers.tables.ts';
+import type { ContactRef } from './domain/contacts.ts';
 import type { InstanceInput, InstancePatch, InstanceView } from './customers.schemas.ts';
 import { instanceView } from './customers.views.ts';
 import { normaliseCode } from './domain/search.ts';
@@ -21,19 +30,18 @@ export async function listInstances(
   customerId: string,
 ): Promise<InstanceView[]> {
   const row = await loadInScope(deps.db, caller, customerId);
-  const rows = await instancesOf(deps.db, row.id);
+  const rows = await withProductNames(deps.db, await instancesOf(deps.db, row.id));
   await logAccess(deps.db, caller.actor, [row.id], 'view', 'instances');
   return rows.map(instanceView);
 }
 
-async function loadInstance(db: Executor, id: string) {
-  return db
-    .selectFrom('product_instances as i')
-    .leftJoin('products as p', 'p.code', 'i.product_code')
-    .selectAll('i')
-    .select('p.name as product_name')
-    .where('i.id', '=', id)
-    .executeTakeFirstOrThrow();
+/**
+ * The customer's event after a change to its instances (TMF629 shows none of them, but a listener
+ * learns that the customer changed), from the row and contacts the use case holds.
+ */
+async function recordInstancesChanged(trx: Tx, caller: Caller, row: CustomerRow, contacts: ContactRef[]) {
+  const view = await eventView(trx, row);
+  await recordCustomerEvent(trx, { view, contacts, row }, 'CustomerAttributeValueChangeEvent', caller.now);
 }
 
 export async function addInstance(
@@ -42,16 +50,17 @@ export async function addInstance(
   customerId: string,
   input: InstanceInput,
 ): Promise<InstanceView> {
-  const row = await loadInScope(deps.db, caller, customerId);
+  const { contact_refs: contacts, ...row } = await loadForChange(deps.db, caller, customerId);
   assertNotErased(row);
   await assertActiveProducts(deps.db, [input.productCode]);
   if (input.orgUnitId) await assertUnitExists(deps.db, input.orgUnitId, 'orgUnitId');
   const values = instanceRow(row.id, row.org_unit_id, input);
-  await deps.db.transaction().execute(async (trx) => {
-    await trx
+  const saved = await deps.db.transaction().execute(async (trx) => {
+    const inserted = await trx
       .insertInto('product_instances')
       .values({ ...values, attributes: JSON.stringify(values.attributes) })
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await appendAudit(trx, caller.actor, {
       action: 'customer.instance_add',
       entityType: 'customer',
@@ -59,31 +68,35 @@ export async function addInstance(
       orgUnitId: row.org_unit_id,
       details: { instanceId: values.id, productCode: input.productCode },
     });
-    await recordCustomerEvent(trx, row.id, 'CustomerAttributeValueChangeEvent');
+    await recordInstancesChanged(trx, caller, row, contacts);
+    return inserted;
   });
-  return instanceView(await loadInstance(deps.db, values.id));
+  return (await withProductNames(deps.db, [saved])).map(instanceView)[0]!;
 }
 
-const INSTANCE_COLUMNS: Record<string, string> = {
-  accountNo: 'account_no',
-  status: 'status',
-  orgUnitId: 'org_unit_id',
-  serviceAddress: 'service_address',
-  accessType: 'access_type',
-  exchange: 'exchange',
-  deviceType: 'device_type',
-  deviceId: 'device_id',
-  devicePort: 'device_port',
-  routeLengthKm: 'route_length_km',
-  switchOccupancy: 'switch_occupancy',
-  stbId: 'stb_id',
-  circuitId: 'circuit_id',
-  bandwidthMbps: 'bandwidth_mbps',
-  aEnd: 'a_end',
-  zEnd: 'z_end',
-  startedOn: 'started_on',
-  endedOn: 'ended_on',
-};
+function columnsFor(patch: InstancePatch): Updateable<ProductInstancesTable> {
+  const set: Updateable<ProductInstancesTable> = {};
+  if (patch.accountNo !== undefined) set.account_no = patch.accountNo;
+  if (patch.status !== undefined) set.status = patch.status;
+  if (patch.orgUnitId !== undefined) set.org_unit_id = patch.orgUnitId ?? undefined;
+  if (patch.serviceAddress !== undefined) set.service_address = patch.serviceAddress ?? null;
+  if (patch.accessType !== undefined) set.access_type = patch.accessType ?? null;
+  if (patch.exchange !== undefined) set.exchange = patch.exchange ?? null;
+  if (patch.deviceType !== undefined) set.device_type = patch.deviceType ?? null;
+  if (patch.deviceId !== undefined) set.device_id = patch.deviceId ?? null;
+  if (patch.devicePort !== undefined) set.device_port = patch.devicePort ?? null;
+  if (patch.routeLengthKm !== undefined) set.route_length_km = patch.routeLengthKm ?? null;
+  if (patch.switchOccupancy !== undefined) set.switch_occupancy = patch.switchOccupancy ?? null;
+  if (patch.stbId !== undefined) set.stb_id = patch.stbId ?? null;
+  if (patch.circuitId !== undefined) set.circuit_id = patch.circuitId ?? null;
+  if (patch.bandwidthMbps !== undefined) set.bandwidth_mbps = patch.bandwidthMbps ?? null;
+  if (patch.aEnd !== undefined) set.a_end = patch.aEnd ?? null;
+  if (patch.zEnd !== undefined) set.z_end = patch.zEnd ?? null;
+  if (patch.startedOn !== undefined) set.started_on = patch.startedOn ?? null;
+  if (patch.endedOn !== undefined) set.ended_on = patch.endedOn ?? null;
+  if (patch.attributes !== undefined) set.attributes = JSON.stringify(patch.attributes);
+  return set;
+}
 
 export async function updateInstance(
   deps: CustomerDeps,
@@ -92,7 +105,7 @@ export async function updateInstance(
   instanceId: string,
   patch: InstancePatch,
 ): Promise<InstanceView> {
-  const row = await loadInScope(deps.db, caller, customerId);
+  const { contact_refs: contacts, ...row } = await loadForChange(deps.db, caller, customerId);
   assertNotErased(row);
   const inst = await deps.db
     .selectFrom('product_instances')
@@ -103,20 +116,15 @@ export async function updateInstance(
   if (!inst) throw notFound('service instance');
   checkVersion('service instance', inst.version, patch.version);
   if (patch.orgUnitId) await assertUnitExists(deps.db, patch.orgUnitId, 'orgUnitId');
-  const set: Record<string, unknown> = {};
-  for (const [field, column] of Object.entries(INSTANCE_COLUMNS)) {
-    const v = (patch as Record<string, unknown>)[field];
-    if (v !== undefined) set[column] = v ?? null;
-  }
-  if (patch.attributes !== undefined) set.attributes = JSON.stringify(patch.attributes);
-  await deps.db.transaction().execute(async (trx) => {
+  const saved = await deps.db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('product_instances')
-      .set({ ...set, version: sql`version + 1`, updated_at: deps.clock.now() })
+      .set({ ...columnsFor(patch), version: sql`version + 1`, updated_at: caller.now })
       .where('id', '=', instanceId)
       .where('version', '=', inst.version)
+      .returningAll()
       .executeTakeFirst();
-    assertOneUpdated('service instance', updated.numUpdatedRows);
+    assertOneUpdated('service instance', updated ? 1 : 0);
     await appendAudit(trx, caller.actor, {
       action: 'customer.instance_update',
       entityType: 'customer',
@@ -128,9 +136,20 @@ export async function updateInstance(
         ...(patch.status ? { status: { from: inst.status, to: patch.status } } : {}),
       },
     });
-    await recordCustomerEvent(trx, row.id, 'CustomerAttributeValueChangeEvent');
+    await recordInstancesChanged(trx, caller, row, contacts);
+    return updated!;
   });
-  return instanceView(await loadInstance(deps.db, instanceId));
+  return (await withProductNames(deps.db, [saved])).map(instanceView)[0]!;
+}
+
+/** Instances on a network resource with their product's name (for other modules: alarm impact). */
+export async function instancesOnResource(
+  db: Executor,
+  q: ResourceQuery,
+  scope: DataScope | undefined,
+  limit: number,
+) {
+  return withProductNames(db, await instancesOnResourceRows(db, q, scope, limit));
 }
 
 /** Instances on a device, port, exchange or circuit (for alarms: which customers are affected). */
@@ -148,11 +167,9 @@ export async function affectedInstances(
   };
   if (!norm.deviceId && !norm.circuitId && !norm.exchange && !norm.stbId)
     throw new AppError('VALIDATION_FAILED', 'Give deviceId, circuitId, exchange or stbId');
-  const rows = await instancesOnResource(
+  const rows = await withProductNames(
     deps.db,
-    norm,
-    caller ? scopeOf(caller.principal) : undefined,
-    limit,
+    await instancesOnResourceRows(deps.db, norm, caller ? caller.scope : undefined, limit),
   );
   return rows.map((r) => ({
     ...instanceView(r),

@@ -4,7 +4,7 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db.ts';
 import { appendAudit } from '../audit/index.ts';
 import { idNumberContext, protectIdNumber } from './customers.bulk.ts';
-import { PiiVault } from './domain/vault.ts';
+import { PiiVault } from '../../platform/pii/vault.ts';
 import { mediaToRotate, rotateMediaBatch } from './tmf/tmf629.store.ts';
 
 const vaults = new WeakMap<Config, PiiVault>();

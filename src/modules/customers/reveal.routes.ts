@@ -1,7 +1,7 @@
 /** Reveal one masked field, with a reason (pii.reveal, audited). */
 import { z } from 'zod';
 import type { App } from '../../platform/http/app.ts';
-import { callerOf } from './caller.ts';
+import { callerOf } from '../../platform/http/caller.ts';
 import { revealFields } from './customers.schemas.ts';
 import { revealField } from './reveal.service.ts';
 import { idParams, tags, type CustomerRouteEnv } from './routes.common.ts';
@@ -39,7 +39,7 @@ export function revealRoutes(app: App, { deps }: CustomerRouteEnv): void {
     async (request, reply) => {
       // The value must not sit in any cache between here and the person who asked for it.
       void reply.header('cache-control', 'no-store');
-      return revealField(deps, callerOf(request), request.params.id, request.body);
+      return revealField(deps, callerOf(request, deps.clock), request.params.id, request.body);
     },
   );
 }

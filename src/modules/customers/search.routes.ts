@@ -1,7 +1,7 @@
 /** Finding customers: the filtered list, the one-box search and the export. */
 import { z } from 'zod';
 import type { App } from '../../platform/http/app.ts';
-import { callerOf } from './caller.ts';
+import { callerOf } from '../../platform/http/caller.ts';
 import { exportCustomers } from './customers.export.ts';
 import { customerListItem } from './customers.schemas.ts';
 import { CUSTOMER_STATUSES, TIERS, VALUE_LEVELS } from './domain/catalogue.ts';
@@ -40,7 +40,7 @@ export function searchRoutes(app: App, { deps }: CustomerRouteEnv): void {
       },
       config: read,
     },
-    async (request) => listCustomers(deps, callerOf(request), request.query),
+    async (request) => listCustomers(deps, callerOf(request, deps.clock), request.query),
   );
 
   app.get(
@@ -68,7 +68,7 @@ export function searchRoutes(app: App, { deps }: CustomerRouteEnv): void {
       config: read,
     },
     async (request) => ({
-      items: await searchCustomers(deps, callerOf(request), request.query.q, request.query.limit),
+      items: await searchCustomers(deps, callerOf(request, deps.clock), request.query.q, request.query.limit),
     }),
   );
 
@@ -86,7 +86,7 @@ export function searchRoutes(app: App, { deps }: CustomerRouteEnv): void {
     },
     async (request, reply) => {
       const { format, ...filters } = request.query;
-      const file = await exportCustomers(deps, callerOf(request), filters, format);
+      const file = await exportCustomers(deps, callerOf(request, deps.clock), filters, format);
       void reply.header('content-type', file.contentType);
       void reply.header('content-disposition', `attachment; filename="${file.filename}"`);
       return reply.send(file.body);

@@ -1,9 +1,9 @@
 /** Finding customers: the filtered list (keyset paging) and the one-box search. */
 import { sql } from 'kysely';
 import type { Executor } from '../../db.ts';
-import { AppError } from '../../platform/errors.ts';
+import { invalidField } from '../../platform/errors.ts';
 import { logAccess, type AccessAction } from './access-log.service.ts';
-import { scopeOf, type Caller, type CustomerDeps } from './caller.ts';
+import type { Caller, CustomerDeps } from './caller.ts';
 import {
   customerInScope,
   idsByAccountNo,
@@ -54,8 +54,7 @@ async function lookupIds(deps: CustomerDeps, f: ListFilters): Promise<string[] |
     const p = parsePhone(f.phone);
     if ('problem' in p) {
       const digits = f.phone.replace(/\D/g, '');
-      if (digits.length < 3)
-        throw new AppError('VALIDATION_FAILED', 'phone: give at least 3 digits', { field: 'phone' });
+      if (digits.length < 3) throw invalidField('phone', 'give at least 3 digits');
       narrow(await idsByPhone(deps.db, digits, LOOKUP_CAP));
     } else narrow(await idsByPhone(deps.db, p.value, LOOKUP_CAP));
   }
@@ -73,7 +72,7 @@ export async function listCustomers(
   f: ListFilters,
   action: AccessAction = 'list',
 ): Promise<{ items: CustomerListItem[]; nextCursor: string | null }> {
-  const scope = scopeOf(caller.principal);
+  const scope = caller.scope;
   const ids = await lookupIds(deps, f);
   if (ids && ids.length === 0) return { items: [], nextCursor: null };
   let q = deps.db
@@ -165,7 +164,7 @@ export async function searchCustomers(
   term: string,
   limit: number,
 ): Promise<Array<CustomerListItem & { matchedBy: MatchKind[] }>> {
-  const scope = scopeOf(caller.principal);
+  const scope = caller.scope;
   const t = term.trim();
   const matched = new Map<string, Set<MatchKind>>();
   let nameRows: ListRow[] | undefined;

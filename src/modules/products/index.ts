@@ -1,7 +1,7 @@
 // The products module's public face: other modules import only from here.
 export type { ProductsTables } from './products.tables.ts';
 export { productRoutes } from './products.routes.ts';
-export { assertActiveProducts, listProducts } from './products.service.ts';
+export { activeProductCodes, assertActiveProducts, listProducts, productNames } from './products.service.ts';
 export { productView, type ProductView } from './products.schemas.ts';
 export {
   PRODUCT_CATEGORIES,

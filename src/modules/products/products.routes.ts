@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { ModuleContext } from '../../context.ts';
 import type { App } from '../../platform/http/app.ts';
-import { requirePrincipal } from '../../platform/http/auth.ts';
-import { actorOf } from '../identity/index.ts';
+import { callerOf } from '../../platform/http/caller.ts';
 import { productInput, productPatch, productView } from './products.schemas.ts';
 import { createProduct, listProducts, updateProduct } from './products.service.ts';
 
@@ -35,10 +34,8 @@ export function productRoutes(ctx: ModuleContext) {
         },
         config: manage,
       },
-      async (request, reply) => {
-        const actor = actorOf(requirePrincipal(request), request);
-        return reply.status(201).send(await createProduct(ctx.db, actor, request.body));
-      },
+      async (request, reply) =>
+        reply.status(201).send(await createProduct(ctx.db, callerOf(request, ctx.clock), request.body)),
     );
     app.patch(
       '/products/:code',
@@ -53,7 +50,7 @@ export function productRoutes(ctx: ModuleContext) {
         config: manage,
       },
       async (request) =>
-        updateProduct(ctx.db, actorOf(requirePrincipal(request), request), request.params.code, request.body),
+        updateProduct(ctx.db, callerOf(request, ctx.clock), request.params.code, request.body),
     );
   };
 }

@@ -1,8 +1,9 @@
 /** The service product catalogue: read by everyone signed in, changed by product.manage holders. */
 import { sql, type Selectable, type Updateable } from 'kysely';
 import type { Db, Executor } from '../../db.ts';
-import { AppError, notFound, unprocessable } from '../../platform/errors.ts';
-import { appendAudit, type AuditActor } from '../audit/index.ts';
+import { invalidField, notFound, unprocessable } from '../../platform/errors.ts';
+import type { Caller } from '../../platform/http/caller.ts';
+import { appendAudit } from '../audit/index.ts';
 import type { ProductInput, ProductPatch, ProductView } from './products.schemas.ts';
 import type { ProductsTable } from './products.tables.ts';
 import { checkVersion } from '../../platform/versions.ts';
@@ -33,14 +34,20 @@ export async function assertActiveProducts(db: Executor, codes: string[]) {
     .execute();
   const ok = new Set(rows.filter((r) => r.active).map((r) => r.code));
   const missing = unique.filter((c) => !ok.has(c));
-  if (missing.length)
-    throw new AppError(
-      'VALIDATION_FAILED',
-      `productCode: unknown or inactive product ${missing.join(', ')}`,
-      {
-        field: 'productCode',
-      },
-    );
+  if (missing.length) throw invalidField('productCode', `unknown or inactive product ${missing.join(', ')}`);
+}
+
+/** The codes of the active products (an import checks its rows against them). */
+export async function activeProductCodes(db: Executor): Promise<Set<string>> {
+  const rows = await db.selectFrom('products').select('code').where('active', '=', true).execute();
+  return new Set(rows.map((p) => p.code));
+}
+
+/** Products' names by code (codes without a product are left out). */
+export async function productNames(db: Executor, codes: readonly string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  const rows = await db.selectFrom('products').select(['code', 'name']).where('code', 'in', codes).execute();
+  return new Map(rows.map((p) => [p.code, p.name]));
 }
 
 export async function listProducts(db: Executor, includeInactive: boolean): Promise<ProductView[]> {
@@ -49,7 +56,7 @@ export async function listProducts(db: Executor, includeInactive: boolean): Prom
   return (await q.execute()).map(productView);
 }
 
-export async function createProduct(db: Db, actor: AuditActor, input: ProductInput): Promise<ProductView> {
+export async function createProduct(db: Db, caller: Caller, input: ProductInput): Promise<ProductView> {
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('products')
@@ -65,7 +72,7 @@ export async function createProduct(db: Db, actor: AuditActor, input: ProductInp
         sort_order: input.sortOrder,
       })
       .execute();
-    await appendAudit(trx, actor, {
+    await appendAudit(trx, caller.actor, {
       action: 'product.create',
       entityType: 'product',
       entityId: input.code,
@@ -92,7 +99,7 @@ function columnsFor(patch: ProductPatch): Updateable<ProductsTable> {
 
 export async function updateProduct(
   db: Db,
-  actor: AuditActor,
+  caller: Caller,
   code: string,
   patch: ProductPatch,
 ): Promise<ProductView> {
@@ -104,10 +111,10 @@ export async function updateProduct(
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('products')
-      .set({ ...set, version: sql`version + 1`, updated_at: new Date() })
+      .set({ ...set, version: sql`version + 1`, updated_at: caller.now })
       .where('code', '=', code)
       .execute();
-    await appendAudit(trx, actor, {
+    await appendAudit(trx, caller.actor, {
       action: 'product.update',
       entityType: 'product',
       entityId: code,

@@ -1,7 +1,14 @@
 /**
- * Personal information rules (PIPL, MIIT Order 24): how identifiers are validated, normalised and
- * masked. Pure functions: no I/O.
+ * Personal information rules (PIPL, MIIT Order 24): how a customer's identifiers are validated,
+ * normalised and masked. Pure functions: no I/O. Phones, emails and the masking primitives are the
+ * platform's (src/platform/pii/), re-exported here for the module's use.
  */
+import { maskMiddle, maskPhone } from '../../../platform/pii/masking.ts';
+import { normalisePhone, phoneKind, type PhoneProblemCode } from '../../../platform/pii/phone.ts';
+
+export { emailProblem, normaliseEmail } from '../../../platform/pii/email.ts';
+export { maskAddress, maskEmail, maskPhone } from '../../../platform/pii/masking.ts';
+export { normalisePhone, parsePhone, phoneKind, type PhoneKind } from '../../../platform/pii/phone.ts';
 
 export interface FieldProblem {
   field: string;
@@ -31,9 +38,7 @@ export type PiiProblemCode =
   | 'ID_NUMBER_CHECK_DIGIT'
   | 'CREDIT_CODE_FORMAT'
   | 'CREDIT_CODE_CHECK'
-  | 'PHONE_MOBILE_INVALID'
-  | 'PHONE_FIXED_INVALID'
-  | 'PHONE_INVALID'
+  | PhoneProblemCode
   | 'EMAIL_INVALID';
 
 export interface PiiProblem {
@@ -91,101 +96,12 @@ export function creditCodeIssue(raw: string): PiiProblem | undefined {
 
 export const creditCodeProblem = (raw: string): string | undefined => creditCodeIssue(raw)?.message;
 
-export type PhoneKind = 'mobile' | 'fixed';
-
-/** Digits only, without a +86 / 0086 country prefix and without separators. */
-export function normalisePhone(raw: string): string {
-  let d = raw.trim().replace(/[\s\-()（）.]/g, '');
-  if (d.startsWith('+86')) d = d.slice(3);
-  else if (d.startsWith('0086')) d = d.slice(4);
-  else if (/^86(1[3-9]\d{9})$/.test(d)) d = d.slice(2);
-  return d;
-}
-
-/** Area codes 010 and 02x have three digits (with the 0); all others four. */
-function areaCodeLength(digits: string): number {
-  return /^0[12]/.test(digits) ? 3 : 4;
-}
-
-export function phoneKind(normalised: string): PhoneKind | undefined {
-  if (/^1[3-9]\d{9}$/.test(normalised)) return 'mobile';
-  if (/^0\d{9,11}$/.test(normalised)) {
-    const local = normalised.slice(areaCodeLength(normalised));
-    if (/^[2-9]\d{6,7}$/.test(local)) return 'fixed';
-  }
-  return undefined;
-}
-
-/** Validates and normalises a mainland phone number; the problem text never repeats the number. */
-export function parsePhone(
-  raw: string,
-): { value: string; kind: PhoneKind } | { problem: string; code: PiiProblemCode } {
-  const value = normalisePhone(raw);
-  const kind = phoneKind(value);
-  if (kind) return { value, kind };
-  if (/^1\d*$/.test(value))
-    return {
-      code: 'PHONE_MOBILE_INVALID',
-      problem: 'is not a mainland mobile number (11 digits starting 13–19)',
-    };
-  if (/^0\d*$/.test(value))
-    return {
-      code: 'PHONE_FIXED_INVALID',
-      problem: 'is not a fixed-line number with area code (e.g. 025-84561234: area code, then 7–8 digits)',
-    };
-  return {
-    code: 'PHONE_INVALID',
-    problem:
-      'must be a mainland mobile number (11 digits starting 13–19) or a fixed line with area code (e.g. 025-84561234)',
-  };
-}
-
-const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
-export function emailProblem(raw: string): string | undefined {
-  return EMAIL.test(raw.trim()) && raw.length <= 254 ? undefined : 'is not a valid email address';
-}
-
-export const normaliseEmail = (raw: string) => raw.trim().toLowerCase();
-
-// ---- Masking: what every response, export and log line shows by default. ----
-
-export function maskPhone(value: string | null | undefined): string | null {
-  if (!value) return null;
-  const d = normalisePhone(value);
-  const kind = phoneKind(d);
-  if (kind === 'mobile') return `${d.slice(0, 3)}****${d.slice(7)}`;
-  if (kind === 'fixed') return `${d.slice(0, areaCodeLength(d))}****${d.slice(-4)}`;
-  return d.length > 4 ? `****${d.slice(-4)}` : '****';
-}
+// ---- Masking of the customer's own identifiers ----
 
 export function maskIdNumber(value: string | null | undefined): string | null {
   if (!value) return null;
   const v = normaliseResidentId(value);
-  if (v.length <= 7) return '*'.repeat(v.length);
-  return `${v.slice(0, 3)}${'*'.repeat(v.length - 7)}${v.slice(-4)}`;
-}
-
-export function maskEmail(value: string | null | undefined): string | null {
-  if (!value) return null;
-  const at = value.lastIndexOf('@');
-  if (at < 1) return '***';
-  return `${value[0]}***${value.slice(at)}`;
-}
-
-/**
- * Keeps the administrative part of an address (province, city, district or county) and hides the
- * rest: 江苏省南京市玄武区中山路18号 → 江苏省南京市玄武区****.
- */
-export function maskAddress(value: string | null | undefined): string | null {
-  if (!value) return null;
-  const chars = [...value];
-  const head = chars.slice(0, 14).join('');
-  let keep = -1;
-  for (const marker of ['区', '县', '旗']) keep = Math.max(keep, head.lastIndexOf(marker));
-  if (keep < 0) keep = head.lastIndexOf('市');
-  if (keep < 0) keep = head.lastIndexOf('省');
-  const kept = keep >= 0 ? head.slice(0, keep + 1) : chars.slice(0, Math.min(3, chars.length - 1)).join('');
-  return kept.length >= value.length ? `${[...kept].slice(0, -1).join('')}****` : `${kept}****`;
+  return v.length <= 7 ? '*'.repeat(v.length) : maskMiddle(v, 3, 4);
 }
 
 /** Service account numbers that are phone numbers (voice, mobile) are personal: mask them too. */

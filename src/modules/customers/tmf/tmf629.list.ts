@@ -9,7 +9,7 @@ import {
   type FilterCondition,
 } from '../../../platform/tmf/index.ts';
 import { logAccess } from '../access-log.service.ts';
-import { scopeOf, type Caller, type CustomerDeps } from '../caller.ts';
+import type { Caller, CustomerDeps } from '../caller.ts';
 import { customerInScope, idsByPhone } from '../customers.repository.ts';
 import { CUSTOMER_STATUSES, TIERS } from '../domain/catalogue.ts';
 import { parsePhone } from '../domain/pii.ts';
@@ -120,7 +120,7 @@ export async function listTmf(
   base: string,
 ) {
   const conditions = parseFilters(q, FILTERS);
-  const scope = scopeOf(caller.principal);
+  const scope = caller.scope;
   let query = deps.db
     .selectFrom('customers as c')
     .leftJoin('customer_tmf_attributes as t', 't.customer_id', 'c.id');

@@ -15,7 +15,8 @@ import {
   tmfListQuery,
   TMF_PATCH_BODY_TYPES,
 } from '../../../platform/tmf/index.ts';
-import { callerOf, customerDeps } from '../caller.ts';
+import { callerOf } from '../../../platform/http/caller.ts';
+import { customerDeps } from '../caller.ts';
 import { loadInScope } from '../customer-checks.ts';
 import { customerHref } from './tmf629.mapper.ts';
 import { getTmf, isUuid } from './tmf629.read.ts';
@@ -46,7 +47,12 @@ export function tmf629Routes(ctx: ModuleContext) {
         config: { access: { permission: 'customer.read' } },
       },
       async (request, reply) => {
-        const { items, total } = await listTmf(deps, callerOf(request), request.query, baseOf(request));
+        const { items, total } = await listTmf(
+          deps,
+          callerOf(request, deps.clock),
+          request.query,
+          baseOf(request),
+        );
         return sendPage(reply, items, total);
       },
     );
@@ -59,7 +65,13 @@ export function tmf629Routes(ctx: ModuleContext) {
       },
       async (request) => {
         if (!isUuid(request.params.id)) throw new AppError('NOT_FOUND', 'customer not found');
-        return getTmf(deps, callerOf(request), request.params.id, baseOf(request), request.query.fields);
+        return getTmf(
+          deps,
+          callerOf(request, deps.clock),
+          request.params.id,
+          baseOf(request),
+          request.query.fields,
+        );
       },
     );
 
@@ -75,7 +87,7 @@ export function tmf629Routes(ctx: ModuleContext) {
         config: { access: { permission: 'customer.manage' } },
       },
       async (request, reply) => {
-        const caller = callerOf(request);
+        const caller = callerOf(request, deps.clock);
         const base = baseOf(request);
         const id = await createTmf(deps, caller, request.body);
         void reply.header('location', customerHref(base, id));
@@ -96,7 +108,7 @@ export function tmf629Routes(ctx: ModuleContext) {
         config: { access: { permission: 'customer.manage' }, bodyTypes: TMF_PATCH_BODY_TYPES },
       },
       async (request) => {
-        const caller = callerOf(request);
+        const caller = callerOf(request, deps.clock);
         if (!isUuid(request.params.id)) throw new AppError('NOT_FOUND', 'customer not found');
         const base = baseOf(request);
         await patchTmf(deps, caller, request.params.id, request.body, base);
@@ -117,7 +129,7 @@ export function tmf629Routes(ctx: ModuleContext) {
       },
       async (request) => {
         if (!isUuid(request.params.id)) throw new AppError('NOT_FOUND', 'customer not found');
-        await loadInScope(deps.db, callerOf(request), request.params.id);
+        await loadInScope(deps.db, callerOf(request, deps.clock), request.params.id);
         throw new AppError(
           'METHOD_NOT_ALLOWED',
           'Customers are not deleted; erase one through POST /api/v1/customers/{id}/erase',

@@ -4,7 +4,7 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import type { Executor } from '../../../db.ts';
-import type { PiiVault } from '../domain/vault.ts';
+import type { PiiVault } from '../../../platform/pii/vault.ts';
 import {
   addressLine,
   emptyMedium,
@@ -68,7 +68,17 @@ export async function attributesOf(db: Executor, ids: string[]): Promise<Map<str
   );
 }
 
+/** Marks the customer as one TMF629 keeps more of (its events then read it). */
+const markKept = (db: Executor, customerId: string) =>
+  db
+    .updateTable('customers')
+    .set({ tmf_kept: true })
+    .where('id', '=', customerId)
+    .where('tmf_kept', '=', false)
+    .execute();
+
 export async function writeAttributes(db: Executor, customerId: string, a: TmfAttributes) {
+  await markKept(db, customerId);
   const values = {
     description: a.description,
     status_reason: a.statusReason,
@@ -197,6 +207,7 @@ export async function replaceMedia(
   customerId: string,
   media: readonly Medium[],
 ) {
+  await markKept(db, customerId);
   await db.deleteFrom('customer_contact_media').where('customer_id', '=', customerId).execute();
   if (media.length === 0) return;
   const primary = primaryIndexes(media);
