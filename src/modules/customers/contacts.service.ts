@@ -30,7 +30,7 @@ const refOf = (c: ContactRow): ContactRef => ({
 /** The customer's event after a contact change, from the row and contacts the use case holds. */
 async function recordContactsChanged(trx: Tx, caller: Caller, row: CustomerRow, contacts: ContactRef[]) {
   const view = await eventView(trx, row);
-  await recordCustomerEvent(trx, { view, contacts }, 'CustomerAttributeValueChangeEvent', caller.now);
+  await recordCustomerEvent(trx, { view, contacts, row }, 'CustomerAttributeValueChangeEvent', caller.now);
 }
 
 export async function listContacts(

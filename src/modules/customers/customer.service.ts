@@ -53,6 +53,8 @@ export async function createCustomer(
   deps: CustomerDeps,
   caller: Caller,
   input: CustomerInput,
+  /** More to write in the same transaction (what TMF629 keeps beyond our model). */
+  also?: (trx: Tx, id: string) => Promise<void>,
 ): Promise<CustomerView> {
   const scope = caller.scope;
   await assertUnitInScope(deps.db, scope, input.orgUnitId, 'orgUnitId');
@@ -71,6 +73,7 @@ export async function createCustomer(
     const customerNo = input.customerNo?.toUpperCase() ?? (await nextCustomerNumbers(trx, 1))[0]!;
     const prepared = prepareCustomer(deps.vault, input, customerNo, id);
     await insertPrepared(trx, [prepared]);
+    if (also) await also(trx, id);
     await appendAudit(trx, caller.actor, {
       action: 'customer.create',
       entityType: 'customer',
@@ -94,7 +97,7 @@ export async function createCustomer(
     [view] = await customerViews(trx, [row]);
     await recordCustomerEvent(
       trx,
-      { view: view!, contacts: row.contact_refs },
+      { view: view!, contacts: row.contact_refs, row },
       'CustomerCreateEvent',
       caller.now,
     );
@@ -216,12 +219,14 @@ export async function updateCustomer(
   caller: Caller,
   id: string,
   patch: CustomerPatch,
+  /** More to write in the same transaction, and the attribute names it changes (for audit and events). */
+  also?: { changed: readonly string[]; write: (trx: Tx) => Promise<void> },
 ): Promise<CustomerView> {
   const row = await loadInScope(deps.db, caller, id);
   await checkPatch(deps, caller, row, patch);
   let view: CustomerView | undefined;
   const set = await columnsFor(deps, row, patch);
-  const changed = PATCH_FIELDS.filter((f) => patch[f] !== undefined);
+  const changed: string[] = [...PATCH_FIELDS.filter((f) => patch[f] !== undefined), ...(also?.changed ?? [])];
   await deps.db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('customers')
@@ -235,6 +240,7 @@ export async function updateCustomer(
     if (patch.phone !== undefined)
       await replacePhones(trx, id, null, [{ phone: patch.phone, source: 'customer' }]);
     if (patch.branches !== undefined) await replaceBranches(trx, id, patch.branches);
+    if (also) await also.write(trx);
     await appendAudit(trx, caller.actor, {
       action: 'customer.update',
       entityType: 'customer',
@@ -252,7 +258,12 @@ export async function updateCustomer(
     });
     // The response and the events show the row the UPDATE returned: nothing is read again.
     [view] = await customerViews(trx, [updated!]);
-    const source = { view: view!, contacts: updated!.contact_refs };
+    // A TMF629 write (`also`) may have just marked the customer as one it keeps more of.
+    const source = {
+      view: view!,
+      contacts: updated!.contact_refs,
+      row: also ? { ...updated!, tmf_kept: true } : updated!,
+    };
     if (patch.status !== undefined && patch.status !== row.status)
       await recordCustomerEvent(trx, source, 'CustomerStateChangeEvent', caller.now);
     if (changed.some((f) => f !== 'status'))
@@ -295,6 +306,9 @@ export async function eraseCustomer(deps: CustomerDeps, caller: Caller, id: stri
       .where('customer_id', '=', row.id)
       .executeTakeFirst();
     await trx.deleteFrom('customer_phones').where('customer_id', '=', row.id).execute();
+    // What TMF629 kept: contact media, the engaged and related parties, description.
+    await trx.deleteFrom('customer_contact_media').where('customer_id', '=', row.id).execute();
+    await trx.deleteFrom('customer_tmf_attributes').where('customer_id', '=', row.id).execute();
     await trx
       .updateTable('customer_branches')
       .set({ address: null })
@@ -323,6 +337,7 @@ export async function eraseCustomer(deps: CustomerDeps, caller: Caller, id: stri
         consents: '{}',
         membership_level: null,
         status: 'erased',
+        tmf_kept: false,
         erased_at: now,
         updated_at: now,
         version: sql`version + 1`,

@@ -208,5 +208,60 @@ export const customersInit: Migration = {
   },
 };
 
+/**
+ * TMF629 keeps what it is given: the attributes of a Customer with no home in our own model
+ * (description, validFor, statusReason, role, the engagedParty sent, related parties other than
+ * the account manager and contacts) and every contact medium with its type, preference, validity
+ * and address structure. Contact media values are personal: encrypted with the PII keys, found by
+ * keyed hash, shown from a masked copy.
+ */
+export const customersTmf629: Migration = {
+  async up(db: Kysely<unknown>) {
+    // Set once TMF629 keeps something for the customer: events of the others read nothing more.
+    await sql`alter table customers add column tmf_kept boolean not null default false`.execute(db);
+    await sql`
+      create table customer_tmf_attributes (
+        customer_id uuid primary key references customers(id) on delete cascade,
+        description text check (length(description) <= 2000),
+        status_reason text check (length(status_reason) <= 500),
+        role text check (length(role) <= 100),
+        base_type text check (length(base_type) <= 100),
+        schema_location text check (length(schema_location) <= 500),
+        valid_from timestamptz,
+        valid_to timestamptz,
+        engaged_party jsonb check (engaged_party is null or jsonb_typeof(engaged_party) = 'object'),
+        related_parties jsonb not null default '[]'::jsonb check (jsonb_typeof(related_parties) = 'array'),
+        check (valid_to is null or valid_from is null or valid_to >= valid_from)
+      )`.execute(db);
+    await sql`create index customer_tmf_engaged_party_idx on customer_tmf_attributes
+      ((engaged_party ->> 'id')) where engaged_party is not null`.execute(db);
+    await sql`create index customer_tmf_related_idx on customer_tmf_attributes
+      using gin (related_parties jsonb_path_ops) with (fastupdate = off)`.execute(db);
+    await sql`
+      create table customer_contact_media (
+        id uuid primary key,
+        customer_id uuid not null references customers(id) on delete cascade,
+        position smallint not null check (position between 0 and 49),
+        kind text not null check (kind in ('phone', 'email', 'address', 'fax', 'social')),
+        is_primary boolean not null default false,
+        contact_type text check (length(contact_type) <= 50),
+        preferred boolean not null default false,
+        valid_from timestamptz,
+        valid_to timestamptz,
+        value_enc text not null,
+        value_hash text not null,
+        value_masked text not null,
+        pii_key_id text not null,
+        unique (customer_id, position)
+      )`.execute(db);
+    await sql`create index customer_contact_media_hash_idx on customer_contact_media (value_hash)`.execute(
+      db,
+    );
+  },
+};
+
 /** This module's migrations with their global names, in order. Forward only: append, never edit. */
-export const customersMigrations: MigrationList = [['0003_customers_init', customersInit]];
+export const customersMigrations: MigrationList = [
+  ['0003_customers_init', customersInit],
+  ['0007_customers_tmf629', customersTmf629],
+];

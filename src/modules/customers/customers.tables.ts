@@ -33,6 +33,8 @@ export interface CustomersTable {
   notes: string | null;
   consents: Json<Record<string, boolean>>;
   erased_at: Date | null;
+  /** TMF629 keeps attributes or contact media for this customer (tmf/tmf629.store.ts). */
+  tmf_kept: Generated<boolean>;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -113,6 +115,38 @@ export interface CustomerAccessLogTable {
   request_id: string | null;
 }
 
+export interface CustomerTmfAttributesTable {
+  customer_id: string;
+  description: string | null;
+  status_reason: string | null;
+  role: string | null;
+  base_type: string | null;
+  schema_location: string | null;
+  valid_from: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  valid_to: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  engaged_party: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  related_parties: Json<Array<Record<string, unknown>>>;
+}
+
+export interface CustomerContactMediaTable {
+  id: string;
+  customer_id: string;
+  position: number;
+  kind: 'phone' | 'email' | 'address' | 'fax' | 'social';
+  is_primary: boolean;
+  contact_type: string | null;
+  preferred: boolean;
+  valid_from: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  valid_to: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The medium's values (JSON), encrypted with the PII keys. */
+  value_enc: string;
+  /** Keyed hash of the value (an address: its one-line form) under `pii_key_id`. */
+  value_hash: string;
+  /** The masked values shown by default (JSON). */
+  value_masked: string;
+  pii_key_id: string;
+}
+
 export interface CustomersTables {
   customers: CustomersTable;
   customer_branches: CustomerBranchesTable;
@@ -120,6 +154,8 @@ export interface CustomersTables {
   customer_phones: CustomerPhonesTable;
   product_instances: ProductInstancesTable;
   customer_access_log: CustomerAccessLogTable;
+  customer_tmf_attributes: CustomerTmfAttributesTable;
+  customer_contact_media: CustomerContactMediaTable;
 }
 
 // The module's own database types: its code sees these tables and no other module's.

@@ -41,7 +41,7 @@ export async function listInstances(
  */
 async function recordInstancesChanged(trx: Tx, caller: Caller, row: CustomerRow, contacts: ContactRef[]) {
   const view = await eventView(trx, row);
-  await recordCustomerEvent(trx, { view, contacts }, 'CustomerAttributeValueChangeEvent', caller.now);
+  await recordCustomerEvent(trx, { view, contacts, row }, 'CustomerAttributeValueChangeEvent', caller.now);
 }
 
 export async function addInstance(

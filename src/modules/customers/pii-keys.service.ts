@@ -5,6 +5,7 @@ import type { Db } from './customers.tables.ts';
 import { appendAudit } from '../audit/index.ts';
 import { idNumberContext, protectIdNumber } from './customers.bulk.ts';
 import { PiiVault } from '../../platform/pii/vault.ts';
+import { mediaToRotate, rotateMediaBatch } from './tmf/tmf629.store.ts';
 
 const vaults = new WeakMap<Config, PiiVault>();
 /** One vault per configuration (keys are derived once). */
@@ -16,8 +17,9 @@ export function vaultFor(config: Config): PiiVault {
 // ---- Key rotation ----
 
 /**
- * Re-encrypts every ID number not under the current key (and re-computes its keyed hash), in
- * batches, each batch its own transaction: safe to interrupt and run again.
+ * Re-encrypts every ID number and TMF629 contact medium not under the current key (and
+ * re-computes its keyed hash), in batches, each batch its own transaction: safe to interrupt and
+ * run again.
  */
 export async function rotatePiiKeys(
   db: Db,
@@ -31,7 +33,7 @@ export async function rotatePiiKeys(
   const { n } = await pending()
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();
-  const total = Number(n);
+  const total = Number(n) + (await mediaToRotate(db, vault));
   let done = 0;
   onProgress(0, total);
   for (;;) {
@@ -50,6 +52,12 @@ export async function rotatePiiKeys(
         where c.id = u.id`.execute(trx);
     });
     done += rows.length;
+    onProgress(done, total);
+  }
+  for (;;) {
+    const rotated = await db.transaction().execute((trx) => rotateMediaBatch(trx, vault, batchSize));
+    if (rotated === 0) break;
+    done += rotated;
     onProgress(done, total);
   }
   await db.transaction().execute(async (trx) => {

@@ -39,12 +39,6 @@ export async function assertActiveProducts(caller: AnyExecutor, codes: string[])
   if (missing.length) throw invalidField('productCode', `unknown or inactive product ${missing.join(', ')}`);
 }
 
-/** The codes of the active products (an import checks its rows against them). */
-export async function activeProductCodes(db: Executor): Promise<Set<string>> {
-  const rows = await db.selectFrom('products').select('code').where('active', '=', true).execute();
-  return new Set(rows.map((p) => p.code));
-}
-
 /** Products' names by code (codes without a product are left out). */
 export async function productNames(
   caller: AnyExecutor,

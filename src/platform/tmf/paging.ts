@@ -30,9 +30,9 @@ export function tmfListQuery({ defaultLimit = 20, maxLimit = 100 }: PagingOption
       .max(MAX_OFFSET, `must be at most ${MAX_OFFSET}`)
       .default(0),
     limit: z.coerce
-      .number({ error: 'must be a whole number from 0' })
-      .int('must be a whole number from 0')
-      .min(0, 'must be a whole number from 0')
+      .number({ error: 'must be a whole number from 1' })
+      .int('must be a whole number from 1')
+      .min(1, 'must be a whole number from 1')
       .default(defaultLimit)
       .transform((n) => Math.min(n, maxLimit)),
   };

@@ -47,8 +47,8 @@ describe('offset/limit', () => {
   it('caps a limit above the maximum instead of refusing it', () => {
     expect(q.parse({ limit: '5000' })).toMatchObject({ offset: 0, limit: 100 });
     expect(q.parse({})).toMatchObject({ offset: 0, limit: 20 });
-    expect(q.parse({ limit: '0', offset: '7' })).toMatchObject({ offset: 7, limit: 0 });
-    expect(q.safeParse({ limit: '-1' }).success).toBe(false);
+    expect(q.parse({ limit: '1', offset: '7' })).toMatchObject({ offset: 7, limit: 1 });
+    expect(q.safeParse({ limit: '0' }).success).toBe(false);
     expect(q.safeParse({ offset: 'x' }).success).toBe(false);
   });
 });

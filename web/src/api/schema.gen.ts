@@ -2613,7 +2613,7 @@ export interface paths {
   };
   '/tmf-api/customer/v5/customer': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** List or find customers (offset/limit, fields, attribute filters) */
+    /** List or find customers (offset/limit, fields, attribute filters: id, status=a,b, validFor.startDateTime.gte=…) */
     get: {
       parameters: {
         query?: {
@@ -2678,7 +2678,7 @@ export interface paths {
         };
       };
     };
-    /** Not supported: erase a customer through POST /api/v1/customers/{id}/erase */
+    /** Not supported for a customer that exists (404 otherwise): erase one through POST /api/v1/customers/{id}/erase */
     delete: {
       parameters: {
         query?: never;
@@ -2696,7 +2696,7 @@ export interface paths {
         };
       };
     };
-    /** Update a customer (JSON Merge Patch) */
+    /** Update a customer (JSON Merge Patch: null removes an attribute) */
     patch: {
       parameters: {
         query?: {

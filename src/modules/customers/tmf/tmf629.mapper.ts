@@ -1,18 +1,21 @@
 /**
- * TMF629 Customer v5 ⇄ our customer (pure). A customer is a PartyRole whose engagedParty is the
- * individual or organisation itself; our attributes without a TMF home travel as characteristics;
- * contacts and the account manager as v5 relatedParty entries. Views are masked before they get here.
+ * TMF629 Customer v5 ⇄ our customer (pure). A customer is a PartyRole: its engagedParty is the
+ * party the client sent (customers created through our own API: the customer itself); our
+ * attributes without a TMF home travel as characteristics; the account manager, contacts and any
+ * other related party as v5 relatedParty entries. Views are masked before they get here.
  */
-import { z } from 'zod';
 import { AppError } from '../../../platform/errors.ts';
+import { invalidTmfAttribute, resourceHref, type TmfResource } from '../../../platform/tmf/index.ts';
 import type { CustomerView } from '../customers.schemas.ts';
+import { relatedPartyJson } from './tmf629.parties.ts';
+import type { TmfAttributes } from './tmf629.store.ts';
 
 export const TMF629_BASE = '/tmf-api/customer/v5';
-export const href = (id: string) => `${TMF629_BASE}/customer/${id}`;
+export const customerHref = (base: string, id: string) => resourceHref(base, `${TMF629_BASE}/customer`, id);
 
 export type Json = Record<string, unknown>;
 
-const CHARACTERISTICS = [
+export const CHARACTERISTICS = [
   'customerNo',
   'kind',
   'tier',
@@ -32,33 +35,24 @@ const stringChar = (name: string, value: string) => ({
   value,
 });
 
-/** Our (already masked) customer view in TMF629 shape. */
-export function toTmfCustomer(
-  c: CustomerView,
-  contacts: Array<{ id: string; name: string; role: string }>,
-): Json {
-  const contactMedium: Json[] = [];
-  if (c.phone)
-    contactMedium.push({
-      '@type': 'PhoneContactMedium',
-      preferred: true,
-      contactType: /^1/.test(c.phone) ? 'mobile' : 'fixedLine',
-      phoneNumber: c.phone,
-    });
-  if (c.email)
-    contactMedium.push({
-      '@type': 'EmailContactMedium',
-      preferred: false,
-      contactType: 'email',
-      emailAddress: c.email,
-    });
-  if (c.address)
-    contactMedium.push({
-      '@type': 'GeographicAddressContactMedium',
-      preferred: false,
-      contactType: 'address',
-      street1: c.address,
-    });
+export const referredType = (kind: string) => (kind === 'enterprise' ? 'Organization' : 'Individual');
+
+/** The engagedParty shown: the one kept (its id defaulting to the customer's), else the customer. */
+export function engagedPartyOf(c: Pick<CustomerView, 'id' | 'name' | 'kind'>, kept: Json | null): Json {
+  if (kept) return { ...kept, id: kept.id ?? c.id };
+  return { '@type': 'PartyRef', id: c.id, name: c.name, '@referredType': referredType(c.kind) };
+}
+
+export interface TmfExtras {
+  contacts: Array<{ id: string; name: string; role: string }>;
+  attributes: TmfAttributes;
+  /** Masked, TMF-shaped. */
+  contactMedium: Json[];
+}
+
+/** Our (already masked) customer view in TMF629 shape, `href` absolute under `base`. */
+export function toTmfCustomer(c: CustomerView, extras: TmfExtras, base: string): TmfResource {
+  const a = extras.attributes;
   const characteristic: Json[] = [];
   for (const name of CHARACTERISTICS) {
     const v = c[name];
@@ -73,178 +67,113 @@ export function toTmfCustomer(
     });
   const relatedParty: Json[] = [];
   if (c.accountManager)
-    relatedParty.push({
-      '@type': 'RelatedPartyOrPartyRole',
-      role: 'accountManager',
-      partyOrPartyRole: {
+    relatedParty.push(
+      relatedPartyJson('accountManager', {
         '@type': 'PartyRef',
         id: c.accountManager.id,
         name: c.accountManager.name,
         '@referredType': 'Individual',
-      },
-    });
-  for (const k of contacts)
-    relatedParty.push({
-      '@type': 'RelatedPartyOrPartyRole',
-      role: `contact:${k.role}`,
-      partyOrPartyRole: { '@type': 'PartyRef', id: k.id, name: k.name, '@referredType': 'Individual' },
-    });
+      }),
+    );
+  for (const k of extras.contacts)
+    relatedParty.push(
+      relatedPartyJson(`contact:${k.role}`, {
+        '@type': 'PartyRef',
+        id: k.id,
+        name: k.name,
+        '@referredType': 'Individual',
+      }),
+    );
+  for (const p of a.relatedParties)
+    relatedParty.push(relatedPartyJson(String(p.role), p.partyOrPartyRole as Json));
   return {
     id: c.id,
-    href: href(c.id),
+    href: customerHref(base, c.id),
     '@type': 'Customer',
+    ...(a.baseType ? { '@baseType': a.baseType } : {}),
+    ...(a.schemaLocation ? { '@schemaLocation': a.schemaLocation } : {}),
     name: c.name,
-    role: 'customer',
+    ...(a.description ? { description: a.description } : {}),
+    role: a.role ?? 'customer',
     status: c.status,
-    engagedParty: {
-      '@type': 'PartyRef',
-      id: c.id,
-      name: c.name,
-      '@referredType': c.kind === 'enterprise' ? 'Organization' : 'Individual',
-    },
-    contactMedium,
+    ...(a.statusReason ? { statusReason: a.statusReason } : {}),
+    engagedParty: engagedPartyOf(c, a.engagedParty),
+    contactMedium: extras.contactMedium,
     characteristic,
     relatedParty,
-    validFor: { startDateTime: c.createdAt },
+    validFor: { startDateTime: a.validFrom ?? c.createdAt, ...(a.validTo ? { endDateTime: a.validTo } : {}) },
   };
 }
 
-/** `fields=` selects first-level attributes; id, href and @type are always there. */
-export function selectFields(resource: Json, fields: string | undefined): Json {
-  if (!fields) return resource;
-  const wanted = new Set(fields.split(',').map((f) => f.trim().split('.')[0]!));
-  const out: Json = { id: resource.id, href: resource.href, '@type': resource['@type'] };
-  for (const [k, v] of Object.entries(resource)) if (wanted.has(k)) out[k] = v;
-  return out;
-}
+// ---- Requests ----
 
-// ---- Requests: TMF body → our input (the same validation applies) ----
-
-const tmfRef = z.looseObject({
-  id: z.string().optional(),
-  name: z.string().optional(),
-  '@type': z.string().optional(),
-  '@referredType': z.string().optional(),
-});
-const tmfMedium = z.looseObject({
-  '@type': z.enum(['PhoneContactMedium', 'EmailContactMedium', 'GeographicAddressContactMedium']),
-  preferred: z.boolean().optional(),
-  phoneNumber: z.string().optional(),
-  emailAddress: z.string().optional(),
-  stateOrProvince: z.string().optional(),
-  city: z.string().optional(),
-  street1: z.string().optional(),
-  street2: z.string().optional(),
-});
-const tmfCharacteristic = z.looseObject({
-  '@type': z.string().optional(),
-  name: z.string(),
-  value: z.union([z.string(), z.array(z.string()), z.number(), z.boolean()]),
-});
-const tmfRelatedParty = z.looseObject({
-  '@type': z.string().optional(),
-  role: z.string(),
-  partyOrPartyRole: tmfRef,
-});
-
-const ALLOWED = new Set([
+/** Attributes of the v5 Customer we keep; the others are refused by name, never dropped. */
+export const ALLOWED = new Set([
   '@type',
   '@baseType',
   '@schemaLocation',
   'id',
   'href',
   'name',
+  'description',
   'role',
   'status',
+  'statusReason',
   'engagedParty',
   'contactMedium',
   'characteristic',
   'relatedParty',
   'validFor',
-  'description',
 ]);
 
-export const tmfCustomerBody = z
-  .looseObject({
-    '@type': z.literal('Customer', { error: 'must be "Customer"' }),
-    name: z.string().optional(),
-    status: z.string().optional(),
-    engagedParty: tmfRef.optional(),
-    contactMedium: z.array(tmfMedium).optional(),
-    characteristic: z.array(tmfCharacteristic).optional(),
-    relatedParty: z.array(tmfRelatedParty).optional(),
-  })
-  .superRefine((v, ctx) => {
-    for (const k of Object.keys(v))
-      if (!ALLOWED.has(k))
-        ctx.addIssue({ code: 'custom', path: [k], message: 'is not supported by this server' });
-  });
-export type TmfBody = z.infer<typeof tmfCustomerBody>;
+export function checkAttributes(body: Json) {
+  for (const k of Object.keys(body))
+    if (!ALLOWED.has(k)) throw invalidTmfAttribute(k, 'is not supported by this server');
+}
 
 // Our field names → where they live in a TMF629 body (for error messages).
 const TMF_FIELD: Record<string, string> = {
   phone: 'contactMedium.phoneNumber',
   email: 'contactMedium.emailAddress',
-  address: 'contactMedium.street1',
+  address: 'contactMedium (address)',
   accountManagerId: 'relatedParty[accountManager].partyOrPartyRole.id',
   kind: 'engagedParty.@referredType',
 };
-const tmfField = (f: string) =>
+export const tmfField = (f: string) =>
   TMF_FIELD[f] ?? (CHARACTERISTICS.includes(f as never) ? `characteristic[${f}]` : f);
 
 /**
  * A masked value sent back unchanged (a client round-tripping what it read) means "no change".
- * Emails are masked with three stars (z***@example.com): with four required, a round trip used
- * to overwrite the stored address with its masked form.
+ * Emails are masked with three stars (z***@example.com).
  */
 const isMasked = (v: unknown) => typeof v === 'string' && v.includes('***');
 
-export function fromTmf(body: TmfBody): Json {
+/** `characteristic` entries → our fields (merged by name; derived ones ignored). */
+export function fromCharacteristics(raw: unknown): Json {
+  if (raw === null)
+    throw invalidTmfAttribute('characteristic', 'cannot be removed; send the characteristics to change');
+  if (!Array.isArray(raw)) throw invalidTmfAttribute('characteristic', 'must be an array');
   const out: Json = {};
-  const put = (k: string, v: unknown) => {
-    if (!isMasked(v)) out[k] = v;
-  };
-  if (body.name !== undefined) out.name = body.name;
-  if (body.status !== undefined) out.status = body.status;
-  if (body.contactMedium) {
-    const find = (t: string) =>
-      body
-        .contactMedium!.filter((m) => m['@type'] === t)
-        .sort((a, b) => Number(!!b.preferred) - Number(!!a.preferred))[0];
-    const phone = find('PhoneContactMedium');
-    const email = find('EmailContactMedium');
-    const addr = find('GeographicAddressContactMedium');
-    put('phone', phone?.phoneNumber ?? null);
-    put('email', email?.emailAddress ?? null);
-    put(
-      'address',
-      addr
-        ? [addr.stateOrProvince, addr.city, addr.street1, addr.street2].filter(Boolean).join('') || null
-        : null,
-    );
-  }
-  for (const ch of body.characteristic ?? []) {
-    if (ch.name === 'kind' || ch.name === 'orgUnitName') continue; // derived, read-only
-    if (ch.name === 'tags') out.tags = Array.isArray(ch.value) ? ch.value.map(String) : [String(ch.value)];
-    else if (CHARACTERISTICS.includes(ch.name as never)) put(ch.name, String(ch.value));
-    else
+  raw.forEach((ch: unknown, i) => {
+    const c = ch as { name?: unknown; value?: unknown } | null;
+    if (!c || typeof c.name !== 'string')
+      throw invalidTmfAttribute(`characteristic[${i}].name`, 'is required');
+    const v = c.value;
+    const scalar = (x: unknown) => ['string', 'number', 'boolean'].includes(typeof x);
+    if (!(scalar(v) || (c.name === 'tags' && Array.isArray(v) && v.every((x) => typeof x === 'string'))))
+      throw invalidTmfAttribute(
+        `characteristic[${c.name}].value`,
+        c.name === 'tags' ? 'must be a list of text values' : 'must be text, a number or true/false',
+      );
+    if (c.name === 'kind' || c.name === 'orgUnitName') return; // derived, read-only
+    if (c.name === 'tags') out.tags = Array.isArray(v) ? v : [String(v)];
+    else if (CHARACTERISTICS.includes(c.name as never)) {
+      if (!isMasked(v)) out[c.name] = String(v);
+    } else
       throw new AppError(
         'VALIDATION_FAILED',
-        `Invalid input — characteristic[${ch.name}]: is not a known customer characteristic`,
+        `Invalid input — characteristic[${c.name}]: is not a known customer characteristic`,
       );
-  }
-  for (const rp of body.relatedParty ?? []) {
-    if (rp.role === 'accountManager') out.accountManagerId = rp.partyOrPartyRole.id ?? null;
-  }
-  return out;
-}
-
-export function toValidationError(error: z.ZodError): AppError {
-  const fields = error.issues.map((i) => ({
-    field: tmfField(i.path.map(String).join('.')),
-    message: i.message,
-  }));
-  return new AppError('VALIDATION_FAILED', `Invalid input — ${fields[0]!.field}: ${fields[0]!.message}`, {
-    fields,
   });
+  return out;
 }

@@ -1,243 +1,77 @@
 /**
- * Routes of TMF629 Customer Management v5 over the same customers, rules and masking as /api/v1/customers:
- * GET/POST /customer, GET/PATCH /customer/{id}. A customer is a PartyRole whose engagedParty is
- * the individual or organisation itself; our attributes without a TMF home travel as
- * characteristics; contacts and the account manager as v5 relatedParty entries.
+ * Routes of TMF629 Customer Management v5 over the same customers, rules and masking as
+ * /api/v1/customers: GET/POST /customer, GET/PATCH/DELETE /customer/{id}, on the shared TMF
+ * plumbing (src/platform/tmf). Reads: tmf629.read.ts; lists and filters: tmf629.list.ts; writes:
+ * tmf629.write.ts; what has no home in our model: tmf629.store.ts.
  */
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { ModuleContext } from '../customers.tables.ts';
 import { AppError } from '../../../platform/errors.ts';
-import { utf8JsonParser, type App } from '../../../platform/http/app.ts';
-import { logAccess } from '../access-log.service.ts';
-import { callerOf } from '../../../platform/http/caller.ts';
-import { customerDeps, type Caller, type CustomerDeps } from '../caller.ts';
-import { customerViews } from '../customer-read.ts';
-import { createCustomer, getCustomer, updateCustomer } from '../customer.service.ts';
-import { contactsOf, customerInScope, findCustomerRow, idsByPhone } from '../customers.repository.ts';
-import { customerInput, customerPatch, type CustomerPatch } from '../customers.schemas.ts';
-import { CUSTOMER_STATUSES, TIERS } from '../domain/catalogue.ts';
-import { parsePhone } from '../domain/pii.ts';
-import { normaliseName } from '../domain/search.ts';
+import type { App } from '../../../platform/http/app.ts';
 import {
-  fromTmf,
-  href,
-  selectFields,
-  tmfCustomerBody,
-  toTmfCustomer,
-  toValidationError,
-  type Json,
-} from './tmf629.mapper.ts';
+  addMergePatchParser,
+  publicBaseUrl,
+  sendPage,
+  tmfListQuery,
+  TMF_PATCH_BODY_TYPES,
+} from '../../../platform/tmf/index.ts';
+import { callerOf } from '../../../platform/http/caller.ts';
+import { customerDeps } from '../caller.ts';
+import { loadInScope } from '../customer-checks.ts';
+import { customerHref } from './tmf629.mapper.ts';
+import { getTmf, isUuid } from './tmf629.read.ts';
+import { listTmf } from './tmf629.list.ts';
+import { createTmf, patchTmf } from './tmf629.write.ts';
 
 export { TMF629_BASE } from './tmf629.mapper.ts';
-
-async function tmfViews(deps: CustomerDeps, rows: Parameters<typeof customerViews>[1]) {
-  const views = await customerViews(deps.db, rows);
-  const contacts = await Promise.all(views.map((v) => contactsOf(deps.db, v.id)));
-  return views.map((v, i) =>
-    toTmfCustomer(
-      v,
-      contacts[i]!.map((k) => ({ id: k.id, name: k.name, role: k.role })),
-    ),
-  );
-}
-
-// ---- Listing with offset/limit and attribute filters ----
-
-const listQuery = z.looseObject({
-  fields: z.string().max(500).optional(),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
-const FILTERS = new Set([
-  'name',
-  'status',
-  'engagedParty.@referredType',
-  'contactMedium.phoneNumber',
-  'characteristic.tier',
-  'characteristic.customerNo',
-]);
-
-async function listTmf(deps: CustomerDeps, caller: Caller, q: z.infer<typeof listQuery>) {
-  const filters = Object.entries(q).filter(([k]) => !['fields', 'offset', 'limit'].includes(k)) as Array<
-    [string, unknown]
-  >;
-  for (const [k, v] of filters) {
-    if (!FILTERS.has(k))
-      throw new AppError(
-        'BAD_REQUEST',
-        `Filtering on "${k}" is not supported; use ${[...FILTERS].join(', ')}`,
-      );
-    if (typeof v !== 'string') throw new AppError('BAD_REQUEST', `Filter "${k}" must be given once`);
-  }
-  const f = Object.fromEntries(filters) as Record<string, string>;
-  const scope = caller.scope;
-  let base = deps.db.selectFrom('customers as c');
-  if (!scope.all) base = base.where(customerInScope(scope));
-  if (f.name) base = base.where('c.name_norm', '=', normaliseName(f.name));
-  if (f.status !== undefined && !(CUSTOMER_STATUSES as readonly string[]).includes(f.status))
-    throw new AppError('BAD_REQUEST', `status is one of ${CUSTOMER_STATUSES.join(', ')}`);
-  if (
-    f['characteristic.tier'] !== undefined &&
-    !(TIERS as readonly string[]).includes(f['characteristic.tier'])
-  )
-    throw new AppError('BAD_REQUEST', `characteristic.tier is one of ${TIERS.join(', ')}`);
-  if (f.status) base = base.where('c.status', '=', f.status as never);
-  if (f['characteristic.tier']) base = base.where('c.tier', '=', f['characteristic.tier']);
-  if (f['characteristic.customerNo'])
-    base = base.where('c.customer_no', '=', f['characteristic.customerNo'].toUpperCase());
-  if (f['engagedParty.@referredType']) {
-    const t = f['engagedParty.@referredType'];
-    if (t !== 'Individual' && t !== 'Organization')
-      throw new AppError('BAD_REQUEST', 'engagedParty.@referredType is Individual or Organization');
-    base = base.where('c.kind', '=', t === 'Organization' ? 'enterprise' : 'individual');
-  }
-  if (f['contactMedium.phoneNumber']) {
-    const p = parsePhone(f['contactMedium.phoneNumber']);
-    if ('problem' in p) throw new AppError('BAD_REQUEST', `contactMedium.phoneNumber: ${p.problem}`);
-    const ids = await idsByPhone(deps.db, p.value, 500);
-    if (ids.length === 0) return { items: [], total: 0 };
-    base = base.where('c.id', 'in', ids);
-  }
-  const [{ total }, rows] = await Promise.all([
-    base
-      .select(sql<string>`count(*)`.as('total'))
-      .execute()
-      .then((r) => r[0]!),
-    base.selectAll('c').orderBy('c.id', 'desc').offset(q.offset).limit(q.limit).execute(),
-  ]);
-  await logAccess(
-    deps.db,
-    caller.actor,
-    rows.map((r) => r.id),
-    'tmf',
-    'list',
-  );
-  return { items: (await tmfViews(deps, rows)).map((r) => selectFields(r, q.fields)), total: Number(total) };
-}
-
-async function getTmf(deps: CustomerDeps, caller: Caller, id: string, fields?: string) {
-  const view = await getCustomer(deps, caller, id);
-  const contacts = await contactsOf(deps.db, id);
-  return selectFields(
-    toTmfCustomer(
-      view,
-      contacts.map((k) => ({ id: k.id, name: k.name, role: k.role })),
-    ),
-    fields,
-  );
-}
-
-/** POST /customer: a TMF body mapped onto our input, created with the same rules as ours. */
-async function createTmf(deps: CustomerDeps, caller: Caller, raw: unknown, fields: string | undefined) {
-  const body = tmfCustomerBody.safeParse(raw);
-  if (!body.success) throw toValidationError(body.error);
-  if (!body.data.engagedParty)
-    throw new AppError('VALIDATION_FAILED', 'Invalid input — engagedParty: is required');
-  const referred = body.data.engagedParty['@referredType'];
-  if (referred !== 'Individual' && referred !== 'Organization')
-    throw new AppError(
-      'VALIDATION_FAILED',
-      'Invalid input — engagedParty.@referredType: must be Individual or Organization',
-    );
-  const mapped: Json = {
-    kind: referred === 'Organization' ? 'enterprise' : 'individual',
-    name: body.data.name ?? body.data.engagedParty.name,
-    orgUnitId: caller.principal.scopePath.split('/').filter(Boolean).at(-1),
-    ...fromTmf(body.data),
-  };
-  delete mapped.status;
-  delete mapped.customerNo;
-  const input = customerInput.safeParse(mapped);
-  if (!input.success) throw toValidationError(input.error);
-  const created = await createCustomer(deps, caller, input.data);
-  return { id: created.id, body: await getTmf(deps, caller, created.id, fields) };
-}
-
-/** PATCH /customer/{id}: a merge patch mapped onto our PATCH (masked values sent back are ignored). */
-async function patchTmf(
-  deps: CustomerDeps,
-  caller: Caller,
-  id: string,
-  raw: unknown,
-  fields: string | undefined,
-) {
-  if (!z.uuid().safeParse(id).success) throw new AppError('NOT_FOUND', 'customer not found');
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || Object.keys(raw).length === 0)
-    throw new AppError(
-      'VALIDATION_FAILED',
-      'Invalid input — body: send a JSON object with at least one attribute to change (JSON Merge Patch)',
-    );
-  const body = tmfCustomerBody.safeParse({ '@type': 'Customer', ...raw });
-  if (!body.success) throw toValidationError(body.error);
-  for (const k of ['id', 'href'] as const)
-    if (body.data[k] !== undefined && body.data[k] !== (k === 'id' ? id : href(id)))
-      throw new AppError('VALIDATION_FAILED', `Invalid input — ${k}: cannot be changed`);
-  if (body.data.engagedParty)
-    throw new AppError('VALIDATION_FAILED', 'Invalid input — engagedParty: cannot be changed');
-  const mapped = fromTmf(body.data);
-  if (mapped.customerNo !== undefined) {
-    // Sent back unchanged by a client that round-trips what it read: fine; a new number: not.
-    const current = await findCustomerRow(deps.db, id, caller.scope);
-    if (current && current.customer_no !== String(mapped.customerNo).toUpperCase())
-      throw new AppError(
-        'VALIDATION_FAILED',
-        'Invalid input — characteristic[customerNo]: cannot be changed',
-      );
-    delete mapped.customerNo;
-  }
-  // Only masked values or read-only attributes sent back: nothing to write (no new version).
-  if (Object.keys(mapped).length === 0) {
-    if (!(await findCustomerRow(deps.db, id, caller.scope)))
-      throw new AppError('NOT_FOUND', 'customer not found');
-    return getTmf(deps, caller, id, fields);
-  }
-  const patch = customerPatch.safeParse(mapped);
-  if (!patch.success) throw toValidationError(patch.error);
-  await updateCustomer(deps, caller, id, patch.data as CustomerPatch);
-  return getTmf(deps, caller, id, fields);
-}
 
 export function tmf629Routes(ctx: ModuleContext) {
   const deps = customerDeps(ctx);
   const tags = ['TMF629 Customer Management'];
+  const fieldsQuery = z.object({ fields: z.string().max(500).optional() });
+  const idParams = z.object({ id: z.string().max(64) });
+  const baseOf = (request: { protocol: string; host: string }) =>
+    publicBaseUrl(ctx.config.publicUrl, request);
   return async (app: App) => {
-    // PATCH bodies: JSON Merge Patch (RFC 7386); plain application/json is treated the same.
-    app.addContentTypeParser('application/merge-patch+json', { parseAs: 'buffer' }, utf8JsonParser(app));
+    addMergePatchParser(app);
 
     app.get(
       '/customer',
       {
         schema: {
           tags,
-          summary: 'List or find customers (offset/limit, fields, attribute filters)',
-          querystring: listQuery,
+          summary:
+            'List or find customers (offset/limit, fields, attribute filters: id, status=a,b, validFor.startDateTime.gte=…)',
+          querystring: z.looseObject(tmfListQuery({ defaultLimit: 20, maxLimit: 100 })),
         },
         config: { access: { permission: 'customer.read' } },
       },
       async (request, reply) => {
-        const { items, total } = await listTmf(deps, callerOf(request, deps.clock), request.query);
-        void reply.header('X-Total-Count', String(total));
-        void reply.header('X-Result-Count', String(items.length));
-        return items;
+        const { items, total } = await listTmf(
+          deps,
+          callerOf(request, deps.clock),
+          request.query,
+          baseOf(request),
+        );
+        return sendPage(reply, items, total);
       },
     );
 
     app.get(
       '/customer/:id',
       {
-        schema: {
-          tags,
-          summary: 'Retrieve a customer',
-          params: z.object({ id: z.string().max(64) }),
-          querystring: z.object({ fields: z.string().max(500).optional() }),
-        },
+        schema: { tags, summary: 'Retrieve a customer', params: idParams, querystring: fieldsQuery },
         config: { access: { permission: 'customer.read' } },
       },
       async (request) => {
-        if (!z.uuid().safeParse(request.params.id).success)
-          throw new AppError('NOT_FOUND', 'customer not found');
-        return getTmf(deps, callerOf(request, deps.clock), request.params.id, request.query.fields);
+        if (!isUuid(request.params.id)) throw new AppError('NOT_FOUND', 'customer not found');
+        return getTmf(
+          deps,
+          callerOf(request, deps.clock),
+          request.params.id,
+          baseOf(request),
+          request.query.fields,
+        );
       },
     );
 
@@ -247,20 +81,17 @@ export function tmf629Routes(ctx: ModuleContext) {
         schema: {
           tags,
           summary: 'Create a customer (engagedParty.@referredType Individual or Organization)',
-          querystring: z.object({ fields: z.string().max(500).optional() }),
+          querystring: fieldsQuery,
           body: z.unknown(),
         },
         config: { access: { permission: 'customer.manage' } },
       },
       async (request, reply) => {
-        const { id, body } = await createTmf(
-          deps,
-          callerOf(request, deps.clock),
-          request.body,
-          request.query.fields,
-        );
-        void reply.header('location', href(id));
-        return reply.status(201).send(body);
+        const caller = callerOf(request, deps.clock);
+        const base = baseOf(request);
+        const id = await createTmf(deps, caller, request.body);
+        void reply.header('location', customerHref(base, id));
+        return reply.status(201).send(await getTmf(deps, caller, id, base, request.query.fields));
       },
     );
 
@@ -269,18 +100,20 @@ export function tmf629Routes(ctx: ModuleContext) {
       {
         schema: {
           tags,
-          summary: 'Update a customer (JSON Merge Patch)',
-          params: z.object({ id: z.string().max(64) }),
-          querystring: z.object({ fields: z.string().max(500).optional() }),
+          summary: 'Update a customer (JSON Merge Patch: null removes an attribute)',
+          params: idParams,
+          querystring: fieldsQuery,
           body: z.unknown(),
         },
-        config: {
-          access: { permission: 'customer.manage' },
-          bodyTypes: ['application/merge-patch+json', 'application/json'],
-        },
+        config: { access: { permission: 'customer.manage' }, bodyTypes: TMF_PATCH_BODY_TYPES },
       },
-      async (request) =>
-        patchTmf(deps, callerOf(request, deps.clock), request.params.id, request.body, request.query.fields),
+      async (request) => {
+        const caller = callerOf(request, deps.clock);
+        if (!isUuid(request.params.id)) throw new AppError('NOT_FOUND', 'customer not found');
+        const base = baseOf(request);
+        await patchTmf(deps, caller, request.params.id, request.body, base);
+        return getTmf(deps, caller, request.params.id, base, request.query.fields);
+      },
     );
 
     app.delete(
@@ -288,12 +121,15 @@ export function tmf629Routes(ctx: ModuleContext) {
       {
         schema: {
           tags,
-          summary: 'Not supported: erase a customer through POST /api/v1/customers/{id}/erase',
-          params: z.object({ id: z.string() }),
+          summary:
+            'Not supported for a customer that exists (404 otherwise): erase one through POST /api/v1/customers/{id}/erase',
+          params: idParams,
         },
         config: { access: { permission: 'customer.erase' } },
       },
-      async () => {
+      async (request) => {
+        if (!isUuid(request.params.id)) throw new AppError('NOT_FOUND', 'customer not found');
+        await loadInScope(deps.db, callerOf(request, deps.clock), request.params.id);
         throw new AppError(
           'METHOD_NOT_ALLOWED',
           'Customers are not deleted; erase one through POST /api/v1/customers/{id}/erase',
