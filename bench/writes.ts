@@ -18,11 +18,15 @@ import {
   prepareCustomer,
 } from '../src/modules/customers/customers.bulk.ts';
 import { planDemoCustomers, resolveAreas } from '../src/modules/customers/customers.demo.ts';
-import { findCustomerRow } from '../src/modules/customers/customers.repository.ts';
+import { logAccess } from '../src/modules/customers/access-log.service.ts';
+import { loadInScope } from '../src/modules/customers/customer-checks.ts';
+import { customerViews } from '../src/modules/customers/customer-read.ts';
+import { contactRefsOf } from '../src/modules/customers/customers.repository.ts';
 import { customerDeps } from '../src/modules/customers/caller.ts';
 import { callerOf } from '../src/platform/http/caller.ts';
 import { customerPatch } from '../src/modules/customers/customers.schemas.ts';
-import { getCustomer } from '../src/modules/customers/customer.service.ts';
+import { checkPatch, columnsFor } from '../src/modules/customers/customer.service.ts';
+import { assertOneUpdated } from '../src/platform/versions.ts';
 import { vaultFor } from '../src/modules/customers/index.ts';
 import { AppError } from '../src/platform/errors.ts';
 import type { App } from '../src/platform/http/app.ts';
@@ -92,21 +96,25 @@ function ceilingRoute(app: App, ctx: Parameters<typeof customerDeps>[0]) {
       const body = request.body;
       if (Object.keys(body).some((k) => k !== 'notes' && k !== 'version'))
         throw new AppError('VALIDATION_FAILED', 'the ceiling route changes notes only');
-      const row = await findCustomerRow(ctx.db, id, caller.scope);
-      if (!row) throw new AppError('NOT_FOUND', 'No such customer');
-      if (body.version !== undefined && body.version !== row.version)
-        throw new AppError('CONFLICT', 'The customer was changed by someone else; reload and retry');
+      // updateCustomer's steps, in its order, without appendAudit and recordCustomerEvent.
+      const row = await loadInScope(deps.db, caller, id);
+      await checkPatch(deps, caller, row, body);
+      const set = await columnsFor(deps, row, body);
+      let view: Awaited<ReturnType<typeof customerViews>>[number] | undefined;
       await ctx.db.transaction().execute(async (trx) => {
         const updated = await trx
           .updateTable('customers')
-          .set({ notes: body.notes ?? null, version: sql`version + 1`, updated_at: ctx.clock.now() })
+          .set({ ...set, version: sql`version + 1`, updated_at: caller.now })
           .where('id', '=', id)
           .where('version', '=', row.version)
+          .returningAll()
+          .returning(contactRefsOf('customers').as('contact_refs'))
           .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) !== 1)
-          throw new AppError('CONFLICT', 'The customer was changed by someone else; reload and retry');
+        assertOneUpdated('customer', updated ? 1 : 0);
+        [view] = await customerViews(trx, [updated!]);
       });
-      return getCustomer(deps, caller, id);
+      await logAccess(deps.db, caller.actor, [id], 'view');
+      return view!;
     },
   );
 }

@@ -31,6 +31,8 @@ describe('the module registry (src/modules.ts)', () => {
         'customer.manage',
         'customer.read',
         'events.read',
+        // New since the move: registering TMF hub listeners (administrators only).
+        'events.subscribe',
         'org.manage',
         'org.read',
         'pii.reveal',

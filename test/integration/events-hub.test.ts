@@ -18,11 +18,11 @@ import { registerEventCommands } from '../../src/modules/events/events.cli.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { buildApp, startPlatform, type Platform } from '../../src/server.ts';
 import { createTestServer, DEMO_PASSWORD, openTestDatabase, type TestServer } from '../harness.ts';
-import { tmfValidator } from '../tmf-spec.ts';
+import { tmfSchemas } from '../tmf-schema.ts';
 
 const ENGINE = process.env.ONEPOINT_TEST_ENGINE ?? 'pglite';
 const API = '/tmf-api/customer/v5';
-const validate = tmfValidator('TMF629-Customer_Management-v5.0.1.oas.yaml');
+const validate = tmfSchemas('TMF629-Customer_Management-v5.0.1.oas.yaml');
 
 interface Received {
   path: string;
