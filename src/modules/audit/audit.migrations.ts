@@ -82,8 +82,23 @@ export const auditSeal: Migration = {
         for each statement execute function audit_append_only()`.execute(db);
   },
 };
+/**
+ * Rows appended since sealing carry no legacy sha256 hash: keep uniqueness for the old rows only,
+ * so every new audit row no longer adds an entry to an index of nulls (one index fewer on the
+ * write path every audited request takes).
+ */
+export const auditLegacyHashIndex: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`alter table audit_log drop constraint audit_log_hash_key`.execute(db);
+    await sql`create unique index audit_log_legacy_hash_uq on audit_log (hash) where hash is not null`.execute(
+      db,
+    );
+  },
+};
+
 /** This module's migrations with their global names, in order. Forward only: append, never edit. */
 export const auditMigrations: MigrationList = [
   ['0002_audit_init', auditInit],
   ['0005_audit_seal', auditSeal],
+  ['0008_audit_legacy_hash_index', auditLegacyHashIndex],
 ];
