@@ -1,5 +1,5 @@
 /**
- * Validates responses against TM Forum's own OpenAPI documents (../shared/tmf). OpenAPI 3.0's
+ * Validates responses against TM Forum's own OpenAPI documents (vendored in spec/tmf). OpenAPI 3.0's
  * `discriminator` is not JSON Schema: a `oneOf` over look-alike references (PartyRef, PartyRoleRef…)
  * matches several of them, so each such `oneOf` is read the way the discriminator means it —
  * by `@type`, through its mapping.
@@ -10,7 +10,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 
-const SHARED_TMF = path.resolve(import.meta.dirname, '../../shared/tmf');
+const SHARED_TMF = path.resolve(import.meta.dirname, '../spec/tmf');
 
 type Node = Record<string, unknown>;
 
