@@ -324,10 +324,14 @@ describe('administration', () => {
     await pickOption(page, '坐席');
     await page.keyboard.press('Escape');
     await page.locator('#user_password').fill('e2e-password-1');
+    // Wait for the create to be answered, or the reload below may cut the request off. (Waiting for
+    // the dialog to close instead timed out now and then, in CI too, although the create had
+    // succeeded and a screenshot showed it closed; cause not found.)
+    const created = page.waitForResponse(
+      (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/users',
+    );
     await page.locator('.ant-modal-footer .ant-btn-primary').click();
-    // The modal's root element has no size and counts as hidden at once: wait for its dialog to
-    // close (after the save), or the reload below may cut the create request off.
-    await page.getByTestId('user-modal').getByRole('dialog').waitFor({ state: 'hidden' });
+    expect((await created).status()).toBe(201);
     await page.reload();
     await page.getByTestId('user-search').locator('input').fill('e2e.agent');
     await page.keyboard.press('Enter');
