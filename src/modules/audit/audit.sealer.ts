@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Db, Executor } from './audit.tables.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { startPollLoop } from '../../platform/jobs/poll-loop.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { appendAnchor, lastAnchor } from './audit.anchors.ts';
 import { auditHead } from './audit.service.ts';
@@ -172,8 +173,6 @@ export function startAuditSealer(opts: {
   const key = config.auditKeys[0]!;
   let anchored: ChainAnchor | undefined;
   let anchoredAt = -Infinity;
-  let stopping = false;
-  let wake: (() => void) | undefined;
 
   async function anchor(force: boolean) {
     if (!force && clock.now().getTime() - anchoredAt < config.auditAnchorIntervalMs) return;
@@ -205,40 +204,23 @@ export function startAuditSealer(opts: {
     });
   }
 
-  const loop = (async () => {
-    anchored = await lastAnchor(config.auditAnchorFile).catch((err: unknown) => {
+  const started = lastAnchor(config.auditAnchorFile)
+    .catch((err: unknown) => {
       log.warn({ err, file: config.auditAnchorFile }, 'could not read the audit anchor file');
       return undefined;
-    });
-    let failures = 0;
-    while (!stopping) {
-      try {
-        await pass(false);
-        failures = 0;
-      } catch (err) {
-        failures += 1;
-        if (failures === 1 || failures % 20 === 0) log.error({ err, failures }, 'audit sealing failed');
-      }
-      if (stopping) break;
-      const delay = failures
-        ? Math.min(30_000, config.auditSealIntervalMs * 2 ** failures)
-        : config.auditSealIntervalMs;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(done, delay);
-        function done() {
-          clearTimeout(t);
-          resolve();
-        }
-        wake = done;
+    })
+    .then((last) => {
+      anchored = last;
+      return startPollLoop({
+        intervalMs: config.auditSealIntervalMs,
+        round: () => pass(false),
+        onError: (err, failures) => log.error({ err, failures }, 'audit sealing failed'),
       });
-    }
-  })();
+    });
 
   return {
     stop: async () => {
-      stopping = true;
-      wake?.();
-      await loop;
+      await (await started).stop();
       // What the last requests and jobs wrote is sealed and anchored before the database closes.
       await pass(true).catch((err: unknown) => log.error({ err }, 'final audit sealing failed'));
     },

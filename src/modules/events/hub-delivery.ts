@@ -19,6 +19,7 @@ import { isIP } from 'node:net';
 import { sql } from 'kysely';
 import type { Db } from './events.tables.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { startPollLoop, type PollLoop } from '../../platform/jobs/poll-loop.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { deliveryBackoffMs } from './domain/backoff.ts';
 import { hostOf, isPublicAddress } from './domain/callback-address.ts';
@@ -90,9 +91,8 @@ function publicOnlyLookup(
 const MAX_ERROR = 2000;
 
 export class HubDelivery {
-  private loop: Promise<void> | undefined;
+  private loop: PollLoop | undefined;
   private stopping = false;
-  private wake: (() => void) | undefined;
   private readonly log: Logger;
 
   constructor(private readonly opts: HubDeliveryOptions) {
@@ -331,42 +331,20 @@ export class HubDelivery {
   /** Runs rounds in the background until stop(): at once after a busy round, else every pollMs. */
   start(): void {
     if (this.loop) return;
-    const pollMs = this.opts.pollMs ?? 500;
-    this.loop = (async () => {
-      let failures = 0;
-      while (!this.stopping) {
-        let busy = false;
-        try {
-          const r = await this.deliverDue();
-          busy = r.fannedOut > 0 || r.claimed >= (this.opts.batchSize ?? 100);
-          failures = 0;
-        } catch (err) {
-          // The database unreachable: log, back off (up to 30 s), try again.
-          failures += 1;
-          if (failures === 1 || failures % 20 === 0)
-            this.log.error({ err, failures }, 'hub delivery round failed');
-        }
-        if (!busy && !this.stopping)
-          await this.sleep(failures ? Math.min(30_000, pollMs * 2 ** failures) : pollMs);
-      }
-    })();
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = done;
+    this.loop = startPollLoop({
+      intervalMs: this.opts.pollMs ?? 500,
+      round: async () => {
+        const r = await this.deliverDue();
+        return { more: r.fannedOut > 0 || r.claimed >= (this.opts.batchSize ?? 100) };
+      },
+      // The database unreachable: logged now and then, rounds back off (up to 30 s).
+      onError: (err, failures) => this.log.error({ err, failures }, 'hub delivery round failed'),
     });
   }
 
   /** Finishes the POSTs in flight (what is claimed but untried goes back), then returns. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
-    await this.loop;
+    await this.loop?.stop();
   }
 }

@@ -2,6 +2,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { sql } from 'kysely';
 import type { Db } from './events.tables.ts';
+import { startPollLoop, type PollLoop } from '../../platform/jobs/poll-loop.ts';
 import type { Logger } from '../../platform/logger.ts';
 
 export interface RelayOptions {
@@ -47,9 +48,8 @@ const defaultBackoff = (attempts: number) => Math.min(300_000, 1000 * 2 ** Math.
 export class OutboxRelay {
   private nc: NatsConnection | undefined;
   private js: JetStreamClient | undefined;
-  private loop: Promise<void> | undefined;
+  private loop: PollLoop | undefined;
   private stopping = false;
-  private wake: (() => void) | undefined;
   private readonly stream: string;
   private readonly prefix: string;
   private readonly log: Logger;
@@ -177,43 +177,24 @@ export class OutboxRelay {
   /** Runs rounds in the background until stop(): at once after a full batch, else every pollMs. */
   start(): void {
     if (this.loop) return;
-    const pollMs = this.opts.pollMs ?? 500;
-    this.loop = (async () => {
-      let failures = 0;
-      while (!this.stopping) {
-        let full = false;
-        try {
-          const r = await this.publishDue();
-          full = r.failed === 0 && r.claimed >= (this.opts.batchSize ?? 100);
-          failures = r.failed > 0 && r.published === 0 ? failures + 1 : 0;
-        } catch (err) {
-          // NATS or the database unreachable: log, back off (up to 30 s), try again.
-          failures += 1;
-          if (failures === 1 || failures % 20 === 0)
-            this.log.error({ err, failures }, 'outbox relay round failed');
-        }
-        if (!full && !this.stopping)
-          await this.sleep(failures ? Math.min(30_000, pollMs * 2 ** failures) : pollMs);
-      }
-    })();
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = done;
+    this.loop = startPollLoop({
+      intervalMs: this.opts.pollMs ?? 500,
+      round: async () => {
+        const r = await this.publishDue();
+        return {
+          more: r.failed === 0 && r.claimed >= (this.opts.batchSize ?? 100),
+          // NATS refused everything: back off as for an error.
+          failed: r.failed > 0 && r.published === 0,
+        };
+      },
+      onError: (err, failures) => this.log.error({ err, failures }, 'outbox relay round failed'),
     });
   }
 
   /** Finishes the round in progress (its untried events go back to the outbox), then disconnects. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
-    await this.loop;
+    await this.loop?.stop();
     const nc = this.nc;
     this.nc = undefined;
     this.js = undefined;
