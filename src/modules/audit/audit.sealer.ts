@@ -1,7 +1,7 @@
 // The sealer: chains committed audit rows, after their transactions, in its own transactions.
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Config } from '../../config.ts';
-import type { Db, Executor } from './audit.tables.ts';
+import type { AuditLogTable, Db, Executor } from './audit.tables.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { startPollLoop } from '../../platform/jobs/poll-loop.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -23,22 +23,7 @@ const SEALER_LOCK_KEY = 0x0a0d18;
 export const DEFAULT_SEAL_BATCH = 5000;
 
 /** A stored audit_log row as the chain rules see it. */
-export function storedEntry(r: {
-  seq: string;
-  occurred_at: Date;
-  actor_id: string | null;
-  actor_login: string | null;
-  actor_kind: 'user' | 'api_token' | 'system';
-  action: string;
-  entity_type: string;
-  entity_id: string | null;
-  org_unit_id: string | null;
-  ip: string | null;
-  request_id: string | null;
-  details: unknown;
-  prev_hash: string | null;
-  hash: string | null;
-}): StoredEntry {
+export function storedEntry(r: Selectable<AuditLogTable>): StoredEntry {
   return {
     seq: String(r.seq),
     occurredAt: r.occurred_at,
