@@ -21,12 +21,10 @@ import { planDemoCustomers, resolveAreas } from '../src/modules/customers/custom
 import { logAccess } from '../src/modules/customers/access-log.service.ts';
 import { loadInScope } from '../src/modules/customers/customer-checks.ts';
 import { customerViews } from '../src/modules/customers/customer-read.ts';
-import { contactRefsOf } from '../src/modules/customers/customers.repository.ts';
 import { customerDeps } from '../src/modules/customers/caller.ts';
 import { callerOf } from '../src/platform/http/caller.ts';
 import { customerPatch } from '../src/modules/customers/customers.schemas.ts';
-import { checkPatch, columnsFor } from '../src/modules/customers/customer.service.ts';
-import { assertOneUpdated } from '../src/platform/versions.ts';
+import { checkPatch, columnsFor, updateCustomerRow } from '../src/modules/customers/customer.service.ts';
 import { vaultFor } from '../src/modules/customers/index.ts';
 import { AppError } from '../src/platform/errors.ts';
 import type { App } from '../src/platform/http/app.ts';
@@ -102,16 +100,8 @@ function ceilingRoute(app: App, ctx: Parameters<typeof customerDeps>[0]) {
       const set = await columnsFor(deps, row, body);
       let view: Awaited<ReturnType<typeof customerViews>>[number] | undefined;
       await ctx.db.transaction().execute(async (trx) => {
-        const updated = await trx
-          .updateTable('customers')
-          .set({ ...set, version: sql`version + 1`, updated_at: caller.now })
-          .where('id', '=', id)
-          .where('version', '=', row.version)
-          .returningAll()
-          .returning(contactRefsOf('customers').as('contact_refs'))
-          .executeTakeFirst();
-        assertOneUpdated('customer', updated ? 1 : 0);
-        [view] = await customerViews(trx, [updated!]);
+        const updated = await updateCustomerRow(trx, row, set, caller.now);
+        [view] = await customerViews(trx, [updated]);
       });
       await logAccess(deps.db, caller.actor, [id], 'view');
       return view!;
