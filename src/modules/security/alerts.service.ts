@@ -1,8 +1,23 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AnyExecutor } from '../../platform/db/executor.ts';
-import { alertDedupKey, isAlertKind, scrubDetail, scrubText } from './domain/alerts.ts';
-import type { Executor } from './security.tables.ts';
+import { conflict, notFound } from '../../platform/errors.ts';
+import type { Caller } from '../../platform/http/caller.ts';
+import { maskPiiInText } from '../../platform/logger.ts';
+import { assertOneUpdated, checkVersion } from '../../platform/versions.ts';
+import { appendAudit } from '../audit/index.ts';
+import { displayNames } from '../identity/index.ts';
+import {
+  alertDedupKey,
+  isAlertKind,
+  nextAlertState,
+  scrubDetail,
+  scrubText,
+  type AlertAction,
+  type AlertState,
+} from './domain/alerts.ts';
+import type { AlertView } from './security.schemas.ts';
+import type { Db, Executor, SecurityAlertsTable } from './security.tables.ts';
 
 /** What another module passes: the kind and counts, never a phone or ID number. */
 export interface NewSecurityAlert {
@@ -66,4 +81,118 @@ export async function raiseAlert(
     .returning(['id', 'occurrences'])
     .executeTakeFirstOrThrow();
   return { id: row.id, opened: row.occurrences === 1 };
+}
+
+// ---- What the security administrator does with alerts ----
+
+type AlertRow = Selectable<SecurityAlertsTable>;
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+async function alertViews(db: Executor, rows: AlertRow[]): Promise<AlertView[]> {
+  const ids = new Set<string>();
+  for (const r of rows) for (const u of [r.user_id, r.acknowledged_by, r.closed_by]) if (u) ids.add(u);
+  const { user } = await displayNames(db, [], [...ids]);
+  const who = (id: string | null) => (id ? { id, name: user.get(id) ?? '' } : null);
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    user: who(r.user_id),
+    summary: r.summary,
+    detail: (r.detail ?? {}) as Record<string, unknown>,
+    occurrences: r.occurrences,
+    firstAt: iso(r.first_at)!,
+    lastAt: iso(r.last_at)!,
+    state: r.state,
+    acknowledgedAt: iso(r.acknowledged_at),
+    acknowledgedBy: who(r.acknowledged_by),
+    acknowledgeNote: r.acknowledge_note,
+    closedAt: iso(r.closed_at),
+    closedBy: who(r.closed_by),
+    closeNote: r.close_note,
+    version: r.version,
+  }));
+}
+
+export interface AlertQuery {
+  state?: AlertState | undefined;
+  kind?: string | undefined;
+  userId?: string | undefined;
+  limit: number;
+  before?: string | undefined;
+}
+
+/** Alerts, newest first (by when they opened), filtered by state, kind or user. */
+export async function listAlerts(
+  db: Executor,
+  q: AlertQuery,
+): Promise<{ items: AlertView[]; nextBefore: string | null }> {
+  let sel = db.selectFrom('security_alerts').selectAll().orderBy('id', 'desc').limit(q.limit);
+  if (q.state) sel = sel.where('state', '=', q.state);
+  if (q.kind) sel = sel.where('kind', '=', q.kind);
+  if (q.userId) sel = sel.where('user_id', '=', q.userId);
+  if (q.before) sel = sel.where('id', '<', q.before);
+  const rows = await sel.execute();
+  return {
+    items: await alertViews(db, rows),
+    nextBefore: rows.length === q.limit ? rows[rows.length - 1]!.id : null,
+  };
+}
+
+export async function getAlert(db: Executor, id: string): Promise<AlertView> {
+  const row = await db.selectFrom('security_alerts').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('security alert');
+  return (await alertViews(db, [row]))[0]!;
+}
+
+/** Acknowledges or closes an alert with a note; audited. A state that does not allow it: 409. */
+export async function actOnAlert(
+  db: Db,
+  caller: Caller,
+  id: string,
+  action: AlertAction,
+  body: { note?: string | undefined; version?: number | undefined },
+): Promise<AlertView> {
+  await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('security_alerts')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw notFound('security alert');
+    checkVersion('security alert', row.version, body.version);
+    const next = nextAlertState(row.state, action);
+    if ('refused' in next) throw conflict(next.refused, { state: row.state });
+    const note = body.note ?? null;
+    const by = caller.principal.userId;
+    const set =
+      action === 'acknowledge'
+        ? { state: next.state, acknowledged_at: caller.now, acknowledged_by: by, acknowledge_note: note }
+        : { state: next.state, closed_at: caller.now, closed_by: by, close_note: note };
+    const r = await trx
+      .updateTable('security_alerts')
+      .set({ ...set, version: sql`version + 1` })
+      .where('id', '=', id)
+      .where('version', '=', row.version)
+      .executeTakeFirst();
+    assertOneUpdated('security alert', r.numUpdatedRows);
+    await appendAudit(
+      trx,
+      caller.actor,
+      {
+        action: `security.alert.${action}`,
+        entityType: 'security_alert',
+        entityId: id,
+        details: {
+          kind: row.kind,
+          from: row.state,
+          to: next.state,
+          occurrences: row.occurrences,
+          ...(note ? { note: maskPiiInText(note) } : {}),
+        },
+      },
+      caller.now,
+    );
+  });
+  return getAlert(db, id);
 }

@@ -1,6 +1,7 @@
 // The security module's public face: other modules import only from here.
 import { defineModule } from '../../platform/module.ts';
 import { securityMigrations } from './security.migrations.ts';
+import { securityRoutes } from './security.routes.ts';
 import type { SecurityTables } from './security.tables.ts';
 
 /**
@@ -10,6 +11,27 @@ import type { SecurityTables } from './security.tables.ts';
 export const security = defineModule<SecurityTables>({
   name: 'security',
   migrations: securityMigrations,
+  routes: [{ plugin: securityRoutes }],
+  permissions: {
+    'security.alert.read': {
+      description: 'See security alerts (repeated search misses, reveal cap reached …)',
+      roles: ['security_admin'],
+    },
+    'security.alert.manage': {
+      description: 'Acknowledge and close security alerts',
+      roles: ['security_admin'],
+    },
+    'security.incident.read': {
+      description:
+        'See the register of information-security incidents, the customers affected (masked) and the notices',
+      roles: ['security_admin'],
+    },
+    'security.incident.manage': {
+      description:
+        'Register, assess and close information-security incidents and link the customers affected',
+      roles: ['security_admin'],
+    },
+  },
 });
 
 export { raiseSecurityAlert, type NewSecurityAlert } from './alerts.service.ts';

@@ -34,6 +34,55 @@ export const securityInit: Migration = {
       db,
     );
     await sql`create index security_alerts_user_idx on security_alerts (user_id, last_at desc)`.execute(db);
+
+    // The register of information-security incidents (信息安全事件处理, PIPL Art. 57).
+    await sql`
+      create table security_incidents (
+        id uuid primary key,
+        no bigint generated always as identity unique,
+        title text not null check (length(title) between 1 and 200),
+        description text not null check (length(description) between 1 and 10000),
+        category text not null check (category in ('leak', 'tampering', 'loss', 'other')),
+        cause text check (length(cause) <= 5000),
+        occurred_at timestamptz,
+        discovered_at timestamptz not null,
+        data_kinds jsonb not null default '[]'::jsonb check (jsonb_typeof(data_kinds) = 'array'),
+        estimated_affected integer check (estimated_affected >= 0),
+        severity text check (severity in ('minor', 'significant', 'major', 'critical')),
+        harm text check (length(harm) <= 5000),
+        measures text check (length(measures) <= 5000),
+        advice text check (length(advice) <= 5000),
+        decided_by text check (length(decided_by) <= 200),
+        notify_individuals boolean not null default true,
+        no_notice_reason text check (length(no_notice_reason) <= 5000),
+        notification_note text check (length(notification_note) <= 5000),
+        close_note text check (length(close_note) <= 5000),
+        state text not null default 'open' check (state in ('open', 'assessed', 'notified', 'closed')),
+        assessed_at timestamptz,
+        assessed_by uuid,
+        notified_at timestamptz,
+        notified_by uuid,
+        closed_at timestamptz,
+        closed_by uuid,
+        created_at timestamptz not null,
+        created_by uuid,
+        updated_at timestamptz not null,
+        version integer not null default 1
+      )`.execute(db);
+    await sql`create index security_incidents_state_idx on security_incidents (state, id desc)`.execute(db);
+    // Customer ids belong to the customers module: no foreign key across modules (its erasure
+    // anonymises, never deletes, so the ids stay valid).
+    await sql`
+      create table security_incident_customers (
+        incident_id uuid not null references security_incidents (id),
+        customer_id uuid not null,
+        added_at timestamptz not null,
+        added_by uuid,
+        primary key (incident_id, customer_id)
+      )`.execute(db);
+    await sql`create index security_incident_customers_customer_idx on security_incident_customers (customer_id)`.execute(
+      db,
+    );
   },
 };
 

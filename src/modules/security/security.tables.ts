@@ -33,8 +33,53 @@ export interface SecurityAlertsTable {
   created_at: Timestamp;
 }
 
+/** The register of information-security incidents (信息安全事件, PIPL Art. 57). */
+export interface SecurityIncidentsTable {
+  id: string;
+  /** Shown as SI-000123 (from an identity column, in order of registration). */
+  no: ColumnType<string, never, never>;
+  title: string;
+  description: string;
+  category: string;
+  cause: string | null;
+  occurred_at: NullableTimestamp;
+  discovered_at: Timestamp;
+  data_kinds: ColumnType<string[], string, string>;
+  estimated_affected: number | null;
+  severity: string | null;
+  harm: string | null;
+  measures: string | null;
+  advice: string | null;
+  decided_by: string | null;
+  notify_individuals: boolean;
+  no_notice_reason: string | null;
+  notification_note: string | null;
+  close_note: string | null;
+  state: 'open' | 'assessed' | 'notified' | 'closed';
+  assessed_at: NullableTimestamp;
+  assessed_by: string | null;
+  notified_at: NullableTimestamp;
+  notified_by: string | null;
+  closed_at: NullableTimestamp;
+  closed_by: string | null;
+  created_at: Timestamp;
+  created_by: string | null;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+/** The customers an incident affects (customer ids from the customers module; no foreign key). */
+export interface SecurityIncidentCustomersTable {
+  incident_id: string;
+  customer_id: string;
+  added_at: Timestamp;
+  added_by: string | null;
+}
+
 export interface SecurityTables {
   security_alerts: SecurityAlertsTable;
+  security_incidents: SecurityIncidentsTable;
+  security_incident_customers: SecurityIncidentCustomersTable;
 }
 
 // The module's own database types: its code sees these tables and no other module's.
