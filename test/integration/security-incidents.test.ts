@@ -327,16 +327,18 @@ describe('security alerts', () => {
     expect(alert.user.name).toBeTruthy();
 
     expect(
-      (await call('POST', `/api/v1/security/alerts/${alert.id}/acknowledge`, agent, {})).statusCode,
+      (await call('POST', `/api/v1/security/alerts/${alert.id}/acknowledge`, agent, { note: '看看' }))
+        .statusCode,
     ).toBe(403);
     const ack = await call('POST', `/api/v1/security/alerts/${alert.id}/acknowledge`, sec, {
       note: '已联系班长核实',
     });
     expect(ack.statusCode, ack.body).toBe(200);
     expect(ack.json()).toMatchObject({ state: 'acknowledged', acknowledgeNote: '已联系班长核实' });
-    expect((await call('POST', `/api/v1/security/alerts/${alert.id}/acknowledge`, sec, {})).statusCode).toBe(
-      409,
-    );
+    expect(
+      (await call('POST', `/api/v1/security/alerts/${alert.id}/acknowledge`, sec, { note: '再次确认' }))
+        .statusCode,
+    ).toBe(409);
     expect((await call('POST', `/api/v1/security/alerts/${alert.id}/close`, sec, {})).statusCode).toBe(400);
     const closed = await call('POST', `/api/v1/security/alerts/${alert.id}/close`, sec, {
       note: '误操作，已提醒',

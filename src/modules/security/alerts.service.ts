@@ -150,7 +150,7 @@ export async function actOnAlert(
   caller: Caller,
   id: string,
   action: AlertAction,
-  body: { note?: string | undefined; version?: number | undefined },
+  body: { note: string; version?: number | undefined },
 ): Promise<AlertView> {
   await db.transaction().execute(async (trx) => {
     const row = await trx
@@ -163,7 +163,7 @@ export async function actOnAlert(
     checkVersion('security alert', row.version, body.version);
     const next = nextAlertState(row.state, action);
     if ('refused' in next) throw conflict(next.refused, { state: row.state });
-    const note = body.note ?? null;
+    const note = body.note;
     const by = caller.principal.userId;
     const set =
       action === 'acknowledge'
@@ -188,7 +188,7 @@ export async function actOnAlert(
           from: row.state,
           to: next.state,
           occurrences: row.occurrences,
-          ...(note ? { note: maskPiiInText(note) } : {}),
+          note: maskPiiInText(note),
         },
       },
       caller.now,

@@ -71,7 +71,7 @@ export function securityRoutes(ctx: ModuleContext) {
       {
         schema: {
           tags,
-          summary: 'Acknowledge an open alert (with an optional note); audited',
+          summary: 'Acknowledge an open alert with a note (what is being done about it); audited',
           params: idParams,
           body: acknowledgeBody,
           response: { 200: alertView },

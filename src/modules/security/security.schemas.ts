@@ -46,7 +46,7 @@ export type AlertView = z.infer<typeof alertView>;
 export const alertList = z.object({ items: z.array(alertView), nextBefore: z.string().nullable() });
 
 export const acknowledgeBody = z.strictObject({
-  note: text(2000).optional(),
+  note: text(2000),
   version: z.number().int().positive().optional(),
 });
 export const closeAlertBody = z.strictObject({
