@@ -107,6 +107,7 @@ function bodyRoutes(doc: unknown): BodyRoute[] {
     }),
     route('POST', `${API}/incidents/{id}/customers`, `${API}/incidents/${incidentId}/customers`, {
       customerIds: ['0191d7b4-0000-7000-8000-000000000000'],
+      customerNos: ['C0000001'],
     }),
   ];
 }
@@ -198,5 +199,13 @@ describe(`security bad input (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`,
       payload: { customerIds: [] },
     });
     expect(empty.statusCode).toBe(400);
+    const badNo = await s.app.inject({
+      method: 'POST',
+      url: `${API}/incidents/${incidentId}/customers`,
+      headers: admin,
+      payload: { customerNos: ["C1'; drop table customers; --"] },
+    });
+    expect(badNo.statusCode).toBe(400);
+    expect(badNo.json().details.fields[0].field).toBe('body.customerNos.0');
   });
 });

@@ -276,6 +276,23 @@ describe('information-security incidents', () => {
       (await call('DELETE', `/api/v1/security/incidents/${id}/customers/${zjCustomer}`, sec)).statusCode,
     ).toBe(204);
     expect((await call('GET', `/api/v1/security/incidents/${id}`, jsSec)).json().affectedCustomers).toBe(1);
+    // By customer number, as on an exported list; a number outside the scope is not found.
+    const nos = await s.ctx.db
+      .selectFrom('customers')
+      .select(['id', 'customer_no'])
+      .where('id', 'in', [jsCustomers[1]!, zjCustomer])
+      .execute();
+    const no = (cid: string) => nos.find((r) => r.id === cid)!.customer_no;
+    const outside = await call('POST', `/api/v1/security/incidents/${id}/customers`, jsSec, {
+      customerNos: [no(jsCustomers[1]!), no(zjCustomer)],
+    });
+    expect(outside.statusCode).toBe(422);
+    expect(outside.json().details).toMatchObject({ fields: [{ field: 'customerNos' }], positions: [1] });
+    const byNo = await call('POST', `/api/v1/security/incidents/${id}/customers`, jsSec, {
+      customerNos: [no(jsCustomers[1]!)],
+      customerIds: [jsCustomers[0]],
+    });
+    expect(byNo.json()).toEqual({ added: 1, alreadyLinked: 1, affectedCustomers: 2 });
   });
 
   it('refuses a discovery in the future or an occurrence after the discovery', async () => {

@@ -27,6 +27,22 @@ export async function customerIdsInScope(
   return new Set((await q.execute()).map((r) => r.id));
 }
 
+/** Customer ids by customer number, for the numbers found in the caller's data scope. */
+export async function customerIdsByNo(
+  callerDb: AnyExecutor,
+  caller: Pick<Caller, 'scope'>,
+  customerNos: readonly string[],
+): Promise<Map<string, string>> {
+  if (customerNos.length === 0) return new Map();
+  const db: Executor = callerDb;
+  let q = db
+    .selectFrom('customers as c')
+    .select(['c.id', 'c.customer_no'])
+    .where('c.customer_no', 'in', [...customerNos]);
+  if (!caller.scope.all) q = q.where(customerInScope(caller.scope));
+  return new Map((await q.execute()).map((r) => [r.customer_no, r.id]));
+}
+
 /** One affected customer as a notice list shows them: masked, with the channel they prefer if known. */
 export interface NoticeRecipient {
   customerId: string;

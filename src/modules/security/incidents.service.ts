@@ -10,7 +10,7 @@ import type { Caller } from '../../platform/http/caller.ts';
 import { maskPiiInText } from '../../platform/logger.ts';
 import { assertOneUpdated, checkVersion } from '../../platform/versions.ts';
 import { appendAudit } from '../audit/index.ts';
-import { customerIdsInScope, noticeRecipients } from '../customers/index.ts';
+import { customerIdsByNo, customerIdsInScope, noticeRecipients } from '../customers/index.ts';
 import { displayNames } from '../identity/index.ts';
 import {
   composeNotices,
@@ -378,11 +378,32 @@ export async function updateIncident(
   return getIncident(db, id);
 }
 
-/** Links customers (ids in the caller's scope) to an incident; already linked ones are counted. */
-export async function linkCustomers(db: Db, caller: Caller, id: string, customerIds: readonly string[]) {
+/** Refuses (422, naming the positions) customer numbers not found in the caller's data scope. */
+async function idsOfNumbers(trx: Tx, caller: Caller, nos: readonly string[]): Promise<string[]> {
+  const found = await customerIdsByNo(trx, caller, nos);
+  const missing = nos.flatMap((no, i) => (found.has(no) ? [] : [i]));
+  if (missing.length)
+    throw unprocessableField(
+      'customerNos',
+      `${missing.length} of the customer numbers were not found in your data scope (positions ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''})`,
+      { positions: missing },
+    );
+  return nos.map((no) => found.get(no)!);
+}
+
+/** Links customers (by id or number, in the caller's scope) to an incident; already linked ones are counted. */
+export async function linkCustomers(
+  db: Db,
+  caller: Caller,
+  id: string,
+  body: { customerIds?: readonly string[] | undefined; customerNos?: readonly string[] | undefined },
+) {
   return db.transaction().execute(async (trx) => {
     const row = await lockIncident(trx, id);
-    await assertCustomersInScope(trx, caller, customerIds);
+    await assertCustomersInScope(trx, caller, body.customerIds ?? []);
+    const customerIds = [
+      ...new Set([...(body.customerIds ?? []), ...(await idsOfNumbers(trx, caller, body.customerNos ?? []))]),
+    ];
     const added = await link(trx, caller, id, customerIds);
     if (added > 0) {
       await trx
@@ -397,7 +418,7 @@ export async function linkCustomers(db: Db, caller: Caller, id: string, customer
           action: 'security.incident.customers.add',
           entityType: 'security_incident',
           entityId: id,
-          details: { incidentNo: incidentNo(row.no), added, customerIds: customerIds.slice(0, 1000) },
+          details: { incidentNo: incidentNo(row.no), added, customerIds },
         },
         caller.now,
       );

@@ -169,15 +169,14 @@ export function securityRoutes(ctx: ModuleContext) {
       {
         schema: {
           tags,
-          summary: 'Link customers affected (ids in your data scope); audited',
+          summary: 'Link customers affected (by id or customer number, in your data scope); audited',
           params: idParams,
           body: linkCustomersBody,
           response: { 200: linkCustomersResult },
         },
         config: access('security.incident.manage'),
       },
-      async (request) =>
-        linkCustomers(ctx.db, callerOf(request, ctx.clock), request.params.id, request.body.customerIds),
+      async (request) => linkCustomers(ctx.db, callerOf(request, ctx.clock), request.params.id, request.body),
     );
     app.delete(
       '/security/incidents/:id/customers/:customerId',

@@ -151,9 +151,24 @@ export const incidentListQuery = z.strictObject({
 });
 export const incidentList = z.object({ items: z.array(incidentView), nextBefore: z.string().nullable() });
 
-export const linkCustomersBody = z.strictObject({
-  customerIds: customerIds.refine((a) => a.length > 0, 'must name at least one customer'),
-});
+const customerNos = z
+  .array(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be a customer number'))
+  .max(1000)
+  .refine((a) => new Set(a).size === a.length, 'must not repeat a customer');
+
+export const linkCustomersBody = z
+  .strictObject({
+    customerIds: customerIds.optional(),
+    customerNos: customerNos
+      .optional()
+      .describe('Customer numbers (as on an exported list), instead of or beside ids'),
+  })
+  .refine((b) => (b.customerIds?.length ?? 0) + (b.customerNos?.length ?? 0) > 0, {
+    message: 'name at least one customer (customerIds or customerNos)',
+  })
+  .refine((b) => (b.customerIds?.length ?? 0) + (b.customerNos?.length ?? 0) <= 1000, {
+    message: 'at most 1000 customers at a time',
+  });
 export const linkCustomersResult = z.object({
   added: z.number().int(),
   alreadyLinked: z.number().int(),
