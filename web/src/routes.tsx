@@ -31,6 +31,7 @@ const OrgUnitsPage = lazy(() => import('./pages/admin/OrgUnitsPage.tsx'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage.tsx'));
 const RolesPage = lazy(() => import('./pages/admin/RolesPage.tsx'));
 const SkillGroupsPage = lazy(() => import('./pages/admin/SkillGroupsPage.tsx'));
+const SecurityWorkspace = lazy(() => import('./pages/security/SecurityWorkspace.tsx'));
 const PortalHome = lazy(() => import('./pages/portal/PortalHome.tsx'));
 const PortalRequests = lazy(() => import('./pages/portal/PortalRequests.tsx'));
 const PortalContact = lazy(() => import('./pages/portal/PortalContact.tsx'));
@@ -206,6 +207,14 @@ export function AppRoutes() {
               }
             />
           </Route>
+          <Route
+            path="security/*"
+            element={
+              <RequireWorkspace id="security">
+                <SecurityWorkspace />
+              </RequireWorkspace>
+            }
+          />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Route>

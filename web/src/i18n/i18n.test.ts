@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import en from './locales/en.ts';
 import customersEn from './locales/customers.en.ts';
 import customersZhCN from './locales/customers.zh-CN.ts';
+import securityEn from './locales/security.en.ts';
+import securityZhCN from './locales/security.zh-CN.ts';
 import zhCN from './locales/zh-CN.ts';
 
 type Tree = { [k: string]: string | Tree };
@@ -20,8 +22,8 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
 
 const vars = (s: string) => [...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
 // Texts of screens loaded on demand sit under their own key (addScreenTexts), checked like the rest.
-const zh = flatten({ ...zhCN, customers: customersZhCN });
-const enFlat = flatten({ ...en, customers: customersEn });
+const zh = flatten({ ...zhCN, customers: customersZhCN, security: securityZhCN });
+const enFlat = flatten({ ...en, customers: customersEn, security: securityEn });
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

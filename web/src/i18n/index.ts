@@ -6,6 +6,7 @@ import { LANGUAGES, type Language } from './languages.ts';
 import en from './locales/en.ts';
 import zhCN from './locales/zh-CN.ts';
 import type customersZhCN from './locales/customers.zh-CN.ts';
+import type securityZhCN from './locales/security.zh-CN.ts';
 import { STORAGE_KEYS, store, storedLanguage } from './prefs.ts';
 
 export const resources = { 'zh-CN': { translation: zhCN }, en: { translation: en } } as const;
@@ -13,8 +14,11 @@ export const resources = { 'zh-CN': { translation: zhCN }, en: { translation: en
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    // The customer screens' texts (`customers.*`) arrive with those screens: see addScreenTexts.
-    resources: { translation: typeof zhCN & { customers: typeof customersZhCN } };
+    // The customer and security screens' texts (`customers.*`, `security.*`) arrive with those
+    // screens: see addScreenTexts.
+    resources: {
+      translation: typeof zhCN & { customers: typeof customersZhCN; security: typeof securityZhCN };
+    };
   }
 }
 

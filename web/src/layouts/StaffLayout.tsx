@@ -7,6 +7,7 @@ import {
   LogoutOutlined,
   MenuOutlined,
   NodeIndexOutlined,
+  SafetyOutlined,
   SettingOutlined,
   ShopOutlined,
   ToolOutlined,
@@ -43,6 +44,7 @@ const ICONS: Record<WorkspaceId, ReactNode> = {
   supervisor: <DashboardOutlined />,
   quality: <AuditOutlined />,
   admin: <SettingOutlined />,
+  security: <SafetyOutlined />,
   portal: <ShopOutlined />,
 };
 

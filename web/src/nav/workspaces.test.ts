@@ -60,7 +60,18 @@ describe('role → workspace table', () => {
   it.each([
     [
       'admin',
-      ['agent', 'customers', 'monitoring', 'dispatch', 'field', 'supervisor', 'quality', 'admin', 'portal'],
+      [
+        'agent',
+        'customers',
+        'monitoring',
+        'dispatch',
+        'field',
+        'supervisor',
+        'quality',
+        'admin',
+        'security',
+        'portal',
+      ],
     ],
     ['agent', ['agent', 'customers']],
     ['supervisor', ['agent', 'customers', 'supervisor', 'quality']],
@@ -100,6 +111,19 @@ describe('role → workspace table', () => {
     // The built-in administrator holds everything, even a permission added after their role.
     expect(hasPermission({ roles: ['admin'], permissions: [] }, 'customer.import')).toBe(true);
     expect(hasPermission(as('technician'), 'customer.read')).toBe(false);
+  });
+
+  it('the security administrator opens security and lands there; a role with an alert permission too', () => {
+    const secadmin = {
+      roles: ['security_admin'],
+      permissions: ['security.alert.read', 'security.incident.read'],
+    };
+    expect(workspacesFor(secadmin).map((w) => w.id)).toEqual(['security']);
+    expect(homePath(secadmin)).toBe('/security');
+    expect(workspacesFor({ roles: ['soc'], permissions: ['security.alert.read'] }).map((w) => w.id)).toEqual([
+      'security',
+    ]);
+    expect(workspaceOfPath('/security/incidents')?.id).toBe('security');
   });
 
   it('a user with no known role or permission opens nothing', () => {

@@ -3,7 +3,16 @@
  * The menu, the route guards and the home page all read it, so they can never disagree.
  */
 export type WorkspaceId =
-  'agent' | 'customers' | 'monitoring' | 'dispatch' | 'field' | 'supervisor' | 'quality' | 'admin' | 'portal';
+  | 'agent'
+  | 'customers'
+  | 'monitoring'
+  | 'dispatch'
+  | 'field'
+  | 'supervisor'
+  | 'quality'
+  | 'admin'
+  | 'security'
+  | 'portal';
 
 export interface Workspace {
   id: WorkspaceId;
@@ -39,6 +48,14 @@ export const WORKSPACES: readonly Workspace[] = [
     anyPermission: ['org.manage', 'user.manage', 'role.manage'],
     layout: 'staff',
   },
+  // 安全管理: security alerts and the incident register, for the security administrator.
+  {
+    id: 'security',
+    path: '/security',
+    roles: ['security_admin'],
+    anyPermission: ['security.alert.read', 'security.incident.read'],
+    layout: 'staff',
+  },
   { id: 'portal', path: '/portal', roles: ['customer'], layout: 'portal' },
 ];
 
@@ -69,6 +86,7 @@ export function workspaceById(id: WorkspaceId): Workspace {
 // Where a user lands after signing in: the most specific workspace they have.
 const HOME_ORDER: readonly WorkspaceId[] = [
   'admin',
+  'security',
   'supervisor',
   'monitoring',
   'dispatch',

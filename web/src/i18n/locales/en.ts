@@ -72,6 +72,7 @@ const en: Shape<typeof zhCN> = {
       supervisor: 'Supervisor',
       quality: 'Quality',
       admin: 'Administration',
+      security: 'Security',
       portal: 'Customer portal',
     },
     admin: {

@@ -68,6 +68,7 @@ const zhCN = {
       supervisor: '班长/主管',
       quality: '质检',
       admin: '系统管理',
+      security: '安全管理',
       portal: '客户自助',
     },
     admin: {
