@@ -29,7 +29,13 @@ export const identity = defineModule<IdentityTables>({
 });
 
 export { actorOf, createApiToken, login, principalFor } from './auth.service.ts';
-export { BUILTIN_ROLE_NAMES, builtinRoles, type RoleDefinition } from './domain/permissions.ts';
+export {
+  ADMINISTRATOR_ROLES,
+  administrationPermissions,
+  BUILTIN_ROLE_NAMES,
+  builtinRoles,
+  type RoleDefinition,
+} from './domain/permissions.ts';
 export { hashPassword } from './domain/secrets.ts';
 // Reads for other modules: the org tree, the data scope, staff names.
 export {
