@@ -25,7 +25,7 @@ export const audit = defineModule<AuditTables>({
   },
 });
 
-export { appendAudit, auditHead, listAudit, systemActor } from './audit.service.ts';
+export { appendAudit, auditHead, countAudit, listAudit, systemActor } from './audit.service.ts';
 export {
   sealPending,
   pendingCount,
