@@ -170,6 +170,45 @@ const ROWS: Row[] = [
     ok: 204,
     last: true,
   },
+  // the second factor: the public steps answer 401 to a challenge that does not exist
+  ...(['/api/v1/auth/login/mfa', '/api/v1/auth/login/mfa/enrolment/confirm'] as const).map((route): Row => ({
+    method: 'POST',
+    route,
+    access: { public: true },
+    request: () => ({ payload: { challenge: 'opc_no_such_challenge', code: '123456' } }),
+    ok: 401,
+  })),
+  {
+    method: 'POST',
+    route: '/api/v1/auth/login/mfa/enrolment',
+    access: { public: true },
+    request: () => ({ payload: { challenge: 'opc_no_such_challenge' } }),
+    ok: 401,
+  },
+  { method: 'GET', route: '/api/v1/auth/mfa', access: { authenticated: true }, request: () => ({}), ok: 200 },
+  {
+    method: 'POST',
+    route: '/api/v1/auth/mfa/enrolment',
+    access: { authenticated: true },
+    request: () => ({}),
+    ok: 200,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/auth/mfa/enrolment/confirm',
+    access: { authenticated: true },
+    // After every caller started an enrolment (above): a wrong first code.
+    request: () => ({ payload: { code: '000000' } }),
+    ok: 401,
+    last: true,
+  },
+  {
+    method: 'DELETE',
+    route: '/api/v1/users/:id/mfa',
+    access: { permission: 'mfa.reset' },
+    request: () => ({ url: `/api/v1/users/${userId('staff010')}/mfa` }),
+    ok: 204,
+  },
   // org units
   {
     method: 'GET',

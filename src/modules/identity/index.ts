@@ -8,6 +8,7 @@ import { IDENTITY_PERMISSIONS } from './domain/permissions.ts';
 import { registerIdentityCommands } from './identity.cli.ts';
 import { seedDemoOrganisation } from './identity.demo.ts';
 import { identityMigrations } from './identity.migrations.ts';
+import { mfaRoutes } from './mfa.routes.ts';
 import type { IdentityTables } from './identity.tables.ts';
 import { syncBuiltinRoles } from './roles.service.ts';
 
@@ -15,7 +16,7 @@ import { syncBuiltinRoles } from './roles.service.ts';
 export const identity = defineModule<IdentityTables>({
   name: 'identity',
   migrations: identityMigrations,
-  routes: [{ plugin: authRoutes }, { plugin: identityAdminRoutes }],
+  routes: [{ plugin: authRoutes }, { plugin: mfaRoutes }, { plugin: identityAdminRoutes }],
   start: async (ctx) => {
     await syncBuiltinRoles(ctx.db, ctx.permissions);
   },
