@@ -66,6 +66,8 @@ const envSchema = z.object({
     .default('onepoint'),
   ONEPOINT_ALLOW_PRIVATE_CALLBACKS: z.enum(['true', 'false']).default('false'),
   ONEPOINT_HUB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+  ONEPOINT_REVEAL_DAILY_CAP: z.coerce.number().int().min(1).max(100_000).default(50),
+  ONEPOINT_REQUIRE_MFA: z.enum(['true', 'false']).default('false'),
 });
 
 /** A key for personal information at rest (AES-256-GCM and the HMAC search index derive from it). */
@@ -171,6 +173,10 @@ export interface Config {
   allowPrivateCallbacks: boolean;
   /** A hub delivery is given up after this many failed attempts. */
   hubMaxAttempts: number;
+  /** Personal-information reveals one user may make per calendar day (China time). */
+  revealDailyCap: number;
+  /** Staff holding pii.reveal or an administration permission must sign in with a second factor. */
+  requireMfa: boolean;
 }
 
 export class ConfigError extends Error {
@@ -249,5 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventsSubjectPrefix: e.ONEPOINT_EVENTS_SUBJECT_PREFIX,
     allowPrivateCallbacks: e.ONEPOINT_ALLOW_PRIVATE_CALLBACKS === 'true',
     hubMaxAttempts: e.ONEPOINT_HUB_MAX_ATTEMPTS,
+    revealDailyCap: e.ONEPOINT_REVEAL_DAILY_CAP,
+    requireMfa: e.ONEPOINT_REQUIRE_MFA === 'true',
   };
 }

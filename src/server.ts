@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './platform/clock.ts';
 import { openDatabase, packageRoot, pingDatabase, type Database } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { createHttpApp, type App } from './platform/http/app.ts';
+import { permissionsOf } from './platform/http/auth.ts';
 import { consoleRoutes } from './platform/http/static.ts';
 import { startJobQueue } from './platform/jobs/queue.ts';
 import type { Logger } from './platform/logger.ts';
@@ -123,10 +124,9 @@ export async function buildApp(ctx: ModuleContext): Promise<App> {
   // A route checking a permission no module declares could be granted to no role: refuse to start.
   const declared = new Set(ctx.permissions.map((p) => p.code));
   for (const { method, url, access } of app.routeAccess)
-    if ('permission' in access && !declared.has(access.permission))
-      throw new Error(
-        `${method} ${url} checks the permission ${access.permission}, which no module declares`,
-      );
+    for (const permission of permissionsOf(access))
+      if (!declared.has(permission))
+        throw new Error(`${method} ${url} checks the permission ${permission}, which no module declares`);
   await app.register(consoleRoutes(path.join(packageRoot, 'web/dist')));
   return app;
 }

@@ -315,7 +315,10 @@ describe(`customers API (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () =
     expect(v.openRequests).toEqual([]);
     const actions = v.recentHistory.map((h: { action: string }) => h.action);
     expect(actions).toContain('customer.create');
-    expect(actions).toContain('customer.pii_reveal');
+    // Reveals (and their reasons) only for audit.read: the supervisor, not the agent.
+    expect(actions).not.toContain('customer.pii_reveal');
+    const lead = (await call('GET', `/api/v1/customers/${created.id}/360`, 'supervisor')).json();
+    expect(lead.recentHistory.map((h: { action: string }) => h.action)).toContain('customer.pii_reveal');
   });
 
   it('keeps the phone lookup in step when contacts change', async () => {

@@ -494,8 +494,8 @@ describe('no privilege escalation', () => {
   let deputy: Headers;
 
   beforeAll(async () => {
-    // A provincial user administrator: manages users in 江苏 and may do an agent's customer work
-    // (so it may grant the agent role), nothing more.
+    // A provincial user administrator: keeps accounts and assigns roles in 江苏 and may do an
+    // agent's customer work, nothing more.
     const role = await call('admin', 'POST', '/roles', {
       code: 'js_user_admin',
       name: '省用户管理员',
@@ -504,6 +504,7 @@ describe('no privilege escalation', () => {
         'org.read',
         'user.read',
         'user.manage',
+        'user.grant',
         'skillgroup.read',
         'token.manage',
         'customer.read',
@@ -522,22 +523,34 @@ describe('no privilege escalation', () => {
     deputy = bearer((await signIn('js.deputy', 'deputy-pass-1')).json().token);
   });
 
-  it('may not grant a role carrying a permission it lacks, on create or update', async () => {
+  it('may not grant a role carrying an administration permission it lacks, on create or update', async () => {
     const base = {
       displayName: '新人',
       orgUnitId: unit('CT.JS.10000'),
       password: 'newbie-pass-1',
     };
     const users = await auditCount();
-    for (const roles of [['admin'], ['supervisor'], ['agent', 'supervisor']]) {
+    for (const [roles, lacking] of [
+      [['admin'], 'org.manage'],
+      [['system_admin'], 'org.manage'],
+      [['agent', 'audit_admin'], 'scope.national'],
+      [['security_admin'], 'role.manage'],
+    ] as const) {
       const res = await call(deputy, 'POST', '/users', { ...base, login: `newbie.${roles.length}`, roles });
       expect(res.statusCode, roles.join()).toBe(403);
       expect(res.json().code).toBe('FORBIDDEN');
-      expect(res.json().details.missingPermissions).toContain('skillgroup.manage');
+      expect(res.json().details.missingPermissions).toContain(lacking);
     }
     expect(await auditCount()).toBe(users);
     const ok = await call(deputy, 'POST', '/users', { ...base, login: 'newbie.ok', roles: ['agent'] });
     expect(ok.statusCode).toBe(201);
+    // Business roles are authorised without being held (三员分立): the supervisor's pii.reveal too.
+    const lead = await call(deputy, 'POST', '/users', {
+      ...base,
+      login: 'newbie.lead',
+      roles: ['supervisor'],
+    });
+    expect(lead.statusCode).toBe(201);
 
     const agent = (await call(deputy, 'GET', `/users/${userId('agent')}`)).json();
     const up = await call(deputy, 'PATCH', `/users/${agent.id}`, {
@@ -555,8 +568,17 @@ describe('no privilege escalation', () => {
   });
 
   it('may not manage a user mightier than itself: no password reset, no edits, no API token for them', async () => {
-    const sup = (await call(deputy, 'GET', `/users/${userId('supervisor')}`)).json();
-    expect(sup.roles).toEqual(['supervisor']);
+    // Mightier: holding administration permissions the deputy lacks (an auditor placed in 江苏).
+    const created = await call('admin', 'POST', '/users', {
+      login: 'js.auditor',
+      displayName: '江苏审计员',
+      orgUnitId: unit('CT.JS'),
+      roles: ['audit_admin'],
+      password: 'auditor-pass-1',
+    });
+    expect(created.statusCode).toBe(201);
+    const sup = (await call(deputy, 'GET', `/users/${created.json().id}`)).json();
+    expect(sup.roles).toEqual(['audit_admin']);
     const before = await auditCount();
     const reset = await call(deputy, 'POST', `/users/${sup.id}/password`, { password: 'taken-over-1' });
     expect(reset.statusCode).toBe(403);
@@ -565,7 +587,7 @@ describe('no privilege escalation', () => {
     const token = await call(deputy, 'POST', '/api-tokens', { userId: sup.id, name: 'backdoor' });
     expect(token.statusCode).toBe(403);
     expect(await auditCount()).toBe(before);
-    expect((await signIn('supervisor')).statusCode).toBe(200);
+    expect((await signIn('js.auditor', 'auditor-pass-1')).statusCode).toBe(200);
     // The administrator, outside 江苏, is simply not there for the deputy.
     expect((await call(deputy, 'GET', `/users/${userId('admin')}`)).statusCode).toBe(404);
     // An equal or lesser user is fine.
@@ -590,13 +612,26 @@ describe('no privilege escalation', () => {
     });
     const keeper = bearer((await signIn('role.keeper', 'keeper-pass-1')).json().token);
     const up = await call(keeper, 'POST', '/roles', {
-      code: 'auditor',
-      name: '审计',
-      nameEn: 'Auditor',
-      permissions: ['audit.read'],
+      code: 'account_keeper',
+      name: '账号管理',
+      nameEn: 'Account keeper',
+      permissions: ['user.read', 'user.manage'],
     });
     expect(up.statusCode).toBe(403);
-    expect(up.json().details.missingPermissions).toEqual(['audit.read']);
+    expect(up.json().details.missingPermissions).toEqual(['user.manage']);
+    // Business permissions go into roles without being held (三员分立), but not into one's own role.
+    const business = await call(keeper, 'POST', '/roles', {
+      code: 'senior_agent',
+      name: '资深坐席',
+      nameEn: 'Senior agent',
+      permissions: ['customer.read', 'customer.manage', 'pii.reveal'],
+    });
+    expect(business.statusCode).toBe(201);
+    const own = await call(keeper, 'PATCH', '/roles/role_keeper', {
+      permissions: ['role.read', 'role.manage', 'org.read', 'customer.read'],
+      version: 1,
+    });
+    expect(own.statusCode).toBe(403);
     const widen = await call(keeper, 'PATCH', '/roles/role_keeper', {
       permissions: ['role.read', 'role.manage', 'org.read', 'scope.national'],
       version: 1,

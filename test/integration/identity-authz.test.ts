@@ -18,6 +18,9 @@ const ROLE_LOGINS = [
   'inspector',
   'billing',
   'customer',
+  'sysadmin',
+  'secadmin',
+  'auditor',
 ] as const;
 const SIBLINGS = ['zj.agent', 'zj.supervisor'] as const;
 const ANON = 'anonymous';
@@ -38,12 +41,15 @@ const GRANTED: Record<string, readonly string[]> = {
     'billing',
     'zj.agent',
     'zj.supervisor',
+    'sysadmin',
   ],
-  'org.manage': ['admin'],
-  'user.read': ['admin', 'supervisor', 'dispatcher', 'inspector', 'zj.supervisor'],
-  'user.manage': ['admin'],
-  'role.read': ['admin', 'supervisor', 'zj.supervisor'],
-  'role.manage': ['admin'],
+  'org.manage': ['admin', 'sysadmin'],
+  'user.read': ['admin', 'supervisor', 'dispatcher', 'inspector', 'zj.supervisor', 'sysadmin'],
+  'user.manage': ['admin', 'sysadmin'],
+  'user.grant': ['admin', 'secadmin'],
+  'mfa.reset': ['admin', 'secadmin'],
+  'role.read': ['admin', 'supervisor', 'zj.supervisor', 'secadmin'],
+  'role.manage': ['admin', 'secadmin'],
   'skillgroup.read': [
     'admin',
     'agent',
@@ -55,10 +61,11 @@ const GRANTED: Record<string, readonly string[]> = {
     'billing',
     'zj.agent',
     'zj.supervisor',
+    'sysadmin',
   ],
-  'skillgroup.manage': ['admin', 'supervisor', 'zj.supervisor'],
-  'token.manage': ['admin'],
-  'audit.read': ['admin', 'supervisor', 'zj.supervisor'],
+  'skillgroup.manage': ['admin', 'supervisor', 'zj.supervisor', 'sysadmin'],
+  'token.manage': ['admin', 'sysadmin'],
+  'audit.read': ['admin', 'supervisor', 'zj.supervisor', 'auditor'],
 };
 
 const UNIT_OF: Record<string, string> = {
@@ -74,7 +81,13 @@ const UNIT_OF: Record<string, string> = {
   customer: 'CT.JS.NJ',
   'zj.agent': 'CT.ZJ.10000',
   'zj.supervisor': 'CT.ZJ.10000',
+  sysadmin: 'CT',
+  secadmin: 'CT',
+  auditor: 'CT',
 };
+/** Users that allowed callers change with version 1: one each, so parallel edits do not collide. */
+const USER_TO_EDIT: Record<string, string> = { sysadmin: 'staff006', secadmin: 'staff008' };
+const editableUser = (login: string) => userId(USER_TO_EDIT[login] ?? 'staff001');
 const NANJING_SCOPE = new Set(['dispatcher', 'technician', 'accountmgr', 'customer']);
 
 const unit = (code: string) => demoId('org', code);
@@ -94,6 +107,7 @@ const GROUP_TO_EDIT: Record<string, string> = {
   admin: 'JS.BILLING',
   supervisor: 'JS.VIP',
   'zj.supervisor': 'ZJ.GENERAL',
+  sysadmin: 'JS.BROADBAND',
 };
 const editableGroup = (login: string) => group(GROUP_TO_EDIT[login] ?? 'JS.BILLING');
 
@@ -104,7 +118,11 @@ interface Row {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'HEAD';
   /** The route exactly as registered (with :params). */
   route: string;
-  access: { public: true } | { authenticated: true } | { permission: string };
+  access:
+    | { public: true }
+    | { authenticated: true }
+    | { permission: string }
+    | { anyPermission: readonly string[] };
   /** The request a caller makes; valid and in the caller's scope, so only authorization decides. */
   request: (login: Caller) => Promise<Omit<InjectOptions, 'method'>> | Omit<InjectOptions, 'method'>;
   /** Status when allowed. */
@@ -152,6 +170,45 @@ const ROWS: Row[] = [
     ok: 204,
     last: true,
   },
+  // the second factor: the public steps answer 401 to a challenge that does not exist
+  ...(['/api/v1/auth/login/mfa', '/api/v1/auth/login/mfa/enrolment/confirm'] as const).map((route): Row => ({
+    method: 'POST',
+    route,
+    access: { public: true },
+    request: () => ({ payload: { challenge: 'opc_no_such_challenge', code: '123456' } }),
+    ok: 401,
+  })),
+  {
+    method: 'POST',
+    route: '/api/v1/auth/login/mfa/enrolment',
+    access: { public: true },
+    request: () => ({ payload: { challenge: 'opc_no_such_challenge' } }),
+    ok: 401,
+  },
+  { method: 'GET', route: '/api/v1/auth/mfa', access: { authenticated: true }, request: () => ({}), ok: 200 },
+  {
+    method: 'POST',
+    route: '/api/v1/auth/mfa/enrolment',
+    access: { authenticated: true },
+    request: () => ({}),
+    ok: 200,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/auth/mfa/enrolment/confirm',
+    access: { authenticated: true },
+    // After every caller started an enrolment (above): a wrong first code.
+    request: () => ({ payload: { code: '000000' } }),
+    ok: 401,
+    last: true,
+  },
+  {
+    method: 'DELETE',
+    route: '/api/v1/users/:id/mfa',
+    access: { permission: 'mfa.reset' },
+    request: () => ({ url: `/api/v1/users/${userId('staff010')}/mfa` }),
+    ok: 204,
+  },
   // org units
   {
     method: 'GET',
@@ -186,8 +243,8 @@ const ROWS: Row[] = [
     method: 'PATCH',
     route: '/api/v1/org-units/:id',
     access: { permission: 'org.manage' },
-    request: () => ({
-      url: `/api/v1/org-units/${unit('CT.JS.WX')}`,
+    request: (login) => ({
+      url: `/api/v1/org-units/${unit(login === 'sysadmin' ? 'CT.JS.SZ' : 'CT.JS.WX')}`,
       payload: { name: '无锡市分公司', version: 1 },
     }),
     ok: 200,
@@ -196,7 +253,7 @@ const ROWS: Row[] = [
   {
     method: 'GET',
     route: '/api/v1/users',
-    access: { permission: 'user.read' },
+    access: { anyPermission: ['user.read', 'user.grant'] },
     request: () => ({}),
     ok: 200,
   },
@@ -209,7 +266,8 @@ const ROWS: Row[] = [
         login: uniq('m.'),
         displayName: '矩阵用户',
         orgUnitId: unit('CT.JS.10000'),
-        roles: ['agent'],
+        // The account alone: roles are assigned by user.grant (三员分立).
+        roles: [],
         password: 'matrix-pass-1',
       },
     }),
@@ -218,7 +276,7 @@ const ROWS: Row[] = [
   {
     method: 'GET',
     route: '/api/v1/users/:id',
-    access: { permission: 'user.read' },
+    access: { anyPermission: ['user.read', 'user.grant'] },
     request: (login) => ({ url: `/api/v1/users/${userId(login === ANON ? 'agent' : login)}` }),
     ok: 200,
   },
@@ -226,9 +284,19 @@ const ROWS: Row[] = [
     method: 'PATCH',
     route: '/api/v1/users/:id',
     access: { permission: 'user.manage' },
-    request: () => ({
-      url: `/api/v1/users/${userId('staff001')}`,
+    request: (login) => ({
+      url: `/api/v1/users/${editableUser(login)}`,
       payload: { displayName: '改名', version: 1 },
+    }),
+    ok: 200,
+  },
+  {
+    method: 'PUT',
+    route: '/api/v1/users/:id/roles',
+    access: { permission: 'user.grant' },
+    request: (login) => ({
+      url: `/api/v1/users/${userId(login === 'secadmin' ? 'staff009' : 'staff007')}/roles`,
+      payload: { roles: ['agent', 'monitor'], version: 1 },
     }),
     ok: 200,
   },
@@ -268,8 +336,8 @@ const ROWS: Row[] = [
     method: 'PATCH',
     route: '/api/v1/roles/:code',
     access: { permission: 'role.manage' },
-    request: () => ({
-      url: '/api/v1/roles/matrix_role',
+    request: (login) => ({
+      url: `/api/v1/roles/${login === 'secadmin' ? 'matrix_role2' : 'matrix_role'}`,
       payload: { name: '矩阵角色（改）', version: customRoleVersion },
     }),
     ok: 200,
@@ -376,7 +444,8 @@ function expectedStatus(row: Row, login: Caller): number {
   if ('public' in row.access) return row.ok;
   if (login === ANON) return 401;
   if ('authenticated' in row.access) return row.ok;
-  return GRANTED[row.access.permission]?.includes(login) ? row.ok : 403;
+  const wanted = 'permission' in row.access ? [row.access.permission] : row.access.anyPermission;
+  return wanted.some((p) => GRANTED[p]?.includes(login)) ? row.ok : 403;
 }
 
 /** Every API route the server registered, as "METHOD /path", read from Fastify's route tree. */
@@ -423,6 +492,13 @@ beforeAll(async () => {
     payload: { code: 'matrix_role', name: '矩阵', nameEn: 'Matrix', permissions: ['org.read'] },
   });
   customRoleVersion = role.json().version;
+  const role2 = await s.app.inject({
+    method: 'POST',
+    url: '/api/v1/roles',
+    headers: admin,
+    payload: { code: 'matrix_role2', name: '矩阵2', nameEn: 'Matrix 2', permissions: ['org.read'] },
+  });
+  expect(role2.json().version).toBe(customRoleVersion);
   const g = await s.app.inject({
     method: 'POST',
     url: '/api/v1/skill-groups',
@@ -482,7 +558,8 @@ describe(`authorization matrix (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})
       for (const login of CALLERS) await check({ row, login });
     expect(mismatches).toEqual([]);
     expect(cases.length).toBeGreaterThan(300);
-  });
+    // ~700 requests: allow for a busy machine.
+  }, 120_000);
 });
 
 describe('sibling provinces do not see each other (江苏 vs 浙江)', () => {

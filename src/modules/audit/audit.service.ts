@@ -87,6 +87,8 @@ export interface AuditQuery {
   entityId?: string | undefined;
   actorId?: string | undefined;
   action?: string | undefined;
+  /** Leave these actions out (e.g. reveal reasons for a reader without audit.read). */
+  excludeActions?: readonly string[] | undefined;
   /** Only entries about these org units (the caller's data scope); undefined = all. */
   orgUnitIds?: string[] | undefined;
   beforeSeq?: string | undefined;
@@ -100,6 +102,7 @@ export async function listAudit(caller: AnyExecutor, q: AuditQuery) {
   if (q.entityId) query = query.where('entity_id', '=', q.entityId);
   if (q.actorId) query = query.where('actor_id', '=', q.actorId);
   if (q.action) query = query.where('action', '=', q.action);
+  if (q.excludeActions?.length) query = query.where('action', 'not in', q.excludeActions);
   if (q.beforeSeq) query = query.where('seq', '<', q.beforeSeq);
   if (q.orgUnitIds) {
     const ids = q.orgUnitIds;
@@ -107,4 +110,20 @@ export async function listAudit(caller: AnyExecutor, q: AuditQuery) {
     query = query.where('org_unit_id', 'in', ids);
   }
   return query.execute();
+}
+
+/** How many entries one actor wrote with one action since a time (e.g. today's reveals of a user). */
+export async function countAudit(
+  caller: AnyExecutor,
+  q: { actorId: string; action: string; since: Date },
+): Promise<number> {
+  const db: Executor = caller;
+  const row = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('actor_id', '=', q.actorId)
+    .where('action', '=', q.action)
+    .where('occurred_at', '>=', q.since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

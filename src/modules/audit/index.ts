@@ -15,10 +15,17 @@ export const audit = defineModule<AuditTables>({
   ],
   // The sealer runs where workers run; it stops after the jobs, sealing their last entries.
   start: async (ctx) => ({ ...startAuditSealer(ctx), stopsAfterJobs: true }),
-  permissions: { 'audit.read': { description: 'Read the audit log in scope', roles: ['supervisor'] } },
+  permissions: {
+    // Supervisors read their team's log (who looked at which customer, and why: first-line
+    // oversight); the audit administrator reads everyone's. Reasoning: src/modules/identity/README.md.
+    'audit.read': {
+      description: 'Read the audit log in scope, the customer access log and reveal reasons',
+      roles: ['supervisor', 'audit_admin'],
+    },
+  },
 });
 
-export { appendAudit, auditHead, listAudit, systemActor } from './audit.service.ts';
+export { appendAudit, auditHead, countAudit, listAudit, systemActor } from './audit.service.ts';
 export {
   sealPending,
   pendingCount,

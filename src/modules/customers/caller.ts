@@ -11,10 +11,13 @@ export interface CustomerDeps {
   db: Db;
   vault: PiiVault;
   clock: Clock;
+  /** Reveals per user per China calendar day (ONEPOINT_REVEAL_DAILY_CAP); default 50. */
+  revealDailyCap?: number;
 }
 
 export const customerDeps = (ctx: ModuleContext): CustomerDeps => ({
   db: ctx.db,
   vault: vaultFor(ctx.config),
   clock: ctx.clock,
+  revealDailyCap: ctx.config.revealDailyCap,
 });

@@ -8,6 +8,7 @@ import { customerViews, withProductNames } from './customer-read.ts';
 import { loadInScope } from './customer-checks.ts';
 import { contactsOf, instancesOf } from './customers.repository.ts';
 import { contactView, instanceView, iso } from './customers.views.ts';
+import { REVEAL_ACTIONS } from './reveal.service.ts';
 
 /** The seam for the requests module: open requests of a customer (none until it exists). */
 export type OpenRequestsProvider = (db: Db, customerId: string, principal: Principal) => Promise<unknown[]>;
@@ -25,7 +26,13 @@ export async function customer360(
     contactsOf(deps.db, row.id),
     instancesOf(deps.db, row.id).then((rows) => withProductNames(deps.db, rows)),
     openRequests(deps.db, row.id, caller.principal),
-    listAudit(deps.db, { entityType: 'customer', entityId: row.id, limit: 20 }),
+    listAudit(deps.db, {
+      entityType: 'customer',
+      entityId: row.id,
+      // Who revealed what, and why, is for auditors (and team leads) only: audit.read.
+      excludeActions: caller.principal.permissions.has('audit.read') ? undefined : REVEAL_ACTIONS,
+      limit: 20,
+    }),
   ]);
   await logAccess(deps.db, caller.actor, [row.id], 'view360');
   return {

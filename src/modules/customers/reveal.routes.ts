@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { App } from '../../platform/http/app.ts';
 import { callerOf } from '../../platform/http/caller.ts';
 import { revealFields } from './customers.schemas.ts';
+import { revealReasonProblem } from './domain/reveal.ts';
 import { revealField } from './reveal.service.ts';
 import { idParams, tags, type CustomerRouteEnv } from './routes.common.ts';
 
@@ -15,7 +16,12 @@ const revealBody = z
       .string()
       .trim()
       .min(4, 'state why you need the unmasked value (at least 4 characters)')
-      .max(500),
+      .max(500)
+      // Said in a few real words: not `xxxx`, `123` or one character repeated.
+      .superRefine((reason, ctx) => {
+        const problem = revealReasonProblem(reason);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
   })
   // One field of one record: with both, the instance was silently ignored.
   .refine((v) => !(v.contactId && v.instanceId), {

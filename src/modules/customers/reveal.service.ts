@@ -1,15 +1,32 @@
 /** Reveal one personal field of one customer (pii.reveal), always audited, never logged. */
-import type { Executor } from './customers.tables.ts';
-import { invalidField, notFound } from '../../platform/errors.ts';
+import { sql } from 'kysely';
+import type { Executor, Tx } from './customers.tables.ts';
+import { AppError, invalidField, notFound } from '../../platform/errors.ts';
 import { maskPiiInText } from '../../platform/logger.ts';
-import { appendAudit } from '../audit/index.ts';
+import { appendAudit, countAudit } from '../audit/index.ts';
+import { raiseSecurityAlert } from '../security/index.ts';
 import type { Caller, CustomerDeps } from './caller.ts';
 import { loadInScope } from './customer-checks.ts';
 import { idNumberContext } from './customers.bulk.ts';
 import type { CustomerRow } from './customers.repository.ts';
 import type { RevealField } from './customers.schemas.ts';
 import type { PiiVault } from '../../platform/pii/vault.ts';
-import { revealProblem, revealRecord } from './domain/reveal.ts';
+import { chinaDayStart, revealProblem, revealRecord } from './domain/reveal.ts';
+
+export const REVEAL_ACTION = 'customer.pii_reveal';
+export const REVEAL_REFUSED_ACTION = 'customer.pii_reveal_refused';
+/** Audit actions that carry reveal reasons: shown only to holders of audit.read. */
+export const REVEAL_ACTIONS = [REVEAL_ACTION, REVEAL_REFUSED_ACTION] as const;
+export const DEFAULT_REVEAL_DAILY_CAP = 50;
+
+/**
+ * Today's reveals by this user (China calendar day), counted from the audit log under a per-user
+ * transaction lock, so two reveals at once cannot both take the last one.
+ */
+async function revealsToday(trx: Tx, userId: string, now: Date): Promise<number> {
+  await sql`select pg_advisory_xact_lock(hashtext('customer.pii_reveal'), hashtext(${userId}))`.execute(trx);
+  return countAudit(trx, { actorId: userId, action: REVEAL_ACTION, since: chinaDayStart(now) });
+}
 
 export interface RevealRequest {
   field: RevealField;
@@ -60,19 +77,46 @@ export async function revealField(
     : req.instanceId
       ? await instanceValue(deps.db, row.id, req.instanceId, req.field)
       : customerValue(deps.vault, row, req.field);
-  await deps.db.transaction().execute(async (trx) => {
-    await appendAudit(trx, caller.actor, {
-      action: 'customer.pii_reveal',
-      entityType: 'customer',
-      entityId: row.id,
-      orgUnitId: row.org_unit_id,
-      details: {
-        field: req.field,
-        reason: maskPiiInText(req.reason),
-        ...(req.contactId ? { contactId: req.contactId } : {}),
-        ...(req.instanceId ? { instanceId: req.instanceId } : {}),
-      },
+  const cap = deps.revealDailyCap ?? DEFAULT_REVEAL_DAILY_CAP;
+  const userId = caller.principal.userId;
+  const entry = {
+    entityType: 'customer',
+    entityId: row.id,
+    orgUnitId: row.org_unit_id,
+    details: {
+      field: req.field,
+      reason: maskPiiInText(req.reason),
+      ...(req.contactId ? { contactId: req.contactId } : {}),
+      ...(req.instanceId ? { instanceId: req.instanceId } : {}),
+    },
+  };
+  const allowed = await deps.db.transaction().execute(async (trx) => {
+    if ((await revealsToday(trx, userId, caller.now)) < cap) {
+      await appendAudit(trx, caller.actor, { action: REVEAL_ACTION, ...entry }, caller.now);
+      return true;
+    }
+    // Over the cap: refused, audited, and the security administrator is told (one alert a day,
+    // counted up by each further attempt).
+    await appendAudit(
+      trx,
+      caller.actor,
+      { action: REVEAL_REFUSED_ACTION, ...entry, details: { ...entry.details, dailyCap: cap } },
+      caller.now,
+    );
+    await raiseSecurityAlert(trx, {
+      kind: 'reveal.cap',
+      userId,
+      summary: `Reached the daily cap of ${cap} personal-information reveals`,
+      detail: { cap, field: req.field },
+      at: caller.now,
     });
+    return false;
   });
+  if (!allowed)
+    throw new AppError(
+      'RATE_LIMITED',
+      `You have made today's ${cap} reveals of personal information; the security administrator has been told. The count starts again at midnight (China time)`,
+      { dailyCap: cap },
+    );
   return { field: req.field, value };
 }

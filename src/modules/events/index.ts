@@ -14,9 +14,13 @@ export const events = defineModule<EventsTables>({
   start: startEvents,
   cli: registerEventCommands,
   permissions: {
-    'events.read': { description: 'See the event outbox (events waiting for NATS, failures)' },
+    'events.read': {
+      description: 'See the event outbox (events waiting for NATS, failures)',
+      roles: ['system_admin'],
+    },
     'events.subscribe': {
       description: 'Register and remove TMF event listeners (POST /hub) that receive events by callback',
+      roles: ['system_admin'],
     },
   },
 });

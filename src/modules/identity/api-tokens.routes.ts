@@ -41,7 +41,9 @@ export function apiTokenRoutes(ctx: ModuleContext) {
         config: { access: { permission: 'token.manage' } },
       },
       async (request, reply) =>
-        reply.status(201).send(await issueApiToken(ctx.db, callerOf(request, ctx.clock), request.body)),
+        reply
+          .status(201)
+          .send(await issueApiToken(ctx.db, callerOf(request, ctx.clock), request.body, ctx.permissions)),
     );
     app.delete(
       '/api-tokens/:id',

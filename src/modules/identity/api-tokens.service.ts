@@ -1,5 +1,6 @@
 import type { Db, Tx } from './identity.tables.ts';
 import { notFound } from '../../platform/errors.ts';
+import type { PermissionCatalogue } from '../../platform/module.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';
 import { createApiToken } from './auth.service.ts';
 import { invalidField, unprocessableField, type Caller } from './caller.ts';
@@ -24,6 +25,7 @@ export async function issueApiToken(
   db: Db,
   caller: Caller,
   input: CreateApiTokenInput,
+  catalogue: PermissionCatalogue,
 ): Promise<CreatedApiToken> {
   const expiresAt = input.expiresAt !== undefined ? new Date(input.expiresAt) : null;
   if (expiresAt && expiresAt.getTime() <= caller.now.getTime()) {
@@ -31,7 +33,7 @@ export async function issueApiToken(
   }
   const user = await userInScope(db, caller, input.userId);
   if (user.status !== 'active') throw unprocessableField('body.userId', 'the user is disabled');
-  await assertNotMorePrivileged(db, caller.principal, user.id);
+  await assertNotMorePrivileged(db, caller.principal, user.id, catalogue);
   const created = await createApiToken(db, { userId: user.id, name: input.name, expiresAt }, caller.actor);
   const row = await findApiToken(db, created.id);
   if (!row) throw notFound('API token');

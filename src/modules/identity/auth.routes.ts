@@ -1,7 +1,9 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../platform/http/app.ts';
 import { requirePrincipal, SESSION_COOKIE, type Principal } from '../../platform/http/auth.ts';
-import { actorOf, login, logout } from './auth.service.ts';
+import { actorOf, login, logout, type LoginResult } from './auth.service.ts';
+import { mfaDeps, secondFactorStep } from './mfa.service.ts';
 import type { ModuleContext } from './identity.tables.ts';
 import { callerOf } from './caller.ts';
 import { changeOwnPasswordBody } from './identity.schemas.ts';
@@ -32,7 +34,54 @@ const loginBody = z.strictObject({
   password: z.string().min(1).max(128),
 });
 
+/** A signed-in session (also set as the HttpOnly cookie). */
+export const sessionView = z.object({
+  status: z.literal('ok'),
+  token: z.string(),
+  csrfToken: z.string(),
+  expiresAt: z.iso.datetime(),
+  user: principalView,
+});
+
+/** After a correct password, when a second factor comes next: no session yet, a short-lived step. */
+export const challengeView = z.object({
+  status: z.enum(['mfa_required', 'mfa_enrolment_required']),
+  challenge: z.string(),
+  challengeExpiresAt: z.iso.datetime(),
+});
+
+/** Sets the session cookie and answers with the session (sign-in, and its second-factor step). */
+export function sendSession(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  result: LoginResult,
+): z.infer<typeof sessionView> {
+  void reply.setCookie(SESSION_COOKIE, result.token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: request.protocol === 'https',
+    path: '/',
+    expires: result.expiresAt,
+  });
+  return {
+    status: 'ok',
+    token: result.token,
+    csrfToken: result.csrfToken,
+    expiresAt: result.expiresAt.toISOString(),
+    user: viewPrincipal(result.principal),
+  };
+}
+
+export const sessionContext = (request: FastifyRequest, ctx: ModuleContext) => ({
+  ip: request.ip,
+  userAgent: request.headers['user-agent'] ?? null,
+  requestId: String(request.id),
+  ttlHours: ctx.config.sessionTtlHours,
+  clock: ctx.clock,
+});
+
 export function authRoutes(ctx: ModuleContext) {
+  const mfa = mfaDeps(ctx);
   return async (app: App) => {
     app.post(
       '/auth/login',
@@ -40,17 +89,12 @@ export function authRoutes(ctx: ModuleContext) {
         schema: {
           tags: ['auth'],
           summary:
-            'Sign in with login and password; returns a session token (also set as an HttpOnly cookie)',
+            'Sign in with login and password; returns a session token (also set as an HttpOnly cookie), ' +
+            'or — for users with a second factor, or who must enrol one (ONEPOINT_REQUIRE_MFA) — a ' +
+            'short-lived challenge for POST /auth/login/mfa (or /auth/login/mfa/enrolment)',
           body: loginBody,
           security: [],
-          response: {
-            200: z.object({
-              token: z.string(),
-              csrfToken: z.string(),
-              expiresAt: z.iso.datetime(),
-              user: principalView,
-            }),
-          },
+          response: { 200: z.discriminatedUnion('status', [sessionView, challengeView]) },
         },
         config: {
           access: { public: true },
@@ -63,25 +107,12 @@ export function authRoutes(ctx: ModuleContext) {
       },
       async (request, reply) => {
         const result = await login(ctx.db, request.body, {
-          ip: request.ip,
-          userAgent: request.headers['user-agent'] ?? null,
-          requestId: String(request.id),
-          ttlHours: ctx.config.sessionTtlHours,
-          clock: ctx.clock,
+          ...sessionContext(request, ctx),
+          secondFactor: (user, actor) => secondFactorStep(mfa, user, actor),
         });
-        void reply.setCookie(SESSION_COOKIE, result.token, {
-          httpOnly: true,
-          sameSite: 'strict',
-          secure: request.protocol === 'https',
-          path: '/',
-          expires: result.expiresAt,
-        });
-        return {
-          token: result.token,
-          csrfToken: result.csrfToken,
-          expiresAt: result.expiresAt.toISOString(),
-          user: viewPrincipal(result.principal),
-        };
+        if (result.status !== 'ok')
+          return { ...result, challengeExpiresAt: result.challengeExpiresAt.toISOString() };
+        return sendSession(request, reply, result);
       },
     );
 

@@ -120,18 +120,35 @@ export interface LoginResult {
 
 const INVALID = () => new AppError('UNAUTHENTICATED', 'Wrong login or password');
 
+/** Where a sign-in stands after a correct password, when a second factor comes next (mfa.service.ts). */
+export interface SecondFactorChallenge {
+  status: 'mfa_required' | 'mfa_enrolment_required';
+  /** Short-lived, single-use; sent back with the code (or to enrol). Not a session. */
+  challenge: string;
+  challengeExpiresAt: Date;
+}
+
+export type LoginOutcome = ({ status: 'ok' } & LoginResult) | SecondFactorChallenge;
+
+export interface SessionContext {
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  ttlHours: number;
+  clock?: Clock;
+}
+
 export async function login(
   db: Db,
   input: { login: string; password: string },
-  ctx: {
-    ip: string | null;
-    userAgent: string | null;
-    requestId: string | null;
-    ttlHours: number;
-    clock?: Clock;
+  ctx: SessionContext & {
+    /** The step after a correct password: a challenge when a second factor is due, else undefined. */
+    secondFactor?: (
+      user: { id: string; login: string; org_unit_id: string },
+      actor: AuditActor,
+    ) => Promise<SecondFactorChallenge | undefined>;
   },
-): Promise<LoginResult> {
-  const now = (ctx.clock ?? systemClock).now();
+): Promise<LoginOutcome> {
   const user = await findUserByLogin(db, input.login);
   const ok = user && user.status === 'active' && (await verifyPassword(input.password, user.password_hash));
   const actor: AuditActor = {
@@ -160,6 +177,20 @@ export async function login(
     });
     throw INVALID();
   }
+  const challenge = await ctx.secondFactor?.(user, actor);
+  if (challenge) return challenge;
+  return { status: 'ok', ...(await openSession(db, user, actor, ctx)) };
+}
+
+/** Opens a console session for a user who passed every sign-in step; audited as auth.login. */
+export async function openSession(
+  db: Db,
+  user: { id: string; org_unit_id: string },
+  actor: AuditActor,
+  ctx: SessionContext,
+  details: Record<string, unknown> = {},
+): Promise<LoginResult> {
+  const now = (ctx.clock ?? systemClock).now();
   const { token, hash } = newToken('session');
   const csrfToken = randomBytes(24).toString('base64url');
   const sessionId = uuidv7();
@@ -188,7 +219,7 @@ export async function login(
       entityType: 'user',
       entityId: user.id,
       orgUnitId: user.org_unit_id,
-      details: { sessionId },
+      details: { sessionId, ...details },
     });
   });
   const principal = await principalFor(db, user, 'session', sessionId, csrfToken);

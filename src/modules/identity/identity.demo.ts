@@ -137,6 +137,10 @@ export const DEMO_LOGINS: Array<{ login: string; role: string; unit: string }> =
   { login: 'inspector', role: 'quality_inspector', unit: 'CT.JS.QA' },
   { login: 'billing', role: 'billing_specialist', unit: 'CT.JS.BILL' },
   { login: 'customer', role: 'customer', unit: 'CT.JS.NJ' },
+  // The three administrators of 三员分立 (system, security, audit), at the national root.
+  { login: 'sysadmin', role: 'system_admin', unit: 'CT' },
+  { login: 'secadmin', role: 'security_admin', unit: 'CT' },
+  { login: 'auditor', role: 'audit_admin', unit: 'CT' },
   // A second province's staff, for cross-province scope checks.
   { login: 'zj.agent', role: 'agent', unit: 'CT.ZJ.10000' },
   { login: 'zj.supervisor', role: 'supervisor', unit: 'CT.ZJ.10000' },

@@ -123,5 +123,44 @@ export const identityInit: Migration = {
   },
 };
 
+/**
+ * Second factor (TOTP, RFC 6238) for staff, and the short-lived challenges between the password
+ * step and the code step of a sign-in (issue 9).
+ */
+export const identityMfa: Migration = {
+  async up(db: Kysely<unknown>) {
+    // One authenticator per user. The secret is encrypted with ONEPOINT_PII_KEYS (AES-256-GCM,
+    // bound to the user); confirmed_at is null while enrolment waits for its first code.
+    await sql`
+      create table user_mfa (
+        user_id uuid primary key references users(id) on delete cascade,
+        secret_enc text not null,
+        created_at timestamptz not null,
+        confirmed_at timestamptz,
+        last_step bigint,
+        failed_attempts integer not null default 0 check (failed_attempts >= 0),
+        locked_until timestamptz
+      )`.execute(db);
+    // Between the password and the code: no session exists yet, only this (its SHA-256 stored).
+    await sql`
+      create table login_challenges (
+        id uuid primary key,
+        token_hash text not null unique,
+        user_id uuid not null references users(id) on delete cascade,
+        purpose text not null check (purpose in ('verify', 'enrol')),
+        created_at timestamptz not null,
+        expires_at timestamptz not null,
+        attempts integer not null default 0,
+        consumed_at timestamptz,
+        ip text
+      )`.execute(db);
+    await sql`create index login_challenges_user_idx on login_challenges (user_id)`.execute(db);
+    await sql`create index login_challenges_expires_idx on login_challenges (expires_at)`.execute(db);
+  },
+};
+
 /** This module's migrations with their global names, in order. Forward only: append, never edit. */
-export const identityMigrations: MigrationList = [['0001_identity_init', identityInit]];
+export const identityMigrations: MigrationList = [
+  ['0001_identity_init', identityInit],
+  ['0011_identity_mfa', identityMfa],
+];

@@ -206,6 +206,8 @@ export const updateUserBody = z
   .refine(hasChange, NOTHING_TO_CHANGE);
 export type UpdateUserInput = z.input<typeof updateUserBody>;
 
+export const setUserRolesBody = z.strictObject({ roles: roleCodes, version });
+
 export const resetPasswordBody = z.strictObject({ password });
 export type ResetPasswordInput = z.input<typeof resetPasswordBody>;
 

@@ -67,6 +67,31 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
+/** A user's TOTP authenticator (second factor); confirmed_at null while enrolment is pending. */
+export interface UserMfaTable {
+  user_id: string;
+  secret_enc: string;
+  created_at: Date;
+  confirmed_at: Date | null;
+  /** The TOTP time step of the last accepted code: that code and older ones are refused (replay). */
+  last_step: ColumnType<string | null, string | number | null, string | number | null>;
+  failed_attempts: Generated<number>;
+  locked_until: Date | null;
+}
+
+/** The step between a correct password and the second factor (a code, or enrolment). */
+export interface LoginChallengesTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  purpose: 'verify' | 'enrol';
+  created_at: Date;
+  expires_at: Date;
+  attempts: Generated<number>;
+  consumed_at: Date | null;
+  ip: string | null;
+}
+
 export interface ApiTokensTable {
   id: string;
   user_id: string;
@@ -107,6 +132,8 @@ export interface IdentityTables {
   user_roles: UserRolesTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
+  user_mfa: UserMfaTable;
+  login_challenges: LoginChallengesTable;
   skill_groups: SkillGroupsTable;
   skill_group_members: SkillGroupMembersTable;
 }

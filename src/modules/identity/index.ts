@@ -8,6 +8,7 @@ import { IDENTITY_PERMISSIONS } from './domain/permissions.ts';
 import { registerIdentityCommands } from './identity.cli.ts';
 import { seedDemoOrganisation } from './identity.demo.ts';
 import { identityMigrations } from './identity.migrations.ts';
+import { mfaRoutes } from './mfa.routes.ts';
 import type { IdentityTables } from './identity.tables.ts';
 import { syncBuiltinRoles } from './roles.service.ts';
 
@@ -15,7 +16,7 @@ import { syncBuiltinRoles } from './roles.service.ts';
 export const identity = defineModule<IdentityTables>({
   name: 'identity',
   migrations: identityMigrations,
-  routes: [{ plugin: authRoutes }, { plugin: identityAdminRoutes }],
+  routes: [{ plugin: authRoutes }, { plugin: mfaRoutes }, { plugin: identityAdminRoutes }],
   start: async (ctx) => {
     await syncBuiltinRoles(ctx.db, ctx.permissions);
   },
@@ -29,7 +30,13 @@ export const identity = defineModule<IdentityTables>({
 });
 
 export { actorOf, createApiToken, login, principalFor } from './auth.service.ts';
-export { BUILTIN_ROLE_NAMES, builtinRoles, type RoleDefinition } from './domain/permissions.ts';
+export {
+  ADMINISTRATOR_ROLES,
+  administrationPermissions,
+  BUILTIN_ROLE_NAMES,
+  builtinRoles,
+  type RoleDefinition,
+} from './domain/permissions.ts';
 export { hashPassword } from './domain/secrets.ts';
 // Reads for other modules: the org tree, the data scope, staff names.
 export {

@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/index.ts';
 import { invalidField, versionConflict, type Caller } from './caller.ts';
 import { missingPermissions } from './domain/escalation.ts';
 import type { PermissionCatalogue } from '../../platform/module.ts';
-import { builtinRoles, isPermission } from './domain/permissions.ts';
+import { administrationPermissions, builtinRoles, isPermission } from './domain/permissions.ts';
 import type { CreateRoleInput, Role, UpdateRoleInput } from './identity.schemas.ts';
 import { toRole } from './views.ts';
 
@@ -48,7 +48,7 @@ export async function listRoles(db: Db): Promise<Role[]> {
   return rows.map(toRole);
 }
 
-/** Permissions must come from the catalogue, and the caller must hold each one (no escalation). */
+/** Permissions must come from the catalogue, and the caller must hold each administration one (no escalation). */
 function assertPermissions(
   catalogue: PermissionCatalogue,
   caller: Caller,
@@ -59,7 +59,13 @@ function assertPermissions(
   if (index >= 0) {
     throw invalidField(`body.permissions.${index}`, `${permissions[index]} is not a known permission`);
   }
-  const missing = missingPermissions(caller.principal.permissions, permissions);
+  // Business permissions go into roles from the authoriser without holding them (三员分立);
+  // administration permissions only from someone who holds them.
+  const missing = missingPermissions(
+    caller.principal.permissions,
+    permissions,
+    administrationPermissions(catalogue),
+  );
   if (missing.length > 0) {
     throw new AppError('FORBIDDEN', `${what} needs permissions you do not hold: ${missing.join(', ')}`, {
       missingPermissions: missing,
@@ -152,6 +158,9 @@ export async function updateRole(
       permissions = [...input.permissions].sort();
       const before = new Set(role.permissions);
       const added = permissions.filter((p) => !before.has(p));
+      // Business permissions need not be held to be put into a role: not into one's own role, then.
+      if (added.length > 0 && caller.principal.roles.includes(code))
+        throw new AppError('FORBIDDEN', 'You cannot add permissions to a role you hold');
       const removed = [...before].filter((p) => !permissions!.includes(p)).sort();
       if (added.length > 0 || removed.length > 0) changes.permissions = { added, removed };
       else permissions = undefined;

@@ -6,12 +6,24 @@ import {
   createUserBody,
   idParams,
   resetPasswordBody,
+  setUserRolesBody,
   updateUserBody,
   user,
   userList,
   userListQuery,
 } from './identity.schemas.ts';
-import { createUser, getUser, listUsersInScope, resetPassword, updateUser } from './users.service.ts';
+import {
+  createUser,
+  getUser,
+  listUsersInScope,
+  resetPassword,
+  setUserRoles,
+  updateUser,
+} from './users.service.ts';
+
+// Reading users serves two duties (三员分立): keeping accounts (user.read) and assigning roles
+// (user.grant, the security administrator, who holds no other user permission).
+const readUsers = { anyPermission: ['user.read', 'user.grant'] } as const;
 
 export function userRoutes(ctx: ModuleContext) {
   return async (app: App) => {
@@ -25,7 +37,7 @@ export function userRoutes(ctx: ModuleContext) {
           querystring: userListQuery,
           response: { 200: userList },
         },
-        config: { access: { permission: 'user.read' } },
+        config: { access: readUsers },
       },
       async (request) => listUsersInScope(ctx.db, callerOf(request, ctx.clock), request.query),
     );
@@ -36,13 +48,15 @@ export function userRoutes(ctx: ModuleContext) {
         config: { access: { permission: 'user.manage' } },
       },
       async (request, reply) =>
-        reply.status(201).send(await createUser(ctx.db, callerOf(request, ctx.clock), request.body)),
+        reply
+          .status(201)
+          .send(await createUser(ctx.db, callerOf(request, ctx.clock), request.body, ctx.permissions)),
     );
     app.get(
       '/users/:id',
       {
         schema: { tags, summary: 'One staff user', params: idParams, response: { 200: user } },
-        config: { access: { permission: 'user.read' } },
+        config: { access: readUsers },
       },
       async (request) => getUser(ctx.db, callerOf(request, ctx.clock), request.params.id),
     );
@@ -58,7 +72,24 @@ export function userRoutes(ctx: ModuleContext) {
         },
         config: { access: { permission: 'user.manage' } },
       },
-      async (request) => updateUser(ctx.db, callerOf(request, ctx.clock), request.params.id, request.body),
+      async (request) =>
+        updateUser(ctx.db, callerOf(request, ctx.clock), request.params.id, request.body, ctx.permissions),
+    );
+    app.put(
+      '/users/:id/roles',
+      {
+        schema: {
+          tags,
+          summary:
+            "Assign a user's roles (授权; not your own, nor roles with administration permissions you lack); send the version you read",
+          params: idParams,
+          body: setUserRolesBody,
+          response: { 200: user },
+        },
+        config: { access: { permission: 'user.grant' } },
+      },
+      async (request) =>
+        setUserRoles(ctx.db, callerOf(request, ctx.clock), request.params.id, request.body, ctx.permissions),
     );
     app.post(
       '/users/:id/password',
@@ -73,7 +104,13 @@ export function userRoutes(ctx: ModuleContext) {
         config: { access: { permission: 'user.manage' } },
       },
       async (request, reply) => {
-        await resetPassword(ctx.db, callerOf(request, ctx.clock), request.params.id, request.body.password);
+        await resetPassword(
+          ctx.db,
+          callerOf(request, ctx.clock),
+          request.params.id,
+          request.body.password,
+          ctx.permissions,
+        );
         return reply.status(204).send(null);
       },
     );

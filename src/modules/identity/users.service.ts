@@ -2,9 +2,11 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Db, Executor, Tx } from './identity.tables.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { Principal } from '../../platform/http/auth.ts';
+import type { PermissionCatalogue } from '../../platform/module.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';
 import { invalidField, unprocessableField, versionConflict, type Caller } from './caller.ts';
 import { missingPermissions } from './domain/escalation.ts';
+import { administrationPermissions } from './domain/permissions.ts';
 import { decodeCursor, encodeCursor, likeContains } from './domain/paging.ts';
 import { inScope } from './domain/scope.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './domain/secrets.ts';
@@ -47,16 +49,41 @@ function escalation(missing: string[], what: string): AppError {
 
 /**
  * Acting on a user (changing them, resetting their password, issuing them a token) is acting with
- * their permissions: the caller must hold every permission the user holds.
+ * their permissions: the caller must hold every administration permission the user holds (三员分立:
+ * the system administrator keeps the accounts of staff whose work it cannot do, but not those of
+ * the other administrators).
  */
-export async function assertNotMorePrivileged(db: Executor, principal: Principal, userId: string) {
+export async function assertNotMorePrivileged(
+  db: Executor,
+  principal: Principal,
+  userId: string,
+  catalogue: PermissionCatalogue,
+) {
   const theirs = await permissionsOfRoles(db, await rolesOf(db, userId));
-  const missing = missingPermissions(principal.permissions, theirs);
+  const missing = missingPermissions(principal.permissions, theirs, administrationPermissions(catalogue));
   if (missing.length > 0) throw escalation(missing, 'Managing this user');
 }
 
-/** Checks that roles exist and carry nothing the caller lacks. */
-async function assertGrantable(db: Executor, principal: Principal, codes: readonly string[]) {
+/** Roles are assigned by holders of user.grant (授权), never to themselves. */
+function assertMayGrant(principal: Principal, targetId: string | undefined, adding: boolean) {
+  if (!principal.permissions.has('user.grant'))
+    throw new AppError('FORBIDDEN', 'Assigning roles needs the permission user.grant', {
+      missingPermissions: ['user.grant'],
+    });
+  if (adding && targetId === principal.userId)
+    throw new AppError('FORBIDDEN', 'You cannot grant roles to yourself: another administrator does');
+}
+
+/**
+ * Checks that roles exist and carry no administration permission the caller lacks (business roles
+ * are granted by the authoriser without holding them: 三员分立).
+ */
+async function assertGrantable(
+  db: Executor,
+  principal: Principal,
+  codes: readonly string[],
+  catalogue: PermissionCatalogue,
+) {
   const found = await findRoles(db, codes);
   const unknown = codes.filter((c) => !found.some((r) => r.code === c));
   if (unknown.length > 0) {
@@ -67,6 +94,7 @@ async function assertGrantable(db: Executor, principal: Principal, codes: readon
   const missing = missingPermissions(
     principal.permissions,
     found.flatMap((r) => r.permissions),
+    administrationPermissions(catalogue),
   );
   if (missing.length > 0) throw escalation(missing, 'Granting these roles');
 }
@@ -180,11 +208,18 @@ export async function insertUser(
   return id;
 }
 
-export async function createUser(db: Db, caller: Caller, input: CreateUserInput): Promise<User> {
+export async function createUser(
+  db: Db,
+  caller: Caller,
+  input: CreateUserInput,
+  catalogue: PermissionCatalogue,
+): Promise<User> {
   assertPassword('body.password', input.password);
+  // The account first (system administrator), its roles from the authoriser (security administrator).
+  if (input.roles.length > 0) assertMayGrant(caller.principal, undefined, true);
   const unit = await unitInScope(db, caller, input.orgUnitId);
   if (!unit.active) throw unprocessableField('body.orgUnitId', 'the org unit is inactive');
-  await assertGrantable(db, caller.principal, input.roles);
+  await assertGrantable(db, caller.principal, input.roles, catalogue);
   const taken = () =>
     new AppError('CONFLICT', `The login ${input.login} is taken`, {
       fields: [{ field: 'body.login', message: 'is taken' }],
@@ -207,14 +242,21 @@ export async function createUser(db: Db, caller: Caller, input: CreateUserInput)
   return viewUser(db, id);
 }
 
-export async function updateUser(db: Db, caller: Caller, id: string, input: UpdateUserInput): Promise<User> {
+export async function updateUser(
+  db: Db,
+  caller: Caller,
+  id: string,
+  input: UpdateUserInput,
+  catalogue: PermissionCatalogue,
+): Promise<User> {
   const { principal } = caller;
+  if (input.roles !== undefined) assertMayGrant(principal, undefined, false);
   await db.transaction().execute(async (trx) => {
     const locked = await lockUser(trx, id);
     const user = locked ? await userInScope(trx, caller, id) : undefined;
     if (!locked || !user) throw notFound('user');
     if (locked.version !== input.version) throw versionConflict('user', locked.version);
-    await assertNotMorePrivileged(trx, principal, id);
+    await assertNotMorePrivileged(trx, principal, id, catalogue);
     const currentRoles = await rolesOf(trx, id);
     const self = selfChangeProblem(
       principal.userId,
@@ -243,7 +285,12 @@ export async function updateUser(db: Db, caller: Caller, id: string, input: Upda
     if (input.roles !== undefined) {
       const next = [...input.roles].sort();
       if (next.join(',') !== currentRoles.join(',')) {
-        await assertGrantable(trx, principal, next);
+        assertMayGrant(
+          principal,
+          id,
+          next.some((r) => !currentRoles.includes(r)),
+        );
+        await assertGrantable(trx, principal, next, catalogue);
         changes.roles = { from: currentRoles, to: next };
         changed.push('roles');
       }
@@ -286,10 +333,27 @@ export async function updateUser(db: Db, caller: Caller, id: string, input: Upda
   return viewUser(db, id);
 }
 
+/** The security administrator assigns a user's roles (PUT /users/:id/roles): updateUser's roles alone. */
+export async function setUserRoles(
+  db: Db,
+  caller: Caller,
+  id: string,
+  input: { roles: string[]; version: number },
+  catalogue: PermissionCatalogue,
+): Promise<User> {
+  return updateUser(db, caller, id, { roles: input.roles, version: input.version }, catalogue);
+}
+
 /** An administrator sets a new password for a user; the user's sessions end. */
-export async function resetPassword(db: Db, caller: Caller, id: string, password: string): Promise<void> {
+export async function resetPassword(
+  db: Db,
+  caller: Caller,
+  id: string,
+  password: string,
+  catalogue: PermissionCatalogue,
+): Promise<void> {
   const user = await userInScope(db, caller, id);
-  await assertNotMorePrivileged(db, caller.principal, id);
+  await assertNotMorePrivileged(db, caller.principal, id, catalogue);
   assertPassword('body.password', password);
   const hash = await hashPassword(password);
   await db.transaction().execute(async (trx) => {

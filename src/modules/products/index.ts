@@ -10,7 +10,9 @@ import type { ProductsTables } from './products.tables.ts';
 export const products = defineModule<ProductsTables>({
   name: 'products',
   routes: [{ plugin: productRoutes }],
-  permissions: { 'product.manage': { description: 'Change the service product catalogue' } },
+  permissions: {
+    'product.manage': { description: 'Change the service product catalogue', roles: ['system_admin'] },
+  },
 });
 
 export { productRoutes } from './products.routes.ts';

@@ -19,7 +19,7 @@ import { AppError, fromDatabaseError } from '../errors.ts';
 import { maskPiiInText, type Logger } from '../logger.ts';
 import { hasUnstorableCharacters, UNSTORABLE_MESSAGE } from '../text.ts';
 import { isTmfUrl, tmfErrorBody } from '../tmf/error.ts';
-import { bearerOf, type Authenticator, type RouteAccessEntry } from './auth.ts';
+import { bearerOf, permissionsOf, type Authenticator, type RouteAccessEntry } from './auth.ts';
 
 export interface HttpOptions {
   logger: Logger;
@@ -276,8 +276,9 @@ export async function createHttpApp(opts: HttpOptions): Promise<App> {
       }
     }
     request.principal = principal;
-    if ('permission' in access && !principal.permissions.has(access.permission)) {
-      throw new AppError('FORBIDDEN', `Your role does not allow this action (needs ${access.permission})`);
+    const wanted = permissionsOf(access);
+    if (wanted.length > 0 && !wanted.some((p) => principal.permissions.has(p))) {
+      throw new AppError('FORBIDDEN', `Your role does not allow this action (needs ${wanted.join(' or ')})`);
     }
   });
 

@@ -29,9 +29,19 @@ export interface ScopeResolver {
 
 /**
  * Every route says who may call it. 'public' needs nothing, 'authenticated' any valid caller,
- * otherwise the named permission. Routes under the API prefixes without it refuse to register.
+ * otherwise the named permission, or any one of several (a read that two separate duties need).
+ * Routes under the API prefixes without it refuse to register.
  */
-export type RouteAccess = { public: true } | { authenticated: true } | { permission: string };
+export type RouteAccess =
+  | { public: true }
+  | { authenticated: true }
+  | { permission: string }
+  | { anyPermission: readonly [string, ...string[]] };
+
+/** The permissions a route accepts (any one of them suffices); empty for public/authenticated. */
+export function permissionsOf(access: RouteAccess): readonly string[] {
+  return 'permission' in access ? [access.permission] : 'anyPermission' in access ? access.anyPermission : [];
+}
 
 export interface RouteAccessEntry {
   method: string;

@@ -14,3 +14,17 @@ describe('no privilege escalation', () => {
     ]);
   });
 });
+
+describe('三员分立: only administration permissions are guarded', () => {
+  const securityAdmin = new Set(['role.read', 'role.manage', 'user.grant']);
+  const guarded = new Set(['org.manage', 'user.manage', 'user.grant', 'role.manage', 'audit.read']);
+  it('lets an authoriser hand out business permissions it cannot use', () => {
+    expect(missingPermissions(securityAdmin, ['customer.read', 'pii.reveal'], guarded)).toEqual([]);
+  });
+  it('still refuses administration permissions the caller lacks', () => {
+    expect(
+      missingPermissions(securityAdmin, ['customer.read', 'audit.read', 'user.manage'], guarded),
+    ).toEqual(['audit.read', 'user.manage']);
+    expect(missingPermissions(securityAdmin, ['role.manage', 'user.grant'], guarded)).toEqual([]);
+  });
+});

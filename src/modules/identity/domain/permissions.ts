@@ -6,23 +6,40 @@ import type { PermissionCatalogue, PermissionDeclaration } from '../../../platfo
  * registry) is what roles are made of.
  */
 export const IDENTITY_PERMISSIONS = {
-  'org.read': { description: 'See org units in scope', roles: staff(['technician']) },
-  'org.manage': { description: 'Create and change org units' },
+  'org.read': { description: 'See org units in scope', roles: staff(['technician', 'system_admin']) },
+  'org.manage': { description: 'Create and change org units', roles: ['system_admin'] },
   'user.read': {
     description: 'See staff users in scope',
-    roles: ['dispatcher', 'supervisor', 'quality_inspector'],
+    roles: ['dispatcher', 'supervisor', 'quality_inspector', 'system_admin'],
   },
-  'user.manage': { description: 'Create and change staff users, reset passwords, assign roles' },
-  'role.read': { description: 'See roles and the permission catalogue', roles: ['supervisor'] },
-  'role.manage': { description: 'Create and change roles' },
-  'skillgroup.read': { description: 'See skill groups in scope', roles: staff() },
+  // 三员分立: the system administrator keeps accounts, the security administrator authorises them.
+  'user.manage': {
+    description: 'Create staff accounts, change them (unit, status, profile) and reset passwords',
+    roles: ['system_admin'],
+  },
+  'user.grant': {
+    description: 'Assign roles to staff users (授权); sees the users in scope to do so',
+    roles: ['security_admin'],
+  },
+  'mfa.reset': {
+    description: "Reset a staff user's second factor (they enrol again at their next sign-in)",
+    roles: ['security_admin'],
+  },
+  'role.read': {
+    description: 'See roles and the permission catalogue',
+    roles: ['supervisor', 'security_admin'],
+  },
+  'role.manage': { description: 'Create and change roles', roles: ['security_admin'] },
+  'skillgroup.read': { description: 'See skill groups in scope', roles: staff(['system_admin']) },
   'skillgroup.manage': {
     description: 'Create and change skill groups and their members',
-    roles: ['supervisor'],
+    roles: ['supervisor', 'system_admin'],
   },
-  'token.manage': { description: 'Create and revoke API tokens for integrations' },
+  'token.manage': { description: 'Create and revoke API tokens for integrations', roles: ['system_admin'] },
   'scope.national': {
     description: 'See data of every org unit (widens the data scope to the whole tree)',
+    // The audit administrator reads every entry, including those tied to no org unit (sign-ins).
+    roles: ['audit_admin'],
   },
 } satisfies Record<string, PermissionDeclaration>;
 
@@ -38,6 +55,24 @@ function staff(extra: string[] = []): string[] {
     'billing_specialist',
     ...extra,
   ];
+}
+
+/**
+ * The three administrators of 三员分立 (等保2.0 level 3): system, security and audit. Their
+ * permissions do not overlap (a test says so); the trial's `admin` holds everything.
+ */
+export const ADMINISTRATOR_ROLES = ['system_admin', 'security_admin', 'audit_admin'] as const;
+
+/**
+ * Administration permissions: those that no ordinary built-in role holds, only the administrators
+ * (or nobody but the trial's all-permissions `admin`). Nobody hands them out or acts on a holder of
+ * them without holding them too, and with ONEPOINT_REQUIRE_MFA their holders need a second factor.
+ */
+export function administrationPermissions(catalogue: PermissionCatalogue): Set<string> {
+  const admins: readonly string[] = ADMINISTRATOR_ROLES;
+  return new Set(
+    catalogue.filter((p) => (p.roles ?? []).every((r) => admins.includes(r))).map((p) => p.code),
+  );
 }
 
 export function isPermission(catalogue: PermissionCatalogue, value: string): boolean {
