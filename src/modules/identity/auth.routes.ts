@@ -1,9 +1,11 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../platform/http/app.ts';
 import { requirePrincipal, SESSION_COOKIE, type Principal } from '../../platform/http/auth.ts';
 import { actorOf, login, logout } from './auth.service.ts';
 import type { ModuleContext } from './identity.tables.ts';
 import { callerOf } from './caller.ts';
+import type { LockoutPolicy } from './domain/lockout.ts';
 import { changeOwnPasswordBody } from './identity.schemas.ts';
 import { changeOwnPassword } from './users.service.ts';
 
@@ -32,6 +34,22 @@ const loginBody = z.strictObject({
   password: z.string().min(1).max(128),
 });
 
+export function lockoutPolicy(ctx: ModuleContext): LockoutPolicy {
+  return {
+    threshold: ctx.config.loginLockoutThreshold,
+    baseMinutes: ctx.config.loginLockoutMinutes,
+    maxMinutes: ctx.config.loginLockoutMaxMinutes,
+  };
+}
+
+/**
+ * `Secure` when the request came over HTTPS — directly, or per X-Forwarded-Proto from a proxy in
+ * ONEPOINT_TRUST_PROXY (request.protocol trusts no one else) — or always when so configured.
+ */
+function cookieSecure(ctx: ModuleContext, request: FastifyRequest): boolean {
+  return ctx.config.cookieSecure === 'always' || request.protocol === 'https';
+}
+
 export function authRoutes(ctx: ModuleContext) {
   return async (app: App) => {
     app.post(
@@ -41,6 +59,10 @@ export function authRoutes(ctx: ModuleContext) {
           tags: ['auth'],
           summary:
             'Sign in with login and password; returns a session token (also set as an HttpOnly cookie)',
+          description:
+            'After ONEPOINT_LOGIN_LOCKOUT_THRESHOLD failed sign-ins in a row (default 5) the login is ' +
+            'locked for a growing time: 423 ACCOUNT_LOCKED with Retry-After and details.lockedUntil, ' +
+            'the same for a login that does not exist. An administrator may unlock it (POST /users/{id}/unlock).',
           body: loginBody,
           security: [],
           response: {
@@ -67,12 +89,13 @@ export function authRoutes(ctx: ModuleContext) {
           userAgent: request.headers['user-agent'] ?? null,
           requestId: String(request.id),
           ttlHours: ctx.config.sessionTtlHours,
+          lockout: lockoutPolicy(ctx),
           clock: ctx.clock,
         });
         void reply.setCookie(SESSION_COOKIE, result.token, {
           httpOnly: true,
           sameSite: 'strict',
-          secure: request.protocol === 'https',
+          secure: cookieSecure(ctx, request),
           path: '/',
           expires: result.expiresAt,
         });
@@ -94,7 +117,7 @@ export function authRoutes(ctx: ModuleContext) {
       async (request, reply) => {
         const principal = requirePrincipal(request);
         await logout(ctx.db, principal, actorOf(principal, request), ctx.clock);
-        void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        void reply.clearCookie(SESSION_COOKIE, { path: '/', secure: cookieSecure(ctx, request) });
         return reply.status(204).send(null);
       },
     );

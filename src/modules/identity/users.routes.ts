@@ -6,12 +6,20 @@ import {
   createUserBody,
   idParams,
   resetPasswordBody,
+  unlockResult,
   updateUserBody,
   user,
   userList,
   userListQuery,
 } from './identity.schemas.ts';
-import { createUser, getUser, listUsersInScope, resetPassword, updateUser } from './users.service.ts';
+import {
+  createUser,
+  getUser,
+  listUsersInScope,
+  resetPassword,
+  unlockUser,
+  updateUser,
+} from './users.service.ts';
 
 export function userRoutes(ctx: ModuleContext) {
   return async (app: App) => {
@@ -75,6 +83,23 @@ export function userRoutes(ctx: ModuleContext) {
       async (request, reply) => {
         await resetPassword(ctx.db, callerOf(request, ctx.clock), request.params.id, request.body.password);
         return reply.status(204).send(null);
+      },
+    );
+    app.post(
+      '/users/:id/unlock',
+      {
+        schema: {
+          tags,
+          summary:
+            'Unlock a user locked out by failed sign-ins (forgets the failures; audited when there were any)',
+          params: idParams,
+          response: { 200: unlockResult },
+        },
+        config: { access: { permission: 'user.manage' } },
+      },
+      async (request) => {
+        const r = await unlockUser(ctx.db, callerOf(request, ctx.clock), request.params.id);
+        return { login: r.login, failures: r.failures, lockedUntil: r.lockedUntil?.toISOString() ?? null };
       },
     );
   };
