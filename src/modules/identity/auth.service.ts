@@ -16,7 +16,13 @@ import {
   touchApiToken,
   touchSession,
 } from './identity.repository.ts';
-import { accountLocked, clearLoginFailures, loginKey, loginLock, recordLoginFailure } from './lockout.service.ts';
+import {
+  accountLocked,
+  clearLoginFailures,
+  loginKey,
+  loginLock,
+  recordLoginFailure,
+} from './lockout.service.ts';
 
 interface GrantRow {
   id: string;

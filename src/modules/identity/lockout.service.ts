@@ -70,7 +70,11 @@ export async function recordLoginFailure(
     .executeTakeFirstOrThrow();
   const lockedUntil = lockAfterFailure(failures, policy, now);
   if (lockedUntil)
-    await trx.updateTable('login_failures').set({ locked_until: lockedUntil }).where('login', '=', key).execute();
+    await trx
+      .updateTable('login_failures')
+      .set({ locked_until: lockedUntil })
+      .where('login', '=', key)
+      .execute();
   // Forgotten failures of other logins go too, a few per failure: the table stays small. Rows
   // another sign-in holds are skipped, so two failures never wait on each other.
   await trx

@@ -31,7 +31,9 @@ describe('account lockout', () => {
     expect(activeLock(undefined, now)).toBeUndefined();
     expect(isStale(record, at(FAILURE_MEMORY_MS))).toBe(false);
     expect(isStale(record, at(FAILURE_MEMORY_MS + 1))).toBe(true);
-    expect(isStale({ ...record, lockedUntil: at(2 * FAILURE_MEMORY_MS) }, at(FAILURE_MEMORY_MS + 1))).toBe(false);
+    expect(isStale({ ...record, lockedUntil: at(2 * FAILURE_MEMORY_MS) }, at(FAILURE_MEMORY_MS + 1))).toBe(
+      false,
+    );
   });
 
   it('says when to retry in whole seconds, at least one', () => {

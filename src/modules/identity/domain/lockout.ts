@@ -27,8 +27,7 @@ export function activeLock(record: FailureRecord | undefined, now: Date): Date |
 /** Whether a record is stale at `now`: its failures no longer count (and it may be deleted). */
 export function isStale(record: FailureRecord, now: Date): boolean {
   return (
-    activeLock(record, now) === undefined &&
-    now.getTime() - record.lastFailedAt.getTime() > FAILURE_MEMORY_MS
+    activeLock(record, now) === undefined && now.getTime() - record.lastFailedAt.getTime() > FAILURE_MEMORY_MS
   );
 }
 

@@ -41,7 +41,14 @@ describe('password policy', () => {
   });
 
   it('refuses common passwords and small changes of them, even when long and mixed', () => {
-    for (const p of ['Password123!', 'P@ssw0rd2026', 'Qwerty12345!', 'Iloveyou2026', '1qaz2WSX3edc', 'Welcome2026!'])
+    for (const p of [
+      'Password123!',
+      'P@ssw0rd2026',
+      'Qwerty12345!',
+      'Iloveyou2026',
+      '1qaz2WSX3edc',
+      'Welcome2026!',
+    ])
       expect({ p, rule: rule(p) }).toEqual({ p, rule: 'common' });
   });
 });

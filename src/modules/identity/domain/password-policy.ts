@@ -71,8 +71,7 @@ export function passwordPolicyProblem(
   if (characterClasses(password) < 3)
     return {
       rule: 'classes',
-      message:
-        'must mix at least three of: lower-case letters, upper-case letters, digits, other characters',
+      message: 'must mix at least three of: lower-case letters, upper-case letters, digits, other characters',
     };
   const login = context.login?.trim().toLowerCase();
   if (login && login.length >= MIN_LOGIN_TO_MATCH && password.toLowerCase().includes(login))

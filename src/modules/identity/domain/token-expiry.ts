@@ -14,8 +14,7 @@ export function tokenExpiry(days: number | undefined, now: Date): Date | null {
 
 /** One plain sentence on when a new token stops working, for the command's output and the API. */
 export function expiryNotice(expiresAt: Date | null, now: Date): string {
-  if (!expiresAt)
-    return 'This token never expires: revoke it when the integration no longer needs it.';
+  if (!expiresAt) return 'This token never expires: revoke it when the integration no longer needs it.';
   const days = Math.round((expiresAt.getTime() - now.getTime()) / DAY_MS);
   const when = expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
   return `This token expires on ${when} (in ${days} day${days === 1 ? '' : 's'}); issue a new one before then.`;
