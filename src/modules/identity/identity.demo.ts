@@ -193,7 +193,7 @@ async function upsertUnits(db: Executor): Promise<void> {
 }
 
 /** The demo users' password follows the policy like any other (it must contain no demo login). */
-function assertDemoPassword(password: string) {
+export function assertDemoPassword(password: string): void {
   for (const login of ['staff001', ...DEMO_LOGINS.map((d) => d.login)]) {
     const problem = passwordPolicyProblem(password, { login });
     if (problem)
