@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { checkPublicUrl } from './platform/tmf/href.ts';
@@ -12,12 +13,34 @@ const envSchema = z.object({
     .optional(),
   ONEPOINT_DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ONEPOINT_DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('onepoint-demo'),
+  // The full password policy (classes, common passwords, logins) is checked when the demo is seeded.
+  ONEPOINT_DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters').default('Onepoint-demo-2026'),
   ONEPOINT_SESSION_TTL_HOURS: z.coerce
     .number()
     .positive()
     .max(24 * 30)
     .default(12),
+  ONEPOINT_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  ONEPOINT_LOGIN_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
+  ONEPOINT_LOGIN_LOCKOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(1),
+  ONEPOINT_LOGIN_LOCKOUT_MAX_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
+  ONEPOINT_TRUST_PROXY: z.string().optional(),
+  ONEPOINT_COOKIE_SECURE: z.enum(['auto', 'always']).default('auto'),
   ONEPOINT_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   ONEPOINT_BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -123,6 +146,42 @@ function parseKeyList(
   return { keys, development: false };
 }
 
+/**
+ * Which peers may tell the client's address and scheme (X-Forwarded-For/-Proto), as Fastify's
+ * `trustProxy` takes it: `false` (nobody: the default), `true` (anybody — only when nothing but
+ * the proxy can reach the server), or the proxies' addresses/CIDRs (and proxy-addr's names
+ * `loopback`, `linklocal`, `uniquelocal`). No hop count: it cannot tell a proxy from a client
+ * that writes the header itself (Fastify 5 ignores the headers then).
+ */
+export type TrustProxy = boolean | string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+export function parseTrustProxy(raw: string | undefined): TrustProxy {
+  const v = raw?.trim() ?? '';
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v))
+    throw new ConfigError('ONEPOINT_TRUST_PROXY', `takes the proxies' addresses, not a hop count (got ${v})`);
+  const items = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const item of items) {
+    if (PROXY_NAMES.has(item)) continue;
+    const [address, prefix, ...rest] = item.split('/');
+    const family = isIP(address ?? '');
+    const maxPrefix = family === 6 ? 128 : 32;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
+    if (family === 0 || !prefixOk || rest.length > 0)
+      throw new ConfigError(
+        'ONEPOINT_TRUST_PROXY',
+        `must be true, false or the proxies' comma-separated addresses/CIDRs (got "${item}")`,
+      );
+  }
+  return items;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -131,6 +190,17 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   demoPassword: string;
   sessionTtlHours: number;
+  /** A session unused for longer than this is refused (besides the absolute lifetime). */
+  sessionIdleMinutes: number;
+  /** Failed sign-ins in a row (per login) after which the login is locked. */
+  loginLockoutThreshold: number;
+  /** Lock time at the threshold; each further failure doubles it, up to the maximum. */
+  loginLockoutMinutes: number;
+  loginLockoutMaxMinutes: number;
+  /** Peers trusted for X-Forwarded-For/-Proto (Fastify's trustProxy). */
+  trustProxy: TrustProxy;
+  /** `always`: the session cookie is always Secure; `auto`: when the request came over HTTPS. */
+  cookieSecure: 'auto' | 'always';
   dbPoolSize: number;
   bodyLimitBytes: number;
   rateLimitPerMinute: number;
@@ -211,6 +281,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `is not a known IANA time zone (got "${e.ONEPOINT_TIME_ZONE}")`,
     );
   }
+  if (e.ONEPOINT_LOGIN_LOCKOUT_MAX_MINUTES < e.ONEPOINT_LOGIN_LOCKOUT_MINUTES)
+    throw new ConfigError(
+      'ONEPOINT_LOGIN_LOCKOUT_MAX_MINUTES',
+      `must be at least ONEPOINT_LOGIN_LOCKOUT_MINUTES (${e.ONEPOINT_LOGIN_LOCKOUT_MINUTES})`,
+    );
   const pii = parsePiiKeys(e.ONEPOINT_PII_KEYS);
   const audit = parseAuditKeys(e.ONEPOINT_AUDIT_KEYS);
   // "A few sealer intervals": shorter, and a healthy sealer's normal lag would be reported.
@@ -228,6 +303,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     demoPassword: e.ONEPOINT_DEMO_PASSWORD,
     sessionTtlHours: e.ONEPOINT_SESSION_TTL_HOURS,
+    sessionIdleMinutes: e.ONEPOINT_SESSION_IDLE_MINUTES,
+    loginLockoutThreshold: e.ONEPOINT_LOGIN_LOCKOUT_THRESHOLD,
+    loginLockoutMinutes: e.ONEPOINT_LOGIN_LOCKOUT_MINUTES,
+    loginLockoutMaxMinutes: e.ONEPOINT_LOGIN_LOCKOUT_MAX_MINUTES,
+    trustProxy: parseTrustProxy(e.ONEPOINT_TRUST_PROXY),
+    cookieSecure: e.ONEPOINT_COOKIE_SECURE,
     dbPoolSize: e.ONEPOINT_DB_POOL_SIZE,
     bodyLimitBytes: e.ONEPOINT_BODY_LIMIT_BYTES,
     rateLimitPerMinute: e.ONEPOINT_RATE_LIMIT_PER_MINUTE,

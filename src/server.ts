@@ -110,6 +110,7 @@ export async function buildApp(ctx: ModuleContext): Promise<App> {
     bodyLimitBytes: ctx.config.bodyLimitBytes,
     rateLimitPerMinute: ctx.config.rateLimitPerMinute,
     corsOrigins: ctx.config.corsOrigins,
+    trustProxy: ctx.config.trustProxy,
     ready: () => pingDatabase(ctx.db as never),
     version,
   });

@@ -6,6 +6,10 @@ export const errorStatus = {
   VALIDATION_FAILED: 400,
   BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
+  /** A session ended by its absolute lifetime or by idleness: sign in again. */
+  SESSION_EXPIRED: 401,
+  /** An API token past its expiry: issue a new one. */
+  TOKEN_EXPIRED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
@@ -13,6 +17,8 @@ export const errorStatus = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNPROCESSABLE: 422,
+  /** A login locked after repeated failed sign-ins; details say until when (and Retry-After). */
+  ACCOUNT_LOCKED: 423,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,

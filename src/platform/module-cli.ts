@@ -41,6 +41,16 @@ export const positiveInt = (v: string): number => {
   return n;
 };
 
+/** A whole number from 0 to `max`, e.g. days where 0 means "never". */
+export const nonNegativeInt =
+  (max: number) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isInteger(n) || n < 0 || n > max)
+      throw new InvalidArgumentError(`must be a whole number from 0 to ${max}`);
+    return n;
+  };
+
 /** For a repeatable option: each value is appended. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 

@@ -114,6 +114,24 @@ describe('web console (served by onepoint itself)', () => {
     expect(new URL(page.url()).pathname).toBe('/login');
   });
 
+  it('tells a login locked after five failures until when, in the user’s time zone', async () => {
+    for (let i = 0; i < 4; i++)
+      await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: 'staff020', password: 'Not-the-pass-42' }),
+      });
+    const { page } = await open();
+    await page.goto('/login');
+    await page.locator('#login_login').fill('staff020');
+    await page.locator('#login_password').fill('Not-the-pass-42');
+    await page.locator('form[id="login"] button[type="submit"]').click();
+    await expect
+      .poll(() => page.getByTestId('login-error').innerText())
+      .toMatch(/该账号已锁定至 \S.*\d{2}:\d{2}（约 1 分钟）/);
+    await screenshot(page, 'login-locked');
+  });
+
   describe('each role sees exactly its workspaces', () => {
     // One browser session for all roles (switching users through the API) keeps this quick.
     let page: Page;

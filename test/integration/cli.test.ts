@@ -6,6 +6,7 @@ import type { DB } from '../../src/db.ts';
 import { storedEntry } from '../../src/modules/audit/audit.sealer.ts';
 import { sealMac } from '../../src/modules/audit/domain/chain.ts';
 import { appendAudit, systemActor } from '../../src/modules/audit/index.ts';
+import { DEMO_PASSWORD } from '../harness.ts';
 import {
   engine,
   ensureFreshDist,
@@ -90,7 +91,15 @@ describe(`onepoint CLI (${engine})`, { timeout: 180_000 }, () => {
         [[...base, '--login', 'r5', '--role', 'agent', '--email', 'nope'], /--email is not a valid e-mail/],
         [
           [...base, '--login', 'r4', '--role', 'agent', '--password', 'short1'],
-          /password is too weak: it must be at least 8/,
+          /password is too weak: it must be at least 10 characters/,
+        ],
+        [
+          [...base, '--login', 'r6', '--role', 'agent', '--password', 'Password123!'],
+          /password is too weak: it is too easy to guess/,
+        ],
+        [
+          [...base, '--login', 'r7.ma', '--role', 'agent', '--password', 'Hello-R7.MA-2026'],
+          /password is too weak: it must not contain the login/,
         ],
       ];
       for (const [args, message] of cases) {
@@ -104,11 +113,52 @@ describe(`onepoint CLI (${engine})`, { timeout: 180_000 }, () => {
         const made = await db.db
           .selectFrom('users')
           .select('login')
-          .where('login', 'in', ['r1', 'r2', 'r 3', 'r4', 'r5'])
+          .where('login', 'in', ['r1', 'r2', 'r 3', 'r4', 'r5', 'r6', 'r7.ma'])
           .execute();
         expect(made).toEqual([]);
       } finally {
         await db.close();
+      }
+    });
+    it('user unlock lifts a lock from failed sign-ins (audited as cli); the user signs in again', async () => {
+      const o = await openTarget(t);
+      try {
+        for (let i = 0; i < 5; i++)
+          await o.app.inject({
+            method: 'POST',
+            url: '/api/v1/auth/login',
+            payload: { login: 'staff004', password: 'Not-the-pass-42' },
+          });
+        const locked = await o.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { login: 'staff004', password: DEMO_PASSWORD },
+        });
+        expect(locked.statusCode).toBe(423);
+      } finally {
+        await o.close();
+      }
+      const r = await runCli(['user', 'unlock', 'staff004'], t.env);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^unlocked staff004: it was locked until \S+ after 5 failed sign-ins$/m);
+      const again = await runCli(['user', 'unlock', 'staff004'], t.env);
+      expect(again.stdout).toMatch(/staff004 was not locked/);
+      const o2 = await openTarget(t);
+      try {
+        const res = await o2.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { login: 'staff004', password: DEMO_PASSWORD },
+        });
+        expect(res.statusCode).toBe(200);
+        const entry = await o2.database.db
+          .selectFrom('audit_log')
+          .select(['actor_login', 'details'])
+          .where('action', '=', 'user.unlock')
+          .executeTakeFirstOrThrow();
+        expect(entry).toMatchObject({ actor_login: 'cli', details: { failures: 5, via: 'cli' } });
+      } finally {
+        await o2.close();
       }
     });
   });
@@ -240,6 +290,18 @@ describe(`onepoint CLI (${engine})`, { timeout: 180_000 }, () => {
       expect(revoked.code).toBe(0);
       expect(revoked.stdout).toMatch(/revoked token/);
       expect((await me()).statusCode).toBe(401);
+
+      // Without --expires-in-days a token lives 365 days; 0 is "never", and both are said plainly.
+      const byDefault = await runCli(['token', 'create', 'dispatcher', '--name', 'yearly'], t.env);
+      expect(byDefault.code).toBe(0);
+      expect(byDefault.stdout).toMatch(/^expires {2}\S+ \(in 365 days\)$/m);
+      expect(byDefault.stderr).toMatch(/This token expires on \S+ \(in 365 days\)/);
+      const never = await runCli(['token', 'create', 'dispatcher', '--expires-in-days', '0'], t.env);
+      expect(never.code).toBe(0);
+      expect(never.stdout).toMatch(/^expires {2}never \(revoke it when no longer needed\)$/m);
+      expect(never.stderr).toMatch(/never expires/);
+      const tooLong = await runCli(['token', 'create', 'dispatcher', '--expires-in-days', '-1'], t.env);
+      expect(tooLong.code).not.toBe(0);
 
       const unknownUser = await runCli(['token', 'create', 'nobody'], t.env);
       expect(unknownUser.code).toBe(1);

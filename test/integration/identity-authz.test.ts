@@ -310,6 +310,13 @@ const ROWS: Row[] = [
     }),
     ok: 204,
   },
+  {
+    method: 'POST',
+    route: '/api/v1/users/:id/unlock',
+    access: { permission: 'user.manage' },
+    request: () => ({ url: `/api/v1/users/${userId('staff003')}/unlock` }),
+    ok: 200,
+  },
   // roles and permissions
   {
     method: 'GET',

@@ -84,7 +84,7 @@ const BODY_ROUTES: BodyRoute[] = [
       displayName: '新坐席',
       orgUnitId: unit('CT.JS.10000'),
       roles: ['agent'],
-      password: 'new-agent-pass-1',
+      password: 'new-staff-pass-1',
       email: 'new.agent@example.com',
       employeeNo: 'E90001',
       supportLine: 1,
@@ -433,7 +433,7 @@ describe(`bad input (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () => {
   it('refuses rule-breaking input that is well-formed, naming the field, changing nothing', async () => {
     const before = await snapshot();
     const cases: Array<{ req: InjectOptions; status: number; code: string; field?: string }> = [
-      // Password rule (domain/secrets.ts): too short, letters only.
+      // Password policy (domain/password-policy.ts): too short, letters only.
       {
         req: {
           method: 'POST',

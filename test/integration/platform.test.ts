@@ -186,6 +186,6 @@ describe('login protection', () => {
       .execute();
     expect(rows.length).toBe(1);
     expect(JSON.stringify(rows[0])).not.toContain('not-the-password-9');
-    expect(rows[0]!.details).toEqual({ reason: 'bad_password' });
+    expect(rows[0]!.details).toEqual({ reason: 'bad_password', failures: 1 });
   });
 });

@@ -34,7 +34,10 @@ export function apiTokenRoutes(ctx: ModuleContext) {
       {
         schema: {
           tags,
-          summary: 'Issue an API token for a user; the secret is in this response only',
+          summary:
+            'Issue an API token for a user; the secret is in this response only. It expires after ' +
+            '365 days unless expiresInDays (0: never) or expiresAt says otherwise; an expired token ' +
+            'is refused with 401 TOKEN_EXPIRED',
           body: createApiTokenBody,
           response: { 201: createdApiToken },
         },

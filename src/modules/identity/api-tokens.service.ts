@@ -5,6 +5,7 @@ import { appendAudit, type AuditActor } from '../audit/index.ts';
 import { createApiToken } from './auth.service.ts';
 import { invalidField, unprocessableField, type Caller } from './caller.ts';
 import { inScope } from './domain/scope.ts';
+import { expiryNotice, tokenExpiry } from './domain/token-expiry.ts';
 import { findApiToken, listApiTokens } from './identity.repository.ts';
 import type { ApiToken, CreateApiTokenInput, CreatedApiToken } from './identity.schemas.ts';
 import { assertNotMorePrivileged, userInScope } from './users.service.ts';
@@ -27,7 +28,8 @@ export async function issueApiToken(
   input: CreateApiTokenInput,
   catalogue: PermissionCatalogue,
 ): Promise<CreatedApiToken> {
-  const expiresAt = input.expiresAt !== undefined ? new Date(input.expiresAt) : null;
+  const expiresAt =
+    input.expiresAt !== undefined ? new Date(input.expiresAt) : tokenExpiry(input.expiresInDays, caller.now);
   if (expiresAt && expiresAt.getTime() <= caller.now.getTime()) {
     throw invalidField('body.expiresAt', 'must be in the future');
   }
@@ -37,7 +39,7 @@ export async function issueApiToken(
   const created = await createApiToken(db, { userId: user.id, name: input.name, expiresAt }, caller.actor);
   const row = await findApiToken(db, created.id);
   if (!row) throw notFound('API token');
-  return { ...toApiToken(row), token: created.token };
+  return { ...toApiToken(row), token: created.token, expiry: expiryNotice(expiresAt, caller.now) };
 }
 
 /** Revokes a token; revoking one already revoked changes nothing. */

@@ -6,6 +6,7 @@ import { actorOf, login, logout, type LoginResult } from './auth.service.ts';
 import { mfaDeps, secondFactorStep } from './mfa.service.ts';
 import type { ModuleContext } from './identity.tables.ts';
 import { callerOf } from './caller.ts';
+import type { LockoutPolicy } from './domain/lockout.ts';
 import { changeOwnPasswordBody } from './identity.schemas.ts';
 import { changeOwnPassword } from './users.service.ts';
 
@@ -52,6 +53,7 @@ export const challengeView = z.object({
 
 /** Sets the session cookie and answers with the session (sign-in, and its second-factor step). */
 export function sendSession(
+  ctx: ModuleContext,
   request: FastifyRequest,
   reply: FastifyReply,
   result: LoginResult,
@@ -59,7 +61,7 @@ export function sendSession(
   void reply.setCookie(SESSION_COOKIE, result.token, {
     httpOnly: true,
     sameSite: 'strict',
-    secure: request.protocol === 'https',
+    secure: cookieSecure(ctx, request),
     path: '/',
     expires: result.expiresAt,
   });
@@ -80,6 +82,22 @@ export const sessionContext = (request: FastifyRequest, ctx: ModuleContext) => (
   clock: ctx.clock,
 });
 
+export function lockoutPolicy(ctx: ModuleContext): LockoutPolicy {
+  return {
+    threshold: ctx.config.loginLockoutThreshold,
+    baseMinutes: ctx.config.loginLockoutMinutes,
+    maxMinutes: ctx.config.loginLockoutMaxMinutes,
+  };
+}
+
+/**
+ * `Secure` when the request came over HTTPS — directly, or per X-Forwarded-Proto from a proxy in
+ * ONEPOINT_TRUST_PROXY (request.protocol trusts no one else) — or always when so configured.
+ */
+export function cookieSecure(ctx: ModuleContext, request: FastifyRequest): boolean {
+  return ctx.config.cookieSecure === 'always' || request.protocol === 'https';
+}
+
 export function authRoutes(ctx: ModuleContext) {
   const mfa = mfaDeps(ctx);
   return async (app: App) => {
@@ -92,6 +110,10 @@ export function authRoutes(ctx: ModuleContext) {
             'Sign in with login and password; returns a session token (also set as an HttpOnly cookie), ' +
             'or — for users with a second factor, or who must enrol one (ONEPOINT_REQUIRE_MFA) — a ' +
             'short-lived challenge for POST /auth/login/mfa (or /auth/login/mfa/enrolment)',
+          description:
+            'After ONEPOINT_LOGIN_LOCKOUT_THRESHOLD failed sign-ins in a row (default 5) the login is ' +
+            'locked for a growing time: 423 ACCOUNT_LOCKED with Retry-After and details.lockedUntil, ' +
+            'the same for a login that does not exist. An administrator may unlock it (POST /users/{id}/unlock).',
           body: loginBody,
           security: [],
           response: { 200: z.discriminatedUnion('status', [sessionView, challengeView]) },
@@ -108,11 +130,12 @@ export function authRoutes(ctx: ModuleContext) {
       async (request, reply) => {
         const result = await login(ctx.db, request.body, {
           ...sessionContext(request, ctx),
+          lockout: lockoutPolicy(ctx),
           secondFactor: (user, actor) => secondFactorStep(mfa, user, actor),
         });
         if (result.status !== 'ok')
           return { ...result, challengeExpiresAt: result.challengeExpiresAt.toISOString() };
-        return sendSession(request, reply, result);
+        return sendSession(ctx, request, reply, result);
       },
     );
 
@@ -125,7 +148,7 @@ export function authRoutes(ctx: ModuleContext) {
       async (request, reply) => {
         const principal = requirePrincipal(request);
         await logout(ctx.db, principal, actorOf(principal, request), ctx.clock);
-        void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        void reply.clearCookie(SESSION_COOKIE, { path: '/', secure: cookieSecure(ctx, request) });
         return reply.status(204).send(null);
       },
     );

@@ -9,7 +9,7 @@ import {
   columns,
   isoOrDash,
   moduleCli,
-  positiveInt,
+  nonNegativeInt,
   readStdin,
   type ModuleCliDeps,
 } from '../../platform/module-cli.ts';
@@ -18,7 +18,8 @@ import { createApiToken } from './auth.service.ts';
 import { findUserByLogin } from './identity.repository.ts';
 import type { IdentityTables } from './identity.tables.ts';
 import { listApiTokensForCli, revokeApiTokenForCli } from './tokens.cli.ts';
-import { createUserFromCli } from './users.cli.ts';
+import { DEFAULT_TOKEN_DAYS, expiryNotice, MAX_TOKEN_DAYS, tokenExpiry } from './domain/token-expiry.ts';
+import { createUserFromCli, unlockUserFromCli } from './users.cli.ts';
 
 export function registerIdentityCommands(program: Command, deps: ModuleCliDeps<IdentityTables>): Command {
   const { out: write, err, withPlatform } = moduleCli(deps);
@@ -83,30 +84,54 @@ export function registerIdentityCommands(program: Command, deps: ModuleCliDeps<I
       },
     );
 
+  user
+    .command('unlock <login>')
+    .description(
+      'Unlock a user locked out by failed sign-ins: forgets the failures (audited as the system actor "cli")',
+    )
+    .action(async (login: string) => {
+      await withPlatform('user unlock', async (p) => {
+        const r = await unlockUserFromCli(p.context.db, login, systemActor('cli'), p.context.clock.now());
+        out(
+          r.lockedUntil
+            ? `unlocked ${r.login}: it was locked until ${isoOrDash(r.lockedUntil)} after ${r.failures} failed sign-ins`
+            : r.failures > 0
+              ? `${r.login} was not locked; forgot ${r.failures} failed sign-in(s)`
+              : `${r.login} was not locked`,
+        );
+      });
+    });
+
   const token = program.command('token').description('Manage API tokens for integrations');
   token
     .command('create <login>')
     .description('Issue an API token for a user; the token is printed once, as the last line of output')
     .option('--name <label>', 'what the token is for, e.g. "OSS alarm feed"', 'cli')
-    .option('--expires-in-days <n>', 'expire after n days (default: never)', positiveInt)
+    .option(
+      '--expires-in-days <n>',
+      `expire after n days (default ${DEFAULT_TOKEN_DAYS}; 0: never — then revoke it yourself)`,
+      nonNegativeInt(MAX_TOKEN_DAYS),
+    )
     .action(async (login: string, opts: { name: string; expiresInDays?: number }) => {
       await withPlatform('token create', async (p) => {
         const owner = await findUserByLogin(p.context.db, login);
         if (!owner) throw new CliError(`no user with login "${login}"`);
         if (owner.status !== 'active') throw new CliError(`user "${login}" is disabled`);
-        const expiresAt = opts.expiresInDays
-          ? new Date(p.context.clock.now().getTime() + opts.expiresInDays * 86_400_000)
-          : null;
+        const now = p.context.clock.now();
+        const expiresAt = tokenExpiry(opts.expiresInDays, now);
         const t = await createApiToken(
           p.context.db,
           { userId: owner.id, name: opts.name, expiresAt },
           systemActor('cli'),
         );
         progress('Store this token now: it is shown only once (only its hash is kept).');
+        progress(expiryNotice(expiresAt, now));
         out(`id       ${t.id}`);
         out(`user     ${login.toLowerCase()}`);
         out(`name     ${opts.name}`);
-        out(`expires  ${expiresAt ? isoOrDash(expiresAt) : 'never'}`);
+        out(
+          `expires  ${expiresAt ? `${isoOrDash(expiresAt)} (in ${Math.round((expiresAt.getTime() - now.getTime()) / 86_400_000)} days)` : 'never (revoke it when no longer needed)'}`,
+        );
         out(t.token);
       });
     });

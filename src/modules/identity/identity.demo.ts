@@ -2,6 +2,8 @@
 // `seed --demo` / `serve --demo`.
 import { v5 as uuidv5 } from 'uuid';
 import { appendAudit, systemActor } from '../audit/index.ts';
+import { ConfigError } from '../../config.ts';
+import { passwordPolicyProblem } from './domain/password-policy.ts';
 import { hashPassword } from './domain/secrets.ts';
 import type { Executor, ModuleContext } from './identity.tables.ts';
 
@@ -194,6 +196,18 @@ async function upsertUnits(db: Executor): Promise<void> {
   }
 }
 
+/** The demo users' password follows the policy like any other (it must contain no demo login). */
+export function assertDemoPassword(password: string): void {
+  for (const login of ['staff001', ...DEMO_LOGINS.map((d) => d.login)]) {
+    const problem = passwordPolicyProblem(password, { login });
+    if (problem)
+      throw new ConfigError(
+        'ONEPOINT_DEMO_PASSWORD',
+        `${problem.message}${problem.rule === 'login' ? ` (${login})` : ''}: the demo users' password follows the password policy`,
+      );
+  }
+}
+
 /** Loads the demo organisation and users if they are not there yet (true if it did). Safe to run again. */
 export async function seedDemoOrganisation(
   ctx: ModuleContext,
@@ -205,6 +219,7 @@ export async function seedDemoOrganisation(
     onProgress('demo organisation already present');
     return false;
   }
+  assertDemoPassword(ctx.config.demoPassword);
   onProgress('loading demo data: org tree and users for every role…');
   const passwordHash = await hashPassword(ctx.config.demoPassword);
   const names = chineseNames(DEMO_LOGINS.length + 40);

@@ -124,6 +124,28 @@ export const identityInit: Migration = {
 };
 
 /**
+ * Sign-in hardening (issue 9): failed sign-ins counted per login as typed — known or not, so a
+ * lock says nothing about whether a login exists — and sessions' last use for the idle timeout.
+ * The per-user counter (users.failed_logins) counted known logins only and locked nothing: gone.
+ */
+export const identityLoginSecurity: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`
+      create table login_failures (
+        login text primary key check (length(login) between 1 and 64),
+        failures integer not null check (failures > 0),
+        last_failed_at timestamptz not null,
+        locked_until timestamptz
+      )`.execute(db);
+    await sql`create index login_failures_last_failed_idx on login_failures (last_failed_at)`.execute(db);
+    await sql`alter table users drop column failed_logins`.execute(db);
+    await sql`alter table sessions add column last_seen_at timestamptz`.execute(db);
+    await sql`update sessions set last_seen_at = created_at`.execute(db);
+    await sql`alter table sessions alter column last_seen_at set not null`.execute(db);
+  },
+};
+
+/**
  * Second factor (TOTP, RFC 6238) for staff, and the short-lived challenges between the password
  * step and the code step of a sign-in (issue 9).
  */
@@ -162,5 +184,6 @@ export const identityMfa: Migration = {
 /** This module's migrations with their global names, in order. Forward only: append, never edit. */
 export const identityMigrations: MigrationList = [
   ['0001_identity_init', identityInit],
+  ['0010_identity_login_security', identityLoginSecurity],
   ['0011_identity_mfa', identityMfa],
 ];

@@ -84,6 +84,16 @@ export async function touchApiToken(db: Executor, id: string, now: Date) {
     .execute();
 }
 
+/** Marks a session used now, at most once a minute (the idle timeout counts from it). */
+export async function touchSession(db: Executor, id: string, now: Date) {
+  await db
+    .updateTable('sessions')
+    .set({ last_seen_at: now })
+    .where('id', '=', id)
+    .where('last_seen_at', '<', sql<Date>`${now}::timestamptz - interval '1 minute'`)
+    .execute();
+}
+
 // ---- administration queries --------------------------------------------------------------------
 
 /** Every unit at or below a path, in code order. */
@@ -138,7 +148,6 @@ const userColumns = [
   'u.email',
   'u.employee_no',
   'u.support_line',
-  'u.failed_logins',
   'u.last_login_at',
   'u.version',
   'u.created_at',

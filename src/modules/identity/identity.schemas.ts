@@ -137,7 +137,10 @@ const roleCodes = z
   .array(roleCode)
   .max(20)
   .refine(unique<string>((r) => r).check, 'lists a role twice');
-/** Passwords are not trimmed; the full rule (length, character classes) is checked by the server. */
+/**
+ * Passwords are not trimmed; the policy (length ≥ 10, three character classes, not the login, not
+ * common) is checked by the server, which names the rule broken in `details.passwordRule`.
+ */
 const password = z.string().min(1).max(128);
 const email = z.string().trim().max(254).pipe(z.email('is not a valid e-mail address'));
 const employeeNo = z
@@ -210,6 +213,14 @@ export const setUserRolesBody = z.strictObject({ roles: roleCodes, version });
 
 export const resetPasswordBody = z.strictObject({ password });
 export type ResetPasswordInput = z.input<typeof resetPasswordBody>;
+
+/** What an unlock lifted: the failed sign-ins forgotten, and the lock's end if one was running. */
+export const unlockResult = z.object({
+  login: z.string(),
+  failures: z.number().int(),
+  lockedUntil: timestamp.nullable(),
+});
+export type UnlockResultView = z.infer<typeof unlockResult>;
 
 export const changeOwnPasswordBody = z.strictObject({ currentPassword: password, newPassword: password });
 export type ChangeOwnPasswordInput = z.input<typeof changeOwnPasswordBody>;
@@ -348,13 +359,26 @@ export type ApiToken = z.infer<typeof apiToken>;
 export const apiTokenList = z.object({ items: z.array(apiToken) });
 export const apiTokenListQuery = z.strictObject({ userId: z.uuid().optional() });
 
-export const createApiTokenBody = z.strictObject({
-  userId: z.uuid(),
-  name: text(100),
-  expiresAt: timestamp.optional(),
-});
+/**
+ * A token expires after 365 days unless the request says otherwise: `expiresInDays` (0 = never)
+ * or an exact `expiresAt`, not both.
+ */
+export const createApiTokenBody = z
+  .strictObject({
+    userId: z.uuid(),
+    name: text(100),
+    expiresAt: timestamp.optional(),
+    expiresInDays: z.number().int().min(0).max(3650).optional(),
+  })
+  .refine((b) => b.expiresAt === undefined || b.expiresInDays === undefined, {
+    message: 'give expiresAt or expiresInDays, not both',
+    path: ['expiresInDays'],
+  });
 export type CreateApiTokenInput = z.input<typeof createApiTokenBody>;
 
-/** The secret `token` appears in this response only; it is never stored or shown again. */
-export const createdApiToken = apiToken.extend({ token: z.string() });
+/**
+ * The secret `token` appears in this response only; it is never stored or shown again.
+ * `expiry` says in one sentence when it stops working (or that it never does).
+ */
+export const createdApiToken = apiToken.extend({ token: z.string(), expiry: z.string() });
 export type CreatedApiToken = z.infer<typeof createdApiToken>;

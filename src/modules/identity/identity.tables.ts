@@ -43,7 +43,6 @@ export interface UsersTable {
   email: string | null;
   employee_no: string | null;
   support_line: number | null;
-  failed_logins: Generated<number>;
   last_login_at: Date | null;
   version: Generated<number>;
   created_at: Timestamp;
@@ -63,8 +62,18 @@ export interface SessionsTable {
   created_at: Timestamp;
   expires_at: Date;
   revoked_at: Date | null;
+  /** Last use, to the minute (written at most once a minute): the idle timeout counts from it. */
+  last_seen_at: Date;
   ip: string | null;
   user_agent: string | null;
+}
+
+/** Failed sign-ins in a row per login as typed (lower case), whether or not such a user exists. */
+export interface LoginFailuresTable {
+  login: string;
+  failures: number;
+  last_failed_at: Date;
+  locked_until: Date | null;
 }
 
 /** A user's TOTP authenticator (second factor); confirmed_at null while enrolment is pending. */
@@ -131,6 +140,7 @@ export interface IdentityTables {
   users: UsersTable;
   user_roles: UserRolesTable;
   sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
   api_tokens: ApiTokensTable;
   user_mfa: UserMfaTable;
   login_challenges: LoginChallengesTable;

@@ -24,7 +24,8 @@ export const identity = defineModule<IdentityTables>({
   demo: seedDemoOrganisation,
   permissions: IDENTITY_PERMISSIONS,
   provides: {
-    authenticator: (ctx) => new IdentityAuthenticator(ctx.db, ctx.clock),
+    authenticator: (ctx) =>
+      new IdentityAuthenticator(ctx.db, ctx.clock, { sessionIdleMinutes: ctx.config.sessionIdleMinutes }),
     dataScope: (ctx) => ({ unitIds: (principal) => scopeUnitIds(ctx.db, principal) }),
   },
 });

@@ -70,7 +70,7 @@ export function mfaRoutes(ctx: ModuleContext) {
         const session = sessionContext(request, ctx);
         const done = await completeSignIn(deps, request.body, session);
         const result = await openSession(ctx.db, done.user, done.actor, session, { secondFactor: 'totp' });
-        return sendSession(request, reply, result);
+        return sendSession(ctx, request, reply, result);
       },
     );
     app.post(
@@ -108,7 +108,7 @@ export function mfaRoutes(ctx: ModuleContext) {
           secondFactor: 'totp',
           enrolled: true,
         });
-        return sendSession(request, reply, result);
+        return sendSession(ctx, request, reply, result);
       },
     );
 

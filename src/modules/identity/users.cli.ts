@@ -6,10 +6,11 @@ import type { Db, Executor } from './identity.tables.ts';
 import { AppError } from '../../platform/errors.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';
 import { childPath } from './domain/scope.ts';
-import { hashPassword, passwordProblem } from './domain/secrets.ts';
+import { passwordPolicyProblem } from './domain/password-policy.ts';
+import { hashPassword } from './domain/secrets.ts';
 import { findUserByLogin } from './identity.repository.ts';
 import { createUserBody } from './identity.schemas.ts';
-import { insertUser } from './users.service.ts';
+import { insertUser, writeUnlock, type UnlockResult } from './users.service.ts';
 
 export interface CliUserInput {
   login: string;
@@ -72,8 +73,8 @@ export async function createUserFromCli(
   const roles = [...new Set(parsed.data.roles)];
   if (roles.length === 0) throw invalid('give at least one --role');
   if (input.password !== undefined) {
-    const problem = passwordProblem(input.password);
-    if (problem) throw invalid(`the password is too weak: it ${problem}`);
+    const problem = passwordPolicyProblem(input.password, { login });
+    if (problem) throw invalid(`the password is too weak: it ${problem.message}`);
   }
 
   const known = await db.selectFrom('roles').select('code').orderBy('code').execute();
@@ -150,4 +151,16 @@ export async function createUserFromCli(
       passwordSet: passwordHash !== null,
     };
   });
+}
+
+/** `onepoint user unlock <login>`: lifts a lock from failed sign-ins, as the system (no scope). */
+export async function unlockUserFromCli(
+  db: Db,
+  login: string,
+  actor: AuditActor,
+  now: Date,
+): Promise<UnlockResult> {
+  const user = await findUserByLogin(db, login);
+  if (!user) throw new AppError('NOT_FOUND', `no user with login "${login}"`);
+  return db.transaction().execute((trx) => writeUnlock(trx, actor, now, user, 'cli'));
 }

@@ -7,6 +7,7 @@ import {
   idParams,
   resetPasswordBody,
   setUserRolesBody,
+  unlockResult,
   updateUserBody,
   user,
   userList,
@@ -18,6 +19,7 @@ import {
   listUsersInScope,
   resetPassword,
   setUserRoles,
+  unlockUser,
   updateUser,
 } from './users.service.ts';
 
@@ -112,6 +114,23 @@ export function userRoutes(ctx: ModuleContext) {
           ctx.permissions,
         );
         return reply.status(204).send(null);
+      },
+    );
+    app.post(
+      '/users/:id/unlock',
+      {
+        schema: {
+          tags,
+          summary:
+            'Unlock a user locked out by failed sign-ins (forgets the failures; audited when there were any)',
+          params: idParams,
+          response: { 200: unlockResult },
+        },
+        config: { access: { permission: 'user.manage' } },
+      },
+      async (request) => {
+        const r = await unlockUser(ctx.db, callerOf(request, ctx.clock), request.params.id, ctx.permissions);
+        return { login: r.login, failures: r.failures, lockedUntil: r.lockedUntil?.toISOString() ?? null };
       },
     );
   };

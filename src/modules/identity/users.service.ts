@@ -9,7 +9,8 @@ import { missingPermissions } from './domain/escalation.ts';
 import { administrationPermissions } from './domain/permissions.ts';
 import { decodeCursor, encodeCursor, likeContains } from './domain/paging.ts';
 import { inScope } from './domain/scope.ts';
-import { hashPassword, passwordProblem, verifyPassword } from './domain/secrets.ts';
+import { passwordPolicyProblem } from './domain/password-policy.ts';
+import { hashPassword, verifyPassword } from './domain/secrets.ts';
 import { selfChangeProblem } from './domain/users.ts';
 import {
   findRoles,
@@ -31,6 +32,7 @@ import type {
   UserList,
   UserListQuery,
 } from './identity.schemas.ts';
+import { clearLoginFailures } from './lockout.service.ts';
 import { unitInScope } from './org-units.service.ts';
 import { toUser } from './views.ts';
 
@@ -99,9 +101,10 @@ async function assertGrantable(
   if (missing.length > 0) throw escalation(missing, 'Granting these roles');
 }
 
-function assertPassword(field: string, password: string) {
-  const problem = passwordProblem(password);
-  if (problem) throw invalidField(field, problem);
+/** The password policy (domain/password-policy.ts); `details.passwordRule` names the rule broken. */
+export function assertPassword(field: string, password: string, login: string) {
+  const problem = passwordPolicyProblem(password, { login });
+  if (problem) throw invalidField(field, problem.message, { passwordRule: problem.rule });
 }
 
 async function viewUser(db: Executor, id: string): Promise<User> {
@@ -214,7 +217,7 @@ export async function createUser(
   input: CreateUserInput,
   catalogue: PermissionCatalogue,
 ): Promise<User> {
-  assertPassword('body.password', input.password);
+  assertPassword('body.password', input.password, input.login);
   // The account first (system administrator), its roles from the authoriser (security administrator).
   if (input.roles.length > 0) assertMayGrant(caller.principal, undefined, true);
   const unit = await unitInScope(db, caller, input.orgUnitId);
@@ -344,7 +347,7 @@ export async function setUserRoles(
   return updateUser(db, caller, id, { roles: input.roles, version: input.version }, catalogue);
 }
 
-/** An administrator sets a new password for a user; the user's sessions end. */
+/** An administrator sets a new password for a user; the user's sessions end and any lock goes. */
 export async function resetPassword(
   db: Db,
   caller: Caller,
@@ -354,14 +357,15 @@ export async function resetPassword(
 ): Promise<void> {
   const user = await userInScope(db, caller, id);
   await assertNotMorePrivileged(db, caller.principal, id, catalogue);
-  assertPassword('body.password', password);
+  assertPassword('body.password', password, user.login);
   const hash = await hashPassword(password);
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')
-      .set({ password_hash: hash, failed_logins: 0, updated_at: caller.now })
+      .set({ password_hash: hash, updated_at: caller.now })
       .where('id', '=', id)
       .execute();
+    await clearLoginFailures(trx, user.login);
     const sessionsRevoked = await revokeSessions(trx, id, caller.now);
     await appendAudit(
       trx,
@@ -407,14 +411,15 @@ export async function changeOwnPassword(
     });
     throw unprocessableField('body.currentPassword', 'is not your current password');
   }
-  assertPassword('body.newPassword', input.newPassword);
+  assertPassword('body.newPassword', input.newPassword, user.login);
   const hash = await hashPassword(input.newPassword);
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')
-      .set({ password_hash: hash, failed_logins: 0, updated_at: caller.now })
+      .set({ password_hash: hash, updated_at: caller.now })
       .where('id', '=', user.id)
       .execute();
+    await clearLoginFailures(trx, user.login);
     const sessionsRevoked = await revokeSessions(trx, user.id, caller.now, principal.credentialId);
     await appendAudit(
       trx,
@@ -429,4 +434,56 @@ export async function changeOwnPassword(
       caller.now,
     );
   });
+}
+
+/** What an unlock found: the failed sign-ins forgotten and the lock lifted (null if none ran). */
+export interface UnlockResult {
+  login: string;
+  failures: number;
+  lockedUntil: Date | null;
+}
+
+/**
+ * Forgets a login's failed sign-ins and lifts its lock, audited (`user.unlock`) when there was
+ * something to forget. Shared by the admin API and `onepoint user unlock`.
+ */
+export async function writeUnlock(
+  trx: Tx,
+  actor: AuditActor,
+  now: Date,
+  user: { id: string; login: string; org_unit_id: string },
+  via?: 'cli',
+): Promise<UnlockResult> {
+  const cleared = await clearLoginFailures(trx, user.login);
+  const lockedUntil = cleared?.lockedUntil && cleared.lockedUntil > now ? cleared.lockedUntil : null;
+  if (cleared)
+    await appendAudit(
+      trx,
+      actor,
+      {
+        action: 'user.unlock',
+        entityType: 'user',
+        entityId: user.id,
+        orgUnitId: user.org_unit_id,
+        details: {
+          failures: cleared.failures,
+          lockedUntil: lockedUntil?.toISOString() ?? null,
+          ...(via ? { via } : {}),
+        },
+      },
+      now,
+    );
+  return { login: user.login, failures: cleared?.failures ?? 0, lockedUntil };
+}
+
+/** An administrator unlocks a user locked out by failed sign-ins (in scope, not mightier). */
+export async function unlockUser(
+  db: Db,
+  caller: Caller,
+  id: string,
+  catalogue: PermissionCatalogue,
+): Promise<UnlockResult> {
+  const user = await userInScope(db, caller, id);
+  await assertNotMorePrivileged(db, caller.principal, id, catalogue);
+  return db.transaction().execute((trx) => writeUnlock(trx, caller.actor, caller.now, user));
 }

@@ -27,6 +27,12 @@ export interface HttpOptions {
   bodyLimitBytes: number;
   rateLimitPerMinute: number;
   corsOrigins: string[];
+  /**
+   * Peers trusted to tell the client's address and scheme (X-Forwarded-For/-Proto): request.ip,
+   * the per-address limits and audit entries use the real client only behind such a proxy; with
+   * `false` the headers are ignored (anyone could write them).
+   */
+  trustProxy?: boolean | string[];
   /** Readiness check (database reachable). */
   ready: () => Promise<void>;
   version: string;
@@ -162,7 +168,7 @@ export async function createHttpApp(opts: HttpOptions): Promise<App> {
     bodyLimit: opts.bodyLimitBytes,
     genReqId: () => uuidv7(),
     requestIdHeader: false,
-    trustProxy: false,
+    trustProxy: opts.trustProxy ?? false,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false } },
     // The router's own answers (a malformed %-escape, a path segment over 100 characters) in our
@@ -250,10 +256,10 @@ export async function createHttpApp(opts: HttpOptions): Promise<App> {
     const { error, unexpected } = toAppError(err);
     if (unexpected) request.log.error({ err }, 'unhandled error');
     else if (error.status >= 500) request.log.warn({ err }, error.message);
-    if (error.code === 'SERVICE_UNAVAILABLE') {
-      const retry = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? 1;
-      void reply.header('retry-after', String(retry));
-    }
+    // When to try again: a busy database (default 1 s), a locked login (its lock's end).
+    const retry = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (typeof retry === 'number') void reply.header('retry-after', String(Math.max(1, Math.ceil(retry))));
+    else if (error.code === 'SERVICE_UNAVAILABLE') void reply.header('retry-after', '1');
     void reply.status(error.status).send(errorPayload(request, error));
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, errorKind, invalidFields, toApiError } from './errors.ts';
+import { accountLock, ApiError, errorKind, invalidFields, passwordRule, toApiError } from './errors.ts';
 
 describe('API errors', () => {
   it('keeps the server’s code, message and details', () => {
@@ -38,5 +38,22 @@ describe('API errors', () => {
     });
     expect(invalidFields(e)).toEqual(['login', 'roles.0']);
     expect(invalidFields(new Error('x'))).toEqual([]);
+  });
+
+  it('reads a lock’s end and the password rule broken from the details', () => {
+    const locked = toApiError(423, {
+      code: 'ACCOUNT_LOCKED',
+      message: 'locked',
+      details: { lockedUntil: '2026-12-07T10:02:00.000Z', retryAfterSeconds: 61 },
+    });
+    expect(accountLock(locked)).toEqual({ until: '2026-12-07T10:02:00.000Z', minutes: 2 });
+    expect(accountLock(toApiError(401, { code: 'UNAUTHENTICATED', message: 'x' }))).toBeUndefined();
+    const weak = toApiError(400, {
+      code: 'VALIDATION_FAILED',
+      message: 'x',
+      details: { passwordRule: 'common' },
+    });
+    expect(passwordRule(weak)).toBe('common');
+    expect(passwordRule(toApiError(400, { code: 'VALIDATION_FAILED', message: 'x' }))).toBeUndefined();
   });
 });

@@ -41,6 +41,22 @@ export function errorKind(err: unknown): ErrorKind {
   return 'failed';
 }
 
+/** A login locked after failed sign-ins (423 ACCOUNT_LOCKED): until when, and minutes to wait. */
+export function accountLock(err: unknown): { until: string; minutes: number } | undefined {
+  if (!(err instanceof ApiError) || err.code !== 'ACCOUNT_LOCKED') return undefined;
+  const d = err.details as { lockedUntil?: unknown; retryAfterSeconds?: unknown } | undefined;
+  if (typeof d?.lockedUntil !== 'string') return undefined;
+  const seconds = typeof d.retryAfterSeconds === 'number' ? d.retryAfterSeconds : 60;
+  return { until: d.lockedUntil, minutes: Math.max(1, Math.ceil(seconds / 60)) };
+}
+
+/** The password-policy rule a new password broke (`details.passwordRule`), if that was the error. */
+export function passwordRule(err: unknown): 'length' | 'classes' | 'login' | 'common' | undefined {
+  if (!(err instanceof ApiError)) return undefined;
+  const rule = (err.details as { passwordRule?: unknown } | undefined)?.passwordRule;
+  return rule === 'length' || rule === 'classes' || rule === 'login' || rule === 'common' ? rule : undefined;
+}
+
 /** Field names the server named in a validation error (`details.fields[].field`, e.g. "body.login"). */
 export function invalidFields(err: unknown): string[] {
   if (!(err instanceof ApiError)) return [];

@@ -537,6 +537,33 @@ export interface paths {
       };
     };
   };
+  '/api/v1/users/{id}/unlock': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Unlock a user locked out by failed sign-ins (forgets the failures; audited when there were any) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              login: string;
+              failures: number;
+              lockedUntil: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
   '/api/v1/roles': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** Every role with its permissions */
@@ -927,7 +954,7 @@ export interface paths {
         };
       };
     };
-    /** Issue an API token for a user; the secret is in this response only */
+    /** Issue an API token for a user; the secret is in this response only. It expires after 365 days unless expiresInDays (0: never) or expiresAt says otherwise; an expired token is refused with 401 TOKEN_EXPIRED */
     post: {
       parameters: {
         query?: never;
@@ -941,6 +968,7 @@ export interface paths {
             userId: string;
             name: string;
             expiresAt?: string;
+            expiresInDays?: number;
           };
         };
       };
@@ -959,6 +987,7 @@ export interface paths {
               revokedAt: string | null;
               lastUsedAt: string | null;
               token: string;
+              expiry: string;
             };
           };
         };

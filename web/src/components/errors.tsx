@@ -2,13 +2,16 @@ import { App, Button, Result } from 'antd';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { ApiError, errorKind, invalidFields } from '../api/errors.ts';
+import { ApiError, errorKind, invalidFields, passwordRule } from '../api/errors.ts';
 
 /** Translated text for an API error: by its stable code, else the server's own message. */
 export function useErrorText() {
   const { t, i18n } = useTranslation();
   return useCallback(
     (err: unknown): string => {
+      // A new password the policy refuses: say which rule, not just "invalid input".
+      const rule = passwordRule(err);
+      if (rule) return t(`errors.passwordRules.${rule}`);
       if (err instanceof ApiError) {
         const key = `errors.codes.${err.code}`;
         const base = i18n.exists(key) ? t(key as 'errors.codes.INTERNAL') : err.message;

@@ -3,11 +3,12 @@ import { Alert, Button, Card, Flex, Form, Input, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router';
-import { ApiError } from '../api/errors.ts';
+import { accountLock, ApiError } from '../api/errors.ts';
 import { useSession } from '../auth/session.tsx';
 import { FullPageSpin } from '../auth/guards.tsx';
 import { useErrorText } from '../components/errors.tsx';
 import { LanguageSelect } from '../components/Preferences.tsx';
+import { usePrefs } from '../i18n/PrefsProvider.tsx';
 import { canOpen, homePath, workspaceOfPath } from '../nav/workspaces.ts';
 
 interface FromState {
@@ -21,6 +22,7 @@ export default function LoginPage() {
   const location = useLocation();
   const navigate = useNavigate();
   const errorText = useErrorText();
+  const { fmt } = usePrefs();
   const from = (location.state as FromState | null) ?? {};
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -42,7 +44,9 @@ export default function LoginPage() {
       navigate(target && canOpen(target, user) ? from.from! : (homePath(user) ?? '/'), { replace: true });
     } catch (err) {
       setBusy(false);
-      if (err instanceof ApiError && err.status === 401) setError(t('auth.failed'));
+      const lock = accountLock(err);
+      if (lock) setError(t('auth.locked', { time: fmt.dateTime(lock.until), minutes: lock.minutes }));
+      else if (err instanceof ApiError && err.status === 401) setError(t('auth.failed'));
       else if (err instanceof ApiError && err.status === 429) setError(t('auth.rateLimited'));
       else setError(errorText(err));
     }

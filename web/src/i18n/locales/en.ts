@@ -57,6 +57,8 @@ const en: Shape<typeof zhCN> = {
     submit: 'Sign in',
     failed: 'Wrong login or password',
     rateLimited: 'Too many attempts; try again in a minute',
+    locked:
+      'Too many failed sign-ins: this login is locked until {{time}} (about {{minutes}} min). Try again then, or ask an administrator to unlock it.',
     logout: 'Sign out',
     loggedOut: 'Signed out',
     sessionExpired: 'Your session has ended; please sign in again',
@@ -145,9 +147,19 @@ const en: Shape<typeof zhCN> = {
       METHOD_NOT_ALLOWED: 'This action is not available here',
       INTERNAL: 'The server had a problem; try again later',
       SERVICE_UNAVAILABLE: 'The service is unavailable; try again later',
+      ACCOUNT_LOCKED: 'This login is locked after too many failed sign-ins; try again later',
+      SESSION_EXPIRED: 'Your session has ended; please sign in again',
+      TOKEN_EXPIRED: 'The API token has expired',
       NETWORK: 'Cannot reach the server; check the network',
     },
     fields: 'Fields with problems: {{fields}}',
+    passwordRules: {
+      length: 'The password must be 10 to 128 characters long',
+      classes:
+        'The password must mix at least three of: lower-case letters, upper-case letters, digits, symbols',
+      login: 'The password must not contain the login',
+      common: 'The password is too easy to guess (a common password or a small change of one)',
+    },
   },
   time: {
     day: '{{count}} d',
@@ -340,7 +352,8 @@ const en: Shape<typeof zhCN> = {
       searchPlaceholder: 'Login, name or staff number',
       emailMasked: 'The e-mail is shown masked; leave empty to keep it',
       newPassword: 'New password',
-      passwordRule: 'At least 8 characters',
+      passwordRule:
+        'At least 10 characters, three of: lower-case, upper-case, digits, symbols; not the login; not a common password',
       fields: {
         login: 'Login',
         displayName: 'Name',

@@ -53,6 +53,8 @@ const zhCN = {
     submit: '登录',
     failed: '登录名或密码不正确',
     rateLimited: '尝试次数过多，请稍后再试',
+    locked:
+      '登录失败次数过多，该账号已锁定至 {{time}}（约 {{minutes}} 分钟）。请届时再试，或联系管理员解锁。',
     logout: '退出登录',
     loggedOut: '已退出登录',
     sessionExpired: '登录已失效，请重新登录',
@@ -141,9 +143,18 @@ const zhCN = {
       METHOD_NOT_ALLOWED: '此处不支持该操作',
       INTERNAL: '服务器出错了，请稍后再试',
       SERVICE_UNAVAILABLE: '服务暂不可用，请稍后再试',
+      ACCOUNT_LOCKED: '登录失败次数过多，账号已暂时锁定，请稍后再试',
+      SESSION_EXPIRED: '登录已失效，请重新登录',
+      TOKEN_EXPIRED: '接口令牌已过期',
       NETWORK: '无法连接服务器，请检查网络',
     },
     fields: '有问题的字段：{{fields}}',
+    passwordRules: {
+      length: '密码长度须为 10 至 128 个字符',
+      classes: '密码须包含小写字母、大写字母、数字、符号中的至少三类',
+      login: '密码不能包含登录名',
+      common: '密码过于常见或容易猜到（常用密码或其简单变形）',
+    },
   },
   time: {
     day: '{{count}}天',
@@ -333,7 +344,8 @@ const zhCN = {
       searchPlaceholder: '登录名、姓名或工号',
       emailMasked: '邮箱以脱敏形式显示；留空表示不修改',
       newPassword: '新密码',
-      passwordRule: '至少 8 个字符',
+      passwordRule:
+        '至少 10 个字符，包含大写字母、小写字母、数字、符号中的至少三类，不含登录名，不能是常见密码',
       fields: {
         login: '登录名',
         displayName: '姓名',

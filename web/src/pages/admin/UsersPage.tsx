@@ -376,7 +376,7 @@ function UserModal(props: {
             extra={t('admin.users.passwordRule')}
             rules={[
               { required: true, message: t('validation.required') },
-              { min: 8, message: t('validation.minLength', { count: 8 }) },
+              { min: 10, message: t('validation.minLength', { count: 10 }) },
             ]}
           >
             <Input.Password autoComplete="new-password" />
@@ -449,7 +449,7 @@ function PasswordModal(props: { user: User; onClose: () => void }) {
           extra={t('admin.users.passwordRule')}
           rules={[
             { required: true, message: t('validation.required') },
-            { min: 8, message: t('validation.minLength', { count: 8 }) },
+            { min: 10, message: t('validation.minLength', { count: 10 }) },
           ]}
         >
           <Input.Password autoComplete="new-password" autoFocus />
