@@ -12,6 +12,7 @@ import {
   assertAccountManager,
   assertIdNumberFree,
   assertNotErased,
+  assertPlaceChangeInScope,
   assertUnitExists,
   assertUnitInScope,
   loadInScope,
@@ -59,7 +60,9 @@ export async function createCustomer(
   const scope = caller.scope;
   await assertUnitInScope(deps.db, scope, input.orgUnitId, 'orgUnitId');
   if (input.accountManagerId) await assertAccountManager(deps.db, input.accountManagerId);
-  for (const b of input.branches ?? []) await assertUnitExists(deps.db, b.orgUnitId, 'branches.orgUnitId');
+  // A branch makes the customer visible in its unit's scope: only units the caller has.
+  for (const b of input.branches ?? [])
+    await assertUnitInScope(deps.db, scope, b.orgUnitId, 'branches.orgUnitId');
   for (const i of input.instances ?? [])
     if (i.orgUnitId) await assertUnitExists(deps.db, i.orgUnitId, 'instances.orgUnitId');
   await assertActiveProducts(
@@ -117,6 +120,7 @@ export async function checkPatch(deps: CustomerDeps, caller: Caller, row: Custom
     await assertUnitInScope(deps.db, caller.scope, patch.orgUnitId, 'orgUnitId');
   if (patch.accountManagerId) await assertAccountManager(deps.db, patch.accountManagerId);
   for (const b of patch.branches ?? []) await assertUnitExists(deps.db, b.orgUnitId, 'branches.orgUnitId');
+  await assertPlaceChangeInScope(deps.db, caller.scope, row, patch);
   const tier = patch.tier !== undefined ? tierProblem(row.kind, patch.tier) : undefined;
   if (tier) throw invalidField('tier', tier.message);
   if (patch.idNumber && patch.idType === undefined) {

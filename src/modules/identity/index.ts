@@ -35,6 +35,7 @@ export { hashPassword } from './domain/secrets.ts';
 export {
   activeUserLogins,
   activeUsersWithRole,
+  countUsers,
   displayNames,
   isActiveUser,
   orgUnits,
