@@ -42,6 +42,7 @@ const envSchema = z.object({
   ONEPOINT_JOBS: z.enum(['on', 'off']).default('on'),
   ONEPOINT_PII_KEYS: z.string().optional(),
   ONEPOINT_ALLOW_DEV_KEY: z.enum(['true', 'false']).default('false'),
+  ONEPOINT_IMPORTS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
   ONEPOINT_AUDIT_KEYS: z.string().optional(),
   ONEPOINT_AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   ONEPOINT_AUDIT_SEAL_GRACE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(10),
@@ -144,6 +145,8 @@ export interface Config {
   piiKeysDevelopment: boolean;
   /** ONEPOINT_ALLOW_DEV_KEY=true: the development key may be used on PostgreSQL or a public address. */
   allowDevKey: boolean;
+  /** Customer imports (dry runs included) one user may start per hour, per server process. */
+  importsPerHour: number;
   /** HMAC keys of the audit chain, newest first (new seals use the first). */
   auditKeys: AuditKey[];
   /** True when ONEPOINT_AUDIT_KEYS is unset and the built-in development key is in use. */
@@ -233,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     piiKeys: pii.keys,
     piiKeysDevelopment: pii.development,
     allowDevKey: e.ONEPOINT_ALLOW_DEV_KEY === 'true',
+    importsPerHour: e.ONEPOINT_IMPORTS_PER_HOUR,
     auditKeys: audit.keys,
     auditKeysDevelopment: audit.development,
     auditSealIntervalMs: e.ONEPOINT_AUDIT_SEAL_INTERVAL_MS,

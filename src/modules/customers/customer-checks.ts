@@ -1,13 +1,12 @@
-/** Checks a use case makes against stored data before it writes (scope, references, uniqueness). */
+/** Checks a use case makes against stored data before it writes (scope, references); uniqueness: customer-uniqueness.ts. */
 import type { Executor } from './customers.tables.ts';
 import { conflict, forbidden, invalidField, notFound } from '../../platform/errors.ts';
-import type { Caller, CustomerDeps } from './caller.ts';
+import type { Caller } from './caller.ts';
 import { isActiveUser, unitPath } from '../identity/index.ts';
 import { isErased, unitsChanged } from './domain/customer-rules.ts';
 import {
   findCustomerForChange,
   findCustomerRow,
-  idsByIdHashes,
   type CustomerRow,
   type Scope,
 } from './customers.repository.ts';
@@ -72,14 +71,6 @@ export async function assertUnitExists(db: Executor, unitId: string, field: stri
 
 export async function assertAccountManager(db: Executor, userId: string) {
   if (!(await isActiveUser(db, userId))) throw invalidField('accountManagerId', 'no such active user');
-}
-
-export async function assertIdNumberFree(deps: CustomerDeps, normalised: string, selfId?: string) {
-  const others = (await idsByIdHashes(deps.db, deps.vault.blindIndexes(normalised))).filter(
-    (x) => x !== selfId,
-  );
-  if (others.length)
-    throw conflict('idNumber: another customer already has this ID number', { field: 'idNumber' });
 }
 
 export function assertNotErased(row: CustomerRow) {
