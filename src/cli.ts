@@ -33,13 +33,28 @@ async function cliLogger(config: Config) {
   return createLogger(level, pino.destination({ dest: 2, sync: true }));
 }
 
+interface OpenOptions {
+  migrationProgress?: boolean;
+  env?: NodeJS.ProcessEnv;
+  useSchemaTemplate?: boolean;
+  /** The command handles customers' personal data: the development-key rules apply. */
+  personalData?: boolean;
+}
+
 /** Opens the database (reporting progress) and brings it up to date: the platform for one command. */
 async function openPlatform(
   command: string,
-  opts: { migrationProgress?: boolean; env?: NodeJS.ProcessEnv; useSchemaTemplate?: boolean } = {},
+  opts: OpenOptions = {},
 ): Promise<{ platform: Platform; config: Config }> {
-  const { loadConfig } = await import('./config.ts');
+  const { loadConfig, devKeyRefusal, devKeyWarning } = await import('./config.ts');
   const config = loadConfig(opts.env);
+  if (opts.personalData) {
+    // Refused before the database is opened; the warning goes to stderr whatever LOG_LEVEL says.
+    const refusal = devKeyRefusal(config, { listening: false });
+    if (refusal) throw new CliError(refusal, 2);
+    const warning = devKeyWarning(config);
+    if (warning) progress(warning);
+  }
   const [
     logger,
     { openDatabase },
@@ -75,7 +90,7 @@ async function openPlatform(
 export async function withPlatform<T>(
   command: string,
   fn: (p: Platform, config: Config) => Promise<T>,
-  opts: { migrationProgress?: boolean; env?: NodeJS.ProcessEnv; useSchemaTemplate?: boolean } = {},
+  opts: OpenOptions = {},
 ): Promise<T> {
   const { platform, config } = await openPlatform(command, opts);
   try {
@@ -175,17 +190,21 @@ export function buildCli(): Command {
     .description('Load data into the database')
     .requiredOption('--demo', 'the demo organisation and one user per role (idempotent)')
     .action(async () => {
-      await withPlatform('seed', async (p, config) => {
-        const { ensureDemoData, DEMO_LOGINS } = await import('./seed/demo.ts');
-        const { created } = await ensureDemoData(p.context, progress);
-        if (created) {
-          out(`demo data loaded into ${p.database.location}`);
-          out(`demo logins: ${DEMO_LOGINS.map((d) => d.login).join(', ')}`);
-          out(`demo password: ${config.demoPassword}   (set ONEPOINT_DEMO_PASSWORD to change it)`);
-        } else {
-          out('demo data already present; nothing changed');
-        }
-      });
+      await withPlatform(
+        'seed',
+        async (p, config) => {
+          const { ensureDemoData, DEMO_LOGINS } = await import('./seed/demo.ts');
+          const { created } = await ensureDemoData(p.context, progress);
+          if (created) {
+            out(`demo data loaded into ${p.database.location}`);
+            out(`demo logins: ${DEMO_LOGINS.map((d) => d.login).join(', ')}`);
+            out(`demo password: ${config.demoPassword}   (set ONEPOINT_DEMO_PASSWORD to change it)`);
+          } else {
+            out('demo data already present; nothing changed');
+          }
+        },
+        { personalData: true },
+      );
     });
 
   const audit = program.command('audit').description('The tamper-evident audit log');
@@ -286,7 +305,8 @@ export async function main(argv: string[]): Promise<void> {
     const program = buildCli();
     // Every module's own commands (`user`, `token`, `customers`, `events`, …), from the registry.
     const { modules } = await import('./modules.ts');
-    const open = async (command: string) => (await openPlatform(command)).platform;
+    const open = async (command: string, opts?: { personalData?: boolean }) =>
+      (await openPlatform(command, { personalData: opts?.personalData })).platform;
     for (const m of modules) m.cli?.(program, { open });
     await program.parseAsync(argv);
   } catch (err) {

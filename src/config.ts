@@ -66,6 +66,8 @@ const envSchema = z.object({
   ONEPOINT_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
   ONEPOINT_JOBS: z.enum(['on', 'off']).default('on'),
   ONEPOINT_PII_KEYS: z.string().optional(),
+  ONEPOINT_ALLOW_DEV_KEY: z.enum(['true', 'false']).default('false'),
+  ONEPOINT_IMPORTS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
   ONEPOINT_AUDIT_KEYS: z.string().optional(),
   ONEPOINT_AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   ONEPOINT_AUDIT_SEAL_GRACE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(10),
@@ -219,6 +221,10 @@ export interface Config {
   piiKeys: PiiKey[];
   /** True when ONEPOINT_PII_KEYS is unset and the built-in development key is in use. */
   piiKeysDevelopment: boolean;
+  /** ONEPOINT_ALLOW_DEV_KEY=true: the development key may be used on PostgreSQL or a public address. */
+  allowDevKey: boolean;
+  /** Customer imports (dry runs included) one user may start per hour, per server process. */
+  importsPerHour: number;
   /** HMAC keys of the audit chain, newest first (new seals use the first). */
   auditKeys: AuditKey[];
   /** True when ONEPOINT_AUDIT_KEYS is unset and the built-in development key is in use. */
@@ -324,6 +330,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobsEnabled: e.ONEPOINT_JOBS === 'on',
     piiKeys: pii.keys,
     piiKeysDevelopment: pii.development,
+    allowDevKey: e.ONEPOINT_ALLOW_DEV_KEY === 'true',
+    importsPerHour: e.ONEPOINT_IMPORTS_PER_HOUR,
     auditKeys: audit.keys,
     auditKeysDevelopment: audit.development,
     auditSealIntervalMs: e.ONEPOINT_AUDIT_SEAL_INTERVAL_MS,
@@ -339,4 +347,49 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     revealDailyCap: e.ONEPOINT_REVEAL_DAILY_CAP,
     requireMfa: e.ONEPOINT_REQUIRE_MFA === 'true',
   };
+}
+
+// ---- The development PII key: where it may run ----
+
+/** True for an address only this machine can reach (localhost, 127.0.0.0/8, ::1). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.exec(h);
+  return v4 !== null && v4[1] === '127';
+}
+
+const DEV_KEY_FIX =
+  'Set ONEPOINT_PII_KEYS to a key of your own (keyId:base64 of 32 random bytes; README, "Keys"), ' +
+  'or ONEPOINT_ALLOW_DEV_KEY=true for a test system that holds no real personal data.';
+
+/**
+ * Why the built-in development key may not be used here, or undefined. It is public in this
+ * source, so anything it encrypts is readable by anyone: it is for a trial on this machine only.
+ * PostgreSQL (DATABASE_URL) means a real deployment; so does listening on a non-loopback address
+ * (`listening`: the server). `ONEPOINT_ALLOW_DEV_KEY=true` is the only way round.
+ */
+export function devKeyRefusal(
+  config: Pick<Config, 'piiKeysDevelopment' | 'allowDevKey' | 'databaseUrl' | 'host'>,
+  opts: { listening: boolean },
+): string | undefined {
+  if (!config.piiKeysDevelopment || config.allowDevKey) return undefined;
+  const start = 'ONEPOINT_PII_KEYS is not set and the built-in development key is public in the source code';
+  if (config.databaseUrl)
+    return `${start}: refusing to use it on PostgreSQL (DATABASE_URL is set). ${DEV_KEY_FIX}`;
+  if (opts.listening && !isLoopbackHost(config.host))
+    return `${start}: refusing to serve on HOST=${config.host}, which is not a loopback address. ${DEV_KEY_FIX}`;
+  return undefined;
+}
+
+/** The line every command that handles personal data prints on stderr while the development key is in use. */
+export function devKeyWarning(config: Pick<Config, 'piiKeysDevelopment'>): string | undefined {
+  return config.piiKeysDevelopment
+    ? 'WARNING: ONEPOINT_PII_KEYS is not set: personal data (ID numbers, contact media) is encrypted ' +
+        'with the built-in development key, which is public in the source code. Never use it for real customers.'
+    : undefined;
 }

@@ -1,5 +1,5 @@
 import closeWithGrace from 'close-with-grace';
-import { loadConfig } from './config.ts';
+import { devKeyRefusal, devKeyWarning, loadConfig } from './config.ts';
 import type { DB } from './db.ts';
 import { openDatabase } from './platform/db/database.ts';
 import { readySchemaTemplate } from './platform/db/schema-template.ts';
@@ -25,6 +25,12 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
   const mark = () => Math.round(performance.now());
   const t0 = mark();
   const config = loadConfig();
+  // Before the database is touched: the public development key never serves real data.
+  const refusal = devKeyRefusal(config, { listening: true });
+  if (refusal) throw new StartupRefusedError(refusal);
+  // On stderr whatever LOG_LEVEL says (a log level must not be able to hide it).
+  const warning = devKeyWarning(config);
+  if (warning) process.stderr.write(`onepoint: ${warning}\n`);
   const logger = createLogger(config.logLevel);
   const database = await openDatabase<DB>({
     databaseUrl: config.databaseUrl,

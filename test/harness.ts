@@ -96,6 +96,7 @@ export async function createTestServer(
     LOG_LEVEL: 'silent',
     ONEPOINT_RATE_LIMIT_PER_MINUTE: '100000',
     ONEPOINT_LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    ONEPOINT_IMPORTS_PER_HOUR: '100000',
     ...opts.env,
   });
   const platform = await startPlatform(config, createLogger(config.logLevel, opts.logSink), {

@@ -4,7 +4,7 @@
  * `open`, `out` and `err`), so the platform never depends on the composition.
  */
 import { InvalidArgumentError } from 'commander';
-import type { CommandPlatform, ModuleCliDeps } from './module.ts';
+import type { CommandOptions, CommandPlatform, ModuleCliDeps } from './module.ts';
 
 export type { ModuleCliDeps } from './module.ts';
 
@@ -24,8 +24,12 @@ export function moduleCli<Tables>(deps: ModuleCliDeps<Tables>) {
     out: deps.out ?? ((t: string) => void process.stdout.write(t)),
     err: deps.err ?? ((t: string) => void process.stderr.write(t)),
     /** Runs `fn` on a platform opened for `command`, closing it afterwards whatever happens. */
-    async withPlatform<T>(command: string, fn: (p: CommandPlatform<Tables>) => Promise<T>): Promise<T> {
-      const platform = await deps.open(command);
+    async withPlatform<T>(
+      command: string,
+      fn: (p: CommandPlatform<Tables>) => Promise<T>,
+      opts?: CommandOptions,
+    ): Promise<T> {
+      const platform = await deps.open(command, opts);
       try {
         return await fn(platform);
       } finally {

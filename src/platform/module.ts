@@ -66,10 +66,19 @@ export interface CommandPlatform<Tables> {
   close(): Promise<void>;
 }
 
+/** How a command uses the platform. */
+export interface CommandOptions {
+  /** It encrypts, decrypts or writes customers' personal data. */
+  personalData?: boolean;
+}
+
 /** What a module's `onepoint <module> …` commands are given; tests pass their own `open`, `out`, `err`. */
 export interface ModuleCliDeps<Tables> {
-  /** Opens the platform for one command (the command line passes its own). */
-  open: (command: string) => Promise<CommandPlatform<Tables>>;
+  /**
+   * Opens the platform for one command (the command line passes its own). `personalData`: the
+   * command reads or writes personal data, so the development-key rules apply (warning, refusal).
+   */
+  open: (command: string, opts?: CommandOptions) => Promise<CommandPlatform<Tables>>;
   out?: (text: string) => void;
   err?: (text: string) => void;
 }

@@ -47,6 +47,7 @@ export async function startServer(): Promise<Server> {
     ONEPOINT_JOBS: 'off',
     ONEPOINT_RATE_LIMIT_PER_MINUTE: '100000',
     ONEPOINT_LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
+    ONEPOINT_IMPORTS_PER_HOUR: '10000',
   };
   delete env.DATABASE_URL;
   let log = '';

@@ -97,9 +97,18 @@ export async function newTarget(opts: { seeded: boolean } = { seeded: true }): P
   };
 }
 
-/** The environment a CLI child gets: ours minus anything that would point it elsewhere. */
+/**
+ * The environment a CLI child gets: ours minus anything that would point it elsewhere. Test
+ * databases hold no real personal data, so the development key may run on PostgreSQL here
+ * (pass `ONEPOINT_ALLOW_DEV_KEY: undefined` to see the refusal).
+ */
 export function cliEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ONEPOINT_DEMO_PASSWORD: DEMO_PASSWORD, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ONEPOINT_DEMO_PASSWORD: DEMO_PASSWORD,
+    LOG_LEVEL: 'warn',
+    ONEPOINT_ALLOW_DEV_KEY: 'true',
+  };
   delete env.DATABASE_URL;
   delete env.ONEPOINT_DATA_DIR;
   delete env.PORT;

@@ -10,13 +10,19 @@ import { logAccess } from './access-log.service.ts';
 import type { Caller, CustomerDeps } from './caller.ts';
 import {
   assertAccountManager,
-  assertIdNumberFree,
   assertNotErased,
+  assertPlaceChangeInScope,
   assertUnitExists,
   assertUnitInScope,
   loadInScope,
 } from './customer-checks.ts';
 import { customerViews } from './customer-read.ts';
+import {
+  claimUniqueValues,
+  loggingRefusals,
+  recordDuplicates,
+  type UniqueValues,
+} from './customer-uniqueness.ts';
 import {
   insertPrepared,
   nextCustomerNumbers,
@@ -42,6 +48,24 @@ import {
 } from './domain/customer-rules.ts';
 import { assertOneUpdated, checkVersion } from '../../platform/versions.ts';
 
+/** The unique values a write sets (an ID number as its keyed hashes under every key). */
+function uniqueValuesOf(
+  deps: CustomerDeps,
+  v: {
+    idType: string | null | undefined;
+    idNumber: string | null | undefined;
+    creditCode: string | null | undefined;
+    accounts?: ReadonlyArray<{ productCode: string; accountNo: string }>;
+  },
+): UniqueValues {
+  const normalised = v.idNumber ? normaliseIdNumber(v.idType, v.idNumber) : undefined;
+  return {
+    idNumber: normalised ? { normalised, hashes: deps.vault.blindIndexes(normalised) } : undefined,
+    creditCode: v.creditCode ?? undefined,
+    accounts: v.accounts,
+  };
+}
+
 export async function getCustomer(deps: CustomerDeps, caller: Caller, id: string): Promise<CustomerView> {
   const row = await loadInScope(deps.db, caller, id);
   const [view] = await customerViews(deps.db, [row]);
@@ -59,49 +83,60 @@ export async function createCustomer(
   const scope = caller.scope;
   await assertUnitInScope(deps.db, scope, input.orgUnitId, 'orgUnitId');
   if (input.accountManagerId) await assertAccountManager(deps.db, input.accountManagerId);
-  for (const b of input.branches ?? []) await assertUnitExists(deps.db, b.orgUnitId, 'branches.orgUnitId');
+  // A branch makes the customer visible in its unit's scope: only units the caller has.
+  for (const b of input.branches ?? [])
+    await assertUnitInScope(deps.db, scope, b.orgUnitId, 'branches.orgUnitId');
   for (const i of input.instances ?? [])
     if (i.orgUnitId) await assertUnitExists(deps.db, i.orgUnitId, 'instances.orgUnitId');
   await assertActiveProducts(
     deps.db,
     (input.instances ?? []).map((i) => i.productCode),
   );
-  if (input.idNumber) await assertIdNumberFree(deps, normaliseIdNumber(input.idType, input.idNumber));
+  const unique = uniqueValuesOf(deps, {
+    idType: input.idType,
+    idNumber: input.idNumber,
+    creditCode: input.creditCode,
+    accounts: (input.instances ?? []).filter((i) => i.status !== 'terminated'),
+  });
   const id = uuidv7();
   let view: CustomerView | undefined;
-  await deps.db.transaction().execute(async (trx) => {
-    const customerNo = input.customerNo?.toUpperCase() ?? (await nextCustomerNumbers(trx, 1))[0]!;
-    const prepared = prepareCustomer(deps.vault, input, customerNo, id);
-    await insertPrepared(trx, [prepared]);
-    if (also) await also(trx, id);
-    await appendAudit(trx, caller.actor, {
-      action: 'customer.create',
-      entityType: 'customer',
-      entityId: id,
-      orgUnitId: input.orgUnitId,
-      details: {
-        customerNo,
-        kind: input.kind,
-        tier: input.tier ?? null,
-        contacts: prepared.contacts.length,
-        instances: prepared.instances.length,
-      },
-    });
-    // Read back once: the response and the event both show the customer as stored.
-    const row = await trx
-      .selectFrom('customers as c')
-      .selectAll('c')
-      .select(contactRefsOf('c').as('contact_refs'))
-      .where('c.id', '=', id)
-      .executeTakeFirstOrThrow();
-    [view] = await customerViews(trx, [row]);
-    await recordCustomerEvent(
-      trx,
-      { view: view!, contacts: row.contact_refs, row },
-      'CustomerCreateEvent',
-      caller.now,
-    );
-  });
+  await loggingRefusals(deps.db, caller.actor, () =>
+    deps.db.transaction().execute(async (trx) => {
+      const elsewhere = await claimUniqueValues(trx, scope, unique);
+      const customerNo = input.customerNo?.toUpperCase() ?? (await nextCustomerNumbers(trx, 1))[0]!;
+      const prepared = prepareCustomer(deps.vault, input, customerNo, id);
+      await insertPrepared(trx, [prepared]);
+      await recordDuplicates(trx, caller.actor, elsewhere, { id, orgUnitId: input.orgUnitId });
+      if (also) await also(trx, id);
+      await appendAudit(trx, caller.actor, {
+        action: 'customer.create',
+        entityType: 'customer',
+        entityId: id,
+        orgUnitId: input.orgUnitId,
+        details: {
+          customerNo,
+          kind: input.kind,
+          tier: input.tier ?? null,
+          contacts: prepared.contacts.length,
+          instances: prepared.instances.length,
+        },
+      });
+      // Read back once: the response and the event both show the customer as stored.
+      const row = await trx
+        .selectFrom('customers as c')
+        .selectAll('c')
+        .select(contactRefsOf('c').as('contact_refs'))
+        .where('c.id', '=', id)
+        .executeTakeFirstOrThrow();
+      [view] = await customerViews(trx, [row]);
+      await recordCustomerEvent(
+        trx,
+        { view: view!, contacts: row.contact_refs, row },
+        'CustomerCreateEvent',
+        caller.now,
+      );
+    }),
+  );
   await logAccess(deps.db, caller.actor, [id], 'view');
   return view!;
 }
@@ -117,6 +152,7 @@ export async function checkPatch(deps: CustomerDeps, caller: Caller, row: Custom
     await assertUnitInScope(deps.db, caller.scope, patch.orgUnitId, 'orgUnitId');
   if (patch.accountManagerId) await assertAccountManager(deps.db, patch.accountManagerId);
   for (const b of patch.branches ?? []) await assertUnitExists(deps.db, b.orgUnitId, 'branches.orgUnitId');
+  await assertPlaceChangeInScope(deps.db, caller.scope, row, patch);
   const tier = patch.tier !== undefined ? tierProblem(row.kind, patch.tier) : undefined;
   if (tier) throw invalidField('tier', tier.message);
   if (patch.idNumber && patch.idType === undefined) {
@@ -183,7 +219,6 @@ export async function columnsFor(
   if (patch.idType !== undefined) set.id_type = patch.idType ?? null;
   if (patch.idNumber) {
     const normalised = normaliseIdNumber(patch.idType ?? row.id_type, patch.idNumber);
-    await assertIdNumberFree(deps, normalised, row.id);
     Object.assign(set, protectIdNumber(deps.vault, row.id, normalised));
     if (!row.id_type && patch.idType === undefined) set.id_type = 'resident_id';
   } else if (patch.idNumber !== undefined)
@@ -230,40 +265,50 @@ export async function updateCustomer(
   let view: CustomerView | undefined;
   const set = await columnsFor(deps, row, patch);
   const changed: string[] = [...PATCH_FIELDS.filter((f) => patch[f] !== undefined), ...(also?.changed ?? [])];
-  await deps.db.transaction().execute(async (trx) => {
-    const updated = await updateCustomerRow(trx, row, set, caller.now);
-    if (patch.phone !== undefined)
-      await replacePhones(trx, id, null, [{ phone: patch.phone, source: 'customer' }]);
-    if (patch.branches !== undefined) await replaceBranches(trx, id, patch.branches);
-    if (also) await also.write(trx);
-    await appendAudit(trx, caller.actor, {
-      action: 'customer.update',
-      entityType: 'customer',
-      entityId: id,
-      orgUnitId: patch.orgUnitId ?? row.org_unit_id,
-      // Field names only: values may be personal information.
-      details: {
-        changed,
-        ...(patch.tier !== undefined ? { tier: { from: row.tier, to: patch.tier } } : {}),
-        ...(patch.status !== undefined ? { status: { from: row.status, to: patch.status } } : {}),
-        ...(patch.orgUnitId !== undefined
-          ? { orgUnitId: { from: row.org_unit_id, to: patch.orgUnitId } }
-          : {}),
-      },
-    });
-    // The response and the events show the row the UPDATE returned: nothing is read again.
-    [view] = await customerViews(trx, [updated]);
-    // A TMF629 write (`also`) may have just marked the customer as one it keeps more of.
-    const source = {
-      view: view!,
-      contacts: updated.contact_refs,
-      row: also ? { ...updated, tmf_kept: true } : updated,
-    };
-    if (patch.status !== undefined && patch.status !== row.status)
-      await recordCustomerEvent(trx, source, 'CustomerStateChangeEvent', caller.now);
-    if (changed.some((f) => f !== 'status'))
-      await recordCustomerEvent(trx, source, 'CustomerAttributeValueChangeEvent', caller.now);
+  const unique = uniqueValuesOf(deps, {
+    idType: patch.idType ?? row.id_type,
+    idNumber: patch.idNumber,
+    creditCode: patch.creditCode,
   });
+  const orgUnitId = patch.orgUnitId ?? row.org_unit_id;
+  await loggingRefusals(deps.db, caller.actor, () =>
+    deps.db.transaction().execute(async (trx) => {
+      const elsewhere = await claimUniqueValues(trx, caller.scope, unique, { customerId: id });
+      const updated = await updateCustomerRow(trx, row, set, caller.now);
+      await recordDuplicates(trx, caller.actor, elsewhere, { id, orgUnitId });
+      if (patch.phone !== undefined)
+        await replacePhones(trx, id, null, [{ phone: patch.phone, source: 'customer' }]);
+      if (patch.branches !== undefined) await replaceBranches(trx, id, patch.branches);
+      if (also) await also.write(trx);
+      await appendAudit(trx, caller.actor, {
+        action: 'customer.update',
+        entityType: 'customer',
+        entityId: id,
+        orgUnitId,
+        // Field names only: values may be personal information.
+        details: {
+          changed,
+          ...(patch.tier !== undefined ? { tier: { from: row.tier, to: patch.tier } } : {}),
+          ...(patch.status !== undefined ? { status: { from: row.status, to: patch.status } } : {}),
+          ...(patch.orgUnitId !== undefined
+            ? { orgUnitId: { from: row.org_unit_id, to: patch.orgUnitId } }
+            : {}),
+        },
+      });
+      // The response and the events show the row the UPDATE returned: nothing is read again.
+      [view] = await customerViews(trx, [updated]);
+      // A TMF629 write (`also`) may have just marked the customer as one it keeps more of.
+      const source = {
+        view: view!,
+        contacts: updated.contact_refs,
+        row: also ? { ...updated, tmf_kept: true } : updated,
+      };
+      if (patch.status !== undefined && patch.status !== row.status)
+        await recordCustomerEvent(trx, source, 'CustomerStateChangeEvent', caller.now);
+      if (changed.some((f) => f !== 'status'))
+        await recordCustomerEvent(trx, source, 'CustomerAttributeValueChangeEvent', caller.now);
+    }),
+  );
   await logAccess(deps.db, caller.actor, [id], 'view');
   return view!;
 }

@@ -21,6 +21,9 @@ import { rotatePiiKeys, vaultFor } from './pii-keys.service.ts';
 
 export type CustomerCliDeps = ModuleCliDeps<CustomersTables>;
 
+/** Every command here handles personal data: the development-key warning and refusal apply. */
+const PERSONAL = { personalData: true } as const;
+
 const count = (v: string) => {
   const n = Number(v.replace(/_/g, ''));
   if (!Number.isInteger(n) || n < 1 || n > 10_000_000)
@@ -57,21 +60,25 @@ export function registerCustomerCommands(program: Command, deps: CustomerCliDeps
     .option('--dry-run', 'validate only; write nothing')
     .action(async (file: string, opts: { dryRun?: boolean }) => {
       const buf = fs.readFileSync(file);
-      const report = await withPlatform('customers import', async (p) => {
-        let last = '';
-        return importCustomers(buf, {
-          db: p.context.db,
-          vault: vaultFor(p.context.config),
-          actor: systemActor('cli'),
-          dryRun: !!opts.dryRun,
-          fileName: path.basename(file),
-          onProgress: (pr) => {
-            const l = progressLine(pr);
-            if (l !== last) err(`${l}\n`);
-            last = l;
-          },
-        });
-      });
+      const report = await withPlatform(
+        'customers import',
+        async (p) => {
+          let last = '';
+          return importCustomers(buf, {
+            db: p.context.db,
+            vault: vaultFor(p.context.config),
+            actor: systemActor('cli'),
+            dryRun: !!opts.dryRun,
+            fileName: path.basename(file),
+            onProgress: (pr) => {
+              const l = progressLine(pr);
+              if (l !== last) err(`${l}\n`);
+              last = l;
+            },
+          });
+        },
+        PERSONAL,
+      );
       out(formatReport(report));
       if (!report.ok) process.exitCode = 1;
     });
@@ -83,13 +90,16 @@ export function registerCustomerCommands(program: Command, deps: CustomerCliDeps
     )
     .option('--batch <n>', 'rows per transaction', count, 1000)
     .action(async (opts: { batch: number }) => {
-      const r = await withPlatform('customers rotate-keys', (p) =>
-        rotatePiiKeys(
-          p.context.db,
-          vaultFor(p.context.config),
-          (done, total) => err(`rotated ${done}/${total}\n`),
-          opts.batch,
-        ),
+      const r = await withPlatform(
+        'customers rotate-keys',
+        (p) =>
+          rotatePiiKeys(
+            p.context.db,
+            vaultFor(p.context.config),
+            (done, total) => err(`rotated ${done}/${total}\n`),
+            opts.batch,
+          ),
+        PERSONAL,
       );
       out(`${r.rotated} ID number(s) now under key "${r.keyId}"\n`);
     });
@@ -104,46 +114,50 @@ export function registerCustomerCommands(program: Command, deps: CustomerCliDeps
     .option('--csv <file>', 'write an import file instead of inserting')
     .action(
       async (opts: { count: number; enterprises?: number; seed: number; start: number; csv?: string }) => {
-        await withPlatform('customers generate', async (p) => {
-          const areas = await resolveAreas(p.context.db);
-          if (areas.length === 0)
-            throw new Error('the demo org units are missing: run `onepoint serve --demo` once first');
-          const plan = {
-            consumers: opts.count,
-            enterprisesPerTier: opts.enterprises ?? 0,
-            seed: opts.seed,
-            startIndex: opts.start,
-          };
-          const inputs = planDemoCustomers(areas, plan);
-          if (opts.csv) {
-            const codes = new Map((await orgUnits(p.context.db)).map((u) => [u.id, u.code]));
-            const numbered = inputs.map((c, i) => ({ ...c, customerNo: `G${opts.start + i}` }));
-            fs.writeFileSync(
-              opts.csv,
-              customersToCsv(numbered, (id) => codes.get(id) ?? id),
-            );
-            out(`wrote ${inputs.length} customers to ${opts.csv}\n`);
-            return;
-          }
-          const vault = vaultFor(p.context.config);
-          const started = performance.now();
-          const batch = 5000;
-          for (let i = 0; i < inputs.length; i += batch) {
-            const part = inputs.slice(i, i + batch);
-            await p.context.db.transaction().execute(async (trx) => {
-              const numbers = await nextCustomerNumbers(trx, part.length);
-              await insertPrepared(
-                trx,
-                part.map((c, k) => prepareCustomer(vault, c, numbers[k]!)),
+        await withPlatform(
+          'customers generate',
+          async (p) => {
+            const areas = await resolveAreas(p.context.db);
+            if (areas.length === 0)
+              throw new Error('the demo org units are missing: run `onepoint serve --demo` once first');
+            const plan = {
+              consumers: opts.count,
+              enterprisesPerTier: opts.enterprises ?? 0,
+              seed: opts.seed,
+              startIndex: opts.start,
+            };
+            const inputs = planDemoCustomers(areas, plan);
+            if (opts.csv) {
+              const codes = new Map((await orgUnits(p.context.db)).map((u) => [u.id, u.code]));
+              const numbered = inputs.map((c, i) => ({ ...c, customerNo: `G${opts.start + i}` }));
+              fs.writeFileSync(
+                opts.csv,
+                customersToCsv(numbered, (id) => codes.get(id) ?? id),
               );
-            });
-            err(`inserted ${Math.min(i + batch, inputs.length)}/${inputs.length}\n`);
-          }
-          const s = (performance.now() - started) / 1000;
-          out(
-            `inserted ${inputs.length} customers in ${s.toFixed(1)} s (${Math.round(inputs.length / s)}/s)\n`,
-          );
-        });
+              out(`wrote ${inputs.length} customers to ${opts.csv}\n`);
+              return;
+            }
+            const vault = vaultFor(p.context.config);
+            const started = performance.now();
+            const batch = 5000;
+            for (let i = 0; i < inputs.length; i += batch) {
+              const part = inputs.slice(i, i + batch);
+              await p.context.db.transaction().execute(async (trx) => {
+                const numbers = await nextCustomerNumbers(trx, part.length);
+                await insertPrepared(
+                  trx,
+                  part.map((c, k) => prepareCustomer(vault, c, numbers[k]!)),
+                );
+              });
+              err(`inserted ${Math.min(i + batch, inputs.length)}/${inputs.length}\n`);
+            }
+            const s = (performance.now() - started) / 1000;
+            out(
+              `inserted ${inputs.length} customers in ${s.toFixed(1)} s (${Math.round(inputs.length / s)}/s)\n`,
+            );
+          },
+          PERSONAL,
+        );
       },
     );
 

@@ -162,3 +162,12 @@ export async function seedDemoCustomers(ctx: ModuleContext, onProgress: (msg: st
   onProgress(`demo customers loaded: ${inputs.length}`);
   return { created: inputs.length };
 }
+
+/** How many customers there are, erased ones too (the demo seed's check for an operator's database). */
+export async function countCustomers(db: Executor): Promise<number> {
+  const { n } = await db
+    .selectFrom('customers')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}

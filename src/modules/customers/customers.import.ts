@@ -17,7 +17,14 @@ import { activeProductCodes } from '../products/index.ts';
 import { insertPrepared, nextCustomerNumbers, normaliseIdNumber, prepareCustomer } from './customers.bulk.ts';
 import { recordImportEvent } from './customers.events.ts';
 import { issueCode, type ImportProblem } from './customers.import-problems.ts';
-import { scopeFromPath, type Scope } from './customers.repository.ts';
+import { customerInScope, scopeFromPath, type Scope } from './customers.repository.ts';
+import { logAccess } from './access-log.service.ts';
+import {
+  lockAllUniqueValues,
+  recordDuplicates,
+  UNIQUENESS_PURPOSE,
+  type Holder,
+} from './customer-uniqueness.ts';
 import { customerInput, type CustomerInput } from './customers.schemas.ts';
 import { TIER_NAMES, TIERS } from './domain/catalogue.ts';
 import type { PiiVault } from '../../platform/pii/vault.ts';
@@ -554,6 +561,11 @@ async function loadLookups(db: Executor): Promise<Lookups> {
 /** Checks against what is already stored: customer numbers, ID numbers, credit codes, account numbers. */
 type Item = { d: Draft; input: CustomerInput };
 
+/** A stored customer holding a value of a row's customer. */
+type Found = Holder & { d: Draft };
+
+// Customer numbers are the operator's, carry no personal information and are referred to
+// everywhere: unique across the whole database, whoever imports.
 async function existingNumbers(db: Executor, part: Item[], problems: ImportProblem[]) {
   const nos = part.map((p) => p.d.customerNo).filter((x): x is string => !!x);
   if (nos.length) {
@@ -573,7 +585,17 @@ async function existingNumbers(db: Executor, part: Item[], problems: ImportProbl
   }
 }
 
-async function existingIdNumbers(db: Executor, vault: PiiVault, part: Item[], problems: ImportProblem[]) {
+/** Whether the importer sees the stored customer (alias "c"), as a selected column. */
+const inScopeColumn = (scope: Scope) => (scope.all ? sql<boolean>`true` : customerInScope(scope));
+
+async function existingIdNumbers(
+  db: Executor,
+  vault: PiiVault,
+  scope: Scope,
+  part: Item[],
+  problems: ImportProblem[],
+  found: Found[],
+) {
   const hashes = new Map<string, Draft>();
   for (const p of part)
     if (p.input.idNumber)
@@ -581,76 +603,132 @@ async function existingIdNumbers(db: Executor, vault: PiiVault, part: Item[], pr
         hashes.set(h, p.d);
   if (hashes.size) {
     const rows = await db
-      .selectFrom('customers')
-      .select('id_number_hash')
-      .where('id_number_hash', 'in', [...hashes.keys()])
+      .selectFrom('customers as c')
+      .select(['c.id', 'c.org_unit_id', 'c.id_number_hash', inScopeColumn(scope).as('in_scope')])
+      .where('c.id_number_hash', 'in', [...hashes.keys()])
       .execute();
     for (const r of rows) {
       const d = hashes.get(r.id_number_hash!)!;
-      problems.push({
-        row: d.origin.get('idNumber')?.row ?? d.firstRow,
-        column: 'id_number',
-        code: 'ID_NUMBER_EXISTS',
-        message: 'another customer already has this ID number',
-      });
+      found.push({ d, field: 'idNumber', customerId: r.id, orgUnitId: r.org_unit_id, inScope: r.in_scope });
+      if (r.in_scope)
+        problems.push({
+          row: d.origin.get('idNumber')?.row ?? d.firstRow,
+          column: 'id_number',
+          code: 'ID_NUMBER_EXISTS',
+          message: 'another customer already has this ID number',
+        });
     }
   }
 }
 
-async function existingCreditCodes(db: Executor, part: Item[], problems: ImportProblem[]) {
+async function existingCreditCodes(
+  db: Executor,
+  scope: Scope,
+  part: Item[],
+  problems: ImportProblem[],
+  found: Found[],
+) {
   const codes = new Map(part.filter((p) => p.input.creditCode).map((p) => [p.input.creditCode!, p.d]));
   if (codes.size) {
     const rows = await db
-      .selectFrom('customers')
-      .select('credit_code')
-      .where('credit_code', 'in', [...codes.keys()])
-      .where('status', '<>', 'erased')
+      .selectFrom('customers as c')
+      .select(['c.id', 'c.org_unit_id', 'c.credit_code', inScopeColumn(scope).as('in_scope')])
+      .where('c.credit_code', 'in', [...codes.keys()])
+      .where('c.status', '<>', 'erased')
       .execute();
     for (const r of rows) {
       const d = codes.get(r.credit_code!)!;
-      problems.push({
-        row: d.origin.get('creditCode')?.row ?? d.firstRow,
-        column: 'credit_code',
-        code: 'CREDIT_CODE_EXISTS',
-        message: 'another customer already has this credit code',
-      });
+      found.push({ d, field: 'creditCode', customerId: r.id, orgUnitId: r.org_unit_id, inScope: r.in_scope });
+      if (r.in_scope)
+        problems.push({
+          row: d.origin.get('creditCode')?.row ?? d.firstRow,
+          column: 'credit_code',
+          code: 'CREDIT_CODE_EXISTS',
+          message: 'another customer already has this credit code',
+        });
     }
   }
 }
 
-async function existingAccounts(db: Executor, part: Item[], problems: ImportProblem[]) {
+async function existingAccounts(
+  db: Executor,
+  scope: Scope,
+  part: Item[],
+  problems: ImportProblem[],
+  found: Found[],
+) {
+  const drafts: Draft[] = [];
   const accounts = part.flatMap((p) =>
-    (p.input.instances ?? []).map((inst, k) => ({
-      product_code: inst.productCode,
-      account_no: inst.accountNo,
-      row: p.d.instances[k]!.row,
-    })),
+    (p.input.instances ?? []).flatMap((inst, k) => {
+      if (inst.status === 'terminated') return [];
+      drafts.push(p.d);
+      return [
+        {
+          product_code: inst.productCode,
+          account_no: inst.accountNo,
+          row: p.d.instances[k]!.row,
+          n: drafts.length - 1,
+        },
+      ];
+    }),
   );
   if (accounts.length) {
-    const r = await sql<{ row: number }>`
-      select a.row from jsonb_to_recordset(${JSON.stringify(accounts)}::jsonb) as a(product_code text, account_no text, row int)
-      where exists (select 1 from product_instances i where i.product_code = a.product_code
-                    and i.account_no = a.account_no and i.status <> 'terminated')`.execute(db);
-    for (const x of r.rows)
-      problems.push({
-        row: x.row,
-        column: 'account_no',
-        code: 'ACCOUNT_NO_EXISTS',
-        message: 'this product already has an active instance with this account number',
+    const inScope = scope.all ? sql<boolean>`true` : customerInScope(scope);
+    const r = await sql<{ row: number; n: number; id: string; org_unit_id: string; in_scope: boolean }>`
+      select distinct on (a.n, c.id) a.row, a.n, c.id, c.org_unit_id, ${inScope} as in_scope
+      from jsonb_to_recordset(${JSON.stringify(accounts)}::jsonb) as a(product_code text, account_no text, row int, n int)
+      join product_instances i on i.product_code = a.product_code and i.account_no = a.account_no
+        and i.status <> 'terminated'
+      join customers c on c.id = i.customer_id`.execute(db);
+    for (const x of r.rows) {
+      found.push({
+        d: drafts[x.n]!,
+        field: 'accountNo',
+        customerId: x.id,
+        orgUnitId: x.org_unit_id,
+        inScope: x.in_scope,
       });
+      if (x.in_scope)
+        problems.push({
+          row: x.row,
+          column: 'account_no',
+          code: 'ACCOUNT_NO_EXISTS',
+          message: 'this product already has an active instance with this account number',
+        });
+    }
   }
 }
 
-/** Conflicts with what the database holds already, in batches (index lookups, one per kind). */
-async function checkExisting(db: Executor, vault: PiiVault, items: Item[], problems: ImportProblem[]) {
+/**
+ * Conflicts with what the database holds already, in batches (index lookups, one per kind). Only
+ * customers the importer sees are reported (issue 9: a dry run used to tell, for a thousand ID
+ * numbers a file, who is a customer anywhere); every customer found is returned, for the access
+ * log and, once the file is written, for the duplicates' review.
+ */
+async function checkExisting(
+  db: Executor,
+  vault: PiiVault,
+  scope: Scope,
+  items: Item[],
+  problems: ImportProblem[],
+): Promise<Found[]> {
+  const found: Found[] = [];
   const batch = 2000;
   for (let i = 0; i < items.length; i += batch) {
     const part = items.slice(i, i + batch);
     await existingNumbers(db, part, problems);
-    await existingIdNumbers(db, vault, part, problems);
-    await existingCreditCodes(db, part, problems);
-    await existingAccounts(db, part, problems);
+    await existingIdNumbers(db, vault, scope, part, problems, found);
+    await existingCreditCodes(db, scope, part, problems, found);
+    await existingAccounts(db, scope, part, problems, found);
   }
+  return found;
+}
+
+/** Every stored customer a check found goes into the access log (who matched it; never the value). */
+async function logFound(db: Executor, actor: AuditActor, found: readonly Found[]) {
+  const ids = [...new Set(found.map((f) => f.customerId))];
+  for (let i = 0; i < ids.length; i += 1000)
+    await logAccess(db, actor, ids.slice(i, i + 1000), 'search', `${UNIQUENESS_PURPOSE} (import)`);
 }
 
 export interface ImportOptions {
@@ -749,23 +827,43 @@ function validateDrafts(
   return valid;
 }
 
-/** Writes a valid file in one transaction: nothing is ever half-imported. */
+/** The file's rows conflict with stored customers the importer sees: the transaction is undone. */
+class ImportConflicts extends Error {
+  constructor(readonly found: Found[]) {
+    super('the file conflicts with stored customers');
+  }
+}
+
+/**
+ * Writes a valid file in one transaction: nothing is ever half-imported. The check against stored
+ * customers runs inside it, under an exclusive lock on every unique field, so that no write of the
+ * same values slips in between (the database no longer refuses a duplicate: duplicates outside
+ * the importer's scope are written and recorded for review).
+ */
 async function writeImport(
   opts: ImportOptions,
+  scope: Scope,
   valid: Array<{ d: Draft; input: CustomerInput }>,
+  problems: ImportProblem[],
   format: 'csv' | 'xlsx',
   counts: { rows: number; customers: number; contacts: number; instances: number },
   progress: (p: ImportProgress) => void,
-) {
+): Promise<void> {
   const chunk = opts.chunk ?? 1000;
-  await opts.db.transaction().execute(async (trx) => {
+  return opts.db.transaction().execute(async (trx) => {
+    await lockAllUniqueValues(trx);
+    const found = await checkExisting(trx, opts.vault, scope, valid, problems);
+    if (problems.length) throw new ImportConflicts(found);
     const numbers = await nextCustomerNumbers(trx, valid.filter((v) => !v.d.customerNo).length);
+    const ids = new Map<Draft, { id: string; orgUnitId: string }>();
     let n = 0;
     progress({ phase: 'write', done: 0, total: valid.length });
     for (let i = 0; i < valid.length; i += chunk) {
-      const prepared = valid
-        .slice(i, i + chunk)
-        .map((v) => prepareCustomer(opts.vault, v.input, v.d.customerNo ?? numbers[n++]!));
+      const prepared = valid.slice(i, i + chunk).map((v) => {
+        const p = prepareCustomer(opts.vault, v.input, v.d.customerNo ?? numbers[n++]!);
+        ids.set(v.d, { id: p.customer.id, orgUnitId: v.input.orgUnitId });
+        return p;
+      });
       await insertPrepared(trx, prepared, chunk);
       progress({ phase: 'write', done: Math.min(i + chunk, valid.length), total: valid.length });
     }
@@ -774,6 +872,8 @@ async function writeImport(
       entityType: 'customer',
       details: { format, fileName: opts.fileName ?? null, ...counts },
     });
+    // What is left is held outside the importer's scope: written, and recorded for review.
+    for (const f of found) await recordDuplicates(trx, opts.actor, [f], ids.get(f.d)!);
     await recordImportEvent(trx, { format, ...counts });
   });
 }
@@ -790,7 +890,9 @@ export async function importCustomers(file: Buffer, opts: ImportOptions): Promis
   const lookups = await loadLookups(opts.db);
   const drafts = draftsFromRows(header, rows, lookups, scope, problems);
   const valid = validateDrafts(drafts, problems, progress);
-  if (problems.length === 0) await checkExisting(opts.db, opts.vault, valid, problems);
+  // A dry run checks here; a real one inside its transaction (writeImport).
+  if (problems.length === 0 && opts.dryRun)
+    await logFound(opts.db, opts.actor, await checkExisting(opts.db, opts.vault, scope, valid, problems));
   progress({ phase: 'validate', done: drafts.length, total: drafts.length });
 
   const counts = {
@@ -816,7 +918,14 @@ export async function importCustomers(file: Buffer, opts: ImportOptions): Promis
     return report(false);
   }
   if (opts.dryRun) return report(true);
-  await writeImport(opts, valid, format, counts, progress);
+  try {
+    // Duplicates outside the scope were recorded and access-logged in the transaction.
+    await writeImport(opts, scope, valid, problems, format, counts, progress);
+  } catch (err) {
+    if (!(err instanceof ImportConflicts)) throw err;
+    await logFound(opts.db, opts.actor, err.found);
+    return report(false);
+  }
   return report(true);
 }
 

@@ -260,8 +260,31 @@ export const customersTmf629: Migration = {
   },
 };
 
+/**
+ * Uniqueness within what a caller can see (issue 9): an ID number, credit code or live account
+ * number held by a customer outside the caller's scope must not be refused (that refusal told
+ * staff of one province who is a customer in another), so the database no longer refuses it
+ * either. The write path checks, under an advisory lock per value, the customers the caller sees
+ * (409) and records a duplicate outside them for review (customer-uniqueness.ts). The same
+ * indexes stay for the lookups, no longer unique.
+ */
+export const customersScopedUniqueness: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`drop index customers_id_hash_uq`.execute(db);
+    await sql`create index customers_id_hash_idx on customers (id_number_hash)
+      where id_number_hash is not null`.execute(db);
+    await sql`drop index customers_credit_code_uq`.execute(db);
+    await sql`create index customers_credit_code_idx on customers (credit_code)
+      where credit_code is not null and status <> 'erased'`.execute(db);
+    await sql`drop index product_instances_account_uq`.execute(db);
+    await sql`create index product_instances_live_account_idx on product_instances (product_code, account_no)
+      where status <> 'terminated'`.execute(db);
+  },
+};
+
 /** This module's migrations with their global names, in order. Forward only: append, never edit. */
 export const customersMigrations: MigrationList = [
   ['0003_customers_init', customersInit],
   ['0007_customers_tmf629', customersTmf629],
+  ['0013_customers_scoped_uniqueness', customersScopedUniqueness],
 ];

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AppError } from '../../platform/errors.ts';
 import { toAppError, type App } from '../../platform/http/app.ts';
 import { callerOf } from '../../platform/http/caller.ts';
+import { RateWindow } from '../../platform/rate-window.ts';
 import {
   importCustomers,
   importTemplate,
@@ -61,9 +62,26 @@ export function importRoutes(app: App, { ctx, deps }: CustomerRouteEnv): void {
     (_req, body, done) => done(null, body),
   );
 
+  // Imports per user per hour (dry runs too): a file checks up to thousands of ID numbers, credit
+  // codes and account numbers against stored customers at once.
+  const perUser = new RateWindow(ctx.config.importsPerHour, 3_600_000);
   app.post(
     '/customers/imports',
     {
+      // After authentication (the app's onRequest hooks run first), before the file is read.
+      onRequest: async (request, reply) => {
+        const who = request.principal?.userId;
+        if (!who) return;
+        const r = perUser.take(who, deps.clock.now().getTime());
+        if (r.ok) return;
+        const seconds = Math.ceil(r.retryAfterMs / 1000);
+        void reply.header('retry-after', String(seconds));
+        throw new AppError(
+          'RATE_LIMITED',
+          `Too many imports: at most ${perUser.max} an hour per user, dry runs included; retry in ${Math.ceil(seconds / 60)} minute(s)`,
+          { retryAfterSeconds: seconds },
+        );
+      },
       bodyLimit: IMPORT_BODY_LIMIT,
       schema: {
         tags,

@@ -72,4 +72,4 @@ export {
 export type { Caller, CustomerDeps } from './caller.ts';
 export type { ResourceQuery } from './customers.repository.ts';
 export { PiiVault } from '../../platform/pii/vault.ts';
-export { seedDemoCustomers } from './customers.demo.ts';
+export { countCustomers, seedDemoCustomers } from './customers.demo.ts';

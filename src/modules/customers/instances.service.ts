@@ -9,6 +9,7 @@ import { logAccess } from './access-log.service.ts';
 import type { Caller, CustomerDeps } from './caller.ts';
 import { assertNotErased, assertUnitExists, loadForChange, loadInScope } from './customer-checks.ts';
 import { eventView, withProductNames } from './customer-read.ts';
+import { claimUniqueValues, loggingRefusals, recordDuplicates } from './customer-uniqueness.ts';
 import { instanceRow } from './customers.bulk.ts';
 import { recordCustomerEvent } from './customers.events.ts';
 import {
@@ -55,22 +56,28 @@ export async function addInstance(
   await assertActiveProducts(deps.db, [input.productCode]);
   if (input.orgUnitId) await assertUnitExists(deps.db, input.orgUnitId, 'orgUnitId');
   const values = instanceRow(row.id, row.org_unit_id, input);
-  const saved = await deps.db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('product_instances')
-      .values({ ...values, attributes: JSON.stringify(values.attributes) })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await appendAudit(trx, caller.actor, {
-      action: 'customer.instance_add',
-      entityType: 'customer',
-      entityId: row.id,
-      orgUnitId: row.org_unit_id,
-      details: { instanceId: values.id, productCode: input.productCode },
-    });
-    await recordInstancesChanged(trx, caller, row, contacts);
-    return inserted;
-  });
+  const live = input.status !== 'terminated';
+  const unique = { accounts: live ? [{ productCode: input.productCode, accountNo: input.accountNo }] : [] };
+  const saved = await loggingRefusals(deps.db, caller.actor, () =>
+    deps.db.transaction().execute(async (trx) => {
+      const elsewhere = await claimUniqueValues(trx, caller.scope, unique);
+      const inserted = await trx
+        .insertInto('product_instances')
+        .values({ ...values, attributes: JSON.stringify(values.attributes) })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await appendAudit(trx, caller.actor, {
+        action: 'customer.instance_add',
+        entityType: 'customer',
+        entityId: row.id,
+        orgUnitId: row.org_unit_id,
+        details: { instanceId: values.id, productCode: input.productCode },
+      });
+      await recordDuplicates(trx, caller.actor, elsewhere, { id: row.id, orgUnitId: row.org_unit_id });
+      await recordInstancesChanged(trx, caller, row, contacts);
+      return inserted;
+    }),
+  );
   return (await withProductNames(deps.db, [saved])).map(instanceView)[0]!;
 }
 
@@ -109,36 +116,46 @@ export async function updateInstance(
   assertNotErased(row);
   const inst = await deps.db
     .selectFrom('product_instances')
-    .select(['id', 'version', 'status'])
+    .select(['id', 'version', 'status', 'product_code', 'account_no'])
     .where('id', '=', instanceId)
     .where('customer_id', '=', row.id)
     .executeTakeFirst();
   if (!inst) throw notFound('service instance');
   checkVersion('service instance', inst.version, patch.version);
   if (patch.orgUnitId) await assertUnitExists(deps.db, patch.orgUnitId, 'orgUnitId');
-  const saved = await deps.db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('product_instances')
-      .set({ ...columnsFor(patch), version: sql`version + 1`, updated_at: caller.now })
-      .where('id', '=', instanceId)
-      .where('version', '=', inst.version)
-      .returningAll()
-      .executeTakeFirst();
-    assertOneUpdated('service instance', updated ? 1 : 0);
-    await appendAudit(trx, caller.actor, {
-      action: 'customer.instance_update',
-      entityType: 'customer',
-      entityId: row.id,
-      orgUnitId: row.org_unit_id,
-      details: {
-        instanceId,
-        changed: Object.keys(patch).filter((k) => k !== 'version'),
-        ...(patch.status ? { status: { from: inst.status, to: patch.status } } : {}),
-      },
-    });
-    await recordInstancesChanged(trx, caller, row, contacts);
-    return updated!;
-  });
+  // A new account number, or a terminated instance brought back, claims its number again.
+  const accountNo = patch.accountNo ?? inst.account_no;
+  const claims =
+    (patch.status ?? inst.status) !== 'terminated' &&
+    (accountNo !== inst.account_no || inst.status === 'terminated');
+  const unique = { accounts: claims ? [{ productCode: inst.product_code, accountNo }] : [] };
+  const saved = await loggingRefusals(deps.db, caller.actor, () =>
+    deps.db.transaction().execute(async (trx) => {
+      const elsewhere = await claimUniqueValues(trx, caller.scope, unique, { instanceId });
+      const updated = await trx
+        .updateTable('product_instances')
+        .set({ ...columnsFor(patch), version: sql`version + 1`, updated_at: caller.now })
+        .where('id', '=', instanceId)
+        .where('version', '=', inst.version)
+        .returningAll()
+        .executeTakeFirst();
+      assertOneUpdated('service instance', updated ? 1 : 0);
+      await appendAudit(trx, caller.actor, {
+        action: 'customer.instance_update',
+        entityType: 'customer',
+        entityId: row.id,
+        orgUnitId: row.org_unit_id,
+        details: {
+          instanceId,
+          changed: Object.keys(patch).filter((k) => k !== 'version'),
+          ...(patch.status ? { status: { from: inst.status, to: patch.status } } : {}),
+        },
+      });
+      await recordDuplicates(trx, caller.actor, elsewhere, { id: row.id, orgUnitId: row.org_unit_id });
+      await recordInstancesChanged(trx, caller, row, contacts);
+      return updated!;
+    }),
+  );
   return (await withProductNames(deps.db, [saved])).map(instanceView)[0]!;
 }
 

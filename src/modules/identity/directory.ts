@@ -96,3 +96,13 @@ export async function activeUsersWithRole(
     .where('u.status', '=', 'active')
     .execute();
 }
+
+/** How many users there are, active or not (the demo seed's check for an operator's database). */
+export async function countUsers(caller: AnyExecutor): Promise<number> {
+  const db: Executor = caller;
+  const { n } = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}

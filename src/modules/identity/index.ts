@@ -43,6 +43,7 @@ export { hashPassword } from './domain/secrets.ts';
 export {
   activeUserLogins,
   activeUsersWithRole,
+  countUsers,
   displayNames,
   isActiveUser,
   orgUnits,

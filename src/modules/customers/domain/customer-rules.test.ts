@@ -5,6 +5,7 @@ import {
   idTypeChangeNeedsNumber,
   isErased,
   tierProblem,
+  unitsChanged,
 } from './customer-rules.ts';
 
 describe('tier and customer kind', () => {
@@ -39,5 +40,25 @@ describe('erasure', () => {
     expect(erasedName('enterprise', 'C1002', '南京某某科技有限公司')).toBe('南京某某科技有限公司');
     expect(isErased('erased')).toBe(true);
     expect(isErased('active')).toBe(false);
+  });
+});
+
+describe('units a change of place touches', () => {
+  const before = { orgUnitId: 'JS', branchUnitIds: ['ZJ', 'SZ'] };
+  it('a move touches the old and the new unit; branches that stay are not asked about', () => {
+    expect(unitsChanged(before, { orgUnitId: 'HZ' }).sort()).toEqual(['HZ', 'JS']);
+    expect(unitsChanged(before, { orgUnitId: 'JS', branchUnitIds: ['SZ', 'ZJ'] })).toEqual([]);
+    expect(unitsChanged(before, {})).toEqual([]);
+  });
+  it('branches added or removed are touched', () => {
+    expect(unitsChanged(before, { branchUnitIds: [] }).sort()).toEqual(['SZ', 'ZJ']);
+    expect(unitsChanged(before, { branchUnitIds: ['ZJ', 'WX'] }).sort()).toEqual(['SZ', 'WX']);
+    // The takeover of issue 9: Hangzhou's unit in, the owner's out, the Zhejiang branch gone.
+    expect(unitsChanged(before, { orgUnitId: 'HZ', branchUnitIds: [] }).sort()).toEqual([
+      'HZ',
+      'JS',
+      'SZ',
+      'ZJ',
+    ]);
   });
 });

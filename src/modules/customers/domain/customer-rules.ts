@@ -18,6 +18,29 @@ export function tierProblem(kind: CustomerKind, tier: string | null | undefined)
 export const branchesAllowed = (kind: CustomerKind, branchCount: number): boolean =>
   kind === 'enterprise' || branchCount === 0;
 
+/**
+ * The org units a change of a customer's place (its unit and its branches' units) adds or takes
+ * away: each needs the caller's scope. Units that stay are not asked about — a province that sees
+ * a customer through its branch may edit it, but not move it out of the owner's scope.
+ */
+export function unitsChanged(
+  before: { orgUnitId: string; branchUnitIds: readonly string[] },
+  after: { orgUnitId?: string | undefined; branchUnitIds?: readonly string[] | undefined },
+): string[] {
+  const changed = new Set<string>();
+  if (after.orgUnitId !== undefined && after.orgUnitId !== before.orgUnitId) {
+    changed.add(before.orgUnitId);
+    changed.add(after.orgUnitId);
+  }
+  if (after.branchUnitIds !== undefined) {
+    const was = new Set(before.branchUnitIds);
+    const is = new Set(after.branchUnitIds);
+    for (const u of was) if (!is.has(u)) changed.add(u);
+    for (const u of is) if (!was.has(u)) changed.add(u);
+  }
+  return [...changed];
+}
+
 /** An erased customer's records stay as they are (requests, bills and audit refer to them). */
 export const isErased = (status: string): boolean => status === 'erased';
 
