@@ -9,8 +9,7 @@ import { createTestServer, type TestServer } from '../harness.ts';
 
 let s: TestServer;
 beforeAll(async () => {
-  // The slow-down after repeated misses would only make this file slow: tested on its own.
-  s = await createTestServer({ env: { ONEPOINT_SEARCH_MISS_LIMIT: '10000' } });
+  s = await createTestServer();
 });
 afterAll(async () => {
   await s?.close();
