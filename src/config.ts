@@ -38,6 +38,8 @@ const envSchema = z.object({
     })
     .optional(),
   ONEPOINT_TIME_ZONE: z.string().default('Asia/Shanghai'),
+  ONEPOINT_PRIVACY_CONTACT: z.string().trim().min(1).max(500).optional(),
+  ONEPOINT_REGULATOR_CONTACT: z.string().trim().min(1).max(500).optional(),
   ONEPOINT_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
   ONEPOINT_JOBS: z.enum(['on', 'off']).default('on'),
   ONEPOINT_PII_KEYS: z.string().optional(),
@@ -139,6 +141,10 @@ export interface Config {
   /** The URL clients reach the server at (absolute TMF hrefs); unset: each request's scheme and host. */
   publicUrl: string | undefined;
   timeZone: string;
+  /** The handler's contact that incident notices give people (PIPL Art. 57(3)); unset: a placeholder. */
+  privacyContact: string | undefined;
+  /** Whom incident reports go to (the regulator's department and contact); unset: a placeholder. */
+  regulatorContact: string | undefined;
   shutdownGraceMs: number;
   jobsEnabled: boolean;
   /** Keys for personal information at rest, newest first. */
@@ -235,6 +241,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     publicUrl: e.ONEPOINT_PUBLIC_URL,
     timeZone: e.ONEPOINT_TIME_ZONE,
+    privacyContact: e.ONEPOINT_PRIVACY_CONTACT,
+    regulatorContact: e.ONEPOINT_REGULATOR_CONTACT,
     shutdownGraceMs: e.ONEPOINT_SHUTDOWN_GRACE_MS,
     jobsEnabled: e.ONEPOINT_JOBS === 'on',
     piiKeys: pii.keys,
