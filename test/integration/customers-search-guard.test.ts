@@ -70,9 +70,27 @@ describe(`slowing down repeated phone and ID number misses (${process.env.ONEPOI
     expect(refused.json().code).toBe('RATE_LIMITED');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(refused.body).not.toMatch(/166123456/);
+
+    // The security administrators are alerted: one open alert about this user, counted up at each
+    // doubling of the limit, with kinds and counts and never a number searched for.
+    const alerts = await s.app.inject({
+      method: 'GET',
+      url: '/api/v1/security/alerts?kind=search.misses',
+      headers: await s.as('admin'),
+    });
+    expect(alerts.statusCode).toBe(200);
+    const items = (
+      alerts.json() as {
+        items: Array<{ user: { name: string } | null; summary: string; detail: Record<string, unknown> }>;
+      }
+    ).items;
+    expect(items).toHaveLength(1);
+    expect(items[0]!.summary).toMatch(/^billing: \d+ searches by phone or ID number found nobody within 60 minutes/);
+    expect(items[0]!.detail).toMatchObject({ missLimit: 3, windowMinutes: 60 });
+    expect(JSON.stringify(items)).not.toMatch(/166123456|3201061987/);
   });
 
-  it('does not slow down another user, or searches by name and customer number', async () => {
+  it('does not slow down another user, or count searches by name and customer number', async () => {
     // Another user at the same time: no queue, no refusal.
     expect(
       await side(
@@ -80,12 +98,21 @@ describe(`slowing down repeated phone and ID number misses (${process.env.ONEPOI
         [10, 11, 12, 13, 14, 15].map((i) => `${API}/search?q=${nobody(i)}`),
       ),
     ).toEqual([200, 200, 200, 200, 200, 200]);
-    // Name and customer-number misses are not guesses at a hidden value.
+    // Name and customer-number misses are not guesses at a hidden value: no alert, no slow-down
+    // (slowed down, six searches side by side would queue past the cap and some be refused).
     for (let i = 0; i < 5; i++) {
       await get(`${API}/search?q=${encodeURIComponent(`查无此人${'甲乙丙丁戊'[i]}`)}`, 'accountmgr');
       await get(`${API}?customerNo=NOBODY${i}`, 'accountmgr');
     }
-    // Slowed down, six searches side by side would queue past the cap and some be refused.
+    const alerted = async () => {
+      const res = await s.app.inject({
+        method: 'GET',
+        url: '/api/v1/security/alerts?kind=search.misses',
+        headers: await s.as('admin'),
+      });
+      return (res.json() as { items: Array<{ summary: string }> }).items.map((a) => a.summary.split(':')[0]);
+    };
+    expect((await alerted()).sort()).toEqual(['billing', 'dispatcher']);
     expect(await side('accountmgr', [21, 22, 23, 24, 25, 26].map((i) => `${API}?phone=${nobody(i)}`))).toEqual(
       [200, 200, 200, 200, 200, 200],
     );

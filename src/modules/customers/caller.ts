@@ -29,9 +29,7 @@ export const customerDeps = (ctx: ModuleContext): CustomerDeps => {
       db: ctx.db,
       vault: vaultFor(ctx.config),
       clock: ctx.clock,
-      searchGuard: new SearchGuard(searchGuardPolicy(ctx.config), async () => {
-        // Wired to the security module's alerts when it lands (raiseSecurityAlert).
-      }),
+      searchGuard: new SearchGuard(searchGuardPolicy(ctx.config), ctx.raiseSecurityAlert),
     };
     depsOf.set(ctx, deps);
   }

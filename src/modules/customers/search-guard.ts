@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { RaiseSecurityAlert } from '../../platform/module.ts';
 import type { AccessAction } from './access-log.service.ts';
 import type { Caller } from './caller.ts';
 import type { Executor } from './customers.tables.ts';
@@ -45,16 +46,6 @@ async function missesSince(db: Executor, userId: string, since: Date): Promise<n
   return Number(r.n);
 }
 
-export interface SearchAlert {
-  kind: string;
-  userId: string | null;
-  summary: string;
-  detail?: Record<string, unknown>;
-  at: Date;
-}
-
-export type RaiseAlert = (db: Executor, alert: SearchAlert) => Promise<void>;
-
 /** What a guarded search carries from its start to its end. */
 export interface SearchTicket {
   kinds: readonly string[];
@@ -68,7 +59,7 @@ export class SearchGuard {
 
   constructor(
     readonly policy: SearchGuardPolicy,
-    private readonly raiseAlert: RaiseAlert,
+    private readonly raiseAlert: RaiseSecurityAlert,
     private readonly wait: (ms: number) => Promise<unknown> = sleep,
   ) {}
 
@@ -118,7 +109,7 @@ export class SearchGuard {
     if (!alertDue(ticket.missesBefore, misses, this.policy.missLimit)) return;
     const minutes = Math.round(this.policy.windowMs / 60_000);
     await this.raiseAlert(db, {
-      kind: 'customer.search_misses',
+      kind: 'search.misses',
       userId: user,
       summary:
         `${caller.actor.actorLogin ?? user}: ${misses} searches by phone or ID number found nobody ` +
@@ -129,8 +120,6 @@ export class SearchGuard {
         missLimit: this.policy.missLimit,
         kinds: [...ticket.kinds],
         nextDelayMs: slowdownMs(misses, this.policy),
-        ip: caller.actor.ip,
-        requestId: caller.actor.requestId,
       },
       at: caller.now,
     });
