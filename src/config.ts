@@ -67,7 +67,12 @@ const envSchema = z.object({
   ONEPOINT_ALLOW_PRIVATE_CALLBACKS: z.enum(['true', 'false']).default('false'),
   ONEPOINT_HUB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
   ONEPOINT_SEARCH_MISS_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
-  ONEPOINT_SEARCH_MISS_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  ONEPOINT_SEARCH_MISS_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
   ONEPOINT_SEARCH_SLOWDOWN_STEP_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   ONEPOINT_SEARCH_SLOWDOWN_MAX_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
 });

@@ -60,9 +60,7 @@ describe(`slowing down repeated phone and ID number misses (${process.env.ONEPOI
     expect(fifth.ms).toBeGreaterThanOrEqual(2 * STEP_MS - 5);
 
     // Searches sent side by side queue up; one that would wait past twice the cap is refused.
-    const burst = await Promise.all(
-      [5, 6, 7, 8].map((i) => get(`${API}/search?q=${nobody(i)}`, 'billing')),
-    );
+    const burst = await Promise.all([5, 6, 7, 8].map((i) => get(`${API}/search?q=${nobody(i)}`, 'billing')));
     const statuses = burst.map((r) => r.statusCode).sort();
     expect(statuses).toContain(200);
     expect(statuses).toContain(429);
@@ -85,7 +83,9 @@ describe(`slowing down repeated phone and ID number misses (${process.env.ONEPOI
       }
     ).items;
     expect(items).toHaveLength(1);
-    expect(items[0]!.summary).toMatch(/^billing: \d+ searches by phone or ID number found nobody within 60 minutes/);
+    expect(items[0]!.summary).toMatch(
+      /^billing: \d+ searches by phone or ID number found nobody within 60 minutes/,
+    );
     expect(items[0]!.detail).toMatchObject({ missLimit: 3, windowMinutes: 60 });
     expect(JSON.stringify(items)).not.toMatch(/166123456|3201061987/);
   });
@@ -113,15 +113,21 @@ describe(`slowing down repeated phone and ID number misses (${process.env.ONEPOI
       return (res.json() as { items: Array<{ summary: string }> }).items.map((a) => a.summary.split(':')[0]);
     };
     expect((await alerted()).sort()).toEqual(['billing', 'dispatcher']);
-    expect(await side('accountmgr', [21, 22, 23, 24, 25, 26].map((i) => `${API}?phone=${nobody(i)}`))).toEqual(
-      [200, 200, 200, 200, 200, 200],
-    );
+    expect(
+      await side(
+        'accountmgr',
+        [21, 22, 23, 24, 25, 26].map((i) => `${API}?phone=${nobody(i)}`),
+      ),
+    ).toEqual([200, 200, 200, 200, 200, 200]);
   });
 
   it('forgets misses older than the window', async () => {
     offsetMs += 61 * 60_000;
-    expect(await side('billing', [30, 31, 32, 33, 34, 35].map((i) => `${API}/search?q=${nobody(i)}`))).toEqual(
-      [200, 200, 200, 200, 200, 200],
-    );
+    expect(
+      await side(
+        'billing',
+        [30, 31, 32, 33, 34, 35].map((i) => `${API}/search?q=${nobody(i)}`),
+      ),
+    ).toEqual([200, 200, 200, 200, 200, 200]);
   });
 });

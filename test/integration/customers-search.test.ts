@@ -166,7 +166,10 @@ describe(`customer search without a masking bypass (${process.env.ONEPOINT_TEST_
       const res = await get(`${API}/search?q=${prefix}&limit=50`);
       const items = (res.json() as { items: Array<{ id: string; customerNo: string; matchedBy: string[] }> })
         .items;
-      expect(items.map((i) => i.id), prefix).toContain(target.id);
+      expect(
+        items.map((i) => i.id),
+        prefix,
+      ).toContain(target.id);
       for (const i of items) {
         expect(i.customerNo.startsWith(prefix.toUpperCase())).toBe(true);
         expect(i.matchedBy).toEqual(['customerNo']);
@@ -242,7 +245,9 @@ describe(`customer search without a masking bypass (${process.env.ONEPOINT_TEST_
     );
     expect(customers.size).toBeGreaterThan(0);
     const logged = new Set(
-      rows.filter((r) => r.purpose === 'productInstances:deviceId' && r.customer_id).map((r) => r.customer_id),
+      rows
+        .filter((r) => r.purpose === 'productInstances:deviceId' && r.customer_id)
+        .map((r) => r.customer_id),
     );
     expect(logged).toEqual(customers);
     const text = JSON.stringify(rows);

@@ -176,7 +176,9 @@ export async function affectedInstances(
     await instancesOnResourceRows(deps.db, norm, caller ? caller.scope : undefined, limit),
   );
   if (caller) {
-    const kinds = (['deviceId', 'devicePort', 'exchange', 'circuitId', 'stbId'] as const).filter((k) => norm[k]);
+    const kinds = (['deviceId', 'devicePort', 'exchange', 'circuitId', 'stbId'] as const).filter(
+      (k) => norm[k],
+    );
     const purpose = searchPurpose(kinds, 'productInstances');
     if (rows.length === 0) await logMiss(deps.db, caller, 'list', purpose);
     else
