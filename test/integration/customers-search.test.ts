@@ -137,7 +137,7 @@ describe(`customer search without a masking bypass (${process.env.ONEPOINT_TEST_
     expect(refused.statusCode).toBe(400);
     expect(refused.json().message).toMatch(/phone: give the full number or its last four digits/);
     expect(refused.body).not.toContain('1998765');
-  });
+  }, 120_000); // some 400 requests
 
   it('finds an ID number only whole: no part of it finds the customer', async () => {
     expect(ids(await get(`${API}?idNumber=${ID_NUMBER}`))).toEqual([target.id]);
