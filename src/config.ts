@@ -93,6 +93,15 @@ const envSchema = z.object({
   ONEPOINT_HUB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
   ONEPOINT_REVEAL_DAILY_CAP: z.coerce.number().int().min(1).max(100_000).default(50),
   ONEPOINT_REQUIRE_MFA: z.enum(['true', 'false']).default('false'),
+  ONEPOINT_SEARCH_MISS_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
+  ONEPOINT_SEARCH_MISS_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
+  ONEPOINT_SEARCH_SLOWDOWN_STEP_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  ONEPOINT_SEARCH_SLOWDOWN_MAX_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
 });
 
 /** A key for personal information at rest (AES-256-GCM and the HMAC search index derive from it). */
@@ -253,6 +262,12 @@ export interface Config {
   revealDailyCap: number;
   /** Staff holding pii.reveal or an administration permission must sign in with a second factor. */
   requireMfa: boolean;
+  /** Phone/ID searches by one user that found nobody, within the window, before they slow down. */
+  searchMissLimit: number;
+  searchMissWindowMinutes: number;
+  /** Wait added to such a user's next phone/ID search per miss beyond the limit, and its cap. */
+  searchSlowdownStepMs: number;
+  searchSlowdownMaxMs: number;
 }
 
 export class ConfigError extends Error {
@@ -346,6 +361,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hubMaxAttempts: e.ONEPOINT_HUB_MAX_ATTEMPTS,
     revealDailyCap: e.ONEPOINT_REVEAL_DAILY_CAP,
     requireMfa: e.ONEPOINT_REQUIRE_MFA === 'true',
+    searchMissLimit: e.ONEPOINT_SEARCH_MISS_LIMIT,
+    searchMissWindowMinutes: e.ONEPOINT_SEARCH_MISS_WINDOW_MINUTES,
+    searchSlowdownStepMs: e.ONEPOINT_SEARCH_SLOWDOWN_STEP_MS,
+    searchSlowdownMaxMs: e.ONEPOINT_SEARCH_SLOWDOWN_MAX_MS,
   };
 }
 
