@@ -8,6 +8,7 @@ import { customerViews, withProductNames } from './customer-read.ts';
 import { loadInScope } from './customer-checks.ts';
 import { contactsOf, instancesOf } from './customers.repository.ts';
 import { contactView, instanceView, iso } from './customers.views.ts';
+import { maskFreeTextDeep } from './domain/pii.ts';
 
 /** The seam for the requests module: open requests of a customer (none until it exists). */
 export type OpenRequestsProvider = (db: Db, customerId: string, principal: Principal) => Promise<unknown[]>;
@@ -38,7 +39,8 @@ export async function customer360(
       occurredAt: iso(h.occurred_at),
       actorLogin: h.actor_login,
       action: h.action,
-      details: (h.details ?? {}) as Record<string, unknown>,
+      // Reasons and other texts in the history are free text: masked like notes.
+      details: maskFreeTextDeep((h.details ?? {}) as Record<string, unknown>),
     })),
   };
 }

@@ -2269,7 +2269,12 @@ export interface paths {
               | 'idNumber'
               | 'mobile'
               | 'officePhone'
-              | 'serviceAddress';
+              | 'serviceAddress'
+              | 'notes'
+              | 'description'
+              | 'title'
+              | 'aEnd'
+              | 'zEnd';
             contactId?: string;
             instanceId?: string;
             reason: string;
@@ -2289,7 +2294,12 @@ export interface paths {
                 | 'idNumber'
                 | 'mobile'
                 | 'officePhone'
-                | 'serviceAddress';
+                | 'serviceAddress'
+                | 'notes'
+                | 'description'
+                | 'title'
+                | 'aEnd'
+                | 'zEnd';
               value: string | null;
             };
           };
