@@ -80,6 +80,7 @@ function decodeLoose(s: string, query: boolean): string {
 export function maskUrlForLog(url: string): string {
   const q = url.indexOf('?');
   const piece = (raw: string, query: boolean) => {
+    if (!/[0-9%@０-９]/.test(raw)) return raw; // nothing personal without digits or escapes
     const decoded = decodeLoose(raw, query);
     const masked = maskLogValue(decoded);
     return masked === decoded ? raw : encodeURIComponent(masked);

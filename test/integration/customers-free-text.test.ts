@@ -203,6 +203,13 @@ describe(`free text leaves masked (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite
       'notes',
     ]);
     expect(leaks(history.body)).toEqual([]);
+    const audit = await s.app.inject({
+      url: `/api/v1/audit-log?entityId=${id}`,
+      headers: await s.as('admin'),
+    });
+    expect(audit.statusCode, audit.body).toBe(200);
+    expect(audit.body).toContain('customer.pii_reveal');
+    expect(leaks(audit.body)).toEqual([]);
   });
 
   it('an edit of the masked text keeps what the masks hide', async () => {

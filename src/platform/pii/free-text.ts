@@ -93,8 +93,12 @@ export function restoreMaskedFreeText(edited: string, stored: string | null | un
   });
 }
 
+// Nothing to find without a digit (Arabic or Chinese) or an @: most labels and names.
+const MAY_HOLD = /[0-9０-９@一二三四五六七八九十百千零〇两]/;
+
 /** Every piece of personal information in `text`, in order, not overlapping. */
 export function findPersonalData(text: string): FreeTextFinding[] {
+  if (!MAY_HOLD.test(text)) return [];
   const found: FreeTextFinding[] = [];
   // Emails first (their local part may be a phone number), UUIDs are left whole (ids, not data).
   const taken: Array<[number, number]> = [];
@@ -439,7 +443,11 @@ const STOP = new Set([
 ]);
 const MAX_BACK = 14;
 
+// Every anchor ends in one of these (or 园/城/… before 3-2-501): without one, no address.
+const ANCHOR_CHARS = /[号弄巷栋幢元楼组队社室区园苑寓村城府里场厦]/;
+
 function findAddresses(text: string, from: number, to: number): FreeTextFinding[] {
+  if (!ANCHOR_CHARS.test(text.slice(from, to))) return [];
   const out: FreeTextFinding[] = [];
   const slice = text.slice(0, to);
   ANCHOR.lastIndex = from;
