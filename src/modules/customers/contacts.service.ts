@@ -89,7 +89,7 @@ function columnsFor(
   if (patch.role !== undefined) set.role = patch.role;
   // Read masked: a mask sent back stands for what it hides (restoreMaskedFreeText).
   if (patch.title !== undefined)
-    set.title = patch.title ? restoreMaskedFreeText(patch.title, stored.title) : null;
+    set.title = patch.title == null ? null : restoreMaskedFreeText(patch.title, stored.title);
   if (patch.mobile !== undefined) set.mobile = patch.mobile ?? null;
   if (patch.officePhone !== undefined) set.office_phone = patch.officePhone ?? null;
   if (patch.email !== undefined) set.email = patch.email ?? null;

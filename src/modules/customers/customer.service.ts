@@ -177,7 +177,7 @@ export async function columnsFor(
   if (patch.creditCode !== undefined) set.credit_code = patch.creditCode ?? null;
   // Free text was read masked: the masks sent back stand for what they hide (restoreMaskedFreeText).
   const text = (v: string | null | undefined, stored: string | null) =>
-    v ? restoreMaskedFreeText(v, stored) : null;
+    v == null ? null : restoreMaskedFreeText(v, stored);
   if (patch.industry !== undefined) set.industry = text(patch.industry, row.industry);
   if (patch.valueLevel !== undefined) set.value_level = patch.valueLevel ?? null;
   if (patch.membershipLevel !== undefined)

@@ -78,7 +78,7 @@ export async function addInstance(
 /** Free text read masked: a mask sent back stands for what it hides (restoreMaskedFreeText). */
 type StoredText = Pick<ProductInstancesTable, 'a_end' | 'z_end'> & { attributes: Record<string, unknown> };
 const restored = (v: string | null | undefined, stored: string | null) =>
-  v ? restoreMaskedFreeText(v, stored) : null;
+  v == null ? null : restoreMaskedFreeText(v, stored);
 
 function columnsFor(patch: InstancePatch, stored: StoredText): Updateable<ProductInstancesTable> {
   const set: Updateable<ProductInstancesTable> = {};
