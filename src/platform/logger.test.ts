@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskPiiInText } from './logger.ts';
+import { maskLogValue, maskPiiInText, maskUrlForLog } from './logger.ts';
 
 describe('PII masking in free text', () => {
   it('masks mainland mobile numbers and resident ID numbers', () => {
@@ -28,5 +28,79 @@ describe('PII masking in free text', () => {
   it('leaves other numbers alone', () => {
     expect(maskPiiInText('/api/v1/orders/12345?limit=50')).toBe('/api/v1/orders/12345?limit=50');
     expect(maskPiiInText('order 123456789012345')).toBe('order 123456789012345');
+  });
+});
+
+describe('request URLs in log lines', () => {
+  // Every way a search box or filter sends 139 1234 5678 and 320106 19870623 0014.
+  const phones = [
+    '139 1234 5678',
+    '139-1234-5678',
+    '139.1234.5678',
+    '139+1234+5678',
+    '+86 139 1234 5678',
+    '(+86)139-1234-5678',
+    '1 3 9 1 2 3 4 5 6 7 8',
+  ];
+  const ids = ['320106 19870623 0014', '320106-19870623-0014', '320106+19870623+0014', '11010519491231002X'];
+  const encodings: Array<[string, (v: string) => string]> = [
+    ['as typed', (v) => v],
+    ['encodeURIComponent', encodeURIComponent],
+    ['form encoding (+ for space)', (v) => encodeURIComponent(v).replace(/%20/g, '+')],
+    ['spaces as %20 only', (v) => v.replace(/ /g, '%20')],
+    ['encoded twice', (v) => encodeURIComponent(encodeURIComponent(v))],
+  ];
+  const digitsOf = (v: string) => v.replace(/\D/g, '');
+
+  for (const [how, encode] of encodings)
+    it(`masks phones and ID numbers in search and filter values (${how})`, () => {
+      // The hidden middle: a phone's digits 4–7, an ID number's birth date.
+      const hidden = [
+        ...phones.map((v) => [v, '1234'] as const),
+        ...ids.map((v) => [v, digitsOf(v).slice(6, 14)] as const),
+      ];
+      for (const [v, middle] of hidden) {
+        for (const url of [
+          `/api/v1/customers/search?q=${encode(v)}`,
+          `/api/v1/customers?phone=${encode(v)}&limit=20`,
+          `/api/v1/customers?idNumber=${encode(v)}`,
+          `/tmf-api/customer/v5/customer?contactMedium.phoneNumber=${encode(v)}`,
+          `/api/v1/customers/${encode(v)}`,
+        ]) {
+          const logged = maskUrlForLog(url);
+          const digits = digitsOf(decodeURIComponent(logged));
+          // Neither the whole number nor its hidden middle is left, whatever stands between digits.
+          expect(digits, `${url} → ${logged}`).not.toContain(middle);
+          expect(logged).toContain('****');
+        }
+      }
+    });
+
+  it('keeps what is not personal readable: paths, ids, paging, dates, customer numbers', () => {
+    for (const url of [
+      '/api/v1/customers?limit=200&kind=enterprise',
+      '/api/v1/customers?customerNo=C1000197&after=0193a000-0000-7000-8000-138123456780',
+      '/api/v1/customers/0193a000-0000-7000-8000-138123456780/360',
+      '/tmf-api/customer/v5/customer?validFor.startDateTime.gte=2026-12-07T00:00:00Z&offset=0&limit=10',
+      '/api/v1/customers/search?q=%E7%8E%8B%E8%8A%B3',
+      '/api/v1/product-instances?deviceId=OLT-NJ-01&devicePort=1%2F0%2F3',
+    ])
+      expect(maskUrlForLog(url)).toBe(url);
+  });
+
+  it('masks an address searched for and survives malformed escapes', () => {
+    expect(maskUrlForLog(`/api/v1/customers/search?q=${encodeURIComponent('中山路18号3栋')}`)).toBe(
+      '/api/v1/customers/search?q=****',
+    );
+    expect(maskUrlForLog('/x?q=%zz139 1234 5678')).toBe('/x?q=%25zz139****5678');
+  });
+});
+
+describe('maskLogValue', () => {
+  it('leaves no run of seven digits readable, whatever separates them', () => {
+    expect(maskLogValue('1 3 9 1 2 3 4 5 6 7 8')).toBe('****5678');
+    expect(maskLogValue('13_9123_45678')).toBe('****5678');
+    expect(maskLogValue('2026-12-07')).toBe('2026-12-07');
+    expect(maskLogValue('C1000197')).toBe('C1000197');
   });
 });

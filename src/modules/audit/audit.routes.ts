@@ -1,6 +1,7 @@
 import type { ModuleContext } from './audit.tables.ts';
 import type { App } from '../../platform/http/app.ts';
 import { requirePrincipal, type Principal } from '../../platform/http/auth.ts';
+import { maskFreeTextDeep } from '../../platform/pii/free-text.ts';
 import { auditList, auditListQuery, type AuditEntry } from './audit.schemas.ts';
 import { listAudit } from './audit.service.ts';
 
@@ -49,7 +50,8 @@ export function auditRoutes(ctx: ModuleContext, deps: AuditRouteDeps) {
           orgUnitId: r.org_unit_id,
           ip: r.ip,
           requestId: r.request_id,
-          details: (r.details ?? {}) as Record<string, unknown>,
+          // Reasons are typed text: a phone or ID number in one leaves masked (maskFreeText).
+          details: maskFreeTextDeep((r.details ?? {}) as Record<string, unknown>),
         }));
         return { items, nextBefore: items.length === q.limit ? items[items.length - 1]!.seq : null };
       },

@@ -16,6 +16,7 @@ import type { ContactInput, ContactPatch, ContactView } from './customers.schema
 import type { CustomerContactsTable } from './customers.tables.ts';
 import { contactView } from './customers.views.ts';
 import { withContact, withoutContact, type ContactRef } from './domain/contacts.ts';
+import { restoreMaskedFreeText } from './domain/pii.ts';
 
 type ContactRow = Selectable<CustomerContactsTable>;
 
@@ -79,11 +80,16 @@ export async function addContact(
   });
 }
 
-function columnsFor(patch: ContactPatch): Updateable<CustomerContactsTable> {
+function columnsFor(
+  patch: ContactPatch,
+  stored: { title: string | null },
+): Updateable<CustomerContactsTable> {
   const set: Updateable<CustomerContactsTable> = {};
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.role !== undefined) set.role = patch.role;
-  if (patch.title !== undefined) set.title = patch.title ?? null;
+  // Read masked: a mask sent back stands for what it hides (restoreMaskedFreeText).
+  if (patch.title !== undefined)
+    set.title = patch.title == null ? null : restoreMaskedFreeText(patch.title, stored.title);
   if (patch.mobile !== undefined) set.mobile = patch.mobile ?? null;
   if (patch.officePhone !== undefined) set.office_phone = patch.officePhone ?? null;
   if (patch.email !== undefined) set.email = patch.email ?? null;
@@ -124,7 +130,7 @@ export async function updateContact(
     // succeeded before (the second silently overwrote the first).
     const saved = await trx
       .updateTable('customer_contacts')
-      .set({ ...columnsFor(patch), version: sql`version + 1`, updated_at: caller.now })
+      .set({ ...columnsFor(patch, contact), version: sql`version + 1`, updated_at: caller.now })
       .where('id', '=', contactId)
       .where('version', '=', contact.version)
       .returningAll()

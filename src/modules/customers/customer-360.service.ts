@@ -9,6 +9,7 @@ import { loadInScope } from './customer-checks.ts';
 import { contactsOf, instancesOf } from './customers.repository.ts';
 import { contactView, instanceView, iso } from './customers.views.ts';
 import { REVEAL_ACTIONS } from './reveal.service.ts';
+import { maskFreeTextDeep } from './domain/pii.ts';
 
 /** The seam for the requests module: open requests of a customer (none until it exists). */
 export type OpenRequestsProvider = (db: Db, customerId: string, principal: Principal) => Promise<unknown[]>;
@@ -45,7 +46,8 @@ export async function customer360(
       occurredAt: iso(h.occurred_at),
       actorLogin: h.actor_login,
       action: h.action,
-      details: (h.details ?? {}) as Record<string, unknown>,
+      // Reasons and other texts in the history are free text: masked like notes.
+      details: maskFreeTextDeep((h.details ?? {}) as Record<string, unknown>),
     })),
   };
 }

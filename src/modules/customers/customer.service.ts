@@ -40,6 +40,7 @@ import {
   type CustomerView,
 } from './customers.schemas.ts';
 import { normaliseName, searchVector } from './domain/search.ts';
+import { restoreMaskedFreeText } from './domain/pii.ts';
 import {
   branchesAllowed,
   erasedName,
@@ -210,11 +211,16 @@ export async function columnsFor(
   if (patch.email !== undefined) set.email = patch.email ?? null;
   if (patch.address !== undefined) set.address = patch.address ?? null;
   if (patch.creditCode !== undefined) set.credit_code = patch.creditCode ?? null;
-  if (patch.industry !== undefined) set.industry = patch.industry ?? null;
+  // Free text was read masked: the masks sent back stand for what they hide (restoreMaskedFreeText).
+  const text = (v: string | null | undefined, stored: string | null) =>
+    v == null ? null : restoreMaskedFreeText(v, stored);
+  if (patch.industry !== undefined) set.industry = text(patch.industry, row.industry);
   if (patch.valueLevel !== undefined) set.value_level = patch.valueLevel ?? null;
-  if (patch.membershipLevel !== undefined) set.membership_level = patch.membershipLevel ?? null;
-  if (patch.notes !== undefined) set.notes = patch.notes ?? null;
-  if (patch.tags !== undefined) set.tags = JSON.stringify(patch.tags);
+  if (patch.membershipLevel !== undefined)
+    set.membership_level = text(patch.membershipLevel, row.membership_level);
+  if (patch.notes !== undefined) set.notes = text(patch.notes, row.notes);
+  if (patch.tags !== undefined)
+    set.tags = JSON.stringify(patch.tags.map((t) => restoreMaskedFreeText(t, row.tags.join('\n'))));
   if (patch.consents !== undefined) set.consents = JSON.stringify({ ...row.consents, ...patch.consents });
   if (patch.idType !== undefined) set.id_type = patch.idType ?? null;
   if (patch.idNumber) {
@@ -236,7 +242,13 @@ async function replaceBranches(
   customerId: string,
   branches: NonNullable<CustomerPatch['branches']>,
 ) {
-  await trx.deleteFrom('customer_branches').where('customer_id', '=', customerId).execute();
+  const old = await trx
+    .deleteFrom('customer_branches')
+    .where('customer_id', '=', customerId)
+    .returning(['org_unit_id', 'name'])
+    .execute();
+  // Names were read masked: a mask sent back stands for what it hides in that unit's old name.
+  const oldName = (unit: string) => old.find((b) => b.org_unit_id === unit)?.name;
   if (branches.length)
     await trx
       .insertInto('customer_branches')
@@ -245,7 +257,7 @@ async function replaceBranches(
           id: uuidv7(),
           customer_id: customerId,
           org_unit_id: b.orgUnitId,
-          name: b.name,
+          name: restoreMaskedFreeText(b.name, oldName(b.orgUnitId)),
           address: b.address ?? null,
         })),
       )

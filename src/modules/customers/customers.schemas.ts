@@ -438,6 +438,12 @@ export const revealFields = [
   'mobile',
   'officePhone',
   'serviceAddress',
+  // Free text (masked with maskFreeText), revealed whole.
+  'notes',
+  'description',
+  'title',
+  'aEnd',
+  'zEnd',
 ] as const;
 export type RevealField = (typeof revealFields)[number];
 

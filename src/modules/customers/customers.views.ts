@@ -1,5 +1,9 @@
-/** Rows → API views (pure): every personal identifier leaves masked. */
-import { maskPiiInText } from '../../platform/logger.ts';
+/**
+ * Rows → API views (pure): every personal identifier leaves masked — the personal fields by their
+ * own mask, every free-text field (notes, tags, industry, membership, branch names, contact titles,
+ * A/Z ends, instance attributes) through maskFreeText, for every role: holders of `pii.reveal`
+ * reveal one field with a reason like any other (README "Personal information").
+ */
 import type {
   BranchRow,
   ContactRow,
@@ -8,7 +12,16 @@ import type {
   Names,
 } from './customers.repository.ts';
 import type { ContactView, CustomerListItem, CustomerView, InstanceView } from './customers.schemas.ts';
-import { maskAccountNo, maskAddress, maskEmail, maskPhone } from './domain/pii.ts';
+import {
+  maskAccountNo,
+  maskAddress,
+  maskEmail,
+  maskFreeText,
+  maskFreeTextDeep,
+  maskPhone,
+} from './domain/pii.ts';
+
+const freeText = (v: string | null) => (v ? maskFreeText(v) : v);
 
 export const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 
@@ -31,11 +44,11 @@ export function customerView(row: CustomerRow, n: Names, branches: BranchRow[]):
     idType: row.id_type as CustomerView['idType'],
     idNumber: row.id_number_masked,
     creditCode: row.credit_code,
-    industry: row.industry,
+    industry: freeText(row.industry),
     valueLevel: row.value_level as CustomerView['valueLevel'],
-    membershipLevel: row.membership_level,
-    tags: row.tags,
-    notes: row.notes ? maskPiiInText(row.notes) : null,
+    membershipLevel: freeText(row.membership_level),
+    tags: row.tags.map(maskFreeText),
+    notes: freeText(row.notes),
     consents: row.consents,
     branches: branches
       .filter((b) => b.customer_id === row.id)
@@ -43,7 +56,7 @@ export function customerView(row: CustomerRow, n: Names, branches: BranchRow[]):
         id: b.id,
         orgUnitId: b.org_unit_id,
         orgUnitName: b.unit_name,
-        name: b.name,
+        name: maskFreeText(b.name),
         address: maskAddress(b.address),
       })),
     erasedAt: row.erased_at ? iso(row.erased_at) : null,
@@ -95,7 +108,7 @@ export function listItemView(row: ListRow): CustomerListItem {
     status: row.status,
     phone: maskPhone(row.phone),
     valueLevel: row.value_level as CustomerListItem['valueLevel'],
-    tags: row.tags,
+    tags: row.tags.map(maskFreeText),
     createdAt: iso(row.created_at),
   };
 }
@@ -106,7 +119,7 @@ export function contactView(c: ContactRow): ContactView {
     customerId: c.customer_id,
     name: c.name,
     role: c.role as ContactView['role'],
-    title: c.title,
+    title: freeText(c.title),
     mobile: maskPhone(c.mobile),
     officePhone: maskPhone(c.office_phone),
     email: maskEmail(c.email),
@@ -142,9 +155,9 @@ export function instanceView(i: InstanceWithProduct): InstanceView {
     stbId: i.stb_id,
     circuitId: i.circuit_id,
     bandwidthMbps: i.bandwidth_mbps,
-    aEnd: i.a_end,
-    zEnd: i.z_end,
-    attributes: i.attributes,
+    aEnd: freeText(i.a_end),
+    zEnd: freeText(i.z_end),
+    attributes: maskFreeTextDeep(i.attributes),
     startedOn: i.started_on,
     endedOn: i.ended_on,
     version: i.version,

@@ -24,6 +24,7 @@ import type { ContactRef } from './domain/contacts.ts';
 import type { InstanceInput, InstancePatch, InstanceView } from './customers.schemas.ts';
 import { instanceView } from './customers.views.ts';
 import { normaliseCode } from './domain/search.ts';
+import { restoreMaskedFreeText } from './domain/pii.ts';
 import { assertOneUpdated, checkVersion } from '../../platform/versions.ts';
 
 export async function listInstances(
@@ -82,7 +83,12 @@ export async function addInstance(
   return (await withProductNames(deps.db, [saved])).map(instanceView)[0]!;
 }
 
-function columnsFor(patch: InstancePatch): Updateable<ProductInstancesTable> {
+/** Free text read masked: a mask sent back stands for what it hides (restoreMaskedFreeText). */
+type StoredText = Pick<ProductInstancesTable, 'a_end' | 'z_end'> & { attributes: Record<string, unknown> };
+const restored = (v: string | null | undefined, stored: string | null) =>
+  v == null ? null : restoreMaskedFreeText(v, stored);
+
+function columnsFor(patch: InstancePatch, stored: StoredText): Updateable<ProductInstancesTable> {
   const set: Updateable<ProductInstancesTable> = {};
   if (patch.accountNo !== undefined) set.account_no = patch.accountNo;
   if (patch.status !== undefined) set.status = patch.status;
@@ -98,11 +104,20 @@ function columnsFor(patch: InstancePatch): Updateable<ProductInstancesTable> {
   if (patch.stbId !== undefined) set.stb_id = patch.stbId ?? null;
   if (patch.circuitId !== undefined) set.circuit_id = patch.circuitId ?? null;
   if (patch.bandwidthMbps !== undefined) set.bandwidth_mbps = patch.bandwidthMbps ?? null;
-  if (patch.aEnd !== undefined) set.a_end = patch.aEnd ?? null;
-  if (patch.zEnd !== undefined) set.z_end = patch.zEnd ?? null;
+  if (patch.aEnd !== undefined) set.a_end = restored(patch.aEnd, stored.a_end);
+  if (patch.zEnd !== undefined) set.z_end = restored(patch.zEnd, stored.z_end);
   if (patch.startedOn !== undefined) set.started_on = patch.startedOn ?? null;
   if (patch.endedOn !== undefined) set.ended_on = patch.endedOn ?? null;
-  if (patch.attributes !== undefined) set.attributes = JSON.stringify(patch.attributes);
+  if (patch.attributes !== undefined) {
+    const was = stored.attributes;
+    const attributes = Object.fromEntries(
+      Object.entries(patch.attributes).map(([k, v]) => [
+        k,
+        typeof v === 'string' && typeof was[k] === 'string' ? restoreMaskedFreeText(v, was[k]) : v,
+      ]),
+    );
+    set.attributes = JSON.stringify(attributes);
+  }
   return set;
 }
 
@@ -117,7 +132,7 @@ export async function updateInstance(
   assertNotErased(row);
   const inst = await deps.db
     .selectFrom('product_instances')
-    .select(['id', 'version', 'status', 'product_code', 'account_no'])
+    .select(['id', 'version', 'status', 'product_code', 'account_no', 'a_end', 'z_end', 'attributes'])
     .where('id', '=', instanceId)
     .where('customer_id', '=', row.id)
     .executeTakeFirst();
@@ -135,7 +150,7 @@ export async function updateInstance(
       const elsewhere = await claimUniqueValues(trx, caller.scope, unique, { instanceId });
       const updated = await trx
         .updateTable('product_instances')
-        .set({ ...columnsFor(patch), version: sql`version + 1`, updated_at: caller.now })
+        .set({ ...columnsFor(patch, inst), version: sql`version + 1`, updated_at: caller.now })
         .where('id', '=', instanceId)
         .where('version', '=', inst.version)
         .returningAll()

@@ -38,28 +38,45 @@ export interface RevealRequest {
 async function contactValue(db: Executor, customerId: string, contactId: string, field: RevealField) {
   const c = await db
     .selectFrom('customer_contacts')
-    .select(['mobile', 'office_phone', 'email'])
+    .select(['mobile', 'office_phone', 'email', 'title'])
     .where('id', '=', contactId)
     .where('customer_id', '=', customerId)
     .executeTakeFirst();
   if (!c) throw notFound('contact');
+  if (field === 'title') return c.title;
   return field === 'mobile' ? c.mobile : field === 'officePhone' ? c.office_phone : c.email;
 }
 
 async function instanceValue(db: Executor, customerId: string, instanceId: string, field: RevealField) {
   const i = await db
     .selectFrom('product_instances')
-    .select(['service_address', 'account_no'])
+    .select(['service_address', 'account_no', 'a_end', 'z_end'])
     .where('id', '=', instanceId)
     .where('customer_id', '=', customerId)
     .executeTakeFirst();
   if (!i) throw notFound('service instance');
+  if (field === 'aEnd') return i.a_end;
+  if (field === 'zEnd') return i.z_end;
   return field === 'serviceAddress' ? i.service_address : i.account_no;
 }
 
-function customerValue(vault: PiiVault, row: CustomerRow, field: RevealField): string | null {
+async function customerValue(
+  db: Executor,
+  vault: PiiVault,
+  row: CustomerRow,
+  field: RevealField,
+): Promise<string | null> {
   if (field === 'idNumber')
     return row.id_number_enc ? vault.decrypt(row.id_number_enc, idNumberContext(row.id)) : null;
+  if (field === 'notes') return row.notes;
+  if (field === 'description') {
+    const kept = await db
+      .selectFrom('customer_tmf_attributes')
+      .select('description')
+      .where('customer_id', '=', row.id)
+      .executeTakeFirst();
+    return kept?.description ?? null;
+  }
   return field === 'phone' ? row.phone : field === 'email' ? row.email : row.address;
 }
 
@@ -76,7 +93,7 @@ export async function revealField(
     ? await contactValue(deps.db, row.id, req.contactId, req.field)
     : req.instanceId
       ? await instanceValue(deps.db, row.id, req.instanceId, req.field)
-      : customerValue(deps.vault, row, req.field);
+      : await customerValue(deps.db, deps.vault, row, req.field);
   const cap = deps.revealDailyCap ?? DEFAULT_REVEAL_DAILY_CAP;
   const userId = caller.principal.userId;
   const entry = {

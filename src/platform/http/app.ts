@@ -196,6 +196,10 @@ export async function createHttpApp(opts: HttpOptions): Promise<App> {
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // API answers carry personal data (customers, lists, 360, exports, reveals): no browser or
+    // proxy may keep a copy. The console's static files keep their own caching (static.ts).
+    if (API_PREFIXES.some((p) => request.url.startsWith(p)) && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store');
   });
 
   // Deny by default: an API route that does not say who may call it is a programming error.

@@ -2298,7 +2298,12 @@ export interface paths {
               | 'idNumber'
               | 'mobile'
               | 'officePhone'
-              | 'serviceAddress';
+              | 'serviceAddress'
+              | 'notes'
+              | 'description'
+              | 'title'
+              | 'aEnd'
+              | 'zEnd';
             contactId?: string;
             instanceId?: string;
             reason: string;
@@ -2318,7 +2323,12 @@ export interface paths {
                 | 'idNumber'
                 | 'mobile'
                 | 'officePhone'
-                | 'serviceAddress';
+                | 'serviceAddress'
+                | 'notes'
+                | 'description'
+                | 'title'
+                | 'aEnd'
+                | 'zEnd';
               value: string | null;
             };
           };

@@ -8,6 +8,7 @@ import { normalisePhone, phoneKind, type PhoneProblemCode } from '../../../platf
 
 export { emailProblem, normaliseEmail } from '../../../platform/pii/email.ts';
 export { maskAddress, maskEmail, maskPhone } from '../../../platform/pii/masking.ts';
+export { maskFreeText, maskFreeTextDeep, restoreMaskedFreeText } from '../../../platform/pii/free-text.ts';
 export { normalisePhone, parsePhone, phoneKind, type PhoneKind } from '../../../platform/pii/phone.ts';
 
 export interface FieldProblem {

@@ -13,7 +13,7 @@ describe('revealable fields', () => {
     expect(revealProblem('contact', 'mobile')).toBeUndefined();
     expect(revealProblem('instance', 'accountNo')).toBeUndefined();
     expect(revealProblem('customer', 'mobile')).toBe(
-      "a customer's revealable fields are phone, email, address, idNumber",
+      "a customer's revealable fields are phone, email, address, idNumber, notes, description",
     );
     expect(revealProblem('contact', 'idNumber')).toMatch(/^a contact's revealable fields are/);
     expect(revealProblem('instance', 'phone')).toMatch(/^an instance's revealable fields are/);

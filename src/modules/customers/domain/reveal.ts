@@ -2,10 +2,12 @@
 
 export type RevealRecord = 'customer' | 'contact' | 'instance';
 
+// Free text shown through maskFreeText (notes, TMF629's description, a contact's title, an
+// instance's A/Z ends) is revealed whole, like a personal field.
 export const REVEALABLE = {
-  customer: ['phone', 'email', 'address', 'idNumber'],
-  contact: ['mobile', 'officePhone', 'email'],
-  instance: ['serviceAddress', 'accountNo'],
+  customer: ['phone', 'email', 'address', 'idNumber', 'notes', 'description'],
+  contact: ['mobile', 'officePhone', 'email', 'title'],
+  instance: ['serviceAddress', 'accountNo', 'aEnd', 'zEnd'],
 } as const satisfies Record<RevealRecord, readonly string[]>;
 
 export type RevealField = (typeof REVEALABLE)[RevealRecord][number];

@@ -2,11 +2,13 @@
  * TMF629 Customer v5 ⇄ our customer (pure). A customer is a PartyRole: its engagedParty is the
  * party the client sent (customers created through our own API: the customer itself); our
  * attributes without a TMF home travel as characteristics; the account manager, contacts and any
- * other related party as v5 relatedParty entries. Views are masked before they get here.
+ * other related party as v5 relatedParty entries. Views are masked before they get here; the
+ * free text TMF629 keeps beside them (description, statusReason, role) is masked here.
  */
 import { AppError } from '../../../platform/errors.ts';
 import { invalidTmfAttribute, resourceHref, type TmfResource } from '../../../platform/tmf/index.ts';
 import type { CustomerView } from '../customers.schemas.ts';
+import { maskFreeText } from '../domain/pii.ts';
 import { relatedPartyJson } from './tmf629.parties.ts';
 import type { TmfAttributes } from './tmf629.store.ts';
 
@@ -93,10 +95,10 @@ export function toTmfCustomer(c: CustomerView, extras: TmfExtras, base: string):
     ...(a.baseType ? { '@baseType': a.baseType } : {}),
     ...(a.schemaLocation ? { '@schemaLocation': a.schemaLocation } : {}),
     name: c.name,
-    ...(a.description ? { description: a.description } : {}),
-    role: a.role ?? 'customer',
+    ...(a.description ? { description: maskFreeText(a.description) } : {}),
+    role: a.role ? maskFreeText(a.role) : 'customer',
     status: c.status,
-    ...(a.statusReason ? { statusReason: a.statusReason } : {}),
+    ...(a.statusReason ? { statusReason: maskFreeText(a.statusReason) } : {}),
     engagedParty: engagedPartyOf(c, a.engagedParty),
     contactMedium: extras.contactMedium,
     characteristic,

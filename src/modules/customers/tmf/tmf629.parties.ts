@@ -4,6 +4,7 @@
  * sent (their allowed attributes), as are description, validFor, statusReason, role.
  */
 import { applyMergePatch, invalidTmfAttribute } from '../../../platform/tmf/index.ts';
+import { restoreMaskedFreeText } from '../domain/pii.ts';
 import { parseValidFor } from './contact-media.ts';
 import type { TmfAttributes } from './tmf629.store.ts';
 
@@ -88,13 +89,19 @@ function text(v: unknown, field: string, max: number): string | null {
 /**
  * The kept attributes after a body (POST) or a merge patch (PATCH: `null` removes; validFor merges).
  * Related parties are set by the caller (they need the account manager and contacts sorted out).
+ * Description, statusReason and role are shown masked (free text): a mask sent back stands for what
+ * it hides in the kept text.
  */
 export function attributesAfter(current: TmfAttributes, body: Record<string, unknown>): TmfAttributes {
   const next = { ...current };
   const has = (k: string) => Object.hasOwn(body, k);
-  if (has('description')) next.description = text(body.description, 'description', 2000);
-  if (has('statusReason')) next.statusReason = text(body.statusReason, 'statusReason', 500);
-  if (has('role')) next.role = text(body.role, 'role', 100);
+  const freeText = (k: 'description' | 'statusReason' | 'role', max: number) => {
+    const v = text(body[k], k, max);
+    return v === null ? null : restoreMaskedFreeText(v, current[k]);
+  };
+  if (has('description')) next.description = freeText('description', 2000);
+  if (has('statusReason')) next.statusReason = freeText('statusReason', 500);
+  if (has('role')) next.role = freeText('role', 100);
   if (has('@baseType')) next.baseType = text(body['@baseType'], '@baseType', 100);
   if (has('@schemaLocation')) next.schemaLocation = text(body['@schemaLocation'], '@schemaLocation', 500);
   if (has('validFor')) {
