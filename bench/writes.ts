@@ -102,8 +102,8 @@ function ceilingRoute(app: App, ctx: Parameters<typeof customerDeps>[0]) {
       await ctx.db.transaction().execute(async (trx) => {
         const updated = await updateCustomerRow(trx, row, set, caller.now);
         [view] = await customerViews(trx, [updated]);
+        await logAccess(trx, caller.actor, [id], 'view');
       });
-      await logAccess(deps.db, caller.actor, [id], 'view');
       return view!;
     },
   );

@@ -18,7 +18,7 @@ export const audit = defineModule<AuditTables>({
   permissions: { 'audit.read': { description: 'Read the audit log in scope', roles: ['supervisor'] } },
 });
 
-export { appendAudit, auditHead, listAudit, systemActor } from './audit.service.ts';
+export { appendAudit, auditHead, listAudit, systemActor, withAuditEntry } from './audit.service.ts';
 export {
   sealPending,
   pendingCount,
