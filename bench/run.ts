@@ -11,7 +11,7 @@
  *   --auth-requests N               requests per kind in the auth suite (default 2000)
  *   --write-customers N             writes: customers loaded before the PATCHes (default 20000)
  *   --write-connections LIST        writes: concurrent connections per point (default 10,50)
- *   --write-seconds N               writes: measured seconds per point and kind (default 10)
+ *   --write-seconds N               writes: measured seconds per point and kind (default 30)
  *   --write-warmup N                writes: seconds of warm-up before each (default 2)
  *   --pg-url URL                    PostgreSQL server (default ONEPOINT_TEST_PG_URL or 127.0.0.1:5432)
  *   --keep-db NAME                  PostgreSQL: use and keep this database; a second run with the
@@ -36,7 +36,7 @@ const { values } = parseArgs({
     lookups: { type: 'string', default: '300' },
     'write-customers': { type: 'string', default: '20000' },
     'write-connections': { type: 'string', default: '10,50' },
-    'write-seconds': { type: 'string', default: '10' },
+    'write-seconds': { type: 'string', default: '30' },
     'write-warmup': { type: 'string', default: '2' },
     'keep-db': { type: 'string' },
     'pg-url': {

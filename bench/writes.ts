@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { z } from 'zod';
 import { loadConfig } from '../src/config.ts';
@@ -102,11 +102,24 @@ function ceilingRoute(app: App, ctx: Parameters<typeof customerDeps>[0]) {
       await ctx.db.transaction().execute(async (trx) => {
         const updated = await updateCustomerRow(trx, row, set, caller.now);
         [view] = await customerViews(trx, [updated]);
+        await logAccess(trx, caller.actor, [id], 'view');
       });
-      await logAccess(deps.db, caller.actor, [id], 'view');
       return view!;
     },
   );
+}
+
+/**
+ * Before each measured kind: the tables the PATCHes write vacuumed and a checkpoint taken, so that
+ * both kinds start from the same state — the same dead rows to skip (the PostgreSQL this runs on
+ * may have autovacuum off, as the project's CI machine has) and a fresh checkpoint, so that no
+ * timed checkpoint and its burst of full-page writes falls in one kind's window but not the other's.
+ */
+async function settle(db: Kysely<DB>) {
+  await sql`vacuum (analyze) customers, customer_access_log, audit_log, audit_pending, audit_seal, outbox_events`.execute(
+    db,
+  );
+  await sql`checkpoint`.execute(db);
 }
 
 function load(job: LoadJob): Promise<LoadResult> {
@@ -221,7 +234,7 @@ export async function runWritesBench(opts: WritesBenchOptions) {
       );
 
       // What each kind wrote besides the customer: proof that the ceiling skips exactly audit and outbox.
-      const count = async (table: 'audit_log' | 'outbox_events') =>
+      const count = async (table: 'audit_log' | 'outbox_events' | 'audit_pending') =>
         Number(
           (await sql<{ n: string }>`select count(*)::text as n from ${sql.table(table)}`.execute(ctx.db))
             .rows[0]!.n,
@@ -234,6 +247,7 @@ export async function runWritesBench(opts: WritesBenchOptions) {
         const order =
           points.length % 2 === 0 ? (['audited', 'ceiling'] as const) : (['ceiling', 'audited'] as const);
         for (const kind of order) {
+          await settle(ctx.db);
           const before = loadAverage();
           const [audit0, outbox0] = [await count('audit_log'), await count('outbox_events')];
           const r = await load({
@@ -255,6 +269,8 @@ export async function runWritesBench(opts: WritesBenchOptions) {
             ...summarise(r),
             loadAverageBefore: before,
             loadAverageAfter: loadAverage(),
+            // Entries not yet sealed when the load stopped: whether the sealer kept pace.
+            auditUnsealedAtEnd: await count('audit_pending'),
             // Warm-up requests included: every successful audited PATCH adds one of each.
             auditRowsAdded: (await count('audit_log')) - audit0,
             outboxEventsAdded: (await count('outbox_events')) - outbox0,
@@ -265,7 +281,8 @@ export async function runWritesBench(opts: WritesBenchOptions) {
             );
           log(
             `${kind} at ${connections} connections: ${s.requestsPerSecond} requests/s, p50 ${s.p50} ms, ` +
-              `p95 ${s.p95} ms, p99 ${s.p99} ms, ${s.conflicts409} × 409 (load ${s.loadAverageAfter.join(' ')})`,
+              `p95 ${s.p95} ms, p99 ${s.p99} ms, ${s.conflicts409} × 409, ${s.auditUnsealedAtEnd} unsealed ` +
+              `(load ${s.loadAverageBefore[0]} → ${s.loadAverageAfter[0]})`,
           );
           point[kind] = s;
         }
@@ -275,8 +292,18 @@ export async function runWritesBench(opts: WritesBenchOptions) {
         log(`audited ÷ ceiling at ${connections} connections: ${point.ratio}`);
         points.push(point);
       }
+      const setting = async (name: string) =>
+        (await sql<{ setting: string }>`select current_setting(${name}) as setting`.execute(ctx.db)).rows[0]!
+          .setting;
       return {
         engine: 'postgres' as const,
+        server: {
+          version: await setting('server_version'),
+          autovacuum: await setting('autovacuum'),
+          sharedBuffers: await setting('shared_buffers'),
+          synchronousCommit: await setting('synchronous_commit'),
+        },
+        auditSealIntervalMs: config.auditSealIntervalMs,
         customers: opts.customers,
         customersInScope: targets.length,
         poolSize: config.dbPoolSize,
@@ -286,7 +313,8 @@ export async function runWritesBench(opts: WritesBenchOptions) {
         note:
           'PATCH /api/v1/customers/{id} {version, notes} over keep-alive HTTP from a worker thread, closed loop; ' +
           'ceiling: the same request and change without audit entry and outbox event (bench-only route); ' +
-          'latencies in ms of the successful requests; 409s counted apart; load average [1, 5, 15 min]',
+          'latencies in ms of the successful requests; 409s counted apart; load average [1, 5, 15 min]; ' +
+          'before each kind: the written tables vacuumed and a checkpoint taken',
       };
     } finally {
       await app.close();

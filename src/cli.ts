@@ -75,6 +75,8 @@ async function openPlatform(
     command,
     template: opts.useSchemaTemplate === false ? undefined : () => readySchemaTemplate(),
     onProgress: progress,
+    onConnectionError: (err) =>
+      logger.warn({ err }, 'a pooled database connection failed; replaced when needed'),
   });
   try {
     // Migrate here first, so that the applied migrations are reported as they go.

@@ -43,6 +43,8 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
       return ready;
     },
     onProgress: (msg) => logger.info(msg),
+    onConnectionError: (err) =>
+      logger.warn({ err }, 'a pooled database connection failed; replaced when needed'),
   });
   const t1 = mark();
   const platform = await startPlatform(config, logger, { command: 'serve', database });

@@ -52,6 +52,8 @@ export async function startPlatform(
       poolSize: config.dbPoolSize,
       command: opts.command,
       onProgress: (msg) => logger.info(msg),
+      onConnectionError: (err) =>
+        logger.warn({ err }, 'a pooled database connection failed; replaced when needed'),
     }));
   try {
     const applied = await migrateToLatest(database.db as never, migrations, (msg) => logger.debug(msg));

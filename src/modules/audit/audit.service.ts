@@ -1,5 +1,6 @@
+import type { QueryCreator } from 'kysely';
 import type { AnyExecutor, AnyTransaction } from '../../platform/db/executor.ts';
-import type { Executor, Tx } from './audit.tables.ts';
+import type { AuditTables, Executor, Tx } from './audit.tables.ts';
 import type { ChainAnchor } from './domain/chain.ts';
 
 /** Who did it and from where: taken from the request (or 'system' for jobs and the CLI). */
@@ -27,6 +28,23 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** The audit_log row of an entry (seq and, without `now`, occurred_at from the database). */
+function auditRow(actor: AuditActor, entry: AuditEntry, now: Date | undefined) {
+  return {
+    occurred_at: now,
+    actor_id: actor.actorId,
+    actor_login: actor.actorLogin,
+    actor_kind: actor.actorKind,
+    action: entry.action,
+    entity_type: entry.entityType,
+    entity_id: entry.entityId ?? null,
+    org_unit_id: entry.orgUnitId ?? null,
+    ip: actor.ip,
+    request_id: actor.requestId,
+    details: JSON.stringify(entry.details ?? {}),
+  };
+}
+
 /**
  * Appends one entry inside the caller's transaction, so the entry exists exactly when the change
  * does. No lock and no read: the row and its place in the sealer's queue go in one statement, and
@@ -44,19 +62,7 @@ export async function appendAudit(
     .with('appended', (db) =>
       db
         .insertInto('audit_log')
-        .values({
-          occurred_at: now,
-          actor_id: actor.actorId,
-          actor_login: actor.actorLogin,
-          actor_kind: actor.actorKind,
-          action: entry.action,
-          entity_type: entry.entityType,
-          entity_id: entry.entityId ?? null,
-          org_unit_id: entry.orgUnitId ?? null,
-          ip: actor.ip,
-          request_id: actor.requestId,
-          details: JSON.stringify(entry.details ?? {}),
-        })
+        .values(auditRow(actor, entry, now))
         .returning('seq'),
     )
     .insertInto('audit_pending')
@@ -64,6 +70,35 @@ export async function appendAudit(
     .expression((eb) => eb.selectFrom('appended').select('seq'))
     .returning('seq')
     .executeTakeFirstOrThrow();
+}
+
+/**
+ * The entry as part of the caller's next statement instead of a statement of its own: the query
+ * creator returned writes the entry (and queues it for the sealer) in the WITH clause of whatever
+ * statement is built from it — typically the use case's own UPDATE or INSERT, which saves a round
+ * trip. One statement is atomic: the entry exists exactly when that statement's change commits
+ * (also when the statement changes nothing, e.g. a version conflict: throw to roll back).
+ */
+export function withAuditEntry<DB>(
+  qc: QueryCreator<DB>,
+  actor: AuditActor,
+  entry: AuditEntry,
+  now?: Date,
+): QueryCreator<DB> {
+  const own = qc as unknown as QueryCreator<AuditTables>;
+  return own
+    .with('audit_appended', (db) =>
+      db
+        .insertInto('audit_log')
+        .values(auditRow(actor, entry, now))
+        .returning('seq'),
+    )
+    .with('audit_queued', (db) =>
+      db
+        .insertInto('audit_pending')
+        .columns(['seq'])
+        .expression((eb) => eb.selectFrom('audit_appended').select('seq')),
+    ) as unknown as QueryCreator<DB>;
 }
 
 /** The sealed chain's head as an anchor ("position:mac") to keep outside the database. */

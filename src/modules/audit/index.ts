@@ -25,7 +25,14 @@ export const audit = defineModule<AuditTables>({
   },
 });
 
-export { appendAudit, auditHead, countAudit, listAudit, systemActor } from './audit.service.ts';
+export {
+  appendAudit,
+  auditHead,
+  countAudit,
+  listAudit,
+  systemActor,
+  withAuditEntry,
+} from './audit.service.ts';
 export {
   sealPending,
   pendingCount,

@@ -1,5 +1,6 @@
 /** The access log (MIIT Order 24): who accessed which customer's information. */
-import type { Executor } from './customers.tables.ts';
+import type { QueryCreator } from 'kysely';
+import type { CustomersTables } from './customers.tables.ts';
 import type { AuditActor } from '../audit/index.ts';
 import type { Caller, CustomerDeps } from './caller.ts';
 import { loadInScope } from './customer-checks.ts';
@@ -7,8 +8,9 @@ import { iso } from './customers.views.ts';
 
 export type AccessAction = 'view' | 'view360' | 'list' | 'search' | 'export' | 'tmf';
 
+/** Writes the rows; `db` may be a transaction, or carry more of the use case's writes (WITH). */
 export async function logAccess(
-  db: Executor,
+  db: QueryCreator<CustomersTables>,
   actor: AuditActor,
   customerIds: string[],
   action: AccessAction,

@@ -5,7 +5,7 @@
  * reads nothing — except, for a customer that TMF629 keeps more of (`tmf_kept`), that kept data.
  */
 import type { Tx } from './customers.tables.ts';
-import { recordEvent } from '../events/index.ts';
+import { recordEvent, type NewEvent } from '../events/index.ts';
 import type { ContactRef } from './domain/contacts.ts';
 import type { CustomerRow } from './customers.repository.ts';
 import type { CustomerView } from './customers.schemas.ts';
@@ -45,6 +45,25 @@ async function tmfExtras(trx: Tx, source: CustomerEventSource) {
   };
 }
 
+/** The event `eventType` for the customer, to record; `at` is the use case's now. */
+export async function customerEvent(
+  trx: Tx,
+  source: CustomerEventSource,
+  eventType: CustomerEventType,
+  at: Date,
+): Promise<NewEvent> {
+  // No request here: the href is the path (the hub delivering it can make it absolute).
+  const customer = toTmfCustomer(source.view, await tmfExtras(trx, source), '');
+  return {
+    subject: `customer.${eventType}`,
+    eventType,
+    aggregateType: 'customer',
+    aggregateId: source.view.id,
+    at,
+    event: { customer },
+  };
+}
+
 /** Records `eventType` for the customer; `at` is the use case's now. */
 export async function recordCustomerEvent(
   trx: Tx,
@@ -52,16 +71,7 @@ export async function recordCustomerEvent(
   eventType: CustomerEventType,
   at: Date,
 ): Promise<string> {
-  // No request here: the href is the path (the hub delivering it can make it absolute).
-  const customer = toTmfCustomer(source.view, await tmfExtras(trx, source), '');
-  return recordEvent(trx, {
-    subject: `customer.${eventType}`,
-    eventType,
-    aggregateType: 'customer',
-    aggregateId: source.view.id,
-    at,
-    event: { customer },
-  });
+  return recordEvent(trx, await customerEvent(trx, source, eventType, at));
 }
 
 /** One summary event per committed import, written by the importer in its own transaction. */

@@ -25,7 +25,14 @@ export const events = defineModule<EventsTables>({
   },
 });
 
-export { recordEvent, outboxStatus, markForReplay, prunePublished, type NewEvent } from './outbox.ts';
+export {
+  recordEvent,
+  withEvents,
+  outboxStatus,
+  markForReplay,
+  prunePublished,
+  type NewEvent,
+} from './outbox.ts';
 export { OutboxRelay, type RelayOptions, type RelayRound } from './relay.ts';
 export { startEvents, PRUNE_QUEUE, type EventsRuntime } from './events.service.ts';
 export { eventRoutes } from './events.routes.ts';

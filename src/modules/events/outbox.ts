@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AnyTransaction } from '../../platform/db/executor.ts';
-import type { Executor, Tx } from './events.tables.ts';
+import type { EventsTables, Executor, Tx } from './events.tables.ts';
 
 /** The TMF event envelope (TMF629 `Event`): what is stored and what is published, as is. */
 export interface EventEnvelope {
@@ -24,12 +24,8 @@ export interface NewEvent {
   at?: Date;
 }
 
-/**
- * Writes an event into the outbox inside the caller's transaction: it exists iff that transaction
- * commits. Returns the event id (also the JetStream message id, for de-duplication).
- */
-export async function recordEvent(callerTx: AnyTransaction, e: NewEvent): Promise<string> {
-  const trx: Tx = callerTx;
+/** The outbox row of an event, with its new id (also the envelope's eventId). */
+function outboxRow(e: NewEvent) {
   const id = uuidv7();
   const envelope: EventEnvelope = {
     eventId: id,
@@ -39,18 +35,39 @@ export async function recordEvent(callerTx: AnyTransaction, e: NewEvent): Promis
     domain: e.aggregateType,
     event: e.event,
   };
-  await trx
-    .insertInto('outbox_events')
-    .values({
-      id,
-      subject: e.subject,
-      event_type: e.eventType,
-      aggregate_type: e.aggregateType,
-      aggregate_id: e.aggregateId,
-      payload: JSON.stringify(envelope),
-    })
-    .execute();
-  return id;
+  return {
+    id,
+    subject: e.subject,
+    event_type: e.eventType,
+    aggregate_type: e.aggregateType,
+    aggregate_id: e.aggregateId,
+    payload: JSON.stringify(envelope),
+  };
+}
+
+/**
+ * Writes an event into the outbox inside the caller's transaction: it exists iff that transaction
+ * commits. Returns the event id (also the JetStream message id, for de-duplication).
+ */
+export async function recordEvent(callerTx: AnyTransaction, e: NewEvent): Promise<string> {
+  const trx: Tx = callerTx;
+  const row = outboxRow(e);
+  await trx.insertInto('outbox_events').values(row).execute();
+  return row.id;
+}
+
+/**
+ * The events as part of the caller's next statement instead of a statement of their own: the
+ * query creator returned writes them in the WITH clause of whatever statement is built from it
+ * (a write the use case makes anyway, in its transaction), which saves a round trip. They exist
+ * exactly when that statement's transaction commits. No events: `qc` as it is.
+ */
+export function withEvents<DB>(qc: QueryCreator<DB>, events: readonly NewEvent[]): QueryCreator<DB> {
+  if (events.length === 0) return qc;
+  const own = qc as unknown as QueryCreator<EventsTables>;
+  return own.with('outbox_recorded', (db) =>
+    db.insertInto('outbox_events').values(events.map(outboxRow)),
+  ) as unknown as QueryCreator<DB>;
 }
 
 export interface OutboxStatus {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import type { Kysely } from 'kysely';
+import type { PoolClient } from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 
 // The engines' libraries load on demand: the embedded engine can start before the query builder
@@ -65,18 +66,31 @@ export interface OpenOptions {
    */
   template?: (() => string | undefined) | undefined;
   onProgress?: (msg: string) => void;
+  /**
+   * PostgreSQL: an idle pooled connection failed (the server restarted, an administrator ended
+   * it). The pool drops it and opens another when needed; this only reports it. Default: a
+   * process warning. Never called for the connections `close()` ends.
+   */
+  onConnectionError?: (err: Error) => void;
 }
 
 export async function openDatabase<DB>(opts: OpenOptions): Promise<Database<DB>> {
   const database = opts.databaseUrl
-    ? await openPostgres<DB>(opts.databaseUrl, opts.poolSize ?? 10)
+    ? await openPostgres<DB>(opts.databaseUrl, opts.poolSize ?? 10, opts.onConnectionError)
     : await openPglite<DB>(opts.dataDir, opts.command, opts.template, opts.onProgress);
   // Closing twice (a shutdown signal during a close, a test's own cleanup) is harmless.
   let closing: Promise<void> | undefined;
   return { ...database, close: () => (closing ??= database.close()) };
 }
 
-async function openPostgres<DB>(url: string, poolSize: number): Promise<Database<DB>> {
+/** Longest close() waits for the server to end the pool's connections (a hung socket must not hang a stop). */
+const CLOSE_WAIT_MS = 5000;
+
+async function openPostgres<DB>(
+  url: string,
+  poolSize: number,
+  onConnectionError: ((err: Error) => void) | undefined,
+): Promise<Database<DB>> {
   const [{ default: pg }, { Kysely, PostgresDialect }] = await Promise.all([import('pg'), import('kysely')]);
   const pool = new pg.Pool({
     connectionString: url,
@@ -89,13 +103,36 @@ async function openPostgres<DB>(url: string, poolSize: number): Promise<Database
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // Without a listener, an idle connection's error (57P01 when the server or an administrator ends
+  // it) is an unhandled 'error' event that ends the process.
+  let closing = false;
+  pool.on('error', (err) => {
+    if (closing) return;
+    if (onConnectionError) onConnectionError(err);
+    else process.emitWarning(`a pooled PostgreSQL connection failed: ${err.message}`);
+  });
+  // pool.end() resolves once it has asked every connection to end, not when they have: close()
+  // waits for each socket to close, so that nothing of ours is left on the server afterwards (a
+  // database dropped right after would otherwise end a connection still closing, see above).
+  const open = new Set<PoolClient>();
+  pool.on('connect', (client) => {
+    open.add(client);
+    client.once('end', () => open.delete(client));
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const u = new URL(url);
   return {
     db,
     engine: 'postgres',
     location: `postgresql://${u.hostname}:${u.port || 5432}${u.pathname}`,
-    close: () => db.destroy(),
+    close: async () => {
+      closing = true;
+      await db.destroy();
+      await Promise.race([
+        Promise.all([...open].map((c) => new Promise((resolve) => c.once('end', resolve)))),
+        new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref()),
+      ]);
+    },
   };
 }
 
