@@ -66,6 +66,7 @@ const ROLES: Array<{ login: string; menu: string[]; home: string; frame: string 
       'supervisor',
       'quality',
       'admin',
+      'security',
       'portal',
     ],
     home: '/admin/org',

@@ -276,6 +276,7 @@ function IncidentFormModal(props: {
       open
       width={760}
       title={props.incident ? t('security.incidents.edit') : t('security.incidents.new')}
+      data-testid="incident-form-modal"
       okText={t('common.save')}
       confirmLoading={saving}
       onOk={() => form.submit()}
@@ -284,6 +285,7 @@ function IncidentFormModal(props: {
     >
       <Form
         form={form}
+        name="incident"
         layout="vertical"
         initialValues={initial}
         onFinish={(v) => void submit(v)}
@@ -326,6 +328,7 @@ function IncidentFormModal(props: {
           <Col xs={24} sm={16}>
             <Form.Item name="dataKinds" label={f('dataKinds')}>
               <Select
+                data-testid="incident-data-kinds"
                 mode="multiple"
                 options={DATA_KINDS.map((k) => ({ value: k, label: t(`security.incidents.dataKinds.${k}`) }))}
               />
@@ -334,6 +337,7 @@ function IncidentFormModal(props: {
           <Col xs={24} sm={8}>
             <Form.Item name="severity" label={f('severity')}>
               <Select
+                data-testid="incident-severity"
                 allowClear
                 options={SEVERITIES.map((s) => ({
                   value: s,
@@ -556,6 +560,7 @@ function MoveModal(props: {
     <Modal
       open
       title={t('security.incidents.move.title', { incident: props.incident.incidentNo, action })}
+      data-testid="incident-move-modal"
       okText={t('common.submit')}
       confirmLoading={saving}
       onOk={() => form.submit()}
