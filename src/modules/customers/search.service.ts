@@ -23,7 +23,7 @@ import {
 } from './customers.repository.ts';
 import type { CustomerListItem } from './customers.schemas.ts';
 import { LIST_COLUMNS, listItemView, type ListRow } from './customers.views.ts';
-import { normaliseResidentId } from './domain/pii.ts';
+import { normalisePhone, normaliseResidentId, phoneKind } from './domain/pii.ts';
 import {
   classifyTerm,
   customerNoPrefixPattern,
@@ -58,7 +58,7 @@ const LOOKUP_CAP = 500;
 export interface ListSearch {
   filters: Omit<ListFilters, 'after' | 'limit'>;
   phone: PhoneQuery | undefined;
-  /** phone | phoneTail | idNumber | accountNo | circuitId | customerNo | name: none when browsing. */
+  /** phone | phoneTail | idNumber | accountNo | phoneAccountNo | circuitId | customerNo | name; none: browsing. */
   kinds: string[];
   ticket: SearchTicket;
 }
@@ -81,7 +81,8 @@ export async function beginListSearch(
   const kinds = [
     phone && (phone.kind === 'tail' ? 'phoneTail' : 'phone'),
     f.idNumber && 'idNumber',
-    f.accountNo && 'accountNo',
+    // A voice or mobile service number is a phone number: guessed the same way, guarded the same.
+    f.accountNo && (phoneKind(normalisePhone(f.accountNo)) ? 'phoneAccountNo' : 'accountNo'),
     f.circuitId && 'circuitId',
     f.customerNo && 'customerNo',
     f.name && 'name',

@@ -26,6 +26,7 @@ describe('the search guard', () => {
     expect(isGuarded(['phone', 'code'])).toBe(true);
     expect(isGuarded(['phoneTail'])).toBe(true);
     expect(isGuarded(['idNumber'])).toBe(true);
+    expect(isGuarded(['phoneAccountNo'])).toBe(true);
     expect(isGuarded(['name', 'customerNo', 'accountNo'])).toBe(false);
   });
 });

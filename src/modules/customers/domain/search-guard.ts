@@ -6,8 +6,16 @@
  * kind waits a little longer, and the security administrators are alerted. Pure: no I/O.
  */
 
-/** Search kinds whose misses are counted: the ones that can confirm a hidden value. */
-export const GUARDED_KINDS: ReadonlySet<string> = new Set(['phone', 'phoneTail', 'idNumber']);
+/**
+ * Search kinds whose misses are counted: the ones that can confirm a hidden value (a service
+ * number that is a phone number is masked like one).
+ */
+export const GUARDED_KINDS: ReadonlySet<string> = new Set([
+  'phone',
+  'phoneTail',
+  'phoneAccountNo',
+  'idNumber',
+]);
 
 export interface SearchGuardPolicy {
   /** Misses in the window after which searches slow down (and the alert is raised). */
