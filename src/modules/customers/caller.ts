@@ -4,6 +4,7 @@ import type { Db } from './customers.tables.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { PiiVault } from '../../platform/pii/vault.ts';
 import { vaultFor } from './pii-keys.service.ts';
+import type { RaiseSecurityAlert } from '../../platform/module.ts';
 import { SearchGuard, searchGuardPolicy } from './search-guard.ts';
 
 export type { Caller } from '../../platform/http/caller.ts';
@@ -19,6 +20,8 @@ export interface CustomerDeps {
   searchGuard?: SearchGuard;
   /** Reveals per user per China calendar day (ONEPOINT_REVEAL_DAILY_CAP); default 50. */
   revealDailyCap?: number;
+  /** The security module's alert register, handed over by the server (security imports customers). */
+  raiseSecurityAlert?: RaiseSecurityAlert;
 }
 
 // One per platform context: the guard's queue of slowed-down users is shared by every route.
@@ -33,6 +36,7 @@ export const customerDeps = (ctx: ModuleContext): CustomerDeps => {
       clock: ctx.clock,
       searchGuard: new SearchGuard(searchGuardPolicy(ctx.config), ctx.raiseSecurityAlert),
       revealDailyCap: ctx.config.revealDailyCap,
+      raiseSecurityAlert: ctx.raiseSecurityAlert,
     };
     depsOf.set(ctx, deps);
   }

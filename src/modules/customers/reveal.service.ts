@@ -4,7 +4,6 @@ import type { Executor, Tx } from './customers.tables.ts';
 import { AppError, invalidField, notFound } from '../../platform/errors.ts';
 import { maskPiiInText } from '../../platform/logger.ts';
 import { appendAudit, countAudit } from '../audit/index.ts';
-import { raiseSecurityAlert } from '../security/index.ts';
 import type { Caller, CustomerDeps } from './caller.ts';
 import { loadInScope } from './customer-checks.ts';
 import { idNumberContext } from './customers.bulk.ts';
@@ -120,7 +119,7 @@ export async function revealField(
       { action: REVEAL_REFUSED_ACTION, ...entry, details: { ...entry.details, dailyCap: cap } },
       caller.now,
     );
-    await raiseSecurityAlert(trx, {
+    await deps.raiseSecurityAlert?.(trx, {
       kind: 'reveal.cap',
       userId,
       summary: `Reached the daily cap of ${cap} personal-information reveals`,
