@@ -225,6 +225,29 @@ describe(`scope on writes (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, ()
       });
     });
 
+    it('lets exactly one of several concurrent writers of one value in one scope succeed', async () => {
+      // No unique index does it any more: the advisory lock on the value (PostgreSQL pool of 4).
+      const held = newIdNumber();
+      const line = { productCode: 'broadband.lan', accountNo: `lan025race${serial}` };
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          call(
+            'agent',
+            'POST',
+            '/customers',
+            individual(NJ, i % 2 ? { idNumber: held } : { instances: [line] }),
+          ),
+        ),
+      );
+      const codes = (parity: number) =>
+        results
+          .filter((_, i) => i % 2 === parity)
+          .map((r) => r.statusCode)
+          .sort();
+      expect(codes(1)).toEqual([201, 409, 409]);
+      expect(codes(0)).toEqual([201, 409, 409]);
+    });
+
     it('treats a PATCHed ID number, a credit code and an account number the same way', async () => {
       // PATCH: a Zhejiang customer given an ID number held in Jiangsu.
       const held = newIdNumber();
