@@ -287,6 +287,7 @@ describe(`scope on writes (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, ()
 
   describe('the import’s duplicate check', () => {
     let importer: Headers;
+    let password: string;
     beforeAll(async () => {
       // A Zhejiang importer: the role holds customer.import (administrators only by default).
       const role = await call('admin', 'POST', '/roles', {
@@ -296,7 +297,7 @@ describe(`scope on writes (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, ()
         permissions: ['customer.read', 'customer.manage', 'customer.import'],
       });
       expect(role.statusCode).toBe(201);
-      const password = 'Zj-Import-2026x';
+      password = 'Zj-Import-2026x';
       const u = await call('admin', 'POST', '/users', {
         login: 'zj.importer',
         displayName: '浙江导入员',
@@ -379,6 +380,13 @@ describe(`scope on writes (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, ()
           .statusCode,
       ).toBe(200);
       nowMs += 3_600_000;
+      // An hour of the test clock ends the importer's session too (idle timeout): sign in again.
+      const again = await s.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { login: 'zj.importer', password },
+      });
+      importer = { authorization: `Bearer ${again.json().token}` };
       const later = await upload(
         importer,
         csv([['ZJT7', 'individual', '导入七', 'CT.ZJ.HZ', newIdNumber()]]),
