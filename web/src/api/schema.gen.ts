@@ -4,7 +4,7 @@
 export interface paths {
   '/api/v1/auth/login': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** Sign in with login and password; returns a session token (also set as an HttpOnly cookie) */
+    /** Sign in with login and password; returns a session token (also set as an HttpOnly cookie), or — for users with a second factor, or who must enrol one (ONEPOINT_REQUIRE_MFA) — a short-lived challenge for POST /auth/login/mfa (or /auth/login/mfa/enrolment) */
     post: {
       parameters: {
         query?: never;
@@ -24,19 +24,26 @@ export interface paths {
         200: {
           headers: { [name: string]: unknown };
           content: {
-            'application/json': {
-              token: string;
-              csrfToken: string;
-              expiresAt: string;
-              user: {
-                id: string;
-                login: string;
-                displayName: string;
-                orgUnitId: string;
-                roles: Array<string>;
-                permissions: Array<string>;
-              };
-            };
+            'application/json':
+              | {
+                  status: 'ok';
+                  token: string;
+                  csrfToken: string;
+                  expiresAt: string;
+                  user: {
+                    id: string;
+                    login: string;
+                    displayName: string;
+                    orgUnitId: string;
+                    roles: Array<string>;
+                    permissions: Array<string>;
+                  };
+                }
+              | {
+                  status: 'mfa_required' | 'mfa_enrolment_required';
+                  challenge: string;
+                  challengeExpiresAt: string;
+                };
           };
         };
       };
@@ -112,6 +119,215 @@ export interface paths {
               csrfToken: string | null;
             };
           };
+        };
+      };
+    };
+  };
+  '/api/v1/auth/login/mfa': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Second sign-in step: the code from the authenticator app (each code works once) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            challenge: string;
+            code: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              status: 'ok';
+              token: string;
+              csrfToken: string;
+              expiresAt: string;
+              user: {
+                id: string;
+                login: string;
+                displayName: string;
+                orgUnitId: string;
+                roles: Array<string>;
+                permissions: Array<string>;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/auth/login/mfa/enrolment': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** During a sign-in that must enrol a second factor: a new secret, its otpauth URI and QR code */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            challenge: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              secret: string;
+              otpauthUri: string;
+              qrDataUrl: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/auth/login/mfa/enrolment/confirm': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The first code from the app confirms the enrolment and completes the sign-in */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            challenge: string;
+            code: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              status: 'ok';
+              token: string;
+              csrfToken: string;
+              expiresAt: string;
+              user: {
+                id: string;
+                login: string;
+                displayName: string;
+                orgUnitId: string;
+                roles: Array<string>;
+                permissions: Array<string>;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/auth/mfa': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Your second factor: enrolled or not, and whether you must use one */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              enrolled: boolean;
+              enrolledAt: string | null;
+              required: boolean;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/auth/mfa/enrolment': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Start enrolling a second factor: a new secret, its otpauth URI and QR code */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              secret: string;
+              otpauthUri: string;
+              qrDataUrl: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/auth/mfa/enrolment/confirm': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Confirm the enrolment with the first code from the app */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            code: string;
+          };
+        };
+      };
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/api/v1/users/{id}/mfa': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Reset a user's second factor (lost phone): they enrol again at their next sign-in; their sessions end */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
         };
       };
     };
@@ -481,6 +697,51 @@ export interface paths {
             email?: string | null;
             employeeNo?: string | null;
             supportLine?: (1 | 2 | 3) | null;
+            version: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              login: string;
+              displayName: string;
+              orgUnitId: string;
+              orgUnitName: string;
+              roles: Array<string>;
+              status: 'active' | 'disabled';
+              email: string | null;
+              employeeNo: string | null;
+              supportLine: (1 | 2 | 3) | null;
+              lastLoginAt: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/users/{id}/roles': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Assign a user's roles (授权; not your own, nor roles with administration permissions you lack); send the version you read */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            roles: Array<string>;
             version: number;
           };
         };
