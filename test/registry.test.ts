@@ -47,6 +47,7 @@ describe('the module registry (src/modules.ts)', () => {
         'user.grant',
         'user.manage',
         'user.read',
+        'user.unlock',
       ].sort(),
       // 三员分立 (issue 9): three administrators whose permissions do not overlap.
       system_admin: [
@@ -61,7 +62,7 @@ describe('the module registry (src/modules.ts)', () => {
         'user.manage',
         'user.read',
       ],
-      security_admin: ['mfa.reset', 'role.manage', 'role.read', 'user.grant'],
+      security_admin: ['mfa.reset', 'role.manage', 'role.read', 'user.grant', 'user.unlock'],
       audit_admin: ['audit.read', 'scope.national'],
       agent: ['customer.manage', 'customer.read', ...staff],
       monitor: ['customer.read', ...staff],

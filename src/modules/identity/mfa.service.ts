@@ -307,7 +307,7 @@ async function withChallenge(
       .set({ attempts: c.attempts + 1, ...(spent ? { consumed_at: now } : {}) })
       .where('id', '=', c.id)
       .execute();
-    return { outcome, user: { id: c.user_id, org_unit_id: c.org_unit_id }, actor };
+    return { outcome, user: { id: c.user_id, login: c.login, org_unit_id: c.org_unit_id }, actor };
   });
   if (!result.outcome.ok) throw result.outcome.error;
   return { user: result.user, actor: result.actor };
