@@ -52,6 +52,7 @@ describe('the module registry (src/modules.ts)', () => {
         'user.grant',
         'user.manage',
         'user.read',
+        'user.unlock',
       ].sort(),
       // 三员分立 (issue 9): three administrators whose permissions do not overlap.
       system_admin: [
@@ -75,6 +76,7 @@ describe('the module registry (src/modules.ts)', () => {
         'security.incident.manage',
         'security.incident.read',
         'user.grant',
+        'user.unlock',
       ],
       audit_admin: ['audit.read', 'scope.national'],
       agent: ['customer.manage', 'customer.read', ...staff],

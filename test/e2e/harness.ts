@@ -34,7 +34,7 @@ export interface Server {
 }
 
 /** `onepoint serve --demo` on a free port with a throw-away embedded data directory. */
-export async function startServer(): Promise<Server> {
+export async function startServer(extraEnv: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onepoint-e2e-'));
   const env: NodeJS.ProcessEnv = {
@@ -48,6 +48,7 @@ export async function startServer(): Promise<Server> {
     ONEPOINT_RATE_LIMIT_PER_MINUTE: '100000',
     ONEPOINT_LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
     ONEPOINT_IMPORTS_PER_HOUR: '10000',
+    ...extraEnv,
   };
   delete env.DATABASE_URL;
   let log = '';

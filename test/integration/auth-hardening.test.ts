@@ -121,7 +121,7 @@ describe(`sign-in hardening (${engine})`, { timeout: 240_000 }, () => {
     expect(lockedFor(unknown[4]!)).toBe(lockedFor(known[4]!));
   });
 
-  it('an administrator unlocks a locked user (user.manage, audited); others may not', async () => {
+  it('an administrator unlocks a locked user (user.unlock, audited); others may not', async () => {
     advance(10 * 60_000);
     for (let i = 0; i < 5; i++) await signIn('staff003', WRONG);
     lockedFor(await signIn('staff003', DEMO_PASSWORD));

@@ -199,7 +199,7 @@ const ROWS: Row[] = [
     access: { authenticated: true },
     // After every caller started an enrolment (above): a wrong first code.
     request: () => ({ payload: { code: '000000' } }),
-    ok: 401,
+    ok: 400,
     last: true,
   },
   {

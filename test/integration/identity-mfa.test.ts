@@ -52,8 +52,10 @@ describe(`TOTP second factor (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`,
     expect(stored.secret_enc).not.toContain(secret);
     expect(stored.confirmed_at).toBeNull();
 
+    // Signed in already: a wrong code is bad input (400), not a failed sign-in (401).
     const wrong = await post(s, '/auth/mfa/enrolment/confirm', { code: '000000' }, headers);
-    expect(wrong.statusCode).toBe(401);
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().details.fields[0].field).toBe('body.code');
     const ok = await post(s, '/auth/mfa/enrolment/confirm', { code: totpCode(secret, now) }, headers);
     expect(ok.statusCode).toBe(204);
     expect((await s.app.inject({ method: 'GET', url: '/api/v1/auth/mfa', headers })).json()).toMatchObject({

@@ -52,7 +52,7 @@ describe(`three administrators (三员分立) (${process.env.ONEPOINT_TEST_ENGIN
     );
     // Security administrator: roles, authorisation, second-factor resets.
     expect([...held.secadmin!]).toEqual(
-      expect.arrayContaining(['role.manage', 'role.read', 'user.grant', 'mfa.reset']),
+      expect.arrayContaining(['role.manage', 'role.read', 'user.grant', 'mfa.reset', 'user.unlock']),
     );
     // Audit administrator: the audit log, everywhere; nothing else.
     expect([...held.auditor!].sort()).toEqual(['audit.read', 'scope.national']);

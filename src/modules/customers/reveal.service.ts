@@ -94,7 +94,8 @@ export async function revealField(
       ? await instanceValue(deps.db, row.id, req.instanceId, req.field)
       : await customerValue(deps.db, deps.vault, row, req.field);
   const cap = deps.revealDailyCap ?? DEFAULT_REVEAL_DAILY_CAP;
-  const userId = caller.principal.userId;
+  // Counted per acting user (the audit entries' actor); the system actor has no cap.
+  const userId = caller.actor.actorId;
   const entry = {
     entityType: 'customer',
     entityId: row.id,
@@ -107,7 +108,7 @@ export async function revealField(
     },
   };
   const allowed = await deps.db.transaction().execute(async (trx) => {
-    if ((await revealsToday(trx, userId, caller.now)) < cap) {
+    if (userId === null || (await revealsToday(trx, userId, caller.now)) < cap) {
       await appendAudit(trx, caller.actor, { action: REVEAL_ACTION, ...entry }, caller.now);
       return true;
     }

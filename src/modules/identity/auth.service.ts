@@ -235,7 +235,7 @@ export async function login(
   await clearLoginFailures(db, user!.login);
   const challenge = await ctx.secondFactor?.(user!, actor);
   if (challenge) return challenge;
-  return { status: 'ok', ...(await openSession(db, user!, actor, ctx)) };
+  return { status: 'ok', ...(await openSession(db, user!, actor, ctx, now)) };
 }
 
 function loginActor(login: string, user: LoginUser | undefined, ctx: LoginContext): AuditActor {
@@ -283,15 +283,18 @@ async function auditLoginFailure(
   });
 }
 
-/** Opens a console session for a user who passed every sign-in step; audited as auth.login. */
+/**
+ * Opens a console session for a user who passed every sign-in step (the password, and the second
+ * factor when they have one); audited as auth.login with `details`.
+ */
 export async function openSession(
   db: Db,
-  user: { id: string; org_unit_id: string },
+  user: { id: string; login: string; org_unit_id: string },
   actor: AuditActor,
   ctx: SessionContext,
+  now: Date,
   details: Record<string, unknown> = {},
 ): Promise<LoginResult> {
-  const now = (ctx.clock ?? systemClock).now();
   const { token, hash } = newToken('session');
   const csrfToken = randomBytes(24).toString('base64url');
   const sessionId = uuidv7();

@@ -69,7 +69,9 @@ export function mfaRoutes(ctx: ModuleContext) {
       async (request, reply) => {
         const session = sessionContext(request, ctx);
         const done = await completeSignIn(deps, request.body, session);
-        const result = await openSession(ctx.db, done.user, done.actor, session, { secondFactor: 'totp' });
+        const result = await openSession(ctx.db, done.user, done.actor, session, ctx.clock.now(), {
+          secondFactor: 'totp',
+        });
         return sendSession(ctx, request, reply, result);
       },
     );
@@ -104,7 +106,7 @@ export function mfaRoutes(ctx: ModuleContext) {
       async (request, reply) => {
         const session = sessionContext(request, ctx);
         const done = await completeEnrolment(deps, request.body, session);
-        const result = await openSession(ctx.db, done.user, done.actor, session, {
+        const result = await openSession(ctx.db, done.user, done.actor, session, ctx.clock.now(), {
           secondFactor: 'totp',
           enrolled: true,
         });

@@ -8,7 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Config } from '../../config.ts';
 import type { Db, ModuleContext, Tx } from './identity.tables.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, invalidField } from '../../platform/errors.ts';
 import type { Principal } from '../../platform/http/auth.ts';
 import { PiiVault } from '../../platform/pii/vault.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';
@@ -307,7 +307,7 @@ async function withChallenge(
       .set({ attempts: c.attempts + 1, ...(spent ? { consumed_at: now } : {}) })
       .where('id', '=', c.id)
       .execute();
-    return { outcome, user: { id: c.user_id, org_unit_id: c.org_unit_id }, actor };
+    return { outcome, user: { id: c.user_id, login: c.login, org_unit_id: c.org_unit_id }, actor };
   });
   if (!result.outcome.ok) throw result.outcome.error;
   return { user: result.user, actor: result.actor };
@@ -382,6 +382,9 @@ export async function confirmEnrolment(deps: MfaDeps, caller: Caller, code: stri
       now,
     ),
   );
+  // Signed in already: a wrong code is bad input here, not a failed sign-in (no 401).
+  if (!outcome.ok && outcome.error.code === 'UNAUTHENTICATED')
+    throw invalidField('body.code', outcome.error.message, outcome.error.details as Record<string, unknown>);
   if (!outcome.ok) throw outcome.error;
 }
 

@@ -126,7 +126,7 @@ export function userRoutes(ctx: ModuleContext) {
           params: idParams,
           response: { 200: unlockResult },
         },
-        config: { access: { permission: 'user.manage' } },
+        config: { access: { permission: 'user.unlock' } },
       },
       async (request) => {
         const r = await unlockUser(ctx.db, callerOf(request, ctx.clock), request.params.id, ctx.permissions);

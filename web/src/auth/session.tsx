@@ -1,9 +1,16 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ok, onUnauthenticated, setCsrfToken } from '../api/client.ts';
 import { ApiError } from '../api/errors.ts';
-import type { CurrentUser } from '../api/models.ts';
+import type { CurrentUser, LoginResult } from '../api/models.ts';
 
 export type SessionUser = Omit<CurrentUser, 'csrfToken'>;
+
+/** Where a sign-in stands after the password: done, or a second-factor step (code, or enrolment). */
+export type LoginStep =
+  | { status: 'ok'; user: SessionUser }
+  | { status: 'mfa_required' | 'mfa_enrolment_required'; challenge: string };
+
+type SignedIn = Extract<LoginResult, { status: 'ok' }>;
 
 export type SessionState =
   | { status: 'loading' }
@@ -12,7 +19,11 @@ export type SessionState =
 
 interface SessionApi {
   state: SessionState;
-  login(login: string, password: string): Promise<SessionUser>;
+  login(login: string, password: string): Promise<LoginStep>;
+  /** The code step of a sign-in (the user has a second factor). */
+  verifyCode(challenge: string, code: string): Promise<SessionUser>;
+  /** The first code of an enrolment made during a sign-in; completes it. */
+  confirmEnrolment(challenge: string, code: string): Promise<SessionUser>;
   logout(): Promise<void>;
 }
 
@@ -49,12 +60,32 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [],
   );
 
-  const login = useCallback(async (loginName: string, password: string) => {
-    const result = await ok(api.POST('/api/v1/auth/login', { body: { login: loginName, password } }));
+  const signedIn = useCallback((result: SignedIn) => {
     setCsrfToken(result.csrfToken);
     setState({ status: 'authenticated', user: result.user });
     return result.user;
   }, []);
+
+  const login = useCallback(
+    async (loginName: string, password: string): Promise<LoginStep> => {
+      const result = await ok(api.POST('/api/v1/auth/login', { body: { login: loginName, password } }));
+      if (result.status !== 'ok') return { status: result.status, challenge: result.challenge };
+      return { status: 'ok', user: signedIn(result) };
+    },
+    [signedIn],
+  );
+
+  const verifyCode = useCallback(
+    async (challenge: string, code: string) =>
+      signedIn(await ok(api.POST('/api/v1/auth/login/mfa', { body: { challenge, code } }))),
+    [signedIn],
+  );
+
+  const confirmEnrolment = useCallback(
+    async (challenge: string, code: string) =>
+      signedIn(await ok(api.POST('/api/v1/auth/login/mfa/enrolment/confirm', { body: { challenge, code } }))),
+    [signedIn],
+  );
 
   const logout = useCallback(async () => {
     try {
@@ -65,7 +96,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  const value = useMemo(() => ({ state, login, logout }), [state, login, logout]);
+  const value = useMemo(
+    () => ({ state, login, verifyCode, confirmEnrolment, logout }),
+    [state, login, verifyCode, confirmEnrolment, logout],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

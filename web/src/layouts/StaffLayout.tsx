@@ -31,6 +31,7 @@ import { Suspense, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useSession, useUser } from '../auth/session.tsx';
+import { MfaModal } from '../components/MfaModal.tsx';
 import { LanguageSelect, PreferencesModal } from '../components/Preferences.tsx';
 import { roleLabel } from '../i18n/dynamic.ts';
 import { adminScreensFor, workspaceOfPath, workspacesFor, type WorkspaceId } from '../nav/workspaces.ts';
@@ -88,15 +89,18 @@ function UserMenu({ compact }: { compact: boolean }) {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [prefsOpen, setPrefsOpen] = useState(false);
+  const [mfaOpen, setMfaOpen] = useState(false);
   const roleNames = user.roles.map((r) => roleLabel(t, i18n.language, r)).join(', ');
   const items: MenuProps['items'] = [
     { key: 'who', disabled: true, label: <Typography.Text type="secondary">{roleNames}</Typography.Text> },
     { type: 'divider' },
     { key: 'prefs', icon: <SettingOutlined />, label: t('prefs.title') },
+    { key: 'mfa', icon: <SafetyOutlined />, label: t('auth.mfa.menu') },
     { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'), danger: true },
   ];
   const onClick: MenuProps['onClick'] = ({ key }) => {
     if (key === 'prefs') setPrefsOpen(true);
+    if (key === 'mfa') setMfaOpen(true);
     if (key === 'logout') {
       void logout().then(
         () => {
@@ -118,6 +122,7 @@ function UserMenu({ compact }: { compact: boolean }) {
         </Button>
       </Dropdown>
       <PreferencesModal open={prefsOpen} onClose={() => setPrefsOpen(false)} />
+      <MfaModal open={mfaOpen} onClose={() => setMfaOpen(false)} />
     </>
   );
 }

@@ -1,12 +1,14 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Flex, Form, Input, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router';
+import { api, ok } from '../api/client.ts';
 import { accountLock, ApiError } from '../api/errors.ts';
-import { useSession } from '../auth/session.tsx';
+import { useSession, type SessionUser } from '../auth/session.tsx';
 import { FullPageSpin } from '../auth/guards.tsx';
 import { useErrorText } from '../components/errors.tsx';
+import { CodeForm, MfaEnrolment, useMfaErrorText } from '../components/MfaEnrolment.tsx';
 import { LanguageSelect } from '../components/Preferences.tsx';
 import { usePrefs } from '../i18n/PrefsProvider.tsx';
 import { canOpen, homePath, workspaceOfPath } from '../nav/workspaces.ts';
@@ -16,16 +18,34 @@ interface FromState {
   reason?: 'expired' | 'loggedOut';
 }
 
+/** The sign-in's steps: the password, then (for users with a second factor) a code or enrolment. */
+type Step = { kind: 'password' } | { kind: 'code' | 'enrol'; challenge: string };
+
 export default function LoginPage() {
   const { t } = useTranslation();
-  const { state, login } = useSession();
+  const { state, login, verifyCode, confirmEnrolment } = useSession();
   const location = useLocation();
   const navigate = useNavigate();
   const errorText = useErrorText();
   const { fmt } = usePrefs();
   const from = (location.state as FromState | null) ?? {};
+  const mfaErrorText = useMfaErrorText();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [step, setStep] = useState<Step>({ kind: 'password' });
+  const challenge = step.kind === 'password' ? '' : step.challenge;
+  const startEnrolment = useCallback(
+    () => ok(api.POST('/api/v1/auth/login/mfa/enrolment', { body: { challenge } })),
+    [challenge],
+  );
+  const onMfaError = useCallback(
+    (err: unknown) => {
+      const { text, expired } = mfaErrorText(err);
+      setError(text);
+      if (expired) setStep({ kind: 'password' });
+    },
+    [mfaErrorText],
+  );
 
   useEffect(() => {
     document.title = `${t('auth.title')} · ${t('app.name')}`;
@@ -34,14 +54,33 @@ export default function LoginPage() {
   if (state.status === 'loading') return <FullPageSpin />;
   if (state.status === 'authenticated' && !busy) return <Navigate to={homePath(state.user) ?? '/'} replace />;
 
+  const enter = (user: SessionUser) => {
+    // Back to where the user was going, if their roles may open it; else their home.
+    const target = from.from && from.from !== '/' ? workspaceOfPath(from.from) : undefined;
+    navigate(target && canOpen(target, user) ? from.from! : (homePath(user) ?? '/'), { replace: true });
+  };
+
+  const secondStep =
+    (run: (challenge: string, code: string) => Promise<SessionUser>) => async (code: string) => {
+      if (step.kind === 'password') return;
+      setError(undefined);
+      setBusy(true);
+      try {
+        enter(await run(step.challenge, code));
+      } catch (err) {
+        setBusy(false);
+        onMfaError(err);
+      }
+    };
+
   const submit = async (values: { login: string; password: string }) => {
     setBusy(true);
     setError(undefined);
     try {
-      const user = await login(values.login.trim(), values.password);
-      // Back to where the user was going, if their roles may open it; else their home.
-      const target = from.from && from.from !== '/' ? workspaceOfPath(from.from) : undefined;
-      navigate(target && canOpen(target, user) ? from.from! : (homePath(user) ?? '/'), { replace: true });
+      const result = await login(values.login.trim(), values.password);
+      if (result.status === 'ok') return enter(result.user);
+      setBusy(false);
+      setStep({ kind: result.status === 'mfa_required' ? 'code' : 'enrol', challenge: result.challenge });
     } catch (err) {
       setBusy(false);
       const lock = accountLock(err);
@@ -64,7 +103,11 @@ export default function LoginPage() {
           </Typography.Title>
           <Typography.Paragraph type="secondary">{t('app.tagline')}</Typography.Paragraph>
           <Typography.Title level={4} style={{ marginTop: 8 }}>
-            {t('auth.title')}
+            {step.kind === 'code'
+              ? t('auth.mfa.codeTitle')
+              : step.kind === 'enrol'
+                ? t('auth.mfa.enrolTitle')
+                : t('auth.title')}
           </Typography.Title>
           {from.reason === 'expired' && !error ? (
             <Alert type="warning" showIcon title={t('auth.sessionExpired')} style={{ marginBottom: 16 }} />
@@ -78,7 +121,32 @@ export default function LoginPage() {
               data-testid="login-error"
             />
           ) : null}
-          <Form layout="vertical" onFinish={submit} requiredMark={false} disabled={busy} name="login">
+          {step.kind === 'code' ? (
+            <>
+              <Typography.Paragraph type="secondary">{t('auth.mfa.codeIntro')}</Typography.Paragraph>
+              <CodeForm autoFocus onSubmit={secondStep(verifyCode)} submitText={t('auth.mfa.verify')} />
+            </>
+          ) : null}
+          {step.kind === 'enrol' ? (
+            <MfaEnrolment
+              start={startEnrolment}
+              confirm={secondStep(confirmEnrolment)}
+              onError={onMfaError}
+            />
+          ) : null}
+          {step.kind !== 'password' ? (
+            <Button type="link" block style={{ marginTop: 8 }} onClick={() => setStep({ kind: 'password' })}>
+              {t('auth.mfa.back')}
+            </Button>
+          ) : null}
+          <Form
+            layout="vertical"
+            onFinish={submit}
+            requiredMark={false}
+            disabled={busy}
+            name="login"
+            hidden={step.kind !== 'password'}
+          >
             <Form.Item
               name="login"
               label={t('auth.login')}

@@ -21,6 +21,11 @@ export const IDENTITY_PERMISSIONS = {
     description: 'Assign roles to staff users (授权); sees the users in scope to do so',
     roles: ['security_admin'],
   },
+  // The unlock route comes with the sign-in hardening (branch auth): it should check this one.
+  'user.unlock': {
+    description: 'Unlock a login locked out by failed sign-ins',
+    roles: ['security_admin'],
+  },
   'mfa.reset': {
     description: "Reset a staff user's second factor (they enrol again at their next sign-in)",
     roles: ['security_admin'],

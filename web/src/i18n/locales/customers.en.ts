@@ -217,6 +217,10 @@ const customersEn: Shape<typeof customersZhCN> = {
     hide: 'Hide',
     shownFor: 'hidden in {{count}} s',
     forbidden: 'Your role may not reveal masked values',
+    reasonVague:
+      'Say why in a few real words: at least 4 different Chinese characters or 3 words (not xxxx, 123 and the like)',
+    capReached:
+      "You have made today's {{count}} reveals; the security administrator has been told. The count starts again at midnight (China time)",
     empty: '(empty)',
   },
   import: {

@@ -207,6 +207,8 @@ const customersZhCN = {
     hide: '隐藏',
     shownFor: '{{count}} 秒后隐藏',
     forbidden: '您的角色无权查看明文',
+    reasonVague: '请写明具体原因：至少 4 个不同的汉字或 3 个单词（不接受 xxxx、123 等无意义内容）',
+    capReached: '今日查看明文已达上限（{{count}} 次），已通知安全管理员；北京时间零点后恢复',
     empty: '（空）',
   },
   import: {

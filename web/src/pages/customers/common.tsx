@@ -4,7 +4,7 @@ import { Alert, Button, Form, Input, Modal, Space, Tag, Typography } from 'antd'
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client.ts';
-import { errorKind } from '../../api/errors.ts';
+import { ApiError, errorKind, invalidFields } from '../../api/errors.ts';
 import type { BodyOf } from '../../api/paths.ts';
 import { useUser } from '../../auth/session.tsx';
 import { useErrorText } from '../../components/errors.tsx';
@@ -157,6 +157,13 @@ function RevealModal(props: {
 }) {
   const { t } = useTranslation();
   const errorText = useErrorText();
+  // The server's reveal rules: a reason in real words, a daily cap per user.
+  const revealErrorText = (err: unknown): string => {
+    const details = err instanceof ApiError ? (err.details as { dailyCap?: number } | undefined) : undefined;
+    if (details?.dailyCap) return t('customers.reveal.capReached', { count: details.dailyCap });
+    if (invalidFields(err).includes('reason')) return t('customers.reveal.reasonVague');
+    return errorText(err);
+  };
   const [form] = Form.useForm<{ reason: string }>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -209,7 +216,7 @@ function RevealModal(props: {
           title={
             errorKind(error) === 'forbidden' ? t('customers.reveal.forbidden') : t('errors.actionFailed')
           }
-          description={errorText(error)}
+          description={revealErrorText(error)}
           style={{ marginBottom: 16 }}
         />
       ) : null}
