@@ -32,7 +32,6 @@ const UsersPage = lazy(() => import('./pages/admin/UsersPage.tsx'));
 const RolesPage = lazy(() => import('./pages/admin/RolesPage.tsx'));
 const SkillGroupsPage = lazy(() => import('./pages/admin/SkillGroupsPage.tsx'));
 const PortalHome = lazy(() => import('./pages/portal/PortalHome.tsx'));
-const PortalRequests = lazy(() => import('./pages/portal/PortalRequests.tsx'));
 const PortalContact = lazy(() => import('./pages/portal/PortalContact.tsx'));
 
 function Layout({ children }: { children: ReactNode }) {
@@ -85,7 +84,6 @@ export function AppRoutes() {
           }
         >
           <Route index element={<PortalHome />} />
-          <Route path="requests" element={<PortalRequests />} />
           <Route path="contact" element={<PortalContact />} />
         </Route>
         <Route

@@ -1,4 +1,4 @@
-import { CustomerServiceOutlined, FileTextOutlined, HomeOutlined, LogoutOutlined } from '@ant-design/icons';
+import { CustomerServiceOutlined, HomeOutlined, LogoutOutlined } from '@ant-design/icons';
 import { Button, Flex, Layout, Segmented, Spin } from 'antd';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,11 +10,10 @@ import { canOpen, workspaceById } from '../nav/workspaces.ts';
 
 const TABS = [
   { path: '/portal', key: 'home', icon: <HomeOutlined /> },
-  { path: '/portal/requests', key: 'requests', icon: <FileTextOutlined /> },
   { path: '/portal/contact', key: 'contact', icon: <CustomerServiceOutlined /> },
 ] as const;
 
-/** The customer portal: a narrow, phone-first layout with three destinations. */
+/** The customer portal: a narrow, phone-first layout (requests join its tabs when they exist). */
 export default function PortalLayout() {
   const { t } = useTranslation();
   const user = useUser();

@@ -21,10 +21,9 @@ export interface KeyPress {
   inTextField: boolean;
 }
 
+// New request (Alt+N) and my queue (Alt+Q) come back with requests: a key must do something.
 export const AGENT_SHORTCUTS: readonly Shortcut[] = [
-  { id: 'newRequest', code: 'KeyN', alt: true, label: 'Alt+N' },
   { id: 'searchCustomer', code: 'KeyS', alt: true, label: 'Alt+S' },
-  { id: 'queue', code: 'KeyQ', alt: true, label: 'Alt+Q' },
   { id: 'help', key: '?', label: '?' },
 ];
 

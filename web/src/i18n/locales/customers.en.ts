@@ -76,7 +76,6 @@ const customersEn: Shape<typeof customersZhCN> = {
     contacts: 'Contacts',
     instances: 'Services and network resources',
     openRequests: 'Open requests',
-    openRequestsEmpty: 'No open requests (service requests arrive in a later release)',
     history: 'Recent history',
     historyEmpty: 'Nothing recorded yet',
     accessLog: 'Access log',

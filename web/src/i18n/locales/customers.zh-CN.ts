@@ -67,7 +67,6 @@ const customersZhCN = {
     contacts: '联系人',
     instances: '业务与网络资源',
     openRequests: '未结服务请求',
-    openRequestsEmpty: '没有未结的服务请求（服务请求将在后续版本接入）',
     history: '近期记录',
     historyEmpty: '暂无记录',
     accessLog: '访问记录',

@@ -95,19 +95,14 @@ export default function Customer360Page() {
         <RevealedValuesProvider key={`${data.customer.id}:${generation}`}>
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
             <Profile customer={data.customer} onEdit={edit} />
-            <Row gutter={[16, 16]}>
-              <Col xs={24} xl={14}>
-                <Contacts
-                  customerId={data.customer.id}
-                  contacts={data.contacts}
-                  onEdit={edit}
-                  onChanged={changed}
-                />
-              </Col>
-              <Col xs={24} xl={10}>
-                <OpenRequests items={data.openRequests} />
-              </Col>
-            </Row>
+            <Contacts
+              customerId={data.customer.id}
+              contacts={data.contacts}
+              onEdit={edit}
+              onChanged={changed}
+            />
+            {/* Requests are not built yet: no card claiming "none open" until they are. */}
+            {data.openRequests.length ? <OpenRequests items={data.openRequests} /> : null}
             <Instances
               customerId={data.customer.id}
               instances={data.instances}
@@ -332,19 +327,11 @@ function Contacts({
 function OpenRequests({ items }: { items: Customer360['openRequests'] }) {
   const { t } = useTranslation();
   return (
-    <Card
-      title={t('customers.view.openRequests')}
-      data-testid="customer-open-requests"
-      style={{ height: '100%' }}
-    >
-      {items.length === 0 ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customers.view.openRequestsEmpty')} />
-      ) : (
-        // Requests arrive with a later module; until their shape is typed, show what the API sends.
-        <Typography.Paragraph>
-          <pre style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{JSON.stringify(items, null, 2)}</pre>
-        </Typography.Paragraph>
-      )}
+    <Card title={t('customers.view.openRequests')} data-testid="customer-open-requests">
+      {/* Requests arrive with a later module; until their shape is typed, show what the API sends. */}
+      <Typography.Paragraph>
+        <pre style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{JSON.stringify(items, null, 2)}</pre>
+      </Typography.Paragraph>
     </Card>
   );
 }

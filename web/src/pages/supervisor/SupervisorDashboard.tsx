@@ -5,11 +5,11 @@ import { listAllUsers, countBy } from '../../api/queries.ts';
 import { EChart, type ChartOption } from '../../charts/EChart.tsx';
 import { ErrorResult } from '../../components/errors.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
-import { Placeholder } from '../../components/Placeholder.tsx';
+import { NotBuilt } from '../../components/NotBuilt.tsx';
 import { useLoad } from '../../lib/useLoad.ts';
 import { roleLabel } from '../../i18n/dynamic.ts';
 
-/** 班长/主管: staff in scope by role and by unit (from the users API), and the KPIs to come. */
+/** 班长/主管: staff in scope by role and by unit (from the users API). */
 export default function SupervisorDashboard() {
   const { t, i18n } = useTranslation();
   const users = useLoad((signal) => listAllUsers({ status: 'active' }, signal), 'active-users');
@@ -74,13 +74,9 @@ export default function SupervisorDashboard() {
             />
           </Card>
         </Col>
-        {(['queue', 'serviceLevel', 'satisfaction'] as const).map((k) => (
-          <Col xs={12} md={6} key={k}>
-            <Card>
-              <Statistic title={t(`supervisor.kpi.${k}`)} value={t('common.none')} />
-            </Card>
-          </Col>
-        ))}
+        <Col xs={12} md={18}>
+          <NotBuilt>{t('supervisor.notBuilt')}</NotBuilt>
+        </Col>
         <Col xs={24} lg={12}>
           <Card title={t('supervisor.staffByRole.title')}>
             {chartBody(
@@ -94,9 +90,6 @@ export default function SupervisorDashboard() {
               <EChart option={unitOption} label={t('supervisor.staffByUnit.title')} testId="chart-by-unit" />,
             )}
           </Card>
-        </Col>
-        <Col xs={24}>
-          <Placeholder title={t('supervisor.live.title')} empty={t('supervisor.live.empty')} soon />
         </Col>
       </Row>
     </PageFrame>
