@@ -5,11 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   launchBrowser,
   newContext,
+  screenshot,
   signIn as signInAt,
   startServer,
   watchPage,
   type Server,
 } from './harness.ts';
+import { englishOnPage } from './english.ts';
 
 let server: Server;
 let browser: Browser;
@@ -93,5 +95,56 @@ describe('a screen shows only what works', () => {
     expect(await home.locator('button').count()).toBe(0);
     expect(await page.locator('body').innerText()).not.toContain('提交服务请求');
     expect(problems).toEqual([]);
+  });
+});
+
+describe('the Chinese console speaks Chinese', () => {
+  it('names permissions, skills and time zones in Chinese on the roles, skill-group and preferences pages', async () => {
+    await signIn('admin');
+    await page.goto('/admin/roles');
+    const roles = page.getByTestId('role-table');
+    await poll(() => roles.innerText()).toContain('quality_inspector');
+    // Every permission of a role that holds them all, by name.
+    await roles.locator('.ant-table-row', { hasText: 'admin' }).locator('.ant-table-row-expand-icon').click();
+    await poll(() => roles.innerText()).toContain('查看数据范围内的客户');
+    expect(await englishOnPage(page)).toEqual([]);
+    // The role dialog lists every permission with its code (data) beside its name.
+    await page.getByTestId('role-new').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('.ant-checkbox-wrapper').first().waitFor();
+    await screenshot(page, 'role-new-permissions');
+    expect(await englishOnPage(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+
+    await page.goto('/admin/skill-groups');
+    const groups = page.getByTestId('skill-group-table');
+    await poll(() => groups.innerText()).toContain('JS.BROADBAND');
+    for (const skill of ['故障', '宽带', '计费']) expect(await groups.innerText()).toContain(skill);
+    expect(await englishOnPage(page)).toEqual([]);
+
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: '偏好设置' }).click();
+    const select = page.getByTestId('timezone-select');
+    await poll(() => select.innerText()).toContain('北京时间');
+    expect(await select.innerText()).not.toContain('Asia/Shanghai');
+    await select.click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().waitFor();
+    expect(await englishOnPage(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows a failed load in Chinese, not as "HTTP 500"', async () => {
+    await signIn('admin');
+    // A proxy's error page instead of the API's JSON error.
+    await page.route('**/api/v1/roles', (route) =>
+      route.fulfill({ status: 500, contentType: 'text/html', body: '<html>Internal Server Error</html>' }),
+    );
+    await page.goto('/admin/roles');
+    const error = page.getByTestId('load-error');
+    await error.waitFor();
+    expect(await error.innerText()).toContain('服务器出错了');
+    expect(await error.innerText()).not.toContain('HTTP');
+    await page.unroute('**/api/v1/roles');
   });
 });

@@ -6,7 +6,7 @@ import { logAccess } from './access-log.service.ts';
 import type { Caller, CustomerDeps } from './caller.ts';
 import { customerViews, withProductNames } from './customer-read.ts';
 import { loadInScope } from './customer-checks.ts';
-import { contactsOf, instancesOf } from './customers.repository.ts';
+import { actorNames, contactsOf, instancesOf } from './customers.repository.ts';
 import { contactView, instanceView, iso } from './customers.views.ts';
 
 /** The seam for the requests module: open requests of a customer (none until it exists). */
@@ -28,6 +28,7 @@ export async function customer360(
     listAudit(deps.db, { entityType: 'customer', entityId: row.id, limit: 20 }),
   ]);
   await logAccess(deps.db, caller.actor, [row.id], 'view360');
+  const actors = await actorNames(deps.db, history);
   return {
     customer: customer!,
     contacts: contacts.map(contactView),
@@ -37,6 +38,7 @@ export async function customer360(
       seq: h.seq,
       occurredAt: iso(h.occurred_at),
       actorLogin: h.actor_login,
+      actorName: h.actor_id ? (actors.get(h.actor_id) ?? null) : null,
       action: h.action,
       details: (h.details ?? {}) as Record<string, unknown>,
     })),

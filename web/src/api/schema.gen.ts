@@ -1829,6 +1829,8 @@ export interface paths {
                 seq: string;
                 occurredAt: string;
                 actorLogin: string | null;
+                /** the person's display name (null: a system actor) */
+                actorName: string | null;
                 action: string;
                 details: {
                   [key: string]: unknown;
@@ -1865,6 +1867,8 @@ export interface paths {
               occurredAt: string;
               actorId: string | null;
               actorLogin: string | null;
+              /** the person's display name (null: a system actor) */
+              actorName: string | null;
               action: string;
               purpose: string | null;
               ip: string | null;

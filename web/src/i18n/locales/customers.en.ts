@@ -198,6 +198,7 @@ const customersEn: Shape<typeof customersZhCN> = {
   },
   history: {
     actor: 'By',
+    system: 'System',
     action: 'What',
     at: 'When',
     field: 'Field: {{field}}',

@@ -189,6 +189,7 @@ const customersZhCN = {
   },
   history: {
     actor: '操作人',
+    system: '系统',
     action: '操作',
     at: '时间',
     field: '字段：{{field}}',

@@ -41,6 +41,7 @@ const zhCN = {
     timeZone: '时区',
     timeZoneHint: '日期和时间按此时区显示',
     now: '当前时间：{{time}}',
+    zoneLabel: '{{name}}（{{offset}}）',
   },
   auth: {
     title: '登录',
@@ -101,9 +102,44 @@ const zhCN = {
     scope: { national: '查看全部组织的数据（全国范围）' },
     pii: { reveal: '逐项查看脱敏的个人信息（须填写理由）' },
     events: {
-      read: '查看事件发件箱（待发布到 NATS 的事件、失败情况）',
-      subscribe: '注册和删除 TMF 事件监听（以回调地址接收事件）',
+      read: '查看事件发件箱（待发布的事件、发布失败情况）',
+      subscribe: '注册和删除事件监听（以回调地址接收事件）',
     },
+    customer: {
+      read: '查看数据范围内的客户（脱敏）及其联系人、业务和 360 视图',
+      manage: '新建和修改数据范围内的客户、联系人和业务',
+      import: '从文件批量导入客户和业务',
+      erase: '应客户要求注销（匿名化）客户，保留法律要求保存的记录',
+    },
+    product: { manage: '修改业务产品目录' },
+  },
+  // Skills of skill groups (codes an administrator may extend; unknown ones show as typed).
+  skills: {
+    fault: '故障',
+    broadband: '宽带',
+    billing: '计费',
+    enterprise: '政企',
+    consultation: '咨询',
+    complaint: '投诉',
+    mobile: '移动',
+    iptv: '电视',
+    voice: '固话',
+    installation: '装机',
+  },
+  // Time zones offered in the preferences, by IANA name.
+  timeZones: {
+    'Asia/Shanghai': '北京时间',
+    'Asia/Urumqi': '乌鲁木齐',
+    'Asia/Hong_Kong': '香港',
+    'Asia/Macau': '澳门',
+    'Asia/Taipei': '台北',
+    'Asia/Singapore': '新加坡',
+    'Asia/Tokyo': '东京',
+    'Europe/London': '伦敦',
+    'Europe/Berlin': '柏林',
+    'America/New_York': '纽约',
+    'America/Los_Angeles': '洛杉矶',
+    UTC: '协调世界时',
   },
   errors: {
     forbidden: {

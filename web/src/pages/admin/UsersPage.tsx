@@ -21,6 +21,7 @@ import { api, ok } from '../../api/client.ts';
 import { errorKind } from '../../api/errors.ts';
 import type { NewUser, OrgUnit, Role, User, UserChange, UserQuery } from '../../api/models.ts';
 import { useUser } from '../../auth/session.tsx';
+import { Data } from '../../components/Data.tsx';
 import { ErrorResult, useActionError } from '../../components/errors.tsx';
 import { LoadMoreFooter } from '../../components/LoadMore.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
@@ -142,7 +143,12 @@ export default function UsersPage() {
             scroll={{ x: 960 }}
             locale={{ emptyText: t('admin.users.empty') }}
             columns={[
-              { title: t('admin.users.fields.login'), dataIndex: 'login', width: 140 },
+              {
+                title: t('admin.users.fields.login'),
+                dataIndex: 'login',
+                width: 140,
+                render: (login: string) => <Data>{login}</Data>,
+              },
               { title: t('admin.users.fields.displayName'), dataIndex: 'displayName', width: 120 },
               {
                 title: t('admin.users.fields.orgUnit'),
@@ -173,9 +179,14 @@ export default function UsersPage() {
               {
                 title: t('admin.users.fields.email'),
                 dataIndex: 'email',
-                render: (e: string | null) => e ?? t('common.none'),
+                render: (e: string | null) => (e ? <Data>{e}</Data> : t('common.none')),
               },
-              { title: t('admin.users.fields.employeeNo'), dataIndex: 'employeeNo', width: 100 },
+              {
+                title: t('admin.users.fields.employeeNo'),
+                dataIndex: 'employeeNo',
+                width: 100,
+                render: (no: string | null) => (no ? <Data>{no}</Data> : null),
+              },
               {
                 title: t('admin.users.fields.lastLoginAt'),
                 dataIndex: 'lastLoginAt',

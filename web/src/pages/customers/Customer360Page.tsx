@@ -461,6 +461,8 @@ function Instances({
 interface LogRow {
   occurredAt: string;
   actorLogin: string | null;
+  /** The person's name; null for the system (the seed, an import run from the command line). */
+  actorName: string | null;
   action: string;
 }
 
@@ -477,9 +479,9 @@ function useLogColumns() {
     },
     {
       title: t('customers.history.actor'),
-      dataIndex: 'actorLogin',
+      key: 'actor',
       width: 140,
-      render: (v: string | null) => v ?? t('common.none'),
+      render: (_: unknown, row: T) => row.actorName ?? t('customers.history.system'),
     },
     {
       title: t('customers.history.action'),
