@@ -3,6 +3,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiAs,
   launchBrowser,
   newContext,
   screenshot,
@@ -146,5 +147,65 @@ describe('the Chinese console speaks Chinese', () => {
     expect(await error.innerText()).toContain('服务器出错了');
     expect(await error.innerText()).not.toContain('HTTP');
     await page.unroute('**/api/v1/roles');
+  });
+});
+
+describe('the customer 360 page at 1366 px', () => {
+  it('shows the contacts readable: names and numbers on one line, 编辑 in view', async () => {
+    const asAdmin = await apiAs(server.url, 'admin');
+    const units = await asAdmin<{ items: Array<{ id: string; code: string }> }>('GET', '/api/v1/org-units');
+    const contacts = [
+      ['王玲', 'primary', '13700001111', '025-84560001', 'wangling@example.com'],
+      ['欧阳明月', 'technical', '13700002222', '025-84560002', 'ouyang.mingyue@example.com'],
+      ['司马长风', 'billing', '13700003333', null, 'sima.changfeng@example.com'],
+    ] as const;
+    const created = await asAdmin<{ id: string }>('POST', '/api/v1/customers', {
+      kind: 'enterprise',
+      tier: 'province',
+      name: '金陵联络测试有限公司',
+      orgUnitId: units.data.items.find((u) => u.code === 'CT.JS.NJ')!.id,
+      contacts: contacts.map(([name, role, mobile, officePhone, email], i) => ({
+        name,
+        role,
+        title: '信息部经理',
+        mobile,
+        ...(officePhone ? { officePhone } : {}),
+        email,
+        isPrimary: i === 0,
+        preferredChannel: 'phone',
+        quietHours: { start: '22:00', end: '08:00' },
+      })),
+    });
+    expect(created.status, JSON.stringify(created.data)).toBe(201);
+    await page.setViewportSize({ width: 1366, height: 820 });
+    await signIn('admin');
+    await page.goto(`/customers/${created.data.id}`);
+    const card = page.getByTestId('customer-contacts');
+    await card.locator('[data-testid^="contact-edit-"]').first().waitFor();
+    await screenshot(page, 'customer-360-contacts-1366');
+    // The table needs no sideways scrolling at this width.
+    const scroller = card.locator('.ant-table-content, .ant-table-body').first();
+    const overflow = await scroller.evaluate(
+      (el: { scrollWidth: number; clientWidth: number }) => el.scrollWidth - el.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    const cardBox = (await card.boundingBox())!;
+    const rows = card.locator('.ant-table-row');
+    expect(await rows.count()).toBe(3);
+    for (let i = 0; i < 3; i++) {
+      const row = rows.nth(i);
+      // One line each (a wrapped name or number would be twice as tall).
+      for (const cell of [
+        row.locator('[data-testid^="contact-name-"]'),
+        row.locator('[data-testid^="contact-mobile-"]').first(),
+      ]) {
+        const box = (await cell.boundingBox())!;
+        expect(box.height).toBeLessThan(30);
+      }
+      const edit = (await row.locator('[data-testid^="contact-edit-"]').boundingBox())!;
+      expect(edit.x + edit.width).toBeLessThanOrEqual(Math.min(cardBox.x + cardBox.width, 1366));
+    }
+    expect(await englishOnPage(page)).toEqual([]);
+    expect(problems).toEqual([]);
   });
 });

@@ -130,6 +130,7 @@ const customersEn: Shape<typeof customersZhCN> = {
   },
   contact: {
     name: 'Name',
+    ways: 'How to reach',
     role: 'Role',
     title: 'Title',
     mobile: 'Mobile',

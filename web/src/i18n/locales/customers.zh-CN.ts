@@ -121,6 +121,7 @@ const customersZhCN = {
   },
   contact: {
     name: '姓名',
+    ways: '联系方式',
     role: '角色',
     title: '职务',
     mobile: '手机',

@@ -27,6 +27,7 @@ import type {
   ProductInstance,
 } from '../../api/models.ts';
 import { useUser } from '../../auth/session.tsx';
+import { Data } from '../../components/Data.tsx';
 import { ErrorResult } from '../../components/errors.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
 import { usePrefs } from '../../i18n/PrefsProvider.tsx';
@@ -215,6 +216,10 @@ function Profile({ customer: c, onEdit }: { customer: Customer; onEdit?: (d: Dia
   );
 }
 
+/**
+ * The contacts, full width and one line per fact: a name never wraps a character a line, a number
+ * never breaks mid-digits, and the actions stay in view (fixed at the right on a narrow screen).
+ */
 function Contacts({
   customerId,
   contacts,
@@ -228,22 +233,11 @@ function Contacts({
 }) {
   const { t } = useTranslation();
   const label = useCodeLabel();
-  const masked =
-    (field: 'mobile' | 'officePhone' | 'email') => (value: string | null, c: CustomerContact) => (
-      <MaskedValue
-        customerId={customerId}
-        contactId={c.id}
-        field={field}
-        value={value}
-        label={`${c.name} · ${t(`customers.contact.${field}`)}`}
-        testId={`contact-${field}-${c.id}`}
-      />
-    );
+  const ways = ['mobile', 'officePhone', 'email'] as const;
   return (
     <Card
       title={t('customers.view.contacts')}
       data-testid="customer-contacts"
-      style={{ height: '100%' }}
       extra={
         onEdit ? (
           <Button
@@ -262,48 +256,75 @@ function Contacts({
         size="small"
         pagination={false}
         dataSource={contacts}
-        scroll={{ x: 720 }}
+        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('customers.view.noContacts') }}
         columns={[
           {
             title: t('customers.contact.name'),
             dataIndex: 'name',
             render: (name: string, c) => (
-              <Space size={4}>
-                {name}
-                {c.isPrimary ? <Tag color="blue">{t('customers.contact.primary')}</Tag> : null}
-              </Space>
+              <div className="op-nowrap">
+                <Space size={4}>
+                  <span data-testid={`contact-name-${c.id}`}>
+                    <Data>{name}</Data>
+                  </span>
+                  {c.isPrimary ? <Tag color="blue">{t('customers.contact.primary')}</Tag> : null}
+                </Space>
+                <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+                  {label('contactRoles', c.role)}
+                  {c.title ? (
+                    <>
+                      {' · '}
+                      <Data>{c.title}</Data>
+                    </>
+                  ) : null}
+                </Typography.Text>
+              </div>
             ),
           },
           {
-            title: t('customers.contact.role'),
-            dataIndex: 'role',
-            render: (r: string, c) =>
-              c.title ? `${label('contactRoles', r)} · ${c.title}` : label('contactRoles', r),
+            title: t('customers.contact.ways'),
+            key: 'ways',
+            render: (_: unknown, c) => {
+              const present = ways.filter((w) => c[w]);
+              if (present.length === 0) return t('common.none');
+              return present.map((w) => (
+                <div key={w} className="op-nowrap">
+                  <Typography.Text type="secondary">{t(`customers.contact.${w}`)}</Typography.Text>{' '}
+                  <MaskedValue
+                    customerId={customerId}
+                    contactId={c.id}
+                    field={w}
+                    value={c[w]}
+                    label={`${c.name} · ${t(`customers.contact.${w}`)}`}
+                    testId={`contact-${w}-${c.id}`}
+                  />
+                </div>
+              ));
+            },
           },
-          { title: t('customers.contact.mobile'), dataIndex: 'mobile', render: masked('mobile') },
-          {
-            title: t('customers.contact.officePhone'),
-            dataIndex: 'officePhone',
-            render: masked('officePhone'),
-          },
-          { title: t('customers.contact.email'), dataIndex: 'email', render: masked('email') },
           {
             title: t('customers.contact.preferredChannel'),
             dataIndex: 'preferredChannel',
-            render: (ch: string, c) =>
-              c.quietHours
-                ? `${label('channels', ch)} (${t('customers.contact.quietHours')} ${c.quietHours.start}–${c.quietHours.end})`
-                : label('channels', ch),
+            render: (ch: string, c) => (
+              <div className="op-nowrap">
+                {label('channels', ch)}
+                {c.quietHours ? (
+                  <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+                    {`${t('customers.contact.quietHours')} ${c.quietHours.start}–${c.quietHours.end}`}
+                  </Typography.Text>
+                ) : null}
+              </div>
+            ),
           },
           ...(onEdit
             ? [
                 {
                   title: t('common.actions'),
                   key: 'actions',
-                  width: 130,
+                  fixed: 'right' as const,
                   render: (_: unknown, c: CustomerContact) => (
-                    <Space size={0}>
+                    <Space size={0} className="op-nowrap">
                       <Button
                         type="link"
                         size="small"
