@@ -209,3 +209,38 @@ describe('the customer 360 page at 1366 px', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('the customer list', () => {
+  it('says how many rows are loaded, not a total the API does not know, and no "nothing found" while loading', async () => {
+    await signIn('admin');
+    // Hold the first page back a moment, to look at the table while it loads.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/api\/v1\/customers\?/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto('/customers');
+    const table = page.getByTestId('customer-table');
+    // (antd puts the spinner around the table, not in it.)
+    await page
+      .locator('.ant-table-wrapper', { has: table })
+      .locator('.ant-spin-spinning')
+      .first()
+      .waitFor({ state: 'attached' });
+    expect(await table.innerText()).not.toContain('没有符合条件的客户');
+    expect(await page.getByTestId('loaded-count').count()).toBe(0);
+    release();
+    await page.unroute(/\/api\/v1\/customers\?/);
+    const count = page.getByTestId('loaded-count');
+    await poll(() => count.innerText()).toBe('已加载 50 条');
+    await page.getByTestId('customer-load-more').click();
+    await poll(() => count.innerText()).toBe('已加载 100 条');
+    // Once nothing more is left, the number is the total.
+    await page.getByTestId('filter-status').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '已注销' }).click();
+    await poll(() => count.innerText()).toMatch(/^共 \d+ 条$/);
+    expect(await page.getByTestId('customer-load-more').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+});

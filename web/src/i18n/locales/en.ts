@@ -31,6 +31,7 @@ const en: Shape<typeof zhCN> = {
     details: 'Details',
     empty: 'No data',
     total: 'Total: {{count}}',
+    loaded: '{{count}} loaded',
     saved: 'Saved',
     created: 'Created',
   },

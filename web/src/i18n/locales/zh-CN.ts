@@ -27,6 +27,7 @@ const zhCN = {
     details: '详情',
     empty: '暂无数据',
     total: '共 {{count}} 条',
+    loaded: '已加载 {{count}} 条',
     saved: '已保存',
     created: '已创建',
   },

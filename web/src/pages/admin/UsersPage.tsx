@@ -23,7 +23,7 @@ import type { NewUser, OrgUnit, Role, User, UserChange, UserQuery } from '../../
 import { useUser } from '../../auth/session.tsx';
 import { Data } from '../../components/Data.tsx';
 import { ErrorResult, useActionError } from '../../components/errors.tsx';
-import { LoadMoreFooter } from '../../components/LoadMore.tsx';
+import { LoadMoreFooter, pagedTableProps } from '../../components/LoadMore.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
 import { usePrefs } from '../../i18n/PrefsProvider.tsx';
 import { roleLabel } from '../../i18n/dynamic.ts';
@@ -61,7 +61,7 @@ export default function UsersPage() {
     JSON.stringify(filters),
     actionError,
   );
-  const { rows, reload } = list;
+  const { reload } = list;
 
   const roleOptions = useMemo(
     () => (roles.data ?? []).map((r) => ({ value: r.code, label: roleLabel(t, i18n.language, r.code, r) })),
@@ -137,11 +137,9 @@ export default function UsersPage() {
             data-testid="user-table"
             rowKey="id"
             size="middle"
-            loading={list.loading}
-            dataSource={rows}
+            {...pagedTableProps(list, t('admin.users.empty'))}
             pagination={false}
             scroll={{ x: 960 }}
-            locale={{ emptyText: t('admin.users.empty') }}
             columns={[
               {
                 title: t('admin.users.fields.login'),
@@ -218,13 +216,7 @@ export default function UsersPage() {
                 : []),
             ]}
           />
-          <LoadMoreFooter
-            count={rows.length}
-            hasMore={Boolean(list.nextCursor)}
-            loading={list.loadingMore}
-            onLoadMore={() => void list.loadMore()}
-            testId="user-load-more"
-          />
+          <LoadMoreFooter list={list} testId="user-load-more" />
         </>
       )}
       {editing ? (

@@ -19,7 +19,7 @@ import { api, ok } from '../../api/client.ts';
 import type { CustomerListItem, CustomerMatch, CustomerQuery } from '../../api/models.ts';
 import { useUser } from '../../auth/session.tsx';
 import { ErrorResult, useActionError } from '../../components/errors.tsx';
-import { LoadMoreFooter } from '../../components/LoadMore.tsx';
+import { LoadMoreFooter, pagedTableProps } from '../../components/LoadMore.tsx';
 import { OrgUnitSelect, unitName, useOrgUnits } from '../../components/OrgUnitSelect.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
 import { withoutEmpty } from '../../lib/query.ts';
@@ -223,7 +223,13 @@ function SearchResults(props: { q: string; onBack: () => void }) {
           pagination={false}
           scroll={{ x: 960 }}
           onRow={onRow}
-          locale={{ emptyText: t('customers.search.noResults', { q: props.q }) }}
+          locale={{
+            emptyText: found.loading ? (
+              <div style={{ height: 96 }} />
+            ) : (
+              t('customers.search.noResults', { q: props.q })
+            ),
+          }}
           columns={[
             ...(columns as TableColumnsType<CustomerMatch>),
             {
@@ -347,21 +353,13 @@ function CustomerList() {
             data-testid="customer-table"
             rowKey="id"
             size="middle"
-            loading={list.loading}
-            dataSource={list.rows}
+            {...pagedTableProps(list, t('customers.list.empty'))}
             pagination={false}
             scroll={{ x: 960 }}
             onRow={onRow}
-            locale={{ emptyText: t('customers.list.empty') }}
             columns={columns}
           />
-          <LoadMoreFooter
-            count={list.rows.length}
-            hasMore={Boolean(list.nextCursor)}
-            loading={list.loadingMore}
-            onLoadMore={() => void list.loadMore()}
-            testId="customer-load-more"
-          />
+          <LoadMoreFooter list={list} testId="customer-load-more" />
         </>
       )}
     </>
