@@ -244,3 +244,61 @@ describe('the customer list', () => {
     expect(problems).toEqual([]);
   });
 });
+
+// Runs in the browser: the contrast ratio (WCAG) of an element's text on its button's background.
+const CONTRAST = `(el) => {
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const fg = lum(rgb(getComputedStyle(el).color));
+  const bg = lum(rgb(getComputedStyle(el.closest('button')).backgroundColor));
+  return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+}`;
+const contrastOnButton = (el: ReturnType<Page['locator']>) =>
+  el.evaluate(new Function(`return (${CONTRAST})(arguments[0]);`) as (e: unknown) => number);
+
+/** Whether the element has the keyboard focus. */
+const hasFocus = (el: ReturnType<Page['locator']>) =>
+  el.evaluate((e: { ownerDocument: { activeElement: unknown } }) => e === e.ownerDocument.activeElement);
+
+describe('keyboard shortcuts where the agent spends the call', () => {
+  it('focuses the customer search with Alt+S on the customer list and from the 360 page', async () => {
+    await signIn('agent');
+    await page.goto('/customers');
+    const search = page.getByTestId('customer-search').locator('input');
+    await page.getByTestId('customer-table').locator('.ant-table-row').first().waitFor();
+    await page.getByTestId('customers-page').locator('h3').click();
+    expect(await hasFocus(search)).toBe(false);
+    await page.keyboard.press('Alt+KeyS');
+    await poll(() => hasFocus(search)).toBe(true);
+
+    // On a customer's 360 page, Alt+S goes back to the search, ready to type.
+    await page.getByTestId('customer-table').locator('.ant-table-row').first().click();
+    await page.getByTestId('customer-profile').waitFor();
+    await page.getByTestId('customer-profile').click();
+    await page.keyboard.press('Alt+KeyS');
+    await page.waitForURL((u) => u.pathname === '/customers');
+    await poll(() => hasFocus(search)).toBe(true);
+    await page.keyboard.type('王');
+    expect(await search.inputValue()).toBe('王');
+
+    // "?" lists the shortcuts on the customer pages too.
+    await page.getByTestId('customers-page').locator('h3').click();
+    await page.keyboard.press('Shift+Slash');
+    await page.getByTestId('shortcut-list').waitFor();
+    expect(await page.getByTestId('shortcut-list').innerText()).toContain('Alt+S');
+    await page.keyboard.press('Escape');
+  });
+
+  it('shows the key on the blue search button as legibly as the button label', async () => {
+    await signIn('agent');
+    await page.goto('/customers');
+    const hint = page.getByTestId('customer-search').locator('button kbd');
+    await hint.waitFor();
+    expect(await hint.innerText()).toBe('Alt+S');
+    expect(await contrastOnButton(hint)).toBeGreaterThanOrEqual(4.5);
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AGENT_SHORTCUTS, matchShortcut, shortcutLabel, type KeyPress } from './shortcuts.ts';
+import { STAFF_SHORTCUTS, matchShortcut, shortcutLabel, type KeyPress } from './shortcuts.ts';
 
 const press = (p: Partial<KeyPress>): KeyPress => ({
   key: '',
@@ -11,9 +11,9 @@ const press = (p: Partial<KeyPress>): KeyPress => ({
   inTextField: false,
   ...p,
 });
-const hit = (p: Partial<KeyPress>) => matchShortcut(press(p), AGENT_SHORTCUTS)?.id;
+const hit = (p: Partial<KeyPress>) => matchShortcut(press(p), STAFF_SHORTCUTS)?.id;
 
-describe('agent keyboard shortcuts', () => {
+describe('keyboard shortcuts', () => {
   it('maps Alt+S and ?, and no key to what is not built (new request, queue)', () => {
     expect(hit({ code: 'KeyS', key: 's', altKey: true })).toBe('searchCustomer');
     expect(hit({ code: 'Slash', key: '?', shiftKey: true })).toBe('help');
@@ -33,7 +33,7 @@ describe('agent keyboard shortcuts', () => {
   });
 
   it('labels each shortcut for the help list', () => {
-    expect(AGENT_SHORTCUTS.map((s) => s.label)).toEqual(['Alt+S', '?']);
-    expect(shortcutLabel(AGENT_SHORTCUTS, 'searchCustomer')).toBe('Alt+S');
+    expect(STAFF_SHORTCUTS.map((s) => s.label)).toEqual(['Alt+S', '?']);
+    expect(shortcutLabel(STAFF_SHORTCUTS, 'searchCustomer')).toBe('Alt+S');
   });
 });

@@ -21,8 +21,9 @@ export interface KeyPress {
   inTextField: boolean;
 }
 
-// New request (Alt+N) and my queue (Alt+Q) come back with requests: a key must do something.
-export const AGENT_SHORTCUTS: readonly Shortcut[] = [
+// On every staff page of users who search customers. New request (Alt+N) and my queue (Alt+Q)
+// come back with requests: a key must do something.
+export const STAFF_SHORTCUTS: readonly Shortcut[] = [
   { id: 'searchCustomer', code: 'KeyS', alt: true, label: 'Alt+S' },
   { id: 'help', key: '?', label: '?' },
 ];

@@ -1,13 +1,13 @@
 import { QuestionCircleOutlined } from '@ant-design/icons';
 import { Button, Card, Input, Typography, type InputRef } from 'antd';
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { KeyHint } from '../../components/KeyHint.tsx';
 import { NotBuilt } from '../../components/NotBuilt.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
-import { ShortcutHelp } from '../../components/ShortcutHelp.tsx';
-import { AGENT_SHORTCUTS, shortcutLabel } from '../../lib/shortcuts.ts';
-import { useShortcuts } from '../../lib/useShortcuts.ts';
+import { useShortcutList, useShortcutTarget } from '../../components/Shortcuts.tsx';
+import { STAFF_SHORTCUTS, shortcutLabel } from '../../lib/shortcuts.ts';
 
 /**
  * 坐席工作台: customer search from the keyboard. Requests (queue, new request) are not built yet:
@@ -16,13 +16,9 @@ import { useShortcuts } from '../../lib/useShortcuts.ts';
 export default function AgentWorkspace() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const [helpOpen, setHelpOpen] = useState(false);
   const searchRef = useRef<InputRef>(null);
-
-  useShortcuts(AGENT_SHORTCUTS, (id) => {
-    if (id === 'help') setHelpOpen(true);
-    if (id === 'searchCustomer') searchRef.current?.focus();
-  });
+  const { openHelp } = useShortcutList();
+  useShortcutTarget('searchCustomer', () => searchRef.current?.focus());
 
   return (
     <PageFrame
@@ -30,26 +26,23 @@ export default function AgentWorkspace() {
       title={t('agent.title')}
       subtitle={t('agent.subtitle')}
       extra={
-        <Button
-          icon={<QuestionCircleOutlined />}
-          onClick={() => setHelpOpen(true)}
-          data-testid="shortcut-help"
-        >
+        <Button icon={<QuestionCircleOutlined />} onClick={openHelp} data-testid="shortcut-help">
           {t('nav.shortcuts')}
         </Button>
       }
     >
       <NotBuilt>{t('agent.notBuilt')}</NotBuilt>
-      <Card
-        title={t('agent.search.title')}
-        style={{ maxWidth: 880 }}
-        extra={<Typography.Text keyboard>{shortcutLabel(AGENT_SHORTCUTS, 'searchCustomer')}</Typography.Text>}
-      >
+      <Card title={t('agent.search.title')} style={{ maxWidth: 880 }}>
         <Input.Search
           ref={searchRef}
           data-testid="customer-search"
           placeholder={t('agent.search.placeholder')}
-          enterButton={t('common.search')}
+          enterButton={
+            <>
+              {t('common.search')}
+              <KeyHint>{shortcutLabel(STAFF_SHORTCUTS, 'searchCustomer')}</KeyHint>
+            </>
+          }
           allowClear
           // The search itself is the customers screen: the same box, its results and the 360 view.
           onSearch={(q) => {
@@ -63,7 +56,6 @@ export default function AgentWorkspace() {
       <Typography.Paragraph type="secondary" style={{ marginTop: 16 }}>
         {t('shortcuts.hint')}
       </Typography.Paragraph>
-      <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} shortcuts={AGENT_SHORTCUTS} />
     </PageFrame>
   );
 }
