@@ -71,6 +71,7 @@ export async function openApiDocument(): Promise<OpenApiDocument> {
     logger: createLogger('silent'),
     jobs,
     dataScope: { unitIds: async () => undefined },
+    raiseSecurityAlert: async () => {},
     permissions: permissionCatalogue(modules),
   };
   const app = await buildApp(ctx);

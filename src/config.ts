@@ -38,6 +38,8 @@ const envSchema = z.object({
     })
     .optional(),
   ONEPOINT_TIME_ZONE: z.string().default('Asia/Shanghai'),
+  ONEPOINT_PRIVACY_CONTACT: z.string().trim().min(1).max(500).optional(),
+  ONEPOINT_REGULATOR_CONTACT: z.string().trim().min(1).max(500).optional(),
   ONEPOINT_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
   ONEPOINT_JOBS: z.enum(['on', 'off']).default('on'),
   ONEPOINT_PII_KEYS: z.string().optional(),
@@ -64,6 +66,15 @@ const envSchema = z.object({
     .default('onepoint'),
   ONEPOINT_ALLOW_PRIVATE_CALLBACKS: z.enum(['true', 'false']).default('false'),
   ONEPOINT_HUB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+  ONEPOINT_SEARCH_MISS_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
+  ONEPOINT_SEARCH_MISS_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
+  ONEPOINT_SEARCH_SLOWDOWN_STEP_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  ONEPOINT_SEARCH_SLOWDOWN_MAX_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
 });
 
 /** A key for personal information at rest (AES-256-GCM and the HMAC search index derive from it). */
@@ -135,6 +146,10 @@ export interface Config {
   /** The URL clients reach the server at (absolute TMF hrefs); unset: each request's scheme and host. */
   publicUrl: string | undefined;
   timeZone: string;
+  /** The handler's contact that incident notices give people (PIPL Art. 57(3)); unset: a placeholder. */
+  privacyContact: string | undefined;
+  /** Whom incident reports go to (the regulator's department and contact); unset: a placeholder. */
+  regulatorContact: string | undefined;
   shutdownGraceMs: number;
   jobsEnabled: boolean;
   /** Keys for personal information at rest, newest first. */
@@ -165,6 +180,12 @@ export interface Config {
   allowPrivateCallbacks: boolean;
   /** A hub delivery is given up after this many failed attempts. */
   hubMaxAttempts: number;
+  /** Phone/ID searches by one user that found nobody, within the window, before they slow down. */
+  searchMissLimit: number;
+  searchMissWindowMinutes: number;
+  /** Wait added to such a user's next phone/ID search per miss beyond the limit, and its cap. */
+  searchSlowdownStepMs: number;
+  searchSlowdownMaxMs: number;
 }
 
 export class ConfigError extends Error {
@@ -225,6 +246,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     publicUrl: e.ONEPOINT_PUBLIC_URL,
     timeZone: e.ONEPOINT_TIME_ZONE,
+    privacyContact: e.ONEPOINT_PRIVACY_CONTACT,
+    regulatorContact: e.ONEPOINT_REGULATOR_CONTACT,
     shutdownGraceMs: e.ONEPOINT_SHUTDOWN_GRACE_MS,
     jobsEnabled: e.ONEPOINT_JOBS === 'on',
     piiKeys: pii.keys,
@@ -241,5 +264,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventsSubjectPrefix: e.ONEPOINT_EVENTS_SUBJECT_PREFIX,
     allowPrivateCallbacks: e.ONEPOINT_ALLOW_PRIVATE_CALLBACKS === 'true',
     hubMaxAttempts: e.ONEPOINT_HUB_MAX_ATTEMPTS,
+    searchMissLimit: e.ONEPOINT_SEARCH_MISS_LIMIT,
+    searchMissWindowMinutes: e.ONEPOINT_SEARCH_MISS_WINDOW_MINUTES,
+    searchSlowdownStepMs: e.ONEPOINT_SEARCH_SLOWDOWN_STEP_MS,
+    searchSlowdownMaxMs: e.ONEPOINT_SEARCH_SLOWDOWN_MAX_MS,
   };
 }

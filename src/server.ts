@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { ModuleContext } from './context.ts';
 import type { DB } from './db.ts';
 import { modules } from './modules.ts';
+import { raiseSecurityAlert } from './modules/security/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { openDatabase, packageRoot, pingDatabase, type Database } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
@@ -78,7 +79,11 @@ export async function startPlatform(
         jobs,
         permissions: permissionCatalogue(registered),
       };
-      context = { ...base, dataScope: providerOf(registered, 'dataScope').provides!.dataScope!(base) };
+      context = {
+        ...base,
+        dataScope: providerOf(registered, 'dataScope').provides!.dataScope!(base),
+        raiseSecurityAlert,
+      };
       for (const m of registered) {
         const runtime = await m.start?.({ ...context, supervise });
         if (runtime) runtimes.push(runtime);

@@ -96,6 +96,8 @@ export async function createTestServer(
     LOG_LEVEL: 'silent',
     ONEPOINT_RATE_LIMIT_PER_MINUTE: '100000',
     ONEPOINT_LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    // Like the rate limits: tests search for absent numbers on purpose (customers-search-guard sets it).
+    ONEPOINT_SEARCH_MISS_LIMIT: '10000',
     ...opts.env,
   });
   const platform = await startPlatform(config, createLogger(config.logLevel, opts.logSink), {

@@ -9,6 +9,7 @@ import type { Kysely, Migration } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Clock } from './clock.ts';
 import type { Engine } from './db/database.ts';
+import type { AnyExecutor } from './db/executor.ts';
 import type { MigrationList } from './db/migrate.ts';
 import type { Authenticator, ScopeResolver } from './http/auth.ts';
 import type { App } from './http/app.ts';
@@ -37,10 +38,28 @@ export interface PlatformContext<Tables> {
   permissions: PermissionCatalogue;
 }
 
+/** A security alert a module's rule raises (repeated search misses …): kinds and counts, never values. */
+export interface SecurityAlert {
+  /** `<area>.<what>`, e.g. `search.misses`. */
+  kind: string;
+  userId: string | null;
+  summary: string;
+  detail?: Record<string, unknown>;
+  at: Date;
+}
+
+/** Raises a security alert on the caller's handle or in its transaction. */
+export type RaiseSecurityAlert = (db: AnyExecutor, alert: SecurityAlert) => Promise<void>;
+
 /** The platform context plus what modules provide to each other through the platform. */
 export interface ModuleContext<Tables> extends PlatformContext<Tables> {
   /** The caller's data scope, resolved by the module that owns the org tree. */
   dataScope: ScopeResolver;
+  /**
+   * The security module's alerts, passed in by the composition: a module the security module
+   * itself reads from (customers, for the customers an incident affects) cannot import it.
+   */
+  raiseSecurityAlert: RaiseSecurityAlert;
 }
 
 /** A set of routes and where they are mounted. */

@@ -1,7 +1,7 @@
 import { appendAudit } from '../audit/index.ts';
 import type { CustomerListItem } from './customers.schemas.ts';
 import type { Caller, CustomerDeps } from './caller.ts';
-import { listCustomers, type ListFilters } from './search.service.ts';
+import { beginListSearch, endListSearch, listPage, type ListFilters } from './search.service.ts';
 import { TIER_NAMES, type Tier } from './domain/catalogue.ts';
 
 /** Bulk export is restricted (MIIT Order 24): a cap per file, masked values, logged and audited. */
@@ -35,17 +35,21 @@ export async function exportCustomers(
 ): Promise<{ body: Buffer; contentType: string; filename: string }> {
   const rows: CustomerListItem[] = [];
   let after: string | undefined;
+  // One search (guarded and, when it finds nobody, logged as a miss once), read page by page.
+  const search = await beginListSearch(deps, caller, filters);
   while (rows.length < EXPORT_MAX_ROWS) {
-    const page = await listCustomers(
+    const page = await listPage(
       deps,
       caller,
-      { ...filters, after, limit: Math.min(500, EXPORT_MAX_ROWS - rows.length) },
+      search,
+      { after, limit: Math.min(500, EXPORT_MAX_ROWS - rows.length) },
       'export',
     );
     rows.push(...page.items);
     if (!page.nextCursor) break;
     after = page.nextCursor;
   }
+  await endListSearch(deps, caller, search, rows.length, 'export');
   await deps.db.transaction().execute((trx) =>
     appendAudit(trx, caller.actor, {
       action: 'customer.export',

@@ -260,8 +260,34 @@ export const customersTmf629: Migration = {
   },
 };
 
+/**
+ * Search that confirms no hidden digit (issue 9): a phone is found by its whole number or by its
+ * last four digits (尾号, shown by every mask), never by a prefix; customer numbers by a prefix
+ * (not personal data); and a search that found nobody is access-logged too, without a customer.
+ */
+export const customersSearch: Migration = {
+  async up(db: Kysely<unknown>) {
+    // Last four digits of every phone of a customer and its contacts (the expression the lookup
+    // repeats literally: right(phone, 4)).
+    await sql`create index customer_phones_tail_idx on customer_phones (right(phone, 4))`.execute(db);
+    // … and of the service numbers that are phone numbers (voice, mobile); the lookup repeats the
+    // predicate literally so that the planner may use this partial index.
+    await sql`create index product_instances_account_tail_idx on product_instances (right(account_no, 4))
+      where account_no ~ '^(1[3-9][0-9]{9}|0[0-9]{9,11})$'`.execute(db);
+    // Prefix search on customer numbers whatever the database's collation.
+    await sql`create index customers_customer_no_prefix_idx on customers (customer_no text_pattern_ops)`.execute(
+      db,
+    );
+    // A miss has no customer; the per-user count of misses reads these rows (append-only still).
+    await sql`alter table customer_access_log alter column customer_id drop not null`.execute(db);
+    await sql`create index customer_access_miss_idx on customer_access_log (actor_id, occurred_at)
+      where customer_id is null`.execute(db);
+  },
+};
+
 /** This module's migrations with their global names, in order. Forward only: append, never edit. */
 export const customersMigrations: MigrationList = [
   ['0003_customers_init', customersInit],
   ['0007_customers_tmf629', customersTmf629],
+  ['0012_customers_search', customersSearch],
 ];

@@ -108,7 +108,8 @@ export interface CustomerAccessLogTable {
   occurred_at: Timestamp;
   actor_id: string | null;
   actor_login: string | null;
-  customer_id: string;
+  /** Null for a search that found nobody (its kind is in `purpose`). */
+  customer_id: string | null;
   action: 'view' | 'view360' | 'list' | 'search' | 'export' | 'tmf';
   purpose: string | null;
   ip: string | null;

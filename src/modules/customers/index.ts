@@ -62,6 +62,8 @@ export { noOpenRequests, type OpenRequestsProvider } from './customer-360.servic
 export { rotatePiiKeys, vaultFor } from './pii-keys.service.ts';
 export { listCustomers, searchCustomers, type ListFilters } from './search.service.ts';
 export { revealField } from './reveal.service.ts';
+// For the security module's incident register (PIPL Art. 57).
+export { customerIdsInScope, noticeRecipients, type NoticeRecipient } from './notice-recipients.ts';
 export type { Caller, CustomerDeps } from './caller.ts';
 export type { ResourceQuery } from './customers.repository.ts';
 export { PiiVault } from '../../platform/pii/vault.ts';

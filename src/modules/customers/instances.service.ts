@@ -6,6 +6,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { assertActiveProducts } from '../products/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import { logAccess } from './access-log.service.ts';
+import { logMiss, searchPurpose } from './search-guard.ts';
 import type { Caller, CustomerDeps } from './caller.ts';
 import { assertNotErased, assertUnitExists, loadForChange, loadInScope } from './customer-checks.ts';
 import { eventView, withProductNames } from './customer-read.ts';
@@ -152,7 +153,10 @@ export async function instancesOnResource(
   return withProductNames(db, await instancesOnResourceRows(db, q, scope, limit));
 }
 
-/** Instances on a device, port, exchange or circuit (for alarms: which customers are affected). */
+/**
+ * Instances on a device, port, exchange or circuit (for alarms: which customers are affected). With
+ * a caller, the customers listed are access-logged (MIIT Order 24) — or the miss, with its kinds.
+ */
 export async function affectedInstances(
   deps: CustomerDeps,
   caller: Caller | undefined,
@@ -171,6 +175,15 @@ export async function affectedInstances(
     deps.db,
     await instancesOnResourceRows(deps.db, norm, caller ? caller.scope : undefined, limit),
   );
+  if (caller) {
+    const kinds = (['deviceId', 'devicePort', 'exchange', 'circuitId', 'stbId'] as const).filter(
+      (k) => norm[k],
+    );
+    const purpose = searchPurpose(kinds, 'productInstances');
+    if (rows.length === 0) await logMiss(deps.db, caller, 'list', purpose);
+    else
+      await logAccess(deps.db, caller.actor, [...new Set(rows.map((r) => r.customer_id))], 'list', purpose!);
+  }
   return rows.map((r) => ({
     ...instanceView(r),
     customer: {

@@ -250,10 +250,9 @@ export async function createHttpApp(opts: HttpOptions): Promise<App> {
     const { error, unexpected } = toAppError(err);
     if (unexpected) request.log.error({ err }, 'unhandled error');
     else if (error.status >= 500) request.log.warn({ err }, error.message);
-    if (error.code === 'SERVICE_UNAVAILABLE') {
-      const retry = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? 1;
-      void reply.header('retry-after', String(retry));
-    }
+    const retryAfter = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+    if (error.code === 'SERVICE_UNAVAILABLE' || (error.code === 'RATE_LIMITED' && retryAfter))
+      void reply.header('retry-after', String(retryAfter ?? 1));
     void reply.status(error.status).send(errorPayload(request, error));
   });
 

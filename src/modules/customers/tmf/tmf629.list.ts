@@ -14,6 +14,7 @@ import { customerInScope, idsByPhone } from '../customers.repository.ts';
 import { CUSTOMER_STATUSES, TIERS } from '../domain/catalogue.ts';
 import { parsePhone } from '../domain/pii.ts';
 import { normaliseName } from '../domain/search.ts';
+import { logMiss, searchPurpose } from '../search-guard.ts';
 import { idsByMedium } from './tmf629.store.ts';
 import { isUuid, tmfResources } from './tmf629.read.ts';
 
@@ -36,6 +37,16 @@ const FILTERS = {
 } satisfies FilterCatalogue;
 type Field = keyof typeof FILTERS;
 
+/** Filters that look someone up, by the kind the access log names (the others narrow a list). */
+const SEARCH_KINDS: Partial<Record<Field, string>> = {
+  id: 'id',
+  name: 'name',
+  'engagedParty.id': 'id',
+  'engagedParty.name': 'name',
+  'contactMedium.phoneNumber': 'phone',
+  'characteristic.customerNo': 'customerNo',
+};
+
 const NOTHING = sql<SqlBool>`false`;
 
 /** Related parties of every kind (kept, the account manager, contacts) as (role, id) pairs. */
@@ -52,8 +63,14 @@ function relatedPartyCondition(conditions: FilterCondition<Field>[]) {
     ) p where ${sql.join(parts, sql` and `)})`;
 }
 
-/** Customers having any of the phone numbers (their own, contacts', services', kept media). */
+/**
+ * Customers having any of the phone numbers (their own, contacts', services', kept media): whole
+ * numbers only (`eq`), never a part of one.
+ */
 async function idsByPhones(deps: CustomerDeps, c: FilterCondition<Field>): Promise<string[]> {
+  // One number a search: a comma list would try a hundred guesses for one miss.
+  if (c.values.length > 1)
+    throw new AppError('BAD_REQUEST', 'Filter contactMedium.phoneNumber: one phone number per search');
   const ids = new Set<string>();
   for (const v of c.values) {
     const p = parsePhone(String(v));
@@ -121,6 +138,10 @@ export async function listTmf(
 ) {
   const conditions = parseFilters(q, FILTERS);
   const scope = caller.scope;
+  const kinds = [...new Set(conditions.map((c) => SEARCH_KINDS[c.field]).filter((k) => k !== undefined))];
+  const ticket = deps.searchGuard
+    ? await deps.searchGuard.begin(deps.db, caller, kinds)
+    : { kinds, missesBefore: 0 };
   let query = deps.db
     .selectFrom('customers as c')
     .leftJoin('customer_tmf_attributes as t', 't.customer_id', 'c.id');
@@ -144,12 +165,17 @@ export async function listTmf(
       .then((r) => r[0]!),
     query.selectAll('c').orderBy('c.id', 'desc').offset(q.offset).limit(q.limit).execute(),
   ]);
+  const purpose = searchPurpose(kinds, 'list');
+  if (Number(total) === 0 && kinds.length > 0) {
+    if (deps.searchGuard) await deps.searchGuard.missed(deps.db, caller, ticket, 'tmf', purpose);
+    else await logMiss(deps.db, caller, 'tmf', purpose);
+  }
   await logAccess(
     deps.db,
     caller.actor,
     rows.map((r) => r.id),
     'tmf',
-    'list',
+    purpose ?? 'list',
   );
   const items = (await tmfResources(deps, rows, base)).map((r) => selectFields(r, q.fields));
   return { items, total: Number(total) };

@@ -54,7 +54,12 @@ export interface RoleDefinition {
 
 /** Built-in roles; administrators may add more. Their permissions come from the catalogue. */
 export const BUILTIN_ROLE_NAMES: ReadonlyArray<Omit<RoleDefinition, 'permissions'>> = [
-  { code: 'admin', name: '系统管理员', nameEn: 'Administrator' },
+  // The trial's all-permissions account (the README's first steps); production separates the three
+  // administrators below (三员分立, 等保2.0 level 3), whose permissions do not overlap.
+  { code: 'admin', name: '超级管理员（试用）', nameEn: 'Trial super-administrator' },
+  { code: 'system_admin', name: '系统管理员', nameEn: 'System administrator' },
+  { code: 'security_admin', name: '安全管理员', nameEn: 'Security administrator' },
+  { code: 'audit_admin', name: '审计管理员', nameEn: 'Audit administrator' },
   { code: 'agent', name: '坐席', nameEn: 'Agent' },
   { code: 'monitor', name: '监控中心值班员', nameEn: 'Monitoring-centre operator' },
   { code: 'dispatcher', name: '调度员', nameEn: 'Dispatcher' },

@@ -86,7 +86,10 @@ const en: Shape<typeof zhCN> = {
     userMenu: 'User menu',
   },
   roles: {
-    admin: 'Administrator',
+    admin: 'Trial super-administrator',
+    system_admin: 'System administrator',
+    security_admin: 'Security administrator',
+    audit_admin: 'Audit administrator',
     agent: 'Agent',
     monitor: 'Monitoring-centre operator',
     dispatcher: 'Dispatcher',

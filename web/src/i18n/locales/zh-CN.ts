@@ -82,7 +82,10 @@ const zhCN = {
     userMenu: '用户菜单',
   },
   roles: {
-    admin: '系统管理员',
+    admin: '超级管理员（试用）',
+    system_admin: '系统管理员',
+    security_admin: '安全管理员',
+    audit_admin: '审计管理员',
     agent: '坐席',
     monitor: '监控中心值班员',
     dispatcher: '调度员',
