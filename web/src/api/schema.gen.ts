@@ -2615,6 +2615,813 @@ export interface paths {
       };
     };
   };
+  '/api/v1/security/alerts': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Security alerts, newest first (filter by state, kind, user) */
+    get: {
+      parameters: {
+        query?: {
+          state?: 'open' | 'acknowledged' | 'closed';
+          kind?: string;
+          userId?: string;
+          limit?: number;
+          before?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                kind: string;
+                /** whom the alert is about */
+                user: {
+                  id: string;
+                  name: string;
+                } | null;
+                summary: string;
+                /** kinds and counts; never a phone or ID number */
+                detail: {
+                  [key: string]: unknown;
+                };
+                occurrences: number;
+                firstAt: string;
+                lastAt: string;
+                state: 'open' | 'acknowledged' | 'closed';
+                acknowledgedAt: string | null;
+                acknowledgedBy: {
+                  id: string;
+                  name: string;
+                } | null;
+                acknowledgeNote: string | null;
+                closedAt: string | null;
+                closedBy: {
+                  id: string;
+                  name: string;
+                } | null;
+                closeNote: string | null;
+                version: number;
+              }>;
+              nextBefore: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/security/alerts/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One security alert */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              kind: string;
+              /** whom the alert is about */
+              user: {
+                id: string;
+                name: string;
+              } | null;
+              summary: string;
+              /** kinds and counts; never a phone or ID number */
+              detail: {
+                [key: string]: unknown;
+              };
+              occurrences: number;
+              firstAt: string;
+              lastAt: string;
+              state: 'open' | 'acknowledged' | 'closed';
+              acknowledgedAt: string | null;
+              acknowledgedBy: {
+                id: string;
+                name: string;
+              } | null;
+              acknowledgeNote: string | null;
+              closedAt: string | null;
+              closedBy: {
+                id: string;
+                name: string;
+              } | null;
+              closeNote: string | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/security/alerts/{id}/acknowledge': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Acknowledge an open alert with a note (what is being done about it); audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note: string;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              kind: string;
+              /** whom the alert is about */
+              user: {
+                id: string;
+                name: string;
+              } | null;
+              summary: string;
+              /** kinds and counts; never a phone or ID number */
+              detail: {
+                [key: string]: unknown;
+              };
+              occurrences: number;
+              firstAt: string;
+              lastAt: string;
+              state: 'open' | 'acknowledged' | 'closed';
+              acknowledgedAt: string | null;
+              acknowledgedBy: {
+                id: string;
+                name: string;
+              } | null;
+              acknowledgeNote: string | null;
+              closedAt: string | null;
+              closedBy: {
+                id: string;
+                name: string;
+              } | null;
+              closeNote: string | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/security/alerts/{id}/close': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Close an alert with a note; audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note: string;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              kind: string;
+              /** whom the alert is about */
+              user: {
+                id: string;
+                name: string;
+              } | null;
+              summary: string;
+              /** kinds and counts; never a phone or ID number */
+              detail: {
+                [key: string]: unknown;
+              };
+              occurrences: number;
+              firstAt: string;
+              lastAt: string;
+              state: 'open' | 'acknowledged' | 'closed';
+              acknowledgedAt: string | null;
+              acknowledgedBy: {
+                id: string;
+                name: string;
+              } | null;
+              acknowledgeNote: string | null;
+              closedAt: string | null;
+              closedBy: {
+                id: string;
+                name: string;
+              } | null;
+              closeNote: string | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/security/incidents': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The register of information-security incidents, newest first */
+    get: {
+      parameters: {
+        query?: {
+          state?: 'open' | 'assessed' | 'notified' | 'closed';
+          category?: 'leak' | 'tampering' | 'loss' | 'other';
+          severity?: 'minor' | 'significant' | 'major' | 'critical';
+          limit?: number;
+          before?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                incidentNo: string;
+                title: string;
+                description: string;
+                category: 'leak' | 'tampering' | 'loss' | 'other';
+                cause: string | null;
+                occurredAt: string | null;
+                discoveredAt: string;
+                dataKinds: Array<
+                  | 'name'
+                  | 'phone'
+                  | 'id_number'
+                  | 'address'
+                  | 'email'
+                  | 'account'
+                  | 'billing'
+                  | 'service_usage'
+                  | 'location'
+                  | 'credentials'
+                  | 'other'
+                >;
+                estimatedAffected: number | null;
+                severity: ('minor' | 'significant' | 'major' | 'critical') | null;
+                harm: string | null;
+                measures: string | null;
+                advice: string | null;
+                decidedBy: string | null;
+                notifyIndividuals: boolean;
+                noNoticeReason: string | null;
+                notificationNote: string | null;
+                closeNote: string | null;
+                state: 'open' | 'assessed' | 'notified' | 'closed';
+                /** Customers linked to the incident */
+                affectedCustomers: number;
+                createdAt: string;
+                createdBy: {
+                  id: string;
+                  name: string;
+                } | null;
+                assessedAt: string | null;
+                assessedBy: {
+                  id: string;
+                  name: string;
+                } | null;
+                notifiedAt: string | null;
+                notifiedBy: {
+                  id: string;
+                  name: string;
+                } | null;
+                closedAt: string | null;
+                closedBy: {
+                  id: string;
+                  name: string;
+                } | null;
+                updatedAt: string;
+                version: number;
+              }>;
+              nextBefore: string | null;
+            };
+          };
+        };
+      };
+    };
+    /** Register an incident (state open), optionally with the customers affected */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            title: string;
+            /** What happened; link the customers affected, do not name them here */
+            description: string;
+            /** leak 泄露, tampering 篡改, loss 丢失, other */
+            category: 'leak' | 'tampering' | 'loss' | 'other';
+            cause?: string | null;
+            /** When it happened, if known */
+            occurredAt?: string | null;
+            /** When it was found */
+            discoveredAt: string;
+            dataKinds?: Array<
+              | 'name'
+              | 'phone'
+              | 'id_number'
+              | 'address'
+              | 'email'
+              | 'account'
+              | 'billing'
+              | 'service_usage'
+              | 'location'
+              | 'credentials'
+              | 'other'
+            >;
+            estimatedAffected?: number | null;
+            severity?: ('minor' | 'significant' | 'major' | 'critical') | null;
+            /** The likely harm (assessment) */
+            harm?: string | null;
+            /** The remedial measures taken */
+            measures?: string | null;
+            /** What the people affected can do to reduce the harm */
+            advice?: string | null;
+            /** Who decided the assessment and the notice (name, position) */
+            decidedBy?: string | null;
+            notifyIndividuals?: boolean;
+            /** Why individuals are not notified (PIPL Art. 57 para. 2) */
+            noNoticeReason?: string | null;
+            /** Customers affected (ids), linked at once */
+            customerIds?: Array<string>;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              incidentNo: string;
+              title: string;
+              description: string;
+              category: 'leak' | 'tampering' | 'loss' | 'other';
+              cause: string | null;
+              occurredAt: string | null;
+              discoveredAt: string;
+              dataKinds: Array<
+                | 'name'
+                | 'phone'
+                | 'id_number'
+                | 'address'
+                | 'email'
+                | 'account'
+                | 'billing'
+                | 'service_usage'
+                | 'location'
+                | 'credentials'
+                | 'other'
+              >;
+              estimatedAffected: number | null;
+              severity: ('minor' | 'significant' | 'major' | 'critical') | null;
+              harm: string | null;
+              measures: string | null;
+              advice: string | null;
+              decidedBy: string | null;
+              notifyIndividuals: boolean;
+              noNoticeReason: string | null;
+              notificationNote: string | null;
+              closeNote: string | null;
+              state: 'open' | 'assessed' | 'notified' | 'closed';
+              /** Customers linked to the incident */
+              affectedCustomers: number;
+              createdAt: string;
+              createdBy: {
+                id: string;
+                name: string;
+              } | null;
+              assessedAt: string | null;
+              assessedBy: {
+                id: string;
+                name: string;
+              } | null;
+              notifiedAt: string | null;
+              notifiedBy: {
+                id: string;
+                name: string;
+              } | null;
+              closedAt: string | null;
+              closedBy: {
+                id: string;
+                name: string;
+              } | null;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/security/incidents/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One incident */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              incidentNo: string;
+              title: string;
+              description: string;
+              category: 'leak' | 'tampering' | 'loss' | 'other';
+              cause: string | null;
+              occurredAt: string | null;
+              discoveredAt: string;
+              dataKinds: Array<
+                | 'name'
+                | 'phone'
+                | 'id_number'
+                | 'address'
+                | 'email'
+                | 'account'
+                | 'billing'
+                | 'service_usage'
+                | 'location'
+                | 'credentials'
+                | 'other'
+              >;
+              estimatedAffected: number | null;
+              severity: ('minor' | 'significant' | 'major' | 'critical') | null;
+              harm: string | null;
+              measures: string | null;
+              advice: string | null;
+              decidedBy: string | null;
+              notifyIndividuals: boolean;
+              noNoticeReason: string | null;
+              notificationNote: string | null;
+              closeNote: string | null;
+              state: 'open' | 'assessed' | 'notified' | 'closed';
+              /** Customers linked to the incident */
+              affectedCustomers: number;
+              createdAt: string;
+              createdBy: {
+                id: string;
+                name: string;
+              } | null;
+              assessedAt: string | null;
+              assessedBy: {
+                id: string;
+                name: string;
+              } | null;
+              notifiedAt: string | null;
+              notifiedBy: {
+                id: string;
+                name: string;
+              } | null;
+              closedAt: string | null;
+              closedBy: {
+                id: string;
+                name: string;
+              } | null;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Change an incident or move it on (open → assessed → notified → closed); send `version` to guard against concurrent edits */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            title?: string;
+            /** What happened; link the customers affected, do not name them here */
+            description?: string;
+            /** leak 泄露, tampering 篡改, loss 丢失, other */
+            category?: 'leak' | 'tampering' | 'loss' | 'other';
+            cause?: string | null;
+            /** When it happened, if known */
+            occurredAt?: string | null;
+            /** When it was found */
+            discoveredAt?: string;
+            dataKinds?: Array<
+              | 'name'
+              | 'phone'
+              | 'id_number'
+              | 'address'
+              | 'email'
+              | 'account'
+              | 'billing'
+              | 'service_usage'
+              | 'location'
+              | 'credentials'
+              | 'other'
+            >;
+            estimatedAffected?: number | null;
+            severity?: ('minor' | 'significant' | 'major' | 'critical') | null;
+            /** The likely harm (assessment) */
+            harm?: string | null;
+            /** The remedial measures taken */
+            measures?: string | null;
+            /** What the people affected can do to reduce the harm */
+            advice?: string | null;
+            /** Who decided the assessment and the notice (name, position) */
+            decidedBy?: string | null;
+            notifyIndividuals?: boolean;
+            /** Why individuals are not notified (PIPL Art. 57 para. 2) */
+            noNoticeReason?: string | null;
+            /** Move to the next state (open → assessed → notified → closed) */
+            state?: 'open' | 'assessed' | 'notified' | 'closed';
+            /** Who was notified, how and when (needed for notified) */
+            notificationNote?: string | null;
+            /** Needed to close */
+            closeNote?: string | null;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              incidentNo: string;
+              title: string;
+              description: string;
+              category: 'leak' | 'tampering' | 'loss' | 'other';
+              cause: string | null;
+              occurredAt: string | null;
+              discoveredAt: string;
+              dataKinds: Array<
+                | 'name'
+                | 'phone'
+                | 'id_number'
+                | 'address'
+                | 'email'
+                | 'account'
+                | 'billing'
+                | 'service_usage'
+                | 'location'
+                | 'credentials'
+                | 'other'
+              >;
+              estimatedAffected: number | null;
+              severity: ('minor' | 'significant' | 'major' | 'critical') | null;
+              harm: string | null;
+              measures: string | null;
+              advice: string | null;
+              decidedBy: string | null;
+              notifyIndividuals: boolean;
+              noNoticeReason: string | null;
+              notificationNote: string | null;
+              closeNote: string | null;
+              state: 'open' | 'assessed' | 'notified' | 'closed';
+              /** Customers linked to the incident */
+              affectedCustomers: number;
+              createdAt: string;
+              createdBy: {
+                id: string;
+                name: string;
+              } | null;
+              assessedAt: string | null;
+              assessedBy: {
+                id: string;
+                name: string;
+              } | null;
+              notifiedAt: string | null;
+              notifiedBy: {
+                id: string;
+                name: string;
+              } | null;
+              closedAt: string | null;
+              closedBy: {
+                id: string;
+                name: string;
+              } | null;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/security/incidents/{id}/customers': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The customers affected (masked; the access is logged) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          after?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                customerId: string;
+                /** false: linked by someone whose data scope covers it, not yours */
+                inScope: boolean;
+                customerNo: string | null;
+                kind: ('individual' | 'enterprise') | null;
+                /** masked for an individual */
+                name: string | null;
+                status: ('active' | 'suspended' | 'closed' | 'erased') | null;
+                contactName: string | null;
+                /** masked */
+                phone: string | null;
+                /** masked */
+                email: string | null;
+                preferredChannel: string | null;
+                reachable: boolean;
+              }>;
+              total: number;
+              nextAfter: string | null;
+            };
+          };
+        };
+      };
+    };
+    /** Link customers affected (ids in your data scope); audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            customerIds: Array<string>;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              added: number;
+              alreadyLinked: number;
+              affectedCustomers: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/security/incidents/{id}/customers/{customerId}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Unlink a customer; audited */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          customerId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/api/v1/security/incidents/{id}/notice': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The notice (PIPL Art. 57): customers to notify (masked, paged) with their text, and the report for the regulator. Sending is not built yet */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          after?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              incidentId: string;
+              incidentNo: string;
+              state: 'open' | 'assessed' | 'notified' | 'closed';
+              sending: {
+                built: false;
+                message: string;
+              };
+              /** what the texts still lack (fields or settings), shown as 【待填写…】 */
+              missing: Array<string>;
+              individuals: {
+                notify: boolean;
+                noNoticeReason: string | null;
+                text: string;
+                recipients: {
+                  items: Array<{
+                    customerId: string;
+                    /** false: linked by someone whose data scope covers it, not yours */
+                    inScope: boolean;
+                    customerNo: string | null;
+                    kind: ('individual' | 'enterprise') | null;
+                    /** masked for an individual */
+                    name: string | null;
+                    status: ('active' | 'suspended' | 'closed' | 'erased') | null;
+                    contactName: string | null;
+                    /** masked */
+                    phone: string | null;
+                    /** masked */
+                    email: string | null;
+                    preferredChannel: string | null;
+                    reachable: boolean;
+                  }>;
+                  total: number;
+                  nextAfter: string | null;
+                };
+              };
+              regulator: {
+                to: string | null;
+                text: string;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
   '/tmf-api/customer/v5/customer': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** List or find customers (offset/limit, fields, attribute filters: id, status=a,b, validFor.startDateTime.gte=…) */

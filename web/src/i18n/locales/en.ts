@@ -120,6 +120,16 @@ const en: Shape<typeof zhCN> = {
       erase: 'Erase (anonymise) a customer on request, keeping the records the law requires',
     },
     product: { manage: 'Change the service product catalogue' },
+    security: {
+      alert: {
+        read: 'See security alerts (repeated search misses, reveal cap reached …)',
+        manage: 'Acknowledge and close security alerts',
+      },
+      incident: {
+        read: 'See the register of information-security incidents, the customers affected (masked) and the notices',
+        manage: 'Register, assess and close information-security incidents and link the customers affected',
+      },
+    },
   },
   skills: {
     fault: 'Faults',

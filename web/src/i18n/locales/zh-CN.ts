@@ -116,6 +116,13 @@ const zhCN = {
       erase: '应客户要求注销（匿名化）客户，保留法律要求保存的记录',
     },
     product: { manage: '修改业务产品目录' },
+    security: {
+      alert: { read: '查看安全告警（反复查无结果、明文查看超限等）', manage: '确认和关闭安全告警' },
+      incident: {
+        read: '查看信息安全事件登记、受影响客户（脱敏）和通知',
+        manage: '登记、评估和关闭信息安全事件，关联受影响客户',
+      },
+    },
   },
   // Skills of skill groups (codes an administrator may extend; unknown ones show as typed).
   skills: {
