@@ -302,3 +302,38 @@ describe('keyboard shortcuts where the agent spends the call', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('searching the way agents ask', () => {
+  it('finds a customer by the last four digits of the phone (尾号) and by the beginning of the customer number', async () => {
+    const asAdmin = await apiAs(server.url, 'admin');
+    const units = await asAdmin<{ items: Array<{ id: string; code: string }> }>('GET', '/api/v1/org-units');
+    const created = await asAdmin<{ id: string; customerNo: string }>('POST', '/api/v1/customers', {
+      kind: 'individual',
+      name: '端木尾号',
+      orgUnitId: units.data.items.find((u) => u.code === 'CT.JS.NJ')!.id,
+      phone: '13955557319',
+    });
+    expect(created.status, JSON.stringify(created.data)).toBe(201);
+    await signIn('agent');
+    await page.goto('/customers');
+    const box = page.getByTestId('customer-search').locator('input');
+    const results = page.getByTestId('customer-results');
+    await box.fill('7319');
+    await box.press('Enter');
+    await poll(() => results.innerText()).toContain('端木尾号');
+    const row = results.locator('.ant-table-row', { hasText: '端木尾号' });
+    await row.getByTestId('matched-phone').waitFor();
+    // Shown masked, as the API sends it.
+    expect(await row.innerText()).toContain('139****7319');
+
+    const prefix = created.data.customerNo.slice(0, -1);
+    await box.fill(prefix);
+    await box.press('Enter');
+    await poll(() => results.innerText()).toContain('端木尾号');
+    await results
+      .locator('.ant-table-row', { hasText: '端木尾号' })
+      .getByTestId('matched-customerNo')
+      .waitFor();
+    expect(problems).toEqual([]);
+  });
+});

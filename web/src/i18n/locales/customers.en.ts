@@ -7,7 +7,7 @@ const customersEn: Shape<typeof customersZhCN> = {
   title: 'Customers',
   subtitle: 'Find a customer and open the customer 360 view (personal information is masked)',
   search: {
-    placeholder: 'Phone, ID number, account number, circuit id, customer number or name',
+    placeholder: 'Phone (whole or last 4 digits), ID number, account no., circuit id, customer no. or name',
     button: 'Find',
     results: 'Results for “{{q}}”',
     noResults: 'No customer matches “{{q}}” (only customers in your data scope are searched)',

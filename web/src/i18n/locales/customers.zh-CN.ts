@@ -4,7 +4,7 @@ const customersZhCN = {
   title: '客户',
   subtitle: '查找客户，查看客户 360 视图（个人信息默认脱敏显示）',
   search: {
-    placeholder: '电话、证件号码、业务号码、电路编号、客户编号或名称',
+    placeholder: '电话（完整号码或尾号）、证件号码、业务号码、电路编号、客户编号或名称',
     button: '查找',
     results: '“{{q}}”的查找结果',
     noResults: '没有找到匹配“{{q}}”的客户（只查找您数据范围内的客户）',

@@ -214,7 +214,7 @@ const en: Shape<typeof zhCN> = {
       'Requests (new request, my queue) are not built yet: for now you can search customers and view and keep their records.',
     search: {
       title: 'Customer search',
-      placeholder: 'Phone, ID number, account number, circuit id or customer name',
+      placeholder: 'Phone (whole or last 4 digits), ID number, account no., circuit id, customer no. or name',
       hint: 'Type a number or a name and press Enter to open the customer search results',
     },
   },
