@@ -1,11 +1,14 @@
 // Issue 15: what a walk-through of the console as each role found, checked in a real browser. One
 // server and one browser session for the file (users switched through the API) keep it quick.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiAs,
   launchBrowser,
   newContext,
+  ROOT,
   screenshot,
   signIn as signInAt,
   startServer,
@@ -335,5 +338,41 @@ describe('searching the way agents ask', () => {
       .getByTestId('matched-customerNo')
       .waitFor();
     expect(problems).toEqual([]);
+  });
+});
+
+describe('the supervisor dashboard', () => {
+  it("counts the centre's staff without technicians and portal accounts, and has room for every unit", async () => {
+    const asSupervisor = await apiAs(server.url, 'supervisor');
+    const users: Array<{ roles: string[]; orgUnitId: string }> = [];
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const res: { data: { items: typeof users; nextCursor: string | null } } = await asSupervisor(
+        'GET',
+        `/api/v1/users?status=active&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      users.push(...res.data.items);
+      cursor = res.data.nextCursor;
+    }
+    const staff = users.filter((u) => u.roles.some((r) => r !== 'technician' && r !== 'customer'));
+    expect(staff.length).toBeLessThan(users.length);
+    await signIn('supervisor');
+    const count = page.getByTestId('staff-count').locator('.ant-statistic-content');
+    await poll(() => count.innerText()).toBe(String(staff.length));
+    const chart = page.getByTestId('chart-by-unit');
+    await chart.locator('canvas').waitFor();
+    const units = new Set(staff.map((u) => u.orgUnitId)).size;
+    expect((await chart.boundingBox())!.height).toBeGreaterThanOrEqual(40 + 32 * units);
+    await screenshot(page, 'supervisor-dashboard');
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps the dashboard chunk (ECharts from echarts/core, bars only) in its budget, as the build report says', () => {
+    const report = JSON.parse(fs.readFileSync(path.join(ROOT, 'web/dist/sizes.json'), 'utf8')) as {
+      named: Array<{ what: string; file: string | null; gzip: number | null }>;
+    };
+    const dashboard = report.named.find((n) => n.what.startsWith('supervisor dashboard'));
+    expect(dashboard?.file).toMatch(/^assets\/SupervisorDashboard-/);
+    // ECharts' core alone is ~150 KB gzip; the whole library (or pie, legend, tooltip) was 172 KB.
+    expect(dashboard!.gzip!).toBeLessThan(160 * 1024);
   });
 });

@@ -1,5 +1,7 @@
 import {
   createContext,
+  lazy,
+  Suspense,
   useCallback,
   useContext,
   useEffect,
@@ -14,7 +16,9 @@ import { useUser } from '../auth/session.tsx';
 import { STAFF_SHORTCUTS, type Shortcut } from '../lib/shortcuts.ts';
 import { useShortcuts } from '../lib/useShortcuts.ts';
 import { canOpen, workspaceById } from '../nav/workspaces.ts';
-import { ShortcutHelp } from './ShortcutHelp.tsx';
+
+// The list (a modal with a table) loads when first opened, not with every staff page.
+const ShortcutHelp = lazy(() => import('./ShortcutHelp.tsx').then((m) => ({ default: m.ShortcutHelp })));
 
 interface ShortcutsApi {
   /** The shortcuts this user has (none without the customer screens). */
@@ -56,7 +60,11 @@ export function ShortcutsProvider({ children }: { children: ReactNode }) {
   return (
     <ShortcutsContext.Provider value={api}>
       {children}
-      <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} shortcuts={shortcuts} />
+      {helpOpen ? (
+        <Suspense fallback={null}>
+          <ShortcutHelp open onClose={() => setHelpOpen(false)} shortcuts={shortcuts} />
+        </Suspense>
+      ) : null}
     </ShortcutsContext.Provider>
   );
 }

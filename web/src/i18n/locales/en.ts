@@ -246,12 +246,13 @@ const en: Shape<typeof zhCN> = {
     subtitle: 'How the team is doing: staff, queues and service quality',
     kpi: {
       staff: 'Staff in scope',
+      staffHint:
+        'Active agents, supervisors and back-office staff (not field technicians or customer accounts)',
     },
     notBuilt:
       'Queues, service level and satisfaction need calls and requests, which are not connected yet: only staff are counted for now.',
     staffByRole: { title: 'Staff by role', empty: 'No staff data' },
     staffByUnit: { title: 'Staff by org unit' },
-    people: 'People',
   },
   quality: {
     title: 'Quality inspection',

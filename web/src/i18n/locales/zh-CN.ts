@@ -237,11 +237,11 @@ const zhCN = {
     subtitle: '班组运行情况、人员和服务质量',
     kpi: {
       staff: '辖区人员',
+      staffHint: '在职的坐席、班长和后台人员（不含装维人员和客户账号）',
     },
     notBuilt: '排队、服务水平和满意度要等话务和工单接入后才有数据，目前只统计人员。',
     staffByRole: { title: '按角色统计人员', empty: '没有人员数据' },
     staffByUnit: { title: '按组织统计人员' },
-    people: '人数',
   },
   quality: {
     title: '质检',
