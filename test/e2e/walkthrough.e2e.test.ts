@@ -376,3 +376,37 @@ describe('the supervisor dashboard', () => {
     expect(dashboard!.gzip!).toBeLessThan(160 * 1024);
   });
 });
+
+describe('no dead ends', () => {
+  it('gives staff who open the portal a way back, and every user a logout that says so', async () => {
+    await signIn('admin');
+    await page.getByTestId('nav-portal').click();
+    await page.getByTestId('portal-home').waitFor();
+    expect(await page.getByTestId('portal-logout').innerText()).toContain('退出');
+    await page.getByTestId('portal-back').click();
+    await page.waitForURL('**/admin/org');
+    await page.getByTestId('main-nav').waitFor();
+  });
+
+  it('takes a customer who opens a staff page to the portal, without the staff menu or a 403', async () => {
+    await signIn('customer');
+    expect(await page.getByTestId('portal-back').count()).toBe(0);
+    for (const path of ['/customers', '/agent', '/admin/users']) {
+      await page.goto(path);
+      await page.waitForURL('**/portal');
+      await page.getByTestId('portal-home').waitFor();
+      expect(await page.getByTestId('main-nav').count()).toBe(0);
+      expect(await page.getByTestId('forbidden').count()).toBe(0);
+    }
+  });
+
+  it('offers a way home from a page that does not exist', async () => {
+    await signIn('agent');
+    await page.goto('/no-such-page');
+    const notFound = page.getByTestId('not-found');
+    await notFound.waitFor();
+    await notFound.getByRole('button', { name: '返回首页' }).click();
+    await page.waitForURL('**/agent');
+    expect(problems).toEqual([]);
+  });
+});

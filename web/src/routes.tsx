@@ -1,7 +1,7 @@
-import { Result } from 'antd';
+import { Button, Result } from 'antd';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, Route, Routes } from 'react-router';
+import { Link, Navigate, Route, Routes } from 'react-router';
 import {
   FullPageSpin,
   RequireAdminScreen,
@@ -65,7 +65,17 @@ function AdminHome() {
 export function NotFound() {
   const { t } = useTranslation();
   return (
-    <Result status="404" title={t('errors.notFound.title')} subTitle={t('errors.notFound.description')} />
+    <Result
+      status="404"
+      title={t('errors.notFound.title')}
+      subTitle={t('errors.notFound.description')}
+      extra={
+        <Link to="/">
+          <Button type="primary">{t('errors.backHome')}</Button>
+        </Link>
+      }
+      data-testid="not-found"
+    />
   );
 }
 

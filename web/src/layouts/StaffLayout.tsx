@@ -29,12 +29,18 @@ import {
 } from 'antd';
 import { Suspense, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { useSession, useUser } from '../auth/session.tsx';
 import { LanguageSelect, PreferencesModal } from '../components/Preferences.tsx';
 import { ShortcutsProvider, useShortcutList } from '../components/Shortcuts.tsx';
 import { roleLabel } from '../i18n/dynamic.ts';
-import { adminScreensFor, workspaceOfPath, workspacesFor, type WorkspaceId } from '../nav/workspaces.ts';
+import {
+  adminScreensFor,
+  isPortalOnly,
+  workspaceOfPath,
+  workspacesFor,
+  type WorkspaceId,
+} from '../nav/workspaces.ts';
 
 const ICONS: Record<WorkspaceId, ReactNode> = {
   agent: <CustomerServiceOutlined />,
@@ -128,6 +134,13 @@ function UserMenu({ compact }: { compact: boolean }) {
 }
 
 export default function StaffLayout() {
+  const user = useUser();
+  // A customer who opens a staff address (a bookmark, a link) gets the portal, not a staff frame.
+  if (isPortalOnly(user)) return <Navigate to="/portal" replace />;
+  return <StaffFrame />;
+}
+
+function StaffFrame() {
   const { t } = useTranslation();
   const location = useLocation();
   const screens = Grid.useBreakpoint();

@@ -263,6 +263,8 @@ const en: Shape<typeof zhCN> = {
   portal: {
     title: 'Customer self-service',
     welcome: 'Hello, {{name}}',
+    backToWork: 'Back to work',
+    logout: 'Sign out',
     notBuilt:
       'Submitting and following service requests online is not available yet: for faults, questions or complaints, please call the hotline 10000.',
     nav: {

@@ -251,6 +251,8 @@ const zhCN = {
   portal: {
     title: '客户自助服务',
     welcome: '您好，{{name}}',
+    backToWork: '返回工作台',
+    logout: '退出',
     notBuilt: '在线提交和查询服务请求尚未开通：如需报障、咨询或投诉，请拨打客服热线 10000。',
     nav: {
       home: '首页',
