@@ -292,8 +292,11 @@ describe(`customers API (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () =
     expect((await call('GET', `/api/v1/customers/${created.id}/access-log`, 'agent')).statusCode).toBe(403);
     const log = await call('GET', `/api/v1/customers/${created.id}/access-log?limit=500`, 'supervisor');
     expect(log.statusCode).toBe(200);
-    expect(log.json().filter((e: { actorLogin: string }) => e.actorLogin === 'agent')).toHaveLength(
-      rows.length,
+    const agentEntries = log.json().filter((e: { actorLogin: string }) => e.actorLogin === 'agent');
+    expect(agentEntries).toHaveLength(rows.length);
+    const agentName = (await call('GET', '/api/v1/auth/me', 'agent')).json().displayName as string;
+    expect(new Set(agentEntries.map((e: { actorName: string }) => e.actorName))).toEqual(
+      new Set([agentName]),
     );
     expect(
       (await call('GET', `/api/v1/customers/${created.id}/access-log`, 'zj.supervisor')).statusCode,
@@ -319,6 +322,11 @@ describe(`customers API (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () =
     expect(actions).not.toContain('customer.pii_reveal');
     const lead = (await call('GET', `/api/v1/customers/${created.id}/360`, 'supervisor')).json();
     expect(lead.recentHistory.map((h: { action: string }) => h.action)).toContain('customer.pii_reveal');
+    // Who acted, by name (the console shows the person, not the login).
+    const agentName = (await call('GET', '/api/v1/auth/me', 'agent')).json().displayName as string;
+    expect(agentName).not.toBe('agent');
+    const create = v.recentHistory.find((h: { action: string }) => h.action === 'customer.create');
+    expect(create).toMatchObject({ actorLogin: 'agent', actorName: agentName });
   });
 
   it('keeps the phone lookup in step when contacts change', async () => {

@@ -1,7 +1,7 @@
-import { Result } from 'antd';
+import { Button, Result } from 'antd';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, Route, Routes } from 'react-router';
+import { Link, Navigate, Route, Routes } from 'react-router';
 import {
   FullPageSpin,
   RequireAdminScreen,
@@ -33,7 +33,6 @@ const RolesPage = lazy(() => import('./pages/admin/RolesPage.tsx'));
 const SkillGroupsPage = lazy(() => import('./pages/admin/SkillGroupsPage.tsx'));
 const SecurityWorkspace = lazy(() => import('./pages/security/SecurityWorkspace.tsx'));
 const PortalHome = lazy(() => import('./pages/portal/PortalHome.tsx'));
-const PortalRequests = lazy(() => import('./pages/portal/PortalRequests.tsx'));
 const PortalContact = lazy(() => import('./pages/portal/PortalContact.tsx'));
 
 function Layout({ children }: { children: ReactNode }) {
@@ -67,7 +66,17 @@ function AdminHome() {
 export function NotFound() {
   const { t } = useTranslation();
   return (
-    <Result status="404" title={t('errors.notFound.title')} subTitle={t('errors.notFound.description')} />
+    <Result
+      status="404"
+      title={t('errors.notFound.title')}
+      subTitle={t('errors.notFound.description')}
+      extra={
+        <Link to="/">
+          <Button type="primary">{t('errors.backHome')}</Button>
+        </Link>
+      }
+      data-testid="not-found"
+    />
   );
 }
 
@@ -86,7 +95,6 @@ export function AppRoutes() {
           }
         >
           <Route index element={<PortalHome />} />
-          <Route path="requests" element={<PortalRequests />} />
           <Route path="contact" element={<PortalContact />} />
         </Route>
         <Route

@@ -27,6 +27,7 @@ export function accessLogRoutes(app: App, { deps }: CustomerRouteEnv): void {
               occurredAt: z.string(),
               actorId: z.string().nullable(),
               actorLogin: z.string().nullable(),
+              actorName: z.string().nullable().describe("the person's display name (null: a system actor)"),
               action: z.string(),
               purpose: z.string().nullable(),
               ip: z.string().nullable(),

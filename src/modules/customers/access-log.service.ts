@@ -4,6 +4,7 @@ import type { CustomersTables } from './customers.tables.ts';
 import type { AuditActor } from '../audit/index.ts';
 import type { Caller, CustomerDeps } from './caller.ts';
 import { loadInScope } from './customer-checks.ts';
+import { actorNames } from './customers.repository.ts';
 import { iso } from './customers.views.ts';
 
 export type AccessAction = 'view' | 'view360' | 'list' | 'search' | 'export' | 'tmf';
@@ -50,11 +51,13 @@ export async function accessLogOf(
     .limit(limit);
   if (before) q = q.where('id', '<', before);
   const rows = await q.execute();
+  const names = await actorNames(deps.db, rows);
   return rows.map((r) => ({
     id: r.id,
     occurredAt: iso(r.occurred_at),
     actorId: r.actor_id,
     actorLogin: r.actor_login,
+    actorName: r.actor_id ? (names.get(r.actor_id) ?? null) : null,
     action: r.action,
     purpose: r.purpose,
     ip: r.ip,

@@ -6,7 +6,7 @@ import { logAccess } from './access-log.service.ts';
 import type { Caller, CustomerDeps } from './caller.ts';
 import { customerViews, withProductNames } from './customer-read.ts';
 import { loadInScope } from './customer-checks.ts';
-import { contactsOf, instancesOf } from './customers.repository.ts';
+import { actorNames, contactsOf, instancesOf } from './customers.repository.ts';
 import { contactView, instanceView, iso } from './customers.views.ts';
 import { REVEAL_ACTIONS } from './reveal.service.ts';
 import { maskFreeTextDeep } from './domain/pii.ts';
@@ -36,6 +36,7 @@ export async function customer360(
     }),
   ]);
   await logAccess(deps.db, caller.actor, [row.id], 'view360');
+  const actors = await actorNames(deps.db, history);
   return {
     customer: customer!,
     contacts: contacts.map(contactView),
@@ -45,6 +46,7 @@ export async function customer360(
       seq: h.seq,
       occurredAt: iso(h.occurred_at),
       actorLogin: h.actor_login,
+      actorName: h.actor_id ? (actors.get(h.actor_id) ?? null) : null,
       action: h.action,
       // Reasons and other texts in the history are free text: masked like notes.
       details: maskFreeTextDeep((h.details ?? {}) as Record<string, unknown>),

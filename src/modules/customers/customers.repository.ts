@@ -277,3 +277,12 @@ export async function instancesOnResourceRows(
   if (scope && !scope.all) query = query.where(customerInScope(scope));
   return query.execute();
 }
+
+/** The display names of the people who acted (a log shows who, not their login). */
+export async function actorNames(
+  db: Executor,
+  rows: ReadonlyArray<{ actor_id: string | null }>,
+): Promise<Map<string, string>> {
+  const ids = [...new Set(rows.flatMap((r) => (r.actor_id ? [r.actor_id] : [])))];
+  return (await displayNames(db, [], ids)).user;
+}

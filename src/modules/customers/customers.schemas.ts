@@ -425,6 +425,7 @@ export const historyEntry = z.object({
   seq: z.string(),
   occurredAt: z.string(),
   actorLogin: z.string().nullable(),
+  actorName: z.string().nullable().describe("the person's display name (null: a system actor)"),
   action: z.string(),
   details: z.record(z.string(), z.unknown()),
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { accountLock, ApiError, errorKind, invalidFields, passwordRule, toApiError } from './errors.ts';
+import {
+  accountLock,
+  ApiError,
+  codeForStatus,
+  errorKind,
+  invalidFields,
+  passwordRule,
+  toApiError,
+} from './errors.ts';
 
 describe('API errors', () => {
   it('keeps the server’s code, message and details', () => {
@@ -28,6 +36,22 @@ describe('API errors', () => {
       'failed',
     ]);
     expect(errorKind(new TypeError('boom'))).toBe('failed');
+  });
+
+  it('finds a text for any status (never "HTTP 500" on screen)', () => {
+    expect([0, 400, 403, 404, 409, 422, 429, 500, 502, 503, 418].map(codeForStatus)).toEqual([
+      'NETWORK',
+      'VALIDATION_FAILED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'CONFLICT',
+      'UNPROCESSABLE',
+      'RATE_LIMITED',
+      'INTERNAL',
+      'SERVICE_UNAVAILABLE',
+      'SERVICE_UNAVAILABLE',
+      'INTERNAL',
+    ]);
   });
 
   it('names the fields a validation error points at', () => {

@@ -57,6 +57,27 @@ export function passwordRule(err: unknown): 'length' | 'classes' | 'login' | 'co
   return rule === 'length' || rule === 'classes' || rule === 'login' || rule === 'common' ? rule : undefined;
 }
 
+/**
+ * The error code whose text fits an error the console has no text for (a code it does not know, or
+ * an answer that was not the error model, e.g. a proxy's HTML page): by its HTTP status.
+ */
+export function codeForStatus(status: number): string {
+  if (status === 0) return 'NETWORK';
+  if (status === 400) return 'VALIDATION_FAILED';
+  const byStatus: Record<number, string> = {
+    401: 'UNAUTHENTICATED',
+    403: 'FORBIDDEN',
+    404: 'NOT_FOUND',
+    405: 'METHOD_NOT_ALLOWED',
+    409: 'CONFLICT',
+    413: 'PAYLOAD_TOO_LARGE',
+    415: 'UNSUPPORTED_MEDIA_TYPE',
+    422: 'UNPROCESSABLE',
+    429: 'RATE_LIMITED',
+  };
+  return byStatus[status] ?? (status >= 502 && status <= 504 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL');
+}
+
 /** Field names the server named in a validation error (`details.fields[].field`, e.g. "body.login"). */
 export function invalidFields(err: unknown): string[] {
   if (!(err instanceof ApiError)) return [];

@@ -2119,6 +2119,8 @@ export interface paths {
                 seq: string;
                 occurredAt: string;
                 actorLogin: string | null;
+                /** the person's display name (null: a system actor) */
+                actorName: string | null;
                 action: string;
                 details: {
                   [key: string]: unknown;
@@ -2155,6 +2157,8 @@ export interface paths {
               occurredAt: string;
               actorId: string | null;
               actorLogin: string | null;
+              /** the person's display name (null: a system actor) */
+              actorName: string | null;
               action: string;
               purpose: string | null;
               ip: string | null;

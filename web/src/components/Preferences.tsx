@@ -2,6 +2,7 @@ import { Form, Modal, Select, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { usePrefs } from '../i18n/PrefsProvider.tsx';
 import { LANGUAGES, type Language } from '../i18n/languages.ts';
+import { timeZoneLabel } from '../i18n/dynamic.ts';
 import { COMMON_TIME_ZONES } from '../lib/time.ts';
 
 /** Language picker (the names are each language's own name, from the locale files). */
@@ -22,7 +23,7 @@ export function LanguageSelect(props: { size?: 'small' | 'middle' }) {
 }
 
 export function PreferencesModal(props: { open: boolean; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { timeZone, setTimeZone, fmt } = usePrefs();
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const zones = [...new Set([...COMMON_TIME_ZONES, timeZone, browserZone].filter(Boolean))];
@@ -34,11 +35,11 @@ export function PreferencesModal(props: { open: boolean; onClose: () => void }) 
         </Form.Item>
         <Form.Item label={t('prefs.timeZone')} extra={t('prefs.timeZoneHint')}>
           <Select
-            showSearch
+            showSearch={{ optionFilterProp: 'label' }}
             data-testid="timezone-select"
             value={timeZone}
             onChange={setTimeZone}
-            options={zones.map((z) => ({ value: z, label: z }))}
+            options={zones.map((z) => ({ value: z, label: timeZoneLabel(t, i18n.language, z) }))}
           />
         </Form.Item>
         <Typography.Text type="secondary">

@@ -2,9 +2,13 @@ import { App, Button, Result } from 'antd';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { ApiError, errorKind, invalidFields, passwordRule } from '../api/errors.ts';
+import { ApiError, codeForStatus, errorKind, invalidFields, passwordRule } from '../api/errors.ts';
 
-/** Translated text for an API error: by its stable code, else the server's own message. */
+/**
+ * Translated text for an API error: by its stable code; a code the console does not know says
+ * the server's own message in English, and in Chinese the text for its HTTP status (the server
+ * speaks English, and "HTTP 500" is no message).
+ */
 export function useErrorText() {
   const { t, i18n } = useTranslation();
   return useCallback(
@@ -14,7 +18,12 @@ export function useErrorText() {
       if (rule) return t(`errors.passwordRules.${rule}`);
       if (err instanceof ApiError) {
         const key = `errors.codes.${err.code}`;
-        const base = i18n.exists(key) ? t(key as 'errors.codes.INTERNAL') : err.message;
+        const fromServer = i18n.language === 'en' && err.code !== `HTTP_${err.status}`;
+        const base = i18n.exists(key)
+          ? t(key as 'errors.codes.INTERNAL')
+          : fromServer
+            ? err.message
+            : t(`errors.codes.${codeForStatus(err.status)}` as 'errors.codes.INTERNAL');
         const fields = invalidFields(err);
         return fields.length ? `${base} — ${t('errors.fields', { fields: fields.join(', ') })}` : base;
       }

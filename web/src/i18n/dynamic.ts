@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { intlZoneName, utcOffset } from '../lib/time.ts';
 
 /**
  * Text for a key built at run time (a role code, an error code, a permission): the translation
@@ -17,4 +18,29 @@ export function roleLabel(
 ): string {
   const given = language === 'en' ? (names?.nameEn ?? names?.name) : (names?.name ?? names?.nameEn);
   return tDynamic(t, `roles.${code}`, given ?? code);
+}
+
+/** A skill of a skill group: its name if the console knows the skill, else the code as typed. */
+export function skillLabel(t: TFunction, code: string): string {
+  return tDynamic(t, `skills.${code}`, code);
+}
+
+/** Skills the console has names for, offered when editing a skill group (others may be typed). */
+export const KNOWN_SKILLS = [
+  'fault',
+  'broadband',
+  'billing',
+  'enterprise',
+  'consultation',
+  'complaint',
+  'mobile',
+  'iptv',
+  'voice',
+  'installation',
+] as const;
+
+/** A time zone as people say it, with its offset: "北京时间（+08:00）" rather than "Asia/Shanghai". */
+export function timeZoneLabel(t: TFunction, language: string, tz: string): string {
+  const name = tDynamic(t, `timeZones.${tz}`, intlZoneName(tz, language));
+  return t('prefs.zoneLabel', { name, offset: utcOffset(tz) });
 }

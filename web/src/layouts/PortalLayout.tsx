@@ -1,4 +1,4 @@
-import { CustomerServiceOutlined, FileTextOutlined, HomeOutlined, LogoutOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, CustomerServiceOutlined, HomeOutlined, LogoutOutlined } from '@ant-design/icons';
 import { Button, Flex, Layout, Segmented, Spin } from 'antd';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,15 +6,14 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useSession, useUser } from '../auth/session.tsx';
 import { Forbidden } from '../components/errors.tsx';
 import { LanguageSelect } from '../components/Preferences.tsx';
-import { canOpen, workspaceById } from '../nav/workspaces.ts';
+import { canOpen, isPortalOnly, workspaceById } from '../nav/workspaces.ts';
 
 const TABS = [
   { path: '/portal', key: 'home', icon: <HomeOutlined /> },
-  { path: '/portal/requests', key: 'requests', icon: <FileTextOutlined /> },
   { path: '/portal/contact', key: 'contact', icon: <CustomerServiceOutlined /> },
 ] as const;
 
-/** The customer portal: a narrow, phone-first layout with three destinations. */
+/** The customer portal: a narrow, phone-first layout (requests join its tabs when they exist). */
 export default function PortalLayout() {
   const { t } = useTranslation();
   const user = useUser();
@@ -40,14 +39,23 @@ export default function PortalLayout() {
           {t('app.name')}
         </Link>
         <div style={{ flex: 1 }} />
+        {/* Staff who look at the portal (an administrator checking it) get back to their workspaces. */}
+        {isPortalOnly(user) ? null : (
+          <Link to="/" data-testid="portal-back">
+            <Button size="small" icon={<ArrowLeftOutlined />}>
+              {t('portal.backToWork')}
+            </Button>
+          </Link>
+        )}
         <LanguageSelect size="small" />
         <Button
           size="small"
           icon={<LogoutOutlined />}
-          aria-label={t('auth.logout')}
           data-testid="portal-logout"
           onClick={() => void logout().finally(() => navigate('/login', { replace: true }))}
-        />
+        >
+          {t('portal.logout')}
+        </Button>
       </Layout.Header>
       <Layout.Content style={{ padding: 12, width: '100%', maxWidth: 720, margin: '0 auto' }}>
         {allowed ? (

@@ -8,6 +8,7 @@ import {
   MenuOutlined,
   NodeIndexOutlined,
   SafetyOutlined,
+  QuestionCircleOutlined,
   SettingOutlined,
   ShopOutlined,
   ToolOutlined,
@@ -29,12 +30,19 @@ import {
 } from 'antd';
 import { Suspense, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { useSession, useUser } from '../auth/session.tsx';
 import { MfaModal } from '../components/MfaModal.tsx';
 import { LanguageSelect, PreferencesModal } from '../components/Preferences.tsx';
+import { ShortcutsProvider, useShortcutList } from '../components/Shortcuts.tsx';
 import { roleLabel } from '../i18n/dynamic.ts';
-import { adminScreensFor, workspaceOfPath, workspacesFor, type WorkspaceId } from '../nav/workspaces.ts';
+import {
+  adminScreensFor,
+  isPortalOnly,
+  workspaceOfPath,
+  workspacesFor,
+  type WorkspaceId,
+} from '../nav/workspaces.ts';
 
 const ICONS: Record<WorkspaceId, ReactNode> = {
   agent: <CustomerServiceOutlined />,
@@ -90,17 +98,22 @@ function UserMenu({ compact }: { compact: boolean }) {
   const navigate = useNavigate();
   const [prefsOpen, setPrefsOpen] = useState(false);
   const [mfaOpen, setMfaOpen] = useState(false);
+  const { shortcuts, openHelp } = useShortcutList();
   const roleNames = user.roles.map((r) => roleLabel(t, i18n.language, r)).join(', ');
   const items: MenuProps['items'] = [
     { key: 'who', disabled: true, label: <Typography.Text type="secondary">{roleNames}</Typography.Text> },
     { type: 'divider' },
     { key: 'prefs', icon: <SettingOutlined />, label: t('prefs.title') },
     { key: 'mfa', icon: <SafetyOutlined />, label: t('auth.mfa.menu') },
+    ...(shortcuts.length
+      ? [{ key: 'shortcuts', icon: <QuestionCircleOutlined />, label: t('nav.shortcuts') }]
+      : []),
     { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'), danger: true },
   ];
   const onClick: MenuProps['onClick'] = ({ key }) => {
     if (key === 'prefs') setPrefsOpen(true);
     if (key === 'mfa') setMfaOpen(true);
+    if (key === 'shortcuts') openHelp();
     if (key === 'logout') {
       void logout().then(
         () => {
@@ -128,6 +141,13 @@ function UserMenu({ compact }: { compact: boolean }) {
 }
 
 export default function StaffLayout() {
+  const user = useUser();
+  // A customer who opens a staff address (a bookmark, a link) gets the portal, not a staff frame.
+  if (isPortalOnly(user)) return <Navigate to="/portal" replace />;
+  return <StaffFrame />;
+}
+
+function StaffFrame() {
   const { t } = useTranslation();
   const location = useLocation();
   const screens = Grid.useBreakpoint();
@@ -154,64 +174,66 @@ export default function StaffLayout() {
   );
 
   return (
-    <Layout style={{ minHeight: '100vh' }}>
-      <a className="op-skip-link" href="#main">
-        {t('app.skipToContent')}
-      </a>
-      <Layout.Header
-        style={{ display: 'flex', alignItems: 'center', gap: 12, paddingInline: mobile ? 12 : 24 }}
-      >
-        {mobile ? (
-          <Button
-            type="text"
-            icon={<MenuOutlined style={{ color: '#fff' }} />}
-            aria-label={t('nav.menu')}
-            data-testid="menu-toggle"
-            onClick={() => setDrawerOpen(true)}
-          />
-        ) : null}
-        <Link to="/" className="op-brand">
-          {t('app.name')}
-        </Link>
-        {mobile ? null : (
-          <Typography.Text style={{ color: 'rgba(255,255,255,0.65)' }}>{t('app.tagline')}</Typography.Text>
-        )}
-        <div style={{ flex: 1 }} />
-        {mobile ? null : <LanguageSelect size="small" />}
-        <UserMenu compact={mobile} />
-      </Layout.Header>
-      <Layout>
-        {mobile ? (
-          <Drawer
-            placement="left"
-            open={drawerOpen}
-            onClose={() => setDrawerOpen(false)}
-            size={260}
-            title={t('nav.menu')}
-            styles={{ body: { padding: 0 } }}
-          >
-            {menu}
-            <div style={{ padding: 16 }}>
-              <LanguageSelect />
-            </div>
-          </Drawer>
-        ) : (
-          <Layout.Sider width={216} breakpoint="lg">
-            {menu}
-          </Layout.Sider>
-        )}
-        <Layout.Content id="main" style={{ padding: mobile ? 12 : 24, minWidth: 0 }}>
-          <Suspense
-            fallback={
-              <Flex justify="center" style={{ padding: 48 }}>
-                <Spin />
-              </Flex>
-            }
-          >
-            <Outlet />
-          </Suspense>
-        </Layout.Content>
+    <ShortcutsProvider>
+      <Layout style={{ minHeight: '100vh' }}>
+        <a className="op-skip-link" href="#main">
+          {t('app.skipToContent')}
+        </a>
+        <Layout.Header
+          style={{ display: 'flex', alignItems: 'center', gap: 12, paddingInline: mobile ? 12 : 24 }}
+        >
+          {mobile ? (
+            <Button
+              type="text"
+              icon={<MenuOutlined style={{ color: '#fff' }} />}
+              aria-label={t('nav.menu')}
+              data-testid="menu-toggle"
+              onClick={() => setDrawerOpen(true)}
+            />
+          ) : null}
+          <Link to="/" className="op-brand">
+            {t('app.name')}
+          </Link>
+          {mobile ? null : (
+            <Typography.Text style={{ color: 'rgba(255,255,255,0.65)' }}>{t('app.tagline')}</Typography.Text>
+          )}
+          <div style={{ flex: 1 }} />
+          {mobile ? null : <LanguageSelect size="small" />}
+          <UserMenu compact={mobile} />
+        </Layout.Header>
+        <Layout>
+          {mobile ? (
+            <Drawer
+              placement="left"
+              open={drawerOpen}
+              onClose={() => setDrawerOpen(false)}
+              size={260}
+              title={t('nav.menu')}
+              styles={{ body: { padding: 0 } }}
+            >
+              {menu}
+              <div style={{ padding: 16 }}>
+                <LanguageSelect />
+              </div>
+            </Drawer>
+          ) : (
+            <Layout.Sider width={216} breakpoint="lg">
+              {menu}
+            </Layout.Sider>
+          )}
+          <Layout.Content id="main" style={{ padding: mobile ? 12 : 24, minWidth: 0 }}>
+            <Suspense
+              fallback={
+                <Flex justify="center" style={{ padding: 48 }}>
+                  <Spin />
+                </Flex>
+              }
+            >
+              <Outlet />
+            </Suspense>
+          </Layout.Content>
+        </Layout>
       </Layout>
-    </Layout>
+    </ShortcutsProvider>
   );
 }

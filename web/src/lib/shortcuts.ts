@@ -21,10 +21,10 @@ export interface KeyPress {
   inTextField: boolean;
 }
 
-export const AGENT_SHORTCUTS: readonly Shortcut[] = [
-  { id: 'newRequest', code: 'KeyN', alt: true, label: 'Alt+N' },
+// On every staff page of users who search customers. New request (Alt+N) and my queue (Alt+Q)
+// come back with requests: a key must do something.
+export const STAFF_SHORTCUTS: readonly Shortcut[] = [
   { id: 'searchCustomer', code: 'KeyS', alt: true, label: 'Alt+S' },
-  { id: 'queue', code: 'KeyQ', alt: true, label: 'Alt+Q' },
   { id: 'help', key: '?', label: '?' },
 ];
 

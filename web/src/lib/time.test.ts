@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIME_ZONE, formatDate, formatDateTime, formatDuration, isTimeZone } from './time.ts';
+import {
+  DEFAULT_TIME_ZONE,
+  formatDate,
+  formatDateTime,
+  formatDuration,
+  intlZoneName,
+  isTimeZone,
+  utcOffset,
+} from './time.ts';
 
 const labels = {
   day: (n: number) => `${n}天`,
@@ -45,5 +53,21 @@ describe('durations', () => {
     expect(formatDuration(7200, labels, '')).toBe('2小时');
     expect(formatDuration(0, labels, '')).toBe('0秒');
     expect(formatDuration(-30, labels, '')).toBe('0秒');
+  });
+});
+
+describe('time zone labels', () => {
+  it('gives the offset without letters', () => {
+    const summer = new Date('2026-07-01T00:00:00Z');
+    const winter = new Date('2026-01-01T00:00:00Z');
+    expect(utcOffset('Asia/Shanghai', summer)).toBe('+08:00');
+    expect(utcOffset('UTC', summer)).toBe('+00:00');
+    expect(utcOffset('America/New_York', winter)).toBe('-05:00');
+    expect(utcOffset('America/New_York', summer)).toBe('-04:00');
+  });
+
+  it("names a zone in the language asked for, from the browser's own data", () => {
+    expect(intlZoneName('Asia/Tokyo', 'zh-CN')).toMatch(/\p{Script=Han}/u);
+    expect(intlZoneName('Not/AZone', 'zh-CN')).toBe('Not/AZone');
   });
 });

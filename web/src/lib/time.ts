@@ -27,6 +27,28 @@ export const COMMON_TIME_ZONES = [
   'UTC',
 ];
 
+/** A zone's offset from UTC at a moment, as "+08:00" (no letters, so it reads the same in any language). */
+export function utcOffset(tz: string, at: Date = new Date()): string {
+  const name = new Intl.DateTimeFormat('en', { timeZone: tz, timeZoneName: 'longOffset' })
+    .formatToParts(at)
+    .find((p) => p.type === 'timeZoneName')?.value;
+  const offset = name?.replace(/^GMT/, '') ?? '';
+  return offset === '' ? '+00:00' : offset;
+}
+
+/** The zone's own name in a language from the browser (for zones the console has no name for). */
+export function intlZoneName(tz: string, lang: string): string {
+  try {
+    return (
+      new Intl.DateTimeFormat(lang, { timeZone: tz, timeZoneName: 'longGeneric' })
+        .formatToParts(new Date())
+        .find((p) => p.type === 'timeZoneName')?.value ?? tz
+    );
+  } catch {
+    return tz;
+  }
+}
+
 export function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });

@@ -45,7 +45,8 @@ export function useKeysetList<T>(
   return {
     rows,
     nextCursor,
-    loadMore,
+    hasMore: nextCursor !== null,
+    loadMore: () => void loadMore(),
     loadingMore,
     reload,
     loading: first.loading,

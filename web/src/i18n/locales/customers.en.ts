@@ -7,7 +7,7 @@ const customersEn: Shape<typeof customersZhCN> = {
   title: 'Customers',
   subtitle: 'Find a customer and open the customer 360 view (personal information is masked)',
   search: {
-    placeholder: 'Phone, ID number, account number, circuit id, customer number or name',
+    placeholder: 'Phone (whole or last 4 digits), ID number, account no., circuit id, customer no. or name',
     button: 'Find',
     results: 'Results for “{{q}}”',
     noResults: 'No customer matches “{{q}}” (only customers in your data scope are searched)',
@@ -76,7 +76,6 @@ const customersEn: Shape<typeof customersZhCN> = {
     contacts: 'Contacts',
     instances: 'Services and network resources',
     openRequests: 'Open requests',
-    openRequestsEmpty: 'No open requests (service requests arrive in a later release)',
     history: 'Recent history',
     historyEmpty: 'Nothing recorded yet',
     accessLog: 'Access log',
@@ -131,6 +130,7 @@ const customersEn: Shape<typeof customersZhCN> = {
   },
   contact: {
     name: 'Name',
+    ways: 'How to reach',
     role: 'Role',
     title: 'Title',
     mobile: 'Mobile',
@@ -199,6 +199,7 @@ const customersEn: Shape<typeof customersZhCN> = {
   },
   history: {
     actor: 'By',
+    system: 'System',
     action: 'What',
     at: 'When',
     field: 'Field: {{field}}',

@@ -4,7 +4,7 @@ const customersZhCN = {
   title: '客户',
   subtitle: '查找客户，查看客户 360 视图（个人信息默认脱敏显示）',
   search: {
-    placeholder: '电话、证件号码、业务号码、电路编号、客户编号或名称',
+    placeholder: '电话（完整号码或尾号）、证件号码、业务号码、电路编号、客户编号或名称',
     button: '查找',
     results: '“{{q}}”的查找结果',
     noResults: '没有找到匹配“{{q}}”的客户（只查找您数据范围内的客户）',
@@ -67,7 +67,6 @@ const customersZhCN = {
     contacts: '联系人',
     instances: '业务与网络资源',
     openRequests: '未结服务请求',
-    openRequestsEmpty: '没有未结的服务请求（服务请求将在后续版本接入）',
     history: '近期记录',
     historyEmpty: '暂无记录',
     accessLog: '访问记录',
@@ -122,6 +121,7 @@ const customersZhCN = {
   },
   contact: {
     name: '姓名',
+    ways: '联系方式',
     role: '角色',
     title: '职务',
     mobile: '手机',
@@ -190,6 +190,7 @@ const customersZhCN = {
   },
   history: {
     actor: '操作人',
+    system: '系统',
     action: '操作',
     at: '时间',
     field: '字段：{{field}}',

@@ -29,9 +29,9 @@ const en: Shape<typeof zhCN> = {
     all: 'All',
     none: '—',
     details: 'Details',
-    comingSoon: 'Coming in a later release',
     empty: 'No data',
     total: 'Total: {{count}}',
+    loaded: '{{count}} loaded',
     saved: 'Saved',
     created: 'Created',
   },
@@ -46,6 +46,7 @@ const en: Shape<typeof zhCN> = {
     timeZone: 'Time zone',
     timeZoneHint: 'Dates and times are shown in this time zone',
     now: 'Now: {{time}}',
+    zoneLabel: '{{name}} ({{offset}})',
   },
   auth: {
     title: 'Sign in',
@@ -144,9 +145,52 @@ const en: Shape<typeof zhCN> = {
     scope: { national: 'See data of every org unit (national scope)' },
     pii: { reveal: 'Reveal masked personal information, one field at a time, with a reason' },
     events: {
-      read: 'See the event outbox (events waiting for NATS, failures)',
-      subscribe: 'Register and remove TMF event listeners (callbacks that receive events)',
+      read: 'See the event outbox (events waiting to be published, failures)',
+      subscribe: 'Register and remove event listeners (callbacks that receive events)',
     },
+    customer: {
+      read: 'See customers in scope (masked), their contacts, services and 360 view',
+      manage: 'Create and change customers, contacts and services in scope',
+      import: 'Bulk-import customers and services from a file',
+      erase: 'Erase (anonymise) a customer on request, keeping the records the law requires',
+    },
+    product: { manage: 'Change the service product catalogue' },
+    security: {
+      alert: {
+        read: 'See security alerts (repeated search misses, reveal cap reached …)',
+        manage: 'Acknowledge and close security alerts',
+      },
+      incident: {
+        read: 'See the register of information-security incidents, the customers affected (masked) and the notices',
+        manage: 'Register, assess and close information-security incidents and link the customers affected',
+      },
+    },
+  },
+  skills: {
+    fault: 'Faults',
+    broadband: 'Broadband',
+    billing: 'Billing',
+    enterprise: 'Enterprise',
+    consultation: 'Enquiries',
+    complaint: 'Complaints',
+    mobile: 'Mobile',
+    iptv: 'IPTV',
+    voice: 'Fixed voice',
+    installation: 'Installation',
+  },
+  timeZones: {
+    'Asia/Shanghai': 'Beijing time',
+    'Asia/Urumqi': 'Urumqi',
+    'Asia/Hong_Kong': 'Hong Kong',
+    'Asia/Macau': 'Macau',
+    'Asia/Taipei': 'Taipei',
+    'Asia/Singapore': 'Singapore',
+    'Asia/Tokyo': 'Tokyo',
+    'Europe/London': 'London',
+    'Europe/Berlin': 'Berlin',
+    'America/New_York': 'New York',
+    'America/Los_Angeles': 'Los Angeles',
+    UTC: 'Coordinated Universal Time',
   },
   errors: {
     forbidden: {
@@ -205,63 +249,31 @@ const en: Shape<typeof zhCN> = {
     key: 'Key',
     action: 'Action',
     hint: 'Press ? for all shortcuts',
-    newRequest: 'New request',
     searchCustomer: 'Search customer',
-    queue: 'Go to my queue',
     help: 'Show shortcut list',
-  },
-  frame: {
-    placeholderTag: 'Coming soon',
   },
   agent: {
     title: 'Agent workspace',
-    subtitle: 'Take calls and chats, look up customers, create and follow up requests',
-    status: 'Agent status: ready',
+    subtitle: 'Take calls and chats, look up customers',
+    notBuilt:
+      'Requests (new request, my queue) are not built yet: for now you can search customers and view and keep their records.',
     search: {
       title: 'Customer search',
-      placeholder: 'Phone, ID number, account number, circuit id or customer name',
-      empty: 'Type a number or a name and press Enter to open the customer search results',
-    },
-    newRequest: {
-      button: 'New request',
-      title: 'New request',
-      empty: 'The request form comes in a later release',
-    },
-    queue: {
-      title: 'My queue',
-      empty: 'No requests waiting in your queue',
-    },
-    current: {
-      title: 'Current contact',
-      empty: 'No call or chat in progress',
-    },
-    knowledge: {
-      title: 'Knowledge base',
-      empty: 'Knowledge search comes in a later release',
+      placeholder: 'Phone (whole or last 4 digits), ID number, account no., circuit id, customer no. or name',
+      hint: 'Type a number or a name and press Enter to open the customer search results',
     },
   },
   monitoring: {
     title: 'Monitoring centre',
     subtitle: 'Alarms, faults and service levels of enterprise lines and key customers',
-    stats: {
-      activeAlarms: 'Active alarms',
-      affectedCustomers: 'Affected customers',
-      openFaults: 'Open faults',
-    },
-    alarms: { title: 'Alarms', empty: 'No alarms right now' },
-    circuits: { title: 'Key circuits', empty: 'Circuit monitoring is not connected yet' },
-    sla: { title: 'Service level (SLA)', empty: 'No requests close to their deadline' },
+    notBuilt:
+      'No alarm source is connected yet: alarms, affected customers and fault counts appear once network alarms are connected. This page has no data for now.',
   },
   dispatch: {
     title: 'Dispatch',
     subtitle: 'Assign field work to the right technician and follow the visits',
-    columns: {
-      unassigned: 'To assign',
-      assigned: 'Assigned',
-      inProgress: 'In progress',
-      done: 'Done',
-    },
-    columnEmpty: 'No work orders',
+    notBuilt:
+      'Work orders are not built yet: the dispatch board comes with them. Below are the technicians in your area.',
     technicians: {
       title: 'Technicians',
       count: 'Technicians in your area: {{count}}',
@@ -271,54 +283,44 @@ const en: Shape<typeof zhCN> = {
   field: {
     title: 'Field service',
     subtitle: "Today's visits",
-    today: { title: "Today's work orders", empty: 'No work orders for you today' },
-    checkIn: 'Check in on site',
-    contactDispatcher: 'Call dispatch',
-    actionsTitle: 'Quick actions',
+    notBuilt:
+      'Work orders are not built yet: your visits, check-in on site and completion reports will be done here once they are.',
   },
   supervisor: {
     title: 'Supervisor',
     subtitle: 'How the team is doing: staff, queues and service quality',
     kpi: {
       staff: 'Staff in scope',
-      queue: 'Waiting',
-      serviceLevel: 'Service level',
-      satisfaction: 'Satisfaction',
+      staffHint:
+        'Active agents, supervisors and back-office staff (not field technicians or customer accounts)',
     },
+    notBuilt:
+      'Queues, service level and satisfaction need calls and requests, which are not connected yet: only staff are counted for now.',
     staffByRole: { title: 'Staff by role', empty: 'No staff data' },
     staffByUnit: { title: 'Staff by org unit' },
-    people: 'People',
-    live: {
-      title: 'Live operations',
-      empty: 'Queues, service level and satisfaction appear once calls and requests flow in',
-    },
   },
   quality: {
     title: 'Quality inspection',
     subtitle: 'Sample calls and requests, score them and follow up',
-    samples: { title: 'Samples to inspect', empty: 'No samples waiting' },
-    scorecard: { title: 'Scorecard', empty: 'Scorecards come in a later release' },
-    appeals: { title: 'Appeals', empty: 'No appeals' },
+    notBuilt:
+      'Quality inspection is not built yet: samples, scoring and appeals will be done here once calls and requests are connected.',
   },
   portal: {
     title: 'Customer self-service',
     welcome: 'Hello, {{name}}',
-    subtitle: 'Submit and follow your service requests here',
+    backToWork: 'Back to work',
+    logout: 'Sign out',
+    notBuilt:
+      'Submitting and following service requests online is not available yet: for faults, questions or complaints, please call the hotline 10000.',
     nav: {
       home: 'Home',
-      requests: 'My requests',
       contact: 'Contact us',
     },
-    newRequest: 'Submit a request',
-    newRequestSoon: 'Online requests come in a later release; for now, please call the hotline.',
-    requests: { title: 'My requests', empty: 'You have no service requests yet' },
     contact: {
       title: 'Contact us',
       hotline: 'Customer hotline',
       hotlineNumber: '10000',
       hotlineHours: 'Around the clock',
-      online: 'Online chat',
-      onlineSoon: 'Coming soon',
       office: 'Service halls',
       officeHint: 'Bring a valid ID to your nearest service hall',
     },

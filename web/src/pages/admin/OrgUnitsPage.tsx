@@ -25,10 +25,11 @@ import { errorKind } from '../../api/errors.ts';
 import type { NewOrgUnit, OrgUnit } from '../../api/models.ts';
 import type { OrgKind, OrgLevel } from '../../api/models.ts';
 import { useUser } from '../../auth/session.tsx';
+import { Data } from '../../components/Data.tsx';
 import { ErrorResult, useActionError } from '../../components/errors.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
 import { usePrefs } from '../../i18n/PrefsProvider.tsx';
-import { tDynamic } from '../../i18n/dynamic.ts';
+import { tDynamic, timeZoneLabel } from '../../i18n/dynamic.ts';
 import { buildTree, subtreeIds, type TreeNode } from '../../lib/tree.ts';
 import { adminScreensFor } from '../../nav/workspaces.ts';
 import { OrgUnitSelect, unitName, useOrgUnits } from './common.tsx';
@@ -84,7 +85,9 @@ export default function OrgUnitsPage() {
         title: (
           <span data-testid={`org-node-${n.item.code}`} style={n.item.active ? undefined : { color: '#999' }}>
             {unitName(n.item, i18n.language)}{' '}
-            <Typography.Text type="secondary">{n.item.code}</Typography.Text>
+            <Typography.Text type="secondary">
+              <Data>{n.item.code}</Data>
+            </Typography.Text>
             {n.item.active ? null : <Tag style={{ marginLeft: 4 }}>{t('common.inactive')}</Tag>}
           </span>
         ),
@@ -199,7 +202,7 @@ function UnitDetail(props: {
   onSaved: () => void;
   fmt: ReturnType<typeof usePrefs>['fmt'];
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const actionError = useActionError();
   const [form] = Form.useForm();
@@ -240,7 +243,9 @@ function UnitDetail(props: {
   return (
     <>
       <Descriptions column={{ xs: 1, sm: 2 }} size="small" bordered style={{ marginBottom: 16 }}>
-        <Descriptions.Item label={t('admin.org.fields.code')}>{u.code}</Descriptions.Item>
+        <Descriptions.Item label={t('admin.org.fields.code')}>
+          <Data>{u.code}</Data>
+        </Descriptions.Item>
         <Descriptions.Item label={t('admin.org.fields.level')}>
           {t(`admin.org.levels.${u.level}`)}
         </Descriptions.Item>
@@ -253,7 +258,7 @@ function UnitDetail(props: {
             : t('common.none')}
         </Descriptions.Item>
         <Descriptions.Item label={t('admin.org.fields.timeZone')}>
-          {u.timeZone ?? t('common.none')}
+          {u.timeZone ? timeZoneLabel(t, i18n.language, u.timeZone) : t('common.none')}
         </Descriptions.Item>
         <Descriptions.Item label={t('admin.org.fields.active')}>
           {u.active ? <Tag color="green">{t('common.active')}</Tag> : <Tag>{t('common.inactive')}</Tag>}

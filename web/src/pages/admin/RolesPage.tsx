@@ -6,6 +6,7 @@ import { api, ok } from '../../api/client.ts';
 import { errorKind } from '../../api/errors.ts';
 import type { PermissionInfo, Role, RoleChange } from '../../api/models.ts';
 import { useUser } from '../../auth/session.tsx';
+import { Data } from '../../components/Data.tsx';
 import { ErrorResult, useActionError } from '../../components/errors.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
 import { roleLabel, tDynamic } from '../../i18n/dynamic.ts';
@@ -65,15 +66,18 @@ export default function RolesPage() {
             expandedRowRender: (r) => (
               <Typography.Paragraph style={{ margin: 0 }}>
                 {r.permissions.map((p) => (
-                  <Tag key={p} title={p}>
-                    {permissionLabel(t, p, permissions.data)}
-                  </Tag>
+                  <Tag key={p}>{permissionLabel(t, p, permissions.data)}</Tag>
                 ))}
               </Typography.Paragraph>
             ),
           }}
           columns={[
-            { title: t('admin.roles.fields.code'), dataIndex: 'code', width: 180 },
+            {
+              title: t('admin.roles.fields.code'),
+              dataIndex: 'code',
+              width: 180,
+              render: (code: string) => <Data>{code}</Data>,
+            },
             {
               title: t('admin.roles.fields.name'),
               key: 'name',
@@ -239,7 +243,7 @@ function RoleModal(props: {
                   <Checkbox value={p.code}>
                     {permissionLabel(t, p.code, props.permissions)}{' '}
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {p.code}
+                      <Data>{p.code}</Data>
                     </Typography.Text>
                   </Checkbox>
                 </Col>

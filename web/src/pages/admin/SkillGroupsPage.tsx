@@ -20,7 +20,9 @@ import { api, ok } from '../../api/client.ts';
 import { errorKind } from '../../api/errors.ts';
 import type { OrgUnit, SkillGroup, SkillGroupChange, SkillGroupMembers, User } from '../../api/models.ts';
 import { useUser } from '../../auth/session.tsx';
+import { Data } from '../../components/Data.tsx';
 import { ErrorResult, useActionError } from '../../components/errors.tsx';
+import { KNOWN_SKILLS, skillLabel } from '../../i18n/dynamic.ts';
 import { PageFrame } from '../../components/PageFrame.tsx';
 import { useLoad } from '../../lib/useLoad.ts';
 import { adminScreensFor } from '../../nav/workspaces.ts';
@@ -78,8 +80,17 @@ export default function SkillGroupsPage() {
           pagination={false}
           scroll={{ x: 900 }}
           columns={[
-            { title: t('admin.skillGroups.fields.code'), dataIndex: 'code', width: 150 },
-            { title: t('admin.skillGroups.fields.name'), key: 'name', render: (_, g) => groupName(g) },
+            {
+              title: t('admin.skillGroups.fields.code'),
+              dataIndex: 'code',
+              width: 150,
+              render: (code: string) => <Data>{code}</Data>,
+            },
+            {
+              title: t('admin.skillGroups.fields.name'),
+              key: 'name',
+              render: (_, g) => <Data>{groupName(g)}</Data>,
+            },
             {
               title: t('admin.skillGroups.fields.orgUnit'),
               key: 'unit',
@@ -91,7 +102,7 @@ export default function SkillGroupsPage() {
             {
               title: t('admin.skillGroups.fields.skills'),
               dataIndex: 'skills',
-              render: (skills: string[]) => skills.map((s) => <Tag key={s}>{s}</Tag>),
+              render: (skills: string[]) => skills.map((s) => <SkillTag key={s} code={s} />),
             },
             { title: t('admin.skillGroups.fields.memberCount'), dataIndex: 'memberCount', width: 90 },
             {
@@ -146,6 +157,13 @@ export default function SkillGroupsPage() {
       ) : null}
     </PageFrame>
   );
+}
+
+/** A skill by its name; a skill the console has no name for shows as typed (data). */
+function SkillTag({ code }: { code: string }) {
+  const { t } = useTranslation();
+  const label = skillLabel(t, code);
+  return <Tag>{label === code ? <Data>{code}</Data> : label}</Tag>;
 }
 
 interface GroupForm {
@@ -266,7 +284,12 @@ function GroupModal(props: {
           label={t('admin.skillGroups.fields.skills')}
           extra={t('admin.skillGroups.skillsHint')}
         >
-          <Select mode="tags" open={false} tokenSeparators={[',', ' ']} />
+          <Select
+            mode="tags"
+            tokenSeparators={[',', ' ']}
+            optionFilterProp="label"
+            options={KNOWN_SKILLS.map((s) => ({ value: s, label: skillLabel(t, s) }))}
+          />
         </Form.Item>
         <Form.Item name="description" label={t('admin.skillGroups.fields.description')}>
           <Input.TextArea rows={2} maxLength={500} />
@@ -392,7 +415,11 @@ function MembersModal(props: {
             dataSource={list}
             pagination={false}
             columns={[
-              { title: t('admin.users.fields.displayName'), key: 'name', render: (_, m) => nameOf(m.userId) },
+              {
+                title: t('admin.users.fields.displayName'),
+                key: 'name',
+                render: (_, m) => <Data>{nameOf(m.userId)}</Data>,
+              },
               {
                 title: t('admin.skillGroups.proficiency'),
                 dataIndex: 'proficiency',

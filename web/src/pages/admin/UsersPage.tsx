@@ -21,8 +21,9 @@ import { api, ok } from '../../api/client.ts';
 import { errorKind } from '../../api/errors.ts';
 import type { NewUser, OrgUnit, Role, User, UserChange, UserQuery } from '../../api/models.ts';
 import { useUser } from '../../auth/session.tsx';
+import { Data } from '../../components/Data.tsx';
 import { ErrorResult, useActionError } from '../../components/errors.tsx';
-import { LoadMoreFooter } from '../../components/LoadMore.tsx';
+import { LoadMoreFooter, pagedTableProps } from '../../components/LoadMore.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
 import { usePrefs } from '../../i18n/PrefsProvider.tsx';
 import { roleLabel } from '../../i18n/dynamic.ts';
@@ -60,7 +61,7 @@ export default function UsersPage() {
     JSON.stringify(filters),
     actionError,
   );
-  const { rows, reload } = list;
+  const { reload } = list;
 
   const roleOptions = useMemo(
     () => (roles.data ?? []).map((r) => ({ value: r.code, label: roleLabel(t, i18n.language, r.code, r) })),
@@ -136,13 +137,16 @@ export default function UsersPage() {
             data-testid="user-table"
             rowKey="id"
             size="middle"
-            loading={list.loading}
-            dataSource={rows}
+            {...pagedTableProps(list, t('admin.users.empty'))}
             pagination={false}
             scroll={{ x: 960 }}
-            locale={{ emptyText: t('admin.users.empty') }}
             columns={[
-              { title: t('admin.users.fields.login'), dataIndex: 'login', width: 140 },
+              {
+                title: t('admin.users.fields.login'),
+                dataIndex: 'login',
+                width: 140,
+                render: (login: string) => <Data>{login}</Data>,
+              },
               { title: t('admin.users.fields.displayName'), dataIndex: 'displayName', width: 120 },
               {
                 title: t('admin.users.fields.orgUnit'),
@@ -173,9 +177,14 @@ export default function UsersPage() {
               {
                 title: t('admin.users.fields.email'),
                 dataIndex: 'email',
-                render: (e: string | null) => e ?? t('common.none'),
+                render: (e: string | null) => (e ? <Data>{e}</Data> : t('common.none')),
               },
-              { title: t('admin.users.fields.employeeNo'), dataIndex: 'employeeNo', width: 100 },
+              {
+                title: t('admin.users.fields.employeeNo'),
+                dataIndex: 'employeeNo',
+                width: 100,
+                render: (no: string | null) => (no ? <Data>{no}</Data> : null),
+              },
               {
                 title: t('admin.users.fields.lastLoginAt'),
                 dataIndex: 'lastLoginAt',
@@ -207,13 +216,7 @@ export default function UsersPage() {
                 : []),
             ]}
           />
-          <LoadMoreFooter
-            count={rows.length}
-            hasMore={Boolean(list.nextCursor)}
-            loading={list.loadingMore}
-            onLoadMore={() => void list.loadMore()}
-            testId="user-load-more"
-          />
+          <LoadMoreFooter list={list} testId="user-load-more" />
         </>
       )}
       {editing ? (

@@ -27,6 +27,7 @@ import type {
   ProductInstance,
 } from '../../api/models.ts';
 import { useUser } from '../../auth/session.tsx';
+import { Data } from '../../components/Data.tsx';
 import { ErrorResult } from '../../components/errors.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
 import { usePrefs } from '../../i18n/PrefsProvider.tsx';
@@ -95,19 +96,14 @@ export default function Customer360Page() {
         <RevealedValuesProvider key={`${data.customer.id}:${generation}`}>
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
             <Profile customer={data.customer} onEdit={edit} />
-            <Row gutter={[16, 16]}>
-              <Col xs={24} xl={14}>
-                <Contacts
-                  customerId={data.customer.id}
-                  contacts={data.contacts}
-                  onEdit={edit}
-                  onChanged={changed}
-                />
-              </Col>
-              <Col xs={24} xl={10}>
-                <OpenRequests items={data.openRequests} />
-              </Col>
-            </Row>
+            <Contacts
+              customerId={data.customer.id}
+              contacts={data.contacts}
+              onEdit={edit}
+              onChanged={changed}
+            />
+            {/* Requests are not built yet: no card claiming "none open" until they are. */}
+            {data.openRequests.length ? <OpenRequests items={data.openRequests} /> : null}
             <Instances
               customerId={data.customer.id}
               instances={data.instances}
@@ -220,6 +216,10 @@ function Profile({ customer: c, onEdit }: { customer: Customer; onEdit?: (d: Dia
   );
 }
 
+/**
+ * The contacts, full width and one line per fact: a name never wraps a character a line, a number
+ * never breaks mid-digits, and the actions stay in view (fixed at the right on a narrow screen).
+ */
 function Contacts({
   customerId,
   contacts,
@@ -233,22 +233,11 @@ function Contacts({
 }) {
   const { t } = useTranslation();
   const label = useCodeLabel();
-  const masked =
-    (field: 'mobile' | 'officePhone' | 'email') => (value: string | null, c: CustomerContact) => (
-      <MaskedValue
-        customerId={customerId}
-        contactId={c.id}
-        field={field}
-        value={value}
-        label={`${c.name} · ${t(`customers.contact.${field}`)}`}
-        testId={`contact-${field}-${c.id}`}
-      />
-    );
+  const ways = ['mobile', 'officePhone', 'email'] as const;
   return (
     <Card
       title={t('customers.view.contacts')}
       data-testid="customer-contacts"
-      style={{ height: '100%' }}
       extra={
         onEdit ? (
           <Button
@@ -267,48 +256,75 @@ function Contacts({
         size="small"
         pagination={false}
         dataSource={contacts}
-        scroll={{ x: 720 }}
+        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('customers.view.noContacts') }}
         columns={[
           {
             title: t('customers.contact.name'),
             dataIndex: 'name',
             render: (name: string, c) => (
-              <Space size={4}>
-                {name}
-                {c.isPrimary ? <Tag color="blue">{t('customers.contact.primary')}</Tag> : null}
-              </Space>
+              <div className="op-nowrap">
+                <Space size={4}>
+                  <span data-testid={`contact-name-${c.id}`}>
+                    <Data>{name}</Data>
+                  </span>
+                  {c.isPrimary ? <Tag color="blue">{t('customers.contact.primary')}</Tag> : null}
+                </Space>
+                <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+                  {label('contactRoles', c.role)}
+                  {c.title ? (
+                    <>
+                      {' · '}
+                      <Data>{c.title}</Data>
+                    </>
+                  ) : null}
+                </Typography.Text>
+              </div>
             ),
           },
           {
-            title: t('customers.contact.role'),
-            dataIndex: 'role',
-            render: (r: string, c) =>
-              c.title ? `${label('contactRoles', r)} · ${c.title}` : label('contactRoles', r),
+            title: t('customers.contact.ways'),
+            key: 'ways',
+            render: (_: unknown, c) => {
+              const present = ways.filter((w) => c[w]);
+              if (present.length === 0) return t('common.none');
+              return present.map((w) => (
+                <div key={w} className="op-nowrap">
+                  <Typography.Text type="secondary">{t(`customers.contact.${w}`)}</Typography.Text>{' '}
+                  <MaskedValue
+                    customerId={customerId}
+                    contactId={c.id}
+                    field={w}
+                    value={c[w]}
+                    label={`${c.name} · ${t(`customers.contact.${w}`)}`}
+                    testId={`contact-${w}-${c.id}`}
+                  />
+                </div>
+              ));
+            },
           },
-          { title: t('customers.contact.mobile'), dataIndex: 'mobile', render: masked('mobile') },
-          {
-            title: t('customers.contact.officePhone'),
-            dataIndex: 'officePhone',
-            render: masked('officePhone'),
-          },
-          { title: t('customers.contact.email'), dataIndex: 'email', render: masked('email') },
           {
             title: t('customers.contact.preferredChannel'),
             dataIndex: 'preferredChannel',
-            render: (ch: string, c) =>
-              c.quietHours
-                ? `${label('channels', ch)} (${t('customers.contact.quietHours')} ${c.quietHours.start}–${c.quietHours.end})`
-                : label('channels', ch),
+            render: (ch: string, c) => (
+              <div className="op-nowrap">
+                {label('channels', ch)}
+                {c.quietHours ? (
+                  <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+                    {`${t('customers.contact.quietHours')} ${c.quietHours.start}–${c.quietHours.end}`}
+                  </Typography.Text>
+                ) : null}
+              </div>
+            ),
           },
           ...(onEdit
             ? [
                 {
                   title: t('common.actions'),
                   key: 'actions',
-                  width: 130,
+                  fixed: 'right' as const,
                   render: (_: unknown, c: CustomerContact) => (
-                    <Space size={0}>
+                    <Space size={0} className="op-nowrap">
                       <Button
                         type="link"
                         size="small"
@@ -332,19 +348,11 @@ function Contacts({
 function OpenRequests({ items }: { items: Customer360['openRequests'] }) {
   const { t } = useTranslation();
   return (
-    <Card
-      title={t('customers.view.openRequests')}
-      data-testid="customer-open-requests"
-      style={{ height: '100%' }}
-    >
-      {items.length === 0 ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customers.view.openRequestsEmpty')} />
-      ) : (
-        // Requests arrive with a later module; until their shape is typed, show what the API sends.
-        <Typography.Paragraph>
-          <pre style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{JSON.stringify(items, null, 2)}</pre>
-        </Typography.Paragraph>
-      )}
+    <Card title={t('customers.view.openRequests')} data-testid="customer-open-requests">
+      {/* Requests arrive with a later module; until their shape is typed, show what the API sends. */}
+      <Typography.Paragraph>
+        <pre style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{JSON.stringify(items, null, 2)}</pre>
+      </Typography.Paragraph>
     </Card>
   );
 }
@@ -474,6 +482,8 @@ function Instances({
 interface LogRow {
   occurredAt: string;
   actorLogin: string | null;
+  /** The person's name; null for the system (the seed, an import run from the command line). */
+  actorName: string | null;
   action: string;
 }
 
@@ -490,9 +500,9 @@ function useLogColumns() {
     },
     {
       title: t('customers.history.actor'),
-      dataIndex: 'actorLogin',
+      key: 'actor',
       width: 140,
-      render: (v: string | null) => v ?? t('common.none'),
+      render: (_: unknown, row: T) => row.actorName ?? t('customers.history.system'),
     },
     {
       title: t('customers.history.action'),

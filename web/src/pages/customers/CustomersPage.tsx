@@ -10,18 +10,22 @@ import {
   Table,
   Tag,
   Typography,
+  type InputRef,
   type TableColumnsType,
 } from 'antd';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, ok } from '../../api/client.ts';
 import type { CustomerListItem, CustomerMatch, CustomerQuery } from '../../api/models.ts';
 import { useUser } from '../../auth/session.tsx';
 import { ErrorResult, useActionError } from '../../components/errors.tsx';
-import { LoadMoreFooter } from '../../components/LoadMore.tsx';
+import { LoadMoreFooter, pagedTableProps } from '../../components/LoadMore.tsx';
 import { OrgUnitSelect, unitName, useOrgUnits } from '../../components/OrgUnitSelect.tsx';
+import { KeyHint } from '../../components/KeyHint.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
+import { useShortcutTarget } from '../../components/Shortcuts.tsx';
+import { STAFF_SHORTCUTS, shortcutLabel } from '../../lib/shortcuts.ts';
 import { withoutEmpty } from '../../lib/query.ts';
 import { useKeysetList } from '../../lib/useKeysetList.ts';
 import { useLoad } from '../../lib/useLoad.ts';
@@ -63,6 +67,8 @@ export default function CustomersPage() {
   const navigate = useNavigate();
   const canCreate = useCanManage();
   const [creating, setCreating] = useState(false);
+  const searchRef = useRef<InputRef>(null);
+  useShortcutTarget('searchCustomer', () => searchRef.current?.focus());
   const search = (value: string) => {
     const next = value.trim();
     setText(next);
@@ -103,12 +109,18 @@ export default function CustomersPage() {
         />
       ) : null}
       <Input.Search
+        ref={searchRef}
         data-testid="customer-search"
         value={text}
         onChange={(e) => setText(e.target.value)}
         onSearch={search}
         placeholder={t('customers.search.placeholder')}
-        enterButton={t('customers.search.button')}
+        enterButton={
+          <>
+            {t('customers.search.button')}
+            <KeyHint>{shortcutLabel(STAFF_SHORTCUTS, 'searchCustomer')}</KeyHint>
+          </>
+        }
         allowClear
         autoFocus
         size="large"
@@ -223,7 +235,13 @@ function SearchResults(props: { q: string; onBack: () => void }) {
           pagination={false}
           scroll={{ x: 960 }}
           onRow={onRow}
-          locale={{ emptyText: t('customers.search.noResults', { q: props.q }) }}
+          locale={{
+            emptyText: found.loading ? (
+              <div style={{ height: 96 }} />
+            ) : (
+              t('customers.search.noResults', { q: props.q })
+            ),
+          }}
           columns={[
             ...(columns as TableColumnsType<CustomerMatch>),
             {
@@ -347,21 +365,13 @@ function CustomerList() {
             data-testid="customer-table"
             rowKey="id"
             size="middle"
-            loading={list.loading}
-            dataSource={list.rows}
+            {...pagedTableProps(list, t('customers.list.empty'))}
             pagination={false}
             scroll={{ x: 960 }}
             onRow={onRow}
-            locale={{ emptyText: t('customers.list.empty') }}
             columns={columns}
           />
-          <LoadMoreFooter
-            count={list.rows.length}
-            hasMore={Boolean(list.nextCursor)}
-            loading={list.loadingMore}
-            onLoadMore={() => void list.loadMore()}
-            testId="customer-load-more"
-          />
+          <LoadMoreFooter list={list} testId="customer-load-more" />
         </>
       )}
     </>

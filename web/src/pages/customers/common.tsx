@@ -7,6 +7,7 @@ import { api, ok } from '../../api/client.ts';
 import { ApiError, errorKind, invalidFields } from '../../api/errors.ts';
 import type { BodyOf } from '../../api/paths.ts';
 import { useUser } from '../../auth/session.tsx';
+import { Data } from '../../components/Data.tsx';
 import { useErrorText } from '../../components/errors.tsx';
 import { tDynamic } from '../../i18n/dynamic.ts';
 import { hasPermission } from '../../nav/workspaces.ts';
@@ -99,7 +100,7 @@ export function MaskedValue(props: {
       {shown ? (
         <>
           <Typography.Text strong copyable={Boolean(shown.value)} data-testid={`${props.testId}-clear`}>
-            {shown.value ?? t('customers.reveal.empty')}
+            {shown.value === null ? t('customers.reveal.empty') : <Data>{shown.value}</Data>}
           </Typography.Text>
           <Typography.Text type="secondary">
             {t('customers.reveal.shownFor', { count: secondsLeft(shown.until, now) })}
@@ -115,7 +116,9 @@ export function MaskedValue(props: {
         </>
       ) : (
         <>
-          <span data-testid={props.testId}>{props.value}</span>
+          <span data-testid={props.testId} className="op-nowrap" translate="no">
+            {props.value}
+          </span>
           {canReveal ? (
             <Button
               type="link"

@@ -1,5 +1,5 @@
-import { CommentOutlined, PhoneOutlined, ShopOutlined } from '@ant-design/icons';
-import { Card, List, Tag } from 'antd';
+import { PhoneOutlined, ShopOutlined } from '@ant-design/icons';
+import { Card, List } from 'antd';
 import { useTranslation } from 'react-i18next';
 
 export default function PortalContact() {
@@ -13,12 +13,6 @@ export default function PortalContact() {
             avatar={<PhoneOutlined style={{ fontSize: 22 }} />}
             title={<a href={`tel:${hotline}`}>{`${t('portal.contact.hotline')} ${hotline}`}</a>}
             description={t('portal.contact.hotlineHours')}
-          />
-        </List.Item>
-        <List.Item extra={<Tag>{t('portal.contact.onlineSoon')}</Tag>}>
-          <List.Item.Meta
-            avatar={<CommentOutlined style={{ fontSize: 22 }} />}
-            title={t('portal.contact.online')}
           />
         </List.Item>
         <List.Item>

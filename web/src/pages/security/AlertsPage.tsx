@@ -172,12 +172,7 @@ export default function AlertsPage() {
                 : []),
             ]}
           />
-          <LoadMoreFooter
-            count={list.rows.length}
-            hasMore={Boolean(list.nextCursor)}
-            loading={list.loadingMore}
-            onLoadMore={() => void list.loadMore()}
-          />
+          <LoadMoreFooter list={list} />
         </>
       )}
       {acting ? (

@@ -171,12 +171,7 @@ export default function IncidentsPage() {
               },
             ]}
           />
-          <LoadMoreFooter
-            count={list.rows.length}
-            hasMore={Boolean(list.nextCursor)}
-            loading={list.loadingMore}
-            onLoadMore={() => void list.loadMore()}
-          />
+          <LoadMoreFooter list={list} />
         </>
       )}
       {creating ? (
@@ -744,12 +739,7 @@ function CustomersSection(props: { incident: Incident; canManage: boolean; onCha
             : []),
         ]}
       />
-      <LoadMoreFooter
-        count={list.rows.length}
-        hasMore={Boolean(list.nextCursor)}
-        loading={list.loadingMore}
-        onLoadMore={() => void list.loadMore()}
-      />
+      <LoadMoreFooter list={list} />
     </div>
   );
 }
@@ -830,12 +820,7 @@ function NoticeModal(props: { incident: Incident; onClose: () => void }) {
             columns={columns}
             data-testid="notice-recipients"
           />
-          <LoadMoreFooter
-            count={recipients.rows.length}
-            hasMore={Boolean(recipients.nextCursor)}
-            loading={recipients.loadingMore}
-            onLoadMore={() => void recipients.loadMore()}
-          />
+          <LoadMoreFooter list={recipients} />
           <Typography.Title level={5}>{t('security.incidents.notice.regulator')}</Typography.Title>
           <Typography.Text type="secondary">
             {t('security.incidents.notice.regulatorTo', {

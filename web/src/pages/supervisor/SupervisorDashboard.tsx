@@ -1,54 +1,52 @@
-import { Card, Col, Empty, Row, Spin, Statistic } from 'antd';
+import { Card, Col, Empty, Row, Spin, Statistic, Typography } from 'antd';
 import { useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { listAllUsers, countBy } from '../../api/queries.ts';
+import { countBy, listAllUsers } from '../../api/queries.ts';
 import { EChart, type ChartOption } from '../../charts/EChart.tsx';
 import { ErrorResult } from '../../components/errors.tsx';
+import { NotBuilt } from '../../components/NotBuilt.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
-import { Placeholder } from '../../components/Placeholder.tsx';
-import { useLoad } from '../../lib/useLoad.ts';
 import { roleLabel } from '../../i18n/dynamic.ts';
+import { useLoad } from '../../lib/useLoad.ts';
+import { isCentreStaff, staffRoles } from './staff.ts';
 
-/** 班长/主管: staff in scope by role and by unit (from the users API), and the KPIs to come. */
+/** A horizontal bar chart of counts with each value written on its bar (no tooltip needed). */
+function barOption(names: string[], values: number[]): ChartOption {
+  return {
+    grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', minInterval: 1 },
+    yAxis: { type: 'category', data: names, inverse: true, axisLabel: { interval: 0 } },
+    series: [{ type: 'bar', data: values, barMaxWidth: 24, label: { show: true, position: 'right' } }],
+  };
+}
+
+/** Room for every bar and its name (a chart never cuts names off or pages through them). */
+const chartHeight = (bars: number) => Math.max(160, 40 + bars * 32);
+
+/** 班长/主管: the centre's staff in scope by role and by unit (from the users API). */
 export default function SupervisorDashboard() {
   const { t, i18n } = useTranslation();
   const users = useLoad((signal) => listAllUsers({ status: 'active' }, signal), 'active-users');
-  const items = users.data?.items;
+  const items = useMemo(() => users.data?.items.filter(isCentreStaff), [users.data]);
 
-  const byRole = useMemo(() => countBy(items ?? [], (u) => u.roles), [items]);
-  const byUnit = useMemo(
-    () => countBy(items ?? [], (u) => [u.orgUnitName ?? u.orgUnitId]).slice(0, 10),
-    [items],
+  const byRole = useMemo(() => countBy(items ?? [], staffRoles), [items]);
+  const byUnit = useMemo(() => countBy(items ?? [], (u) => [u.orgUnitName ?? u.orgUnitId]), [items]);
+
+  const roleOption = useMemo(
+    () =>
+      barOption(
+        byRole.map(([role]) => roleLabel(t, i18n.language, role)),
+        byRole.map(([, n]) => n),
+      ),
+    [byRole, t, i18n.language],
   );
-
-  const roleOption = useMemo<ChartOption>(() => {
-    const names = byRole.map(([role]) => roleLabel(t, i18n.language, role));
-    return {
-      tooltip: { trigger: 'axis' },
-      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
-      xAxis: { type: 'value', minInterval: 1 },
-      yAxis: { type: 'category', data: names, inverse: true },
-      series: [
-        { type: 'bar', name: t('supervisor.people'), data: byRole.map(([, n]) => n), barMaxWidth: 28 },
-      ],
-    };
-  }, [byRole, t, i18n.language]);
-
-  const unitOption = useMemo<ChartOption>(
-    () => ({
-      tooltip: { trigger: 'item' },
-      legend: { type: 'scroll', bottom: 0 },
-      series: [
-        {
-          type: 'pie',
-          name: t('supervisor.people'),
-          radius: ['35%', '65%'],
-          top: -24,
-          data: byUnit.map(([name, value]) => ({ name, value })),
-        },
-      ],
-    }),
-    [byUnit, t],
+  const unitOption = useMemo(
+    () =>
+      barOption(
+        byUnit.map(([name]) => name),
+        byUnit.map(([, n]) => n),
+      ),
+    [byUnit],
   );
 
   const chartBody = (chart: ReactNode) => {
@@ -65,38 +63,45 @@ export default function SupervisorDashboard() {
       subtitle={t('supervisor.subtitle')}
     >
       <Row gutter={[16, 16]}>
-        <Col xs={12} md={6}>
+        <Col xs={24} md={8}>
           <Card>
             <Statistic
               title={t('supervisor.kpi.staff')}
-              value={items?.length ?? '—'}
-              loading={users.loading && !items}
+              value={items?.length ?? ''}
+              loading={!items && !users.error}
+              data-testid="staff-count"
             />
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('supervisor.kpi.staffHint')}
+            </Typography.Text>
           </Card>
         </Col>
-        {(['queue', 'serviceLevel', 'satisfaction'] as const).map((k) => (
-          <Col xs={12} md={6} key={k}>
-            <Card>
-              <Statistic title={t(`supervisor.kpi.${k}`)} value={t('common.none')} />
-            </Card>
-          </Col>
-        ))}
+        <Col xs={24} md={16}>
+          <NotBuilt>{t('supervisor.notBuilt')}</NotBuilt>
+        </Col>
         <Col xs={24} lg={12}>
           <Card title={t('supervisor.staffByRole.title')}>
             {chartBody(
-              <EChart option={roleOption} label={t('supervisor.staffByRole.title')} testId="chart-by-role" />,
+              <EChart
+                option={roleOption}
+                height={chartHeight(byRole.length)}
+                label={t('supervisor.staffByRole.title')}
+                testId="chart-by-role"
+              />,
             )}
           </Card>
         </Col>
         <Col xs={24} lg={12}>
           <Card title={t('supervisor.staffByUnit.title')}>
             {chartBody(
-              <EChart option={unitOption} label={t('supervisor.staffByUnit.title')} testId="chart-by-unit" />,
+              <EChart
+                option={unitOption}
+                height={chartHeight(byUnit.length)}
+                label={t('supervisor.staffByUnit.title')}
+                testId="chart-by-unit"
+              />,
             )}
           </Card>
-        </Col>
-        <Col xs={24}>
-          <Placeholder title={t('supervisor.live.title')} empty={t('supervisor.live.empty')} soon />
         </Col>
       </Row>
     </PageFrame>
