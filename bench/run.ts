@@ -13,6 +13,7 @@
  *   --write-connections LIST        writes: concurrent connections per point (default 10,50)
  *   --write-seconds N               writes: measured seconds per point and kind (default 30)
  *   --write-warmup N                writes: seconds of warm-up before each (default 2)
+ *   --write-run-in N                writes: seconds each kind runs, unmeasured, before the first point (default 15)
  *   --pg-url URL                    PostgreSQL server (default ONEPOINT_TEST_PG_URL or 127.0.0.1:5432)
  *   --keep-db NAME                  PostgreSQL: use and keep this database; a second run with the
  *                                   same name skips loading and measures the lookups again
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     'write-connections': { type: 'string', default: '10,50' },
     'write-seconds': { type: 'string', default: '30' },
     'write-warmup': { type: 'string', default: '2' },
+    'write-run-in': { type: 'string', default: '15' },
     'keep-db': { type: 'string' },
     'pg-url': {
       type: 'string',
@@ -100,6 +102,7 @@ for (const engine of engines) {
         connections: values['write-connections']!.split(',').map((c) => int('write-connections', c)),
         seconds: int('write-seconds', values['write-seconds']),
         warmupSeconds: Number(values['write-warmup']),
+        runInSeconds: Number(values['write-run-in']),
         pgUrl: values['pg-url']!,
         log,
       }),
