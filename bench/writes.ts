@@ -243,9 +243,9 @@ export async function runWritesBench(opts: WritesBenchOptions) {
         );
       const points = [];
       let seed = 1;
-      // The first window of a run was slow whichever kind ran in it (a fresh server and database:
-      // 101 req/s audited first, then 157 in a later window; the ceiling 146, then 162), which
-      // charged the kind that went first at the first point. Both kinds run in first, unmeasured.
+      // In one run the first window was slow whichever kind ran in it (audited 101 req/s first,
+      // 157 in a later window; the ceiling 146, then 162), charging the kind that went first. Both
+      // kinds run in first, unmeasured, so that neither meets a cold server and database.
       if (opts.runInSeconds > 0)
         for (const pathPrefix of [AUDITED_PREFIX, CEILING_PREFIX]) {
           const r = await load({
