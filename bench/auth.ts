@@ -17,6 +17,7 @@ import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { buildApp, startPlatform } from '../src/server.ts';
 import { ensureDemoData } from '../src/seed/demo.ts';
+import { dropDatabase, dropOnSignal } from './pg-database.ts';
 import { stats, type Stats } from './stats.ts';
 
 export interface AuthBenchOptions {
@@ -45,6 +46,7 @@ async function open(
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
+  const undoSignal = dropOnSignal(opts.pgUrl, name, opts.log);
   const u = new URL(opts.pgUrl);
   u.pathname = `/${name}`;
   const database = await openDatabase<DB>({
@@ -57,10 +59,8 @@ async function open(
     database,
     dispose: async () => {
       await database.close();
-      const c = new pg.Client({ connectionString: opts.pgUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      await dropDatabase(opts.pgUrl, name);
+      undoSignal();
     },
   };
 }

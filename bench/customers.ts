@@ -33,6 +33,7 @@ import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { startPlatform } from '../src/server.ts';
 import { ensureDemoData } from '../src/seed/demo.ts';
+import { dropDatabase, dropOnSignal } from './pg-database.ts';
 import { stats } from './stats.ts';
 
 export interface CustomersBenchOptions {
@@ -91,6 +92,7 @@ async function openFresh(
   const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount! > 0;
   if (!exists) await admin.query(`create database ${name}`);
   await admin.end();
+  const undoSignal = keep ? () => {} : dropOnSignal(opts.pgUrl, name, opts.log);
   const u = new URL(opts.pgUrl);
   u.pathname = `/${name}`;
   const database = await openDatabase<DB>({
@@ -105,10 +107,8 @@ async function openFresh(
     dispose: async () => {
       await database.close();
       if (keep) return;
-      const c = new pg.Client({ connectionString: opts.pgUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      await dropDatabase(opts.pgUrl, name);
+      undoSignal();
     },
   };
 }

@@ -32,6 +32,7 @@ import { openDatabase } from '../src/platform/db/database.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { buildApp, startPlatform } from '../src/server.ts';
 import { ensureDemoData } from '../src/seed/demo.ts';
+import { dropDatabase, dropOnSignal } from './pg-database.ts';
 import { round } from './stats.ts';
 
 export interface WritesBenchOptions {
@@ -157,6 +158,7 @@ export async function runWritesBench(opts: WritesBenchOptions) {
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
+  const undoSignal = dropOnSignal(opts.pgUrl, name, opts.log);
   const u = new URL(opts.pgUrl);
   u.pathname = `/${name}`;
   try {
@@ -342,9 +344,7 @@ export async function runWritesBench(opts: WritesBenchOptions) {
       await platform.close();
     }
   } finally {
-    const c = new pg.Client({ connectionString: opts.pgUrl });
-    await c.connect();
-    await c.query(`drop database if exists ${name} with (force)`);
-    await c.end();
+    await dropDatabase(opts.pgUrl, name);
+    undoSignal();
   }
 }
