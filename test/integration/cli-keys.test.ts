@@ -133,7 +133,7 @@ describe(`development key and demo data (${engine})`, { timeout: 180_000 }, () =
       const first = await runCli(
         ['user', 'add', '--login', 'ops', '--name', '运维', '--role', 'admin', '--password-stdin'],
         t.env,
-        { input: 'Ops-Pass-2026x\n' },
+        { input: 'Night-Shift-2026x\n' },
       );
       expect(first.code).toBe(0);
       for (const args of [

@@ -194,7 +194,11 @@ describe(`free text leaves masked (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite
       payload: { field: 'notes', reason: '核实身份信息' },
     });
     expect(forbidden.statusCode).toBe(403);
-    const history = await s.app.inject({ url: `/api/v1/customers/${id}/360`, headers: await s.as('agent') });
+    // Reveal entries (and reasons) show in the 360 history to holders of audit.read only.
+    const history = await s.app.inject({
+      url: `/api/v1/customers/${id}/360`,
+      headers: await s.as('supervisor'),
+    });
     const reveals = history
       .json()
       .recentHistory.filter((h: { action: string }) => h.action === 'customer.pii_reveal');

@@ -48,6 +48,7 @@ const GRANTED: Record<string, readonly string[]> = {
   'user.manage': ['admin', 'sysadmin'],
   'user.grant': ['admin', 'secadmin'],
   'mfa.reset': ['admin', 'secadmin'],
+  'user.unlock': ['admin', 'secadmin'],
   'role.read': ['admin', 'supervisor', 'zj.supervisor', 'secadmin'],
   'role.manage': ['admin', 'secadmin'],
   'skillgroup.read': [
@@ -313,7 +314,7 @@ const ROWS: Row[] = [
   {
     method: 'POST',
     route: '/api/v1/users/:id/unlock',
-    access: { permission: 'user.manage' },
+    access: { permission: 'user.unlock' },
     request: () => ({ url: `/api/v1/users/${userId('staff003')}/unlock` }),
     ok: 200,
   },

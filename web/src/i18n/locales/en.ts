@@ -137,7 +137,13 @@ const en: Shape<typeof zhCN> = {
   },
   permissions: {
     org: { read: 'See org units', manage: 'Create and change org units' },
-    user: { read: 'See users', manage: 'Create and change users, reset passwords, assign roles' },
+    user: {
+      read: 'See users',
+      manage: 'Create and change user accounts, reset passwords',
+      grant: 'Assign roles to users',
+      unlock: 'Unlock logins locked by failed sign-ins',
+    },
+    mfa: { reset: "Reset a user's two-factor authentication" },
     role: { read: 'See roles and the permission catalogue', manage: 'Create and change roles' },
     skillgroup: { read: 'See skill groups', manage: 'Create and change skill groups and members' },
     token: { manage: 'Create and revoke API tokens for integrations' },

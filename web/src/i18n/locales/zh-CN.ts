@@ -132,7 +132,13 @@ const zhCN = {
   },
   permissions: {
     org: { read: '查看组织机构', manage: '新建和修改组织机构' },
-    user: { read: '查看用户', manage: '新建和修改用户、重置密码、分配角色' },
+    user: {
+      read: '查看用户',
+      manage: '新建和修改用户账号、重置密码',
+      grant: '为用户分配角色（授权）',
+      unlock: '解锁因多次登录失败被锁定的账号',
+    },
+    mfa: { reset: '重置用户的双因素认证' },
     role: { read: '查看角色和权限目录', manage: '新建和修改角色' },
     skillgroup: { read: '查看技能组', manage: '新建和修改技能组及成员' },
     token: { manage: '为系统集成创建和吊销接口令牌' },
