@@ -307,7 +307,7 @@ describe('customer screens', () => {
     await page.getByTestId('customer-results').locator('.ant-table-row', { hasText: NAME }).click();
     await page.getByTestId('customer-instances').waitFor();
     const text = await page.getByTestId('customer-360').innerText();
-    for (const label of ['Profile', 'Contacts', 'Services and network resources', 'Open requests', 'Reveal'])
+    for (const label of ['Profile', 'Contacts', 'Services and network resources', 'Reveal'])
       expect(text).toContain(label);
     expect(text).toContain('1.8 km');
     await screenshot(page, 'customer-360-en');
