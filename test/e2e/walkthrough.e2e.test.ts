@@ -109,7 +109,12 @@ describe('the Chinese console speaks Chinese', () => {
     const roles = page.getByTestId('role-table');
     await poll(() => roles.innerText()).toContain('quality_inspector');
     // Every permission of a role that holds them all, by name.
-    await roles.locator('.ant-table-row', { hasText: 'admin' }).locator('.ant-table-row-expand-icon').click();
+    await roles
+      .locator('.ant-table-row')
+      .filter({ has: page.getByText('admin', { exact: true }) })
+      .first()
+      .locator('.ant-table-row-expand-icon')
+      .click();
     await poll(() => roles.innerText()).toContain('查看数据范围内的客户');
     expect(await englishOnPage(page)).toEqual([]);
     // The role dialog lists every permission with its code (data) beside its name.
