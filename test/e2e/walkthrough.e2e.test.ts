@@ -224,9 +224,13 @@ describe('the customer list', () => {
     // Hold the first page back a moment, to look at the table while it loads.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(/\/api\/v1\/customers\?/, async (route) => {
-      await held;
-      await route.continue();
+    // Each held request is continued before the route is removed: removing it first lets
+    // Playwright continue the request itself, and the late continue() then fails.
+    const continued: Promise<void>[] = [];
+    await page.route(/\/api\/v1\/customers\?/, (route) => {
+      const done = held.then(() => route.continue());
+      continued.push(done);
+      return done;
     });
     await page.goto('/customers');
     const table = page.getByTestId('customer-table');
@@ -239,6 +243,7 @@ describe('the customer list', () => {
     expect(await table.innerText()).not.toContain('没有符合条件的客户');
     expect(await page.getByTestId('loaded-count').count()).toBe(0);
     release();
+    await Promise.all(continued);
     await page.unroute(/\/api\/v1\/customers\?/);
     const count = page.getByTestId('loaded-count');
     await poll(() => count.innerText()).toBe('已加载 50 条');
