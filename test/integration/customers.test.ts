@@ -48,7 +48,15 @@ function newCustomer(over: Record<string, unknown> = {}) {
         devicePort: '0/1/1',
         serviceAddress: '江苏省南京市玄武区中山路18号3栋201室',
       },
-      { productCode: 'data.sdh', accountNo: 'ZQTEST1', circuitId: 'NJ-SDH-TEST-0001', bandwidthMbps: 2 },
+      {
+        productCode: 'data.sdh',
+        accountNo: 'ZQTEST1',
+        circuitId: 'NJ-SDH-TEST-0001',
+        bandwidthMbps: 2,
+        aEnd: '江苏省南京市玄武区中山路18号机房',
+        zEnd: '江苏省南京市鼓楼区北京西路9号',
+        attributes: { siteContact: '王芳 13812345678', vlan: 100 },
+      },
     ],
     ...over,
   };
@@ -453,6 +461,17 @@ describe(`customers API (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () =
     expect(v.contacts).toEqual([]);
     expect(v.instances).toHaveLength(2); // kept for billing and request history
     expect(v.instances.every((i: { serviceAddress: unknown }) => i.serviceAddress === null)).toBe(true);
+    // Nothing of where the customer lives or how to reach them stays in the kept instances.
+    const kept = await s.ctx.db
+      .selectFrom('product_instances')
+      .select(['service_address', 'a_end', 'z_end', 'attributes'])
+      .where('customer_id', '=', created.id)
+      .execute();
+    expect(kept).toHaveLength(2);
+    expect(JSON.stringify(kept)).not.toMatch(/中山路|北京西路|13812345678/);
+    expect(kept.find((k) => k.a_end === null && 'vlan' in k.attributes)?.attributes).toMatchObject({
+      vlan: 100,
+    });
     expect((await call('GET', `/api/v1/customers/search?q=${ID_OK}`, 'agent')).json().items).toEqual([]);
     expect((await call('GET', '/api/v1/customers/search?q=13900001111', 'agent')).json().items).toEqual([]);
     expect((await call('PATCH', `/api/v1/customers/${created.id}`, 'agent', { notes: 'x' })).statusCode).toBe(

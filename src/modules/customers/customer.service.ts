@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from './customers.tables.ts';
 import { conflict, invalidField } from '../../platform/errors.ts';
 import { maskPiiInText } from '../../platform/logger.ts';
+import { maskFreeTextDeep } from '../../platform/pii/free-text.ts';
 import { assertActiveProducts } from '../products/index.ts';
 import { appendAudit, withAuditEntry } from '../audit/index.ts';
 import { withEvents, type NewEvent } from '../events/index.ts';
@@ -356,12 +357,36 @@ export async function updateCustomerRow(
 // ---- Erasure (PIPL Art. 47) ----
 
 /**
+ * A kept service instance keeps its numbers and network resources, not where the customer lives:
+ * the service address and the circuit's ends go, and personal data inside its free-form
+ * attributes (a contact's phone typed into a note) is masked for good.
+ */
+async function eraseInstanceAddresses(trx: Tx, customerId: string) {
+  const rows = await trx
+    .updateTable('product_instances')
+    .set({ service_address: null, a_end: null, z_end: null })
+    .where('customer_id', '=', customerId)
+    .returning(['id', 'attributes'])
+    .execute();
+  for (const r of rows) {
+    const masked = maskFreeTextDeep(r.attributes);
+    if (JSON.stringify(masked) !== JSON.stringify(r.attributes))
+      await trx
+        .updateTable('product_instances')
+        .set({ attributes: JSON.stringify(masked) })
+        .where('id', '=', r.id)
+        .execute();
+  }
+}
+
+/**
  * Anonymises a customer on request. Kept: the customer row (id, number, kind, tier, org unit,
  * dates) so requests, bills and audit entries that refer to it stay valid; enterprise name and
  * credit code (not personal information); service instances with their account numbers and
  * network resources (billing disputes need them for 5 months — the billing module purges later);
  * the audit log and the access log (MIIT Order 24). Removed: name (individuals), phones, email,
- * addresses, ID number, notes, tags, consents, membership and every contact person.
+ * addresses (the instances' service address and circuit ends too), ID number, notes, tags,
+ * consents, membership, every contact person and personal data inside instance attributes.
  */
 export async function eraseCustomer(deps: CustomerDeps, caller: Caller, id: string, reason: string) {
   const row = await loadInScope(deps.db, caller, id);
@@ -394,11 +419,7 @@ export async function eraseCustomer(deps: CustomerDeps, caller: Caller, id: stri
       .set({ address: null })
       .where('customer_id', '=', row.id)
       .execute();
-    await trx
-      .updateTable('product_instances')
-      .set({ service_address: null })
-      .where('customer_id', '=', row.id)
-      .execute();
+    await eraseInstanceAddresses(trx, row.id);
     const erased = await trx
       .updateTable('customers')
       .set({
