@@ -34,6 +34,8 @@ const en: Shape<typeof zhCN> = {
     loaded: '{{count}} loaded',
     saved: 'Saved',
     created: 'Created',
+    conflict: 'Someone else changed this record: reload and edit again',
+    reloadNow: 'Reload',
   },
   language: {
     label: 'Language',

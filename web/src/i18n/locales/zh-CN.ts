@@ -30,6 +30,8 @@ const zhCN = {
     loaded: '已加载 {{count}} 条',
     saved: '已保存',
     created: '已创建',
+    conflict: '数据已被他人修改：请重新加载后再编辑',
+    reloadNow: '重新加载',
   },
   language: {
     label: '语言',
