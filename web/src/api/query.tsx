@@ -55,9 +55,13 @@ export const queryKeys = {
   customerSearch: (q: string) => ['customers', 'search', q] as const,
   customer360: (id: string) => ['customers', id, '360'] as const,
   customerAccess: (id: string) => ['customers', id, 'access-log'] as const,
-  securityAlerts: (filters: object) => ['security-alerts', filters] as const,
+  allSecurityAlerts: ['security-alerts'] as const,
+  securityAlerts: (filters: object) => ['security-alerts', 'list', filters] as const,
+  allIncidents: ['incidents'] as const,
   incidents: (filters: object) => ['incidents', 'list', filters] as const,
   incident: (id: string) => ['incidents', id] as const,
+  incidentRecipients: (id: string, what: 'customers' | 'notice') => ['incidents', id, what] as const,
+  incidentNotice: (id: string) => ['incidents', id, 'notice-text'] as const,
   auditLog: (filters: object) => ['audit', filters] as const,
 };
 
