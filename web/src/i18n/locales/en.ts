@@ -338,7 +338,6 @@ const en: Shape<typeof zhCN> = {
     title: 'Administration',
     subtitle: 'Organisation, users, roles and skill groups',
     readOnly: 'Read-only: your role may not change this',
-    conflict: 'Someone else changed this; it has been reloaded, please make your change again',
     org: {
       title: 'Organisation',
       tree: 'Org tree',

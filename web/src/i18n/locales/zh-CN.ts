@@ -323,7 +323,6 @@ const zhCN = {
     title: '系统管理',
     subtitle: '组织机构、用户、角色与技能组',
     readOnly: '只读：您的角色不能修改此处的数据',
-    conflict: '数据已被他人修改，已重新加载，请再次修改后保存',
     org: {
       title: '组织机构',
       tree: '组织树',
