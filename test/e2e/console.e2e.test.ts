@@ -67,6 +67,7 @@ const ROLES: Array<{ login: string; menu: string[]; home: string; frame: string 
       'quality',
       'admin',
       'security',
+      'audit',
       'portal',
     ],
     home: '/admin/org',
@@ -75,7 +76,7 @@ const ROLES: Array<{ login: string; menu: string[]; home: string; frame: string 
   { login: 'agent', menu: ['agent', 'customers'], home: '/agent', frame: 'workspace-agent' },
   {
     login: 'supervisor',
-    menu: ['agent', 'customers', 'supervisor', 'quality'],
+    menu: ['agent', 'customers', 'supervisor', 'quality', 'audit'],
     home: '/supervisor',
     frame: 'workspace-supervisor',
   },

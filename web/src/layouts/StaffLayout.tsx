@@ -3,6 +3,7 @@ import {
   AuditOutlined,
   CustomerServiceOutlined,
   DashboardOutlined,
+  FileSearchOutlined,
   IdcardOutlined,
   LogoutOutlined,
   MenuOutlined,
@@ -54,6 +55,7 @@ const ICONS: Record<WorkspaceId, ReactNode> = {
   quality: <AuditOutlined />,
   admin: <SettingOutlined />,
   security: <SafetyOutlined />,
+  audit: <FileSearchOutlined />,
   portal: <ShopOutlined />,
 };
 

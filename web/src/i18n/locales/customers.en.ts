@@ -91,8 +91,6 @@ const customersEn: Shape<typeof customersZhCN> = {
     created: 'Customer created',
     saved: 'Saved',
     nothingChanged: 'Nothing was changed',
-    conflict: 'Someone else changed this record: reload and edit again',
-    reloadNow: 'Reload data',
     piiHint: 'Personal information shows masked: leave a box empty to keep the value, fill it to replace it',
     idType: 'ID type',
     idTypes: { resident_id: 'Resident ID card', passport: 'Passport', other: 'Other ID' },
@@ -126,6 +124,11 @@ const customersEn: Shape<typeof customersZhCN> = {
     zEnd: 'Z end',
     transitions: { suspended: 'Suspend', terminated: 'Terminate', active: 'Reactivate' },
     transitionConfirm: '{{action}} the service “{{product}}”?',
+    terminateTitle: 'Terminate: {{product}}',
+    terminateHint:
+      'A terminated service stops; its account number may be used again. The reason goes into the customer history and the audit log.',
+    terminateReason: 'Reason for terminating',
+    terminateReasonHint: 'For example: the customer moved, the contract ended',
     statusChanged: 'Service status updated',
   },
   contact: {

@@ -30,6 +30,8 @@ const zhCN = {
     loaded: '已加载 {{count}} 条',
     saved: '已保存',
     created: '已创建',
+    conflict: '数据已被他人修改：请重新加载后再编辑',
+    reloadNow: '重新加载',
   },
   language: {
     label: '语言',
@@ -103,6 +105,7 @@ const zhCN = {
       quality: '质检',
       admin: '系统管理',
       security: '安全管理',
+      audit: '审计日志',
       portal: '客户自助',
     },
     admin: {
@@ -320,7 +323,6 @@ const zhCN = {
     title: '系统管理',
     subtitle: '组织机构、用户、角色与技能组',
     readOnly: '只读：您的角色不能修改此处的数据',
-    conflict: '数据已被他人修改，已重新加载，请再次修改后保存',
     org: {
       title: '组织机构',
       tree: '组织树',
@@ -369,6 +371,10 @@ const zhCN = {
       title: '用户',
       new: '新建用户',
       edit: '编辑用户',
+      assignRoles: '分配角色',
+      assignRolesTitle: '分配角色 · {{name}}',
+      assignRolesHint: '不能给自己分配角色；含管理权限的角色只能由持有这些权限的管理员分配',
+      rolesAssigned: '角色已更新',
       resetPassword: '重置密码',
       passwordReset: '密码已重置',
       created: '用户已创建',
@@ -440,6 +446,27 @@ const zhCN = {
         memberCount: '成员数',
       },
     },
+  },
+  auditLog: {
+    title: '审计日志',
+    subtitle: '您数据范围内的操作记录，最新的在前；只读，个人信息按接口返回的脱敏形式显示',
+    empty: '没有符合条件的审计记录',
+    onlyThisActor: '只看此人的操作',
+    filters: {
+      action: '操作编码',
+      entityType: '对象类型',
+      entityId: '对象编号',
+      actor: '操作人',
+    },
+    fields: {
+      occurredAt: '时间',
+      actor: '操作人',
+      action: '操作',
+      entity: '对象',
+      details: '详情',
+      ip: '来源地址',
+    },
+    actorKinds: { user: '用户', api_token: '接口令牌', system: '系统' },
   },
   validation: {
     required: '请填写此项',
