@@ -8,9 +8,10 @@ import { customers } from './modules/customers/index.ts';
 import { events } from './modules/events/index.ts';
 import { identity } from './modules/identity/index.ts';
 import { products } from './modules/products/index.ts';
+import { routing } from './modules/routing/index.ts';
 import { security } from './modules/security/index.ts';
 import { checkModules } from './platform/module.ts';
 
-export const modules = [identity, audit, customers, products, events, security] as const;
+export const modules = [identity, audit, customers, products, routing, events, security] as const;
 
 checkModules(modules);

@@ -39,6 +39,9 @@ describe('the module registry (src/modules.ts)', () => {
         'product.manage',
         'role.manage',
         'role.read',
+        // The routing module (issue 10): routing rules and group strategies.
+        'routing.manage',
+        'routing.read',
         'scope.national',
         // The security module (issue 9): alerts and the incident register.
         'security.alert.manage',
@@ -61,6 +64,7 @@ describe('the module registry (src/modules.ts)', () => {
         'org.manage',
         'org.read',
         'product.manage',
+        'routing.manage',
         'skillgroup.manage',
         'skillgroup.read',
         'token.manage',
@@ -81,7 +85,7 @@ describe('the module registry (src/modules.ts)', () => {
       audit_admin: ['audit.read', 'scope.national'],
       agent: ['customer.manage', 'customer.read', ...staff],
       monitor: ['customer.read', ...staff],
-      dispatcher: ['customer.read', ...staff, 'user.read'],
+      dispatcher: ['customer.read', 'org.read', 'routing.read', 'skillgroup.read', 'user.read'],
       technician: ['org.read'],
       account_manager: ['customer.manage', 'customer.read', ...staff],
       supervisor: [
@@ -90,6 +94,8 @@ describe('the module registry (src/modules.ts)', () => {
         'org.read',
         'pii.reveal',
         'role.read',
+        'routing.manage',
+        'routing.read',
         'skillgroup.manage',
         'skillgroup.read',
         'user.read',

@@ -161,6 +161,10 @@ const en: Shape<typeof zhCN> = {
       erase: 'Erase (anonymise) a customer on request, keeping the records the law requires',
     },
     product: { manage: 'Change the service product catalogue' },
+    routing: {
+      read: 'See routing rules and group strategies, preview where a request would go',
+      manage: 'Create, change and remove routing rules; set group assignment strategies',
+    },
     security: {
       alert: {
         read: 'See security alerts (repeated search misses, reveal cap reached …)',
