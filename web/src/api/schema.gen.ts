@@ -1276,6 +1276,70 @@ export interface paths {
       };
     };
   };
+  '/api/v1/me/presence': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** My presence (available, away, offline) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              status: 'available' | 'away' | 'offline';
+              until: string | null;
+              deputy: {
+                id: string;
+                name: string;
+              } | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Set my presence, optionally until a time and with a deputy; routing skips away/offline */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            status: 'available' | 'away' | 'offline';
+            until?: string | null;
+            deputyUserId?: string | null;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              status: 'available' | 'away' | 'offline';
+              until: string | null;
+              deputy: {
+                id: string;
+                name: string;
+              } | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
   '/api/v1/audit-log': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** The audit log in your data scope, newest first */
@@ -2872,6 +2936,387 @@ export interface paths {
               active: boolean;
               sortOrder: number;
               version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/routing-rules': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Routing rules in order (the first matching rule wins) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                position: number;
+                name: string;
+                description: string | null;
+                active: boolean;
+                kinds: Array<string> | null;
+                categories: Array<string> | null;
+                productCodes: Array<string> | null;
+                productCategories: Array<string> | null;
+                customerKinds: Array<'individual' | 'enterprise'> | null;
+                customerTiers: Array<string> | null;
+                valueLevels: Array<string> | null;
+                channels: Array<string> | null;
+                regionUnitId: string | null;
+                targetAnchor: 'site' | 'home' | 'intake' | 'fixed';
+                targetFunctionType: string | null;
+                targetUnitId: string | null;
+                skillGroupCode: string | null;
+                supportLine: number;
+                priority: ('urgent' | 'high' | 'normal' | 'low') | null;
+                version: number;
+                createdAt: string;
+                updatedAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Add a routing rule; audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** lower first; the first matching rule wins */
+            position: number;
+            name: string;
+            description?: string | null;
+            active?: boolean;
+            kinds?: Array<string> | null;
+            categories?: Array<string> | null;
+            productCodes?: Array<string> | null;
+            /** product families: the catalogue categories (data_circuit …) */
+            productCategories?: Array<string> | null;
+            customerKinds?: Array<'individual' | 'enterprise'> | null;
+            customerTiers?: Array<string> | null;
+            valueLevels?: Array<string> | null;
+            channels?: Array<string> | null;
+            /** the need's unit must be this one or under it */
+            regionUnitId?: string | null;
+            targetAnchor: 'site' | 'home' | 'intake' | 'fixed';
+            /** nearest unit of this function type from the anchor */
+            targetFunctionType?: string | null;
+            /** the unit, when targetAnchor is 'fixed' */
+            targetUnitId?: string | null;
+            skillGroupCode?: string | null;
+            supportLine: number;
+            priority?: ('urgent' | 'high' | 'normal' | 'low') | null;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              position: number;
+              name: string;
+              description: string | null;
+              active: boolean;
+              kinds: Array<string> | null;
+              categories: Array<string> | null;
+              productCodes: Array<string> | null;
+              productCategories: Array<string> | null;
+              customerKinds: Array<'individual' | 'enterprise'> | null;
+              customerTiers: Array<string> | null;
+              valueLevels: Array<string> | null;
+              channels: Array<string> | null;
+              regionUnitId: string | null;
+              targetAnchor: 'site' | 'home' | 'intake' | 'fixed';
+              targetFunctionType: string | null;
+              targetUnitId: string | null;
+              skillGroupCode: string | null;
+              supportLine: number;
+              priority: ('urgent' | 'high' | 'normal' | 'low') | null;
+              version: number;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/routing-rules/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One routing rule (ETag: its version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              position: number;
+              name: string;
+              description: string | null;
+              active: boolean;
+              kinds: Array<string> | null;
+              categories: Array<string> | null;
+              productCodes: Array<string> | null;
+              productCategories: Array<string> | null;
+              customerKinds: Array<'individual' | 'enterprise'> | null;
+              customerTiers: Array<string> | null;
+              valueLevels: Array<string> | null;
+              channels: Array<string> | null;
+              regionUnitId: string | null;
+              targetAnchor: 'site' | 'home' | 'intake' | 'fixed';
+              targetFunctionType: string | null;
+              targetUnitId: string | null;
+              skillGroupCode: string | null;
+              supportLine: number;
+              priority: ('urgent' | 'high' | 'normal' | 'low') | null;
+              version: number;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Remove a routing rule (If-Match optional); audited */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Change a routing rule (If-Match or version: a stale one gets 409); audited */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** lower first; the first matching rule wins */
+            position?: number;
+            name?: string;
+            description?: string | null;
+            active?: boolean;
+            kinds?: Array<string> | null;
+            categories?: Array<string> | null;
+            productCodes?: Array<string> | null;
+            /** product families: the catalogue categories (data_circuit …) */
+            productCategories?: Array<string> | null;
+            customerKinds?: Array<'individual' | 'enterprise'> | null;
+            customerTiers?: Array<string> | null;
+            valueLevels?: Array<string> | null;
+            channels?: Array<string> | null;
+            /** the need's unit must be this one or under it */
+            regionUnitId?: string | null;
+            targetAnchor?: 'site' | 'home' | 'intake' | 'fixed';
+            /** nearest unit of this function type from the anchor */
+            targetFunctionType?: string | null;
+            /** the unit, when targetAnchor is 'fixed' */
+            targetUnitId?: string | null;
+            skillGroupCode?: string | null;
+            supportLine?: number;
+            priority?: ('urgent' | 'high' | 'normal' | 'low') | null;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              position: number;
+              name: string;
+              description: string | null;
+              active: boolean;
+              kinds: Array<string> | null;
+              categories: Array<string> | null;
+              productCodes: Array<string> | null;
+              productCategories: Array<string> | null;
+              customerKinds: Array<'individual' | 'enterprise'> | null;
+              customerTiers: Array<string> | null;
+              valueLevels: Array<string> | null;
+              channels: Array<string> | null;
+              regionUnitId: string | null;
+              targetAnchor: 'site' | 'home' | 'intake' | 'fixed';
+              targetFunctionType: string | null;
+              targetUnitId: string | null;
+              skillGroupCode: string | null;
+              supportLine: number;
+              priority: ('urgent' | 'high' | 'normal' | 'low') | null;
+              version: number;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/routing-rules/preview': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Where a request with these facts would go, and why (nothing is written) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            kind: string;
+            category?: string | null;
+            productCode?: string | null;
+            customerKind?: ('individual' | 'enterprise') | null;
+            customerTier?: string | null;
+            valueLevel?: string | null;
+            channel: string;
+            siteUnitId?: string | null;
+            homeUnitId?: string | null;
+            intakeUnitId: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              handlingUnitId: string;
+              skillGroupId: string | null;
+              supportLine: number;
+              priority: ('urgent' | 'high' | 'normal' | 'low') | null;
+              ruleId: string | null;
+              explanation: string;
+              handlingUnit: {
+                id: string;
+                code: string;
+                name: string;
+              } | null;
+              skillGroup: {
+                id: string;
+                code: string;
+                name: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/routing-strategies': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Skill groups' assignment strategies (a group not listed: round-robin, no capacity) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                skillGroupId: string;
+                strategy: 'round_robin' | 'least_loaded' | 'skill';
+                capacity: number | null;
+                reservedSlots: number;
+                version: number;
+                updatedAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/routing-strategies/{skillGroupId}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Set a skill group's assignment strategy and capacity; audited */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          skillGroupId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            strategy: 'round_robin' | 'least_loaded' | 'skill';
+            /** open items per person; null: no limit */
+            capacity?: number | null;
+            /** of the capacity, kept for enterprise and high-value customers */
+            reservedSlots?: number;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              skillGroupId: string;
+              strategy: 'round_robin' | 'least_loaded' | 'skill';
+              capacity: number | null;
+              reservedSlots: number;
+              version: number;
+              updatedAt: string;
             };
           };
         };
