@@ -106,6 +106,25 @@ describe(`assignment within a skill group (${process.env.ONEPOINT_TEST_ENGINE ??
     expect(got.slice(3)).toEqual(got.slice(0, 3));
   });
 
+  it('gives concurrent assignments in one group different members, none waiting for another', async () => {
+    const picks = await Promise.all(
+      [0, 1, 2].map(() =>
+        s.ctx.db.transaction().execute(async (trx) => {
+          const r = await pickAssignee(trx, {
+            skillGroupId: GROUP,
+            requiredSkills: [],
+            enterpriseOrHighValue: false,
+            loadOf: noLoad,
+          });
+          // Hold the transaction open a moment, as an intake would while it writes the request.
+          await new Promise((done) => setTimeout(done, 150));
+          return r.userId;
+        }),
+      ),
+    );
+    expect(new Set(picks).size).toBe(3);
+  });
+
   it('skips away and offline members, and takes them again when their away time is over', async () => {
     const until = new Date(Date.now() + 3_600_000);
     await call('agent', 'PUT', '/api/v1/me/presence', { status: 'away', until: until.toISOString() });

@@ -113,13 +113,20 @@ async function settingsOf(db: Executor, groupId: string): Promise<GroupSettings>
  * turn rows are locked): FOR UPDATE SKIP LOCKED, so parallel intakes in one group never queue on
  * one row. If every candidate is being assigned, the best one is taken anyway (no waiting).
  */
-async function claimTurn(db: Executor, groupId: string, ranked: readonly Candidate[]): Promise<Candidate> {
+async function claimTurn(
+  db: Executor,
+  groupId: string,
+  ranked: readonly Candidate[],
+  hasRow: ReadonlySet<string>,
+): Promise<Candidate> {
   const ids = ranked.map((c) => c.userId);
-  await db
-    .insertInto('routing_member_turns')
-    .values(ids.map((user_id) => ({ skill_group_id: groupId, user_id, last_turn: null })))
-    .onConflict((oc) => oc.columns(['skill_group_id', 'user_id']).doNothing())
-    .execute();
+  const missing = ids.filter((id) => !hasRow.has(id));
+  if (missing.length)
+    await db
+      .insertInto('routing_member_turns')
+      .values(missing.map((user_id) => ({ skill_group_id: groupId, user_id, last_turn: null })))
+      .onConflict((oc) => oc.columns(['skill_group_id', 'user_id']).doNothing())
+      .execute();
   const free = await db
     .selectFrom('routing_member_turns')
     .select('user_id')
@@ -186,6 +193,6 @@ export async function pickAssignee(
     requiredSkills: input.requiredSkills,
   });
   if (ranked.length === 0) return { userId: null, explanation: `${group.code} ${explanation}` };
-  const pick = await claimTurn(db, group.id, ranked);
+  const pick = await claimTurn(db, group.id, ranked, new Set(lastTurn.keys()));
   return { userId: pick.userId, explanation: `${group.code} ${explanation}; assigned to ${pick.login}` };
 }
