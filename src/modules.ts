@@ -8,15 +8,17 @@ import { customersWith } from './modules/customers/index.ts';
 import { events } from './modules/events/index.ts';
 import { identity } from './modules/identity/index.ts';
 import { products } from './modules/products/index.ts';
+import { pickAssignee, routeRequest, routing } from './modules/routing/index.ts';
 import { security } from './modules/security/index.ts';
 import { openRequestsOf, serviceRequestsModule } from './modules/service-requests/index.ts';
 import { checkModules } from './platform/module.ts';
 
 // Customers' 360 view lists open service requests (customers cannot import the module that reads
-// it). Service requests route through the fallback until the routing module is wired in here.
+// it); service requests route through the routing module's rules and assignment (a port, so
+// neither module imports the other).
 const customers = customersWith({ openRequests: openRequestsOf });
-const serviceRequests = serviceRequestsModule();
+const serviceRequests = serviceRequestsModule({ routeRequest, pickAssignee });
 
-export const modules = [identity, audit, customers, products, serviceRequests, events, security] as const;
+export const modules = [identity, audit, customers, products, routing, serviceRequests, events, security] as const;
 
 checkModules(modules);

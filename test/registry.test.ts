@@ -42,6 +42,9 @@ describe('the module registry (src/modules.ts)', () => {
         ...rq('admin', 'create', 'dispatch', 'read', 'work'),
         'role.manage',
         'role.read',
+        // The routing module (issue 10): routing rules and group strategies.
+        'routing.manage',
+        'routing.read',
         'scope.national',
         // The security module (issue 9): alerts and the incident register.
         'security.alert.manage',
@@ -65,6 +68,7 @@ describe('the module registry (src/modules.ts)', () => {
         'org.read',
         'product.manage',
         ...rq('admin'),
+        'routing.manage',
         'skillgroup.manage',
         'skillgroup.read',
         'token.manage',
@@ -93,6 +97,7 @@ describe('the module registry (src/modules.ts)', () => {
       dispatcher: [
         'customer.read',
         ...staff,
+        'routing.read',
         'user.read',
         ...rq('create', 'dispatch', 'read', 'work'),
       ].sort(),
@@ -105,6 +110,8 @@ describe('the module registry (src/modules.ts)', () => {
         'pii.reveal',
         ...rq('create', 'dispatch', 'read', 'work'),
         'role.read',
+        'routing.manage',
+        'routing.read',
         'skillgroup.manage',
         'skillgroup.read',
         'user.read',

@@ -123,4 +123,111 @@ export async function userUnits(
   return new Map(
     rows.map((r) => [r.id, { orgUnitId: r.org_unit_id, unitPath: r.path, active: r.status === 'active' }]),
   );
+
+/** An org unit as routing sees it. */
+export interface RoutingUnit {
+  id: string;
+  parentId: string | null;
+  code: string;
+  name: string;
+  level: 'national' | 'province' | 'city' | 'district';
+  kind: 'administrative' | 'functional';
+  functionType: string | null;
+  path: string;
+  active: boolean;
+}
+
+/**
+ * The units routing needs around some units: each of them, every unit above them, and the direct
+ * children of those (the functional units beside the line, e.g. a province's monitoring centre).
+ */
+export async function unitsAround(caller: AnyExecutor, unitIds: readonly string[]): Promise<RoutingUnit[]> {
+  const db: Executor = caller;
+  const ids = [...new Set(unitIds)];
+  if (ids.length === 0) return [];
+  const own = await db.selectFrom('org_units').select('path').where('id', 'in', ids).execute();
+  const line = [...new Set(own.flatMap((u) => u.path.split('/').filter(Boolean)))];
+  if (line.length === 0) return [];
+  const rows = await db
+    .selectFrom('org_units')
+    .select(['id', 'parent_id', 'code', 'name', 'level', 'kind', 'function_type', 'path', 'active'])
+    .where((eb) => eb.or([eb('id', 'in', line), eb('parent_id', 'in', line)]))
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    parentId: r.parent_id,
+    code: r.code,
+    name: r.name,
+    level: r.level,
+    kind: r.kind,
+    functionType: r.function_type,
+    path: r.path,
+    active: r.active,
+  }));
+}
+
+/** Active skill groups of some units (routing resolves a rule's group code within a unit). */
+export async function skillGroupsOf(
+  caller: AnyExecutor,
+  unitIds: readonly string[],
+): Promise<Array<{ id: string; code: string; name: string; orgUnitId: string; skills: string[] }>> {
+  const db: Executor = caller;
+  if (unitIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('skill_groups')
+    .select(['id', 'code', 'name', 'org_unit_id', 'skills'])
+    .where('org_unit_id', 'in', [...new Set(unitIds)])
+    .where('active', '=', true)
+    .execute();
+  return rows.map((g) => ({
+    id: g.id,
+    code: g.code,
+    name: g.name,
+    orgUnitId: g.org_unit_id,
+    skills: g.skills,
+  }));
+}
+
+/** A skill group with its members (active users or not) for assignment; undefined if there is none. */
+export async function skillGroupForAssignment(
+  caller: AnyExecutor,
+  groupId: string,
+): Promise<
+  | {
+      id: string;
+      code: string;
+      orgUnitId: string;
+      active: boolean;
+      skills: string[];
+      members: Array<{ userId: string; login: string; proficiency: number; active: boolean }>;
+    }
+  | undefined
+> {
+  const db: Executor = caller;
+  const g = await db
+    .selectFrom('skill_groups')
+    .select(['id', 'code', 'org_unit_id', 'active', 'skills'])
+    .where('id', '=', groupId)
+    .executeTakeFirst();
+  if (!g) return undefined;
+  const members = await db
+    .selectFrom('skill_group_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.user_id', 'u.login', 'm.proficiency', 'u.status'])
+    .where('m.skill_group_id', '=', groupId)
+    .orderBy('m.user_id')
+    .execute();
+  return {
+    id: g.id,
+    code: g.code,
+    orgUnitId: g.org_unit_id,
+    active: g.active,
+    skills: g.skills,
+    members: members.map((m) => ({
+      userId: m.user_id,
+      login: m.login,
+      proficiency: m.proficiency,
+      active: m.status === 'active',
+    })),
+  };
 }

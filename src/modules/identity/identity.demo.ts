@@ -116,6 +116,14 @@ export const DEMO_UNITS: DemoUnit[] = [
     parent: 'CT.ZJ',
     functionType: 'hotline_centre',
   },
+  {
+    code: 'CT.ZJ.NOC',
+    name: '浙江政企监控中心',
+    nameEn: 'Zhejiang Enterprise Monitoring Centre',
+    level: 'province',
+    parent: 'CT.ZJ',
+    functionType: 'monitoring_centre',
+  },
   { code: 'CT.ZJ.HZ', name: '杭州分公司', nameEn: 'Hangzhou Branch', level: 'city', parent: 'CT.ZJ' },
   {
     code: 'CT.ZJ.HZ.FIELD1',
@@ -285,6 +293,50 @@ export async function seedDemoOrganisation(
         unit: 'CT.ZJ.10000',
         skills: ['consultation'],
       },
+      // The groups the seeded routing rules name (src/modules/routing/README.md): a rule names a
+      // group by the last part of its code (…NOC_FAULT, …LOCAL_FAULT, …COMPLAINT, …BILLING).
+      {
+        code: 'JS.NOC_FAULT',
+        name: '政企故障受理组',
+        nameEn: 'Enterprise fault desk',
+        unit: 'CT.JS.NOC',
+        skills: ['fault', 'enterprise'],
+      },
+      {
+        code: 'ZJ.NOC_FAULT',
+        name: '政企故障受理组',
+        nameEn: 'Enterprise fault desk',
+        unit: 'CT.ZJ.NOC',
+        skills: ['fault', 'enterprise'],
+      },
+      {
+        code: 'JS.NJ.LOCAL_FAULT',
+        name: '南京本地故障组',
+        nameEn: 'Nanjing local faults',
+        unit: 'CT.JS.NJ.DISPATCH',
+        skills: ['fault', 'broadband', 'iptv', 'voice'],
+      },
+      {
+        code: 'JS.COMPLAINT',
+        name: '投诉处理组',
+        nameEn: 'Complaint handling',
+        unit: 'CT.JS.10000',
+        skills: ['complaint'],
+      },
+      {
+        code: 'ZJ.COMPLAINT',
+        name: '投诉处理组',
+        nameEn: 'Complaint handling',
+        unit: 'CT.ZJ.10000',
+        skills: ['complaint'],
+      },
+      {
+        code: 'JS.BILL.BILLING',
+        name: '计费争议处理组',
+        nameEn: 'Billing disputes',
+        unit: 'CT.JS.BILL',
+        skills: ['billing'],
+      },
     ];
     for (const g of groups) {
       const id = demoId('skill', g.code);
@@ -309,6 +361,31 @@ export async function seedDemoOrganisation(
         {
           skill_group_id: demoId('skill', 'ZJ.GENERAL'),
           user_id: demoId('user', 'zj.agent'),
+          proficiency: 3,
+        },
+        {
+          skill_group_id: demoId('skill', 'JS.NOC_FAULT'),
+          user_id: demoId('user', 'monitor'),
+          proficiency: 4,
+        },
+        {
+          skill_group_id: demoId('skill', 'JS.NJ.LOCAL_FAULT'),
+          user_id: demoId('user', 'dispatcher'),
+          proficiency: 3,
+        },
+        {
+          skill_group_id: demoId('skill', 'JS.COMPLAINT'),
+          user_id: demoId('user', 'supervisor'),
+          proficiency: 4,
+        },
+        {
+          skill_group_id: demoId('skill', 'ZJ.COMPLAINT'),
+          user_id: demoId('user', 'zj.supervisor'),
+          proficiency: 4,
+        },
+        {
+          skill_group_id: demoId('skill', 'JS.BILL.BILLING'),
+          user_id: demoId('user', 'billing'),
           proficiency: 3,
         },
       ])

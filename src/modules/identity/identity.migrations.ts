@@ -181,9 +181,25 @@ export const identityMfa: Migration = {
   },
 };
 
+/** Staff presence (available / away / offline) for routing and first-contact deputies (issue 10). */
+export const identityPresence: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`
+      create table user_presence (
+        user_id uuid primary key references users(id) on delete cascade,
+        status text not null check (status in ('available', 'away', 'offline')),
+        until timestamptz,
+        deputy_user_id uuid references users(id) on delete set null check (deputy_user_id <> user_id),
+        version integer not null default 1,
+        updated_at timestamptz not null
+      )`.execute(db);
+  },
+};
+
 /** This module's migrations with their global names, in order. Forward only: append, never edit. */
 export const identityMigrations: MigrationList = [
   ['0001_identity_init', identityInit],
   ['0010_identity_login_security', identityLoginSecurity],
   ['0011_identity_mfa', identityMfa],
+  ['0017_identity_presence', identityPresence],
 ];

@@ -134,6 +134,18 @@ export interface SkillGroupMembersTable {
   proficiency: Generated<number>;
 }
 
+/** A staff user's availability for routing (no row: available). */
+export interface UserPresenceTable {
+  user_id: string;
+  status: 'available' | 'away' | 'offline';
+  /** When away/offline ends by itself (null: until changed). */
+  until: Date | null;
+  /** Who answers the user's customers meanwhile (首问负责制's named deputy). */
+  deputy_user_id: string | null;
+  version: Generated<number>;
+  updated_at: Date;
+}
+
 export interface IdentityTables {
   org_units: OrgUnitsTable;
   roles: RolesTable;
@@ -146,6 +158,7 @@ export interface IdentityTables {
   login_challenges: LoginChallengesTable;
   skill_groups: SkillGroupsTable;
   skill_group_members: SkillGroupMembersTable;
+  user_presence: UserPresenceTable;
 }
 
 // The module's own database types: its code sees these tables and no other module's.

@@ -9,6 +9,7 @@ import { registerIdentityCommands } from './identity.cli.ts';
 import { seedDemoOrganisation } from './identity.demo.ts';
 import { identityMigrations } from './identity.migrations.ts';
 import { mfaRoutes } from './mfa.routes.ts';
+import { presenceRoutes } from './presence.ts';
 import type { IdentityTables } from './identity.tables.ts';
 import { syncBuiltinRoles } from './roles.service.ts';
 
@@ -16,7 +17,12 @@ import { syncBuiltinRoles } from './roles.service.ts';
 export const identity = defineModule<IdentityTables>({
   name: 'identity',
   migrations: identityMigrations,
-  routes: [{ plugin: authRoutes }, { plugin: mfaRoutes }, { plugin: identityAdminRoutes }],
+  routes: [
+    { plugin: authRoutes },
+    { plugin: mfaRoutes },
+    { plugin: identityAdminRoutes },
+    { plugin: presenceRoutes },
+  ],
   start: async (ctx) => {
     await syncBuiltinRoles(ctx.db, ctx.permissions);
   },
@@ -48,8 +54,20 @@ export {
   isActiveUser,
   orgUnits,
   scopeUnitIds,
+  skillGroupForAssignment,
+  skillGroupsOf,
   unitPath,
+  unitsAround,
   unitsUnder,
   userUnits,
+  type RoutingUnit,
 } from './directory.ts';
+// Staff presence, for routing (away/offline skipped) and first-contact deputies.
+export {
+  effectiveStatus,
+  presenceOf,
+  PRESENCE_STATUSES,
+  type Presence,
+  type PresenceStatus,
+} from './presence.ts';
 export { chineseNames, DEMO_LOGINS, DEMO_UNITS, demoId } from './identity.demo.ts';

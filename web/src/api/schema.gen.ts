@@ -1276,6 +1276,70 @@ export interface paths {
       };
     };
   };
+  '/api/v1/me/presence': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** My presence (available, away, offline) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              status: 'available' | 'away' | 'offline';
+              until: string | null;
+              deputy: {
+                id: string;
+                name: string;
+              } | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Set my presence, optionally until a time and with a deputy; routing skips away/offline */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            status: 'available' | 'away' | 'offline';
+            until?: string | null;
+            deputyUserId?: string | null;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              status: 'available' | 'away' | 'offline';
+              until: string | null;
+              deputy: {
+                id: string;
+                name: string;
+              } | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
   '/api/v1/audit-log': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** The audit log in your data scope, newest first */
@@ -2499,7 +2563,6 @@ export interface paths {
             };
             startedOn?: string | null;
             endedOn?: string | null;
-            reason?: string;
             version?: number;
           };
         };
@@ -2879,43 +2942,12 @@ export interface paths {
       };
     };
   };
-  '/api/v1/service-requests': {
+  '/api/v1/routing-rules': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** Requests in scope, newest first (queue filters, keyset paging with `cursor`) */
+    /** Routing rules in order (the first matching rule wins) */
     get: {
       parameters: {
-        query?: {
-          kind?:
-            | 'consultation'
-            | 'business_order'
-            | 'fault'
-            | 'complaint'
-            | 'billing'
-            | 'technical_support'
-            | 'integration'
-            | 'suggestion';
-          status?:
-            | 'accepted'
-            | 'triage'
-            | 'dispatched'
-            | 'taken'
-            | 'in_progress'
-            | 'suspended'
-            | 'escalated'
-            | 'returned'
-            | 'resolved'
-            | 'callback'
-            | 'closed';
-          priority?: 'urgent' | 'high' | 'normal' | 'low';
-          assignee?: 'me';
-          unassigned?: 'true' | 'false';
-          open?: 'true' | 'false';
-          handlingUnit?: string;
-          customerId?: string;
-          q?: string;
-          cursor?: string;
-          limit?: number;
-        };
+        query?: never;
         header?: never;
         path?: never;
         cookie?: never;
@@ -2928,35 +2960,35 @@ export interface paths {
             'application/json': {
               items: Array<{
                 id: string;
-                number: string;
-                kind: string;
-                categoryCode: string | null;
-                channel: string;
-                title: string;
-                status: string;
-                priority: string;
+                position: number;
+                name: string;
+                description: string | null;
+                active: boolean;
+                kinds: Array<string> | null;
+                categories: Array<string> | null;
+                productCodes: Array<string> | null;
+                productCategories: Array<string> | null;
+                customerKinds: Array<'individual' | 'enterprise'> | null;
+                customerTiers: Array<string> | null;
+                valueLevels: Array<string> | null;
+                channels: Array<string> | null;
+                regionUnitId: string | null;
+                targetAnchor: 'site' | 'home' | 'intake' | 'fixed';
+                targetFunctionType: string | null;
+                targetUnitId: string | null;
+                skillGroupCode: string | null;
                 supportLine: number;
-                urgeCount: number;
-                handlingUnitId: string;
-                assigneeId: string | null;
-                customer: {
-                  id: string;
-                  customerNo: string;
-                  name: string;
-                  kind: string;
-                } | null;
-                callerPhone: string | null;
+                priority: ('urgent' | 'high' | 'normal' | 'low') | null;
+                version: number;
                 createdAt: string;
                 updatedAt: string;
-                version: number;
               }>;
-              nextCursor: string | null;
             };
           };
         };
       };
     };
-    /** Accept a service request (受理). Send an Idempotency-Key header to make retries safe: a replay returns the first answer; the same key with another body is refused (422 IDEMPOTENCY_KEY_REUSED) */
+    /** Add a routing rule; audited */
     post: {
       parameters: {
         query?: never;
@@ -2967,731 +2999,30 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            kind:
-              | 'consultation'
-              | 'business_order'
-              | 'fault'
-              | 'complaint'
-              | 'billing'
-              | 'technical_support'
-              | 'integration'
-              | 'suggestion';
-            title: string;
-            description: string;
-            channel:
-              | 'hotline'
-              | 'walk_in'
-              | 'web'
-              | 'app'
-              | 'chat'
-              | 'social'
-              | 'api'
-              | 'account_manager'
-              | 'monitoring'
-              | 'email'
-              | 'sms';
-            channelRef?: string;
-            accessNumber?: '10000' | '10000-9';
-            customerId?: string;
-            productInstanceId?: string;
-            category?: string;
-            priority?: 'urgent' | 'high' | 'normal' | 'low';
-            callerPhone?: string;
-            deputyUserId?: string;
-            resolveAtIntake?: {
-              resolution: string;
-            };
-          };
-        };
-      };
-      responses: {
-        201: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              id: string;
-              number: string;
-              kind: string;
-              categoryCode: string | null;
-              channel: string;
-              title: string;
-              status: string;
-              priority: string;
-              supportLine: number;
-              urgeCount: number;
-              handlingUnitId: string;
-              assigneeId: string | null;
-              customer: {
-                id: string;
-                customerNo: string;
-                name: string;
-                kind: string;
-              } | null;
-              callerPhone: string | null;
-              createdAt: string;
-              updatedAt: string;
-              version: number;
-              description: string;
-              resolution: string | null;
-              channelRef: string | null;
-              accessNumber: string | null;
-              productInstanceId: string | null;
-              siteUnitId: string | null;
-              intakeUnitId: string;
-              skillGroupId: string | null;
-              ownerUserId: string;
-              ownerUnitId: string;
-              deputyUserId: string | null;
-              escalationLevel: number;
-              reopenCount: number;
-              firstContactResolution: boolean;
-              suspendedReason: string | null;
-              routing: {
-                ruleId: string | null;
-                explanation: string | null;
-              };
-              resolvedAt: string | null;
-              closedAt: string | null;
-              allowedActions: Array<string>;
-            };
-          };
-        };
-      };
-    };
-  };
-  '/api/v1/service-requests/{id}': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** One request with its timeline; the ETag is its version (send it back in If-Match) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              id: string;
-              number: string;
-              kind: string;
-              categoryCode: string | null;
-              channel: string;
-              title: string;
-              status: string;
-              priority: string;
-              supportLine: number;
-              urgeCount: number;
-              handlingUnitId: string;
-              assigneeId: string | null;
-              customer: {
-                id: string;
-                customerNo: string;
-                name: string;
-                kind: string;
-              } | null;
-              callerPhone: string | null;
-              createdAt: string;
-              updatedAt: string;
-              version: number;
-              description: string;
-              resolution: string | null;
-              channelRef: string | null;
-              accessNumber: string | null;
-              productInstanceId: string | null;
-              siteUnitId: string | null;
-              intakeUnitId: string;
-              skillGroupId: string | null;
-              ownerUserId: string;
-              ownerUnitId: string;
-              deputyUserId: string | null;
-              escalationLevel: number;
-              reopenCount: number;
-              firstContactResolution: boolean;
-              suspendedReason: string | null;
-              routing: {
-                ruleId: string | null;
-                explanation: string | null;
-              };
-              resolvedAt: string | null;
-              closedAt: string | null;
-              allowedActions: Array<string>;
-              timeline: Array<{
-                id: string;
-                kind:
-                  | 'created'
-                  | 'status'
-                  | 'note'
-                  | 'reply'
-                  | 'contact_attempt'
-                  | 'transfer'
-                  | 'assignment'
-                  | 'urge'
-                  | 'owner_handover'
-                  | 'follow_up';
-                visibility: 'internal' | 'customer';
-                actorId: string | null;
-                actorLogin: string | null;
-                fromStatus: string | null;
-                toStatus: string | null;
-                body: string | null;
-                details: {
-                  [key: string]: unknown;
-                };
-                createdAt: string;
-              }>;
-            };
-          };
-        };
-      };
-    };
-  };
-  '/api/v1/service-requests/{id}/transitions': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** A workflow action: triage, dispatch, take, start, suspend (reason), resume, escalate (reason), return (reason), resolve (result), callback, confirm, close, reopen (reason). A refused action names the allowed ones (409 TRANSITION_NOT_ALLOWED, details.allowed). Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            action:
-              | 'triage'
-              | 'dispatch'
-              | 'take'
-              | 'start'
-              | 'suspend'
-              | 'resume'
-              | 'escalate'
-              | 'return'
-              | 'resolve'
-              | 'callback'
-              | 'confirm'
-              | 'close'
-              | 'reopen';
-            reason?: string;
-            result?: string;
-            assigneeId?: string;
-            customerVisible?: boolean;
-            version?: number;
-          };
-        };
-      };
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              id: string;
-              number: string;
-              kind: string;
-              categoryCode: string | null;
-              channel: string;
-              title: string;
-              status: string;
-              priority: string;
-              supportLine: number;
-              urgeCount: number;
-              handlingUnitId: string;
-              assigneeId: string | null;
-              customer: {
-                id: string;
-                customerNo: string;
-                name: string;
-                kind: string;
-              } | null;
-              callerPhone: string | null;
-              createdAt: string;
-              updatedAt: string;
-              version: number;
-              description: string;
-              resolution: string | null;
-              channelRef: string | null;
-              accessNumber: string | null;
-              productInstanceId: string | null;
-              siteUnitId: string | null;
-              intakeUnitId: string;
-              skillGroupId: string | null;
-              ownerUserId: string;
-              ownerUnitId: string;
-              deputyUserId: string | null;
-              escalationLevel: number;
-              reopenCount: number;
-              firstContactResolution: boolean;
-              suspendedReason: string | null;
-              routing: {
-                ruleId: string | null;
-                explanation: string | null;
-              };
-              resolvedAt: string | null;
-              closedAt: string | null;
-              allowedActions: Array<string>;
-            };
-          };
-        };
-      };
-    };
-  };
-  '/api/v1/service-requests/{id}/urges': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** 催单: the customer urges; counted and shown on the timeline (no change of state). Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            reason?: string;
-            version?: number;
-          };
-        };
-      };
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              id: string;
-              number: string;
-              kind: string;
-              categoryCode: string | null;
-              channel: string;
-              title: string;
-              status: string;
-              priority: string;
-              supportLine: number;
-              urgeCount: number;
-              handlingUnitId: string;
-              assigneeId: string | null;
-              customer: {
-                id: string;
-                customerNo: string;
-                name: string;
-                kind: string;
-              } | null;
-              callerPhone: string | null;
-              createdAt: string;
-              updatedAt: string;
-              version: number;
-              description: string;
-              resolution: string | null;
-              channelRef: string | null;
-              accessNumber: string | null;
-              productInstanceId: string | null;
-              siteUnitId: string | null;
-              intakeUnitId: string;
-              skillGroupId: string | null;
-              ownerUserId: string;
-              ownerUnitId: string;
-              deputyUserId: string | null;
-              escalationLevel: number;
-              reopenCount: number;
-              firstContactResolution: boolean;
-              suspendedReason: string | null;
-              routing: {
-                ruleId: string | null;
-                explanation: string | null;
-              };
-              resolvedAt: string | null;
-              closedAt: string | null;
-              allowedActions: Array<string>;
-            };
-          };
-        };
-      };
-    };
-  };
-  '/api/v1/service-requests/{id}/notes': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** A note: internal, or a reply the customer sees (visibility customer); kind contact_attempt for a call to the customer. Appends to the timeline (the version stays). */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            body: string;
-            visibility: 'internal' | 'customer';
-            kind?: 'note' | 'contact_attempt';
-            version?: number;
-          };
-        };
-      };
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              id: string;
-              number: string;
-              kind: string;
-              categoryCode: string | null;
-              channel: string;
-              title: string;
-              status: string;
-              priority: string;
-              supportLine: number;
-              urgeCount: number;
-              handlingUnitId: string;
-              assigneeId: string | null;
-              customer: {
-                id: string;
-                customerNo: string;
-                name: string;
-                kind: string;
-              } | null;
-              callerPhone: string | null;
-              createdAt: string;
-              updatedAt: string;
-              version: number;
-              description: string;
-              resolution: string | null;
-              channelRef: string | null;
-              accessNumber: string | null;
-              productInstanceId: string | null;
-              siteUnitId: string | null;
-              intakeUnitId: string;
-              skillGroupId: string | null;
-              ownerUserId: string;
-              ownerUnitId: string;
-              deputyUserId: string | null;
-              escalationLevel: number;
-              reopenCount: number;
-              firstContactResolution: boolean;
-              suspendedReason: string | null;
-              routing: {
-                ruleId: string | null;
-                explanation: string | null;
-              };
-              resolvedAt: string | null;
-              closedAt: string | null;
-              allowedActions: Array<string>;
-            };
-          };
-        };
-      };
-    };
-  };
-  '/api/v1/service-requests/{id}/follow-ups': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** The customer follows up: it reaches the owner (首问), or when the owner is away the deputy, else the owner's group lead — named on the timeline. */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            body: string;
-            ownerAway?: boolean;
-            version?: number;
-          };
-        };
-      };
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              id: string;
-              number: string;
-              kind: string;
-              categoryCode: string | null;
-              channel: string;
-              title: string;
-              status: string;
-              priority: string;
-              supportLine: number;
-              urgeCount: number;
-              handlingUnitId: string;
-              assigneeId: string | null;
-              customer: {
-                id: string;
-                customerNo: string;
-                name: string;
-                kind: string;
-              } | null;
-              callerPhone: string | null;
-              createdAt: string;
-              updatedAt: string;
-              version: number;
-              description: string;
-              resolution: string | null;
-              channelRef: string | null;
-              accessNumber: string | null;
-              productInstanceId: string | null;
-              siteUnitId: string | null;
-              intakeUnitId: string;
-              skillGroupId: string | null;
-              ownerUserId: string;
-              ownerUnitId: string;
-              deputyUserId: string | null;
-              escalationLevel: number;
-              reopenCount: number;
-              firstContactResolution: boolean;
-              suspendedReason: string | null;
-              routing: {
-                ruleId: string | null;
-                explanation: string | null;
-              };
-              resolvedAt: string | null;
-              closedAt: string | null;
-              allowedActions: Array<string>;
-            };
-          };
-        };
-      };
-    };
-  };
-  '/api/v1/service-requests/{id}/transfers': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** Transfer to another unit (any level or province) and/or support line (一线/二线/三线), with a reason. Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            toUnitId?: string;
-            supportLine?: 1 | 2 | 3;
-            skillGroupId?: string | null;
-            reason: string;
-            version?: number;
-          };
-        };
-      };
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              id: string;
-              number: string;
-              kind: string;
-              categoryCode: string | null;
-              channel: string;
-              title: string;
-              status: string;
-              priority: string;
-              supportLine: number;
-              urgeCount: number;
-              handlingUnitId: string;
-              assigneeId: string | null;
-              customer: {
-                id: string;
-                customerNo: string;
-                name: string;
-                kind: string;
-              } | null;
-              callerPhone: string | null;
-              createdAt: string;
-              updatedAt: string;
-              version: number;
-              description: string;
-              resolution: string | null;
-              channelRef: string | null;
-              accessNumber: string | null;
-              productInstanceId: string | null;
-              siteUnitId: string | null;
-              intakeUnitId: string;
-              skillGroupId: string | null;
-              ownerUserId: string;
-              ownerUnitId: string;
-              deputyUserId: string | null;
-              escalationLevel: number;
-              reopenCount: number;
-              firstContactResolution: boolean;
-              suspendedReason: string | null;
-              routing: {
-                ruleId: string | null;
-                explanation: string | null;
-              };
-              resolvedAt: string | null;
-              closedAt: string | null;
-              allowedActions: Array<string>;
-            };
-          };
-        };
-      };
-    };
-  };
-  '/api/v1/service-requests/{id}/owner-handover': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** Hand over first-contact ownership (首问负责) to another person, with a reason (audited); by the owner or staff over the owner's unit. Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            toUserId: string;
-            reason: string;
-            deputyUserId?: string | null;
-            version?: number;
-          };
-        };
-      };
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              id: string;
-              number: string;
-              kind: string;
-              categoryCode: string | null;
-              channel: string;
-              title: string;
-              status: string;
-              priority: string;
-              supportLine: number;
-              urgeCount: number;
-              handlingUnitId: string;
-              assigneeId: string | null;
-              customer: {
-                id: string;
-                customerNo: string;
-                name: string;
-                kind: string;
-              } | null;
-              callerPhone: string | null;
-              createdAt: string;
-              updatedAt: string;
-              version: number;
-              description: string;
-              resolution: string | null;
-              channelRef: string | null;
-              accessNumber: string | null;
-              productInstanceId: string | null;
-              siteUnitId: string | null;
-              intakeUnitId: string;
-              skillGroupId: string | null;
-              ownerUserId: string;
-              ownerUnitId: string;
-              deputyUserId: string | null;
-              escalationLevel: number;
-              reopenCount: number;
-              firstContactResolution: boolean;
-              suspendedReason: string | null;
-              routing: {
-                ruleId: string | null;
-                explanation: string | null;
-              };
-              resolvedAt: string | null;
-              closedAt: string | null;
-              allowedActions: Array<string>;
-            };
-          };
-        };
-      };
-    };
-  };
-  '/api/v1/service-request-categories': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** Request categories per kind (the taxonomy administrators edit) */
-    get: {
-      parameters: {
-        query?: {
-          kind?:
-            | 'consultation'
-            | 'business_order'
-            | 'fault'
-            | 'complaint'
-            | 'billing'
-            | 'technical_support'
-            | 'integration'
-            | 'suggestion';
-          includeInactive?: 'true' | 'false';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              items: Array<{
-                id: string;
-                kind: string;
-                code: string;
-                name: string;
-                nameEn: string;
-                sortOrder: number;
-                active: boolean;
-                version: number;
-              }>;
-            };
-          };
-        };
-      };
-    };
-    /** Add a category to a kind */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            kind:
-              | 'consultation'
-              | 'business_order'
-              | 'fault'
-              | 'complaint'
-              | 'billing'
-              | 'technical_support'
-              | 'integration'
-              | 'suggestion';
-            code: string;
+            /** lower first; the first matching rule wins */
+            position: number;
             name: string;
-            nameEn: string;
-            sortOrder?: number;
+            description?: string | null;
+            active?: boolean;
+            kinds?: Array<string> | null;
+            categories?: Array<string> | null;
+            productCodes?: Array<string> | null;
+            /** product families: the catalogue categories (data_circuit …) */
+            productCategories?: Array<string> | null;
+            customerKinds?: Array<'individual' | 'enterprise'> | null;
+            customerTiers?: Array<string> | null;
+            valueLevels?: Array<string> | null;
+            channels?: Array<string> | null;
+            /** the need's unit must be this one or under it */
+            regionUnitId?: string | null;
+            targetAnchor: 'site' | 'home' | 'intake' | 'fixed';
+            /** nearest unit of this function type from the anchor */
+            targetFunctionType?: string | null;
+            /** the unit, when targetAnchor is 'fixed' */
+            targetUnitId?: string | null;
+            skillGroupCode?: string | null;
+            supportLine: number;
+            priority?: ('urgent' | 'high' | 'normal' | 'low') | null;
           };
         };
       };
@@ -3701,22 +3032,99 @@ export interface paths {
           content: {
             'application/json': {
               id: string;
-              kind: string;
-              code: string;
+              position: number;
               name: string;
-              nameEn: string;
-              sortOrder: number;
+              description: string | null;
               active: boolean;
+              kinds: Array<string> | null;
+              categories: Array<string> | null;
+              productCodes: Array<string> | null;
+              productCategories: Array<string> | null;
+              customerKinds: Array<'individual' | 'enterprise'> | null;
+              customerTiers: Array<string> | null;
+              valueLevels: Array<string> | null;
+              channels: Array<string> | null;
+              regionUnitId: string | null;
+              targetAnchor: 'site' | 'home' | 'intake' | 'fixed';
+              targetFunctionType: string | null;
+              targetUnitId: string | null;
+              skillGroupCode: string | null;
+              supportLine: number;
+              priority: ('urgent' | 'high' | 'normal' | 'low') | null;
               version: number;
+              createdAt: string;
+              updatedAt: string;
             };
           };
         };
       };
     };
   };
-  '/api/v1/service-request-categories/{id}': {
+  '/api/v1/routing-rules/{id}': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** Rename, reorder or retire (active: false) a category; send `version` */
+    /** One routing rule (ETag: its version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              position: number;
+              name: string;
+              description: string | null;
+              active: boolean;
+              kinds: Array<string> | null;
+              categories: Array<string> | null;
+              productCodes: Array<string> | null;
+              productCategories: Array<string> | null;
+              customerKinds: Array<'individual' | 'enterprise'> | null;
+              customerTiers: Array<string> | null;
+              valueLevels: Array<string> | null;
+              channels: Array<string> | null;
+              regionUnitId: string | null;
+              targetAnchor: 'site' | 'home' | 'intake' | 'fixed';
+              targetFunctionType: string | null;
+              targetUnitId: string | null;
+              skillGroupCode: string | null;
+              supportLine: number;
+              priority: ('urgent' | 'high' | 'normal' | 'low') | null;
+              version: number;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Remove a routing rule (If-Match optional); audited */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Change a routing rule (If-Match or version: a stale one gets 409); audited */
     patch: {
       parameters: {
         query?: never;
@@ -3729,10 +3137,30 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** lower first; the first matching rule wins */
+            position?: number;
             name?: string;
-            nameEn?: string;
-            sortOrder?: number;
+            description?: string | null;
             active?: boolean;
+            kinds?: Array<string> | null;
+            categories?: Array<string> | null;
+            productCodes?: Array<string> | null;
+            /** product families: the catalogue categories (data_circuit …) */
+            productCategories?: Array<string> | null;
+            customerKinds?: Array<'individual' | 'enterprise'> | null;
+            customerTiers?: Array<string> | null;
+            valueLevels?: Array<string> | null;
+            channels?: Array<string> | null;
+            /** the need's unit must be this one or under it */
+            regionUnitId?: string | null;
+            targetAnchor?: 'site' | 'home' | 'intake' | 'fixed';
+            /** nearest unit of this function type from the anchor */
+            targetFunctionType?: string | null;
+            /** the unit, when targetAnchor is 'fixed' */
+            targetUnitId?: string | null;
+            skillGroupCode?: string | null;
+            supportLine?: number;
+            priority?: ('urgent' | 'high' | 'normal' | 'low') | null;
             version?: number;
           };
         };
@@ -3743,22 +3171,90 @@ export interface paths {
           content: {
             'application/json': {
               id: string;
-              kind: string;
-              code: string;
+              position: number;
               name: string;
-              nameEn: string;
-              sortOrder: number;
+              description: string | null;
               active: boolean;
+              kinds: Array<string> | null;
+              categories: Array<string> | null;
+              productCodes: Array<string> | null;
+              productCategories: Array<string> | null;
+              customerKinds: Array<'individual' | 'enterprise'> | null;
+              customerTiers: Array<string> | null;
+              valueLevels: Array<string> | null;
+              channels: Array<string> | null;
+              regionUnitId: string | null;
+              targetAnchor: 'site' | 'home' | 'intake' | 'fixed';
+              targetFunctionType: string | null;
+              targetUnitId: string | null;
+              skillGroupCode: string | null;
+              supportLine: number;
+              priority: ('urgent' | 'high' | 'normal' | 'low') | null;
               version: number;
+              createdAt: string;
+              updatedAt: string;
             };
           };
         };
       };
     };
   };
-  '/api/v1/service-request-workflows': {
+  '/api/v1/routing-rules/preview': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** The workflow of every kind */
+    /** Where a request with these facts would go, and why (nothing is written) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            kind: string;
+            category?: string | null;
+            productCode?: string | null;
+            customerKind?: ('individual' | 'enterprise') | null;
+            customerTier?: string | null;
+            valueLevel?: string | null;
+            channel: string;
+            siteUnitId?: string | null;
+            homeUnitId?: string | null;
+            intakeUnitId: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              handlingUnitId: string;
+              skillGroupId: string | null;
+              supportLine: number;
+              priority: ('urgent' | 'high' | 'normal' | 'low') | null;
+              ruleId: string | null;
+              explanation: string;
+              handlingUnit: {
+                id: string;
+                code: string;
+                name: string;
+              } | null;
+              skillGroup: {
+                id: string;
+                code: string;
+                name: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/routing-strategies': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Skill groups' assignment strategies (a group not listed: round-robin, no capacity) */
     get: {
       parameters: {
         query?: never;
@@ -3773,76 +3269,10 @@ export interface paths {
           content: {
             'application/json': {
               items: Array<{
-                kind: string;
-                definition: {
-                  initial:
-                    | 'accepted'
-                    | 'triage'
-                    | 'dispatched'
-                    | 'taken'
-                    | 'in_progress'
-                    | 'suspended'
-                    | 'escalated'
-                    | 'returned'
-                    | 'resolved'
-                    | 'callback'
-                    | 'closed';
-                  states: Array<
-                    | 'accepted'
-                    | 'triage'
-                    | 'dispatched'
-                    | 'taken'
-                    | 'in_progress'
-                    | 'suspended'
-                    | 'escalated'
-                    | 'returned'
-                    | 'resolved'
-                    | 'callback'
-                    | 'closed'
-                  >;
-                  transitions: Array<{
-                    action:
-                      | 'triage'
-                      | 'dispatch'
-                      | 'take'
-                      | 'start'
-                      | 'suspend'
-                      | 'resume'
-                      | 'escalate'
-                      | 'return'
-                      | 'resolve'
-                      | 'callback'
-                      | 'confirm'
-                      | 'close'
-                      | 'reopen';
-                    from: Array<
-                      | 'accepted'
-                      | 'triage'
-                      | 'dispatched'
-                      | 'taken'
-                      | 'in_progress'
-                      | 'suspended'
-                      | 'escalated'
-                      | 'returned'
-                      | 'resolved'
-                      | 'callback'
-                      | 'closed'
-                    >;
-                    to:
-                      | 'accepted'
-                      | 'triage'
-                      | 'dispatched'
-                      | 'taken'
-                      | 'in_progress'
-                      | 'suspended'
-                      | 'escalated'
-                      | 'returned'
-                      | 'resolved'
-                      | 'callback'
-                      | 'closed';
-                  }>;
-                  closeAtIntake: boolean;
-                };
+                skillGroupId: string;
+                strategy: 'round_robin' | 'least_loaded' | 'skill';
+                capacity: number | null;
+                reservedSlots: number;
                 version: number;
                 updatedAt: string;
               }>;
@@ -3852,199 +3282,26 @@ export interface paths {
       };
     };
   };
-  '/api/v1/service-request-workflows/{kind}': {
+  '/api/v1/routing-strategies/{skillGroupId}': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** One kind's workflow (states, actions, close at intake) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          kind:
-            | 'consultation'
-            | 'business_order'
-            | 'fault'
-            | 'complaint'
-            | 'billing'
-            | 'technical_support'
-            | 'integration'
-            | 'suggestion';
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              kind: string;
-              definition: {
-                initial:
-                  | 'accepted'
-                  | 'triage'
-                  | 'dispatched'
-                  | 'taken'
-                  | 'in_progress'
-                  | 'suspended'
-                  | 'escalated'
-                  | 'returned'
-                  | 'resolved'
-                  | 'callback'
-                  | 'closed';
-                states: Array<
-                  | 'accepted'
-                  | 'triage'
-                  | 'dispatched'
-                  | 'taken'
-                  | 'in_progress'
-                  | 'suspended'
-                  | 'escalated'
-                  | 'returned'
-                  | 'resolved'
-                  | 'callback'
-                  | 'closed'
-                >;
-                transitions: Array<{
-                  action:
-                    | 'triage'
-                    | 'dispatch'
-                    | 'take'
-                    | 'start'
-                    | 'suspend'
-                    | 'resume'
-                    | 'escalate'
-                    | 'return'
-                    | 'resolve'
-                    | 'callback'
-                    | 'confirm'
-                    | 'close'
-                    | 'reopen';
-                  from: Array<
-                    | 'accepted'
-                    | 'triage'
-                    | 'dispatched'
-                    | 'taken'
-                    | 'in_progress'
-                    | 'suspended'
-                    | 'escalated'
-                    | 'returned'
-                    | 'resolved'
-                    | 'callback'
-                    | 'closed'
-                  >;
-                  to:
-                    | 'accepted'
-                    | 'triage'
-                    | 'dispatched'
-                    | 'taken'
-                    | 'in_progress'
-                    | 'suspended'
-                    | 'escalated'
-                    | 'returned'
-                    | 'resolved'
-                    | 'callback'
-                    | 'closed';
-                }>;
-                closeAtIntake: boolean;
-              };
-              version: number;
-              updatedAt: string;
-            };
-          };
-        };
-      };
-    };
-    /** Replace a kind's workflow. Validated: known states, starts at accepted, a terminal closed state, every state reachable and able to reach closed (422 with details.problems); send `version` */
+    /** Set a skill group's assignment strategy and capacity; audited */
     put: {
       parameters: {
         query?: never;
         header?: never;
         path: {
-          kind:
-            | 'consultation'
-            | 'business_order'
-            | 'fault'
-            | 'complaint'
-            | 'billing'
-            | 'technical_support'
-            | 'integration'
-            | 'suggestion';
+          skillGroupId: string;
         };
         cookie?: never;
       };
       requestBody: {
         content: {
           'application/json': {
-            definition: {
-              initial:
-                | 'accepted'
-                | 'triage'
-                | 'dispatched'
-                | 'taken'
-                | 'in_progress'
-                | 'suspended'
-                | 'escalated'
-                | 'returned'
-                | 'resolved'
-                | 'callback'
-                | 'closed';
-              states: Array<
-                | 'accepted'
-                | 'triage'
-                | 'dispatched'
-                | 'taken'
-                | 'in_progress'
-                | 'suspended'
-                | 'escalated'
-                | 'returned'
-                | 'resolved'
-                | 'callback'
-                | 'closed'
-              >;
-              transitions: Array<{
-                action:
-                  | 'triage'
-                  | 'dispatch'
-                  | 'take'
-                  | 'start'
-                  | 'suspend'
-                  | 'resume'
-                  | 'escalate'
-                  | 'return'
-                  | 'resolve'
-                  | 'callback'
-                  | 'confirm'
-                  | 'close'
-                  | 'reopen';
-                from: Array<
-                  | 'accepted'
-                  | 'triage'
-                  | 'dispatched'
-                  | 'taken'
-                  | 'in_progress'
-                  | 'suspended'
-                  | 'escalated'
-                  | 'returned'
-                  | 'resolved'
-                  | 'callback'
-                  | 'closed'
-                >;
-                to:
-                  | 'accepted'
-                  | 'triage'
-                  | 'dispatched'
-                  | 'taken'
-                  | 'in_progress'
-                  | 'suspended'
-                  | 'escalated'
-                  | 'returned'
-                  | 'resolved'
-                  | 'callback'
-                  | 'closed';
-              }>;
-              closeAtIntake: boolean;
-            };
+            strategy: 'round_robin' | 'least_loaded' | 'skill';
+            /** open items per person; null: no limit */
+            capacity?: number | null;
+            /** of the capacity, kept for enterprise and high-value customers */
+            reservedSlots?: number;
             version?: number;
           };
         };
@@ -4054,76 +3311,10 @@ export interface paths {
           headers: { [name: string]: unknown };
           content: {
             'application/json': {
-              kind: string;
-              definition: {
-                initial:
-                  | 'accepted'
-                  | 'triage'
-                  | 'dispatched'
-                  | 'taken'
-                  | 'in_progress'
-                  | 'suspended'
-                  | 'escalated'
-                  | 'returned'
-                  | 'resolved'
-                  | 'callback'
-                  | 'closed';
-                states: Array<
-                  | 'accepted'
-                  | 'triage'
-                  | 'dispatched'
-                  | 'taken'
-                  | 'in_progress'
-                  | 'suspended'
-                  | 'escalated'
-                  | 'returned'
-                  | 'resolved'
-                  | 'callback'
-                  | 'closed'
-                >;
-                transitions: Array<{
-                  action:
-                    | 'triage'
-                    | 'dispatch'
-                    | 'take'
-                    | 'start'
-                    | 'suspend'
-                    | 'resume'
-                    | 'escalate'
-                    | 'return'
-                    | 'resolve'
-                    | 'callback'
-                    | 'confirm'
-                    | 'close'
-                    | 'reopen';
-                  from: Array<
-                    | 'accepted'
-                    | 'triage'
-                    | 'dispatched'
-                    | 'taken'
-                    | 'in_progress'
-                    | 'suspended'
-                    | 'escalated'
-                    | 'returned'
-                    | 'resolved'
-                    | 'callback'
-                    | 'closed'
-                  >;
-                  to:
-                    | 'accepted'
-                    | 'triage'
-                    | 'dispatched'
-                    | 'taken'
-                    | 'in_progress'
-                    | 'suspended'
-                    | 'escalated'
-                    | 'returned'
-                    | 'resolved'
-                    | 'callback'
-                    | 'closed';
-                }>;
-                closeAtIntake: boolean;
-              };
+              skillGroupId: string;
+              strategy: 'round_robin' | 'least_loaded' | 'skill';
+              capacity: number | null;
+              reservedSlots: number;
               version: number;
               updatedAt: string;
             };

@@ -171,6 +171,10 @@ const en: Shape<typeof zhCN> = {
       dispatch: 'Dispatch and transfer requests between units and support lines; hand over ownership',
       admin: 'Edit request categories and the workflow of each kind',
     },
+    routing: {
+      read: 'See routing rules and group strategies, preview where a request would go',
+      manage: 'Create, change and remove routing rules; set group assignment strategies',
+    },
     security: {
       alert: {
         read: 'See security alerts (repeated search misses, reveal cap reached …)',
