@@ -3,6 +3,7 @@
 // in its own index.ts). Order matters for start-up hooks, demo data (the org tree before the
 // customers it serves) and the order of the OpenAPI document (web/src/api is generated from it);
 // migrations are applied in name order whatever the order here.
+import { attachments } from './modules/attachments/index.ts';
 import { audit } from './modules/audit/index.ts';
 import { customers } from './modules/customers/index.ts';
 import { events } from './modules/events/index.ts';
@@ -11,6 +12,6 @@ import { products } from './modules/products/index.ts';
 import { security } from './modules/security/index.ts';
 import { checkModules } from './platform/module.ts';
 
-export const modules = [identity, audit, customers, products, events, security] as const;
+export const modules = [identity, audit, customers, products, events, security, attachments] as const;
 
 checkModules(modules);

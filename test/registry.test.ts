@@ -23,6 +23,26 @@ describe('the module registry (src/modules.ts)', () => {
       builtinRoles(permissionCatalogue(modules)).map((r) => [r.code, [...r.permissions].sort()]),
     );
     const staff = ['org.read', 'skillgroup.read'];
+    // Issue 10's agent tools (attachments, canned phrases, caller identification), apart.
+    const isTool = (p: string) => /^(attachment|phrase)\./.test(p) || p === 'customer.identify';
+    const tools = Object.fromEntries(Object.entries(roles).map(([r, ps]) => [r, ps.filter(isTool)]));
+    for (const r of Object.keys(roles)) roles[r] = roles[r]!.filter((p) => !isTool(p));
+    const attach = ['attachment.read', 'attachment.upload'];
+    expect(tools).toEqual({
+      admin: ['attachment.manage', ...attach],
+      system_admin: [],
+      security_admin: [],
+      audit_admin: [],
+      agent: attach,
+      monitor: attach,
+      dispatcher: attach,
+      technician: attach,
+      account_manager: attach,
+      supervisor: attach,
+      quality_inspector: ['attachment.read'],
+      billing_specialist: attach,
+      customer: attach,
+    });
     expect(roles).toEqual({
       admin: [
         'audit.read',

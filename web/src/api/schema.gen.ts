@@ -3724,6 +3724,185 @@ export interface paths {
       };
     };
   };
+  '/api/v1/attachments': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** A record’s attachments, oldest first (all of them when the owning module lets you read the record; else yours) */
+    get: {
+      parameters: {
+        query: {
+          /** What the file is attached to, e.g. service_request */
+          ownerType: string;
+          /** The owning record’s id */
+          ownerId: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                ownerType: string;
+                ownerId: string;
+                /** masked like free text */
+                fileName: string;
+                /** found in the bytes, not taken from the client */
+                contentType: string;
+                sizeBytes: number;
+                sha256: string;
+                storage: 'database' | 'directory';
+                uploadedAt: string;
+                uploadedBy: {
+                  id: string;
+                  name: string;
+                } | null;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Attach a file (the raw request body) to a record. Its type is read from the bytes: images, PDF, Office documents and plain text; programs and a type other than the one sent are refused (415, details.reason ATTACHMENT_EXECUTABLE / ATTACHMENT_TYPE_MISMATCH / ATTACHMENT_TYPE_NOT_ALLOWED); over ONEPOINT_ATTACHMENT_MAX_BYTES: 413. Audited. */
+    post: {
+      parameters: {
+        query: {
+          /** What the file is attached to, e.g. service_request */
+          ownerType: string;
+          /** The owning record’s id */
+          ownerId: string;
+          /** The file’s name (a path is cut to its last part) */
+          fileName?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              ownerType: string;
+              ownerId: string;
+              /** masked like free text */
+              fileName: string;
+              /** found in the bytes, not taken from the client */
+              contentType: string;
+              sizeBytes: number;
+              sha256: string;
+              storage: 'database' | 'directory';
+              uploadedAt: string;
+              uploadedBy: {
+                id: string;
+                name: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/attachments/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One attachment’s metadata */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              ownerType: string;
+              ownerId: string;
+              /** masked like free text */
+              fileName: string;
+              /** found in the bytes, not taken from the client */
+              contentType: string;
+              sizeBytes: number;
+              sha256: string;
+              storage: 'database' | 'directory';
+              uploadedAt: string;
+              uploadedBy: {
+                id: string;
+                name: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    /** Delete an attachment (its uploader, or attachment.manage): the file goes; audited */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/api/v1/attachments/{id}/content': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Download the file, byte for byte, with its stored type, as an attachment (never shown inline), after checking its checksum */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'image/png': string;
+            'image/jpeg': string;
+            'image/gif': string;
+            'image/webp': string;
+            'image/bmp': string;
+            'image/tiff': string;
+            'application/pdf': string;
+            'application/vnd.openxmlformats-officedocument.wordprocessingml.document': string;
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+            'application/vnd.openxmlformats-officedocument.presentationml.presentation': string;
+            'application/msword': string;
+            'application/vnd.ms-excel': string;
+            'application/vnd.ms-powerpoint': string;
+            'text/plain': string;
+            'text/csv': string;
+          };
+        };
+      };
+    };
+  };
   '/tmf-api/customer/v5/customer': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** List or find customers (offset/limit, fields, attribute filters: id, status=a,b, validFor.startDateTime.gte=…) */
