@@ -8,10 +8,20 @@ import { audit } from './modules/audit/index.ts';
 import { customers } from './modules/customers/index.ts';
 import { events } from './modules/events/index.ts';
 import { identity } from './modules/identity/index.ts';
+import { phrases } from './modules/phrases/index.ts';
 import { products } from './modules/products/index.ts';
 import { security } from './modules/security/index.ts';
 import { checkModules } from './platform/module.ts';
 
-export const modules = [identity, audit, customers, products, events, security, attachments] as const;
+export const modules = [
+  identity,
+  audit,
+  customers,
+  products,
+  events,
+  security,
+  attachments,
+  phrases,
+] as const;
 
 checkModules(modules);

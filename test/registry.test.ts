@@ -28,19 +28,20 @@ describe('the module registry (src/modules.ts)', () => {
     const tools = Object.fromEntries(Object.entries(roles).map(([r, ps]) => [r, ps.filter(isTool)]));
     for (const r of Object.keys(roles)) roles[r] = roles[r]!.filter((p) => !isTool(p));
     const attach = ['attachment.read', 'attachment.upload'];
+    const phrases = ['phrase.manage.personal', 'phrase.read'];
     expect(tools).toEqual({
-      admin: ['attachment.manage', ...attach],
+      admin: ['attachment.manage', ...attach, 'phrase.manage.personal', 'phrase.manage.unit', 'phrase.read'],
       system_admin: [],
       security_admin: [],
       audit_admin: [],
-      agent: attach,
-      monitor: attach,
-      dispatcher: attach,
+      agent: [...attach, ...phrases],
+      monitor: [...attach, ...phrases],
+      dispatcher: [...attach, ...phrases],
       technician: attach,
-      account_manager: attach,
-      supervisor: attach,
-      quality_inspector: ['attachment.read'],
-      billing_specialist: attach,
+      account_manager: [...attach, ...phrases],
+      supervisor: [...attach, 'phrase.manage.personal', 'phrase.manage.unit', 'phrase.read'],
+      quality_inspector: ['attachment.read', 'phrase.read'],
+      billing_specialist: [...attach, ...phrases],
       customer: attach,
     });
     expect(roles).toEqual({

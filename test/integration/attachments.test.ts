@@ -175,9 +175,7 @@ for (const storage of ['database', 'directory'] as const) {
       expect(await as('dispatcher')).toBe(404);
       expect(await as('agent')).toBe(404);
       // The rule also says who may attach: an agent is no supervisor.
-      expect((await upload('agent', png(100), { owner: 'test_ticket', ownerId: 'T1' })).statusCode).toBe(
-        404,
-      );
+      expect((await upload('agent', png(100), { owner: 'test_ticket', ownerId: 'T1' })).statusCode).toBe(404);
     });
 
     it('deletes (uploader or admin only), audited, and the bytes are gone', async () => {

@@ -3903,6 +3903,242 @@ export interface paths {
       };
     };
   };
+  '/api/v1/phrases': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The canned phrases you see: your unit’s and the units’ above it, and your own */
+    get: {
+      parameters: {
+        query?: {
+          scope?: 'unit' | 'personal';
+          category?: string;
+          tag?: string;
+          /** text in the title or body */
+          q?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                scope: 'unit' | 'personal';
+                orgUnitId: string;
+                orgUnitName: string | null;
+                title: string;
+                body: string;
+                category: string;
+                tags: Array<string>;
+                /** the {{variables}} the body uses */
+                variables: Array<string>;
+                /** whether you may change or delete it */
+                editable: boolean;
+                version: number;
+                updatedAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Add a phrase: personal (phrase.manage.personal) or for a unit in your scope (phrase.manage.unit) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** unit: shared with the unit and every unit under it; personal: yours only */
+            scope: 'unit' | 'personal';
+            /** The unit that shares it (unit scope; default: yours) */
+            orgUnitId?: string;
+            title: string;
+            /** The text, with {{customer.name}}, {{request.number}}, {{agent.name}}, {{today}} … */
+            body: string;
+            /** 问候语, 身份核实, 故障排查, 致歉, 结束语 … */
+            category: string;
+            tags?: Array<string>;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              scope: 'unit' | 'personal';
+              orgUnitId: string;
+              orgUnitName: string | null;
+              title: string;
+              body: string;
+              category: string;
+              tags: Array<string>;
+              /** the {{variables}} the body uses */
+              variables: Array<string>;
+              /** whether you may change or delete it */
+              editable: boolean;
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/phrases/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One phrase (ETag: its version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              scope: 'unit' | 'personal';
+              orgUnitId: string;
+              orgUnitName: string | null;
+              title: string;
+              body: string;
+              category: string;
+              tags: Array<string>;
+              /** the {{variables}} the body uses */
+              variables: Array<string>;
+              /** whether you may change or delete it */
+              editable: boolean;
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Delete a phrase (If-Match optional); audited */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Change a phrase; send If-Match (its ETag) or version: a stale one gets 409 */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            title?: string;
+            body?: string;
+            category?: string;
+            tags?: Array<string>;
+            /** Or send the ETag as If-Match */
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              scope: 'unit' | 'personal';
+              orgUnitId: string;
+              orgUnitName: string | null;
+              title: string;
+              body: string;
+              category: string;
+              tags: Array<string>;
+              /** the {{variables}} the body uses */
+              variables: Array<string>;
+              /** whether you may change or delete it */
+              editable: boolean;
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/phrases/{id}/render': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Fill a phrase in: agent.name, agent.unit, hotline and today from the server, the rest from context; unknown and missing variables are left visible and reported */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Values for the variables, nested ({customer: {name}}) or dotted ({"customer.name"}); pass masked data */
+            context: {
+              [key: string]: components['schemas']['schema0'];
+            };
+            /** html: values are HTML-escaped */
+            format?: 'text' | 'html';
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              phraseId: string;
+              version: number;
+              text: string;
+              /** variables that do not exist, left as written */
+              unknown: Array<string>;
+              /** variables the context gave no value for, left as written */
+              missing: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
   '/tmf-api/customer/v5/customer': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** List or find customers (offset/limit, fields, attribute filters: id, status=a,b, validFor.startDateTime.gte=…) */
