@@ -30,15 +30,22 @@ describe('the module registry (src/modules.ts)', () => {
     const attach = ['attachment.read', 'attachment.upload'];
     const phrases = ['phrase.manage.personal', 'phrase.read'];
     expect(tools).toEqual({
-      admin: ['attachment.manage', ...attach, 'phrase.manage.personal', 'phrase.manage.unit', 'phrase.read'],
+      admin: [
+        'attachment.manage',
+        ...attach,
+        'customer.identify',
+        'phrase.manage.personal',
+        'phrase.manage.unit',
+        'phrase.read',
+      ],
       system_admin: [],
       security_admin: [],
       audit_admin: [],
-      agent: [...attach, ...phrases],
-      monitor: [...attach, ...phrases],
-      dispatcher: [...attach, ...phrases],
+      agent: [...attach, 'customer.identify', ...phrases],
+      monitor: [...attach, 'customer.identify', ...phrases],
+      dispatcher: [...attach, 'customer.identify', ...phrases],
       technician: attach,
-      account_manager: [...attach, ...phrases],
+      account_manager: [...attach, 'customer.identify', ...phrases],
       supervisor: [...attach, 'phrase.manage.personal', 'phrase.manage.unit', 'phrase.read'],
       quality_inspector: ['attachment.read', 'phrase.read'],
       billing_specialist: [...attach, ...phrases],

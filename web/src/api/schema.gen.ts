@@ -2733,6 +2733,65 @@ export interface paths {
       };
     };
   };
+  '/api/v1/customers/identify': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Identify a caller of any region by a whole phone number, ID number, account number or circuit id (never a part of one) with a purpose: a masked summary enough to accept a request (no contacts, addresses or ID numbers). Every lookup, hit or miss, is access-logged with its purpose; misses count in the search guard */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            kind: 'phone' | 'idNumber' | 'accountNo' | 'circuitId';
+            value: string;
+            /** why, in a few real words: 来电报修宽带故障 */
+            purpose: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                /** Put it on a new request; it tells nothing by itself */
+                customerId: string;
+                /** masked: 张*, 南京*****有限公司 */
+                name: string;
+                kind: 'individual' | 'enterprise';
+                tier: string | null;
+                status: string;
+                homeUnit: {
+                  id: string;
+                  name: string | null;
+                };
+                /** whether the customer is in your own data scope */
+                inScope: boolean;
+                services: Array<{
+                  instanceId: string;
+                  productCode: string;
+                  productName: string | null;
+                  /** the account number or circuit id, masked */
+                  number: string | null;
+                  status: string;
+                  siteUnit: {
+                    id: string;
+                    name: string | null;
+                  };
+                }>;
+                openRequests: Array<unknown>;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
   '/api/v1/products': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** The service product catalogue */
