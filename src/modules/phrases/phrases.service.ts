@@ -55,6 +55,14 @@ async function canEdit(db: Executor, caller: Caller, row: Row): Promise<boolean>
 
 async function views(db: Executor, caller: Caller, rows: Row[]): Promise<PhraseView[]> {
   const { unit } = await displayNames(db, [...new Set(rows.map((r) => r.org_unit_id))], []);
+  // One scope check per unit, not per phrase.
+  const unitEditable = new Map<string, Promise<boolean>>();
+  const editableRow = (r: Row) => {
+    if (r.scope === 'personal') return canEdit(db, caller, r);
+    let p = unitEditable.get(r.org_unit_id);
+    if (!p) unitEditable.set(r.org_unit_id, (p = canEdit(db, caller, r)));
+    return p;
+  };
   return Promise.all(
     rows.map(async (r) => ({
       id: r.id,
@@ -67,7 +75,7 @@ async function views(db: Executor, caller: Caller, rows: Row[]): Promise<PhraseV
       category: r.category,
       tags: r.tags,
       variables: variablesOf(r.body),
-      editable: await canEdit(db, caller, r),
+      editable: await editableRow(r),
       version: r.version,
       updatedAt: new Date(r.updated_at).toISOString(),
     })),
