@@ -64,15 +64,9 @@ const phrasePatch = z
   })
   .refine(hasChange, NOTHING_TO_CHANGE);
 
-const contextValue: z.ZodType<unknown> = z.lazy(() =>
-  z.union([
-    z.string().max(500),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.record(z.string().max(40), contextValue),
-  ]),
-);
+// Two levels are enough for every variable (customer.name, request.number …); no recursion.
+const scalar = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
+const contextValue = z.union([scalar, z.record(z.string().max(40), scalar)]);
 const renderBody = z.strictObject({
   context: z
     .record(z.string().max(40), contextValue)

@@ -4173,7 +4173,11 @@ export interface paths {
           'application/json': {
             /** Values for the variables, nested ({customer: {name}}) or dotted ({"customer.name"}); pass masked data */
             context: {
-              [key: string]: components['schemas']['schema0'];
+              [key: string]:
+                | (string | number | boolean | null)
+                | {
+                    [key: string]: string | number | boolean | null;
+                  };
             };
             /** html: values are HTML-escaped */
             format?: 'text' | 'html';
