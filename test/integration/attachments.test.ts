@@ -241,6 +241,30 @@ for (const storage of ['database', 'directory'] as const) {
             field: 'querystring.ownerType',
           },
           {
+            what: 'a file name over 255 characters',
+            req: {
+              method: 'POST',
+              url: `${API}?ownerType=a_b&ownerId=1&fileName=${'x'.repeat(256)}`,
+              headers: { 'content-type': 'image/png' },
+              payload: png(100),
+            },
+            status: 400,
+            code: 'VALIDATION_FAILED',
+            field: 'querystring.fileName',
+          },
+          {
+            what: 'a file name with a control character',
+            req: {
+              method: 'POST',
+              url: `${API}?ownerType=a_b&ownerId=1&fileName=a%07b.png`,
+              headers: { 'content-type': 'image/png' },
+              payload: png(100),
+            },
+            status: 400,
+            code: 'VALIDATION_FAILED',
+            field: 'querystring.fileName',
+          },
+          {
             what: 'upload as JSON',
             req: { method: 'POST', url: `${API}?ownerType=a_b&ownerId=1`, payload: { file: 'x' } },
             status: 415,

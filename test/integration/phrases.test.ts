@@ -131,6 +131,24 @@ describe(`canned phrases (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () 
     expect((await call('supervisor', 'GET', `${API}/${id}`)).statusCode).toBe(404);
   });
 
+  it('lets one of several concurrent changes of the same version win, the others get 409', async () => {
+    const id = (
+      await call('supervisor', 'POST', API, { scope: 'unit', title: '并发', body: 'v1', category: '测试' })
+    ).json().id;
+    const results = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((b) =>
+        call('supervisor', 'PATCH', `${API}/${id}`, { body: b }, { 'if-match': '"1"' }),
+      ),
+    );
+    const codes = results.map((r) => r.statusCode).sort();
+    expect(codes).toEqual([200, 409, 409, 409]);
+    const winner = results.find((r) => r.statusCode === 200)!.json().body;
+    expect((await call('supervisor', 'GET', `${API}/${id}`)).json()).toMatchObject({
+      body: winner,
+      version: 2,
+    });
+  });
+
   it('renders with the server’s agent and date, masks what is sent, reports unknown variables', async () => {
     const id = demoId('phrase', 'fault-registered');
     const res = await call('agent', 'POST', `${API}/${id}/render`, {
