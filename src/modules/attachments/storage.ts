@@ -76,6 +76,13 @@ export class DirectoryStore implements AttachmentStore {
       await fs.rm(temp, { force: true });
       throw err;
     }
+    // The rename itself survives a power cut only once the directory is flushed too.
+    const dirHandle = await fs.open(path.dirname(file), 'r');
+    try {
+      await dirHandle.sync();
+    } finally {
+      await dirHandle.close();
+    }
     return { undo: () => fs.rm(file, { force: true }) };
   }
 
