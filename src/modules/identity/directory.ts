@@ -123,6 +123,7 @@ export async function userUnits(
   return new Map(
     rows.map((r) => [r.id, { orgUnitId: r.org_unit_id, unitPath: r.path, active: r.status === 'active' }]),
   );
+}
 
 /** An org unit as routing sees it. */
 export interface RoutingUnit {

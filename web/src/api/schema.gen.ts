@@ -2563,6 +2563,7 @@ export interface paths {
             };
             startedOn?: string | null;
             endedOn?: string | null;
+            reason?: string;
             version?: number;
           };
         };
@@ -3376,6 +3377,1678 @@ export interface paths {
               reservedSlots: number;
               version: number;
               updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Requests in scope, newest first (queue filters, keyset paging with `cursor`) */
+    get: {
+      parameters: {
+        query?: {
+          kind?:
+            | 'consultation'
+            | 'business_order'
+            | 'fault'
+            | 'complaint'
+            | 'billing'
+            | 'technical_support'
+            | 'integration'
+            | 'suggestion';
+          status?:
+            | 'accepted'
+            | 'triage'
+            | 'dispatched'
+            | 'taken'
+            | 'in_progress'
+            | 'suspended'
+            | 'escalated'
+            | 'returned'
+            | 'resolved'
+            | 'callback'
+            | 'closed';
+          priority?: 'urgent' | 'high' | 'normal' | 'low';
+          assignee?: 'me';
+          unassigned?: 'true' | 'false';
+          open?: 'true' | 'false';
+          handlingUnit?: string;
+          customerId?: string;
+          q?: string;
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                number: string;
+                kind: string;
+                categoryCode: string | null;
+                channel: string;
+                title: string;
+                status: string;
+                priority: string;
+                supportLine: number;
+                urgeCount: number;
+                handlingUnitId: string;
+                assigneeId: string | null;
+                customer: {
+                  id: string;
+                  customerNo: string;
+                  name: string;
+                  kind: string;
+                } | null;
+                callerPhone: string | null;
+                createdAt: string;
+                updatedAt: string;
+                version: number;
+              }>;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    /** Accept a service request (受理). Send an Idempotency-Key header to make retries safe: a replay returns the first answer; the same key with another body is refused (422 IDEMPOTENCY_KEY_REUSED) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            kind:
+              | 'consultation'
+              | 'business_order'
+              | 'fault'
+              | 'complaint'
+              | 'billing'
+              | 'technical_support'
+              | 'integration'
+              | 'suggestion';
+            title: string;
+            description: string;
+            channel:
+              | 'hotline'
+              | 'walk_in'
+              | 'web'
+              | 'app'
+              | 'chat'
+              | 'social'
+              | 'api'
+              | 'account_manager'
+              | 'monitoring'
+              | 'email'
+              | 'sms';
+            channelRef?: string;
+            accessNumber?: '10000' | '10000-9';
+            customerId?: string;
+            productInstanceId?: string;
+            category?: string;
+            priority?: 'urgent' | 'high' | 'normal' | 'low';
+            callerPhone?: string;
+            deputyUserId?: string;
+            resolveAtIntake?: {
+              resolution: string;
+            };
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One request with its timeline; the ETag is its version (send it back in If-Match) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+              timeline: Array<{
+                id: string;
+                kind:
+                  | 'created'
+                  | 'status'
+                  | 'note'
+                  | 'reply'
+                  | 'contact_attempt'
+                  | 'transfer'
+                  | 'assignment'
+                  | 'urge'
+                  | 'owner_handover'
+                  | 'follow_up';
+                visibility: 'internal' | 'customer';
+                actorId: string | null;
+                actorLogin: string | null;
+                fromStatus: string | null;
+                toStatus: string | null;
+                body: string | null;
+                details: {
+                  [key: string]: unknown;
+                };
+                createdAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}/transitions': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** A workflow action: triage, dispatch, take, start, suspend (reason), resume, escalate (reason), return (reason), resolve (result), callback, confirm, close, reopen (reason). A refused action names the allowed ones (409 TRANSITION_NOT_ALLOWED, details.allowed). Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            action:
+              | 'triage'
+              | 'dispatch'
+              | 'take'
+              | 'start'
+              | 'suspend'
+              | 'resume'
+              | 'escalate'
+              | 'return'
+              | 'resolve'
+              | 'callback'
+              | 'confirm'
+              | 'close'
+              | 'reopen';
+            reason?: string;
+            result?: string;
+            assigneeId?: string;
+            customerVisible?: boolean;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}/urges': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** 催单: the customer urges; counted and shown on the timeline (no change of state). Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}/notes': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** A note: internal, or a reply the customer sees (visibility customer); kind contact_attempt for a call to the customer. Appends to the timeline (the version stays). */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            body: string;
+            visibility: 'internal' | 'customer';
+            kind?: 'note' | 'contact_attempt';
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}/follow-ups': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The customer follows up: it reaches the owner (首问), or when the owner is away the deputy, else the owner's group lead — named on the timeline. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            body: string;
+            ownerAway?: boolean;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}/transfers': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Transfer to another unit (any level or province) and/or support line (一线/二线/三线), with a reason. Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            toUnitId?: string;
+            supportLine?: 1 | 2 | 3;
+            skillGroupId?: string | null;
+            reason: string;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}/owner-handover': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Hand over first-contact ownership (首问负责) to another person, with a reason (audited); by the owner or staff over the owner's unit. Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            toUserId: string;
+            reason: string;
+            deputyUserId?: string | null;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-request-categories': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Request categories per kind (the taxonomy administrators edit) */
+    get: {
+      parameters: {
+        query?: {
+          kind?:
+            | 'consultation'
+            | 'business_order'
+            | 'fault'
+            | 'complaint'
+            | 'billing'
+            | 'technical_support'
+            | 'integration'
+            | 'suggestion';
+          includeInactive?: 'true' | 'false';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                kind: string;
+                code: string;
+                name: string;
+                nameEn: string;
+                sortOrder: number;
+                active: boolean;
+                version: number;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Add a category to a kind */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            kind:
+              | 'consultation'
+              | 'business_order'
+              | 'fault'
+              | 'complaint'
+              | 'billing'
+              | 'technical_support'
+              | 'integration'
+              | 'suggestion';
+            code: string;
+            name: string;
+            nameEn: string;
+            sortOrder?: number;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              kind: string;
+              code: string;
+              name: string;
+              nameEn: string;
+              sortOrder: number;
+              active: boolean;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-request-categories/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Rename, reorder or retire (active: false) a category; send `version` */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            nameEn?: string;
+            sortOrder?: number;
+            active?: boolean;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              kind: string;
+              code: string;
+              name: string;
+              nameEn: string;
+              sortOrder: number;
+              active: boolean;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-request-workflows': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The workflow of every kind */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                kind: string;
+                definition: {
+                  initial:
+                    | 'accepted'
+                    | 'triage'
+                    | 'dispatched'
+                    | 'taken'
+                    | 'in_progress'
+                    | 'suspended'
+                    | 'escalated'
+                    | 'returned'
+                    | 'resolved'
+                    | 'callback'
+                    | 'closed';
+                  states: Array<
+                    | 'accepted'
+                    | 'triage'
+                    | 'dispatched'
+                    | 'taken'
+                    | 'in_progress'
+                    | 'suspended'
+                    | 'escalated'
+                    | 'returned'
+                    | 'resolved'
+                    | 'callback'
+                    | 'closed'
+                  >;
+                  transitions: Array<{
+                    action:
+                      | 'triage'
+                      | 'dispatch'
+                      | 'take'
+                      | 'start'
+                      | 'suspend'
+                      | 'resume'
+                      | 'escalate'
+                      | 'return'
+                      | 'resolve'
+                      | 'callback'
+                      | 'confirm'
+                      | 'close'
+                      | 'reopen';
+                    from: Array<
+                      | 'accepted'
+                      | 'triage'
+                      | 'dispatched'
+                      | 'taken'
+                      | 'in_progress'
+                      | 'suspended'
+                      | 'escalated'
+                      | 'returned'
+                      | 'resolved'
+                      | 'callback'
+                      | 'closed'
+                    >;
+                    to:
+                      | 'accepted'
+                      | 'triage'
+                      | 'dispatched'
+                      | 'taken'
+                      | 'in_progress'
+                      | 'suspended'
+                      | 'escalated'
+                      | 'returned'
+                      | 'resolved'
+                      | 'callback'
+                      | 'closed';
+                  }>;
+                  closeAtIntake: boolean;
+                };
+                version: number;
+                updatedAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-request-workflows/{kind}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One kind's workflow (states, actions, close at intake) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          kind:
+            | 'consultation'
+            | 'business_order'
+            | 'fault'
+            | 'complaint'
+            | 'billing'
+            | 'technical_support'
+            | 'integration'
+            | 'suggestion';
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              kind: string;
+              definition: {
+                initial:
+                  | 'accepted'
+                  | 'triage'
+                  | 'dispatched'
+                  | 'taken'
+                  | 'in_progress'
+                  | 'suspended'
+                  | 'escalated'
+                  | 'returned'
+                  | 'resolved'
+                  | 'callback'
+                  | 'closed';
+                states: Array<
+                  | 'accepted'
+                  | 'triage'
+                  | 'dispatched'
+                  | 'taken'
+                  | 'in_progress'
+                  | 'suspended'
+                  | 'escalated'
+                  | 'returned'
+                  | 'resolved'
+                  | 'callback'
+                  | 'closed'
+                >;
+                transitions: Array<{
+                  action:
+                    | 'triage'
+                    | 'dispatch'
+                    | 'take'
+                    | 'start'
+                    | 'suspend'
+                    | 'resume'
+                    | 'escalate'
+                    | 'return'
+                    | 'resolve'
+                    | 'callback'
+                    | 'confirm'
+                    | 'close'
+                    | 'reopen';
+                  from: Array<
+                    | 'accepted'
+                    | 'triage'
+                    | 'dispatched'
+                    | 'taken'
+                    | 'in_progress'
+                    | 'suspended'
+                    | 'escalated'
+                    | 'returned'
+                    | 'resolved'
+                    | 'callback'
+                    | 'closed'
+                  >;
+                  to:
+                    | 'accepted'
+                    | 'triage'
+                    | 'dispatched'
+                    | 'taken'
+                    | 'in_progress'
+                    | 'suspended'
+                    | 'escalated'
+                    | 'returned'
+                    | 'resolved'
+                    | 'callback'
+                    | 'closed';
+                }>;
+                closeAtIntake: boolean;
+              };
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Replace a kind's workflow. Validated: known states, starts at accepted, a terminal closed state, every state reachable and able to reach closed (422 with details.problems); send `version` */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          kind:
+            | 'consultation'
+            | 'business_order'
+            | 'fault'
+            | 'complaint'
+            | 'billing'
+            | 'technical_support'
+            | 'integration'
+            | 'suggestion';
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            definition: {
+              initial:
+                | 'accepted'
+                | 'triage'
+                | 'dispatched'
+                | 'taken'
+                | 'in_progress'
+                | 'suspended'
+                | 'escalated'
+                | 'returned'
+                | 'resolved'
+                | 'callback'
+                | 'closed';
+              states: Array<
+                | 'accepted'
+                | 'triage'
+                | 'dispatched'
+                | 'taken'
+                | 'in_progress'
+                | 'suspended'
+                | 'escalated'
+                | 'returned'
+                | 'resolved'
+                | 'callback'
+                | 'closed'
+              >;
+              transitions: Array<{
+                action:
+                  | 'triage'
+                  | 'dispatch'
+                  | 'take'
+                  | 'start'
+                  | 'suspend'
+                  | 'resume'
+                  | 'escalate'
+                  | 'return'
+                  | 'resolve'
+                  | 'callback'
+                  | 'confirm'
+                  | 'close'
+                  | 'reopen';
+                from: Array<
+                  | 'accepted'
+                  | 'triage'
+                  | 'dispatched'
+                  | 'taken'
+                  | 'in_progress'
+                  | 'suspended'
+                  | 'escalated'
+                  | 'returned'
+                  | 'resolved'
+                  | 'callback'
+                  | 'closed'
+                >;
+                to:
+                  | 'accepted'
+                  | 'triage'
+                  | 'dispatched'
+                  | 'taken'
+                  | 'in_progress'
+                  | 'suspended'
+                  | 'escalated'
+                  | 'returned'
+                  | 'resolved'
+                  | 'callback'
+                  | 'closed';
+              }>;
+              closeAtIntake: boolean;
+            };
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              kind: string;
+              definition: {
+                initial:
+                  | 'accepted'
+                  | 'triage'
+                  | 'dispatched'
+                  | 'taken'
+                  | 'in_progress'
+                  | 'suspended'
+                  | 'escalated'
+                  | 'returned'
+                  | 'resolved'
+                  | 'callback'
+                  | 'closed';
+                states: Array<
+                  | 'accepted'
+                  | 'triage'
+                  | 'dispatched'
+                  | 'taken'
+                  | 'in_progress'
+                  | 'suspended'
+                  | 'escalated'
+                  | 'returned'
+                  | 'resolved'
+                  | 'callback'
+                  | 'closed'
+                >;
+                transitions: Array<{
+                  action:
+                    | 'triage'
+                    | 'dispatch'
+                    | 'take'
+                    | 'start'
+                    | 'suspend'
+                    | 'resume'
+                    | 'escalate'
+                    | 'return'
+                    | 'resolve'
+                    | 'callback'
+                    | 'confirm'
+                    | 'close'
+                    | 'reopen';
+                  from: Array<
+                    | 'accepted'
+                    | 'triage'
+                    | 'dispatched'
+                    | 'taken'
+                    | 'in_progress'
+                    | 'suspended'
+                    | 'escalated'
+                    | 'returned'
+                    | 'resolved'
+                    | 'callback'
+                    | 'closed'
+                  >;
+                  to:
+                    | 'accepted'
+                    | 'triage'
+                    | 'dispatched'
+                    | 'taken'
+                    | 'in_progress'
+                    | 'suspended'
+                    | 'escalated'
+                    | 'returned'
+                    | 'resolved'
+                    | 'callback'
+                    | 'closed';
+                }>;
+                closeAtIntake: boolean;
+              };
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/attachments': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** A record’s attachments, oldest first (all of them when the owning module lets you read the record; else yours) */
+    get: {
+      parameters: {
+        query: {
+          /** What the file is attached to, e.g. service_request */
+          ownerType: string;
+          /** The owning record’s id */
+          ownerId: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                ownerType: string;
+                ownerId: string;
+                /** masked like free text */
+                fileName: string;
+                /** found in the bytes, not taken from the client */
+                contentType: string;
+                sizeBytes: number;
+                sha256: string;
+                storage: 'database' | 'directory';
+                uploadedAt: string;
+                uploadedBy: {
+                  id: string;
+                  name: string;
+                } | null;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Attach a file (the raw request body) to a record. Its type is read from the bytes: images, PDF, Office documents and plain text; programs and a type other than the one sent are refused (415, details.reason ATTACHMENT_EXECUTABLE / ATTACHMENT_TYPE_MISMATCH / ATTACHMENT_TYPE_NOT_ALLOWED); over ONEPOINT_ATTACHMENT_MAX_BYTES: 413. Audited. */
+    post: {
+      parameters: {
+        query: {
+          /** What the file is attached to, e.g. service_request */
+          ownerType: string;
+          /** The owning record’s id */
+          ownerId: string;
+          /** The file’s name (a path is cut to its last part) */
+          fileName?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              ownerType: string;
+              ownerId: string;
+              /** masked like free text */
+              fileName: string;
+              /** found in the bytes, not taken from the client */
+              contentType: string;
+              sizeBytes: number;
+              sha256: string;
+              storage: 'database' | 'directory';
+              uploadedAt: string;
+              uploadedBy: {
+                id: string;
+                name: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/attachments/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One attachment’s metadata */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              ownerType: string;
+              ownerId: string;
+              /** masked like free text */
+              fileName: string;
+              /** found in the bytes, not taken from the client */
+              contentType: string;
+              sizeBytes: number;
+              sha256: string;
+              storage: 'database' | 'directory';
+              uploadedAt: string;
+              uploadedBy: {
+                id: string;
+                name: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    /** Delete an attachment (its uploader, or attachment.manage): the file goes; audited */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/api/v1/attachments/{id}/content': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Download the file, byte for byte, with its stored type, as an attachment (never shown inline), after checking its checksum */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'image/png': string;
+            'image/jpeg': string;
+            'image/gif': string;
+            'image/webp': string;
+            'image/bmp': string;
+            'image/tiff': string;
+            'application/pdf': string;
+            'application/vnd.openxmlformats-officedocument.wordprocessingml.document': string;
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+            'application/vnd.openxmlformats-officedocument.presentationml.presentation': string;
+            'application/msword': string;
+            'application/vnd.ms-excel': string;
+            'application/vnd.ms-powerpoint': string;
+            'text/plain': string;
+            'text/csv': string;
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/phrases': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The canned phrases you see: your unit’s and the units’ above it, and your own */
+    get: {
+      parameters: {
+        query?: {
+          scope?: 'unit' | 'personal';
+          category?: string;
+          tag?: string;
+          /** text in the title or body */
+          q?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                scope: 'unit' | 'personal';
+                orgUnitId: string;
+                orgUnitName: string | null;
+                title: string;
+                body: string;
+                category: string;
+                tags: Array<string>;
+                /** the {{variables}} the body uses */
+                variables: Array<string>;
+                /** whether you may change or delete it */
+                editable: boolean;
+                version: number;
+                updatedAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Add a phrase: personal (phrase.manage.personal) or for a unit in your scope (phrase.manage.unit) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** unit: shared with the unit and every unit under it; personal: yours only */
+            scope: 'unit' | 'personal';
+            /** The unit that shares it (unit scope; default: yours) */
+            orgUnitId?: string;
+            title: string;
+            /** The text, with {{customer.name}}, {{request.number}}, {{agent.name}}, {{today}} … */
+            body: string;
+            /** 问候语, 身份核实, 故障排查, 致歉, 结束语 … */
+            category: string;
+            tags?: Array<string>;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              scope: 'unit' | 'personal';
+              orgUnitId: string;
+              orgUnitName: string | null;
+              title: string;
+              body: string;
+              category: string;
+              tags: Array<string>;
+              /** the {{variables}} the body uses */
+              variables: Array<string>;
+              /** whether you may change or delete it */
+              editable: boolean;
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/phrases/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One phrase (ETag: its version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              scope: 'unit' | 'personal';
+              orgUnitId: string;
+              orgUnitName: string | null;
+              title: string;
+              body: string;
+              category: string;
+              tags: Array<string>;
+              /** the {{variables}} the body uses */
+              variables: Array<string>;
+              /** whether you may change or delete it */
+              editable: boolean;
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Delete a phrase (If-Match optional); audited */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Change a phrase; send If-Match (its ETag) or version: a stale one gets 409 */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            title?: string;
+            body?: string;
+            category?: string;
+            tags?: Array<string>;
+            /** Or send the ETag as If-Match */
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              scope: 'unit' | 'personal';
+              orgUnitId: string;
+              orgUnitName: string | null;
+              title: string;
+              body: string;
+              category: string;
+              tags: Array<string>;
+              /** the {{variables}} the body uses */
+              variables: Array<string>;
+              /** whether you may change or delete it */
+              editable: boolean;
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/phrases/{id}/render': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Fill a phrase in: agent.name, agent.unit, hotline and today from the server, the rest from context; unknown and missing variables are left visible and reported */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Values for the variables, nested ({customer: {name}}) or dotted ({"customer.name"}); pass masked data */
+            context: {
+              [key: string]:
+                | (string | number | boolean | null)
+                | {
+                    [key: string]: string | number | boolean | null;
+                  };
+            };
+            /** html: values are HTML-escaped */
+            format?: 'text' | 'html';
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              phraseId: string;
+              version: number;
+              text: string;
+              /** variables that do not exist, left as written */
+              unknown: Array<string>;
+              /** variables the context gave no value for, left as written */
+              missing: Array<string>;
             };
           };
         };
@@ -4222,425 +5895,6 @@ export interface paths {
                 to: string | null;
                 text: string;
               };
-            };
-          };
-        };
-      };
-    };
-  };
-  '/api/v1/attachments': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** A record’s attachments, oldest first (all of them when the owning module lets you read the record; else yours) */
-    get: {
-      parameters: {
-        query: {
-          /** What the file is attached to, e.g. service_request */
-          ownerType: string;
-          /** The owning record’s id */
-          ownerId: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              items: Array<{
-                id: string;
-                ownerType: string;
-                ownerId: string;
-                /** masked like free text */
-                fileName: string;
-                /** found in the bytes, not taken from the client */
-                contentType: string;
-                sizeBytes: number;
-                sha256: string;
-                storage: 'database' | 'directory';
-                uploadedAt: string;
-                uploadedBy: {
-                  id: string;
-                  name: string;
-                } | null;
-              }>;
-            };
-          };
-        };
-      };
-    };
-    /** Attach a file (the raw request body) to a record. Its type is read from the bytes: images, PDF, Office documents and plain text; programs and a type other than the one sent are refused (415, details.reason ATTACHMENT_EXECUTABLE / ATTACHMENT_TYPE_MISMATCH / ATTACHMENT_TYPE_NOT_ALLOWED); over ONEPOINT_ATTACHMENT_MAX_BYTES: 413. Audited. */
-    post: {
-      parameters: {
-        query: {
-          /** What the file is attached to, e.g. service_request */
-          ownerType: string;
-          /** The owning record’s id */
-          ownerId: string;
-          /** The file’s name (a path is cut to its last part) */
-          fileName?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        201: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              id: string;
-              ownerType: string;
-              ownerId: string;
-              /** masked like free text */
-              fileName: string;
-              /** found in the bytes, not taken from the client */
-              contentType: string;
-              sizeBytes: number;
-              sha256: string;
-              storage: 'database' | 'directory';
-              uploadedAt: string;
-              uploadedBy: {
-                id: string;
-                name: string;
-              } | null;
-            };
-          };
-        };
-      };
-    };
-  };
-  '/api/v1/attachments/{id}': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** One attachment’s metadata */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              id: string;
-              ownerType: string;
-              ownerId: string;
-              /** masked like free text */
-              fileName: string;
-              /** found in the bytes, not taken from the client */
-              contentType: string;
-              sizeBytes: number;
-              sha256: string;
-              storage: 'database' | 'directory';
-              uploadedAt: string;
-              uploadedBy: {
-                id: string;
-                name: string;
-              } | null;
-            };
-          };
-        };
-      };
-    };
-    /** Delete an attachment (its uploader, or attachment.manage): the file goes; audited */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        204: {
-          headers: { [name: string]: unknown };
-          content?: never;
-        };
-      };
-    };
-  };
-  '/api/v1/attachments/{id}/content': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** Download the file, byte for byte, with its stored type, as an attachment (never shown inline), after checking its checksum */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'image/png': string;
-            'image/jpeg': string;
-            'image/gif': string;
-            'image/webp': string;
-            'image/bmp': string;
-            'image/tiff': string;
-            'application/pdf': string;
-            'application/vnd.openxmlformats-officedocument.wordprocessingml.document': string;
-            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
-            'application/vnd.openxmlformats-officedocument.presentationml.presentation': string;
-            'application/msword': string;
-            'application/vnd.ms-excel': string;
-            'application/vnd.ms-powerpoint': string;
-            'text/plain': string;
-            'text/csv': string;
-          };
-        };
-      };
-    };
-  };
-  '/api/v1/phrases': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** The canned phrases you see: your unit’s and the units’ above it, and your own */
-    get: {
-      parameters: {
-        query?: {
-          scope?: 'unit' | 'personal';
-          category?: string;
-          tag?: string;
-          /** text in the title or body */
-          q?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              items: Array<{
-                id: string;
-                scope: 'unit' | 'personal';
-                orgUnitId: string;
-                orgUnitName: string | null;
-                title: string;
-                body: string;
-                category: string;
-                tags: Array<string>;
-                /** the {{variables}} the body uses */
-                variables: Array<string>;
-                /** whether you may change or delete it */
-                editable: boolean;
-                version: number;
-                updatedAt: string;
-              }>;
-            };
-          };
-        };
-      };
-    };
-    /** Add a phrase: personal (phrase.manage.personal) or for a unit in your scope (phrase.manage.unit) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** unit: shared with the unit and every unit under it; personal: yours only */
-            scope: 'unit' | 'personal';
-            /** The unit that shares it (unit scope; default: yours) */
-            orgUnitId?: string;
-            title: string;
-            /** The text, with {{customer.name}}, {{request.number}}, {{agent.name}}, {{today}} … */
-            body: string;
-            /** 问候语, 身份核实, 故障排查, 致歉, 结束语 … */
-            category: string;
-            tags?: Array<string>;
-          };
-        };
-      };
-      responses: {
-        201: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              id: string;
-              scope: 'unit' | 'personal';
-              orgUnitId: string;
-              orgUnitName: string | null;
-              title: string;
-              body: string;
-              category: string;
-              tags: Array<string>;
-              /** the {{variables}} the body uses */
-              variables: Array<string>;
-              /** whether you may change or delete it */
-              editable: boolean;
-              version: number;
-              updatedAt: string;
-            };
-          };
-        };
-      };
-    };
-  };
-  '/api/v1/phrases/{id}': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** One phrase (ETag: its version) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              id: string;
-              scope: 'unit' | 'personal';
-              orgUnitId: string;
-              orgUnitName: string | null;
-              title: string;
-              body: string;
-              category: string;
-              tags: Array<string>;
-              /** the {{variables}} the body uses */
-              variables: Array<string>;
-              /** whether you may change or delete it */
-              editable: boolean;
-              version: number;
-              updatedAt: string;
-            };
-          };
-        };
-      };
-    };
-    /** Delete a phrase (If-Match optional); audited */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        204: {
-          headers: { [name: string]: unknown };
-          content?: never;
-        };
-      };
-    };
-    /** Change a phrase; send If-Match (its ETag) or version: a stale one gets 409 */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            title?: string;
-            body?: string;
-            category?: string;
-            tags?: Array<string>;
-            /** Or send the ETag as If-Match */
-            version?: number;
-          };
-        };
-      };
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              id: string;
-              scope: 'unit' | 'personal';
-              orgUnitId: string;
-              orgUnitName: string | null;
-              title: string;
-              body: string;
-              category: string;
-              tags: Array<string>;
-              /** the {{variables}} the body uses */
-              variables: Array<string>;
-              /** whether you may change or delete it */
-              editable: boolean;
-              version: number;
-              updatedAt: string;
-            };
-          };
-        };
-      };
-    };
-  };
-  '/api/v1/phrases/{id}/render': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** Fill a phrase in: agent.name, agent.unit, hotline and today from the server, the rest from context; unknown and missing variables are left visible and reported */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** Values for the variables, nested ({customer: {name}}) or dotted ({"customer.name"}); pass masked data */
-            context: {
-              [key: string]:
-                | (string | number | boolean | null)
-                | {
-                    [key: string]: string | number | boolean | null;
-                  };
-            };
-            /** html: values are HTML-escaped */
-            format?: 'text' | 'html';
-          };
-        };
-      };
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              phraseId: string;
-              version: number;
-              text: string;
-              /** variables that do not exist, left as written */
-              unknown: Array<string>;
-              /** variables the context gave no value for, left as written */
-              missing: Array<string>;
             };
           };
         };
