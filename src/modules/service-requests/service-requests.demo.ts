@@ -134,10 +134,24 @@ export async function seedDemoRequests(
     });
     if (!atIntake) {
       const worker = zj ? 'zj.supervisor' : 'supervisor';
-      await advance(deps, view.id, kind, STAGES[i % STAGES.length]!, (login) => {
-        at += 20 * 60_000;
-        return as(login ?? worker);
-      });
+      const asUser = async (userId: string) => {
+        const principal = await principalFor(ctx.db as never, { id: userId }, 'session', 'demo');
+        return () => {
+          at += 20 * 60_000;
+          return callerFor(principal, { now: () => new Date(at) });
+        };
+      };
+      await advance(
+        deps,
+        view.id,
+        kind,
+        STAGES[i % STAGES.length]!,
+        (login) => {
+          at += 20 * 60_000;
+          return as(login ?? worker);
+        },
+        asUser,
+      );
     }
   }
   onProgress(`service requests: ${count} demo requests`);
@@ -151,19 +165,23 @@ async function advance(
   kind: Kind,
   stage: Stage,
   as: (login?: string) => Caller,
+  asUser: (userId: string) => Promise<() => Caller>,
 ) {
   if (stage === 'accepted') return;
   const wf = DEFAULT_WORKFLOWS[kind];
-  let v = { version: 1 };
+  let v: { version: number; assigneeId?: string | null } = { version: 1 };
+  let worker = () => as();
   const act = async (
     action: Parameters<typeof transition>[3]['action'],
     extra: { reason?: string; result?: string } = {},
   ) => {
-    v = await transition(deps, as(), id, { action, ...extra, version: v.version });
+    v = await transition(deps, worker(), id, { action, ...extra, version: v.version });
   };
   if (wf.states.includes('triage')) await act('triage');
   await act('dispatch');
   if (stage === 'dispatched') return;
+  // Routing may have picked a member of the group: then that person takes it and works on it.
+  if (v.assigneeId) worker = await asUser(v.assigneeId);
   await act('take');
   await act('start');
   v = await urge(deps, as(), id, { reason: '客户来电催促处理进度', version: v.version });
