@@ -8,6 +8,16 @@ import { createTestServer, type TestServer } from '../harness.ts';
 let s: TestServer;
 beforeAll(async () => {
   s = await createTestServer();
+  // The workflows, not the routing, are under test here: with the seeded routing rules switched
+  // off every request goes to its site's unit (南京), where the dispatcher works.
+  const rules = (await call('GET', '/api/v1/routing-rules', 'admin')).json().items;
+  for (const r of rules as Array<{ id: string; version: number }>) {
+    const off = await call('PATCH', `/api/v1/routing-rules/${r.id}`, 'admin', {
+      active: false,
+      version: r.version,
+    });
+    expect(off.statusCode, off.body).toBe(200);
+  }
 });
 afterAll(async () => {
   await s?.close();

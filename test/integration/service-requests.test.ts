@@ -34,6 +34,7 @@ async function njInstance() {
     .select(['i.id as instanceId', 'c.id as customerId', 'i.org_unit_id as siteUnitId'])
     .where('i.org_unit_id', '=', demoId('org', 'CT.JS.NJ'))
     .where('i.product_code', 'like', 'broadband.%')
+    .where('c.kind', '=', 'individual')
     .orderBy('i.id')
     .limit(1)
     .executeTakeFirstOrThrow();
@@ -69,7 +70,7 @@ describe(`service requests: demo data (${process.env.ONEPOINT_TEST_ENGINE ?? 'pg
 });
 
 describe(`service requests: intake and reading (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () => {
-  it('accepts a fault call: a number read aloud, routed to the site unit, owner = the agent', async () => {
+  it("accepts a fault call: a number read aloud, routed to the site's dispatch centre, owner = the agent", async () => {
     const inst = await njInstance();
     const res = await call(
       'POST',
@@ -83,7 +84,9 @@ describe(`service requests: intake and reading (${process.env.ONEPOINT_TEST_ENGI
     expect(v.status).toBe('accepted');
     expect(v.version).toBe(1);
     expect(v.customer.id).toBe(inst.customerId);
-    expect(v.handlingUnitId).toBe(inst.siteUnitId);
+    // The seeded rule: a consumer's broadband fault goes to the local fault group of the site's unit.
+    expect(inst.siteUnitId).toBe(demoId('org', 'CT.JS.NJ'));
+    expect(v.handlingUnitId).toBe(demoId('org', 'CT.JS.NJ.DISPATCH'));
     expect(v.ownerUnitId).toBe(demoId('org', 'CT.JS.10000'));
     expect(v.callerPhone).toBe('139****5678');
     expect(v.description).toContain('139****5678');
