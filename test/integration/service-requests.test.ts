@@ -103,6 +103,21 @@ describe(`service requests: intake and reading (${process.env.ONEPOINT_TEST_ENGI
       .executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain('13912345678');
     expect(row.caller_phone_last4).toBe('5678');
+    // Its audit entry and its event, in the same transaction; the event carries the masked view.
+    const audit = await s.ctx.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity_id', '=', v.id)
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(['service_request.create']);
+    const events = await s.ctx.db
+      .selectFrom('outbox_events')
+      .select(['event_type', 'payload'])
+      .where('aggregate_id', '=', v.id)
+      .execute();
+    expect(events.map((e) => e.event_type)).toEqual(['ServiceRequestCreateEvent']);
+    expect(JSON.stringify(events[0]!.payload)).toContain(v.number);
+    expect(JSON.stringify(events[0]!.payload)).not.toContain('13912345678');
 
     const list = await call('GET', '/api/v1/service-requests?kind=fault', 'agent');
     expect(list.statusCode).toBe(200);
