@@ -151,7 +151,17 @@ describe(`service requests: intake and reading (${process.env.ONEPOINT_TEST_ENGI
     expect(fault422.statusCode).toBe(422);
   });
 
-  it('refuses a category of another kind, an unknown customer', async () => {
+  it('refuses a category of another kind, an unknown customer, a hotline number on another channel', async () => {
+    const web = await call('POST', '/api/v1/service-requests', 'agent', fault({ channel: 'web' }));
+    expect(web.statusCode).toBe(400);
+    expect(web.json().details.fields[0].field).toBe('body.accessNumber');
+    const enterpriseLine = await call(
+      'POST',
+      '/api/v1/service-requests',
+      'agent',
+      fault({ accessNumber: '10000-9' }),
+    );
+    expect(enterpriseLine.json().accessNumber).toBe('10000-9');
     expect(
       (await call('POST', '/api/v1/service-requests', 'agent', fault({ category: 'products_tariffs' })))
         .statusCode,
