@@ -127,16 +127,22 @@ async function claimTurn(
       .values(missing.map((user_id) => ({ skill_group_id: groupId, user_id, last_turn: null })))
       .onConflict((oc) => oc.columns(['skill_group_id', 'user_id']).doNothing())
       .execute();
+  // Ranked order in SQL, LIMIT 1: only the row taken is locked (rows are locked as they are read).
+  const rank = sql<number>`case user_id ${sql.join(
+    ids.map((id, i) => sql`when ${id} then ${i}`),
+    sql` `,
+  )} end`;
   const free = await db
     .selectFrom('routing_member_turns')
     .select('user_id')
     .where('skill_group_id', '=', groupId)
     .where('user_id', 'in', ids)
+    .orderBy(rank)
+    .limit(1)
     .forUpdate()
     .skipLocked()
-    .execute();
-  const freeIds = new Set(free.map((f) => f.user_id));
-  const pick = ranked.find((c) => freeIds.has(c.userId)) ?? ranked[0]!;
+    .executeTakeFirst();
+  const pick = ranked.find((c) => c.userId === free?.user_id) ?? ranked[0]!;
   await db
     .updateTable('routing_member_turns')
     .set({ last_turn: sql`nextval('routing_turn_seq')` })
