@@ -179,7 +179,7 @@ describe(`service requests: intake and reading (${process.env.ONEPOINT_TEST_ENGI
           fault({ customerId: '00000000-0000-7000-8000-000000000000' }),
         )
       ).statusCode,
-    ).toBe(422);
+    ).toBe(404);
   });
 
   it('a replayed create with the same Idempotency-Key returns the first answer; another body is refused', async () => {

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { customersIntakeAccess } from './intake-access.ts';
 import type { MigrationList } from '../../platform/db/migrate.ts';
 import { PRODUCT_SEEDS } from './domain/catalogue.ts';
 
@@ -326,4 +327,5 @@ export const customersMigrations: MigrationList = [
   ['0012_customers_search', customersSearch],
   ['0013_customers_scoped_uniqueness', customersScopedUniqueness],
   ['0020_customers_identify', customersIdentify],
+  ['0023_customers_intake_access', customersIntakeAccess], // intake-access.ts
 ];

@@ -6,10 +6,17 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { AppError, invalidField, unprocessableField } from '../../platform/errors.ts';
+import { AppError, invalidField, notFound, unprocessableField } from '../../platform/errors.ts';
 import { maskPhone } from '../../platform/pii/masking.ts';
 import { withAuditEntry } from '../audit/index.ts';
-import { customerFacts, instanceFacts, type CustomerFacts, type InstanceFacts } from '../customers/index.ts';
+import {
+  customerFacts,
+  customerForIntake,
+  instanceFacts,
+  logIntakeAccess,
+  type CustomerFacts,
+  type InstanceFacts,
+} from '../customers/index.ts';
 import { withEvents } from '../events/index.ts';
 import { isActiveUser } from '../identity/index.ts';
 import type { Caller, RequestDeps } from './deps.ts';
@@ -77,10 +84,12 @@ interface Facts {
   customer: CustomerFacts | undefined;
   instance: InstanceFacts | undefined;
   workflow: WorkflowDefinition;
+  /** 一点受理: the customer is outside the caller's scope (identified first); the intake is access-logged. */
+  crossScope: boolean;
 }
 
 /** Checks against stored data: category, customer, instance, deputy, close at intake. */
-async function checkFacts(deps: RequestDeps, input: CreateInput): Promise<Facts> {
+async function checkFacts(deps: RequestDeps, caller: Caller, input: CreateInput): Promise<Facts> {
   if (input.accessNumber && input.channel !== 'hotline')
     throw invalidField('body.accessNumber', 'applies to hotline requests only (10000 or 10000-9)');
   const [workflow, category, instance] = await Promise.all([
@@ -102,19 +111,22 @@ async function checkFacts(deps: RequestDeps, input: CreateInput): Promise<Facts>
   if (instance && input.customerId && instance.customerId !== input.customerId)
     throw unprocessableField('productInstanceId', 'belongs to another customer');
   const customerId = input.customerId ?? instance?.customerId;
+  // In scope, or identified by this caller lately (customers decide); else unknown (404, no oracle).
+  const intake = customerId ? await customerForIntake(deps.db, caller, customerId) : undefined;
+  if (customerId && !intake) throw notFound('Customer');
   const customer = customerId ? (await customerFacts(deps.db, [customerId])).get(customerId) : undefined;
-  if (customerId && !customer) throw unprocessableField('customerId', 'no such customer');
+  if (customerId && !customer) throw notFound('Customer');
   if (input.deputyUserId && !(await isActiveUser(deps.db, input.deputyUserId)))
     throw unprocessableField('deputyUserId', 'is not an active user');
   if (input.resolveAtIntake && !workflow.closeAtIntake)
     throw unprocessableField('resolveAtIntake', `a ${input.kind} request cannot be closed at intake`);
-  return { customer, instance, workflow };
+  return { customer, instance, workflow, crossScope: intake ? !intake.inScope : false };
 }
 
 export async function route(
   deps: RequestDeps,
   input: Pick<CreateInput, 'kind' | 'category' | 'channel'>,
-  facts: Omit<Facts, 'workflow'>,
+  facts: Omit<Facts, 'workflow' | 'crossScope'>,
   intakeUnitId: string,
 ): Promise<RoutingDecision> {
   return deps.routing.routeRequest(deps.db, {
@@ -142,7 +154,7 @@ export async function createRequest(
     const stored = await storedAnswer(deps, caller, idempotencyKey, hash);
     if (stored) return { view: stored, replayed: true };
   }
-  const facts = await checkFacts(deps, input);
+  const facts = await checkFacts(deps, caller, input);
   const intake = await unitInfo(deps.db, caller.principal.orgUnitId);
   if (!intake) throw unprocessableField('intakeUnit', "the caller's org unit does not exist");
   const decision = await route(deps, input, facts, intake.id);
@@ -182,6 +194,8 @@ export async function createRequest(
       const events =
         deps.recordEvents === false ? [] : [requestEvent('ServiceRequestCreateEvent', view, now)];
       await insertIntakeTimeline(withEvents(audited, events), caller, values, decision);
+      if (facts.crossScope && facts.customer)
+        await logIntakeAccess(trx, caller.actor, facts.customer.id, `service_request.create:${number}`);
       if (idempotencyKey) await rememberKey(trx, caller, idempotencyKey, hash, id, view);
       return view;
     });

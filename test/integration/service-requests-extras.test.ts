@@ -1,0 +1,125 @@
+// Service requests beyond the core: intake for a caller of another region (一点受理), attachments,
+// repeats (重复), merge/links/tags, through HTTP on both engines.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoId } from '../../src/seed/demo.ts';
+import { createTestServer, type TestServer } from '../harness.ts';
+
+const NJ = demoId('org', 'CT.JS.NJ');
+const PHONE = '13951230001';
+const PURPOSE = '来电报修宽带故障，受理申告';
+const API = '/api/v1/service-requests';
+
+let s: TestServer;
+let customerId: string;
+let instanceId: string;
+beforeAll(async () => {
+  s = await createTestServer();
+  const created = await call('POST', '/api/v1/customers', 'agent', {
+    kind: 'individual',
+    name: '钱立新',
+    orgUnitId: NJ,
+    phone: PHONE,
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  customerId = created.json().id;
+  const inst = await call('POST', `/api/v1/customers/${customerId}/instances`, 'agent', {
+    productCode: 'broadband.ftth',
+    accountNo: 'NJFTTH0300001',
+    orgUnitId: NJ,
+  });
+  expect(inst.statusCode, inst.body).toBe(201);
+  instanceId = inst.json().id;
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+async function call(
+  method: string,
+  url: string,
+  login: string,
+  payload?: unknown,
+  headers: Record<string, string> = {},
+) {
+  return s.app.inject({
+    method: method as 'GET',
+    url,
+    headers: { ...(await s.as(login)), ...headers },
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
+}
+
+const fault = (over: Record<string, unknown> = {}) => ({
+  kind: 'fault',
+  title: '宽带无法上网',
+  description: '客户来电：光猫 LOS 灯红',
+  channel: 'hotline',
+  accessNumber: '10000',
+  category: 'broadband.no_connection',
+  ...over,
+});
+
+const unitCode = async (id: string) =>
+  (await s.ctx.db.selectFrom('org_units').select('code').where('id', '=', id).executeTakeFirstOrThrow()).code;
+
+describe(`intake for a caller of another region (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () => {
+  it('refuses a customer outside the scope without an identification, as an unknown one (404)', async () => {
+    const res = await call('POST', API, 'zj.agent', fault({ customerId, productInstanceId: instanceId }));
+    expect(res.statusCode, res.body).toBe(404);
+    const unknown = await call(
+      'POST',
+      API,
+      'zj.agent',
+      fault({ customerId: '00000000-0000-7000-8000-000000000000' }),
+    );
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().code).toBe(res.json().code);
+    expect(unknown.json().message).toBe(res.json().message);
+  });
+
+  it('a Zhejiang agent identifies a Jiangsu caller by the whole phone, accepts a fault routed to Jiangsu and stays its owner', async () => {
+    const found = await call('POST', '/api/v1/customers/identify', 'zj.agent', {
+      kind: 'phone',
+      value: PHONE,
+      purpose: PURPOSE,
+    });
+    expect(found.statusCode, found.body).toBe(200);
+    expect(found.json().items[0].customerId).toBe(customerId);
+
+    const res = await call('POST', API, 'zj.agent', fault({ customerId, productInstanceId: instanceId }));
+    expect(res.statusCode, res.body).toBe(201);
+    const v = res.json();
+    expect(v.number).toMatch(/^ZJ/);
+    expect(await unitCode(v.handlingUnitId)).toMatch(/^CT\.JS/);
+    expect(v.ownerUserId).toBe(demoId('user', 'zj.agent'));
+    expect(await unitCode(v.ownerUnitId)).toBe('CT.ZJ.10000');
+
+    // The owner reads it (owner scope), the Jiangsu agent too (handling scope).
+    expect((await call('GET', `${API}/${v.id}`, 'zj.agent')).statusCode).toBe(200);
+    expect((await call('GET', `${API}/${v.id}`, 'agent')).statusCode).toBe(200);
+    // Whoever did not identify the caller cannot take a request for them.
+    const refused = await call('POST', API, 'zj.supervisor', fault({ customerId }));
+    expect(refused.statusCode).toBe(404);
+
+    const log = await s.ctx.db
+      .selectFrom('customer_access_log')
+      .select(['action', 'purpose', 'actor_login'])
+      .where('customer_id', '=', customerId)
+      .where('action', 'in', ['identify', 'intake'])
+      .orderBy('id')
+      .execute();
+    expect(log.map((l) => l.action)).toEqual(['identify', 'intake']);
+    expect(log[1]).toMatchObject({ actor_login: 'zj.agent', purpose: `service_request.create:${v.number}` });
+  });
+
+  it('an intake in the agent’s own scope is not logged as a cross-scope access', async () => {
+    const res = await call('POST', API, 'agent', fault({ customerId, productInstanceId: instanceId }));
+    expect(res.statusCode, res.body).toBe(201);
+    const logged = await s.ctx.db
+      .selectFrom('customer_access_log')
+      .select('id')
+      .where('purpose', '=', `service_request.create:${res.json().number}`)
+      .execute();
+    expect(logged).toHaveLength(0);
+  });
+});
