@@ -1,5 +1,6 @@
 // Service requests beyond the core: intake for a caller of another region (一点受理), attachments,
 // repeats (重复), merge/links/tags, through HTTP on both engines.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoId } from '../../src/seed/demo.ts';
 import { createTestServer, type TestServer } from '../harness.ts';
@@ -121,5 +122,45 @@ describe(`intake for a caller of another region (${process.env.ONEPOINT_TEST_ENG
       .where('purpose', '=', `service_request.create:${res.json().number}`)
       .execute();
     expect(logged).toHaveLength(0);
+  });
+});
+
+const png = () =>
+  Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(500)]);
+
+async function upload(login: string, requestId: string, name = '光猫.png') {
+  return s.app.inject({
+    method: 'POST',
+    url: `/api/v1/attachments?ownerType=service_request&ownerId=${requestId}&fileName=${encodeURIComponent(name)}`,
+    headers: { ...(await s.as(login)), 'content-type': 'application/octet-stream' },
+    payload: png(),
+  });
+}
+const attachmentsOf = async (login: string, requestId: string) =>
+  call('GET', `/api/v1/attachments?ownerType=service_request&ownerId=${requestId}`, login);
+
+describe(`attachments on requests (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () => {
+  it('whoever works on a request attaches; whoever reads it lists and downloads; others see nothing', async () => {
+    const req = (
+      await call('POST', API, 'agent', fault({ customerId, productInstanceId: instanceId }))
+    ).json();
+    const up = await upload('agent', req.id);
+    expect(up.statusCode, up.body).toBe(201);
+    expect(up.json()).toMatchObject({ fileName: '光猫.png', contentType: 'image/png', sizeBytes: 508 });
+
+    // A reader who may not work on it (the quality inspector) lists and downloads, but attaches nothing.
+    const listed = await attachmentsOf('inspector', req.id);
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().items.map((a: { id: string }) => a.id)).toEqual([up.json().id]);
+    const content = await call('GET', `/api/v1/attachments/${up.json().id}/content`, 'supervisor');
+    expect(content.statusCode).toBe(200);
+    expect((await upload('inspector', req.id)).statusCode).toBe(403);
+
+    // Outside the request's scope: attaching is refused as if it did not exist, nothing is listed.
+    expect((await upload('zj.agent', req.id)).statusCode).toBe(404);
+    expect((await attachmentsOf('zj.agent', req.id)).json().items).toEqual([]);
+    expect((await call('GET', `/api/v1/attachments/${up.json().id}`, 'zj.agent')).statusCode).toBe(404);
+    // Not a request id at all.
+    expect((await upload('agent', 'not-a-request')).statusCode).toBe(404);
   });
 });
