@@ -109,6 +109,7 @@ const envSchema = z.object({
     .min(1024)
     .max(100 * 1024 * 1024)
     .default(10 * 1024 * 1024),
+  ONEPOINT_REPEAT_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 });
 
 /** A key for personal information at rest (AES-256-GCM and the HMAC search index derive from it). */
@@ -279,6 +280,8 @@ export interface Config {
   attachmentsDir: string | undefined;
   /** The largest attachment accepted, in bytes. */
   attachmentMaxBytes: number;
+  /** A new request about the same instance (or customer) and category within this many days is a repeat (重复). */
+  repeatWindowDays: number;
 }
 
 export class ConfigError extends Error {
@@ -378,6 +381,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     searchSlowdownMaxMs: e.ONEPOINT_SEARCH_SLOWDOWN_MAX_MS,
     attachmentsDir: e.ONEPOINT_ATTACHMENTS_DIR ? path.resolve(e.ONEPOINT_ATTACHMENTS_DIR) : undefined,
     attachmentMaxBytes: e.ONEPOINT_ATTACHMENT_MAX_BYTES,
+    repeatWindowDays: e.ONEPOINT_REPEAT_WINDOW_DAYS,
   };
 }
 

@@ -13,8 +13,13 @@ const API = '/api/v1/service-requests';
 let s: TestServer;
 let customerId: string;
 let instanceId: string;
+/** Days the test clock is ahead of real time (the repeat window is tested by moving it). */
+let daysAhead = 0;
 beforeAll(async () => {
-  s = await createTestServer();
+  s = await createTestServer({
+    env: { ONEPOINT_REPEAT_WINDOW_DAYS: '10' },
+    clock: { now: () => new Date(Date.now() + daysAhead * 86_400_000) },
+  });
   const created = await call('POST', '/api/v1/customers', 'agent', {
     kind: 'individual',
     name: '钱立新',
@@ -162,5 +167,54 @@ describe(`attachments on requests (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite
     expect((await call('GET', `/api/v1/attachments/${up.json().id}`, 'zj.agent')).statusCode).toBe(404);
     // Not a request id at all.
     expect((await upload('agent', 'not-a-request')).statusCode).toBe(404);
+  });
+});
+
+describe(`repeat detection (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () => {
+  it('flags a request about the same instance and category within the window and links the earlier ones', async () => {
+    const inst = await call('POST', `/api/v1/customers/${customerId}/instances`, 'agent', {
+      productCode: 'broadband.ftth',
+      accountNo: 'NJFTTH0300002',
+      orgUnitId: NJ,
+    });
+    const iid = inst.json().id;
+    const first = (await call('POST', API, 'agent', fault({ productInstanceId: iid }))).json();
+    expect(first.repeat).toBe(false);
+    const other = (
+      await call(
+        'POST',
+        API,
+        'agent',
+        fault({ productInstanceId: iid, category: 'broadband.slow', title: '网速慢' }),
+      )
+    ).json();
+    expect(other.repeat).toBe(false);
+
+    daysAhead = 5;
+    const again = await call('POST', API, 'agent', fault({ productInstanceId: iid, title: '又断网了' }));
+    expect(again.statusCode, again.body).toBe(201);
+    expect(again.json()).toMatchObject({ repeat: true, repeatOf: [first.id] });
+    const view = (await call('GET', `${API}/${again.json().id}`, 'agent')).json();
+    expect(view.repeatOf).toEqual([first.id]);
+    expect(view.timeline.find((t: { kind: string }) => t.kind === 'repeat')).toMatchObject({
+      visibility: 'internal',
+      details: { repeatOf: [first.id] },
+    });
+
+    const repeats = (
+      await call('GET', `${API}?repeat=true&customerId=${customerId}&limit=100`, 'agent')
+    ).json();
+    const ids = repeats.items.map((i: { id: string }) => i.id);
+    expect(ids).toContain(again.json().id);
+    expect(ids).not.toContain(first.id);
+    expect(repeats.items.every((i: { repeat: boolean }) => i.repeat)).toBe(true);
+
+    // Past the window (10 days here) the first one no longer counts; the second repeat still does.
+    daysAhead = 12;
+    const later = (await call('POST', API, 'agent', fault({ productInstanceId: iid }))).json();
+    expect(later.repeatOf).toEqual([again.json().id]);
+    daysAhead = 30;
+    expect((await call('POST', API, 'agent', fault({ productInstanceId: iid }))).json().repeat).toBe(false);
+    daysAhead = 0;
   });
 });

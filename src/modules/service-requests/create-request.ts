@@ -23,6 +23,7 @@ import type { Caller, RequestDeps } from './deps.ts';
 import { chinaDate, provinceCode } from './domain/number.ts';
 import type { WorkflowDefinition } from './domain/workflow.ts';
 import { requestEvent } from './requests.events.ts';
+import { findRepeats, repeatEntry } from './repeats.ts';
 import { unitInfo, workflowOf, type RequestRow } from './requests.repository.ts';
 import { requestView } from './requests.views.ts';
 import type { RoutingDecision } from './routing-port.ts';
@@ -162,7 +163,11 @@ export async function createRequest(
   if (!handling) throw new AppError('INTERNAL', 'Routing chose an org unit that does not exist');
   const id = uuidv7();
   const now = caller.now;
-  const row = requestRowFor(deps, caller, input, facts, { id, now, intake, handling: handling, decision });
+  const repeatOf = await findRepeats(deps.db, repeatFacts(input, facts), now, deps.repeatWindowDays);
+  const row = {
+    ...requestRowFor(deps, caller, input, facts, { id, now, intake, handling: handling, decision }),
+    ...{ repeat_of: repeatOf, related_ids: [], tags: [], merged_into_id: null }, // repeats.ts
+  };
   const customers = new Map(facts.customer ? [[facts.customer.id, facts.customer]] : []);
   try {
     const view = await deps.db.transaction().execute(async (trx) => {
@@ -194,6 +199,11 @@ export async function createRequest(
       const events =
         deps.recordEvents === false ? [] : [requestEvent('ServiceRequestCreateEvent', view, now)];
       await insertIntakeTimeline(withEvents(audited, events), caller, values, decision);
+      if (repeatOf.length > 0)
+        await trx
+          .insertInto('service_request_timeline')
+          .values(repeatEntry(caller, id, repeatOf, now))
+          .execute();
       if (facts.crossScope && facts.customer)
         await logIntakeAccess(trx, caller.actor, facts.customer.id, `service_request.create:${number}`);
       if (idempotencyKey) await rememberKey(trx, caller, idempotencyKey, hash, id, view);
@@ -358,3 +368,10 @@ async function rememberKey(
 }
 
 export type { RequestRow };
+
+const repeatFacts = (input: CreateInput, facts: Facts) => ({
+  kind: input.kind,
+  category: input.category ?? null,
+  customerId: facts.customer?.id ?? null,
+  instanceId: facts.instance?.id ?? null,
+});

@@ -15,6 +15,8 @@ export interface RequestDeps {
   routing: RoutingPort;
   /** False for demo data: nothing happened that other systems should hear about (no outbox events). */
   recordEvents?: boolean;
+  /** The repeat (重复) window in days (ONEPOINT_REPEAT_WINDOW_DAYS; repeats.ts). */
+  repeatWindowDays?: number;
 }
 
 export const requestDeps = (ctx: ModuleContext, routing: RoutingPort): RequestDeps => ({
@@ -22,4 +24,5 @@ export const requestDeps = (ctx: ModuleContext, routing: RoutingPort): RequestDe
   vault: vaultFor(ctx.config),
   clock: ctx.clock,
   routing,
+  repeatWindowDays: ctx.config.repeatWindowDays,
 });

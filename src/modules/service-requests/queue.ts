@@ -50,6 +50,10 @@ export async function listRequests(deps: RequestDeps, caller: Caller, q: ListQue
   if (q.unassigned === 'false') query = query.where('assignee_id', 'is not', null);
   if (q.handlingUnit) query = query.where('handling_unit_id', '=', q.handlingUnit);
   if (q.customerId) query = query.where('customer_id', '=', q.customerId);
+  // repeats.ts, tags.ts (indexes of migration 0022).
+  if (q.repeat === 'true') query = query.where(sql<boolean>`cardinality(repeat_of) > 0`);
+  if (q.repeat === 'false') query = query.where(sql<boolean>`cardinality(repeat_of) = 0`);
+  if (q.tag) query = query.where(sql<boolean>`tags @> array[${q.tag}]::text[]`);
   if (q.q) {
     const term = q.q.toUpperCase();
     if (NUMBER.test(term)) query = query.where('number', '=', term);

@@ -48,6 +48,8 @@ export function listItemView(r: RequestRow, customers: Map<string, CustomerFacts
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
     version: r.version,
+    repeat: r.repeat_of.length > 0, // repeats.ts
+    tags: r.tags,
   };
 }
 
@@ -77,6 +79,9 @@ export function requestView(
     resolvedAt: iso(r.resolved_at),
     closedAt: iso(r.closed_at),
     allowedActions: allowedActions(workflow, r.status as State),
+    repeatOf: r.repeat_of, // repeats.ts, merge-requests.ts
+    relatedIds: r.related_ids,
+    mergedIntoId: r.merged_into_id,
   };
 }
 

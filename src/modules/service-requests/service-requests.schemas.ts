@@ -112,6 +112,10 @@ export const listQuery = z.strictObject({
   open: z.enum(['true', 'false']).optional(),
   handlingUnit: z.uuid().optional(),
   customerId: z.uuid().optional(),
+  /** Repeats (重复) only. */
+  repeat: z.enum(['true', 'false']).optional(),
+  /** Requests carrying this tag. */
+  tag: z.string().trim().min(1).max(32).optional(),
   /** A request number, or words in the title. */
   q: z.string().trim().min(1).max(100).optional(),
   /** Keyset paging: the `nextCursor` of the previous page. */
@@ -142,6 +146,9 @@ export const listItem = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number(),
+  /** 重复: an earlier request about the same instance (or customer) and category in the window. */
+  repeat: z.boolean(),
+  tags: z.array(z.string()),
 });
 
 export const timelineEntry = z.object({
@@ -177,6 +184,9 @@ export const requestView = listItem.extend({
   resolvedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   allowedActions: z.array(z.string()),
+  repeatOf: z.array(z.string()),
+  relatedIds: z.array(z.string()),
+  mergedIntoId: z.string().nullable(),
 });
 export type RequestView = z.infer<typeof requestView>;
 

@@ -70,6 +70,14 @@ export interface ServiceRequestsTable {
   resolved_at: NullableTimestamp;
   closed_at: NullableTimestamp;
   version: Generated<number>;
+  // extras.migrations.ts (0022)
+  /** 重复: the earlier requests about the same instance (or customer) and category in the window. */
+  repeat_of: ColumnType<string[], string[] | undefined, string[]>;
+  /** Related requests linked from this one (the other side finds them by the GIN index). */
+  related_ids: ColumnType<string[], string[] | undefined, string[]>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  /** Set on a duplicate merged into another request (closed). */
+  merged_into_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Every change, note, reply, contact attempt, transfer, assignment and urge of a request. */
@@ -122,7 +130,16 @@ export interface ServiceRequestIdempotencyTable {
   created_at: Timestamp;
 }
 
+/** Who has a request open (heartbeats), for "someone else is on it" notices across nodes. */
+export interface ServiceRequestViewersTable {
+  request_id: string;
+  user_id: string;
+  login: string;
+  seen_at: Date;
+}
+
 export interface ServiceRequestsTables {
+  service_request_viewers: ServiceRequestViewersTable;
   service_requests: ServiceRequestsTable;
   service_request_timeline: ServiceRequestTimelineTable;
   service_request_categories: ServiceRequestCategoriesTable;

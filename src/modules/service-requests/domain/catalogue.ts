@@ -68,6 +68,11 @@ export const TIMELINE_KINDS = [
   'urge',
   'owner_handover',
   'follow_up',
+  // extras.migrations.ts (0022): repeat detection, merge, links, tags.
+  'repeat',
+  'merge',
+  'link',
+  'tags',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
