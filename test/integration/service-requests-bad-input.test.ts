@@ -118,6 +118,17 @@ function bodyRoutes(doc: unknown): BodyRoute[] {
       deputyUserId: null,
       version: 1,
     }),
+    // merge-requests.ts
+    route('POST', `${API}/service-requests/{id}/merge-into`, `${one}/merge-into`, {
+      targetId: demoId('user', 'agent'),
+      reason: '重复申告',
+      version: 1,
+    }),
+    route('POST', `${API}/service-requests/{id}/links`, `${one}/links`, {
+      relatedId: demoId('user', 'agent'),
+      version: 1,
+    }),
+    route('PUT', `${API}/service-requests/{id}/tags`, `${one}/tags`, { tags: ['大面积故障'], version: 1 }),
     route('POST', `${API}/service-request-categories`, `${API}/service-request-categories`, {
       kind: 'fault',
       code: 'wifi.weak',
@@ -157,6 +168,12 @@ const PARAM_AND_QUERY_CASES = (): Case[] => [
   query(`${API}/service-requests?cursor=bm9wZQ`, 'querystring.cursor'),
   query(`${API}/service-requests?q=${'x'.repeat(101)}`, 'querystring.q'),
   query(`${API}/service-requests?unknown=1`, 'querystring'),
+  query(`${API}/service-requests?repeat=yes`, 'querystring.repeat'),
+  query(`${API}/service-requests?tag=${'x'.repeat(33)}`, 'querystring.tag'),
+  {
+    ...query(`${API}/service-requests/${requestId}/links/not-a-uuid`, 'params.relatedId'),
+    req: { method: 'DELETE', url: `${API}/service-requests/${requestId}/links/not-a-uuid` },
+  },
   query(`${API}/service-request-categories?kind=bogus`, 'querystring.kind'),
   query(`${API}/service-request-workflows/bogus`, 'params.kind'),
   {

@@ -218,3 +218,155 @@ describe(`repeat detection (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, (
     daysAhead = 0;
   });
 });
+
+describe(`merge, links and tags (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () => {
+  const create = async (over: Record<string, unknown> = {}) => {
+    const res = await call('POST', API, 'agent', fault({ customerId, category: 'broadband.drops', ...over }));
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json();
+  };
+  const ifMatch = (v: number) => ({ 'if-match': `"${v}"` });
+
+  it('merges a duplicate: closed as merged, its timeline shown on the target, the customer told once', async () => {
+    const target = await create({ title: '宽带频繁掉线' });
+    const dup = await create({ title: '宽带老是断线' });
+    await call('POST', `${API}/${dup.id}/notes`, 'agent', {
+      body: '客户补充：晚上更严重',
+      visibility: 'customer',
+    });
+
+    // A stale version is refused and nothing changes.
+    const stale = await call(
+      'POST',
+      `${API}/${dup.id}/merge-into`,
+      'agent',
+      { targetId: target.id, reason: '同一故障重复申告' },
+      ifMatch(dup.version + 5),
+    );
+    expect(stale.statusCode).toBe(409);
+    expect((await call('GET', `${API}/${dup.id}`, 'agent')).json().status).toBe('accepted');
+
+    const merged = await call(
+      'POST',
+      `${API}/${dup.id}/merge-into`,
+      'agent',
+      { targetId: target.id, reason: '同一故障重复申告' },
+      ifMatch(dup.version),
+    );
+    expect(merged.statusCode, merged.body).toBe(200);
+    expect(merged.json()).toMatchObject({
+      status: 'closed',
+      mergedIntoId: target.id,
+      version: dup.version + 1,
+    });
+    expect(merged.headers.etag).toBe(`"${dup.version + 1}"`);
+
+    const t = (await call('GET', `${API}/${target.id}`, 'agent')).json();
+    expect(t.version).toBe(target.version + 1);
+    expect(t.customer.id).toBe(customerId);
+    expect(t.links).toContainEqual({
+      id: dup.id,
+      number: dup.number,
+      status: 'closed',
+      relation: 'merged_from',
+    });
+    const fromDup = t.timeline.filter((e: { mergedFrom?: { id: string } }) => e.mergedFrom?.id === dup.id);
+    expect(fromDup.map((e: { kind: string }) => e.kind)).toEqual(
+      expect.arrayContaining(['created', 'reply', 'merge']),
+    );
+    const told = t.timeline.filter(
+      (e: { kind: string; visibility: string; mergedFrom?: unknown }) =>
+        e.kind === 'merge' && e.visibility === 'customer' && !e.mergedFrom,
+    );
+    expect(told).toHaveLength(1);
+    expect(told[0].details).toMatchObject({ mergedFromId: dup.id, mergedFromNumber: dup.number });
+    const d = (await call('GET', `${API}/${dup.id}`, 'agent')).json();
+    expect(d.links).toContainEqual({
+      id: target.id,
+      number: target.number,
+      status: 'accepted',
+      relation: 'merged_into',
+    });
+    expect(d.customer.id).toBe(customerId);
+
+    // Merged once: again, or into a closed request, is refused.
+    expect(
+      (await call('POST', `${API}/${dup.id}/merge-into`, 'agent', { targetId: target.id, reason: '再次' }))
+        .statusCode,
+    ).toBe(409);
+    const other = await create();
+    expect(
+      (await call('POST', `${API}/${other.id}/merge-into`, 'agent', { targetId: dup.id, reason: '合并' }))
+        .statusCode,
+    ).toBe(422);
+    // Audited, with an event for each side.
+    const audit = await s.ctx.db
+      .selectFrom('audit_log')
+      .select(['action', 'entity_id'])
+      .where('action', '=', 'service_request.merge')
+      .where('entity_id', '=', dup.id)
+      .execute();
+    expect(audit).toHaveLength(1);
+  });
+
+  it('links related requests (both sides see it) and unlinks; tags replace and filter the list', async () => {
+    const a = await create({ title: '小区宽带大面积中断' });
+    const b = await create({ title: '同小区另一户断网' });
+    const linked = await call(
+      'POST',
+      `${API}/${a.id}/links`,
+      'agent',
+      { relatedId: b.id },
+      ifMatch(a.version),
+    );
+    expect(linked.statusCode, linked.body).toBe(200);
+    expect(linked.json().relatedIds).toEqual([b.id]);
+    expect((await call('GET', `${API}/${b.id}`, 'agent')).json().links).toContainEqual({
+      id: a.id,
+      number: a.number,
+      status: 'accepted',
+      relation: 'linked_from',
+    });
+    expect((await call('POST', `${API}/${a.id}/links`, 'agent', { relatedId: b.id })).statusCode).toBe(422);
+    const stale = await call(
+      'DELETE',
+      `${API}/${a.id}/links/${b.id}`,
+      'agent',
+      undefined,
+      ifMatch(a.version),
+    );
+    expect(stale.statusCode).toBe(409);
+    const unlinked = await call(
+      'DELETE',
+      `${API}/${a.id}/links/${b.id}`,
+      'agent',
+      undefined,
+      ifMatch(a.version + 1),
+    );
+    expect(unlinked.statusCode, unlinked.body).toBe(200);
+    expect(unlinked.json().relatedIds).toEqual([]);
+    expect((await call('DELETE', `${API}/${a.id}/links/${b.id}`, 'agent')).statusCode).toBe(404);
+
+    const tagged = await call('PUT', `${API}/${a.id}/tags`, 'agent', {
+      tags: ['大面积故障', 'VIP', '大面积故障'],
+    });
+    expect(tagged.statusCode, tagged.body).toBe(200);
+    expect(tagged.json().tags).toEqual(['大面积故障', 'VIP']);
+    const list = (
+      await call('GET', `${API}?tag=${encodeURIComponent('大面积故障')}&limit=100`, 'agent')
+    ).json();
+    expect(list.items.map((i: { id: string }) => i.id)).toEqual([a.id]);
+    expect(
+      (await call('PUT', `${API}/${a.id}/tags`, 'agent', { tags: ['x'] }, ifMatch(tagged.json().version - 1)))
+        .statusCode,
+    ).toBe(409);
+    // Out of scope: the request does not exist.
+    expect((await call('PUT', `${API}/${a.id}/tags`, 'zj.agent', { tags: ['x'] })).statusCode).toBe(404);
+    const events = await s.ctx.db
+      .selectFrom('outbox_events')
+      .select('event_type')
+      .where('aggregate_id', '=', a.id)
+      .execute();
+    expect(events.filter((e) => e.event_type === 'ServiceRequestAttributeValueChangeEvent').length).toBe(3);
+  });
+});

@@ -4,6 +4,7 @@ import { invalidField } from '../../platform/errors.ts';
 import type { Caller, RequestDeps } from './deps.ts';
 import { OPEN_STATES } from './domain/catalogue.ts';
 import { loadInScope, requestInScope, timelineOf, workflowOf } from './requests.repository.ts';
+import { linksAndMerged } from './merge-requests.ts';
 import { listItemView, requestView, summariesFor, timelineView } from './requests.views.ts';
 import type { ListQuery } from './service-requests.schemas.ts';
 
@@ -14,7 +15,12 @@ export async function getRequest(deps: RequestDeps, caller: Caller, id: string) 
     workflowOf(deps.db, row.kind),
     summariesFor(deps.db, [row]),
   ]);
-  return { ...requestView(row, customers, workflow), timeline: timeline.map(timelineView) };
+  // Links and the timelines of merged duplicates (merge-requests.ts).
+  const { links, mergedTimeline } = await linksAndMerged(deps.db, caller, row);
+  const entries = [...timeline.map(timelineView), ...mergedTimeline].sort((a, b) =>
+    a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1,
+  );
+  return { ...requestView(row, customers, workflow), timeline: entries, links };
 }
 
 const encodeCursor = (createdAt: Date, id: string) =>

@@ -4,6 +4,7 @@ import { requestDeps } from './deps.ts';
 import { requestRoutes } from './requests.routes.ts';
 import { workRoutes } from './work.routes.ts';
 import { adminRoutes } from './admin.routes.ts';
+import { extraRoutes } from './extras.routes.ts';
 import type { RoutingPort } from './routing-port.ts';
 import type { ModuleContext } from './service-requests.tables.ts';
 
@@ -13,5 +14,6 @@ export function serviceRequestRoutes(ctx: ModuleContext, routing: RoutingPort) {
     requestRoutes(app, env);
     workRoutes(app, env);
     adminRoutes(app, env);
+    extraRoutes(app, env);
   };
 }

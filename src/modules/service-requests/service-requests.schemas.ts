@@ -162,6 +162,8 @@ export const timelineEntry = z.object({
   body: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
+  /** On a merge target: the entry comes from this duplicate's timeline. */
+  mergedFrom: z.object({ id: z.string(), number: z.string() }).optional(),
 });
 
 export const requestView = listItem.extend({
@@ -190,7 +192,21 @@ export const requestView = listItem.extend({
 });
 export type RequestView = z.infer<typeof requestView>;
 
-export const requestWithTimeline = requestView.extend({ timeline: z.array(timelineEntry) });
+export const requestWithTimeline = requestView.extend({
+  timeline: z.array(timelineEntry),
+  /** Linked requests the caller may see: repeat_of, related, linked_from, merged_from, merged_into. */
+  links: z.array(z.object({ id: z.string(), number: z.string(), status: z.string(), relation: z.string() })),
+});
+
+// Merge, links, tags (merge-requests.ts).
+export const mergeInput = z.strictObject({ targetId: z.uuid(), reason: text(2000), version });
+export const linkInput = z.strictObject({ relatedId: z.uuid(), version });
+export const linkParams = z.object({ id: z.uuid(), relatedId: z.uuid() });
+export const tag = z
+  .string()
+  .trim()
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}_ .-]{0,31}$/u, 'letters, digits, _ . - and spaces, at most 32');
+export const tagsInput = z.strictObject({ tags: z.array(tag).max(20), version });
 
 export const listResponse = z.object({ items: z.array(listItem), nextCursor: z.string().nullable() });
 
