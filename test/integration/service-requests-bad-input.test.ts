@@ -129,6 +129,28 @@ function bodyRoutes(doc: unknown): BodyRoute[] {
       version: 1,
     }),
     route('PUT', `${API}/service-requests/{id}/tags`, `${one}/tags`, { tags: ['大面积故障'], version: 1 }),
+    // portal.routes.ts
+    route('POST', `${API}/portal/service-requests`, `${API}/portal/service-requests`, {
+      productInstanceId: demoId('user', 'agent'),
+      title: '宽带断网',
+      description: '光猫红灯',
+      category: 'broadband.no_connection',
+    }),
+    route(
+      'POST',
+      `${API}/portal/service-requests/{id}/notes`,
+      `${API}/portal/service-requests/${requestId}/notes`,
+      {
+        body: '有人在家',
+        version: 1,
+      },
+    ),
+    route(
+      'POST',
+      `${API}/portal/service-requests/{id}/decision`,
+      `${API}/portal/service-requests/${requestId}/decision`,
+      { accept: false, reason: '没修好', version: 1 },
+    ),
     route('POST', `${API}/service-request-categories`, `${API}/service-request-categories`, {
       kind: 'fault',
       code: 'wifi.weak',
@@ -169,6 +191,9 @@ const PARAM_AND_QUERY_CASES = (): Case[] => [
   query(`${API}/service-requests?q=${'x'.repeat(101)}`, 'querystring.q'),
   query(`${API}/service-requests?unknown=1`, 'querystring'),
   query(`${API}/service-requests?repeat=yes`, 'querystring.repeat'),
+  query(`${API}/portal/service-requests?open=yes`, 'querystring.open'),
+  query(`${API}/portal/service-requests?limit=0`, 'querystring.limit'),
+  query(`${API}/portal/service-requests/not-a-uuid`, 'params.id'),
   query(`${API}/service-requests?tag=${'x'.repeat(33)}`, 'querystring.tag'),
   {
     ...query(`${API}/service-requests/${requestId}/links/not-a-uuid`, 'params.relatedId'),

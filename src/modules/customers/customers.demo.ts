@@ -1,7 +1,8 @@
 import type { Executor } from './customers.tables.ts';
 import type { ModuleContext } from './customers.tables.ts';
 import { appendAudit, systemActor } from '../audit/index.ts';
-import { activeUsersWithRole, orgUnits } from '../identity/index.ts';
+import { activeUsersWithRole, demoId, orgUnits } from '../identity/index.ts';
+import { linkDemoPortalAccount } from './intake-access.ts';
 import { insertPrepared, nextCustomerNumbers, prepareCustomer } from './customers.bulk.ts';
 import { customerInput, type CustomerInput } from './customers.schemas.ts';
 import { vaultFor } from './pii-keys.service.ts';
@@ -159,6 +160,8 @@ export async function seedDemoCustomers(ctx: ModuleContext, onProgress: (msg: st
       details: { customers: inputs.length },
     });
   });
+  // The demo portal login speaks for one of them (intake-access.ts).
+  await linkDemoPortalAccount(ctx.db, demoId('user', 'customer'), demoId('org', 'CT.JS.NJ'));
   onProgress(`demo customers loaded: ${inputs.length}`);
   return { created: inputs.length };
 }

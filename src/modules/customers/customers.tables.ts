@@ -153,6 +153,12 @@ export interface CustomersTables {
   customer_branches: CustomerBranchesTable;
   customer_contacts: CustomerContactsTable;
   customer_phones: CustomerPhonesTable;
+  /** intake-access.ts (migration 0023): the customer a portal login speaks for. */
+  customer_portal_accounts: {
+    user_id: string;
+    customer_id: string;
+    created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
   product_instances: ProductInstancesTable;
   customer_access_log: CustomerAccessLogTable;
   customer_tmf_attributes: CustomerTmfAttributesTable;

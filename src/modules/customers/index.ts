@@ -80,7 +80,7 @@ export { listCustomers, searchCustomers, type ListFilters } from './search.servi
 export { revealField } from './reveal.service.ts';
 // For the service-requests module: a customer identified across regions may be taken a request for.
 export { customerForIntake, IDENTIFIED_FOR_MS, type IntakeCustomer } from './identify.service.ts';
-export { logIntakeAccess } from './intake-access.ts';
+export { logIntakeAccess, portalCustomerOf } from './intake-access.ts';
 // For the security module's incident register (PIPL Art. 57).
 export {
   customerIdsByNo,

@@ -90,7 +90,12 @@ interface Facts {
 }
 
 /** Checks against stored data: category, customer, instance, deputy, close at intake. */
-async function checkFacts(deps: RequestDeps, caller: Caller, input: CreateInput): Promise<Facts> {
+async function checkFacts(
+  deps: RequestDeps,
+  caller: Caller,
+  input: CreateInput,
+  portalCustomerId?: string,
+): Promise<Facts> {
   if (input.accessNumber && input.channel !== 'hotline')
     throw invalidField('body.accessNumber', 'applies to hotline requests only (10000 or 10000-9)');
   const [workflow, category, instance] = await Promise.all([
@@ -113,8 +118,10 @@ async function checkFacts(deps: RequestDeps, caller: Caller, input: CreateInput)
     throw unprocessableField('productInstanceId', 'belongs to another customer');
   const customerId = input.customerId ?? instance?.customerId;
   // In scope, or identified by this caller lately (customers decide); else unknown (404, no oracle).
-  const intake = customerId ? await customerForIntake(deps.db, caller, customerId) : undefined;
-  if (customerId && !intake) throw notFound('Customer');
+  // A portal customer speaks for themselves (portal.ts checked it).
+  const checked = customerId !== undefined && customerId !== portalCustomerId;
+  const intake = checked ? await customerForIntake(deps.db, caller, customerId) : undefined;
+  if (checked && !intake) throw notFound('Customer');
   const customer = customerId ? (await customerFacts(deps.db, [customerId])).get(customerId) : undefined;
   if (customerId && !customer) throw notFound('Customer');
   if (input.deputyUserId && !(await isActiveUser(deps.db, input.deputyUserId)))
@@ -149,13 +156,14 @@ export async function createRequest(
   caller: Caller,
   input: CreateInput,
   idempotencyKey?: string,
+  portalCustomerId?: string,
 ): Promise<CreateResult> {
   const hash = bodyHash(input);
   if (idempotencyKey) {
     const stored = await storedAnswer(deps, caller, idempotencyKey, hash);
     if (stored) return { view: stored, replayed: true };
   }
-  const facts = await checkFacts(deps, caller, input);
+  const facts = await checkFacts(deps, caller, input, portalCustomerId);
   const intake = await unitInfo(deps.db, caller.principal.orgUnitId);
   if (!intake) throw unprocessableField('intakeUnit', "the caller's org unit does not exist");
   const decision = await route(deps, input, facts, intake.id);

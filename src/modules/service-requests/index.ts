@@ -64,6 +64,11 @@ export function serviceRequestsModule(routing: RoutingPort = fallbackRouting) {
         description: 'Dispatch and transfer requests between units and support lines; hand over ownership',
         roles: ['agent', 'monitor', 'dispatcher', 'supervisor'],
       },
+      'request.portal': {
+        description:
+          "The customer's portal: report a fault on my services, follow my requests, add a note, confirm or reject a resolution",
+        roles: ['customer'],
+      },
       'request.admin': {
         description: 'Edit request categories and the workflow of each kind',
         roles: ['system_admin'],

@@ -17,7 +17,7 @@ import {
 } from './service-requests.schemas.ts';
 
 /** The Idempotency-Key header: 1–200 visible ASCII characters, or none. */
-function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   const raw = request.headers['idempotency-key'];
   if (raw === undefined) return undefined;
   const key = Array.isArray(raw) ? raw[0] : raw;

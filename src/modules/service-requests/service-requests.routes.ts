@@ -5,6 +5,7 @@ import { requestRoutes } from './requests.routes.ts';
 import { workRoutes } from './work.routes.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { extraRoutes } from './extras.routes.ts';
+import { portalRoutes } from './portal.routes.ts';
 import type { RoutingPort } from './routing-port.ts';
 import type { ModuleContext } from './service-requests.tables.ts';
 
@@ -15,5 +16,6 @@ export function serviceRequestRoutes(ctx: ModuleContext, routing: RoutingPort) {
     workRoutes(app, env);
     adminRoutes(app, env);
     extraRoutes(app, env);
+    portalRoutes(app, env);
   };
 }

@@ -3416,6 +3416,8 @@ export interface paths {
           open?: 'true' | 'false';
           handlingUnit?: string;
           customerId?: string;
+          repeat?: 'true' | 'false';
+          tag?: string;
           q?: string;
           cursor?: string;
           limit?: number;
@@ -3453,6 +3455,8 @@ export interface paths {
                 createdAt: string;
                 updatedAt: string;
                 version: number;
+                repeat: boolean;
+                tags: Array<string>;
               }>;
               nextCursor: string | null;
             };
@@ -3535,6 +3539,8 @@ export interface paths {
               createdAt: string;
               updatedAt: string;
               version: number;
+              repeat: boolean;
+              tags: Array<string>;
               description: string;
               resolution: string | null;
               channelRef: string | null;
@@ -3557,6 +3563,9 @@ export interface paths {
               resolvedAt: string | null;
               closedAt: string | null;
               allowedActions: Array<string>;
+              repeatOf: Array<string>;
+              relatedIds: Array<string>;
+              mergedIntoId: string | null;
             };
           };
         };
@@ -3603,6 +3612,8 @@ export interface paths {
               createdAt: string;
               updatedAt: string;
               version: number;
+              repeat: boolean;
+              tags: Array<string>;
               description: string;
               resolution: string | null;
               channelRef: string | null;
@@ -3625,6 +3636,9 @@ export interface paths {
               resolvedAt: string | null;
               closedAt: string | null;
               allowedActions: Array<string>;
+              repeatOf: Array<string>;
+              relatedIds: Array<string>;
+              mergedIntoId: string | null;
               timeline: Array<{
                 id: string;
                 kind:
@@ -3637,7 +3651,11 @@ export interface paths {
                   | 'assignment'
                   | 'urge'
                   | 'owner_handover'
-                  | 'follow_up';
+                  | 'follow_up'
+                  | 'repeat'
+                  | 'merge'
+                  | 'link'
+                  | 'tags';
                 visibility: 'internal' | 'customer';
                 actorId: string | null;
                 actorLogin: string | null;
@@ -3648,6 +3666,16 @@ export interface paths {
                   [key: string]: unknown;
                 };
                 createdAt: string;
+                mergedFrom?: {
+                  id: string;
+                  number: string;
+                };
+              }>;
+              links: Array<{
+                id: string;
+                number: string;
+                status: string;
+                relation: string;
               }>;
             };
           };
@@ -3719,6 +3747,8 @@ export interface paths {
               createdAt: string;
               updatedAt: string;
               version: number;
+              repeat: boolean;
+              tags: Array<string>;
               description: string;
               resolution: string | null;
               channelRef: string | null;
@@ -3741,6 +3771,9 @@ export interface paths {
               resolvedAt: string | null;
               closedAt: string | null;
               allowedActions: Array<string>;
+              repeatOf: Array<string>;
+              relatedIds: Array<string>;
+              mergedIntoId: string | null;
             };
           };
         };
@@ -3794,6 +3827,8 @@ export interface paths {
               createdAt: string;
               updatedAt: string;
               version: number;
+              repeat: boolean;
+              tags: Array<string>;
               description: string;
               resolution: string | null;
               channelRef: string | null;
@@ -3816,6 +3851,9 @@ export interface paths {
               resolvedAt: string | null;
               closedAt: string | null;
               allowedActions: Array<string>;
+              repeatOf: Array<string>;
+              relatedIds: Array<string>;
+              mergedIntoId: string | null;
             };
           };
         };
@@ -3871,6 +3909,8 @@ export interface paths {
               createdAt: string;
               updatedAt: string;
               version: number;
+              repeat: boolean;
+              tags: Array<string>;
               description: string;
               resolution: string | null;
               channelRef: string | null;
@@ -3893,6 +3933,9 @@ export interface paths {
               resolvedAt: string | null;
               closedAt: string | null;
               allowedActions: Array<string>;
+              repeatOf: Array<string>;
+              relatedIds: Array<string>;
+              mergedIntoId: string | null;
             };
           };
         };
@@ -3947,6 +3990,8 @@ export interface paths {
               createdAt: string;
               updatedAt: string;
               version: number;
+              repeat: boolean;
+              tags: Array<string>;
               description: string;
               resolution: string | null;
               channelRef: string | null;
@@ -3969,6 +4014,9 @@ export interface paths {
               resolvedAt: string | null;
               closedAt: string | null;
               allowedActions: Array<string>;
+              repeatOf: Array<string>;
+              relatedIds: Array<string>;
+              mergedIntoId: string | null;
             };
           };
         };
@@ -4025,6 +4073,8 @@ export interface paths {
               createdAt: string;
               updatedAt: string;
               version: number;
+              repeat: boolean;
+              tags: Array<string>;
               description: string;
               resolution: string | null;
               channelRef: string | null;
@@ -4047,6 +4097,9 @@ export interface paths {
               resolvedAt: string | null;
               closedAt: string | null;
               allowedActions: Array<string>;
+              repeatOf: Array<string>;
+              relatedIds: Array<string>;
+              mergedIntoId: string | null;
             };
           };
         };
@@ -4102,6 +4155,8 @@ export interface paths {
               createdAt: string;
               updatedAt: string;
               version: number;
+              repeat: boolean;
+              tags: Array<string>;
               description: string;
               resolution: string | null;
               channelRef: string | null;
@@ -4124,6 +4179,9 @@ export interface paths {
               resolvedAt: string | null;
               closedAt: string | null;
               allowedActions: Array<string>;
+              repeatOf: Array<string>;
+              relatedIds: Array<string>;
+              mergedIntoId: string | null;
             };
           };
         };
@@ -4630,6 +4688,321 @@ export interface paths {
               };
               version: number;
               updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}/merge-into': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Merge this duplicate into another request (合并): this one is closed as merged (mergedIntoId), its timeline shows on the target, the customer is told once on the target. Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            targetId: string;
+            reason: string;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              repeat: boolean;
+              tags: Array<string>;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+              repeatOf: Array<string>;
+              relatedIds: Array<string>;
+              mergedIntoId: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}/links': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Link a related request to this one (关联). Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            relatedId: string;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              repeat: boolean;
+              tags: Array<string>;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+              repeatOf: Array<string>;
+              relatedIds: Array<string>;
+              mergedIntoId: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}/links/{relatedId}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Remove a link this request holds. Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          relatedId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              repeat: boolean;
+              tags: Array<string>;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+              repeatOf: Array<string>;
+              relatedIds: Array<string>;
+              mergedIntoId: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}/tags': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Replace the request's tags (list filter `tag=`). Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            tags: Array<string>;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              repeat: boolean;
+              tags: Array<string>;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+              repeatOf: Array<string>;
+              relatedIds: Array<string>;
+              mergedIntoId: string | null;
             };
           };
         };

@@ -184,6 +184,8 @@ const en: Shape<typeof zhCN> = {
       work: 'Work on requests: take, handle, suspend, escalate, return, resolve, notes, urges',
       dispatch: 'Dispatch and transfer requests between units and support lines; hand over ownership',
       admin: 'Edit request categories and the workflow of each kind',
+      portal:
+        'Portal: report a fault on my services, follow my requests, add notes, confirm or reject a resolution',
     },
     routing: {
       read: 'See routing rules and group strategies, preview where a request would go',

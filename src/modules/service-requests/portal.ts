@@ -1,0 +1,162 @@
+/**
+ * The customer's portal (自助服务): a portal login speaks for one customer (customers'
+ * `portalCustomerOf`); it reports a fault on one of its own services, reads its own requests with
+ * the customer-visible timeline only, adds a note, confirms or rejects (reopens) a resolution.
+ * Another customer's request — or none — is 404 alike. The use cases are the staff ones, run once
+ * the request is known to be the customer's own.
+ */
+import { invalidField, notFound, unprocessableField } from '../../platform/errors.ts';
+import { instanceFacts, portalCustomerOf } from '../customers/index.ts';
+import { changeRequest } from './change-request.ts';
+import { createRequest } from './create-request.ts';
+import type { Caller, RequestDeps } from './deps.ts';
+import { timelineOf } from './requests.repository.ts';
+import type { RequestRow } from './requests.repository.ts';
+import { transition } from './transitions.ts';
+import { maskFreeText } from '../../platform/pii/free-text.ts';
+import { timelineView } from './requests.views.ts';
+
+export async function portalCustomer(deps: RequestDeps, caller: Caller): Promise<string> {
+  const id = await portalCustomerOf(deps.db, caller.principal.userId);
+  if (!id) throw notFound('Customer');
+  return id;
+}
+
+/** The caller as the staff use cases see it, once the request is known to be the customer's own. */
+const onOwnRequest = (caller: Caller): Caller => ({ ...caller, scope: { path: '', all: true } });
+
+async function ownRow(deps: RequestDeps, caller: Caller, id: string): Promise<RequestRow> {
+  const customerId = await portalCustomer(deps, caller);
+  const row = await deps.db
+    .selectFrom('service_requests')
+    .selectAll()
+    .where('id', '=', id)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+  if (!row) throw notFound('Service request');
+  return row;
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+/** What the customer sees of a request: no units, people, routing or internal notes. */
+export function portalView(r: RequestRow) {
+  return {
+    id: r.id,
+    number: r.number,
+    kind: r.kind,
+    categoryCode: r.category_code,
+    productInstanceId: r.product_instance_id,
+    title: maskFreeText(r.title),
+    description: maskFreeText(r.description),
+    status: r.status,
+    resolution: r.resolution === null ? null : maskFreeText(r.resolution),
+    mergedIntoId: r.merged_into_id,
+    createdAt: iso(r.created_at)!,
+    updatedAt: iso(r.updated_at)!,
+    resolvedAt: iso(r.resolved_at),
+    closedAt: iso(r.closed_at),
+    version: r.version,
+  };
+}
+
+export async function portalRequest(deps: RequestDeps, caller: Caller, id: string) {
+  const row = await ownRow(deps, caller, id);
+  const timeline = (await timelineOf(deps.db, id))
+    .filter((t) => t.visibility === 'customer')
+    .map((t) => {
+      const v = timelineView(t);
+      // Staff identities stay internal; the customer sees whether an entry is theirs.
+      return {
+        id: v.id,
+        kind: v.kind,
+        fromStatus: v.fromStatus,
+        toStatus: v.toStatus,
+        body: v.body,
+        byCustomer: t.actor_id === caller.principal.userId,
+        createdAt: v.createdAt,
+      };
+    });
+  return { ...portalView(row), timeline };
+}
+
+export async function portalList(
+  deps: RequestDeps,
+  caller: Caller,
+  q: { open?: 'true' | 'false' | undefined; limit?: number | undefined },
+) {
+  const customerId = await portalCustomer(deps, caller);
+  let query = deps.db
+    .selectFrom('service_requests')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(q.limit ?? 50);
+  if (q.open === 'true') query = query.where('status', '<>', 'closed');
+  if (q.open === 'false') query = query.where('status', '=', 'closed');
+  return { items: (await query.execute()).map(portalView) };
+}
+
+/** 报障: a fault on one of the customer's own services, through the web channel. */
+export async function portalReport(
+  deps: RequestDeps,
+  caller: Caller,
+  input: { productInstanceId: string; title: string; description: string; category?: string | undefined },
+  idempotencyKey?: string,
+) {
+  const customerId = await portalCustomer(deps, caller);
+  const instance = await instanceFacts(deps.db, input.productInstanceId);
+  if (!instance || instance.customerId !== customerId)
+    throw unprocessableField('productInstanceId', 'is not one of your services');
+  const { view, replayed } = await createRequest(
+    deps,
+    caller,
+    {
+      kind: 'fault',
+      channel: 'web',
+      customerId,
+      productInstanceId: input.productInstanceId,
+      title: input.title,
+      description: input.description,
+      ...(input.category ? { category: input.category } : {}),
+    },
+    idempotencyKey,
+    customerId,
+  );
+  return { id: view.id, replayed };
+}
+
+export async function portalNote(
+  deps: RequestDeps,
+  caller: Caller,
+  id: string,
+  input: { body: string; version?: number | undefined },
+) {
+  await ownRow(deps, caller, id);
+  await changeRequest(deps, onOwnRequest(caller), id, input.version, (row) => {
+    if (row.status === 'closed') throw unprocessableField('id', 'the request is closed');
+    return {
+      set: {},
+      entries: [{ kind: 'note', visibility: 'customer', body: input.body, details: { from: 'customer' } }],
+      audit: { action: 'service_request.customer_note', details: { from: 'customer' } },
+      event: 'ServiceRequestNoteEvent',
+    };
+  });
+}
+
+/** The customer agrees (confirm → closed) or disagrees (reopen, with the reason) with a resolution. */
+export async function portalDecide(
+  deps: RequestDeps,
+  caller: Caller,
+  id: string,
+  input: { accept: boolean; reason?: string | undefined; version?: number | undefined },
+) {
+  await ownRow(deps, caller, id);
+  if (!input.accept && !input.reason) throw invalidField('body.reason', 'is required to reject a resolution');
+  await transition(deps, onOwnRequest(caller), id, {
+    action: input.accept ? 'confirm' : 'reopen',
+    ...(input.reason ? { reason: input.reason } : {}),
+    version: input.version,
+  });
+}

@@ -1,0 +1,158 @@
+// The customer's portal API: report a fault on my own service, follow my requests (customer-visible
+// timeline only), add a note, reject then confirm a resolution; nobody else's request, ever.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoId } from '../../src/seed/demo.ts';
+import { createTestServer, type TestServer } from '../harness.ts';
+
+const PORTAL = '/api/v1/portal/service-requests';
+const STAFF = '/api/v1/service-requests';
+let s: TestServer;
+let customerId: string;
+let instanceId: string;
+
+beforeAll(async () => {
+  s = await createTestServer();
+  const link = await s.ctx.db
+    .selectFrom('customer_portal_accounts')
+    .select('customer_id')
+    .where('user_id', '=', demoId('user', 'customer'))
+    .executeTakeFirstOrThrow();
+  customerId = link.customer_id;
+  instanceId = (
+    await s.ctx.db
+      .selectFrom('product_instances')
+      .select('id')
+      .where('customer_id', '=', customerId)
+      .where('product_code', 'like', 'broadband.%')
+      .executeTakeFirstOrThrow()
+  ).id;
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+async function call(method: string, url: string, login: string, payload?: unknown) {
+  return s.app.inject({
+    method: method as 'GET',
+    url,
+    headers: await s.as(login),
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
+}
+
+const kinds = (timeline: Array<{ kind: string }>) => timeline.map((t) => t.kind);
+
+describe(`the customer's portal (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () => {
+  it('reports a fault on my service, follows it without internal notes, rejects then confirms the resolution', async () => {
+    const created = await call('POST', PORTAL, 'customer', {
+      productInstanceId: instanceId,
+      title: '家里宽带上不了网',
+      description: '光猫红灯一直闪',
+      category: 'broadband.no_connection',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const r = created.json();
+    expect(r).toMatchObject({ kind: 'fault', status: 'accepted', productInstanceId: instanceId });
+    expect(r).not.toHaveProperty('ownerUserId');
+    expect(r).not.toHaveProperty('routing');
+    const staffView = (await call('GET', `${STAFF}/${r.id}`, 'admin')).json();
+    expect(staffView).toMatchObject({ channel: 'web', customer: { id: customerId } });
+
+    await call('POST', `${STAFF}/${r.id}/notes`, 'admin', {
+      body: '内部：疑似光缆故障',
+      visibility: 'internal',
+    });
+    await call('POST', `${STAFF}/${r.id}/notes`, 'admin', { body: '已安排师傅上门', visibility: 'customer' });
+    const note = await call('POST', `${PORTAL}/${r.id}/notes`, 'customer', { body: '下午两点后有人在家' });
+    expect(note.statusCode, note.body).toBe(200);
+    const seen = note.json();
+    expect(seen.timeline.map((t: { body: string | null }) => t.body)).toContain('已安排师傅上门');
+    expect(JSON.stringify(seen.timeline)).not.toContain('光缆');
+    expect(seen.timeline.at(-1)).toMatchObject({ kind: 'note', byCustomer: true });
+    expect(seen.timeline.every((t: Record<string, unknown>) => !('actorLogin' in t))).toBe(true);
+    // Staff see the customer's note among theirs.
+    expect(
+      (await call('GET', `${STAFF}/${r.id}`, 'admin'))
+        .json()
+        .timeline.some(
+          (t: { body: string | null; visibility: string }) =>
+            t.body === '下午两点后有人在家' && t.visibility === 'customer',
+        ),
+    ).toBe(true);
+
+    const act = async (action: string, extra: Record<string, unknown> = {}) => {
+      const res = await call('POST', `${STAFF}/${r.id}/transitions`, 'admin', { action, ...extra });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    await act('dispatch', { assigneeId: demoId('user', 'admin') });
+    await act('take');
+    await act('start');
+    await act('resolve', { result: '更换光猫后恢复' });
+
+    // Rejecting needs a reason; with one, the request is reopened.
+    expect((await call('POST', `${PORTAL}/${r.id}/decision`, 'customer', { accept: false })).statusCode).toBe(
+      400,
+    );
+    const rejected = await call('POST', `${PORTAL}/${r.id}/decision`, 'customer', {
+      accept: false,
+      reason: '晚上还是断网',
+    });
+    expect(rejected.statusCode, rejected.body).toBe(200);
+    expect(rejected.json()).toMatchObject({ status: 'in_progress' });
+    expect(rejected.json().timeline.at(-1)).toMatchObject({
+      kind: 'status',
+      toStatus: 'in_progress',
+      body: '晚上还是断网',
+    });
+
+    await act('resolve', { result: '更换入户光缆' });
+    await act('callback');
+    const stale = await s.app.inject({
+      method: 'POST',
+      url: `${PORTAL}/${r.id}/decision`,
+      headers: { ...(await s.as('customer')), 'if-match': '"1"' },
+      payload: { accept: true },
+    });
+    expect(stale.statusCode).toBe(409);
+    const confirmed = await call('POST', `${PORTAL}/${r.id}/decision`, 'customer', { accept: true });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(confirmed.json().status).toBe('closed');
+    expect(kinds(confirmed.json().timeline)).toContain('reply');
+
+    const mine = (await call('GET', PORTAL, 'customer')).json().items;
+    expect(mine.map((i: { id: string }) => i.id)).toContain(r.id);
+  });
+
+  it("never shows or touches another customer's request (404), nor reports on another's service", async () => {
+    const other = await s.ctx.db
+      .selectFrom('service_requests')
+      .select('id')
+      .where('customer_id', '<>', customerId)
+      .where('status', '<>', 'closed')
+      .executeTakeFirstOrThrow();
+    expect((await call('GET', `${PORTAL}/${other.id}`, 'customer')).statusCode).toBe(404);
+    expect((await call('POST', `${PORTAL}/${other.id}/notes`, 'customer', { body: '看看' })).statusCode).toBe(
+      404,
+    );
+    expect(
+      (await call('POST', `${PORTAL}/${other.id}/decision`, 'customer', { accept: true })).statusCode,
+    ).toBe(404);
+    const items = (await call('GET', `${PORTAL}?limit=100`, 'customer')).json().items;
+    expect(items.map((i: { id: string }) => i.id)).not.toContain(other.id);
+
+    const othersInstance = await s.ctx.db
+      .selectFrom('product_instances')
+      .select('id')
+      .where('customer_id', '<>', customerId)
+      .executeTakeFirstOrThrow();
+    const res = await call('POST', PORTAL, 'customer', {
+      productInstanceId: othersInstance.id,
+      title: '报障',
+      description: '',
+    });
+    expect(res.statusCode).toBe(422);
+    // Staff routes are not the customer's, the portal is not staff's.
+    expect((await call('GET', `${STAFF}/${other.id}`, 'customer')).statusCode).toBe(403);
+    expect((await call('GET', PORTAL, 'agent')).statusCode).toBe(403);
+  });
+});
