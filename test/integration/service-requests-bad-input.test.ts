@@ -194,6 +194,10 @@ const PARAM_AND_QUERY_CASES = (): Case[] => [
   query(`${API}/portal/service-requests?open=yes`, 'querystring.open'),
   query(`${API}/portal/service-requests?limit=0`, 'querystring.limit'),
   query(`${API}/portal/service-requests/not-a-uuid`, 'params.id'),
+  {
+    ...query(`${API}/service-requests/not-a-uuid/viewing`, 'params.id'),
+    req: { method: 'POST', url: `${API}/service-requests/not-a-uuid/viewing` },
+  },
   query(`${API}/service-requests?tag=${'x'.repeat(33)}`, 'querystring.tag'),
   {
     ...query(`${API}/service-requests/${requestId}/links/not-a-uuid`, 'params.relatedId'),

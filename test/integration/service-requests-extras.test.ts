@@ -370,3 +370,24 @@ describe(`merge, links and tags (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'}
     expect(events.filter((e) => e.event_type === 'ServiceRequestAttributeValueChangeEvent').length).toBe(3);
   });
 });
+
+describe(`who else has a request open (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () => {
+  it('names the others seen in the last minute, in the view and in the heartbeat answer', async () => {
+    const r = (await call('POST', API, 'agent', fault({ customerId, category: 'broadband.slow' }))).json();
+    const beat = (login: string) => call('POST', `${API}/${r.id}/viewing`, login);
+    const first = await beat('agent');
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().viewers).toEqual([]);
+    const second = (await beat('supervisor')).json();
+    expect(second.viewers.map((v: { login: string }) => v.login)).toEqual(['agent']);
+    await beat('agent');
+    const view = (await call('GET', `${API}/${r.id}`, 'agent')).json();
+    expect(view.viewers.map((v: { login: string }) => v.login)).toEqual(['supervisor']);
+    // Outside the scope: no such request.
+    expect((await beat('zj.agent')).statusCode).toBe(404);
+    // Two minutes later nobody is on it any more.
+    daysAhead = 2 / 1440;
+    expect((await call('GET', `${API}/${r.id}`, 'agent')).json().viewers).toEqual([]);
+    daysAhead = 0;
+  });
+});

@@ -11,12 +11,30 @@ import {
   mergeInput,
   requestView,
   tagsInput,
+  viewers,
 } from './service-requests.schemas.ts';
 import { expectedVersion } from './work.routes.ts';
+import { heartbeat } from './viewing.ts';
+import { z } from 'zod';
 
 const VERSION_NOTE = ' Send the ETag you read in If-Match (or `version`): a stale one gets 409.';
 
 export function extraRoutes(app: App, { deps }: RouteEnv): void {
+  app.post(
+    '/service-requests/:id/viewing',
+    {
+      schema: {
+        tags,
+        summary:
+          'Heartbeat while the request is open (every ~20 s): answers the others who had it open in the last minute',
+        params: idParams,
+        response: { 200: z.object({ viewers }) },
+      },
+      config: access.read,
+    },
+    async (request) => heartbeat(deps, callerOf(request, deps.clock), request.params.id),
+  );
+
   app.post(
     '/service-requests/:id/merge-into',
     {

@@ -5,6 +5,7 @@ import type { Caller, RequestDeps } from './deps.ts';
 import { OPEN_STATES } from './domain/catalogue.ts';
 import { loadInScope, requestInScope, timelineOf, workflowOf } from './requests.repository.ts';
 import { linksAndMerged } from './merge-requests.ts';
+import { othersViewing } from './viewing.ts';
 import { listItemView, requestView, summariesFor, timelineView } from './requests.views.ts';
 import type { ListQuery } from './service-requests.schemas.ts';
 
@@ -17,10 +18,11 @@ export async function getRequest(deps: RequestDeps, caller: Caller, id: string) 
   ]);
   // Links and the timelines of merged duplicates (merge-requests.ts).
   const { links, mergedTimeline } = await linksAndMerged(deps.db, caller, row);
+  const viewers = await othersViewing(deps.db, id, caller); // viewing.ts
   const entries = [...timeline.map(timelineView), ...mergedTimeline].sort((a, b) =>
     a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1,
   );
-  return { ...requestView(row, customers, workflow), timeline: entries, links };
+  return { ...requestView(row, customers, workflow), timeline: entries, links, viewers };
 }
 
 const encodeCursor = (createdAt: Date, id: string) =>

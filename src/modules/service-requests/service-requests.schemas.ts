@@ -192,10 +192,14 @@ export const requestView = listItem.extend({
 });
 export type RequestView = z.infer<typeof requestView>;
 
+/** Others who had the request open in the last minute (viewing.ts). */
+export const viewers = z.array(z.object({ userId: z.string(), login: z.string(), seenAt: z.string() }));
+
 export const requestWithTimeline = requestView.extend({
   timeline: z.array(timelineEntry),
   /** Linked requests the caller may see: repeat_of, related, linked_from, merged_from, merged_into. */
   links: z.array(z.object({ id: z.string(), number: z.string(), status: z.string(), relation: z.string() })),
+  viewers,
 });
 
 // Merge, links, tags (merge-requests.ts).
