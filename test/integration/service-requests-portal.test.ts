@@ -119,6 +119,28 @@ describe(`the customer's portal (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'}
     expect(confirmed.json().status).toBe('closed');
     expect(kinds(confirmed.json().timeline)).toContain('reply');
 
+    // My request's attachments are mine to read; a closed one takes no more.
+    const staffFile = await s.app.inject({
+      method: 'POST',
+      url: `/api/v1/attachments?ownerType=service_request&ownerId=${r.id}&fileName=report.txt`,
+      headers: { ...(await s.as('admin')), 'content-type': 'text/plain' },
+      payload: '测试报告',
+    });
+    expect(staffFile.statusCode, staffFile.body).toBe(201);
+    const files = await call(
+      'GET',
+      `/api/v1/attachments?ownerType=service_request&ownerId=${r.id}`,
+      'customer',
+    );
+    expect(files.json().items.map((f: { id: string }) => f.id)).toEqual([staffFile.json().id]);
+    const late = await s.app.inject({
+      method: 'POST',
+      url: `/api/v1/attachments?ownerType=service_request&ownerId=${r.id}&fileName=more.txt`,
+      headers: { ...(await s.as('customer')), 'content-type': 'text/plain' },
+      payload: '补充',
+    });
+    expect(late.statusCode).toBe(404);
+
     const mine = (await call('GET', PORTAL, 'customer')).json().items;
     expect(mine.map((i: { id: string }) => i.id)).toContain(r.id);
   });
@@ -131,6 +153,13 @@ describe(`the customer's portal (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'}
       .where('status', '<>', 'closed')
       .executeTakeFirstOrThrow();
     expect((await call('GET', `${PORTAL}/${other.id}`, 'customer')).statusCode).toBe(404);
+    const attach = await s.app.inject({
+      method: 'POST',
+      url: `/api/v1/attachments?ownerType=service_request&ownerId=${other.id}&fileName=x.txt`,
+      headers: { ...(await s.as('customer')), 'content-type': 'text/plain' },
+      payload: '看看',
+    });
+    expect(attach.statusCode).toBe(404);
     expect((await call('POST', `${PORTAL}/${other.id}/notes`, 'customer', { body: '看看' })).statusCode).toBe(
       404,
     );

@@ -7,10 +7,12 @@ import { serviceRequestRoutes } from './service-requests.routes.ts';
 import { seedDemoRequests } from './service-requests.demo.ts';
 import { startIdempotencyPrune } from './idempotency-prune.ts';
 import type { ServiceRequestsTables } from './service-requests.tables.ts';
-import { registerRequestAttachments } from './request-attachments.ts';
+import { addAttachmentRule, registerRequestAttachments } from './request-attachments.ts';
+import { portalAttachmentRule } from './portal.ts';
 
 // Who sees a request's attachments (the attachments module asks this module).
 registerRequestAttachments();
+addAttachmentRule(portalAttachmentRule);
 
 /** Staff roles that read requests in their scope. */
 const READERS = [

@@ -13,6 +13,7 @@ import type { Caller, RequestDeps } from './deps.ts';
 import { timelineOf } from './requests.repository.ts';
 import type { RequestRow } from './requests.repository.ts';
 import { transition } from './transitions.ts';
+import type { ExtraAttachmentRule } from './request-attachments.ts';
 import { maskFreeText } from '../../platform/pii/free-text.ts';
 import { timelineView } from './requests.views.ts';
 
@@ -160,3 +161,17 @@ export async function portalDecide(
     version: input.version,
   });
 }
+
+/** Attachments: a portal customer reads those of their own requests and attaches to open ones. */
+export const portalAttachmentRule: ExtraAttachmentRule = async (db, caller, id, attach) => {
+  if (!caller.principal.permissions.has('request.portal')) return false;
+  const customerId = await portalCustomerOf(db, caller.principal.userId);
+  if (!customerId) return false;
+  const row = await db
+    .selectFrom('service_requests')
+    .select('status')
+    .where('id', '=', id)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+  return row !== undefined && (!attach || row.status !== 'closed');
+};
