@@ -3677,6 +3677,11 @@ export interface paths {
                 status: string;
                 relation: string;
               }>;
+              viewers: Array<{
+                userId: string;
+                login: string;
+                seenAt: string;
+              }>;
             };
           };
         };
@@ -4694,6 +4699,35 @@ export interface paths {
       };
     };
   };
+  '/api/v1/service-requests/{id}/viewing': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Heartbeat while the request is open (every ~20 s): answers the others who had it open in the last minute */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              viewers: Array<{
+                userId: string;
+                login: string;
+                seenAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
   '/api/v1/service-requests/{id}/merge-into': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** Merge this duplicate into another request (合并): this one is closed as merged (mergedIntoId), its timeline shows on the target, the customer is told once on the target. Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
@@ -5003,6 +5037,259 @@ export interface paths {
               repeatOf: Array<string>;
               relatedIds: Array<string>;
               mergedIntoId: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/portal/service-requests': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** My requests (portal), newest first */
+    get: {
+      parameters: {
+        query?: {
+          open?: 'true' | 'false';
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                number: string;
+                kind: string;
+                categoryCode: string | null;
+                productInstanceId: string | null;
+                title: string;
+                description: string;
+                status: string;
+                resolution: string | null;
+                mergedIntoId: string | null;
+                createdAt: string;
+                updatedAt: string;
+                resolvedAt: string | null;
+                closedAt: string | null;
+                version: number;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Report a fault on one of my services (报障). Idempotency-Key makes a retry safe. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            productInstanceId: string;
+            title: string;
+            description: string;
+            category?: string;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              productInstanceId: string | null;
+              title: string;
+              description: string;
+              status: string;
+              resolution: string | null;
+              mergedIntoId: string | null;
+              createdAt: string;
+              updatedAt: string;
+              resolvedAt: string | null;
+              closedAt: string | null;
+              version: number;
+              timeline: Array<{
+                id: string;
+                kind: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                body: string | null;
+                byCustomer: boolean;
+                createdAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/portal/service-requests/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One of my requests with what I may see of its progress (no internal notes) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              productInstanceId: string | null;
+              title: string;
+              description: string;
+              status: string;
+              resolution: string | null;
+              mergedIntoId: string | null;
+              createdAt: string;
+              updatedAt: string;
+              resolvedAt: string | null;
+              closedAt: string | null;
+              version: number;
+              timeline: Array<{
+                id: string;
+                kind: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                body: string | null;
+                byCustomer: boolean;
+                createdAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/portal/service-requests/{id}/notes': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Add a note to my request */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            body: string;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              productInstanceId: string | null;
+              title: string;
+              description: string;
+              status: string;
+              resolution: string | null;
+              mergedIntoId: string | null;
+              createdAt: string;
+              updatedAt: string;
+              resolvedAt: string | null;
+              closedAt: string | null;
+              version: number;
+              timeline: Array<{
+                id: string;
+                kind: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                body: string | null;
+                byCustomer: boolean;
+                createdAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/portal/service-requests/{id}/decision': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Confirm the resolution (accept: true → closed) or reject it (accept: false with a reason → reopened) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            accept: boolean;
+            reason?: string;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              productInstanceId: string | null;
+              title: string;
+              description: string;
+              status: string;
+              resolution: string | null;
+              mergedIntoId: string | null;
+              createdAt: string;
+              updatedAt: string;
+              resolvedAt: string | null;
+              closedAt: string | null;
+              version: number;
+              timeline: Array<{
+                id: string;
+                kind: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                body: string | null;
+                byCustomer: boolean;
+                createdAt: string;
+              }>;
             };
           };
         };
