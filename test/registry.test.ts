@@ -67,7 +67,7 @@ describe('the module registry (src/modules.ts)', () => {
         'org.read',
         'pii.reveal',
         'product.manage',
-        ...rq('admin', 'create', 'dispatch', 'read', 'work'),
+        ...rq('admin', 'create', 'dispatch', 'portal', 'read', 'work'),
         'role.manage',
         'role.read',
         // The routing module (issue 10): routing rules and group strategies.
@@ -146,7 +146,8 @@ describe('the module registry (src/modules.ts)', () => {
       ],
       quality_inspector: [...staff, 'user.read', ...rq('read')].sort(),
       billing_specialist: ['customer.read', ...staff, ...rq('create', 'read', 'work')].sort(),
-      customer: [],
+      // The portal (issue 10): my own requests only.
+      customer: rq('portal'),
     });
   });
 
