@@ -73,3 +73,10 @@ export type { Caller, CustomerDeps } from './caller.ts';
 export type { ResourceQuery } from './customers.repository.ts';
 export { PiiVault } from '../../platform/pii/vault.ts';
 export { countCustomers, seedDemoCustomers } from './customers.demo.ts';
+// For the service-requests module's search: exact identifiers → customers and instances.
+export {
+  customerIdsByPhone,
+  instanceIdsByCode,
+  phoneSearchTerm,
+  type PhoneQuery,
+} from './request-lookups.ts';
