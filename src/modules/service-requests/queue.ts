@@ -1,0 +1,54 @@
+/** Reading requests: one with its timeline, and the newest-first list with queue filters. */
+import { invalidField } from '../../platform/errors.ts';
+import type { Caller, RequestDeps } from './deps.ts';
+import { findRequests } from './find-requests.ts';
+import { loadInScope, timelineOf, workflowOf } from './requests.repository.ts';
+import { listItemView, requestView, summariesFor, timelineView } from './requests.views.ts';
+import type { ListQuery } from './service-requests.schemas.ts';
+
+export async function getRequest(deps: RequestDeps, caller: Caller, id: string) {
+  const row = await loadInScope(deps.db, caller, id);
+  const [timeline, workflow, customers] = await Promise.all([
+    timelineOf(deps.db, id),
+    workflowOf(deps.db, row.kind),
+    summariesFor(deps.db, [row]),
+  ]);
+  return { ...requestView(row, customers, workflow), timeline: timeline.map(timelineView) };
+}
+
+const encodeCursor = (createdAt: Date, id: string) =>
+  Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(at ?? '');
+  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id))
+    throw invalidField('querystring.cursor', 'is not a cursor this list returned');
+  return { createdAt, id };
+}
+
+export async function listRequests(deps: RequestDeps, caller: Caller, q: ListQuery) {
+  const limit = q.limit ?? 50;
+  const bool = (v: 'true' | 'false' | undefined) => (v === undefined ? undefined : v === 'true');
+  // Queues and search: find-requests.ts (the indexes of migration 0021 match its conditions).
+  const { rows: page, hasMore } = await findRequests(deps, caller, {
+    q: q.q,
+    queue: q.queue,
+    kind: q.kind,
+    priority: q.priority,
+    status: q.status,
+    open: bool(q.open),
+    unassigned: bool(q.unassigned),
+    assigneeId: q.assignee === 'me' ? caller.principal.userId : undefined,
+    handlingUnitId: q.handlingUnit,
+    customerId: q.customerId,
+    after: q.cursor ? decodeCursor(q.cursor) : undefined,
+    limit,
+  });
+  const customers = await summariesFor(deps.db, page);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => listItemView(r, customers)),
+    nextCursor: hasMore && last ? encodeCursor(new Date(last.created_at), last.id) : null,
+  };
+}
