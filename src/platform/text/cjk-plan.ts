@@ -78,11 +78,22 @@ export function choosePlan(e: TermEstimate, limit: number, walkRows: number): Ph
   return toWalk <= walkRows && toWalk <= e.rarest * e.rows ? 'recent' : 'index';
 }
 
-export async function estimateTerm(
-  db: AnyExecutor,
-  t: PhraseTable,
-  lexemes: Array<{ text: string; prefix: boolean }>,
-): Promise<TermEstimate> {
+interface ColumnStats {
+  at: number;
+  rows: number;
+  elems: string[];
+  freqs: number[];
+  known: boolean;
+}
+
+/** Statistics change with ANALYZE only: read once a minute per database handle and column. */
+const STATS_TTL_MS = 60_000;
+const statsCache = new WeakMap<AnyExecutor, Map<string, ColumnStats>>();
+
+async function columnStats(db: AnyExecutor, t: PhraseTable): Promise<ColumnStats> {
+  const key = `${t.table}.${t.vector}`;
+  const cached = statsCache.get(db)?.get(key);
+  if (cached && Date.now() - cached.at < STATS_TTL_MS) return cached;
   const r = await sql<{ rows: string | number; elems: string | null; freqs: string | null }>`
     select c.reltuples::float8 as rows,
       array_to_json(s.most_common_elems::text::text[])::text as elems,
@@ -93,10 +104,27 @@ export async function estimateTerm(
     where c.oid = to_regclass(${t.table})`.execute(db);
   const row = r.rows[0];
   const rows = Math.max(0, Number(row?.rows ?? 0));
-  if (!row || rows === 0 || row.freqs === null) return { rows, rarest: 1, known: false };
-  const elems = JSON.parse(row.elems ?? '[]') as string[];
-  const freqs = JSON.parse(row.freqs) as number[];
-  return { rows, rarest: rarestFrequency(lexemes, elems, freqs), known: true };
+  const known = !!row && rows > 0 && row.freqs !== null;
+  const stats: ColumnStats = {
+    at: Date.now(),
+    rows,
+    elems: known ? (JSON.parse(row.elems ?? '[]') as string[]) : [],
+    freqs: known ? (JSON.parse(row.freqs!) as number[]) : [],
+    known,
+  };
+  if (!statsCache.has(db)) statsCache.set(db, new Map());
+  statsCache.get(db)!.set(key, stats);
+  return stats;
+}
+
+export async function estimateTerm(
+  db: AnyExecutor,
+  t: PhraseTable,
+  lexemes: Array<{ text: string; prefix: boolean }>,
+): Promise<TermEstimate> {
+  const s = await columnStats(db, t);
+  if (!s.known) return { rows: s.rows, rarest: 1, known: false };
+  return { rows: s.rows, rarest: rarestFrequency(lexemes, s.elems, s.freqs), known: true };
 }
 
 export interface PhraseSearch {
