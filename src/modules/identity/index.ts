@@ -50,6 +50,7 @@ export {
   scopeUnitIds,
   unitPath,
   unitsUnder,
+  userUnits,
 } from './directory.ts';
 export { chineseNames, DEMO_LOGINS, DEMO_UNITS, demoId } from './identity.demo.ts';
 // For the service-requests module's queues: the caller's skill groups.

@@ -3,6 +3,8 @@ import type { App } from '../../platform/http/app.ts';
 import { requestDeps } from './deps.ts';
 import { queueRoutes } from './queues.routes.ts';
 import { requestRoutes } from './requests.routes.ts';
+import { workRoutes } from './work.routes.ts';
+import { adminRoutes } from './admin.routes.ts';
 import type { RoutingPort } from './routing-port.ts';
 import type { ModuleContext } from './service-requests.tables.ts';
 
@@ -11,5 +13,7 @@ export function serviceRequestRoutes(ctx: ModuleContext, routing: RoutingPort) {
   return async (app: App) => {
     queueRoutes(app, env);
     requestRoutes(app, env);
+    workRoutes(app, env);
+    adminRoutes(app, env);
   };
 }
