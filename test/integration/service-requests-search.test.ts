@@ -168,16 +168,33 @@ describe(`service request search (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'
     expect(seen).toEqual([made.zhejiang!.id, made.slowBroadband!.id, made.broadband!.id]);
   });
 
-  it('searches notes, kept in the same transaction; no phrase spans two texts', async () => {
+  it('searches notes and replies, kept in the same transaction; no phrase spans two texts', async () => {
     const id = made.bandwidth!.id;
-    await s.ctx.db.transaction().execute((trx) => appendToRequestSearch(trx, id, '用户补充：光猫已更换'));
+    const note = await call('POST', `/api/v1/service-requests/${id}/notes`, 'agent', {
+      body: '用户补充：已更换光猫',
+      visibility: 'internal',
+    });
+    expect(note.statusCode).toBe(200);
     expect(await search('已更换')).toEqual(['bandwidth']);
-    // The title ends 不足, the note begins 用户: 足用 is no pair of any text.
-    expect(await search('不足用户')).toEqual([]);
-    // A rebuild from the stored texts keeps the title and description and drops what no text holds.
+    const reply = await call('POST', `/api/v1/service-requests/${id}/notes`, 'agent', {
+      body: 'ZXHN 指示灯正常，已安排师傅明早上门',
+      visibility: 'customer',
+    });
+    expect(reply.statusCode).toBe(200);
+    expect(await search('师傅')).toEqual(['bandwidth']);
+    // The note ends 光猫, the reply begins ZXHN: appended with a gap, they are not adjacent.
+    expect(await search('光猫ZXHN')).toEqual(['modemAdjacent']);
+    expect(await search('光猫 ZXHN')).toEqual(['modemAdjacent', 'modemModel', 'bandwidth']);
+    // A rebuild from the stored texts gives the same answers.
     await s.ctx.db.transaction().execute((trx) => refreshRequestSearch(trx, id));
-    expect(await search('已更换')).toEqual([]);
+    expect(await search('已更换')).toEqual(['bandwidth']);
+    expect(await search('师傅')).toEqual(['bandwidth']);
     expect(await search('带宽')).toEqual(['bandwidth']);
+    expect(await search('光猫ZXHN')).toEqual(['modemAdjacent']);
+    // What no text holds is not found (the vector was appended to, never guessed).
+    await s.ctx.db.transaction().execute((trx) => appendToRequestSearch(trx, id, '临时'));
+    await s.ctx.db.transaction().execute((trx) => refreshRequestSearch(trx, id));
+    expect(await search('临时')).toEqual([]);
   });
 
   it('searches the masked text: a hidden phone digit is never confirmed through the words', async () => {

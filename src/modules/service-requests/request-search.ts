@@ -6,8 +6,9 @@
  *
  * Where the core calls it:
  *  - create: `search_vector: requestSearchVector(title, description)` in the inserted row;
- *  - a note or reply added to the timeline: `appendToRequestSearch(trx, requestId, body)`;
- *  - title or description changed (and after a merge of timelines): `refreshRequestSearch(trx, id)`.
+ *  - every change (`changeRequest`): `keepRequestSearch(trx, id, change)` after its timeline insert —
+ *    a note or reply is appended, a new title or description rebuilds the vector;
+ *  - after a merge of timelines: `refreshRequestSearch(trx, id)`.
  */
 import { sql } from 'kysely';
 import { maskFreeText } from '../../platform/pii/free-text.ts';
@@ -70,4 +71,23 @@ export async function refreshRequestSearch(db: Executor, requestId: string): Pro
     notes.map((n) => n.body),
   );
   await sql`update service_requests set search_vector = ${v}::tsvector where id = ${requestId}`.execute(db);
+}
+
+/**
+ * After a change's timeline entries are written (same transaction): a changed title or description
+ * rebuilds the vector; otherwise each searched entry's text is appended.
+ */
+export async function keepRequestSearch(
+  db: Executor,
+  requestId: string,
+  change: {
+    set: { title?: unknown; description?: unknown };
+    entries: ReadonlyArray<{ kind: string; body?: string | null | undefined }>;
+  },
+): Promise<void> {
+  if (change.set.title !== undefined || change.set.description !== undefined)
+    return refreshRequestSearch(db, requestId);
+  const searched: readonly string[] = SEARCHED_TIMELINE_KINDS;
+  for (const e of change.entries)
+    if (e.body && searched.includes(e.kind)) await appendToRequestSearch(db, requestId, e.body);
 }
