@@ -30,11 +30,22 @@ async function create(name: string, login: string, body: Record<string, unknown>
   });
   if (res.statusCode !== 201) throw new Error(`create ${name}: ${res.statusCode} ${res.body}`);
   ids[name] = res.json().id;
+  views[name] = res.json();
 }
 
-/** The state the workflow routes would leave (set here directly: this file tests the reads). */
-async function setRow(name: string, values: Record<string, unknown>) {
-  await s.ctx.db.updateTable('service_requests').set(values).where('id', '=', ids[name]!).execute();
+type View = { id: string; version: number; status: string; assigneeId: string | null; urgeCount: number };
+const views: Record<string, View> = {};
+
+/** An action or sub-resource through HTTP, with If-Match = the version last seen. */
+async function act(name: string, path: string, body: Record<string, unknown>) {
+  const res = await s.app.inject({
+    method: 'POST',
+    url: `/api/v1/service-requests/${ids[name]}/${path}`,
+    headers: { ...(await s.as('agent')), 'if-match': `"${views[name]!.version}"` },
+    payload: body,
+  });
+  if (res.statusCode !== 200) throw new Error(`${name} ${path}: ${res.statusCode} ${res.body}`);
+  views[name] = res.json();
 }
 
 async function queue(params: string, login = 'agent'): Promise<string[]> {
@@ -46,17 +57,25 @@ async function queue(params: string, login = 'agent'): Promise<string[]> {
 
 beforeAll(async () => {
   s = await createTestServer();
-  for (const n of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) await create(n, 'agent');
+  for (const n of ['a', 'b', 'c', 'd', 'e', 'g']) await create(n, 'agent');
+  await create('f', 'agent', { kind: 'consultation', resolveAtIntake: { resolution: '电话中已解答' } });
   await create('billing', 'agent', { kind: 'billing', priority: 'urgent', title: '话费异常' });
   await create('zj', 'zj.agent');
   const agent = demoId('user', 'agent');
-  await setRow('a', { assignee_id: agent, status: 'taken' });
-  await setRow('b', { assignee_id: demoId('user', 'technician'), status: 'in_progress' });
-  await setRow('c', { urge_count: 2 });
-  await setRow('d', { status: 'escalated', escalation_level: 1, assignee_id: demoId('user', 'technician') });
-  await setRow('e', { status: 'suspended', suspended_reason: '等待客户在家' });
-  await setRow('f', { status: 'closed', closed_at: new Date() });
-  await setRow('g', { skill_group_id: demoId('skill', 'JS.BROADBAND') });
+  await act('a', 'transitions', { action: 'dispatch', assigneeId: agent });
+  await act('c', 'urges', { reason: '客户来电催促' });
+  for (const n of ['d', 'e']) {
+    await act(n, 'transitions', { action: 'dispatch', assigneeId: agent });
+    await act(n, 'transitions', { action: 'take' });
+    await act(n, 'transitions', { action: 'start' });
+  }
+  await act('d', 'transitions', { action: 'escalate', reason: '一线无法解决' });
+  await act('e', 'transitions', { action: 'suspend', reason: '等待客户在家' });
+  await act('g', 'transfers', {
+    supportLine: 1,
+    skillGroupId: demoId('skill', 'JS.BROADBAND'),
+    reason: '转宽带组',
+  });
 });
 afterAll(async () => {
   await s?.close();
@@ -64,9 +83,16 @@ afterAll(async () => {
 
 describe(`service request queues (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () => {
   it('lists each queue newest first, open requests only', async () => {
-    expect(await queue('queue=mine')).toEqual(['a']);
+    // What each request's own view says, newest first (d's escalation may hand it on).
+    const newest = ['billing', 'g', 'e', 'd', 'c', 'b', 'a'];
+    const agent = demoId('user', 'agent');
+    const mine = newest.filter((n) => views[n]!.assigneeId === agent);
+    expect(mine).toEqual(expect.arrayContaining(['a', 'e']));
+    expect(await queue('queue=mine')).toEqual(mine);
     expect(await queue('queue=group')).toEqual(['g']);
-    expect(await queue('queue=unassigned')).toEqual(['billing', 'g', 'e', 'c']);
+    const unassigned = newest.filter((n) => views[n]!.assigneeId === null);
+    expect(unassigned).toEqual(expect.arrayContaining(['billing', 'g', 'c', 'b']));
+    expect(await queue('queue=unassigned')).toEqual(unassigned);
     expect(await queue('queue=urged')).toEqual(['c']);
     expect(await queue('queue=escalated')).toEqual(['d']);
     expect(await queue('queue=suspended')).toEqual(['e']);
@@ -77,7 +103,9 @@ describe(`service request queues (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'
   it('filters a queue by kind and priority', async () => {
     expect(await queue('queue=open&kind=billing')).toEqual(['billing']);
     expect(await queue('queue=unassigned&priority=urgent')).toEqual(['billing']);
-    expect(await queue('queue=unassigned&kind=fault')).toEqual(['g', 'e', 'c']);
+    expect(await queue('queue=unassigned&kind=fault')).toEqual(
+      ['g', 'd', 'c', 'b'].filter((n) => views[n]!.assigneeId === null),
+    );
   });
 
   it('pages with a cursor, each request once', async () => {
@@ -107,9 +135,13 @@ describe(`service request queues (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'
     const { cap, queues } = res.json();
     expect(cap).toBe(10_000);
     const n = (q: string) => queues[q].count;
-    expect([n('mine'), n('group'), n('unassigned'), n('urged'), n('escalated'), n('suspended')]).toEqual([
-      1, 1, 4, 1, 1, 1,
+    const agent = demoId('user', 'agent');
+    const open = ['billing', 'g', 'e', 'd', 'c', 'b', 'a'].map((k) => views[k]!);
+    expect([n('mine'), n('unassigned')]).toEqual([
+      open.filter((v) => v.assigneeId === agent).length,
+      open.filter((v) => v.assigneeId === null).length,
     ]);
+    expect([n('group'), n('urged'), n('escalated'), n('suspended')]).toEqual([1, 1, 1, 1]);
     expect([n('owned'), n('open')]).toEqual([7, 7]);
     expect(queues.open.capped).toBe(false);
     const zj = (await call('GET', '/api/v1/service-requests/queues', 'zj.agent')).json();
