@@ -9,7 +9,9 @@
  * Latencies of the service functions in ms (one client unless said), against a primary-key
  * lookup measured in the same run (the ratios). Load average recorded before and after each part.
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { sql, type Kysely } from 'kysely';
@@ -40,6 +42,8 @@ export type RequestsSuite = 'intake' | 'queue' | 'search';
 
 export interface RequestsBenchOptions {
   suite: RequestsSuite;
+  /** PostgreSQL for the measurements; PGlite only to see that a suite runs (a smoke run). */
+  engine: 'postgres' | 'pglite';
   /** Requests generated before the queue and search measurements, and how many are open. */
   total: number;
   open: number;
@@ -65,7 +69,17 @@ const ms = (t0: number) => performance.now() - t0;
 
 // --- set-up -------------------------------------------------------------------------------------
 
-async function withBenchServer<T>(opts: RequestsBenchOptions, body: (env: Env) => Promise<T>): Promise<T> {
+/** A fresh database: PostgreSQL (the measurements), or PGlite in a temporary directory (a smoke run). */
+async function freshDatabase(opts: RequestsBenchOptions) {
+  if (opts.engine === 'pglite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onepoint-bench-'));
+    const database = await openDatabase<DB>({ dataDir: dir, command: 'bench' });
+    return {
+      database,
+      url: undefined,
+      dispose: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
+  }
   const name = `onepoint_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: opts.pgUrl });
   await admin.connect();
@@ -75,19 +89,37 @@ async function withBenchServer<T>(opts: RequestsBenchOptions, body: (env: Env) =
   const u = new URL(opts.pgUrl);
   u.pathname = `/${name}`;
   try {
-    const config = loadConfig({
-      ...process.env,
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: u.toString(),
-      ONEPOINT_DEMO_PASSWORD: 'bench-pass-1',
-      ONEPOINT_RATE_LIMIT_PER_MINUTE: '100000000',
-      ONEPOINT_SEARCH_MISS_LIMIT: '100000000',
-    });
     const database = await openDatabase<DB>({
       databaseUrl: u.toString(),
       dataDir: '',
       command: 'bench',
-      poolSize: config.dbPoolSize,
+      poolSize: loadConfig({ ...process.env }).dbPoolSize,
+    });
+    return {
+      database,
+      url: u.toString(),
+      dispose: async () => {
+        await dropDatabase(opts.pgUrl, name);
+        undoSignal();
+      },
+    };
+  } catch (err) {
+    await dropDatabase(opts.pgUrl, name);
+    undoSignal();
+    throw err;
+  }
+}
+
+async function withBenchServer<T>(opts: RequestsBenchOptions, body: (env: Env) => Promise<T>): Promise<T> {
+  const { database, url, dispose } = await freshDatabase(opts);
+  try {
+    const config = loadConfig({
+      ...process.env,
+      LOG_LEVEL: 'silent',
+      ...(url ? { DATABASE_URL: url } : {}),
+      ONEPOINT_DEMO_PASSWORD: 'bench-pass-1',
+      ONEPOINT_RATE_LIMIT_PER_MINUTE: '100000000',
+      ONEPOINT_SEARCH_MISS_LIMIT: '10000',
     });
     const platform = await startPlatform(config, createLogger('silent'), { command: 'bench', database });
     const ctx = platform.context;
@@ -116,8 +148,7 @@ async function withBenchServer<T>(opts: RequestsBenchOptions, body: (env: Env) =
       await platform.close();
     }
   } finally {
-    await dropDatabase(opts.pgUrl, name);
-    undoSignal();
+    await dispose();
   }
 }
 
@@ -177,14 +208,15 @@ async function generateRequests(env: Env, total: number, open: number, log: (m: 
         (array['hotline','hotline','hotline','web','app','walk_in','monitoring'])[1 + g % 7],
         ow.id, hu.id, hu.path, us.id, ow.id, ow.path,
         case when g % 3 <> 0 and ${groups} > 0 then gr.id end,
-        case when g > ${total - open} and g % 10 < 3 then null else asg.id end,
+        case when g > ${total - open} and g % 10 < 3 then null
+          when g % 50 = 1 then ${env.caller.principal.userId}::uuid else asg.id end,
         case when g > ${total - open} then (${openStates}::text[])[1 + (g * 13) % 20] else 'closed' end,
         (array['urgent','high','normal','normal','normal','normal','low'])[1 + (g * 7) % 7],
         case when g % 40 = 0 then 1 + g % 3 else 0 end,
         case when g % 60 = 0 then 1 else 0 end,
         x.title, x.description, x.sv,
         date_trunc('milliseconds',
-          timestamptz '2026-12-01T00:00:00Z' - ((${total} - g) * ${stepMs}) * interval '1 millisecond'),
+          timestamptz '2026-12-01T00:00:00Z' - ((${total} - g) * ${stepMs}::float8) * interval '1 millisecond'),
         timestamptz '2026-12-01T00:00:00Z'
       from generate_series(${a}::int, ${b}::int) g
       join bench_texts x on x.i = (g * 7919) % ${poolSize}
@@ -320,7 +352,7 @@ async function settle(db: ModuleContext['db']) {
 }
 
 async function intakeSuite(env: Env, opts: RequestsBenchOptions) {
-  const log = (m: string) => opts.log(`[postgres intake] ${m}`);
+  const log = (m: string) => opts.log(`[${opts.engine} intake] ${m}`);
   const bodies = intakeBodies();
   const points = [];
   let seed = 1;
@@ -395,7 +427,7 @@ async function baselineOf(env: Env, samples: number) {
 }
 
 async function queueSuite(env: Env, opts: RequestsBenchOptions) {
-  const log = (m: string) => opts.log(`[postgres queue] ${m}`);
+  const log = (m: string) => opts.log(`[${opts.engine} queue] ${m}`);
   const deps = { db: env.ctx.db, vault: vaultFor(env.ctx.config) };
   const baseline = await baselineOf(env, opts.samples);
   const views: Array<[string, Omit<FindQuery, 'limit'>]> = [
@@ -468,7 +500,7 @@ async function searchTimes(env: Env, terms: string[], samples: number) {
 }
 
 async function searchSuite(env: Env, opts: RequestsBenchOptions) {
-  const log = (m: string) => opts.log(`[postgres search] ${m}`);
+  const log = (m: string) => opts.log(`[${opts.engine} search] ${m}`);
   const baseline = await baselineOf(env, opts.samples);
   const two = await searchTimes(env, TWO_CHAR_TERMS, opts.samples);
   const longer = await searchTimes(env, LONGER_TERMS, opts.samples);
@@ -533,18 +565,18 @@ export async function runServiceRequestsBench(opts: RequestsBenchOptions) {
     if (opts.suite === 'intake')
       return {
         suite: 'intake',
-        engine: 'postgres',
+        engine: opts.engine,
         server,
         loadAverageAtStart: started,
         ...(await intakeSuite(env, opts)),
       };
     const generated = await generateRequests(env, opts.total, opts.open, (m) =>
-      opts.log(`[postgres ${opts.suite}] ${m}`),
+      opts.log(`[${opts.engine} ${opts.suite}] ${m}`),
     );
     const result = opts.suite === 'queue' ? await queueSuite(env, opts) : await searchSuite(env, opts);
     return {
       suite: opts.suite,
-      engine: 'postgres',
+      engine: opts.engine,
       server,
       requests: opts.total,
       open: opts.open,
