@@ -171,7 +171,7 @@ export async function createRequest(
           },
           now,
         ),
-        [requestEvent('ServiceRequestCreateEvent', view, now)],
+        deps.recordEvents === false ? [] : [requestEvent('ServiceRequestCreateEvent', view, now)],
       )
         .insertInto('service_requests')
         .values(values)
