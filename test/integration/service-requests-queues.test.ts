@@ -105,7 +105,8 @@ describe(`service request queues (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'
     expect(await queue('queue=mine')).toEqual(mine);
     expect(await queue('queue=group')).toEqual(['g']);
     const unassigned = newest.filter((n) => views[n]!.assigneeId === null);
-    expect(unassigned).toEqual(expect.arrayContaining(['billing', 'g', 'c', 'b']));
+    // g went to a skill group, whose strategy may have picked a member for it.
+    expect(unassigned).toEqual(expect.arrayContaining(['billing', 'c', 'b']));
     expect(await queue('queue=unassigned')).toEqual(unassigned);
     expect(await queue('queue=urged')).toEqual(['c']);
     expect(await queue('queue=escalated')).toEqual(['d']);
