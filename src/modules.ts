@@ -9,8 +9,9 @@ import { events } from './modules/events/index.ts';
 import { identity } from './modules/identity/index.ts';
 import { products } from './modules/products/index.ts';
 import { security } from './modules/security/index.ts';
+import { serviceRequests } from './modules/service-requests/index.ts';
 import { checkModules } from './platform/module.ts';
 
-export const modules = [identity, audit, customers, products, events, security] as const;
+export const modules = [identity, audit, customers, products, serviceRequests, events, security] as const;
 
 checkModules(modules);

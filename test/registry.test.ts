@@ -23,6 +23,8 @@ describe('the module registry (src/modules.ts)', () => {
       builtinRoles(permissionCatalogue(modules)).map((r) => [r.code, [...r.permissions].sort()]),
     );
     const staff = ['org.read', 'skillgroup.read'];
+    // Service requests (issue 10): read, create (受理), work, dispatch/transfer, admin.
+    const rq = (...p: string[]) => p.map((x) => `request.${x}`);
     expect(roles).toEqual({
       admin: [
         'audit.read',
@@ -37,6 +39,7 @@ describe('the module registry (src/modules.ts)', () => {
         'org.read',
         'pii.reveal',
         'product.manage',
+        ...rq('admin', 'create', 'dispatch', 'read', 'work'),
         'role.manage',
         'role.read',
         'scope.national',
@@ -61,6 +64,7 @@ describe('the module registry (src/modules.ts)', () => {
         'org.manage',
         'org.read',
         'product.manage',
+        ...rq('admin'),
         'skillgroup.manage',
         'skillgroup.read',
         'token.manage',
@@ -79,23 +83,34 @@ describe('the module registry (src/modules.ts)', () => {
         'user.unlock',
       ],
       audit_admin: ['audit.read', 'scope.national'],
-      agent: ['customer.manage', 'customer.read', ...staff],
-      monitor: ['customer.read', ...staff],
-      dispatcher: ['customer.read', ...staff, 'user.read'],
-      technician: ['org.read'],
-      account_manager: ['customer.manage', 'customer.read', ...staff],
+      agent: [
+        'customer.manage',
+        'customer.read',
+        ...staff,
+        ...rq('create', 'dispatch', 'read', 'work'),
+      ].sort(),
+      monitor: ['customer.read', ...staff, ...rq('create', 'dispatch', 'read', 'work')].sort(),
+      dispatcher: [
+        'customer.read',
+        ...staff,
+        'user.read',
+        ...rq('create', 'dispatch', 'read', 'work'),
+      ].sort(),
+      technician: ['org.read', ...rq('read', 'work')],
+      account_manager: ['customer.manage', 'customer.read', ...staff, ...rq('create', 'read', 'work')].sort(),
       supervisor: [
         'audit.read',
         'customer.read',
         'org.read',
         'pii.reveal',
+        ...rq('create', 'dispatch', 'read', 'work'),
         'role.read',
         'skillgroup.manage',
         'skillgroup.read',
         'user.read',
       ],
-      quality_inspector: [...staff, 'user.read'],
-      billing_specialist: ['customer.read', ...staff],
+      quality_inspector: [...staff, 'user.read', ...rq('read')].sort(),
+      billing_specialist: ['customer.read', ...staff, ...rq('create', 'read', 'work')].sort(),
       customer: [],
     });
   });

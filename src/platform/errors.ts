@@ -14,9 +14,13 @@ export const errorStatus = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
+  /** A workflow action not allowed in the record's state; details name the allowed ones. */
+  TRANSITION_NOT_ALLOWED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNPROCESSABLE: 422,
+  /** An Idempotency-Key used before with a different request body. */
+  IDEMPOTENCY_KEY_REUSED: 422,
   /** A login locked after repeated failed sign-ins; details say until when (and Retry-After). */
   ACCOUNT_LOCKED: 423,
   RATE_LIMITED: 429,

@@ -4,6 +4,7 @@ import zhCN from 'antd/locale/zh_CN';
 import type { ReactNode } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import { BrowserRouter } from 'react-router';
+import { QueryProvider } from './api/query.tsx';
 import { SessionProvider } from './auth/session.tsx';
 import { i18n } from './i18n/index.ts';
 import { PrefsProvider, usePrefs } from './i18n/PrefsProvider.tsx';
@@ -26,11 +27,13 @@ export function App() {
     <I18nextProvider i18n={i18n}>
       <PrefsProvider>
         <Themed>
-          <SessionProvider>
-            <BrowserRouter>
-              <AppRoutes />
-            </BrowserRouter>
-          </SessionProvider>
+          <QueryProvider>
+            <SessionProvider>
+              <BrowserRouter>
+                <AppRoutes />
+              </BrowserRouter>
+            </SessionProvider>
+          </QueryProvider>
         </Themed>
       </PrefsProvider>
     </I18nextProvider>

@@ -73,3 +73,5 @@ export type { Caller, CustomerDeps } from './caller.ts';
 export type { ResourceQuery } from './customers.repository.ts';
 export { PiiVault } from '../../platform/pii/vault.ts';
 export { countCustomers, seedDemoCustomers } from './customers.demo.ts';
+// For the service-requests module: routing facts and list summaries.
+export { customerFacts, instanceFacts, type CustomerFacts, type InstanceFacts } from './request-facts.ts';

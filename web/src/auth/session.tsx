@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ok, onUnauthenticated, setCsrfToken } from '../api/client.ts';
 import { ApiError } from '../api/errors.ts';
@@ -35,6 +36,12 @@ const SessionContext = createContext<SessionApi | undefined>(undefined);
  */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
+  // What one user loaded is never shown to the next one signing in on this tab.
+  const queryClient = useQueryClient();
+  const signedOut = state.status === 'anonymous';
+  useEffect(() => {
+    if (signedOut) queryClient.clear();
+  }, [signedOut, queryClient]);
 
   useEffect(() => {
     const ac = new AbortController();

@@ -2,17 +2,22 @@ import { TreeSelect, type TreeSelectProps } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../api/client.ts';
+import { queryKeys, useApiQuery } from '../api/query.tsx';
 import type { OrgUnit } from '../api/models.ts';
 import { buildTree, type TreeNode } from '../lib/tree.ts';
-import { useLoad } from '../lib/useLoad.ts';
 
 /** A unit's name in the current language (English falls back to the Chinese name). */
 export function unitName(unit: Pick<OrgUnit, 'name' | 'nameEn'>, language: string): string {
   return language === 'en' ? unit.nameEn || unit.name : unit.name;
 }
 
+export async function loadOrgUnits(signal: AbortSignal): Promise<OrgUnit[]> {
+  return (await ok(api.GET('/api/v1/org-units', { signal }))).items;
+}
+
+/** Every org unit visible to the user (cached: many screens name units). */
 export function useOrgUnits() {
-  return useLoad(async (signal) => (await ok(api.GET('/api/v1/org-units', { signal }))).items, 'org-units');
+  return useApiQuery(queryKeys.orgUnits, loadOrgUnits);
 }
 
 type TreeData = NonNullable<TreeSelectProps['treeData']>;

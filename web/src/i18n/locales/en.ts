@@ -34,6 +34,8 @@ const en: Shape<typeof zhCN> = {
     loaded: '{{count}} loaded',
     saved: 'Saved',
     created: 'Created',
+    conflict: 'Someone else changed this record: reload and edit again',
+    reloadNow: 'Reload',
   },
   language: {
     label: 'Language',
@@ -161,6 +163,13 @@ const en: Shape<typeof zhCN> = {
       erase: 'Erase (anonymise) a customer on request, keeping the records the law requires',
     },
     product: { manage: 'Change the service product catalogue' },
+    request: {
+      read: 'See service requests in scope (masked) with their timeline',
+      create: 'Accept (create) service requests on any channel',
+      work: 'Work on requests: take, handle, suspend, escalate, return, resolve, notes, urges',
+      dispatch: 'Dispatch and transfer requests between units and support lines; hand over ownership',
+      admin: 'Edit request categories and the workflow of each kind',
+    },
     security: {
       alert: {
         read: 'See security alerts (repeated search misses, reveal cap reached …)',
@@ -230,6 +239,8 @@ const en: Shape<typeof zhCN> = {
       INTERNAL: 'The server had a problem; try again later',
       SERVICE_UNAVAILABLE: 'The service is unavailable; try again later',
       ACCOUNT_LOCKED: 'This login is locked after too many failed sign-ins; try again later',
+      TRANSITION_NOT_ALLOWED: 'This action is not allowed in the current state; reload to see what is',
+      IDEMPOTENCY_KEY_REUSED: 'This request was already sent with different content',
       SESSION_EXPIRED: 'Your session has ended; please sign in again',
       TOKEN_EXPIRED: 'The API token has expired',
       NETWORK: 'Cannot reach the server; check the network',

@@ -30,6 +30,8 @@ const zhCN = {
     loaded: '已加载 {{count}} 条',
     saved: '已保存',
     created: '已创建',
+    conflict: '数据已被他人修改：请重新加载后再编辑',
+    reloadNow: '重新加载',
   },
   language: {
     label: '语言',
@@ -156,6 +158,13 @@ const zhCN = {
       erase: '应客户要求注销（匿名化）客户，保留法律要求保存的记录',
     },
     product: { manage: '修改业务产品目录' },
+    request: {
+      read: '查看数据范围内的服务请求（脱敏）及其处理过程',
+      create: '受理（新建）各渠道的服务请求',
+      work: '处理服务请求：接单、处理、挂起、升级、退单、回单、备注、催单',
+      dispatch: '派单，在单位和支撑线之间转派服务请求，移交首问责任',
+      admin: '维护服务请求分类和各类请求的流程',
+    },
     security: {
       alert: { read: '查看安全告警（反复查无结果、明文查看超限等）', manage: '确认和关闭安全告警' },
       incident: {
@@ -224,6 +233,8 @@ const zhCN = {
       INTERNAL: '服务器出错了，请稍后再试',
       SERVICE_UNAVAILABLE: '服务暂不可用，请稍后再试',
       ACCOUNT_LOCKED: '登录失败次数过多，账号已暂时锁定，请稍后再试',
+      TRANSITION_NOT_ALLOWED: '当前状态下不能执行此操作，请刷新查看可执行的操作',
+      IDEMPOTENCY_KEY_REUSED: '同一请求已以不同内容提交过',
       SESSION_EXPIRED: '登录已失效，请重新登录',
       TOKEN_EXPIRED: '接口令牌已过期',
       NETWORK: '无法连接服务器，请检查网络',

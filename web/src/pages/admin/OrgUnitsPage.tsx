@@ -1,7 +1,5 @@
-import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import {
   App,
-  Alert,
   Button,
   Card,
   Col,
@@ -9,7 +7,6 @@ import {
   Empty,
   Form,
   Input,
-  Modal,
   Row,
   Select,
   Switch,
@@ -21,18 +18,19 @@ import {
 import { useMemo, useState, type Key } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client.ts';
-import { errorKind } from '../../api/errors.ts';
 import type { NewOrgUnit, OrgUnit } from '../../api/models.ts';
+import { queryKeys, useApiMutation, useInvalidate, useListQuery } from '../../api/query.tsx';
 import type { OrgKind, OrgLevel } from '../../api/models.ts';
 import { useUser } from '../../auth/session.tsx';
 import { Data } from '../../components/Data.tsx';
-import { ErrorResult, useActionError } from '../../components/errors.tsx';
-import { PageFrame } from '../../components/PageFrame.tsx';
+import { ConflictNotice, FormDialog, useFormSubmit } from '../../components/FormDialog.tsx';
+import { ListPage } from '../../components/ListPage.tsx';
+import { loadOrgUnits } from '../../components/OrgUnitSelect.tsx';
 import { usePrefs } from '../../i18n/PrefsProvider.tsx';
 import { tDynamic, timeZoneLabel } from '../../i18n/dynamic.ts';
 import { buildTree, subtreeIds, type TreeNode } from '../../lib/tree.ts';
 import { adminScreensFor } from '../../nav/workspaces.ts';
-import { OrgUnitSelect, unitName, useOrgUnits } from './common.tsx';
+import { OrgUnitSelect, unitName } from './common.tsx';
 
 const LEVELS: OrgLevel[] = ['national', 'province', 'city', 'district'];
 const KINDS: OrgKind[] = ['administrative', 'functional'];
@@ -69,11 +67,11 @@ export default function OrgUnitsPage() {
   const { fmt } = usePrefs();
   const user = useUser();
   const canManage = adminScreensFor(user).find((s) => s.id === 'org')?.canManage ?? false;
-  const units = useOrgUnits();
+  const units = useListQuery(queryKeys.orgUnits, loadOrgUnits);
   const [selectedId, setSelectedId] = useState<string>();
   const [filter, setFilter] = useState('');
   const [creating, setCreating] = useState<{ parent?: OrgUnit } | null>(null);
-  const list = useMemo(() => units.data ?? [], [units.data]);
+  const list = units.rows;
   const selected = list.find((u) => u.id === selectedId);
 
   const treeData = useMemo(() => {
@@ -105,38 +103,26 @@ export default function OrgUnitsPage() {
   const [expanded, setExpanded] = useState<Key[]>();
 
   return (
-    <PageFrame
+    <ListPage<OrgUnit>
       testId="admin-org"
       title={t('admin.org.title')}
       subtitle={t('admin.subtitle')}
-      extra={
-        <>
-          <Button icon={<ReloadOutlined />} onClick={units.reload}>
-            {t('common.reload')}
-          </Button>
-          {canManage ? (
-            <Button
-              type="primary"
-              icon={<PlusOutlined />}
-              disabled={!selected}
-              onClick={() => setCreating({ parent: selected })}
-              data-testid="org-new-child"
-            >
-              {t('admin.org.newChild')}
-            </Button>
-          ) : null}
-        </>
+      list={units}
+      readOnly={!canManage}
+      newButton={
+        canManage
+          ? {
+              label: t('admin.org.newChild'),
+              onClick: () => setCreating({ parent: selected }),
+              testId: 'org-new-child',
+              disabled: !selected,
+            }
+          : undefined
       }
-    >
-      {canManage ? null : (
-        <Alert type="info" showIcon title={t('admin.readOnly')} style={{ marginBottom: 16 }} />
-      )}
-      {units.error && !units.data ? (
-        <ErrorResult error={units.error} onRetry={units.reload} />
-      ) : (
+      content={
         <Row gutter={[16, 16]}>
           <Col xs={24} lg={10}>
-            <Card title={t('admin.org.tree')} loading={units.loading && !units.data}>
+            <Card title={t('admin.org.tree')} loading={units.loading && !units.loaded}>
               <Input.Search
                 allowClear
                 placeholder={t('admin.org.searchPlaceholder')}
@@ -169,7 +155,6 @@ export default function OrgUnitsPage() {
                   unit={selected}
                   units={list}
                   canManage={canManage}
-                  onSaved={units.reload}
                   fmt={fmt}
                 />
               ) : (
@@ -178,42 +163,42 @@ export default function OrgUnitsPage() {
             </Card>
           </Col>
         </Row>
-      )}
+      }
+    >
       {creating ? (
-        <NewUnitModal
+        <NewUnitDialog
           parent={creating.parent}
           units={list}
           onClose={() => setCreating(null)}
-          onCreated={(unit) => {
-            setCreating(null);
-            setSelectedId(unit.id);
-            units.reload();
-          }}
+          onCreated={(unit) => setSelectedId(unit.id)}
         />
       ) : null}
-    </PageFrame>
+    </ListPage>
   );
+}
+
+interface UnitForm {
+  name: string;
+  nameEn: string;
+  active: boolean;
+  parentId?: string;
 }
 
 function UnitDetail(props: {
   unit: OrgUnit;
   units: OrgUnit[];
   canManage: boolean;
-  onSaved: () => void;
   fmt: ReturnType<typeof usePrefs>['fmt'];
 }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
-  const actionError = useActionError();
-  const [form] = Form.useForm();
-  const [saving, setSaving] = useState(false);
+  const invalidate = useInvalidate();
+  const [form] = Form.useForm<UnitForm>();
   const u = props.unit;
   const exclude = useMemo(() => subtreeIds(props.units, u.id), [props.units, u.id]);
-
-  const save = async (values: { name: string; nameEn: string; active: boolean; parentId?: string }) => {
-    setSaving(true);
-    try {
-      await ok(
+  const patch = useApiMutation(
+    (values: UnitForm) =>
+      ok(
         api.PATCH('/api/v1/org-units/{id}', {
           params: { path: { id: u.id } },
           // Only what changed (an empty English name is left as it was).
@@ -227,18 +212,14 @@ function UnitDetail(props: {
             version: u.version,
           },
         }),
-      );
-      void message.success(t('admin.org.saved'));
-      props.onSaved();
-    } catch (err) {
-      if (errorKind(err) === 'conflict') {
-        void message.warning(t('admin.conflict'));
-        props.onSaved();
-      } else actionError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
+      ),
+    [queryKeys.orgUnits],
+  );
+  // A form on the page, saved like a dialog (components/FormDialog.tsx: field errors, conflicts).
+  const { saving, conflict, submit } = useFormSubmit(form, async (values) => {
+    await patch.mutateAsync(values);
+    void message.success(t('admin.org.saved'));
+  });
 
   return (
     <>
@@ -270,7 +251,8 @@ function UnitDetail(props: {
           {props.fmt.dateTime(u.updatedAt)}
         </Descriptions.Item>
       </Descriptions>
-      <Form
+      {conflict ? <ConflictNotice onReload={() => void invalidate(queryKeys.orgUnits)} /> : null}
+      <Form<UnitForm>
         form={form}
         layout="vertical"
         name="org-edit"
@@ -281,7 +263,7 @@ function UnitDetail(props: {
           active: u.active,
           parentId: u.parentId ?? undefined,
         }}
-        onFinish={save}
+        onFinish={(values) => void submit(values)}
       >
         <Row gutter={12}>
           <Col xs={24} sm={12}>
@@ -317,128 +299,117 @@ function UnitDetail(props: {
   );
 }
 
-function NewUnitModal(props: {
+interface NewUnitForm {
+  parentId: string;
+  code: string;
+  name: string;
+  nameEn?: string;
+  level: OrgLevel;
+  kind: OrgKind;
+  functionType?: NewOrgUnit['functionType'];
+}
+
+function NewUnitDialog(props: {
   parent: OrgUnit | undefined;
   units: OrgUnit[];
   onClose: () => void;
   onCreated: (unit: OrgUnit) => void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const actionError = useActionError();
-  const [form] = Form.useForm();
-  const [saving, setSaving] = useState(false);
-  const kind = Form.useWatch<OrgKind | undefined>('kind', form) ?? 'administrative';
-
-  const submit = async (v: {
-    parentId: string;
-    code: string;
-    name: string;
-    nameEn?: string;
-    level: OrgLevel;
-    kind: OrgKind;
-    functionType?: NewOrgUnit['functionType'];
-  }) => {
-    setSaving(true);
-    const body: NewOrgUnit = {
-      parentId: v.parentId,
-      code: v.code.trim(),
-      name: v.name.trim(),
-      level: v.level,
-      kind: v.kind,
-      ...(v.nameEn?.trim() ? { nameEn: v.nameEn.trim() } : {}),
-      ...(v.kind === 'functional' && v.functionType ? { functionType: v.functionType } : {}),
-    };
-    try {
-      const unit = await ok(api.POST('/api/v1/org-units', { body }));
-      void message.success(t('admin.org.created'));
-      props.onCreated(unit);
-    } catch (err) {
-      actionError(err);
-      setSaving(false);
-    }
-  };
+  const [form] = Form.useForm<NewUnitForm>();
+  const kind = Form.useWatch('kind', form) ?? 'administrative';
+  const create = useApiMutation(
+    (v: NewUnitForm) =>
+      ok(
+        api.POST('/api/v1/org-units', {
+          body: {
+            parentId: v.parentId,
+            code: v.code.trim(),
+            name: v.name.trim(),
+            level: v.level,
+            kind: v.kind,
+            ...(v.nameEn?.trim() ? { nameEn: v.nameEn.trim() } : {}),
+            ...(v.kind === 'functional' && v.functionType ? { functionType: v.functionType } : {}),
+          },
+        }),
+      ),
+    [queryKeys.orgUnits],
+  );
 
   return (
-    <Modal
-      open
+    <FormDialog<NewUnitForm>
+      name="org-new"
+      testId="org-new-modal"
       title={t('admin.org.newChild')}
-      onCancel={props.onClose}
-      onOk={() => form.submit()}
-      okText={t('common.create')}
-      cancelText={t('common.cancel')}
-      confirmLoading={saving}
-      destroyOnHidden
-      data-testid="org-new-modal"
-    >
-      <Form
-        form={form}
-        layout="vertical"
-        name="org-new"
-        onFinish={submit}
-        onValuesChange={(changed: { kind?: OrgKind; parentId?: string }) => {
+      creating
+      form={form}
+      onClose={props.onClose}
+      onSubmit={async (v) => props.onCreated(await create.mutateAsync(v))}
+      successMessage={t('admin.org.created')}
+      formProps={{
+        onValuesChange: (changed: Partial<NewUnitForm>) => {
           if (changed.kind || changed.parentId) {
             const parent = props.units.find((u) => u.id === form.getFieldValue('parentId'));
             form.setFieldValue('level', suggestedLevel(parent, form.getFieldValue('kind')));
           }
-        }}
-        initialValues={{
-          parentId: props.parent?.id,
-          kind: 'administrative',
-          level: suggestedLevel(props.parent, 'administrative'),
-        }}
+        },
+      }}
+      initialValues={{
+        parentId: props.parent?.id,
+        kind: 'administrative',
+        level: suggestedLevel(props.parent, 'administrative'),
+      }}
+    >
+      <Form.Item
+        name="parentId"
+        label={t('admin.org.fields.parent')}
+        rules={[{ required: true, message: t('validation.required') }]}
       >
+        <OrgUnitSelect units={props.units} />
+      </Form.Item>
+      <Form.Item
+        name="code"
+        label={t('admin.org.fields.code')}
+        rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+      >
+        <Input maxLength={64} autoFocus />
+      </Form.Item>
+      <Form.Item
+        name="name"
+        label={t('admin.org.fields.name')}
+        rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+      >
+        <Input maxLength={100} />
+      </Form.Item>
+      <Form.Item name="nameEn" label={t('admin.org.fields.nameEn')}>
+        <Input maxLength={100} />
+      </Form.Item>
+      <Row gutter={12}>
+        <Col span={12}>
+          <Form.Item name="kind" label={t('admin.org.fields.kind')} rules={[{ required: true }]}>
+            <Select options={KINDS.map((k) => ({ value: k, label: t(`admin.org.kinds.${k}`) }))} />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="level" label={t('admin.org.fields.level')} rules={[{ required: true }]}>
+            <Select options={LEVELS.map((l) => ({ value: l, label: t(`admin.org.levels.${l}`) }))} />
+          </Form.Item>
+        </Col>
+      </Row>
+      {kind === 'functional' ? (
         <Form.Item
-          name="parentId"
-          label={t('admin.org.fields.parent')}
+          name="functionType"
+          label={t('admin.org.fields.functionType')}
           rules={[{ required: true, message: t('validation.required') }]}
         >
-          <OrgUnitSelect units={props.units} />
+          <Select
+            options={FUNCTION_TYPES.map((f) => ({
+              value: f,
+              label: tDynamic(t, `admin.org.functionTypes.${f}`, f),
+            }))}
+          />
         </Form.Item>
-        <Form.Item
-          name="code"
-          label={t('admin.org.fields.code')}
-          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-        >
-          <Input maxLength={64} autoFocus />
-        </Form.Item>
-        <Form.Item
-          name="name"
-          label={t('admin.org.fields.name')}
-          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-        >
-          <Input maxLength={100} />
-        </Form.Item>
-        <Form.Item name="nameEn" label={t('admin.org.fields.nameEn')}>
-          <Input maxLength={100} />
-        </Form.Item>
-        <Row gutter={12}>
-          <Col span={12}>
-            <Form.Item name="kind" label={t('admin.org.fields.kind')} rules={[{ required: true }]}>
-              <Select options={KINDS.map((k) => ({ value: k, label: t(`admin.org.kinds.${k}`) }))} />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item name="level" label={t('admin.org.fields.level')} rules={[{ required: true }]}>
-              <Select options={LEVELS.map((l) => ({ value: l, label: t(`admin.org.levels.${l}`) }))} />
-            </Form.Item>
-          </Col>
-        </Row>
-        {kind === 'functional' ? (
-          <Form.Item
-            name="functionType"
-            label={t('admin.org.fields.functionType')}
-            rules={[{ required: true, message: t('validation.required') }]}
-          >
-            <Select
-              options={FUNCTION_TYPES.map((f) => ({
-                value: f,
-                label: tDynamic(t, `admin.org.functionTypes.${f}`, f),
-              }))}
-            />
-          </Form.Item>
-        ) : null}
-      </Form>
-    </Modal>
+      ) : null}
+    </FormDialog>
   );
 }

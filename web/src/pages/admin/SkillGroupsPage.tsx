@@ -1,30 +1,17 @@
-import { DeleteOutlined, PlusOutlined, ReloadOutlined, TeamOutlined } from '@ant-design/icons';
-import {
-  Alert,
-  App,
-  Button,
-  Flex,
-  Form,
-  Input,
-  InputNumber,
-  Modal,
-  Select,
-  Space,
-  Switch,
-  Table,
-  Tag,
-} from 'antd';
+import { DeleteOutlined, TeamOutlined } from '@ant-design/icons';
+import { App, Button, Flex, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client.ts';
 import { errorKind } from '../../api/errors.ts';
+import { queryKeys, useApiMutation, useApiQuery, useListQuery } from '../../api/query.tsx';
 import type { OrgUnit, SkillGroup, SkillGroupChange, SkillGroupMembers, User } from '../../api/models.ts';
 import { useUser } from '../../auth/session.tsx';
 import { Data } from '../../components/Data.tsx';
 import { ErrorResult, useActionError } from '../../components/errors.tsx';
 import { KNOWN_SKILLS, skillLabel } from '../../i18n/dynamic.ts';
-import { PageFrame } from '../../components/PageFrame.tsx';
-import { useLoad } from '../../lib/useLoad.ts';
+import { FormDialog } from '../../components/FormDialog.tsx';
+import { ListPage } from '../../components/ListPage.tsx';
 import { adminScreensFor } from '../../nav/workspaces.ts';
 import { OrgUnitSelect, unitName, useOrgUnits } from './common.tsx';
 
@@ -33,9 +20,9 @@ export default function SkillGroupsPage() {
   const { t, i18n } = useTranslation();
   const me = useUser();
   const canManage = adminScreensFor(me).find((s) => s.id === 'skillGroups')?.canManage ?? false;
-  const groups = useLoad(
+  const groups = useListQuery(
+    queryKeys.skillGroups,
     async (signal) => (await ok(api.GET('/api/v1/skill-groups', { signal }))).items,
-    'skill-groups',
   );
   const units = useOrgUnits();
   const unitById = useMemo(() => new Map((units.data ?? []).map((u) => [u.id, u])), [units.data]);
@@ -44,103 +31,79 @@ export default function SkillGroupsPage() {
   const groupName = (g: SkillGroup) => (i18n.language === 'en' ? g.nameEn || g.name : g.name);
 
   return (
-    <PageFrame
+    <ListPage<SkillGroup>
       testId="admin-skill-groups"
       title={t('admin.skillGroups.title')}
       subtitle={t('admin.subtitle')}
-      extra={
-        <>
-          <Button icon={<ReloadOutlined />} onClick={groups.reload}>
-            {t('common.reload')}
-          </Button>
-          {canManage ? (
-            <Button
-              type="primary"
-              icon={<PlusOutlined />}
-              onClick={() => setEditing('new')}
-              data-testid="skill-group-new"
-            >
-              {t('admin.skillGroups.new')}
-            </Button>
-          ) : null}
-        </>
+      list={groups}
+      readOnly={!canManage}
+      newButton={
+        canManage
+          ? { label: t('admin.skillGroups.new'), onClick: () => setEditing('new'), testId: 'skill-group-new' }
+          : undefined
       }
-    >
-      {canManage ? null : (
-        <Alert type="info" showIcon title={t('admin.readOnly')} style={{ marginBottom: 16 }} />
-      )}
-      {groups.error && !groups.data ? (
-        <ErrorResult error={groups.error} onRetry={groups.reload} />
-      ) : (
-        <Table<SkillGroup>
-          data-testid="skill-group-table"
-          rowKey="id"
-          loading={groups.loading}
-          dataSource={groups.data ?? []}
-          pagination={false}
-          scroll={{ x: 900 }}
-          columns={[
-            {
-              title: t('admin.skillGroups.fields.code'),
-              dataIndex: 'code',
-              width: 150,
-              render: (code: string) => <Data>{code}</Data>,
+      table={{
+        'data-testid': 'skill-group-table',
+        rowKey: 'id',
+        scroll: { x: 900 },
+        columns: [
+          {
+            title: t('admin.skillGroups.fields.code'),
+            dataIndex: 'code',
+            width: 150,
+            render: (code: string) => <Data>{code}</Data>,
+          },
+          {
+            title: t('admin.skillGroups.fields.name'),
+            key: 'name',
+            render: (_, g) => <Data>{groupName(g)}</Data>,
+          },
+          {
+            title: t('admin.skillGroups.fields.orgUnit'),
+            key: 'unit',
+            render: (_, g) => {
+              const unit = unitById.get(g.orgUnitId);
+              return unit ? unitName(unit, i18n.language) : g.orgUnitId;
             },
-            {
-              title: t('admin.skillGroups.fields.name'),
-              key: 'name',
-              render: (_, g) => <Data>{groupName(g)}</Data>,
-            },
-            {
-              title: t('admin.skillGroups.fields.orgUnit'),
-              key: 'unit',
-              render: (_, g) => {
-                const unit = unitById.get(g.orgUnitId);
-                return unit ? unitName(unit, i18n.language) : g.orgUnitId;
-              },
-            },
-            {
-              title: t('admin.skillGroups.fields.skills'),
-              dataIndex: 'skills',
-              render: (skills: string[]) => skills.map((s) => <SkillTag key={s} code={s} />),
-            },
-            { title: t('admin.skillGroups.fields.memberCount'), dataIndex: 'memberCount', width: 90 },
-            {
-              title: t('admin.skillGroups.fields.active'),
-              dataIndex: 'active',
-              width: 90,
-              render: (a: boolean) =>
-                a ? <Tag color="green">{t('common.active')}</Tag> : <Tag>{t('common.inactive')}</Tag>,
-            },
-            {
-              title: t('common.actions'),
-              key: 'actions',
-              width: 180,
-              render: (_, g) => (
-                <Space size={0}>
-                  {canManage ? (
-                    <Button type="link" onClick={() => setEditing(g)}>
-                      {t('common.edit')}
-                    </Button>
-                  ) : null}
-                  <Button type="link" icon={<TeamOutlined />} onClick={() => setMembers(g)}>
-                    {t('admin.skillGroups.members')}
+          },
+          {
+            title: t('admin.skillGroups.fields.skills'),
+            dataIndex: 'skills',
+            render: (skills: string[]) => skills.map((s) => <SkillTag key={s} code={s} />),
+          },
+          { title: t('admin.skillGroups.fields.memberCount'), dataIndex: 'memberCount', width: 90 },
+          {
+            title: t('admin.skillGroups.fields.active'),
+            dataIndex: 'active',
+            width: 90,
+            render: (a: boolean) =>
+              a ? <Tag color="green">{t('common.active')}</Tag> : <Tag>{t('common.inactive')}</Tag>,
+          },
+          {
+            title: t('common.actions'),
+            key: 'actions',
+            width: 180,
+            render: (_, g) => (
+              <Space size={0}>
+                {canManage ? (
+                  <Button type="link" onClick={() => setEditing(g)}>
+                    {t('common.edit')}
                   </Button>
-                </Space>
-              ),
-            },
-          ]}
-        />
-      )}
+                ) : null}
+                <Button type="link" icon={<TeamOutlined />} onClick={() => setMembers(g)}>
+                  {t('admin.skillGroups.members')}
+                </Button>
+              </Space>
+            ),
+          },
+        ],
+      }}
+    >
       {editing ? (
-        <GroupModal
+        <GroupDialog
           group={editing === 'new' ? undefined : editing}
           units={units.data}
           onClose={() => setEditing(null)}
-          onSaved={() => {
-            setEditing(null);
-            groups.reload();
-          }}
         />
       ) : null}
       {members ? (
@@ -149,13 +112,9 @@ export default function SkillGroupsPage() {
           title={t('admin.skillGroups.membersTitle', { name: groupName(members) })}
           canManage={canManage}
           onClose={() => setMembers(null)}
-          onSaved={() => {
-            setMembers(null);
-            groups.reload();
-          }}
         />
       ) : null}
-    </PageFrame>
+    </ListPage>
   );
 }
 
@@ -176,36 +135,25 @@ interface GroupForm {
   active: boolean;
 }
 
-function GroupModal(props: {
+function GroupDialog(props: {
   group: SkillGroup | undefined;
   units: OrgUnit[] | undefined;
   onClose: () => void;
-  onSaved: () => void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const actionError = useActionError();
-  const [form] = Form.useForm<GroupForm>();
-  const [saving, setSaving] = useState(false);
   const g = props.group;
-
-  const submit = async (v: GroupForm) => {
-    setSaving(true);
-    try {
+  const save = useApiMutation(
+    async (v: GroupForm) => {
       if (!g) {
-        await ok(
-          api.POST('/api/v1/skill-groups', {
-            body: {
-              code: v.code.trim(),
-              name: v.name.trim(),
-              orgUnitId: v.orgUnitId,
-              skills: v.skills,
-              ...(v.nameEn?.trim() ? { nameEn: v.nameEn.trim() } : {}),
-              ...(v.description?.trim() ? { description: v.description.trim() } : {}),
-            },
-          }),
-        );
-        void message.success(t('admin.skillGroups.created'));
+        const body = {
+          code: v.code.trim(),
+          name: v.name.trim(),
+          orgUnitId: v.orgUnitId,
+          skills: v.skills,
+          ...(v.nameEn?.trim() ? { nameEn: v.nameEn.trim() } : {}),
+          ...(v.description?.trim() ? { description: v.description.trim() } : {}),
+        };
+        await ok(api.POST('/api/v1/skill-groups', { body }));
       } else {
         // Only what changed (emptied optional texts are left as they were).
         const body: SkillGroupChange = { version: g.version };
@@ -216,115 +164,93 @@ function GroupModal(props: {
         if (v.skills.join('\u0000') !== g.skills.join('\u0000')) body.skills = v.skills;
         if (v.active !== g.active) body.active = v.active;
         await ok(api.PATCH('/api/v1/skill-groups/{id}', { params: { path: { id: g.id } }, body }));
-        void message.success(t('admin.skillGroups.saved'));
       }
-      props.onSaved();
-    } catch (err) {
-      setSaving(false);
-      if (errorKind(err) === 'conflict' && g) {
-        void message.warning(t('admin.conflict'));
-        props.onSaved();
-      } else actionError(err);
-    }
-  };
+    },
+    [queryKeys.allSkillGroups],
+  );
 
   const required = [{ required: true, whitespace: true, message: t('validation.required') }];
   return (
-    <Modal
-      open
+    <FormDialog<GroupForm>
+      name="skill-group"
       title={g ? t('admin.skillGroups.edit') : t('admin.skillGroups.new')}
-      onCancel={props.onClose}
-      onOk={() => form.submit()}
-      okText={g ? t('common.save') : t('common.create')}
-      cancelText={t('common.cancel')}
-      confirmLoading={saving}
-      destroyOnHidden
+      creating={!g}
+      onClose={props.onClose}
+      onSubmit={(v) => save.mutateAsync(v)}
+      successMessage={g ? t('admin.skillGroups.saved') : t('admin.skillGroups.created')}
+      conflictReloads={[queryKeys.allSkillGroups]}
+      initialValues={
+        g
+          ? {
+              code: g.code,
+              name: g.name,
+              nameEn: g.nameEn ?? '',
+              orgUnitId: g.orgUnitId,
+              description: g.description ?? '',
+              skills: g.skills,
+              active: g.active,
+            }
+          : { skills: [], active: true }
+      }
     >
-      <Form<GroupForm>
-        form={form}
-        layout="vertical"
-        name="skill-group"
-        onFinish={submit}
-        initialValues={
-          g
-            ? {
-                code: g.code,
-                name: g.name,
-                nameEn: g.nameEn ?? '',
-                orgUnitId: g.orgUnitId,
-                description: g.description ?? '',
-                skills: g.skills,
-                active: g.active,
-              }
-            : { skills: [], active: true }
-        }
+      <Form.Item name="code" label={t('admin.skillGroups.fields.code')} rules={g ? [] : required}>
+        <Input disabled={Boolean(g)} maxLength={64} />
+      </Form.Item>
+      <Form.Item name="name" label={t('admin.skillGroups.fields.name')} rules={required}>
+        <Input maxLength={100} />
+      </Form.Item>
+      <Form.Item name="nameEn" label={t('admin.skillGroups.fields.nameEn')}>
+        <Input maxLength={100} />
+      </Form.Item>
+      <Form.Item
+        name="orgUnitId"
+        label={t('admin.skillGroups.fields.orgUnit')}
+        rules={[{ required: true, message: t('validation.required') }]}
       >
-        <Form.Item name="code" label={t('admin.skillGroups.fields.code')} rules={g ? [] : required}>
-          <Input disabled={Boolean(g)} maxLength={64} />
-        </Form.Item>
-        <Form.Item name="name" label={t('admin.skillGroups.fields.name')} rules={required}>
-          <Input maxLength={100} />
-        </Form.Item>
-        <Form.Item name="nameEn" label={t('admin.skillGroups.fields.nameEn')}>
-          <Input maxLength={100} />
-        </Form.Item>
-        <Form.Item
-          name="orgUnitId"
-          label={t('admin.skillGroups.fields.orgUnit')}
-          rules={[{ required: true, message: t('validation.required') }]}
-        >
-          {g ? (
-            <Input disabled value={props.units?.find((u) => u.id === g.orgUnitId)?.name ?? g.orgUnitId} />
-          ) : (
-            <OrgUnitSelect units={props.units} />
-          )}
-        </Form.Item>
-        <Form.Item
-          name="skills"
-          label={t('admin.skillGroups.fields.skills')}
-          extra={t('admin.skillGroups.skillsHint')}
-        >
-          <Select
-            mode="tags"
-            tokenSeparators={[',', ' ']}
-            optionFilterProp="label"
-            options={KNOWN_SKILLS.map((s) => ({ value: s, label: skillLabel(t, s) }))}
-          />
-        </Form.Item>
-        <Form.Item name="description" label={t('admin.skillGroups.fields.description')}>
-          <Input.TextArea rows={2} maxLength={500} />
-        </Form.Item>
         {g ? (
-          <Form.Item name="active" label={t('admin.skillGroups.fields.active')} valuePropName="checked">
-            <Switch checkedChildren={t('common.active')} unCheckedChildren={t('common.inactive')} />
-          </Form.Item>
-        ) : null}
-      </Form>
-    </Modal>
+          <Input disabled value={props.units?.find((u) => u.id === g.orgUnitId)?.name ?? g.orgUnitId} />
+        ) : (
+          <OrgUnitSelect units={props.units} />
+        )}
+      </Form.Item>
+      <Form.Item
+        name="skills"
+        label={t('admin.skillGroups.fields.skills')}
+        extra={t('admin.skillGroups.skillsHint')}
+      >
+        <Select
+          mode="tags"
+          tokenSeparators={[',', ' ']}
+          optionFilterProp="label"
+          options={KNOWN_SKILLS.map((s) => ({ value: s, label: skillLabel(t, s) }))}
+        />
+      </Form.Item>
+      <Form.Item name="description" label={t('admin.skillGroups.fields.description')}>
+        <Input.TextArea rows={2} maxLength={500} />
+      </Form.Item>
+      {g ? (
+        <Form.Item name="active" label={t('admin.skillGroups.fields.active')} valuePropName="checked">
+          <Switch checkedChildren={t('common.active')} unCheckedChildren={t('common.inactive')} />
+        </Form.Item>
+      ) : null}
+    </FormDialog>
   );
 }
 
 type Member = Pick<SkillGroupMembers['items'][number], 'userId' | 'proficiency'>;
 
-function MembersModal(props: {
-  group: SkillGroup;
-  title: string;
-  canManage: boolean;
-  onClose: () => void;
-  onSaved: () => void;
-}) {
+function MembersModal(props: { group: SkillGroup; title: string; canManage: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const actionError = useActionError();
   const groupId = props.group.id;
-  const current = useLoad(
-    (signal) =>
-      ok(api.GET('/api/v1/skill-groups/{id}/members', { params: { path: { id: groupId } }, signal })),
-    groupId,
+  const current = useApiQuery(queryKeys.skillGroupMembers(groupId), (signal) =>
+    ok(api.GET('/api/v1/skill-groups/{id}/members', { params: { path: { id: groupId } }, signal })),
   );
   // People of the group's unit, to name members and to pick new ones; a search finds others.
   const [query, setQuery] = useState('');
-  const people = useLoad(
+  const people = useApiQuery(
+    ['users', 'pick', props.group.orgUnitId, query],
     async (signal) =>
       (
         await ok(
@@ -340,11 +266,19 @@ function MembersModal(props: {
           }),
         )
       ).items,
-    `people:${query}`,
   );
   const [known, setKnown] = useState<Map<string, User>>(new Map());
   const [edited, setEdited] = useState<Member[]>();
-  const [saving, setSaving] = useState(false);
+  const saveMembers = useApiMutation(
+    (members: Member[]) =>
+      ok(
+        api.PUT('/api/v1/skill-groups/{id}/members', {
+          params: { path: { id: groupId } },
+          body: { members: members.map(({ userId, proficiency }) => ({ userId, proficiency })) },
+        }),
+      ),
+    [queryKeys.allSkillGroups],
+  );
   const list: Member[] = edited ?? current.data?.items ?? [];
   const nameOf = (id: string) => {
     const u =
@@ -355,18 +289,11 @@ function MembersModal(props: {
   };
 
   const save = async () => {
-    setSaving(true);
     try {
-      await ok(
-        api.PUT('/api/v1/skill-groups/{id}/members', {
-          params: { path: { id: groupId } },
-          body: { members: list.map(({ userId, proficiency }) => ({ userId, proficiency })) },
-        }),
-      );
+      await saveMembers.mutateAsync(list);
       void message.success(t('admin.skillGroups.membersSaved'));
-      props.onSaved();
+      props.onClose();
     } catch (err) {
-      setSaving(false);
       if (errorKind(err) === 'conflict') current.reload();
       actionError(err);
     }
@@ -382,7 +309,7 @@ function MembersModal(props: {
       okText={props.canManage ? t('common.save') : t('common.close')}
       cancelButtonProps={props.canManage ? undefined : { style: { display: 'none' } }}
       cancelText={t('common.cancel')}
-      confirmLoading={saving}
+      confirmLoading={saveMembers.isPending}
       destroyOnHidden
     >
       {current.error ? (

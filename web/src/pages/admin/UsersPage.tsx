@@ -1,34 +1,17 @@
-import { KeyOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import {
-  Alert,
-  App,
-  Button,
-  Col,
-  Flex,
-  Form,
-  Input,
-  InputNumber,
-  Modal,
-  Row,
-  Select,
-  Space,
-  Table,
-  Tag,
-} from 'antd';
+import { KeyOutlined } from '@ant-design/icons';
+import { Button, Col, Form, Input, InputNumber, Row, Select, Space, Tag } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client.ts';
-import { errorKind } from '../../api/errors.ts';
 import type { NewUser, OrgUnit, Role, User, UserChange, UserQuery } from '../../api/models.ts';
+import { queryKeys, useApiMutation, useKeysetQuery } from '../../api/query.tsx';
 import { useUser } from '../../auth/session.tsx';
 import { Data } from '../../components/Data.tsx';
-import { ErrorResult, useActionError } from '../../components/errors.tsx';
-import { LoadMoreFooter, pagedTableProps } from '../../components/LoadMore.tsx';
-import { PageFrame } from '../../components/PageFrame.tsx';
+import { FormDialog } from '../../components/FormDialog.tsx';
+import { ListPage } from '../../components/ListPage.tsx';
 import { usePrefs } from '../../i18n/PrefsProvider.tsx';
 import { roleLabel } from '../../i18n/dynamic.ts';
 import { withoutEmpty } from '../../lib/query.ts';
-import { useKeysetList } from '../../lib/useKeysetList.ts';
 import { adminScreensFor } from '../../nav/workspaces.ts';
 import { OrgUnitSelect, unitName, useOrgUnits, useRoles } from './common.tsx';
 
@@ -48,20 +31,15 @@ export default function UsersPage() {
   const [filters, setFilters] = useState<Filters>({});
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [resetting, setResetting] = useState<User | null>(null);
-  const actionError = useActionError();
 
-  const list = useKeysetList(
-    (cursor, signal) =>
-      ok(
-        api.GET('/api/v1/users', {
-          params: { query: { ...withoutEmpty(filters), limit: PAGE, ...(cursor ? { cursor } : {}) } },
-          signal,
-        }),
-      ),
-    JSON.stringify(filters),
-    actionError,
+  const list = useKeysetQuery(queryKeys.users(filters), (cursor, signal) =>
+    ok(
+      api.GET('/api/v1/users', {
+        params: { query: { ...withoutEmpty(filters), limit: PAGE, ...(cursor ? { cursor } : {}) } },
+        signal,
+      }),
+    ),
   );
-  const { reload } = list;
 
   const roleOptions = useMemo(
     () => (roles.data ?? []).map((r) => ({ value: r.code, label: roleLabel(t, i18n.language, r.code, r) })),
@@ -70,169 +48,142 @@ export default function UsersPage() {
   const unitById = useMemo(() => new Map((units.data ?? []).map((u) => [u.id, u])), [units.data]);
 
   return (
-    <PageFrame
+    <ListPage<User>
       testId="admin-users"
       title={t('admin.users.title')}
       subtitle={t('admin.subtitle')}
-      extra={
+      list={list}
+      readOnly={!canManage}
+      newButton={
+        canManage
+          ? { label: t('admin.users.new'), onClick: () => setEditing('new'), testId: 'user-new' }
+          : undefined
+      }
+      emptyText={t('admin.users.empty')}
+      loadMoreTestId="user-load-more"
+      toolbar={
         <>
-          <Button icon={<ReloadOutlined />} onClick={reload}>
-            {t('common.reload')}
-          </Button>
-          {canManage ? (
-            <Button
-              type="primary"
-              icon={<PlusOutlined />}
-              onClick={() => setEditing('new')}
-              data-testid="user-new"
-            >
-              {t('admin.users.new')}
-            </Button>
-          ) : null}
+          <Input.Search
+            allowClear
+            placeholder={t('admin.users.searchPlaceholder')}
+            style={{ width: 240 }}
+            data-testid="user-search"
+            onSearch={(q) => setFilters((f) => ({ ...f, q: q.trim() || undefined }))}
+          />
+          <div style={{ width: 240 }}>
+            <OrgUnitSelect
+              units={units.data}
+              allowClear
+              placeholder={t('admin.users.fields.orgUnit')}
+              value={filters.orgUnitId}
+              onChange={(orgUnitId) => setFilters((f) => ({ ...f, orgUnitId: orgUnitId || undefined }))}
+            />
+          </div>
+          <Select
+            allowClear
+            placeholder={t('admin.users.fields.roles')}
+            options={roleOptions}
+            style={{ width: 180 }}
+            value={filters.role}
+            onChange={(role?: string) => setFilters((f) => ({ ...f, role }))}
+          />
+          <Select
+            allowClear
+            placeholder={t('admin.users.fields.status')}
+            style={{ width: 140 }}
+            value={filters.status}
+            onChange={(status?: Filters['status']) => setFilters((f) => ({ ...f, status }))}
+            options={STATUSES.map((st) => ({ value: st, label: t(`admin.users.statuses.${st}`) }))}
+          />
         </>
       }
-    >
-      {canManage ? null : (
-        <Alert type="info" showIcon title={t('admin.readOnly')} style={{ marginBottom: 16 }} />
-      )}
-      <Flex wrap gap={8} style={{ marginBottom: 16 }}>
-        <Input.Search
-          allowClear
-          placeholder={t('admin.users.searchPlaceholder')}
-          style={{ width: 240 }}
-          data-testid="user-search"
-          onSearch={(q) => setFilters((f) => ({ ...f, q: q.trim() || undefined }))}
-        />
-        <div style={{ width: 240 }}>
-          <OrgUnitSelect
-            units={units.data}
-            allowClear
-            placeholder={t('admin.users.fields.orgUnit')}
-            value={filters.orgUnitId}
-            onChange={(orgUnitId) => setFilters((f) => ({ ...f, orgUnitId: orgUnitId || undefined }))}
-          />
-        </div>
-        <Select
-          allowClear
-          placeholder={t('admin.users.fields.roles')}
-          options={roleOptions}
-          style={{ width: 180 }}
-          value={filters.role}
-          onChange={(role?: string) => setFilters((f) => ({ ...f, role }))}
-        />
-        <Select
-          allowClear
-          placeholder={t('admin.users.fields.status')}
-          style={{ width: 140 }}
-          value={filters.status}
-          onChange={(status?: Filters['status']) => setFilters((f) => ({ ...f, status }))}
-          options={STATUSES.map((st) => ({ value: st, label: t(`admin.users.statuses.${st}`) }))}
-        />
-      </Flex>
-      {list.error && !list.loaded ? (
-        <ErrorResult error={list.error} onRetry={reload} />
-      ) : (
-        <>
-          <Table<User>
-            data-testid="user-table"
-            rowKey="id"
-            size="middle"
-            {...pagedTableProps(list, t('admin.users.empty'))}
-            pagination={false}
-            scroll={{ x: 960 }}
-            columns={[
-              {
-                title: t('admin.users.fields.login'),
-                dataIndex: 'login',
-                width: 140,
-                render: (login: string) => <Data>{login}</Data>,
-              },
-              { title: t('admin.users.fields.displayName'), dataIndex: 'displayName', width: 120 },
-              {
-                title: t('admin.users.fields.orgUnit'),
-                key: 'unit',
-                render: (_, u) => {
-                  const unit = unitById.get(u.orgUnitId);
-                  return unit ? unitName(unit, i18n.language) : (u.orgUnitName ?? u.orgUnitId);
+      table={{
+        'data-testid': 'user-table',
+        rowKey: 'id',
+        scroll: { x: 960 },
+        columns: [
+          {
+            title: t('admin.users.fields.login'),
+            dataIndex: 'login',
+            width: 140,
+            render: (login: string) => <Data>{login}</Data>,
+          },
+          { title: t('admin.users.fields.displayName'), dataIndex: 'displayName', width: 120 },
+          {
+            title: t('admin.users.fields.orgUnit'),
+            key: 'unit',
+            render: (_, u) => {
+              const unit = unitById.get(u.orgUnitId);
+              return unit ? unitName(unit, i18n.language) : (u.orgUnitName ?? u.orgUnitId);
+            },
+          },
+          {
+            title: t('admin.users.fields.roles'),
+            dataIndex: 'roles',
+            render: (codes: string[]) =>
+              codes.map((c) => {
+                const role = roles.data?.find((r) => r.code === c);
+                return <Tag key={c}>{roleLabel(t, i18n.language, c, role)}</Tag>;
+              }),
+          },
+          {
+            title: t('admin.users.fields.status'),
+            dataIndex: 'status',
+            width: 90,
+            render: (s: User['status']) => (
+              <Tag color={s === 'active' ? 'green' : undefined}>{t(`admin.users.statuses.${s}`)}</Tag>
+            ),
+          },
+          // Personal information is shown exactly as the API sends it: masked.
+          {
+            title: t('admin.users.fields.email'),
+            dataIndex: 'email',
+            render: (e: string | null) => (e ? <Data>{e}</Data> : t('common.none')),
+          },
+          {
+            title: t('admin.users.fields.employeeNo'),
+            dataIndex: 'employeeNo',
+            width: 100,
+            render: (no: string | null) => (no ? <Data>{no}</Data> : null),
+          },
+          {
+            title: t('admin.users.fields.lastLoginAt'),
+            dataIndex: 'lastLoginAt',
+            render: (v: string | null) => (v ? fmt.dateTime(v) : t('time.never')),
+          },
+          ...(canManage
+            ? [
+                {
+                  title: t('common.actions'),
+                  key: 'actions',
+                  fixed: 'right' as const,
+                  width: 170,
+                  render: (_: unknown, u: User) => (
+                    <Space size={0}>
+                      <Button type="link" onClick={() => setEditing(u)} data-testid={`user-edit-${u.login}`}>
+                        {t('common.edit')}
+                      </Button>
+                      <Button type="link" icon={<KeyOutlined />} onClick={() => setResetting(u)}>
+                        {t('admin.users.resetPassword')}
+                      </Button>
+                    </Space>
+                  ),
                 },
-              },
-              {
-                title: t('admin.users.fields.roles'),
-                dataIndex: 'roles',
-                render: (codes: string[]) =>
-                  codes.map((c) => {
-                    const role = roles.data?.find((r) => r.code === c);
-                    return <Tag key={c}>{roleLabel(t, i18n.language, c, role)}</Tag>;
-                  }),
-              },
-              {
-                title: t('admin.users.fields.status'),
-                dataIndex: 'status',
-                width: 90,
-                render: (s: User['status']) => (
-                  <Tag color={s === 'active' ? 'green' : undefined}>{t(`admin.users.statuses.${s}`)}</Tag>
-                ),
-              },
-              // Personal information is shown exactly as the API sends it: masked.
-              {
-                title: t('admin.users.fields.email'),
-                dataIndex: 'email',
-                render: (e: string | null) => (e ? <Data>{e}</Data> : t('common.none')),
-              },
-              {
-                title: t('admin.users.fields.employeeNo'),
-                dataIndex: 'employeeNo',
-                width: 100,
-                render: (no: string | null) => (no ? <Data>{no}</Data> : null),
-              },
-              {
-                title: t('admin.users.fields.lastLoginAt'),
-                dataIndex: 'lastLoginAt',
-                render: (v: string | null) => (v ? fmt.dateTime(v) : t('time.never')),
-              },
-              ...(canManage
-                ? [
-                    {
-                      title: t('common.actions'),
-                      key: 'actions',
-                      fixed: 'right' as const,
-                      width: 170,
-                      render: (_: unknown, u: User) => (
-                        <Space size={0}>
-                          <Button
-                            type="link"
-                            onClick={() => setEditing(u)}
-                            data-testid={`user-edit-${u.login}`}
-                          >
-                            {t('common.edit')}
-                          </Button>
-                          <Button type="link" icon={<KeyOutlined />} onClick={() => setResetting(u)}>
-                            {t('admin.users.resetPassword')}
-                          </Button>
-                        </Space>
-                      ),
-                    },
-                  ]
-                : []),
-            ]}
-          />
-          <LoadMoreFooter list={list} testId="user-load-more" />
-        </>
-      )}
+              ]
+            : []),
+        ],
+      }}
+    >
       {editing ? (
-        <UserModal
+        <UserDialog
           user={editing === 'new' ? undefined : editing}
           units={units.data}
           roles={roles.data}
           onClose={() => setEditing(null)}
-          onSaved={() => {
-            setEditing(null);
-            reload();
-          }}
         />
       ) : null}
-      {resetting ? <PasswordModal user={resetting} onClose={() => setResetting(null)} /> : null}
-    </PageFrame>
+      {resetting ? <PasswordDialog user={resetting} onClose={() => setResetting(null)} /> : null}
+    </ListPage>
   );
 }
 
@@ -248,23 +199,16 @@ interface UserForm {
   supportLine?: 1 | 2 | 3 | null;
 }
 
-function UserModal(props: {
+function UserDialog(props: {
   user: User | undefined;
   units: OrgUnit[] | undefined;
   roles: Role[] | undefined;
   onClose: () => void;
-  onSaved: () => void;
 }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
-  const actionError = useActionError();
-  const [form] = Form.useForm<UserForm>();
-  const [saving, setSaving] = useState(false);
   const u = props.user;
-
-  const submit = async (v: UserForm) => {
-    setSaving(true);
-    try {
+  const save = useApiMutation(
+    async (v: UserForm) => {
       if (!u) {
         const body: NewUser = {
           login: v.login.trim(),
@@ -277,7 +221,6 @@ function UserModal(props: {
           ...(typeof v.supportLine === 'number' ? { supportLine: v.supportLine } : {}),
         };
         await ok(api.POST('/api/v1/users', { body }));
-        void message.success(t('admin.users.created'));
       } else {
         // Send only what changed; the masked e-mail is never sent back (empty = keep it).
         const body: UserChange = { version: u.version };
@@ -289,175 +232,144 @@ function UserModal(props: {
         if ((v.employeeNo ?? '') !== (u.employeeNo ?? '')) body.employeeNo = v.employeeNo ?? '';
         if ((v.supportLine ?? null) !== u.supportLine) body.supportLine = v.supportLine ?? null;
         await ok(api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body }));
-        void message.success(t('admin.users.saved'));
       }
-      props.onSaved();
-    } catch (err) {
-      setSaving(false);
-      if (errorKind(err) === 'conflict' && u) {
-        void message.warning(t('admin.conflict'));
-        props.onSaved();
-      } else actionError(err);
-    }
-  };
+    },
+    [queryKeys.allUsers],
+  );
 
   const required = [{ required: true, whitespace: true, message: t('validation.required') }];
   return (
-    <Modal
-      open
-      width={640}
+    <FormDialog<UserForm>
+      name="user"
+      testId="user-modal"
       title={u ? t('admin.users.edit') : t('admin.users.new')}
-      onCancel={props.onClose}
-      onOk={() => form.submit()}
-      okText={u ? t('common.save') : t('common.create')}
-      cancelText={t('common.cancel')}
-      confirmLoading={saving}
-      destroyOnHidden
-      data-testid="user-modal"
+      creating={!u}
+      onClose={props.onClose}
+      onSubmit={(v) => save.mutateAsync(v)}
+      successMessage={u ? t('admin.users.saved') : t('admin.users.created')}
+      conflictReloads={[queryKeys.allUsers]}
+      initialValues={
+        u
+          ? {
+              login: u.login,
+              displayName: u.displayName,
+              orgUnitId: u.orgUnitId,
+              roles: u.roles,
+              status: u.status,
+              employeeNo: u.employeeNo ?? '',
+              supportLine: u.supportLine,
+            }
+          : { roles: [], status: 'active' }
+      }
     >
-      <Form<UserForm>
-        form={form}
-        name="user"
-        layout="vertical"
-        onFinish={submit}
-        initialValues={
-          u
-            ? {
-                login: u.login,
-                displayName: u.displayName,
-                orgUnitId: u.orgUnitId,
-                roles: u.roles,
-                status: u.status,
-                employeeNo: u.employeeNo ?? '',
-                supportLine: u.supportLine,
-              }
-            : { roles: [], status: 'active' }
-        }
+      <Row gutter={12}>
+        <Col xs={24} sm={12}>
+          <Form.Item name="login" label={t('admin.users.fields.login')} rules={u ? [] : required}>
+            <Input disabled={Boolean(u)} maxLength={64} autoComplete="off" />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item name="displayName" label={t('admin.users.fields.displayName')} rules={required}>
+            <Input maxLength={100} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item
+        name="orgUnitId"
+        label={t('admin.users.fields.orgUnit')}
+        rules={[{ required: true, message: t('validation.required') }]}
       >
-        <Row gutter={12}>
-          <Col xs={24} sm={12}>
-            <Form.Item name="login" label={t('admin.users.fields.login')} rules={u ? [] : required}>
-              <Input disabled={Boolean(u)} maxLength={64} autoComplete="off" />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={12}>
-            <Form.Item name="displayName" label={t('admin.users.fields.displayName')} rules={required}>
-              <Input maxLength={100} />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Form.Item
-          name="orgUnitId"
-          label={t('admin.users.fields.orgUnit')}
-          rules={[{ required: true, message: t('validation.required') }]}
-        >
-          <OrgUnitSelect units={props.units} testId="user-org-select" />
+        <OrgUnitSelect units={props.units} testId="user-org-select" />
+      </Form.Item>
+      <Form.Item
+        name="roles"
+        label={t('admin.users.fields.roles')}
+        rules={[{ required: true, message: t('validation.required') }]}
+      >
+        <Select
+          mode="multiple"
+          data-testid="user-roles-select"
+          loading={!props.roles}
+          options={(props.roles ?? []).map((r) => ({
+            value: r.code,
+            label: roleLabel(t, i18n.language, r.code, r),
+          }))}
+        />
+      </Form.Item>
+      {u ? (
+        <Form.Item name="status" label={t('admin.users.fields.status')}>
+          <Select options={STATUSES.map((s) => ({ value: s, label: t(`admin.users.statuses.${s}`) }))} />
         </Form.Item>
-        <Form.Item
-          name="roles"
-          label={t('admin.users.fields.roles')}
-          rules={[{ required: true, message: t('validation.required') }]}
-        >
-          <Select
-            mode="multiple"
-            data-testid="user-roles-select"
-            loading={!props.roles}
-            options={(props.roles ?? []).map((r) => ({
-              value: r.code,
-              label: roleLabel(t, i18n.language, r.code, r),
-            }))}
-          />
-        </Form.Item>
-        {u ? (
-          <Form.Item name="status" label={t('admin.users.fields.status')}>
-            <Select options={STATUSES.map((s) => ({ value: s, label: t(`admin.users.statuses.${s}`) }))} />
-          </Form.Item>
-        ) : (
-          <Form.Item
-            name="password"
-            label={t('admin.users.fields.password')}
-            extra={t('admin.users.passwordRule')}
-            rules={[
-              { required: true, message: t('validation.required') },
-              { min: 10, message: t('validation.minLength', { count: 10 }) },
-            ]}
-          >
-            <Input.Password autoComplete="new-password" />
-          </Form.Item>
-        )}
-        <Row gutter={12}>
-          <Col xs={24} sm={12}>
-            <Form.Item
-              name="email"
-              label={t('admin.users.fields.email')}
-              extra={u?.email ? t('admin.users.emailMasked') : undefined}
-              rules={[{ type: 'email', message: t('validation.email') }]}
-            >
-              <Input placeholder={u?.email ?? undefined} autoComplete="off" />
-            </Form.Item>
-          </Col>
-          <Col xs={12} sm={6}>
-            <Form.Item name="employeeNo" label={t('admin.users.fields.employeeNo')}>
-              <Input maxLength={32} />
-            </Form.Item>
-          </Col>
-          <Col xs={12} sm={6}>
-            <Form.Item name="supportLine" label={t('admin.users.fields.supportLine')}>
-              <InputNumber min={1} max={3} style={{ width: '100%' }} />
-            </Form.Item>
-          </Col>
-        </Row>
-      </Form>
-    </Modal>
-  );
-}
-
-function PasswordModal(props: { user: User; onClose: () => void }) {
-  const { t } = useTranslation();
-  const { message } = App.useApp();
-  const actionError = useActionError();
-  const [form] = Form.useForm<{ password: string }>();
-  const [saving, setSaving] = useState(false);
-  const submit = async ({ password }: { password: string }) => {
-    setSaving(true);
-    try {
-      await ok(
-        api.POST('/api/v1/users/{id}/password', {
-          params: { path: { id: props.user.id } },
-          body: { password },
-        }),
-      );
-      void message.success(t('admin.users.passwordReset'));
-      props.onClose();
-    } catch (err) {
-      setSaving(false);
-      actionError(err);
-    }
-  };
-  return (
-    <Modal
-      open
-      title={`${t('admin.users.resetPassword')} · ${props.user.displayName}`}
-      onCancel={props.onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={saving}
-      destroyOnHidden
-    >
-      <Form form={form} layout="vertical" onFinish={submit} name="password-reset">
+      ) : (
         <Form.Item
           name="password"
-          label={t('admin.users.newPassword')}
+          label={t('admin.users.fields.password')}
           extra={t('admin.users.passwordRule')}
           rules={[
             { required: true, message: t('validation.required') },
             { min: 10, message: t('validation.minLength', { count: 10 }) },
           ]}
         >
-          <Input.Password autoComplete="new-password" autoFocus />
+          <Input.Password autoComplete="new-password" />
         </Form.Item>
-      </Form>
-    </Modal>
+      )}
+      <Row gutter={12}>
+        <Col xs={24} sm={12}>
+          <Form.Item
+            name="email"
+            label={t('admin.users.fields.email')}
+            extra={u?.email ? t('admin.users.emailMasked') : undefined}
+            rules={[{ type: 'email', message: t('validation.email') }]}
+          >
+            <Input placeholder={u?.email ?? undefined} autoComplete="off" />
+          </Form.Item>
+        </Col>
+        <Col xs={12} sm={6}>
+          <Form.Item name="employeeNo" label={t('admin.users.fields.employeeNo')}>
+            <Input maxLength={32} />
+          </Form.Item>
+        </Col>
+        <Col xs={12} sm={6}>
+          <Form.Item name="supportLine" label={t('admin.users.fields.supportLine')}>
+            <InputNumber min={1} max={3} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+      </Row>
+    </FormDialog>
+  );
+}
+
+function PasswordDialog(props: { user: User; onClose: () => void }) {
+  const { t } = useTranslation();
+  const reset = useApiMutation(
+    ({ password }: { password: string }) =>
+      ok(
+        api.POST('/api/v1/users/{id}/password', {
+          params: { path: { id: props.user.id } },
+          body: { password },
+        }),
+      ),
+    [],
+  );
+  return (
+    <FormDialog<{ password: string }>
+      name="password-reset"
+      title={`${t('admin.users.resetPassword')} · ${props.user.displayName}`}
+      onClose={props.onClose}
+      onSubmit={async (v) => void (await reset.mutateAsync(v))}
+      successMessage={t('admin.users.passwordReset')}
+    >
+      <Form.Item
+        name="password"
+        label={t('admin.users.newPassword')}
+        extra={t('admin.users.passwordRule')}
+        rules={[
+          { required: true, message: t('validation.required') },
+          { min: 10, message: t('validation.minLength', { count: 10 }) },
+        ]}
+      >
+        <Input.Password autoComplete="new-password" autoFocus />
+      </Form.Item>
+    </FormDialog>
   );
 }

@@ -19,6 +19,7 @@ import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { api, ok } from '../../api/client.ts';
+import { queryKeys, useApiQuery } from '../../api/query.tsx';
 import type {
   Customer,
   Customer360,
@@ -32,7 +33,6 @@ import { ErrorResult } from '../../components/errors.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
 import { usePrefs } from '../../i18n/PrefsProvider.tsx';
 import { tDynamic } from '../../i18n/dynamic.ts';
-import { useLoad } from '../../lib/useLoad.ts';
 import { hasPermission } from '../../nav/workspaces.ts';
 import { MaskedValue, RevealedValuesProvider, StatusTag, useCodeLabel } from './common.tsx';
 import {
@@ -54,20 +54,18 @@ export default function Customer360Page() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
   const user = useUser();
-  const view = useLoad(
-    (signal) => ok(api.GET('/api/v1/customers/{id}/360', { params: { path: { id } }, signal })),
-    id,
+  const view = useApiQuery(queryKeys.customer360(id), (signal) =>
+    ok(api.GET('/api/v1/customers/{id}/360', { params: { path: { id } }, signal })),
   );
   const data = view.data;
   const canManage = useCanManage();
   const [dialog, setDialog] = useState<Dialog>();
-  // After a change the page reads the customer again (new versions) and shows it afresh: a value
-  // revealed before the change is masked again (it may be the old one).
+  // A change refreshes the customer's cached views (the dialogs' mutations invalidate them); the
+  // page shows it afresh: a value revealed before the change is masked again (it may be the old one).
   const [generation, setGeneration] = useState(0);
   const changed = () => {
     setDialog(undefined);
     setGeneration((g) => g + 1);
-    view.reload();
   };
   const edit = canManage ? setDialog : undefined;
 
@@ -566,15 +564,13 @@ function History(props: {
 function AccessLog({ customerId }: { customerId: string }) {
   const { t } = useTranslation();
   const logColumns = useLogColumns();
-  const log = useLoad(
-    (signal) =>
-      ok(
-        api.GET('/api/v1/customers/{id}/access-log', {
-          params: { path: { id: customerId }, query: { limit: 50 } },
-          signal,
-        }),
-      ),
-    customerId,
+  const log = useApiQuery(queryKeys.customerAccess(customerId), (signal) =>
+    ok(
+      api.GET('/api/v1/customers/{id}/access-log', {
+        params: { path: { id: customerId }, query: { limit: 50 } },
+        signal,
+      }),
+    ),
   );
   if (log.error && !log.data) return <ErrorResult error={log.error} onRetry={log.reload} compact />;
   return (

@@ -8,7 +8,6 @@ import {
   Form,
   Input,
   InputNumber,
-  Modal,
   Popconfirm,
   Radio,
   Row,
@@ -17,10 +16,11 @@ import {
   Switch,
   type FormInstance,
 } from 'antd';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client.ts';
 import { errorKind } from '../../api/errors.ts';
+import { queryKeys, useApiMutation, useApiQuery, useInvalidate } from '../../api/query.tsx';
 import type {
   ContactChange,
   Customer,
@@ -33,8 +33,8 @@ import type {
 } from '../../api/models.ts';
 import { useUser } from '../../auth/session.tsx';
 import { useActionError } from '../../components/errors.tsx';
+import { FormDialog } from '../../components/FormDialog.tsx';
 import { OrgUnitSelect, useOrgUnits } from '../../components/OrgUnitSelect.tsx';
-import { useLoad } from '../../lib/useLoad.ts';
 import { hasPermission } from '../../nav/workspaces.ts';
 import { useCodeLabel } from './common.tsx';
 import {
@@ -43,7 +43,6 @@ import {
   instanceTransitions,
   RESOURCE_FIELDS,
   residentIdCheckHint,
-  serverFieldErrors,
   type ResourceKind,
 } from './editing.ts';
 
@@ -62,50 +61,6 @@ export function useCanManage(): boolean {
   return hasPermission(useUser(), 'customer.manage');
 }
 
-/**
- * Runs a save: validation errors the server names go onto their fields (details.fields), a 409
- * becomes the "changed by someone else" notice, anything else a notification.
- */
-function useSubmit<V>(form: FormInstance<V>, run: (values: V) => Promise<void>) {
-  const actionError = useActionError();
-  const [saving, setSaving] = useState(false);
-  const [conflict, setConflict] = useState(false);
-  const submit = async (values: V) => {
-    setSaving(true);
-    setConflict(false);
-    try {
-      await run(values);
-    } catch (err) {
-      const fields = serverFieldErrors(err);
-      if (errorKind(err) === 'conflict') setConflict(true);
-      else if (errorKind(err) === 'invalid' && fields.length)
-        form.setFields(fields.map((f) => ({ name: f.name as never, errors: f.errors })));
-      else actionError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
-  return { saving, conflict, submit };
-}
-
-function ConflictNotice({ onReload }: { onReload: () => void }) {
-  const { t } = useTranslation();
-  return (
-    <Alert
-      type="warning"
-      showIcon
-      data-testid="edit-conflict"
-      title={t('customers.edit.conflict')}
-      action={
-        <Button size="small" onClick={onReload} data-testid="edit-conflict-reload">
-          {t('customers.edit.reloadNow')}
-        </Button>
-      }
-      style={{ marginBottom: 16 }}
-    />
-  );
-}
-
 function useOptions() {
   const label = useCodeLabel();
   const { t } = useTranslation();
@@ -118,14 +73,14 @@ function useOptions() {
 
 /** Account managers to pick from: only for users who may list users (user.read). */
 function AccountManagerSelect(props: { value?: string | null; onChange?: (v: string | null) => void }) {
-  const managers = useLoad(
+  const managers = useApiQuery(
+    queryKeys.users({ role: 'account_manager', limit: 200 }),
     async (signal) =>
       (
         await ok(
           api.GET('/api/v1/users', { params: { query: { role: 'account_manager', limit: 200 } }, signal }),
         )
       ).items,
-    'account-managers',
   );
   return (
     <Select
@@ -162,101 +117,93 @@ type CustomerFormValues = Record<string, unknown> & {
 /** 新建客户: an individual or an enterprise; opens its 360 page once created. */
 export function NewCustomerModal(props: { onClose: () => void; onCreated: (id: string) => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const user = useUser();
   const units = useOrgUnits();
   const opts = useOptions();
   const [form] = Form.useForm<CustomerFormValues>();
   const kind = Form.useWatch('kind', form) ?? 'individual';
   const canPickManager = hasPermission(user, 'user.read');
-  const { saving, submit } = useSubmit(form, async (v) => {
-    const { branches, ...rest } = v;
-    const body = {
-      ...filledFields(rest),
-      kind: v.kind,
-      ...(v.kind === 'enterprise' && branches?.length
-        ? { branches: branches.map((b) => filledFields(b)) }
-        : {}),
-    } as NewCustomer;
-    const created = await ok(api.POST('/api/v1/customers', { body }));
-    void message.success(t('customers.edit.created'));
-    props.onCreated(created.id);
-  });
+  const create = useApiMutation(
+    async (v: CustomerFormValues) => {
+      const { branches, ...rest } = v;
+      const body = {
+        ...filledFields(rest),
+        kind: v.kind,
+        ...(v.kind === 'enterprise' && branches?.length
+          ? { branches: branches.map((b) => filledFields(b)) }
+          : {}),
+      } as NewCustomer;
+      return ok(api.POST('/api/v1/customers', { body }));
+    },
+    [queryKeys.allCustomers],
+  );
   const required = [{ required: true, whitespace: true, message: t('validation.required') }];
   return (
-    <Modal
-      open
+    <FormDialog<CustomerFormValues>
       width={720}
+      name="customer"
+      testId="customer-new-modal"
       title={t('customers.edit.newCustomer')}
-      onCancel={props.onClose}
-      onOk={() => form.submit()}
-      okText={t('common.create')}
-      cancelText={t('common.cancel')}
-      confirmLoading={saving}
-      destroyOnHidden
-      data-testid="customer-new-modal"
+      creating
+      form={form}
+      formProps={{ preserve: false }}
+      onClose={props.onClose}
+      onSubmit={async (v) => props.onCreated((await create.mutateAsync(v)).id)}
+      successMessage={t('customers.edit.created')}
+      initialValues={{ kind: 'individual', idType: 'resident_id', orgUnitId: user.orgUnitId }}
     >
-      <Form<CustomerFormValues>
-        form={form}
-        name="customer"
-        layout="vertical"
-        preserve={false}
-        onFinish={submit}
-        initialValues={{ kind: 'individual', idType: 'resident_id', orgUnitId: user.orgUnitId }}
-      >
-        <Form.Item name="kind" label={t('customers.fields.kind')}>
-          <Radio.Group
-            optionType="button"
-            data-testid="customer-kind"
-            options={opts.codes('kinds', ['individual', 'enterprise'])}
-          />
-        </Form.Item>
-        <Form.Item name="name" label={t('customers.fields.name')} rules={required}>
-          <Input maxLength={200} autoComplete="off" />
-        </Form.Item>
-        {kind === 'individual' ? (
-          <>
-            <Row gutter={12}>
-              <Col xs={24} sm={8}>
-                <Form.Item name="idType" label={t('customers.edit.idType')}>
-                  <Select options={opts.idTypes} />
-                </Form.Item>
-              </Col>
-              <Col xs={24} sm={16}>
-                <Form.Item
-                  name="idNumber"
-                  label={t('customers.fields.idNumber')}
-                  dependencies={['idType']}
-                  rules={idNumberRules((digit) => t('customers.edit.idCheckHint', { digit }), form)}
-                >
-                  <Input maxLength={32} autoComplete="off" />
-                </Form.Item>
-              </Col>
-            </Row>
-            <PiiInputs />
-          </>
-        ) : (
+      <Form.Item name="kind" label={t('customers.fields.kind')}>
+        <Radio.Group
+          optionType="button"
+          data-testid="customer-kind"
+          options={opts.codes('kinds', ['individual', 'enterprise'])}
+        />
+      </Form.Item>
+      <Form.Item name="name" label={t('customers.fields.name')} rules={required}>
+        <Input maxLength={200} autoComplete="off" />
+      </Form.Item>
+      {kind === 'individual' ? (
+        <>
           <Row gutter={12}>
-            <Col xs={24} sm={16}>
-              <Form.Item name="creditCode" label={t('customers.fields.creditCode')}>
-                <Input maxLength={18} autoComplete="off" />
+            <Col xs={24} sm={8}>
+              <Form.Item name="idType" label={t('customers.edit.idType')}>
+                <Select options={opts.idTypes} />
               </Form.Item>
             </Col>
-            <Col xs={24} sm={8}>
+            <Col xs={24} sm={16}>
               <Form.Item
-                name="tier"
-                label={t('customers.fields.tier')}
-                rules={[{ required: true, message: t('validation.required') }]}
+                name="idNumber"
+                label={t('customers.fields.idNumber')}
+                dependencies={['idType']}
+                rules={idNumberRules((digit) => t('customers.edit.idCheckHint', { digit }), form)}
               >
-                <Select data-testid="customer-tier" options={opts.codes('tiers', TIERS)} />
+                <Input maxLength={32} autoComplete="off" />
               </Form.Item>
             </Col>
           </Row>
-        )}
-        <OwnershipInputs units={units.data} canPickManager={kind === 'enterprise' && canPickManager} />
-        {kind === 'enterprise' ? <BranchesInput units={units.data} /> : null}
-      </Form>
-    </Modal>
+          <PiiInputs />
+        </>
+      ) : (
+        <Row gutter={12}>
+          <Col xs={24} sm={16}>
+            <Form.Item name="creditCode" label={t('customers.fields.creditCode')}>
+              <Input maxLength={18} autoComplete="off" />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={8}>
+            <Form.Item
+              name="tier"
+              label={t('customers.fields.tier')}
+              rules={[{ required: true, message: t('validation.required') }]}
+            >
+              <Select data-testid="customer-tier" options={opts.codes('tiers', TIERS)} />
+            </Form.Item>
+          </Col>
+        </Row>
+      )}
+      <OwnershipInputs units={units.data} canPickManager={kind === 'enterprise' && canPickManager} />
+      {kind === 'enterprise' ? <BranchesInput units={units.data} /> : null}
+    </FormDialog>
   );
 }
 
@@ -393,92 +340,92 @@ export function EditProfileModal(props: { customer: Customer; onClose: () => voi
         }
       : { idType: c.idType ?? 'resident_id' }),
   };
-  const { saving, conflict, submit } = useSubmit(form, async (v) => {
+  const save = useApiMutation(
+    (body: CustomerChange) =>
+      ok(api.PATCH('/api/v1/customers/{id}', { params: { path: { id: c.id } }, body })),
+    [queryKeys.allCustomers],
+  );
+  const submit = async (v: Record<string, unknown>) => {
     const changes = changedFields(initial, v);
     if (Object.keys(changes).length === 0) {
       void message.info(t('customers.edit.nothingChanged'));
-      props.onClose();
       return;
     }
-    const body = { ...changes, version: c.version } as CustomerChange;
-    await ok(api.PATCH('/api/v1/customers/{id}', { params: { path: { id: c.id } }, body }));
+    await save.mutateAsync({ ...changes, version: c.version } as CustomerChange);
     void message.success(t('customers.edit.saved'));
     props.onSaved();
-  });
+  };
   const required = [{ required: true, whitespace: true, message: t('validation.required') }];
   return (
-    <Modal
-      open
+    <FormDialog<Record<string, unknown>>
       width={720}
+      name="customer-edit"
+      testId="customer-edit-modal"
       title={t('customers.edit.editTitle', { name: c.name })}
-      onCancel={props.onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={saving}
-      destroyOnHidden
-      data-testid="customer-edit-modal"
+      form={form}
+      onClose={props.onClose}
+      onSubmit={submit}
+      conflictReloads={[queryKeys.allCustomers]}
+      onReloaded={props.onSaved}
+      intro={<Alert type="info" showIcon title={t('customers.edit.piiHint')} style={{ marginBottom: 16 }} />}
+      initialValues={initial}
     >
-      {conflict ? <ConflictNotice onReload={props.onSaved} /> : null}
-      <Alert type="info" showIcon title={t('customers.edit.piiHint')} style={{ marginBottom: 16 }} />
-      <Form form={form} name="customer-edit" layout="vertical" onFinish={submit} initialValues={initial}>
-        <Form.Item name="name" label={t('customers.fields.name')} rules={required}>
-          <Input maxLength={200} />
-        </Form.Item>
-        {c.kind === 'individual' ? (
-          <Row gutter={12}>
-            <Col xs={24} sm={8}>
-              <Form.Item name="idType" label={t('customers.edit.idType')}>
-                <Select options={opts.idTypes} />
-              </Form.Item>
-            </Col>
-            <Col xs={24} sm={16}>
-              <Form.Item
-                name="idNumber"
-                label={t('customers.fields.idNumber')}
-                dependencies={['idType']}
-                rules={idNumberRules((digit) => t('customers.edit.idCheckHint', { digit }), form)}
-              >
-                <Input maxLength={32} placeholder={c.idNumber ?? undefined} autoComplete="off" />
-              </Form.Item>
-            </Col>
-          </Row>
-        ) : (
-          <Row gutter={12}>
-            <Col xs={24} sm={16}>
-              <Form.Item name="creditCode" label={t('customers.fields.creditCode')}>
-                <Input maxLength={18} />
-              </Form.Item>
-            </Col>
-            <Col xs={24} sm={8}>
-              <Form.Item name="tier" label={t('customers.fields.tier')} rules={[{ required: true }]}>
-                <Select options={opts.codes('tiers', TIERS)} />
-              </Form.Item>
-            </Col>
-          </Row>
-        )}
-        <PiiInputs current={c} />
-        <OwnershipInputs
-          units={units.data}
-          canPickManager={c.kind === 'enterprise' && hasPermission(user, 'user.read')}
-        />
+      <Form.Item name="name" label={t('customers.fields.name')} rules={required}>
+        <Input maxLength={200} />
+      </Form.Item>
+      {c.kind === 'individual' ? (
         <Row gutter={12}>
-          <Col xs={24} sm={12}>
-            <Form.Item name="status" label={t('customers.fields.status')}>
-              <Select options={opts.codes('statuses', CUSTOMER_STATUSES)} />
+          <Col xs={24} sm={8}>
+            <Form.Item name="idType" label={t('customers.edit.idType')}>
+              <Select options={opts.idTypes} />
             </Form.Item>
           </Col>
-          <Col xs={24} sm={12}>
-            <Form.Item name="industry" label={t('customers.fields.industry')}>
-              <Input maxLength={100} />
+          <Col xs={24} sm={16}>
+            <Form.Item
+              name="idNumber"
+              label={t('customers.fields.idNumber')}
+              dependencies={['idType']}
+              rules={idNumberRules((digit) => t('customers.edit.idCheckHint', { digit }), form)}
+            >
+              <Input maxLength={32} placeholder={c.idNumber ?? undefined} autoComplete="off" />
             </Form.Item>
           </Col>
         </Row>
-        <Form.Item name="notes" label={t('customers.fields.notes')}>
-          <Input.TextArea rows={2} maxLength={4000} />
-        </Form.Item>
-      </Form>
-    </Modal>
+      ) : (
+        <Row gutter={12}>
+          <Col xs={24} sm={16}>
+            <Form.Item name="creditCode" label={t('customers.fields.creditCode')}>
+              <Input maxLength={18} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={8}>
+            <Form.Item name="tier" label={t('customers.fields.tier')} rules={[{ required: true }]}>
+              <Select options={opts.codes('tiers', TIERS)} />
+            </Form.Item>
+          </Col>
+        </Row>
+      )}
+      <PiiInputs current={c} />
+      <OwnershipInputs
+        units={units.data}
+        canPickManager={c.kind === 'enterprise' && hasPermission(user, 'user.read')}
+      />
+      <Row gutter={12}>
+        <Col xs={24} sm={12}>
+          <Form.Item name="status" label={t('customers.fields.status')}>
+            <Select options={opts.codes('statuses', CUSTOMER_STATUSES)} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item name="industry" label={t('customers.fields.industry')}>
+            <Input maxLength={100} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="notes" label={t('customers.fields.notes')}>
+        <Input.TextArea rows={2} maxLength={4000} />
+      </Form.Item>
+    </FormDialog>
   );
 }
 
@@ -507,7 +454,8 @@ export function ContactModal(props: {
         quietEnd: c.quietHours?.end ?? '',
       }
     : { role: 'other', preferredChannel: 'phone', isPrimary: false };
-  const { saving, conflict, submit } = useSubmit(form, async (v) => {
+  const invalidate = useInvalidate();
+  const submit = async (v: ContactFormValues) => {
     const { quietStart, quietEnd, ...rest } = v;
     const quiet = quietStart && quietEnd ? { start: quietStart, end: quietEnd } : null;
     const path = { id: props.customerId };
@@ -518,10 +466,7 @@ export function ContactModal(props: {
       const changes = changedFields(initial, rest);
       if ((quietStart ?? '') !== initial.quietStart || (quietEnd ?? '') !== initial.quietEnd)
         changes.quietHours = quiet;
-      if (Object.keys(changes).length === 0) {
-        props.onClose();
-        return;
-      }
+      if (Object.keys(changes).length === 0) return;
       const body = { ...changes, version: c.version } as ContactChange;
       await ok(
         api.PATCH('/api/v1/customers/{id}/contacts/{contactId}', {
@@ -530,9 +475,10 @@ export function ContactModal(props: {
         }),
       );
     }
+    await invalidate(queryKeys.allCustomers);
     void message.success(t('customers.edit.contactSaved'));
     props.onSaved();
-  });
+  };
   const required = [{ required: true, whitespace: true, message: t('validation.required') }];
   const time = [{ pattern: HHMM, message: t('customers.edit.timeFormat') }];
   // Quiet hours are a range: one end alone would be dropped, so it is refused.
@@ -546,94 +492,85 @@ export function ContactModal(props: {
     }),
   ];
   return (
-    <Modal
-      open
-      width={640}
+    <FormDialog<ContactFormValues>
+      name="contact"
+      testId="contact-modal"
       title={c ? t('customers.edit.editContact') : t('customers.edit.addContact')}
-      onCancel={props.onClose}
-      onOk={() => form.submit()}
-      okText={c ? t('common.save') : t('common.create')}
-      cancelText={t('common.cancel')}
-      confirmLoading={saving}
-      destroyOnHidden
-      data-testid="contact-modal"
+      creating={!c}
+      form={form}
+      onClose={props.onClose}
+      onSubmit={submit}
+      conflictReloads={[queryKeys.allCustomers]}
+      onReloaded={props.onSaved}
+      initialValues={initial}
     >
-      {conflict ? <ConflictNotice onReload={props.onSaved} /> : null}
-      <Form<ContactFormValues>
-        form={form}
-        name="contact"
-        layout="vertical"
-        onFinish={submit}
-        initialValues={initial}
-      >
-        <Row gutter={12}>
-          <Col xs={24} sm={12}>
-            <Form.Item name="name" label={t('customers.contact.name')} rules={required}>
-              <Input maxLength={100} />
-            </Form.Item>
-          </Col>
-          <Col xs={12} sm={6}>
-            <Form.Item name="role" label={t('customers.contact.role')}>
-              <Select options={opts.codes('contactRoles', CONTACT_ROLES)} />
-            </Form.Item>
-          </Col>
-          <Col xs={12} sm={6}>
-            <Form.Item name="title" label={t('customers.contact.title')}>
-              <Input maxLength={100} />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Row gutter={12}>
-          <Col xs={24} sm={8}>
-            <Form.Item name="mobile" label={t('customers.contact.mobile')}>
-              <Input maxLength={32} placeholder={c?.mobile ?? undefined} autoComplete="off" />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={8}>
-            <Form.Item name="officePhone" label={t('customers.contact.officePhone')}>
-              <Input maxLength={32} placeholder={c?.officePhone ?? undefined} autoComplete="off" />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={8}>
-            <Form.Item name="email" label={t('customers.contact.email')}>
-              <Input maxLength={254} placeholder={c?.email ?? undefined} autoComplete="off" />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Row gutter={12}>
-          <Col xs={24} sm={8}>
-            <Form.Item name="preferredChannel" label={t('customers.contact.preferredChannel')}>
-              <Select options={opts.codes('channels', CHANNELS)} />
-            </Form.Item>
-          </Col>
-          <Col xs={12} sm={5}>
-            <Form.Item
-              name="quietStart"
-              label={t('customers.edit.quietStart')}
-              rules={bothEnds('quietEnd')}
-              dependencies={['quietEnd']}
-            >
-              <Input placeholder="22:00" maxLength={5} />
-            </Form.Item>
-          </Col>
-          <Col xs={12} sm={5}>
-            <Form.Item
-              name="quietEnd"
-              label={t('customers.edit.quietEnd')}
-              rules={bothEnds('quietStart')}
-              dependencies={['quietStart']}
-            >
-              <Input placeholder="08:00" maxLength={5} />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={6}>
-            <Form.Item name="isPrimary" label={t('customers.edit.isPrimary')} valuePropName="checked">
-              <Switch />
-            </Form.Item>
-          </Col>
-        </Row>
-      </Form>
-    </Modal>
+      <Row gutter={12}>
+        <Col xs={24} sm={12}>
+          <Form.Item name="name" label={t('customers.contact.name')} rules={required}>
+            <Input maxLength={100} />
+          </Form.Item>
+        </Col>
+        <Col xs={12} sm={6}>
+          <Form.Item name="role" label={t('customers.contact.role')}>
+            <Select options={opts.codes('contactRoles', CONTACT_ROLES)} />
+          </Form.Item>
+        </Col>
+        <Col xs={12} sm={6}>
+          <Form.Item name="title" label={t('customers.contact.title')}>
+            <Input maxLength={100} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Row gutter={12}>
+        <Col xs={24} sm={8}>
+          <Form.Item name="mobile" label={t('customers.contact.mobile')}>
+            <Input maxLength={32} placeholder={c?.mobile ?? undefined} autoComplete="off" />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={8}>
+          <Form.Item name="officePhone" label={t('customers.contact.officePhone')}>
+            <Input maxLength={32} placeholder={c?.officePhone ?? undefined} autoComplete="off" />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={8}>
+          <Form.Item name="email" label={t('customers.contact.email')}>
+            <Input maxLength={254} placeholder={c?.email ?? undefined} autoComplete="off" />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Row gutter={12}>
+        <Col xs={24} sm={8}>
+          <Form.Item name="preferredChannel" label={t('customers.contact.preferredChannel')}>
+            <Select options={opts.codes('channels', CHANNELS)} />
+          </Form.Item>
+        </Col>
+        <Col xs={12} sm={5}>
+          <Form.Item
+            name="quietStart"
+            label={t('customers.edit.quietStart')}
+            rules={bothEnds('quietEnd')}
+            dependencies={['quietEnd']}
+          >
+            <Input placeholder="22:00" maxLength={5} />
+          </Form.Item>
+        </Col>
+        <Col xs={12} sm={5}>
+          <Form.Item
+            name="quietEnd"
+            label={t('customers.edit.quietEnd')}
+            rules={bothEnds('quietStart')}
+            dependencies={['quietStart']}
+          >
+            <Input placeholder="08:00" maxLength={5} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={6}>
+          <Form.Item name="isPrimary" label={t('customers.edit.isPrimary')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
+        </Col>
+      </Row>
+    </FormDialog>
   );
 }
 
@@ -642,6 +579,7 @@ export function RemoveContact(props: { customerId: string; contact: CustomerCont
   const { t } = useTranslation();
   const { message } = App.useApp();
   const actionError = useActionError();
+  const invalidate = useInvalidate();
   return (
     <Popconfirm
       title={t('customers.edit.removeContactConfirm', { name: props.contact.name })}
@@ -659,6 +597,7 @@ export function RemoveContact(props: { customerId: string; contact: CustomerCont
         } catch (err) {
           actionError(err);
         }
+        await invalidate(queryKeys.allCustomers);
         props.onDone();
       }}
     >
@@ -672,23 +611,24 @@ export function RemoveContact(props: { customerId: string; contact: CustomerCont
 /** 添加业务: a product from the catalogue and the resources its kind records. */
 export function InstanceModal(props: { customer: Customer; onClose: () => void; onSaved: () => void }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
   const opts = useOptions();
   const [form] = Form.useForm<Record<string, unknown>>();
-  const products = useLoad((signal) => ok(api.GET('/api/v1/products', { signal })), 'products');
+  const products = useApiQuery(queryKeys.products, (signal) => ok(api.GET('/api/v1/products', { signal })));
   const segment = props.customer.kind === 'enterprise' ? 'enterprise' : 'consumer';
   const offered = (products.data ?? []).filter((p) => p.segment === 'both' || p.segment === segment);
   const productCode = Form.useWatch('productCode', form) as string | undefined;
   const product = offered.find((p) => p.code === productCode);
   const fields = RESOURCE_FIELDS[(product?.resourceKind ?? 'none') as ResourceKind];
-  const { saving, submit } = useSubmit(form, async (v) => {
-    const body = filledFields(v) as NewInstance;
-    await ok(
-      api.POST('/api/v1/customers/{id}/instances', { params: { path: { id: props.customer.id } }, body }),
-    );
-    void message.success(t('customers.edit.instanceAdded'));
-    props.onSaved();
-  });
+  const add = useApiMutation(
+    (v: Record<string, unknown>) =>
+      ok(
+        api.POST('/api/v1/customers/{id}/instances', {
+          params: { path: { id: props.customer.id } },
+          body: filledFields(v) as NewInstance,
+        }),
+      ),
+    [queryKeys.allCustomers],
+  );
   const input = (name: string): ReactNode => {
     switch (name) {
       case 'accessType':
@@ -711,62 +651,62 @@ export function InstanceModal(props: { customer: Customer; onClose: () => void; 
       ? t(`customers.edit.${name}` as 'customers.edit.deviceId')
       : t(`customers.instance.${name}` as 'customers.instance.exchange');
   return (
-    <Modal
-      open
-      width={640}
+    <FormDialog<Record<string, unknown>>
+      name="instance"
+      testId="instance-modal"
       title={t('customers.edit.addInstance')}
-      onCancel={props.onClose}
-      onOk={() => form.submit()}
-      okText={t('common.create')}
-      cancelText={t('common.cancel')}
-      confirmLoading={saving}
-      destroyOnHidden
-      data-testid="instance-modal"
+      creating
+      form={form}
+      formProps={{ preserve: false }}
+      onClose={props.onClose}
+      onSubmit={async (v) => {
+        await add.mutateAsync(v);
+        props.onSaved();
+      }}
+      successMessage={t('customers.edit.instanceAdded')}
     >
-      <Form form={form} name="instance" layout="vertical" preserve={false} onFinish={submit}>
-        <Form.Item
-          name="productCode"
-          label={t('customers.instance.product')}
-          rules={[{ required: true, message: t('validation.required') }]}
-        >
-          <Select
-            data-testid="instance-product"
-            showSearch={{ optionFilterProp: 'label' }}
-            loading={products.loading}
-            placeholder={t('customers.edit.pickProduct')}
-            options={offered.map((p) => ({
-              value: p.code,
-              label: i18n.language === 'en' ? p.nameEn : p.name,
-            }))}
-          />
-        </Form.Item>
-        <Row gutter={12}>
-          <Col xs={24} sm={10}>
-            <Form.Item
-              name="accountNo"
-              label={t('customers.instance.accountNo')}
-              rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-            >
-              <Input maxLength={64} autoComplete="off" />
+      <Form.Item
+        name="productCode"
+        label={t('customers.instance.product')}
+        rules={[{ required: true, message: t('validation.required') }]}
+      >
+        <Select
+          data-testid="instance-product"
+          showSearch={{ optionFilterProp: 'label' }}
+          loading={products.loading}
+          placeholder={t('customers.edit.pickProduct')}
+          options={offered.map((p) => ({
+            value: p.code,
+            label: i18n.language === 'en' ? p.nameEn : p.name,
+          }))}
+        />
+      </Form.Item>
+      <Row gutter={12}>
+        <Col xs={24} sm={10}>
+          <Form.Item
+            name="accountNo"
+            label={t('customers.instance.accountNo')}
+            rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+          >
+            <Input maxLength={64} autoComplete="off" />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={14}>
+          <Form.Item name="serviceAddress" label={t('customers.instance.serviceAddress')}>
+            <Input maxLength={300} autoComplete="off" />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Row gutter={12}>
+        {fields.map((name) => (
+          <Col xs={24} sm={12} key={name}>
+            <Form.Item name={name} label={labelOf(name)}>
+              {input(name)}
             </Form.Item>
           </Col>
-          <Col xs={24} sm={14}>
-            <Form.Item name="serviceAddress" label={t('customers.instance.serviceAddress')}>
-              <Input maxLength={300} autoComplete="off" />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Row gutter={12}>
-          {fields.map((name) => (
-            <Col xs={24} sm={12} key={name}>
-              <Form.Item name={name} label={labelOf(name)}>
-                {input(name)}
-              </Form.Item>
-            </Col>
-          ))}
-        </Row>
-      </Form>
-    </Modal>
+        ))}
+      </Row>
+    </FormDialog>
   );
 }
 
@@ -779,6 +719,7 @@ export function InstanceStatusActions(props: {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const actionError = useActionError();
+  const invalidate = useInvalidate();
   const i = props.instance;
   const change = async (status: 'active' | 'suspended' | 'terminated') => {
     try {
@@ -793,6 +734,7 @@ export function InstanceStatusActions(props: {
       if (errorKind(err) === 'conflict') void message.warning(t('customers.edit.conflict'));
       else actionError(err);
     }
+    await invalidate(queryKeys.allCustomers);
     props.onChanged();
   };
   return (

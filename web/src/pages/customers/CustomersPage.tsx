@@ -1,5 +1,5 @@
 import './texts.ts';
-import { DownloadOutlined, ImportOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, ImportOutlined } from '@ant-design/icons';
 import {
   Button,
   Dropdown,
@@ -7,7 +7,6 @@ import {
   Input,
   Select,
   Space,
-  Table,
   Tag,
   Typography,
   type InputRef,
@@ -18,17 +17,14 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, ok } from '../../api/client.ts';
 import type { CustomerListItem, CustomerMatch, CustomerQuery } from '../../api/models.ts';
+import { queryKeys, useKeysetQuery, useListQuery } from '../../api/query.tsx';
 import { useUser } from '../../auth/session.tsx';
-import { ErrorResult, useActionError } from '../../components/errors.tsx';
-import { LoadMoreFooter, pagedTableProps } from '../../components/LoadMore.tsx';
+import { ListPage } from '../../components/ListPage.tsx';
 import { OrgUnitSelect, unitName, useOrgUnits } from '../../components/OrgUnitSelect.tsx';
 import { KeyHint } from '../../components/KeyHint.tsx';
-import { PageFrame } from '../../components/PageFrame.tsx';
 import { useShortcutTarget } from '../../components/Shortcuts.tsx';
 import { STAFF_SHORTCUTS, shortcutLabel } from '../../lib/shortcuts.ts';
 import { withoutEmpty } from '../../lib/query.ts';
-import { useKeysetList } from '../../lib/useKeysetList.ts';
-import { useLoad } from '../../lib/useLoad.ts';
 import { hasPermission } from '../../nav/workspaces.ts';
 import { StatusTag, useCodeLabel } from './common.tsx';
 import { NewCustomerModal, useCanManage } from './CustomerForms.tsx';
@@ -74,33 +70,95 @@ export default function CustomersPage() {
     setText(next);
     setParams(next ? { q: next } : {});
   };
+  const [filters, setFilters] = useState<Filters>({});
+  // One of two lists: what the search box found, or the filtered list of customers in scope.
+  const found = useListQuery<CustomerMatch>(
+    queryKeys.customerSearch(q),
+    async (signal) =>
+      (await ok(api.GET('/api/v1/customers/search', { params: { query: { q, limit: 50 } }, signal }))).items,
+    { enabled: Boolean(q) },
+  );
+  const list = useKeysetQuery(
+    queryKeys.customers(filters),
+    (after, signal) =>
+      ok(
+        api.GET('/api/v1/customers', {
+          params: { query: { ...withoutEmpty(filters), limit: PAGE, ...(after ? { after } : {}) } },
+          signal,
+        }),
+      ),
+    { enabled: !q },
+  );
+  const columns = useColumns();
+  const matchedBy = useMatchedByColumn();
+  const onRow = useRowOpen();
 
   return (
-    <PageFrame
+    <ListPage<CustomerListItem>
       testId="customers-page"
       title={t('customers.title')}
       subtitle={t('customers.subtitle')}
-      extra={
-        <>
-          {canCreate ? (
-            <Button
-              type="primary"
-              icon={<PlusOutlined />}
-              data-testid="customer-new"
-              onClick={() => setCreating(true)}
-            >
-              {t('customers.edit.newCustomer')}
-            </Button>
-          ) : null}
-          {hasPermission(user, 'customer.import') ? (
-            <Link to="/customers/import">
-              <Button icon={<ImportOutlined />} data-testid="customers-import">
-                {t('customers.import.button')}
-              </Button>
-            </Link>
-          ) : null}
-        </>
+      list={q ? found : list}
+      newButton={
+        canCreate
+          ? {
+              label: t('customers.edit.newCustomer'),
+              onClick: () => setCreating(true),
+              testId: 'customer-new',
+            }
+          : undefined
       }
+      actions={
+        hasPermission(user, 'customer.import') ? (
+          <Link to="/customers/import">
+            <Button icon={<ImportOutlined />} data-testid="customers-import">
+              {t('customers.import.button')}
+            </Button>
+          </Link>
+        ) : null
+      }
+      header={
+        <Input.Search
+          ref={searchRef}
+          data-testid="customer-search"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onSearch={search}
+          placeholder={t('customers.search.placeholder')}
+          enterButton={
+            <>
+              {t('customers.search.button')}
+              <KeyHint>{shortcutLabel(STAFF_SHORTCUTS, 'searchCustomer')}</KeyHint>
+            </>
+          }
+          allowClear
+          autoFocus
+          size="large"
+          maxLength={100}
+          style={{ maxWidth: 720, marginBottom: 16 }}
+        />
+      }
+      toolbar={
+        q ? (
+          <Flex justify="space-between" align="center" wrap gap={8} style={{ width: '100%' }}>
+            <Typography.Text strong>{t('customers.search.results', { q })}</Typography.Text>
+            <Button type="link" onClick={() => search('')}>
+              {t('customers.search.back')}
+            </Button>
+          </Flex>
+        ) : (
+          <CustomerFilters filters={filters} onChange={setFilters} />
+        )
+      }
+      emptyText={q ? t('customers.search.noResults', { q }) : t('customers.list.empty')}
+      loadMoreTestId="customer-load-more"
+      table={{
+        'data-testid': q ? 'customer-results' : 'customer-table',
+        rowKey: 'id',
+        scroll: { x: 960 },
+        onRow,
+        columns: q ? [...columns, matchedBy] : columns,
+      }}
     >
       {creating ? (
         <NewCustomerModal
@@ -108,27 +166,7 @@ export default function CustomersPage() {
           onCreated={(id) => navigate(`/customers/${id}`)}
         />
       ) : null}
-      <Input.Search
-        ref={searchRef}
-        data-testid="customer-search"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        onSearch={search}
-        placeholder={t('customers.search.placeholder')}
-        enterButton={
-          <>
-            {t('customers.search.button')}
-            <KeyHint>{shortcutLabel(STAFF_SHORTCUTS, 'searchCustomer')}</KeyHint>
-          </>
-        }
-        allowClear
-        autoFocus
-        size="large"
-        maxLength={100}
-        style={{ maxWidth: 720, marginBottom: 16 }}
-      />
-      {q ? <SearchResults q={q} onBack={() => search('')} /> : <CustomerList />}
-    </PageFrame>
+    </ListPage>
   );
 }
 
@@ -201,68 +239,24 @@ function useRowOpen() {
   });
 }
 
-function SearchResults(props: { q: string; onBack: () => void }) {
+/** In search results: which identifier matched (name, phone's last four digits, number…). */
+function useMatchedByColumn(): TableColumnsType<CustomerListItem>[number] {
   const { t } = useTranslation();
   const label = useCodeLabel();
-  const columns = useColumns();
-  const onRow = useRowOpen();
-  const found = useLoad(
-    async (signal) =>
-      (
-        await ok(
-          api.GET('/api/v1/customers/search', { params: { query: { q: props.q, limit: 50 } }, signal }),
-        )
-      ).items,
-    props.q,
-  );
-  return (
-    <>
-      <Flex justify="space-between" align="center" wrap gap={8} style={{ marginBottom: 12 }}>
-        <Typography.Text strong>{t('customers.search.results', { q: props.q })}</Typography.Text>
-        <Button type="link" onClick={props.onBack}>
-          {t('customers.search.back')}
-        </Button>
-      </Flex>
-      {found.error && !found.data ? (
-        <ErrorResult error={found.error} onRetry={found.reload} />
-      ) : (
-        <Table<CustomerMatch>
-          data-testid="customer-results"
-          rowKey="id"
-          size="middle"
-          loading={found.loading}
-          dataSource={found.data ?? []}
-          pagination={false}
-          scroll={{ x: 960 }}
-          onRow={onRow}
-          locale={{
-            emptyText: found.loading ? (
-              <div style={{ height: 96 }} />
-            ) : (
-              t('customers.search.noResults', { q: props.q })
-            ),
-          }}
-          columns={[
-            ...(columns as TableColumnsType<CustomerMatch>),
-            {
-              title: t('customers.search.matchedBy'),
-              dataIndex: 'matchedBy',
-              width: 140,
-              render: (kinds: CustomerMatch['matchedBy']) => (
-                <Space size={4} wrap>
-                  {kinds.map((k) => (
-                    <Tag key={k} color="blue" data-testid={`matched-${k}`}>
-                      {label('matched', k)}
-                    </Tag>
-                  ))}
-                </Space>
-              ),
-            },
-          ]}
-        />
-      )}
-    </>
-  );
+  return {
+    title: t('customers.search.matchedBy'),
+    key: 'matchedBy',
+    width: 140,
+    render: (_: unknown, c: CustomerListItem) => (
+      <Space size={4} wrap>
+        {((c as CustomerMatch).matchedBy ?? []).map((k) => (
+          <Tag key={k} color="blue" data-testid={`matched-${k}`}>
+            {label('matched', k)}
+          </Tag>
+        ))}
+      </Space>
+    ),
+  };
 }
 
 /** The export of the list as filtered (the cookie session authenticates the download). */
@@ -271,109 +265,74 @@ function exportHref(filters: Filters, format: 'csv' | 'xlsx'): string {
   return `/api/v1/customers/export?${query.toString()}`;
 }
 
-function CustomerList() {
+/** The list's filters, its reload and its export (the export follows the filters). */
+function CustomerFilters({ filters, onChange }: { filters: Filters; onChange: (f: Filters) => void }) {
   const { t } = useTranslation();
   const label = useCodeLabel();
   const units = useOrgUnits();
-  const columns = useColumns();
-  const onRow = useRowOpen();
-  const actionError = useActionError();
-  const [filters, setFilters] = useState<Filters>({});
-  const list = useKeysetList(
-    (after, signal) =>
-      ok(
-        api.GET('/api/v1/customers', {
-          params: { query: { ...withoutEmpty(filters), limit: PAGE, ...(after ? { after } : {}) } },
-          signal,
-        }),
-      ),
-    JSON.stringify(filters),
-    actionError,
-  );
+  const setFilters = (change: (f: Filters) => Filters) => onChange(change(filters));
   const set =
     <K extends keyof Filters>(k: K) =>
     (v: Filters[K] | undefined) =>
       setFilters((f) => ({ ...f, [k]: v || undefined }));
-  const [tag, setTag] = useState('');
+  const [tag, setTag] = useState(filters.tag ?? '');
 
   return (
-    <>
-      <Flex wrap gap={8} style={{ marginBottom: 16 }} data-testid="customer-filters">
-        {CODE_FILTERS.map(([key, group, codes]) => (
-          <Select
-            key={key}
-            allowClear
-            placeholder={t(`customers.filters.${key}`)}
-            style={{ width: 140 }}
-            value={filters[key]}
-            onChange={(v?: string) => setFilters((f) => ({ ...f, [key]: v || undefined }))}
-            options={codes.map((c) => ({ value: c, label: label(group, c) }))}
-            data-testid={`filter-${key}`}
-          />
-        ))}
-        <div style={{ width: 240 }}>
-          <OrgUnitSelect
-            units={units.data}
-            allowClear
-            placeholder={t('customers.filters.orgUnit')}
-            value={filters.orgUnitId}
-            onChange={set('orgUnitId')}
-          />
-        </div>
-        <Input.Search
+    <Flex wrap gap={8} data-testid="customer-filters">
+      {CODE_FILTERS.map(([key, group, codes]) => (
+        <Select
+          key={key}
           allowClear
-          placeholder={t('customers.filters.tag')}
-          style={{ width: 160 }}
-          value={tag}
-          onChange={(e) => setTag(e.target.value)}
-          onSearch={(v) => set('tag')(v.trim())}
+          placeholder={t(`customers.filters.${key}`)}
+          style={{ width: 140 }}
+          value={filters[key]}
+          onChange={(v?: string) => setFilters((f) => ({ ...f, [key]: v || undefined }))}
+          options={codes.map((c) => ({ value: c, label: label(group, c) }))}
+          data-testid={`filter-${key}`}
         />
-        <Button
-          onClick={() => {
-            setTag('');
-            setFilters({});
-          }}
-        >
-          {t('customers.filters.reset')}
+      ))}
+      <div style={{ width: 240 }}>
+        <OrgUnitSelect
+          units={units.data}
+          allowClear
+          placeholder={t('customers.filters.orgUnit')}
+          value={filters.orgUnitId}
+          onChange={set('orgUnitId')}
+        />
+      </div>
+      <Input.Search
+        allowClear
+        placeholder={t('customers.filters.tag')}
+        style={{ width: 160 }}
+        value={tag}
+        onChange={(e) => setTag(e.target.value)}
+        onSearch={(v) => set('tag')(v.trim())}
+      />
+      <Button
+        onClick={() => {
+          setTag('');
+          onChange({});
+        }}
+      >
+        {t('customers.filters.reset')}
+      </Button>
+      {/* The server masks, caps (10 000 rows), access-logs and audits every export. */}
+      <Dropdown
+        menu={{
+          items: (['csv', 'xlsx'] as const).map((format) => ({
+            key: format,
+            label: (
+              <a href={exportHref(filters, format)} download data-testid={`customer-export-${format}`}>
+                {t(format === 'csv' ? 'customers.list.exportCsv' : 'customers.list.exportXlsx')}
+              </a>
+            ),
+          })),
+        }}
+      >
+        <Button icon={<DownloadOutlined />} data-testid="customer-export">
+          {t('customers.list.export')}
         </Button>
-        <Button icon={<ReloadOutlined />} onClick={list.reload}>
-          {t('common.reload')}
-        </Button>
-        {/* The server masks, caps (10 000 rows), access-logs and audits every export. */}
-        <Dropdown
-          menu={{
-            items: (['csv', 'xlsx'] as const).map((format) => ({
-              key: format,
-              label: (
-                <a href={exportHref(filters, format)} download data-testid={`customer-export-${format}`}>
-                  {t(format === 'csv' ? 'customers.list.exportCsv' : 'customers.list.exportXlsx')}
-                </a>
-              ),
-            })),
-          }}
-        >
-          <Button icon={<DownloadOutlined />} data-testid="customer-export">
-            {t('customers.list.export')}
-          </Button>
-        </Dropdown>
-      </Flex>
-      {list.error && !list.loaded ? (
-        <ErrorResult error={list.error} onRetry={list.reload} />
-      ) : (
-        <>
-          <Table<CustomerListItem>
-            data-testid="customer-table"
-            rowKey="id"
-            size="middle"
-            {...pagedTableProps(list, t('customers.list.empty'))}
-            pagination={false}
-            scroll={{ x: 960 }}
-            onRow={onRow}
-            columns={columns}
-          />
-          <LoadMoreFooter list={list} testId="customer-load-more" />
-        </>
-      )}
-    </>
+      </Dropdown>
+    </Flex>
   );
 }

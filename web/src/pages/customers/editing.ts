@@ -1,5 +1,4 @@
 // Pure helpers of the customer edit forms (no React): what a PATCH sends, where a server error goes.
-import { ApiError } from '../../api/errors.ts';
 
 /** Personal information: the API sends it masked, so an edit form starts these empty. */
 export const PII_FIELDS = ['phone', 'email', 'address', 'idNumber', 'mobile', 'officePhone'] as const;
@@ -63,37 +62,8 @@ export function residentIdCheckHint(raw: string): string | undefined {
   return expected === id[17] ? undefined : expected;
 }
 
-export interface FieldError {
-  name: Array<string | number>;
-  errors: string[];
-}
-
-/**
- * A validation error's fields as form fields: `body.idNumber` → ['idNumber'],
- * `body.branches.0.name` → ['branches', 0, 'name'] (details.fields of the server's error).
- */
-export function serverFieldErrors(err: unknown): FieldError[] {
-  if (!(err instanceof ApiError)) return [];
-  const details = err.details as
-    { fields?: Array<{ field?: unknown; message?: unknown }>; field?: unknown } | undefined;
-  const fields = Array.isArray(details?.fields)
-    ? details.fields
-    : typeof details?.field === 'string'
-      ? [{ field: details.field, message: err.message }]
-      : [];
-  const byName = new Map<string, FieldError>();
-  for (const f of fields) {
-    if (typeof f.field !== 'string') continue;
-    const path = f.field.replace(/^(body|querystring|params)\.?/, '');
-    if (!path) continue;
-    const name = path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-    const message = typeof f.message === 'string' ? f.message : err.message;
-    const entry = byName.get(path) ?? { name, errors: [] };
-    entry.errors.push(message);
-    byName.set(path, entry);
-  }
-  return [...byName.values()];
-}
+// Where a server error goes in a form: shared by every form (api/errors.ts).
+export { serverFieldErrors, type FieldError } from '../../api/errors.ts';
 
 export type ResourceKind = 'dsl' | 'lan' | 'pon' | 'iptv' | 'voice' | 'circuit' | 'none';
 

@@ -4,14 +4,14 @@ import { listAllUsers } from '../../api/queries.ts';
 import { ErrorResult } from '../../components/errors.tsx';
 import { NotBuilt } from '../../components/NotBuilt.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
-import { useLoad } from '../../lib/useLoad.ts';
+import { queryKeys, useApiQuery } from '../../api/query.tsx';
 
 /** 调度: the technicians in the dispatcher's area (the work-order board comes with work orders). */
 export default function DispatcherBoard() {
   const { t } = useTranslation();
-  const technicians = useLoad(
+  const technicians = useApiQuery(
+    queryKeys.users({ role: 'technician', status: 'active', all: true }),
     (signal) => listAllUsers({ role: 'technician', status: 'active' }, signal),
-    'tech',
   );
   return (
     <PageFrame testId="workspace-dispatch" title={t('dispatch.title')} subtitle={t('dispatch.subtitle')}>

@@ -7,7 +7,7 @@ import { ErrorResult } from '../../components/errors.tsx';
 import { NotBuilt } from '../../components/NotBuilt.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
 import { roleLabel } from '../../i18n/dynamic.ts';
-import { useLoad } from '../../lib/useLoad.ts';
+import { queryKeys, useApiQuery } from '../../api/query.tsx';
 import { isCentreStaff, staffRoles } from './staff.ts';
 
 /** A horizontal bar chart of counts with each value written on its bar (no tooltip needed). */
@@ -26,7 +26,9 @@ const chartHeight = (bars: number) => Math.max(160, 40 + bars * 32);
 /** 班长/主管: the centre's staff in scope by role and by unit (from the users API). */
 export default function SupervisorDashboard() {
   const { t, i18n } = useTranslation();
-  const users = useLoad((signal) => listAllUsers({ status: 'active' }, signal), 'active-users');
+  const users = useApiQuery(queryKeys.users({ status: 'active', all: true }), (signal) =>
+    listAllUsers({ status: 'active' }, signal),
+  );
   const items = useMemo(() => users.data?.items.filter(isCentreStaff), [users.data]);
 
   const byRole = useMemo(() => countBy(items ?? [], staffRoles), [items]);

@@ -1,0 +1,340 @@
+/**
+ * Intake (受理): check the input against stored data, route, then write the request, its first
+ * timeline entries, the audit entry and the outbox event in one transaction. An Idempotency-Key
+ * makes a retried create return the first answer.
+ */
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import { AppError, unprocessableField } from '../../platform/errors.ts';
+import { maskPhone } from '../../platform/pii/masking.ts';
+import { withAuditEntry } from '../audit/index.ts';
+import { customerFacts, instanceFacts, type CustomerFacts, type InstanceFacts } from '../customers/index.ts';
+import { withEvents } from '../events/index.ts';
+import { isActiveUser } from '../identity/index.ts';
+import type { Caller, RequestDeps } from './deps.ts';
+import { requestNumber } from './domain/number.ts';
+import type { WorkflowDefinition } from './domain/workflow.ts';
+import { requestEvent } from './requests.events.ts';
+import { unitInfo, workflowOf, type RequestRow } from './requests.repository.ts';
+import { requestView } from './requests.views.ts';
+import type { RoutingDecision } from './routing-port.ts';
+import type { CreateInput, RequestView } from './service-requests.schemas.ts';
+import type { Insertable } from 'kysely';
+import type { ServiceRequestsTable, ServiceRequestTimelineTable, Tx } from './service-requests.tables.ts';
+
+/** How long an idempotency key is remembered. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+
+export interface CreateResult {
+  view: RequestView;
+  /** The first answer to the same Idempotency-Key and body, returned again. */
+  replayed: boolean;
+}
+
+/** A stable hash of the validated body (keys sorted), to tell a replay from a different request. */
+export function bodyHash(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v as object)
+            .sort()
+            .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+        )
+      : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('base64url');
+}
+
+const keyReused = () =>
+  new AppError(
+    'IDEMPOTENCY_KEY_REUSED',
+    'This Idempotency-Key was used for a different request body; use a new key for a new request',
+  );
+
+class AlreadyStored extends Error {}
+
+async function storedAnswer(deps: RequestDeps, caller: Caller, key: string, hash: string) {
+  const row = await deps.db
+    .selectFrom('service_request_idempotency')
+    .select(['body_hash', 'response'])
+    .where('principal_id', '=', caller.principal.userId)
+    .where('key', '=', key)
+    .where('created_at', '>', new Date(caller.now.getTime() - IDEMPOTENCY_TTL_MS))
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.body_hash !== hash) throw keyReused();
+  return row.response as unknown as RequestView;
+}
+
+interface Facts {
+  customer: CustomerFacts | undefined;
+  instance: InstanceFacts | undefined;
+  workflow: WorkflowDefinition;
+}
+
+/** Checks against stored data: category, customer, instance, deputy, close at intake. */
+async function checkFacts(deps: RequestDeps, input: CreateInput): Promise<Facts> {
+  const [workflow, category, instance] = await Promise.all([
+    workflowOf(deps.db, input.kind),
+    input.category
+      ? deps.db
+          .selectFrom('service_request_categories')
+          .select('id')
+          .where('kind', '=', input.kind)
+          .where('code', '=', input.category)
+          .where('active', '=', true)
+          .executeTakeFirst()
+      : Promise.resolve(undefined),
+    input.productInstanceId ? instanceFacts(deps.db, input.productInstanceId) : Promise.resolve(undefined),
+  ]);
+  if (input.category && !category)
+    throw unprocessableField('category', `is not an active category of kind ${input.kind}`);
+  if (input.productInstanceId && !instance) throw unprocessableField('productInstanceId', 'no such service');
+  if (instance && input.customerId && instance.customerId !== input.customerId)
+    throw unprocessableField('productInstanceId', 'belongs to another customer');
+  const customerId = input.customerId ?? instance?.customerId;
+  const customer = customerId ? (await customerFacts(deps.db, [customerId])).get(customerId) : undefined;
+  if (customerId && !customer) throw unprocessableField('customerId', 'no such customer');
+  if (input.deputyUserId && !(await isActiveUser(deps.db, input.deputyUserId)))
+    throw unprocessableField('deputyUserId', 'is not an active user');
+  if (input.resolveAtIntake && !workflow.closeAtIntake)
+    throw unprocessableField('resolveAtIntake', `a ${input.kind} request cannot be closed at intake`);
+  return { customer, instance, workflow };
+}
+
+export async function route(
+  deps: RequestDeps,
+  input: Pick<CreateInput, 'kind' | 'category' | 'channel'>,
+  facts: Omit<Facts, 'workflow'>,
+  intakeUnitId: string,
+): Promise<RoutingDecision> {
+  return deps.routing.routeRequest(deps.db, {
+    kind: input.kind,
+    category: input.category ?? null,
+    productCode: facts.instance?.productCode ?? null,
+    customerKind: facts.customer?.kind ?? null,
+    customerTier: facts.customer?.tier ?? null,
+    valueLevel: facts.customer?.valueLevel ?? null,
+    channel: input.channel,
+    siteUnitId: facts.instance?.siteUnitId ?? null,
+    homeUnitId: facts.customer?.homeUnitId ?? null,
+    intakeUnitId,
+  });
+}
+
+export async function createRequest(
+  deps: RequestDeps,
+  caller: Caller,
+  input: CreateInput,
+  idempotencyKey?: string,
+): Promise<CreateResult> {
+  const hash = bodyHash(input);
+  if (idempotencyKey) {
+    const stored = await storedAnswer(deps, caller, idempotencyKey, hash);
+    if (stored) return { view: stored, replayed: true };
+  }
+  const facts = await checkFacts(deps, input);
+  const intake = await unitInfo(deps.db, caller.principal.orgUnitId);
+  if (!intake) throw unprocessableField('intakeUnit', "the caller's org unit does not exist");
+  const decision = await route(deps, input, facts, intake.id);
+  const handling = await unitInfo(deps.db, decision.handlingUnitId);
+  if (!handling) throw new AppError('INTERNAL', 'Routing chose an org unit that does not exist');
+  const id = uuidv7();
+  const now = caller.now;
+  const row = requestRowFor(deps, caller, input, facts, { id, now, intake, handling: handling, decision });
+  const customers = new Map(facts.customer ? [[facts.customer.id, facts.customer]] : []);
+  try {
+    const view = await deps.db.transaction().execute(async (trx) => {
+      const { seq } = await sql<{ seq: string }>`select nextval('service_request_number_seq')::text as seq`
+        .execute(trx)
+        .then((r) => r.rows[0]!);
+      const values = { ...row, number: requestNumber(intake.code, now, seq) };
+      const view = requestView(asRow(values), customers, facts.workflow);
+      await withEvents(
+        withAuditEntry(
+          trx,
+          caller.actor,
+          {
+            action: 'service_request.create',
+            entityType: 'service_request',
+            entityId: id,
+            orgUnitId: handling.id,
+            details: {
+              number: values.number,
+              kind: input.kind,
+              channel: input.channel,
+              status: values.status,
+            },
+          },
+          now,
+        ),
+        [requestEvent('ServiceRequestCreateEvent', view, now)],
+      )
+        .insertInto('service_requests')
+        .values(values)
+        .execute();
+      await insertIntakeTimeline(trx, caller, values, decision);
+      if (idempotencyKey) await rememberKey(trx, caller, idempotencyKey, hash, id, view);
+      return view;
+    });
+    return { view, replayed: false };
+  } catch (err) {
+    if (!(err instanceof AlreadyStored) || !idempotencyKey) throw err;
+    // The same key committed first (a parallel retry): answer as a replay.
+    const stored = await storedAnswer(deps, caller, idempotencyKey, hash);
+    if (!stored) throw err;
+    return { view: stored, replayed: true };
+  }
+}
+
+function requestRowFor(
+  deps: RequestDeps,
+  caller: Caller,
+  input: CreateInput,
+  facts: Facts,
+  w: {
+    id: string;
+    now: Date;
+    intake: { id: string; path: string };
+    handling: { id: string; path: string };
+    decision: RoutingDecision;
+  },
+): Omit<Insertable<ServiceRequestsTable>, 'number'> {
+  const closed = input.resolveAtIntake !== undefined;
+  const phone = input.callerPhone;
+  const owner = caller.principal;
+  return {
+    id: w.id,
+    kind: input.kind,
+    category_code: input.category ?? null,
+    channel: input.channel,
+    channel_ref: input.channelRef ?? null,
+    access_number: input.accessNumber ?? null,
+    customer_id: facts.customer?.id ?? null,
+    product_instance_id: facts.instance?.id ?? null,
+    caller_phone_enc: phone ? deps.vault.encrypt(phone, `service_request:${w.id}:caller_phone`) : null,
+    caller_phone_hash: phone ? deps.vault.blindIndex(phone) : null,
+    caller_phone_last4: phone ? phone.slice(-4) : null,
+    caller_phone_masked: phone ? maskPhone(phone) : null,
+    pii_key_id: phone ? deps.vault.currentKeyId : null,
+    site_unit_id: facts.instance?.siteUnitId ?? null,
+    intake_unit_id: w.intake.id,
+    handling_unit_id: w.handling.id,
+    handling_unit_path: w.handling.path,
+    skill_group_id: w.decision.skillGroupId,
+    assignee_id: null,
+    owner_user_id: owner.userId,
+    owner_unit_id: w.intake.id,
+    owner_unit_path: w.intake.path,
+    deputy_user_id: input.deputyUserId ?? null,
+    support_line: w.decision.supportLine,
+    status: closed ? 'closed' : 'accepted',
+    suspended_reason: null,
+    priority: input.priority ?? w.decision.priority ?? 'normal',
+    title: input.title,
+    description: input.description,
+    resolution: input.resolveAtIntake?.resolution ?? null,
+    first_contact_resolution: closed,
+    routing_rule_id: w.decision.ruleId,
+    routing_explanation: w.decision.explanation,
+    created_at: w.now,
+    updated_at: w.now,
+    resolved_at: closed ? w.now : null,
+    closed_at: closed ? w.now : null,
+  };
+}
+
+/** The inserted values as the row the views read (defaults filled in). */
+function asRow(v: Insertable<ServiceRequestsTable>): RequestRow {
+  return {
+    ...(v as unknown as RequestRow),
+    urge_count: 0,
+    escalation_level: 0,
+    reopen_count: 0,
+    first_contact_resolution: v.first_contact_resolution ?? false,
+    created_at: v.created_at as Date,
+    updated_at: v.updated_at as Date,
+    resolved_at: (v.resolved_at as Date | null) ?? null,
+    closed_at: (v.closed_at as Date | null) ?? null,
+    version: 1,
+  };
+}
+
+async function insertIntakeTimeline(
+  trx: Tx,
+  caller: Caller,
+  v: Insertable<ServiceRequestsTable>,
+  decision: RoutingDecision,
+) {
+  const base = { request_id: v.id, actor_id: caller.actor.actorId, actor_login: caller.actor.actorLogin };
+  const entries: Array<Insertable<ServiceRequestTimelineTable>> = [
+    {
+      ...base,
+      id: uuidv7(),
+      kind: 'created',
+      visibility: 'customer',
+      from_status: null,
+      to_status: 'accepted',
+      body: null,
+      details: JSON.stringify({
+        number: v.number,
+        channel: v.channel,
+        routing: {
+          handlingUnitId: v.handling_unit_id,
+          ruleId: decision.ruleId,
+          explanation: decision.explanation,
+        },
+      }),
+      created_at: v.created_at,
+    },
+  ];
+  if (v.status === 'closed')
+    entries.push({
+      ...base,
+      id: uuidv7(),
+      kind: 'status',
+      visibility: 'customer',
+      from_status: 'accepted',
+      to_status: 'closed',
+      body: v.resolution ?? null,
+      details: JSON.stringify({ action: 'close_at_intake', firstContactResolution: true }),
+      created_at: v.created_at,
+    });
+  await trx.insertInto('service_request_timeline').values(entries).execute();
+}
+
+async function rememberKey(
+  trx: Tx,
+  caller: Caller,
+  key: string,
+  hash: string,
+  id: string,
+  view: RequestView,
+) {
+  const cutoff = new Date(caller.now.getTime() - IDEMPOTENCY_TTL_MS);
+  const values = {
+    principal_id: caller.principal.userId,
+    key,
+    body_hash: hash,
+    request_id: id,
+    response: JSON.stringify(view),
+    created_at: caller.now,
+  };
+  const saved = await trx
+    .insertInto('service_request_idempotency')
+    .values(values)
+    .onConflict((oc) =>
+      oc
+        .columns(['principal_id', 'key'])
+        .doUpdateSet({ body_hash: hash, request_id: id, response: values.response, created_at: caller.now })
+        .where('service_request_idempotency.created_at', '<', cutoff),
+    )
+    .returning('request_id')
+    .executeTakeFirst();
+  // Held by a live entry (a parallel retry committed first): undo this create.
+  if (!saved) throw new AlreadyStored();
+}
+
+export type { RequestRow };

@@ -1,0 +1,76 @@
+// The service-requests module's public face (服务请求/工单): other modules import only from here.
+import { defineModule } from '../../platform/module.ts';
+import { REQUEST_EVENT_TYPES } from './requests.events.ts';
+import { fallbackRouting, type RoutingPort } from './routing-port.ts';
+import { serviceRequestsMigrations } from './service-requests.migrations.ts';
+import { serviceRequestRoutes } from './service-requests.routes.ts';
+import type { ServiceRequestsTables } from './service-requests.tables.ts';
+
+/** Staff roles that read requests in their scope. */
+const READERS = [
+  'agent',
+  'monitor',
+  'dispatcher',
+  'technician',
+  'account_manager',
+  'supervisor',
+  'billing_specialist',
+  'quality_inspector',
+];
+
+/**
+ * The module, with the routing it calls at create, dispatch and transfer. The registry wires the
+ * routing module's `routeRequest`/`pickAssignee`; without them the plain fallback routes by site,
+ * home or intake unit and assigns nobody.
+ */
+export function serviceRequestsModule(routing: RoutingPort = fallbackRouting) {
+  return defineModule<ServiceRequestsTables>({
+    name: 'service-requests',
+    migrations: serviceRequestsMigrations,
+    routes: [{ plugin: (ctx) => serviceRequestRoutes(ctx, routing) }],
+    eventTypes: [...REQUEST_EVENT_TYPES],
+    permissions: {
+      'request.read': {
+        description: 'See service requests in scope (masked) with their timeline',
+        roles: READERS,
+      },
+      'request.create': {
+        description: 'Accept (create) service requests for customers, on any channel',
+        roles: ['agent', 'monitor', 'account_manager', 'supervisor', 'billing_specialist', 'dispatcher'],
+      },
+      'request.work': {
+        description: 'Work on requests: take, handle, suspend, escalate, return, resolve, notes, urges',
+        roles: [
+          'agent',
+          'monitor',
+          'dispatcher',
+          'technician',
+          'account_manager',
+          'supervisor',
+          'billing_specialist',
+        ],
+      },
+      'request.dispatch': {
+        description: 'Dispatch and transfer requests between units and support lines; hand over ownership',
+        roles: ['agent', 'monitor', 'dispatcher', 'supervisor'],
+      },
+      'request.admin': {
+        description: 'Edit request categories and the workflow of each kind',
+        roles: ['system_admin'],
+      },
+    },
+  });
+}
+
+export const serviceRequests = serviceRequestsModule();
+
+export type { ServiceRequestsTables } from './service-requests.tables.ts';
+export {
+  fallbackRouting,
+  type AssignmentInput,
+  type PickAssignee,
+  type RouteRequest,
+  type RoutingDecision,
+  type RoutingFacts,
+  type RoutingPort,
+} from './routing-port.ts';

@@ -1,0 +1,13 @@
+/** Every /api/v1 service-request route, registered in one plugin (stable OpenAPI order). */
+import type { App } from '../../platform/http/app.ts';
+import { requestDeps } from './deps.ts';
+import { requestRoutes } from './requests.routes.ts';
+import type { RoutingPort } from './routing-port.ts';
+import type { ModuleContext } from './service-requests.tables.ts';
+
+export function serviceRequestRoutes(ctx: ModuleContext, routing: RoutingPort) {
+  const env = { ctx, deps: requestDeps(ctx, routing) };
+  return async (app: App) => {
+    requestRoutes(app, env);
+  };
+}

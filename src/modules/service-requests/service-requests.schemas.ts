@@ -1,0 +1,242 @@
+/** Request and response schemas (Zod): validation names the field, never the value. */
+import { z } from 'zod';
+import { parsePhone } from '../../platform/pii/phone.ts';
+import {
+  ACCESS_NUMBERS,
+  CHANNELS,
+  KINDS,
+  PRIORITIES,
+  STATES,
+  TIMELINE_KINDS,
+  VISIBILITIES,
+} from './domain/catalogue.ts';
+import { ACTIONS } from './domain/workflow.ts';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const version = z.number().int().positive().optional();
+
+export const callerPhoneInput = z
+  .string()
+  .max(32)
+  .transform((v, ctx) => {
+    const p = parsePhone(v);
+    if ('problem' in p) {
+      ctx.addIssue({ code: 'custom', message: p.problem });
+      return z.NEVER;
+    }
+    return p.value;
+  });
+
+export const categoryCode = z
+  .string()
+  .regex(/^[a-z][a-z0-9_.-]{1,63}$/, 'lower-case code, e.g. broadband.slow');
+
+export const createInput = z.strictObject({
+  kind: z.enum(KINDS),
+  title: text(200),
+  description: z.string().trim().max(10000),
+  channel: z.enum(CHANNELS),
+  channelRef: text(100).optional(),
+  accessNumber: z.enum(ACCESS_NUMBERS).optional(),
+  customerId: z.uuid().optional(),
+  productInstanceId: z.uuid().optional(),
+  category: categoryCode.optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  callerPhone: callerPhoneInput.optional(),
+  deputyUserId: z.uuid().optional(),
+  /** Answered on the call (一次解决): closed at intake with this resolution. */
+  resolveAtIntake: z.strictObject({ resolution: text(10000) }).optional(),
+});
+export type CreateInput = z.infer<typeof createInput>;
+
+export const transitionInput = z.strictObject({
+  action: z.enum(ACTIONS),
+  reason: text(2000).optional(),
+  result: text(10000).optional(),
+  /** With `dispatch`: the person to assign (else the routing's pick, or nobody). */
+  assigneeId: z.uuid().optional(),
+  /** With `reopen`/`callback`: the customer's words, shown to the customer. */
+  customerVisible: z.boolean().optional(),
+  version,
+});
+export type TransitionInput = z.infer<typeof transitionInput>;
+
+export const noteInput = z.strictObject({
+  body: text(10000),
+  visibility: z.enum(VISIBILITIES),
+  /** `note` (internal or a reply to the customer) or a contact attempt (联系客户). */
+  kind: z.enum(['note', 'contact_attempt']).optional(),
+  version,
+});
+
+export const urgeInput = z.strictObject({ reason: text(2000).optional(), version });
+
+export const transferInput = z
+  .strictObject({
+    toUnitId: z.uuid().optional(),
+    supportLine: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+    skillGroupId: z.uuid().nullable().optional(),
+    reason: text(2000),
+    version,
+  })
+  .refine((v) => v.toUnitId !== undefined || v.supportLine !== undefined, {
+    message: 'send toUnitId, supportLine or both',
+    path: ['toUnitId'],
+  });
+
+export const ownerHandoverInput = z.strictObject({
+  toUserId: z.uuid(),
+  reason: text(2000),
+  deputyUserId: z.uuid().nullable().optional(),
+  version,
+});
+
+export const followUpInput = z.strictObject({
+  body: text(10000),
+  /** The agent taking the follow-up says the owner cannot be reached (on leave, off shift). */
+  ownerAway: z.boolean().optional(),
+  version,
+});
+
+export const idParams = z.object({ id: z.uuid() });
+export const kindParams = z.object({ kind: z.enum(KINDS) });
+
+export const listQuery = z.strictObject({
+  kind: z.enum(KINDS).optional(),
+  status: z.enum(STATES).optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  /** `me`: assigned to the caller. */
+  assignee: z.literal('me').optional(),
+  unassigned: z.enum(['true', 'false']).optional(),
+  /** Open (not closed) only. */
+  open: z.enum(['true', 'false']).optional(),
+  handlingUnit: z.uuid().optional(),
+  customerId: z.uuid().optional(),
+  /** A request number, or words in the title. */
+  q: z.string().trim().min(1).max(100).optional(),
+  /** Keyset paging: the `nextCursor` of the previous page. */
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+export type ListQuery = z.infer<typeof listQuery>;
+
+const customerSummary = z
+  .object({ id: z.string(), customerNo: z.string(), name: z.string(), kind: z.string() })
+  .nullable();
+
+export const listItem = z.object({
+  id: z.string(),
+  number: z.string(),
+  kind: z.string(),
+  categoryCode: z.string().nullable(),
+  channel: z.string(),
+  title: z.string(),
+  status: z.string(),
+  priority: z.string(),
+  supportLine: z.number(),
+  urgeCount: z.number(),
+  handlingUnitId: z.string(),
+  assigneeId: z.string().nullable(),
+  customer: customerSummary,
+  callerPhone: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+
+export const timelineEntry = z.object({
+  id: z.string(),
+  kind: z.enum(TIMELINE_KINDS),
+  visibility: z.enum(VISIBILITIES),
+  actorId: z.string().nullable(),
+  actorLogin: z.string().nullable(),
+  fromStatus: z.string().nullable(),
+  toStatus: z.string().nullable(),
+  body: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+
+export const requestView = listItem.extend({
+  description: z.string(),
+  resolution: z.string().nullable(),
+  channelRef: z.string().nullable(),
+  accessNumber: z.string().nullable(),
+  productInstanceId: z.string().nullable(),
+  siteUnitId: z.string().nullable(),
+  intakeUnitId: z.string(),
+  skillGroupId: z.string().nullable(),
+  ownerUserId: z.string(),
+  ownerUnitId: z.string(),
+  deputyUserId: z.string().nullable(),
+  escalationLevel: z.number(),
+  reopenCount: z.number(),
+  firstContactResolution: z.boolean(),
+  suspendedReason: z.string().nullable(),
+  routing: z.object({ ruleId: z.string().nullable(), explanation: z.string().nullable() }),
+  resolvedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  allowedActions: z.array(z.string()),
+});
+export type RequestView = z.infer<typeof requestView>;
+
+export const requestWithTimeline = requestView.extend({ timeline: z.array(timelineEntry) });
+
+export const listResponse = z.object({ items: z.array(listItem), nextCursor: z.string().nullable() });
+
+export const createdView = requestView;
+
+// Categories and workflows (administrators).
+export const categoryView = z.object({
+  id: z.string(),
+  kind: z.string(),
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  sortOrder: z.number(),
+  active: z.boolean(),
+  version: z.number(),
+});
+export const categoryInput = z.strictObject({
+  kind: z.enum(KINDS),
+  code: categoryCode,
+  name: text(100),
+  nameEn: text(100),
+  sortOrder: z.number().int().min(0).max(100000).optional(),
+});
+export const categoryPatch = z
+  .strictObject({
+    name: text(100).optional(),
+    nameEn: text(100).optional(),
+    sortOrder: z.number().int().min(0).max(100000).optional(),
+    active: z.boolean().optional(),
+    version,
+  })
+  .refine((v) => Object.keys(v).some((k) => k !== 'version'), { message: 'nothing to change' });
+export const categoryQuery = z.strictObject({
+  kind: z.enum(KINDS).optional(),
+  includeInactive: z.enum(['true', 'false']).optional(),
+});
+
+export const workflowDefinition = z.strictObject({
+  initial: z.enum(STATES),
+  states: z.array(z.enum(STATES)).min(2).max(STATES.length),
+  transitions: z
+    .array(
+      z.strictObject({
+        action: z.enum(ACTIONS),
+        from: z.array(z.enum(STATES)).min(1).max(STATES.length),
+        to: z.enum(STATES),
+      }),
+    )
+    .min(1)
+    .max(100),
+  closeAtIntake: z.boolean(),
+});
+export const workflowView = z.object({
+  kind: z.string(),
+  definition: workflowDefinition,
+  version: z.number(),
+  updatedAt: z.string(),
+});
+export const workflowPut = z.strictObject({ definition: workflowDefinition, version });
