@@ -2878,6 +2878,278 @@ export interface paths {
       };
     };
   };
+  '/api/v1/service-requests': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Requests in scope, newest first (queue filters, keyset paging with `cursor`) */
+    get: {
+      parameters: {
+        query?: {
+          kind?:
+            | 'consultation'
+            | 'business_order'
+            | 'fault'
+            | 'complaint'
+            | 'billing'
+            | 'technical_support'
+            | 'integration'
+            | 'suggestion';
+          status?:
+            | 'accepted'
+            | 'triage'
+            | 'dispatched'
+            | 'taken'
+            | 'in_progress'
+            | 'suspended'
+            | 'escalated'
+            | 'returned'
+            | 'resolved'
+            | 'callback'
+            | 'closed';
+          priority?: 'urgent' | 'high' | 'normal' | 'low';
+          assignee?: 'me';
+          unassigned?: 'true' | 'false';
+          open?: 'true' | 'false';
+          handlingUnit?: string;
+          customerId?: string;
+          q?: string;
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                number: string;
+                kind: string;
+                categoryCode: string | null;
+                channel: string;
+                title: string;
+                status: string;
+                priority: string;
+                supportLine: number;
+                urgeCount: number;
+                handlingUnitId: string;
+                assigneeId: string | null;
+                customer: {
+                  id: string;
+                  customerNo: string;
+                  name: string;
+                  kind: string;
+                } | null;
+                callerPhone: string | null;
+                createdAt: string;
+                updatedAt: string;
+                version: number;
+              }>;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    /** Accept a service request (受理). Send an Idempotency-Key header to make retries safe: a replay returns the first answer; the same key with another body is refused (422 IDEMPOTENCY_KEY_REUSED) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            kind:
+              | 'consultation'
+              | 'business_order'
+              | 'fault'
+              | 'complaint'
+              | 'billing'
+              | 'technical_support'
+              | 'integration'
+              | 'suggestion';
+            title: string;
+            description: string;
+            channel:
+              | 'hotline'
+              | 'walk_in'
+              | 'web'
+              | 'app'
+              | 'chat'
+              | 'social'
+              | 'api'
+              | 'account_manager'
+              | 'monitoring'
+              | 'email'
+              | 'sms';
+            channelRef?: string;
+            accessNumber?: '10000' | '10000-9';
+            customerId?: string;
+            productInstanceId?: string;
+            category?: string;
+            priority?: 'urgent' | 'high' | 'normal' | 'low';
+            callerPhone?: string;
+            deputyUserId?: string;
+            resolveAtIntake?: {
+              resolution: string;
+            };
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One request with its timeline; the ETag is its version (send it back in If-Match) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+              timeline: Array<{
+                id: string;
+                kind:
+                  | 'created'
+                  | 'status'
+                  | 'note'
+                  | 'reply'
+                  | 'contact_attempt'
+                  | 'transfer'
+                  | 'assignment'
+                  | 'urge'
+                  | 'owner_handover'
+                  | 'follow_up';
+                visibility: 'internal' | 'customer';
+                actorId: string | null;
+                actorLogin: string | null;
+                fromStatus: string | null;
+                toStatus: string | null;
+                body: string | null;
+                details: {
+                  [key: string]: unknown;
+                };
+                createdAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
   '/api/v1/events/status': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** The event outbox: events waiting to be published to NATS, their age and failures */
