@@ -207,6 +207,18 @@ describe('creating and editing customers', () => {
     await page.getByTestId(`instance-active-${instanceId}`).waitFor();
     expect(await page.getByTestId(`instance-${instanceId}`).innerText()).toContain('暂停');
     await screenshot(page, 'customer-360-edited');
+
+    // 拆机 asks why: refused without a reason, then kept in the history with it.
+    await page.getByTestId(`instance-terminated-${instanceId}`).click();
+    const terminate = dialog('instance-terminate-modal');
+    await terminate.waitFor();
+    await terminate.locator('.ant-btn-primary').click();
+    await poll(() => fieldError('terminate_reason').innerText()).toContain('请填写');
+    await terminate.locator('#terminate_reason').fill('客户搬迁，线路拆除');
+    await terminate.locator('.ant-btn-primary').click();
+    await terminate.waitFor({ state: 'hidden' });
+    await poll(() => page.getByTestId(`instance-${instanceId}`).innerText()).toContain('已拆机');
+    await poll(() => page.getByTestId('customer-history').innerText()).toContain('客户搬迁，线路拆除');
     expect(problems).toEqual([]);
   });
 

@@ -147,6 +147,12 @@ describe('customer screens', () => {
     const { page, problems } = await open();
     await signIn(page, 'supervisor');
     await page.goto(`/customers/${customerId}`);
+    // 查看明文 only where something is hidden: the broadband account number is shown in full.
+    const instances = page.getByTestId('customer-instances');
+    await poll(() => instances.innerText()).toContain('ADE2E0001');
+    expect(
+      await instances.locator('[data-testid^="instance-accountNo-"][data-testid$="-reveal"]').count(),
+    ).toBe(0);
     await page.getByTestId('customer-phone-reveal').click();
     // The modal's root element has no size of its own: wait for the dialog in it.
     const modal = page.getByTestId('reveal-modal').getByRole('dialog');

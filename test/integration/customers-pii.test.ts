@@ -251,7 +251,7 @@ describe(`personal information masking (${process.env.ONEPOINT_TEST_ENGINE ?? 'p
         .json()
         .map((x: { id: string }) => x.id),
     ])
-      await send('agent', 'PATCH', `${n}/instances/${i}`, { status: 'terminated' });
+      await send('agent', 'PATCH', `${n}/instances/${i}`, { status: 'terminated', reason: '客户申请拆机' });
     await send('agent', 'DELETE', `${n}/contacts/${contact.json().id}`);
     await send('admin', 'POST', `${n}/erase`, { reason: '客户申请' });
     await send('agent', 'GET', `${n}/360`);

@@ -433,14 +433,35 @@ describe(`customers API (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () =
     });
     expect(early.statusCode).toBe(409);
     const instances = (await call('GET', `/api/v1/customers/${created.id}/instances`, 'agent')).json();
+    // 拆机 needs a reason: refused without one (naming the field), kept in the history with it.
+    const bare = await call(
+      'PATCH',
+      `/api/v1/customers/${created.id}/instances/${instances[0].id}`,
+      'agent',
+      {
+        status: 'terminated',
+      },
+    );
+    expect(bare.statusCode).toBe(400);
+    expect(bare.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { fields: [{ field: 'body.reason' }] },
+    });
     for (const i of instances)
       expect(
         (
           await call('PATCH', `/api/v1/customers/${created.id}/instances/${i.id}`, 'agent', {
             status: 'terminated',
+            reason: '客户搬迁，线路拆除',
           })
         ).statusCode,
       ).toBe(200);
+    const history = (await call('GET', `/api/v1/customers/${created.id}/360`, 'agent')).json().recentHistory;
+    const termination = history.find(
+      (h: { action: string; details: { status?: { to?: string } } }) =>
+        h.action === 'customer.instance_update' && h.details.status?.to === 'terminated',
+    );
+    expect(termination.details.reason).toBe('客户搬迁，线路拆除');
     const res = await call('POST', `/api/v1/customers/${created.id}/erase`, 'admin', {
       reason: '客户申请注销',
     });

@@ -179,12 +179,21 @@ export const instancePatch = z
     // Not the create default: a PATCH without status must keep the instance's status (it used to
     // reactivate a terminated service whenever another field changed).
     status: z.enum(INSTANCE_STATUSES).optional(),
+    // 拆机 says why (kept in the audit entry, shown in the customer's history); nothing else uses it.
+    reason: text(500).optional(),
     version: z.number().int().positive().optional(),
   })
-  .refine(hasChange, NOTHING_TO_CHANGE) as unknown as z.ZodType<
-  Partial<Omit<InstanceInput, 'productCode'>> & { version?: number }
->;
-export type InstancePatch = Partial<Omit<InstanceInput, 'productCode'>> & { version?: number };
+  .refine(hasChange, NOTHING_TO_CHANGE)
+  .superRefine((v, ctx) => {
+    if (v.status === 'terminated' && !v.reason)
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'terminating a service needs a reason' });
+    if (v.reason && !v.status)
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a reason goes with a status change' });
+  }) as unknown as z.ZodType<InstancePatch>;
+export type InstancePatch = Partial<Omit<InstanceInput, 'productCode'>> & {
+  version?: number;
+  reason?: string;
+};
 
 const branchInput = z.strictObject({
   orgUnitId: z.uuid(),

@@ -163,8 +163,9 @@ export async function updateInstance(
         orgUnitId: row.org_unit_id,
         details: {
           instanceId,
-          changed: Object.keys(patch).filter((k) => k !== 'version'),
+          changed: Object.keys(patch).filter((k) => k !== 'version' && k !== 'reason'),
           ...(patch.status ? { status: { from: inst.status, to: patch.status } } : {}),
+          ...(patch.reason ? { reason: patch.reason } : {}),
         },
       });
       await recordDuplicates(trx, caller.actor, elsewhere, { id: row.id, orgUnitId: row.org_unit_id });

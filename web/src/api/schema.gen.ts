@@ -2499,6 +2499,7 @@ export interface paths {
             };
             startedOn?: string | null;
             endedOn?: string | null;
+            reason?: string;
             version?: number;
           };
         };

@@ -126,6 +126,11 @@ const customersEn: Shape<typeof customersZhCN> = {
     zEnd: 'Z end',
     transitions: { suspended: 'Suspend', terminated: 'Terminate', active: 'Reactivate' },
     transitionConfirm: '{{action}} the service “{{product}}”?',
+    terminateTitle: 'Terminate: {{product}}',
+    terminateHint:
+      'A terminated service stops; its account number may be used again. The reason goes into the customer history and the audit log.',
+    terminateReason: 'Reason for terminating',
+    terminateReasonHint: 'For example: the customer moved, the contract ended',
     statusChanged: 'Service status updated',
   },
   contact: {

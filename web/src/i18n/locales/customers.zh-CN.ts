@@ -117,6 +117,10 @@ const customersZhCN = {
     zEnd: 'Z 端',
     transitions: { suspended: '暂停', terminated: '拆机', active: '恢复' },
     transitionConfirm: '确认{{action}}业务“{{product}}”？',
+    terminateTitle: '拆机：{{product}}',
+    terminateHint: '拆机后该业务停止服务，账号可被重新使用；原因将记入客户历史和审计日志。',
+    terminateReason: '拆机原因',
+    terminateReasonHint: '例如：客户搬迁、合同到期不再续约',
     statusChanged: '业务状态已更新',
   },
   contact: {

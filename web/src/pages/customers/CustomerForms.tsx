@@ -16,7 +16,7 @@ import {
   Switch,
   type FormInstance,
 } from 'antd';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client.ts';
 import { errorKind } from '../../api/errors.ts';
@@ -710,7 +710,7 @@ export function InstanceModal(props: { customer: Customer; onClose: () => void; 
   );
 }
 
-/** 暂停 / 拆机 / 恢复 an instance, each after a confirmation; the version guards a concurrent change. */
+/** 暂停 / 恢复 an instance after a confirmation, 拆机 with a reason; the version guards a concurrent change. */
 export function InstanceStatusActions(props: {
   customerId: string;
   instance: ProductInstance;
@@ -719,48 +719,92 @@ export function InstanceStatusActions(props: {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const actionError = useActionError();
-  const invalidate = useInvalidate();
+  const [terminating, setTerminating] = useState(false);
   const i = props.instance;
-  const change = async (status: 'active' | 'suspended' | 'terminated') => {
-    try {
-      await ok(
+  const product = i.productName ?? i.productCode;
+  const change = useApiMutation(
+    (body: { status: 'active' | 'suspended' | 'terminated'; reason?: string }) =>
+      ok(
         api.PATCH('/api/v1/customers/{id}/instances/{instanceId}', {
           params: { path: { id: props.customerId, instanceId: i.id } },
-          body: { status, version: i.version },
+          body: { ...body, version: i.version },
         }),
-      );
+      ),
+    [queryKeys.allCustomers],
+  );
+  const confirmChange = async (status: 'active' | 'suspended') => {
+    try {
+      await change.mutateAsync({ status });
       void message.success(t('customers.edit.statusChanged'));
+      props.onChanged();
     } catch (err) {
-      if (errorKind(err) === 'conflict') void message.warning(t('customers.edit.conflict'));
+      if (errorKind(err) === 'conflict') void message.warning(t('common.conflict'));
       else actionError(err);
     }
-    await invalidate(queryKeys.allCustomers);
-    props.onChanged();
   };
   return (
     <Space size={0}>
-      {instanceTransitions(i.status).map((to) => (
-        <Popconfirm
-          key={to}
-          title={t('customers.edit.transitionConfirm', {
-            action: t(`customers.edit.transitions.${to}`),
-            product: i.productName ?? i.productCode,
-          })}
-          okText={t(`customers.edit.transitions.${to}`)}
-          cancelText={t('common.cancel')}
-          okButtonProps={{ danger: to === 'terminated', 'data-testid': 'instance-status-confirm' }}
-          onConfirm={() => change(to)}
-        >
+      {instanceTransitions(i.status).map((to) =>
+        to === 'terminated' ? (
           <Button
+            key={to}
             type="link"
             size="small"
-            danger={to === 'terminated'}
+            danger
             data-testid={`instance-${to}-${i.id}`}
+            onClick={() => setTerminating(true)}
           >
             {t(`customers.edit.transitions.${to}`)}
           </Button>
-        </Popconfirm>
-      ))}
+        ) : (
+          <Popconfirm
+            key={to}
+            title={t('customers.edit.transitionConfirm', {
+              action: t(`customers.edit.transitions.${to}`),
+              product,
+            })}
+            okText={t(`customers.edit.transitions.${to}`)}
+            cancelText={t('common.cancel')}
+            okButtonProps={{ 'data-testid': 'instance-status-confirm' }}
+            onConfirm={() => confirmChange(to)}
+          >
+            <Button type="link" size="small" data-testid={`instance-${to}-${i.id}`}>
+              {t(`customers.edit.transitions.${to}`)}
+            </Button>
+          </Popconfirm>
+        ),
+      )}
+      {terminating ? (
+        <FormDialog<{ reason: string }>
+          name="terminate"
+          testId="instance-terminate-modal"
+          title={t('customers.edit.terminateTitle', { product })}
+          okText={t('customers.edit.transitions.terminated')}
+          intro={
+            <Alert
+              type="warning"
+              showIcon
+              title={t('customers.edit.terminateHint')}
+              style={{ marginBottom: 16 }}
+            />
+          }
+          onClose={() => setTerminating(false)}
+          onSubmit={async ({ reason }) => {
+            await change.mutateAsync({ status: 'terminated', reason: reason.trim() });
+            props.onChanged();
+          }}
+          successMessage={t('customers.edit.statusChanged')}
+          conflictReloads={[queryKeys.allCustomers]}
+        >
+          <Form.Item
+            name="reason"
+            label={t('customers.edit.terminateReason')}
+            rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+          >
+            <Input.TextArea rows={3} maxLength={500} placeholder={t('customers.edit.terminateReasonHint')} />
+          </Form.Item>
+        </FormDialog>
+      ) : null}
     </Space>
   );
 }

@@ -11,7 +11,7 @@ import { Data } from '../../components/Data.tsx';
 import { useErrorText } from '../../components/errors.tsx';
 import { tDynamic } from '../../i18n/dynamic.ts';
 import { hasPermission } from '../../nav/workspaces.ts';
-import { REVEAL_SECONDS, secondsLeft } from './reveal.ts';
+import { isMasked, REVEAL_SECONDS, secondsLeft } from './reveal.ts';
 
 export type RevealField = BodyOf<'/api/v1/customers/{id}/reveal', 'post'>['field'];
 
@@ -79,7 +79,8 @@ export function MaskedValue(props: {
 }) {
   const { t } = useTranslation();
   const user = useUser();
-  const canReveal = hasPermission(user, 'pii.reveal');
+  // Offered only on a value actually masked: one shown in full has nothing to reveal.
+  const canReveal = hasPermission(user, 'pii.reveal') && isMasked(props.value);
   const [open, setOpen] = useState(false);
   const [shown, setShown] = useShown(`${props.field}:${props.contactId ?? ''}:${props.instanceId ?? ''}`);
   const [now, setNow] = useState(() => Date.now());
