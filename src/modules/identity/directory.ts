@@ -106,3 +106,21 @@ export async function countUsers(caller: AnyExecutor): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(n);
 }
+
+/** Users' org unit (id and path) and status by id (missing ids are left out). */
+export async function userUnits(
+  caller: AnyExecutor,
+  ids: readonly string[],
+): Promise<Map<string, { orgUnitId: string; unitPath: string; active: boolean }>> {
+  if (ids.length === 0) return new Map();
+  const db: Executor = caller;
+  const rows = await db
+    .selectFrom('users as u')
+    .innerJoin('org_units as o', 'o.id', 'u.org_unit_id')
+    .select(['u.id', 'u.org_unit_id', 'o.path', 'u.status'])
+    .where('u.id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(
+    rows.map((r) => [r.id, { orgUnitId: r.org_unit_id, unitPath: r.path, active: r.status === 'active' }]),
+  );
+}

@@ -50,5 +50,6 @@ export {
   scopeUnitIds,
   unitPath,
   unitsUnder,
+  userUnits,
 } from './directory.ts';
 export { chineseNames, DEMO_LOGINS, DEMO_UNITS, demoId } from './identity.demo.ts';

@@ -2,6 +2,8 @@
 import type { App } from '../../platform/http/app.ts';
 import { requestDeps } from './deps.ts';
 import { requestRoutes } from './requests.routes.ts';
+import { workRoutes } from './work.routes.ts';
+import { adminRoutes } from './admin.routes.ts';
 import type { RoutingPort } from './routing-port.ts';
 import type { ModuleContext } from './service-requests.tables.ts';
 
@@ -9,5 +11,7 @@ export function serviceRequestRoutes(ctx: ModuleContext, routing: RoutingPort) {
   const env = { ctx, deps: requestDeps(ctx, routing) };
   return async (app: App) => {
     requestRoutes(app, env);
+    workRoutes(app, env);
+    adminRoutes(app, env);
   };
 }
