@@ -3151,6 +3151,987 @@ export interface paths {
       };
     };
   };
+  '/api/v1/service-requests/{id}/transitions': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** A workflow action: triage, dispatch, take, start, suspend (reason), resume, escalate (reason), return (reason), resolve (result), callback, confirm, close, reopen (reason). A refused action names the allowed ones (409 TRANSITION_NOT_ALLOWED, details.allowed). Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            action:
+              | 'triage'
+              | 'dispatch'
+              | 'take'
+              | 'start'
+              | 'suspend'
+              | 'resume'
+              | 'escalate'
+              | 'return'
+              | 'resolve'
+              | 'callback'
+              | 'confirm'
+              | 'close'
+              | 'reopen';
+            reason?: string;
+            result?: string;
+            assigneeId?: string;
+            customerVisible?: boolean;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}/urges': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** 催单: the customer urges; counted and shown on the timeline (no change of state). Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}/notes': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** A note: internal, or a reply the customer sees (visibility customer); kind contact_attempt for a call to the customer. Appends to the timeline (the version stays). */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            body: string;
+            visibility: 'internal' | 'customer';
+            kind?: 'note' | 'contact_attempt';
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}/follow-ups': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The customer follows up: it reaches the owner (首问), or when the owner is away the deputy, else the owner's group lead — named on the timeline. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            body: string;
+            ownerAway?: boolean;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}/transfers': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Transfer to another unit (any level or province) and/or support line (一线/二线/三线), with a reason. Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            toUnitId?: string;
+            supportLine?: 1 | 2 | 3;
+            skillGroupId?: string | null;
+            reason: string;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}/owner-handover': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Hand over first-contact ownership (首问负责) to another person, with a reason (audited); by the owner or staff over the owner's unit. Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            toUserId: string;
+            reason: string;
+            deputyUserId?: string | null;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              channel: string;
+              title: string;
+              status: string;
+              priority: string;
+              supportLine: number;
+              urgeCount: number;
+              handlingUnitId: string;
+              assigneeId: string | null;
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                kind: string;
+              } | null;
+              callerPhone: string | null;
+              createdAt: string;
+              updatedAt: string;
+              version: number;
+              description: string;
+              resolution: string | null;
+              channelRef: string | null;
+              accessNumber: string | null;
+              productInstanceId: string | null;
+              siteUnitId: string | null;
+              intakeUnitId: string;
+              skillGroupId: string | null;
+              ownerUserId: string;
+              ownerUnitId: string;
+              deputyUserId: string | null;
+              escalationLevel: number;
+              reopenCount: number;
+              firstContactResolution: boolean;
+              suspendedReason: string | null;
+              routing: {
+                ruleId: string | null;
+                explanation: string | null;
+              };
+              resolvedAt: string | null;
+              closedAt: string | null;
+              allowedActions: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-request-categories': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Request categories per kind (the taxonomy administrators edit) */
+    get: {
+      parameters: {
+        query?: {
+          kind?:
+            | 'consultation'
+            | 'business_order'
+            | 'fault'
+            | 'complaint'
+            | 'billing'
+            | 'technical_support'
+            | 'integration'
+            | 'suggestion';
+          includeInactive?: 'true' | 'false';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                kind: string;
+                code: string;
+                name: string;
+                nameEn: string;
+                sortOrder: number;
+                active: boolean;
+                version: number;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Add a category to a kind */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            kind:
+              | 'consultation'
+              | 'business_order'
+              | 'fault'
+              | 'complaint'
+              | 'billing'
+              | 'technical_support'
+              | 'integration'
+              | 'suggestion';
+            code: string;
+            name: string;
+            nameEn: string;
+            sortOrder?: number;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              kind: string;
+              code: string;
+              name: string;
+              nameEn: string;
+              sortOrder: number;
+              active: boolean;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-request-categories/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Rename, reorder or retire (active: false) a category; send `version` */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            nameEn?: string;
+            sortOrder?: number;
+            active?: boolean;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              kind: string;
+              code: string;
+              name: string;
+              nameEn: string;
+              sortOrder: number;
+              active: boolean;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-request-workflows': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The workflow of every kind */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                kind: string;
+                definition: {
+                  initial:
+                    | 'accepted'
+                    | 'triage'
+                    | 'dispatched'
+                    | 'taken'
+                    | 'in_progress'
+                    | 'suspended'
+                    | 'escalated'
+                    | 'returned'
+                    | 'resolved'
+                    | 'callback'
+                    | 'closed';
+                  states: Array<
+                    | 'accepted'
+                    | 'triage'
+                    | 'dispatched'
+                    | 'taken'
+                    | 'in_progress'
+                    | 'suspended'
+                    | 'escalated'
+                    | 'returned'
+                    | 'resolved'
+                    | 'callback'
+                    | 'closed'
+                  >;
+                  transitions: Array<{
+                    action:
+                      | 'triage'
+                      | 'dispatch'
+                      | 'take'
+                      | 'start'
+                      | 'suspend'
+                      | 'resume'
+                      | 'escalate'
+                      | 'return'
+                      | 'resolve'
+                      | 'callback'
+                      | 'confirm'
+                      | 'close'
+                      | 'reopen';
+                    from: Array<
+                      | 'accepted'
+                      | 'triage'
+                      | 'dispatched'
+                      | 'taken'
+                      | 'in_progress'
+                      | 'suspended'
+                      | 'escalated'
+                      | 'returned'
+                      | 'resolved'
+                      | 'callback'
+                      | 'closed'
+                    >;
+                    to:
+                      | 'accepted'
+                      | 'triage'
+                      | 'dispatched'
+                      | 'taken'
+                      | 'in_progress'
+                      | 'suspended'
+                      | 'escalated'
+                      | 'returned'
+                      | 'resolved'
+                      | 'callback'
+                      | 'closed';
+                  }>;
+                  closeAtIntake: boolean;
+                };
+                version: number;
+                updatedAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-request-workflows/{kind}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One kind's workflow (states, actions, close at intake) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          kind:
+            | 'consultation'
+            | 'business_order'
+            | 'fault'
+            | 'complaint'
+            | 'billing'
+            | 'technical_support'
+            | 'integration'
+            | 'suggestion';
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              kind: string;
+              definition: {
+                initial:
+                  | 'accepted'
+                  | 'triage'
+                  | 'dispatched'
+                  | 'taken'
+                  | 'in_progress'
+                  | 'suspended'
+                  | 'escalated'
+                  | 'returned'
+                  | 'resolved'
+                  | 'callback'
+                  | 'closed';
+                states: Array<
+                  | 'accepted'
+                  | 'triage'
+                  | 'dispatched'
+                  | 'taken'
+                  | 'in_progress'
+                  | 'suspended'
+                  | 'escalated'
+                  | 'returned'
+                  | 'resolved'
+                  | 'callback'
+                  | 'closed'
+                >;
+                transitions: Array<{
+                  action:
+                    | 'triage'
+                    | 'dispatch'
+                    | 'take'
+                    | 'start'
+                    | 'suspend'
+                    | 'resume'
+                    | 'escalate'
+                    | 'return'
+                    | 'resolve'
+                    | 'callback'
+                    | 'confirm'
+                    | 'close'
+                    | 'reopen';
+                  from: Array<
+                    | 'accepted'
+                    | 'triage'
+                    | 'dispatched'
+                    | 'taken'
+                    | 'in_progress'
+                    | 'suspended'
+                    | 'escalated'
+                    | 'returned'
+                    | 'resolved'
+                    | 'callback'
+                    | 'closed'
+                  >;
+                  to:
+                    | 'accepted'
+                    | 'triage'
+                    | 'dispatched'
+                    | 'taken'
+                    | 'in_progress'
+                    | 'suspended'
+                    | 'escalated'
+                    | 'returned'
+                    | 'resolved'
+                    | 'callback'
+                    | 'closed';
+                }>;
+                closeAtIntake: boolean;
+              };
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Replace a kind's workflow. Validated: known states, starts at accepted, a terminal closed state, every state reachable and able to reach closed (422 with details.problems); send `version` */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          kind:
+            | 'consultation'
+            | 'business_order'
+            | 'fault'
+            | 'complaint'
+            | 'billing'
+            | 'technical_support'
+            | 'integration'
+            | 'suggestion';
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            definition: {
+              initial:
+                | 'accepted'
+                | 'triage'
+                | 'dispatched'
+                | 'taken'
+                | 'in_progress'
+                | 'suspended'
+                | 'escalated'
+                | 'returned'
+                | 'resolved'
+                | 'callback'
+                | 'closed';
+              states: Array<
+                | 'accepted'
+                | 'triage'
+                | 'dispatched'
+                | 'taken'
+                | 'in_progress'
+                | 'suspended'
+                | 'escalated'
+                | 'returned'
+                | 'resolved'
+                | 'callback'
+                | 'closed'
+              >;
+              transitions: Array<{
+                action:
+                  | 'triage'
+                  | 'dispatch'
+                  | 'take'
+                  | 'start'
+                  | 'suspend'
+                  | 'resume'
+                  | 'escalate'
+                  | 'return'
+                  | 'resolve'
+                  | 'callback'
+                  | 'confirm'
+                  | 'close'
+                  | 'reopen';
+                from: Array<
+                  | 'accepted'
+                  | 'triage'
+                  | 'dispatched'
+                  | 'taken'
+                  | 'in_progress'
+                  | 'suspended'
+                  | 'escalated'
+                  | 'returned'
+                  | 'resolved'
+                  | 'callback'
+                  | 'closed'
+                >;
+                to:
+                  | 'accepted'
+                  | 'triage'
+                  | 'dispatched'
+                  | 'taken'
+                  | 'in_progress'
+                  | 'suspended'
+                  | 'escalated'
+                  | 'returned'
+                  | 'resolved'
+                  | 'callback'
+                  | 'closed';
+              }>;
+              closeAtIntake: boolean;
+            };
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              kind: string;
+              definition: {
+                initial:
+                  | 'accepted'
+                  | 'triage'
+                  | 'dispatched'
+                  | 'taken'
+                  | 'in_progress'
+                  | 'suspended'
+                  | 'escalated'
+                  | 'returned'
+                  | 'resolved'
+                  | 'callback'
+                  | 'closed';
+                states: Array<
+                  | 'accepted'
+                  | 'triage'
+                  | 'dispatched'
+                  | 'taken'
+                  | 'in_progress'
+                  | 'suspended'
+                  | 'escalated'
+                  | 'returned'
+                  | 'resolved'
+                  | 'callback'
+                  | 'closed'
+                >;
+                transitions: Array<{
+                  action:
+                    | 'triage'
+                    | 'dispatch'
+                    | 'take'
+                    | 'start'
+                    | 'suspend'
+                    | 'resume'
+                    | 'escalate'
+                    | 'return'
+                    | 'resolve'
+                    | 'callback'
+                    | 'confirm'
+                    | 'close'
+                    | 'reopen';
+                  from: Array<
+                    | 'accepted'
+                    | 'triage'
+                    | 'dispatched'
+                    | 'taken'
+                    | 'in_progress'
+                    | 'suspended'
+                    | 'escalated'
+                    | 'returned'
+                    | 'resolved'
+                    | 'callback'
+                    | 'closed'
+                  >;
+                  to:
+                    | 'accepted'
+                    | 'triage'
+                    | 'dispatched'
+                    | 'taken'
+                    | 'in_progress'
+                    | 'suspended'
+                    | 'escalated'
+                    | 'returned'
+                    | 'resolved'
+                    | 'callback'
+                    | 'closed';
+                }>;
+                closeAtIntake: boolean;
+              };
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
   '/api/v1/events/status': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** The event outbox: events waiting to be published to NATS, their age and failures */

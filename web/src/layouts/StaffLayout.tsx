@@ -3,6 +3,7 @@ import {
   AuditOutlined,
   CustomerServiceOutlined,
   DashboardOutlined,
+  FileTextOutlined,
   IdcardOutlined,
   LogoutOutlined,
   MenuOutlined,
@@ -46,6 +47,7 @@ import {
 
 const ICONS: Record<WorkspaceId, ReactNode> = {
   agent: <CustomerServiceOutlined />,
+  requests: <FileTextOutlined />,
   customers: <IdcardOutlined />,
   monitoring: <AlertOutlined />,
   dispatch: <NodeIndexOutlined />,

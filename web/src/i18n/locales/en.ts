@@ -102,6 +102,7 @@ const en: Shape<typeof zhCN> = {
   nav: {
     workspaces: {
       agent: 'Agent workspace',
+      requests: 'Requests',
       customers: 'Customers',
       monitoring: 'Monitoring centre',
       dispatch: 'Dispatch',
@@ -267,13 +268,12 @@ const en: Shape<typeof zhCN> = {
     action: 'Action',
     hint: 'Press ? for all shortcuts',
     searchCustomer: 'Search customer',
+    newRequest: 'New request',
     help: 'Show shortcut list',
   },
   agent: {
     title: 'Agent workspace',
     subtitle: 'Take calls and chats, look up customers',
-    notBuilt:
-      'Requests (new request, my queue) are not built yet: for now you can search customers and view and keep their records.',
     search: {
       title: 'Customer search',
       placeholder: 'Phone (whole or last 4 digits), ID number, account no., circuit id, customer no. or name',

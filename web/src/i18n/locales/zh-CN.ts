@@ -97,6 +97,7 @@ const zhCN = {
   nav: {
     workspaces: {
       agent: '坐席工作台',
+      requests: '工单',
       customers: '客户',
       monitoring: '监控中心',
       dispatch: '调度',
@@ -260,12 +261,12 @@ const zhCN = {
     action: '操作',
     hint: '按 ? 查看全部快捷键',
     searchCustomer: '搜索客户',
+    newRequest: '新建工单',
     help: '显示快捷键列表',
   },
   agent: {
     title: '坐席工作台',
     subtitle: '受理来电与在线咨询，查询客户',
-    notBuilt: '工单（新建工单、我的队列）尚未建成：现在可以搜索客户、查看和维护客户资料。',
     search: {
       title: '客户搜索',
       placeholder: '电话（完整号码或尾号）、证件号码、业务号码、电路编号、客户编号或名称',

@@ -1,0 +1,170 @@
+import { Button, Card, Flex, Form, Input, Radio, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ok } from '../../api/client.ts';
+import type { RequestDetail } from '../../api/models.ts';
+import type { BodyOf } from '../../api/paths.ts';
+import { queryKeys, useApiMutation } from '../../api/query.tsx';
+import { useUser } from '../../auth/session.tsx';
+import { FormDialog } from '../../components/FormDialog.tsx';
+import { hasPermission } from '../../nav/workspaces.ts';
+import { useRequestLabel } from './common.tsx';
+
+type Action = BodyOf<'/api/v1/service-requests/{id}/transitions', 'post'>['action'];
+type Visibility = BodyOf<'/api/v1/service-requests/{id}/notes', 'post'>['visibility'];
+
+// Which actions must say why, and which give the result: the server's rule (it refuses the
+// action naming body.reason / body.result otherwise, and that error lands on the field).
+const NEEDS_REASON = new Set<string>(['suspend', 'escalate', 'return', 'reopen']);
+const NEEDS_RESULT = new Set<string>(['resolve']);
+
+/** The version read, as the ETag the API compares (If-Match): a stale one gets 409. */
+const ifMatch = (version: number) => ({ 'If-Match': `"${version}"` });
+
+type Dialog = { kind: 'action'; action: Action } | { kind: 'note' } | undefined;
+
+/** The actions the workflow allows in this state (the API's allowedActions), and notes. */
+export function RequestActions({ request: r }: { request: RequestDetail }) {
+  const { t } = useTranslation();
+  const label = useRequestLabel();
+  const user = useUser();
+  const [dialog, setDialog] = useState<Dialog>();
+  if (!hasPermission(user, 'request.work'))
+    return (
+      <Card title={t('requests.actions.title')} data-testid="request-actions">
+        <Typography.Text type="secondary">{t('requests.actions.noRight')}</Typography.Text>
+      </Card>
+    );
+  const allowed = r.allowedActions as Action[];
+  return (
+    <Card title={t('requests.actions.title')} data-testid="request-actions">
+      {allowed.length === 0 ? (
+        <Typography.Paragraph type="secondary">{t('requests.actions.none')}</Typography.Paragraph>
+      ) : (
+        <Flex wrap gap={8} style={{ marginBottom: 16 }}>
+          {allowed.map((a, i) => (
+            <Button
+              key={a}
+              type={i === 0 ? 'primary' : 'default'}
+              onClick={() => setDialog({ kind: 'action', action: a })}
+              data-testid={`action-${a}`}
+            >
+              {label('actions.names', a)}
+            </Button>
+          ))}
+        </Flex>
+      )}
+      {r.status !== 'closed' ? (
+        <Button onClick={() => setDialog({ kind: 'note' })} data-testid="action-note">
+          {t('requests.notes.add')}
+        </Button>
+      ) : null}
+      {dialog?.kind === 'action' ? (
+        <ActionDialog request={r} action={dialog.action} onClose={() => setDialog(undefined)} />
+      ) : null}
+      {dialog?.kind === 'note' ? <NoteDialog request={r} onClose={() => setDialog(undefined)} /> : null}
+    </Card>
+  );
+}
+
+function ActionDialog({
+  request: r,
+  action,
+  onClose,
+}: {
+  request: RequestDetail;
+  action: Action;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const label = useRequestLabel();
+  const name = label('actions.names', action);
+  const run = useApiMutation(
+    (v: { reason?: string; result?: string }) =>
+      ok(
+        api.POST('/api/v1/service-requests/{id}/transitions', {
+          params: { path: { id: r.id } },
+          headers: ifMatch(r.version),
+          body: {
+            action,
+            ...(v.reason?.trim() ? { reason: v.reason.trim() } : {}),
+            ...(v.result?.trim() ? { result: v.result.trim() } : {}),
+          },
+        }),
+      ),
+    [queryKeys.allRequests],
+  );
+  const required = [{ required: true, whitespace: true, message: t('validation.required') }];
+  return (
+    <FormDialog<{ reason?: string; result?: string }>
+      name="transition"
+      testId="action-modal"
+      title={t('requests.actions.confirmTitle', { action: name })}
+      okText={name}
+      onClose={onClose}
+      onSubmit={(v) => run.mutateAsync(v).then(() => undefined)}
+      successMessage={t('requests.actions.done', { action: name })}
+      conflictReloads={[queryKeys.request(r.id)]}
+    >
+      {NEEDS_RESULT.has(action) ? (
+        <Form.Item name="result" label={t('requests.actions.result')} rules={required}>
+          <Input.TextArea rows={4} maxLength={10000} data-testid="action-result" />
+        </Form.Item>
+      ) : (
+        <Form.Item
+          name="reason"
+          label={t('requests.actions.reason')}
+          rules={NEEDS_REASON.has(action) ? required : undefined}
+        >
+          <Input.TextArea rows={3} maxLength={2000} data-testid="action-reason" />
+        </Form.Item>
+      )}
+    </FormDialog>
+  );
+}
+
+function NoteDialog({ request: r, onClose }: { request: RequestDetail; onClose: () => void }) {
+  const { t } = useTranslation();
+  const add = useApiMutation(
+    (v: { body: string; visibility: Visibility }) =>
+      ok(
+        api.POST('/api/v1/service-requests/{id}/notes', {
+          params: { path: { id: r.id } },
+          headers: ifMatch(r.version),
+          body: { body: v.body.trim(), visibility: v.visibility },
+        }),
+      ),
+    [queryKeys.allRequests],
+  );
+  return (
+    <FormDialog<{ body: string; visibility: Visibility }>
+      name="note"
+      testId="note-modal"
+      title={t('requests.notes.add')}
+      okText={t('requests.notes.add')}
+      initialValues={{ visibility: 'internal' }}
+      onClose={onClose}
+      onSubmit={(v) => add.mutateAsync(v).then(() => undefined)}
+      successMessage={t('common.saved')}
+      conflictReloads={[queryKeys.request(r.id)]}
+    >
+      <Form.Item name="visibility" label={t('requests.notes.visibility')}>
+        <Radio.Group
+          optionType="button"
+          options={[
+            { value: 'internal', label: t('requests.timeline.internal') },
+            { value: 'customer', label: t('requests.timeline.customer') },
+          ]}
+          data-testid="note-visibility"
+        />
+      </Form.Item>
+      <Form.Item
+        name="body"
+        label={t('requests.notes.body')}
+        rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+      >
+        <Input.TextArea rows={4} maxLength={10000} data-testid="note-body" />
+      </Form.Item>
+    </FormDialog>
+  );
+}
