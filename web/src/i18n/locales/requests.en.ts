@@ -151,6 +151,17 @@ const requestsEn: Shape<typeof requestsZhCN> = {
     visibility: 'Who sees it',
     body: 'Text',
   },
+  urge: {
+    add: 'Urge',
+    intro:
+      'Record that the customer presses for progress (urged {{count}} times so far); urges are counted and shown to the customer.',
+    reason: "The customer's words",
+  },
+  transfer: {
+    add: 'Transfer',
+    intro: 'To another unit (any level or province) and/or another support line, with the reason.',
+    unit: 'To unit',
+  },
   intake: {
     title: 'New request',
     subtitle: 'Take a call: identify the customer, then the service, kind and category, and the problem',

@@ -148,6 +148,16 @@ const requestsZhCN = {
     visibility: '谁能看到',
     body: '内容',
   },
+  urge: {
+    add: '催单',
+    intro: '记录客户的催促（已催单 {{count}} 次）；催单会计数并显示给客户。',
+    reason: '客户的话',
+  },
+  transfer: {
+    add: '转派',
+    intro: '转给其他单位（任何层级或省份）和/或其他支撑层级，并说明原因。',
+    unit: '转给单位',
+  },
   intake: {
     title: '新建工单',
     subtitle: '受理来电：先识别客户，再选择业务、类型和分类，填写问题',

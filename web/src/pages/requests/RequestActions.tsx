@@ -1,4 +1,4 @@
-import { Button, Card, Flex, Form, Input, Radio, Typography } from 'antd';
+import { Button, Card, Flex, Form, Input, Radio, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client.ts';
@@ -7,6 +7,7 @@ import type { BodyOf } from '../../api/paths.ts';
 import { queryKeys, useApiMutation } from '../../api/query.tsx';
 import { useUser } from '../../auth/session.tsx';
 import { FormDialog } from '../../components/FormDialog.tsx';
+import { OrgUnitSelect, useOrgUnits } from '../../components/OrgUnitSelect.tsx';
 import { hasPermission } from '../../nav/workspaces.ts';
 import { useRequestLabel } from './common.tsx';
 
@@ -21,7 +22,8 @@ const NEEDS_RESULT = new Set<string>(['resolve']);
 /** The version read, as the ETag the API compares (If-Match): a stale one gets 409. */
 const ifMatch = (version: number) => ({ 'If-Match': `"${version}"` });
 
-type Dialog = { kind: 'action'; action: Action } | { kind: 'note' } | undefined;
+type Dialog =
+  { kind: 'action'; action: Action } | { kind: 'note' } | { kind: 'urge' } | { kind: 'transfer' } | undefined;
 
 /** The actions the workflow allows in this state (the API's allowedActions), and notes. */
 export function RequestActions({ request: r }: { request: RequestDetail }) {
@@ -55,14 +57,28 @@ export function RequestActions({ request: r }: { request: RequestDetail }) {
         </Flex>
       )}
       {r.status !== 'closed' ? (
-        <Button onClick={() => setDialog({ kind: 'note' })} data-testid="action-note">
-          {t('requests.notes.add')}
-        </Button>
+        <Flex wrap gap={8}>
+          <Button onClick={() => setDialog({ kind: 'note' })} data-testid="action-note">
+            {t('requests.notes.add')}
+          </Button>
+          <Button onClick={() => setDialog({ kind: 'urge' })} data-testid="action-urge">
+            {t('requests.urge.add')}
+          </Button>
+          {hasPermission(user, 'request.dispatch') ? (
+            <Button onClick={() => setDialog({ kind: 'transfer' })} data-testid="action-transfer">
+              {t('requests.transfer.add')}
+            </Button>
+          ) : null}
+        </Flex>
       ) : null}
       {dialog?.kind === 'action' ? (
         <ActionDialog request={r} action={dialog.action} onClose={() => setDialog(undefined)} />
       ) : null}
       {dialog?.kind === 'note' ? <NoteDialog request={r} onClose={() => setDialog(undefined)} /> : null}
+      {dialog?.kind === 'urge' ? <UrgeDialog request={r} onClose={() => setDialog(undefined)} /> : null}
+      {dialog?.kind === 'transfer' ? (
+        <TransferDialog request={r} onClose={() => setDialog(undefined)} />
+      ) : null}
     </Card>
   );
 }
@@ -164,6 +180,106 @@ function NoteDialog({ request: r, onClose }: { request: RequestDetail; onClose: 
         rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
       >
         <Input.TextArea rows={4} maxLength={10000} data-testid="note-body" />
+      </Form.Item>
+    </FormDialog>
+  );
+}
+
+/** 催单: the customer presses for progress (counted, on the timeline, visible to the customer). */
+function UrgeDialog({ request: r, onClose }: { request: RequestDetail; onClose: () => void }) {
+  const { t } = useTranslation();
+  const urge = useApiMutation(
+    (v: { reason?: string }) =>
+      ok(
+        api.POST('/api/v1/service-requests/{id}/urges', {
+          params: { path: { id: r.id } },
+          headers: ifMatch(r.version),
+          body: v.reason?.trim() ? { reason: v.reason.trim() } : {},
+        }),
+      ),
+    [queryKeys.allRequests],
+  );
+  return (
+    <FormDialog<{ reason?: string }>
+      name="urge"
+      testId="urge-modal"
+      title={t('requests.urge.add')}
+      okText={t('requests.urge.add')}
+      intro={
+        <Typography.Paragraph type="secondary">
+          {t('requests.urge.intro', { count: r.urgeCount })}
+        </Typography.Paragraph>
+      }
+      onClose={onClose}
+      onSubmit={(v) => urge.mutateAsync(v).then(() => undefined)}
+      successMessage={t('common.saved')}
+      conflictReloads={[queryKeys.request(r.id)]}
+    >
+      <Form.Item name="reason" label={t('requests.urge.reason')}>
+        <Input.TextArea rows={3} maxLength={2000} data-testid="urge-reason" />
+      </Form.Item>
+    </FormDialog>
+  );
+}
+
+interface TransferForm {
+  toUnitId?: string;
+  supportLine?: 1 | 2 | 3;
+  reason: string;
+}
+
+/** 转派: to another unit (any level or province) and/or another support line, with a reason. */
+function TransferDialog({ request: r, onClose }: { request: RequestDetail; onClose: () => void }) {
+  const { t } = useTranslation();
+  const units = useOrgUnits();
+  const transfer = useApiMutation(
+    (v: TransferForm) =>
+      ok(
+        api.POST('/api/v1/service-requests/{id}/transfers', {
+          params: { path: { id: r.id } },
+          headers: ifMatch(r.version),
+          body: {
+            reason: v.reason.trim(),
+            ...(v.toUnitId ? { toUnitId: v.toUnitId } : {}),
+            ...(v.supportLine ? { supportLine: v.supportLine } : {}),
+          },
+        }),
+      ),
+    [queryKeys.allRequests],
+  );
+  return (
+    <FormDialog<TransferForm>
+      name="transfer"
+      testId="transfer-modal"
+      title={t('requests.transfer.add')}
+      okText={t('requests.transfer.add')}
+      intro={<Typography.Paragraph type="secondary">{t('requests.transfer.intro')}</Typography.Paragraph>}
+      onClose={onClose}
+      onSubmit={(v) => transfer.mutateAsync(v).then(() => undefined)}
+      successMessage={t('common.saved')}
+      conflictReloads={[queryKeys.request(r.id)]}
+    >
+      <Form.Item name="toUnitId" label={t('requests.transfer.unit')}>
+        <OrgUnitSelect
+          units={units.data}
+          allowClear
+          exclude={new Set([r.handlingUnitId])}
+          testId="transfer-unit"
+        />
+      </Form.Item>
+      <Form.Item name="supportLine" label={t('requests.view.supportLine')}>
+        <Select
+          allowClear
+          options={([1, 2, 3] as const).map((n) => ({ value: n, label: t(`requests.view.lines.${n}`) }))}
+          data-testid="transfer-line"
+        />
+      </Form.Item>
+      <Form.Item
+        name="reason"
+        label={t('requests.actions.reason')}
+        rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+      >
+        <Input.TextArea rows={3} maxLength={2000} data-testid="transfer-reason" />
       </Form.Item>
     </FormDialog>
   );
