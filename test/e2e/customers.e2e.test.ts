@@ -94,7 +94,7 @@ describe('customer screens', () => {
   it('lets an agent export the filtered list masked, find a customer by phone and by Chinese name, open the masked 360 view', async () => {
     const { page, problems } = await open();
     await signIn(page, 'agent');
-    expect(await menuWorkspaces(page)).toEqual(['agent', 'customers']);
+    expect(await menuWorkspaces(page)).toEqual(['agent', 'requests', 'customers']);
     await page.getByTestId('nav-customers').click();
     await page.getByTestId('customer-table').locator('.ant-table-row').first().waitFor();
     // The list exports masked, filtered as shown.
@@ -232,7 +232,7 @@ describe('customer screens', () => {
   it('answers a role without customer.read with the 403 page and no menu entry', async () => {
     const { page } = await open();
     await signIn(page, 'technician');
-    expect(await menuWorkspaces(page)).toEqual(['field']);
+    expect(await menuWorkspaces(page)).toEqual(['requests', 'field']);
     await page.goto('/customers');
     await page.getByTestId('forbidden').waitFor();
     await page.goto(`/customers/${customerId}`);

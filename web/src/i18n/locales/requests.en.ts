@@ -69,6 +69,7 @@ const requestsEn: Shape<typeof requestsZhCN> = {
   },
   urgeCount: 'Urged {{count}} times',
   view: {
+    pageTitle: 'Request',
     back: 'Back',
     notFound: 'No such request, or it is outside your data scope',
     header: 'Request',

@@ -66,6 +66,7 @@ const requestsZhCN = {
   },
   urgeCount: '催单 {{count}} 次',
   view: {
+    pageTitle: '工单详情',
     back: '返回',
     notFound: '没有这张工单，或它不在您的数据范围内',
     header: '工单信息',

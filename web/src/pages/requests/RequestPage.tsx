@@ -44,8 +44,8 @@ export default function RequestPage() {
   return (
     <PageFrame
       testId="request-page"
-      title={r ? readableNumber(r.number) : t('requests.view.header')}
-      subtitle={r ? <Data>{r.title}</Data> : undefined}
+      title={t('requests.view.pageTitle')}
+      subtitle={r ? <Data>{`${readableNumber(r.number)} · ${r.title}`}</Data> : undefined}
       extra={
         <>
           <Button icon={<ArrowLeftOutlined />} onClick={() => void navigate(-1)}>
@@ -276,13 +276,15 @@ function Entry({ entry: e }: { entry: TimelineEntry }) {
   return (
     <div data-testid="timeline-entry" data-kind={e.kind} data-visibility={e.visibility}>
       <Typography.Text strong>{tDynamic(t, `requests.timeline.kinds.${e.kind}`, e.kind)}</Typography.Text>{' '}
-      {e.fromStatus || e.toStatus ? (
-        <Typography.Text>
+      {e.fromStatus && e.toStatus ? (
+        <Typography.Text data-testid="timeline-change">
           {t('requests.timeline.change', {
             from: label('states', e.fromStatus),
             to: label('states', e.toStatus),
           })}
         </Typography.Text>
+      ) : e.toStatus ? (
+        <Typography.Text data-testid="timeline-change">{label('states', e.toStatus)}</Typography.Text>
       ) : null}{' '}
       <Tag color={internal ? undefined : 'blue'} data-testid="timeline-visibility">
         {internal ? t('requests.timeline.internal') : t('requests.timeline.customer')}

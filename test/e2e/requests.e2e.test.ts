@@ -1,0 +1,190 @@
+// Issue 10: the request screens in a real browser — an agent takes a fault call from the intake
+// form to 回单 (resolved), the timeline shows each step, a double submit makes one request, and a
+// technician sees nothing outside their scope. (The portal's part waits for an API the customer
+// may call: the requests API serves staff only.)
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiAs,
+  launchBrowser,
+  newContext,
+  pickOption,
+  screenshot,
+  signIn as signInAt,
+  startServer,
+  watchPage,
+  type Server,
+} from './harness.ts';
+import { englishOnPage } from './english.ts';
+
+let server: Server;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let problems: string[];
+let customerId: string;
+
+const PHONE = '13955558426';
+const ACCOUNT = 'ad025e2esr0001';
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  context = await newContext(browser, server.browserUrl);
+  page = await context.newPage();
+  problems = watchPage(page).problems;
+  const asAdmin = await apiAs(server.url, 'admin');
+  const units = await asAdmin<{ items: Array<{ id: string; code: string }> }>('GET', '/api/v1/org-units');
+  const created = await asAdmin<{ id: string }>('POST', '/api/v1/customers', {
+    kind: 'individual',
+    name: '端木报障',
+    orgUnitId: units.data.items.find((u) => u.code === 'CT.JS.NJ')!.id,
+    phone: PHONE,
+  });
+  expect(created.status, JSON.stringify(created.data)).toBe(201);
+  customerId = created.data.id;
+  const instance = await asAdmin('POST', `/api/v1/customers/${customerId}/instances`, {
+    productCode: 'broadband.ftth',
+    accountNo: ACCOUNT,
+  });
+  expect(instance.status, JSON.stringify(instance.data)).toBe(201);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+const signIn = (login: string) => signInAt(page, server.url, login);
+// The machine may be busy (2 shared cores): wait for UI states longer than expect.poll's 1 s default.
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
+
+/** Runs a workflow action from the request page and waits for the status it leads to. */
+async function act(action: string, status: string, text?: { field: string; value: string }) {
+  await page.getByTestId(`action-${action}`).click();
+  const modal = page.getByTestId('action-modal');
+  await modal.waitFor();
+  if (text) await modal.getByTestId(text.field).fill(text.value);
+  await modal.locator('.ant-modal-footer .ant-btn-primary').click();
+  await modal.waitFor({ state: 'hidden' });
+  await poll(() => page.getByTestId('request-header').getByTestId('request-status').innerText()).toBe(status);
+}
+
+describe('an agent takes a fault call', () => {
+  let requestId: string;
+
+  it('identifies the caller by 尾号, picks the service, and a double submit makes one request', async () => {
+    await signIn('agent');
+    await page.locator('body').click();
+    await page.keyboard.press('Alt+KeyN');
+    await page.getByTestId('request-intake').waitFor();
+    const lookup = page.getByTestId('intake-lookup').locator('input');
+    await lookup.fill(PHONE.slice(-4));
+    await lookup.press('Enter');
+    const matches = page.getByTestId('intake-matches');
+    await poll(() => matches.innerText()).toContain('端木');
+    await matches.locator('.ant-list-item', { hasText: '端木' }).getByTestId('intake-pick').click();
+    await page.getByTestId('intake-customer-picked').getByTestId('intake-customer-name').waitFor();
+    // Beside the form: the caller's requests (none yet), so a repeat would be seen first.
+    await poll(() => page.getByTestId('caller-open').innerText()).toContain('该客户没有工单');
+
+    await page.getByTestId('intake-instance').click();
+    await pickOption(page, ACCOUNT);
+    await page.getByTestId('intake-category').click();
+    await pickOption(page, '宽带无法上网');
+    await page.getByTestId('intake-title').fill('宽带无法上网，光猫 LOS 红灯');
+    await page
+      .getByTestId('intake-description')
+      .fill('客户反映昨晚起宽带无法上网，光猫红灯闪烁，已重启无效。');
+    await page.getByTestId('intake-call-id').fill('CALL-E2E-0001');
+    expect(await englishOnPage(page)).toEqual([]);
+    await screenshot(page, 'request-intake');
+    await page.getByTestId('intake-submit').dblclick();
+    await page.waitForURL(/\/requests\/[0-9a-f-]{36}$/);
+    requestId = new URL(page.url()).pathname.split('/').pop()!;
+
+    const asAgent = await apiAs(server.url, 'agent');
+    const mine = await asAgent<{ items: Array<{ id: string }> }>(
+      'GET',
+      `/api/v1/service-requests?customerId=${customerId}`,
+    );
+    expect(mine.data.items.map((r) => r.id)).toEqual([requestId]);
+  });
+
+  it('works it from 受理 to 回单 on the request page, every step on the timeline', async () => {
+    const header = page.getByTestId('request-header');
+    await poll(() => header.getByTestId('request-status').innerText()).toBe('已受理');
+    expect(await header.innerText()).toContain('故障申告');
+    expect(await header.getByTestId('request-owner').innerText()).toContain('我');
+    await act('dispatch', '已派单');
+    await act('take', '已接单');
+    await act('start', '处理中');
+
+    await page.getByTestId('action-note').click();
+    const note = page.getByTestId('note-modal');
+    await note.getByTestId('note-body').fill('已远程查看光猫，光路无光，需上门。');
+    await note.locator('.ant-modal-footer .ant-btn-primary').click();
+    await note.waitFor({ state: 'hidden' });
+
+    await act('resolve', '已回单', {
+      field: 'action-result',
+      value: '更换光猫尾纤，恢复上网，客户确认可用。',
+    });
+    const timeline = page.getByTestId('request-timeline');
+    await poll(() => timeline.locator('[data-testid="timeline-entry"]').count()).toBeGreaterThanOrEqual(6);
+    const text = await timeline.innerText();
+    for (const step of ['已受理 → 已派单', '已派单 → 已接单', '已接单 → 处理中', '处理中 → 已回单'])
+      expect(text).toContain(step);
+    expect(text).toContain('更换光猫尾纤');
+    // The internal note is told apart from what the customer sees.
+    const noteEntry = timeline.locator('[data-testid="timeline-entry"]', { hasText: '已远程查看光猫' });
+    expect(await noteEntry.getAttribute('data-visibility')).toBe('internal');
+    expect(await noteEntry.getByTestId('timeline-visibility').innerText()).toBe('内部');
+    const resolved = timeline.locator('[data-testid="timeline-entry"]', { hasText: '更换光猫尾纤' });
+    expect(await resolved.getAttribute('data-visibility')).toBe('customer');
+    expect(await englishOnPage(page)).toEqual([]);
+    await screenshot(page, 'request-resolved');
+
+    // The 360 page lists it among the customer's open requests (回单 is not 归档).
+    await page.goto(`/customers/${customerId}`);
+    await poll(() => page.getByTestId('customer-open-requests').innerText()).toContain('已回单');
+    expect(problems).toEqual([]);
+  });
+
+  it('offers a stale action the reload, not a lost write', async () => {
+    await page.goto(`/requests/${requestId}`);
+    await page.getByTestId('action-callback').waitFor();
+    // Someone else changes the request after the page read it.
+    const asAgent = await apiAs(server.url, 'agent');
+    const urged = await asAgent('POST', `/api/v1/service-requests/${requestId}/urges`, {});
+    expect(urged.status, JSON.stringify(urged.data)).toBe(200);
+    await page.getByTestId('action-callback').click();
+    const modal = page.getByTestId('action-modal');
+    await modal.locator('.ant-modal-footer .ant-btn-primary').click();
+    await modal.getByTestId('edit-conflict').waitFor();
+    await modal.getByTestId('edit-conflict-reload').click();
+    await poll(() => page.getByTestId('request-urges').innerText()).toBe('1');
+  });
+});
+
+describe('scope', () => {
+  it('shows a technician no request outside their scope', async () => {
+    const asZj = await apiAs(server.url, 'zj.agent');
+    const other = await asZj<{ id: string; number: string }>('POST', '/api/v1/service-requests', {
+      kind: 'fault',
+      title: '杭州宽带故障',
+      description: '浙江来电',
+      channel: 'hotline',
+    });
+    expect(other.status, JSON.stringify(other.data)).toBe(201);
+    await signIn('technician');
+    await page.getByTestId('nav-requests').click();
+    await page.getByTestId('requests').waitFor();
+    await page.getByTestId('request-filter-open').click(); // all, closed ones too
+    await page.waitForTimeout(500);
+    await poll(() => page.getByTestId('request-table').innerText()).not.toContain('杭州宽带故障');
+    await page.goto(`/requests/${other.data.id}`);
+    await page.getByTestId('request-page').locator('.ant-result').waitFor();
+    expect(await page.getByTestId('request-page').innerText()).not.toContain('杭州宽带故障');
+  });
+});
