@@ -92,7 +92,7 @@ describe('a screen shows only what works', () => {
     await page.locator('body').click();
     await page.keyboard.press('Alt+KeyN');
     await page.getByTestId('request-intake').waitFor();
-    expect(new URL(page.url()).pathname).toBe('/agent/new');
+    expect(new URL(page.url()).pathname).toBe('/requests/new');
   });
 
   it('offers the customer no 提交服务请求 button that does nothing', async () => {

@@ -17,6 +17,7 @@ import LoginPage from './pages/LoginPage.tsx';
 const StaffLayout = lazy(() => import('./layouts/StaffLayout.tsx'));
 const PortalLayout = lazy(() => import('./layouts/PortalLayout.tsx'));
 const AgentWorkspace = lazy(() => import('./pages/agent/AgentWorkspace.tsx'));
+// The intake form (Alt+N): the agent's, also for the monitoring centre and dispatchers who accept.
 const IntakePage = lazy(() => import('./pages/agent/IntakePage.tsx'));
 // The request screens are one chunk (list and request page share their parts).
 const requestScreens = () => import('./pages/requests/screens.ts');
@@ -117,22 +118,22 @@ export function AppRoutes() {
               </RequireWorkspace>
             }
           />
-          <Route
-            path="agent/new"
-            element={
-              <RequireWorkspace id="agent">
-                <RequirePermission permission="request.create">
-                  <IntakePage />
-                </RequirePermission>
-              </RequireWorkspace>
-            }
-          />
           <Route path="requests">
             <Route
               index
               element={
                 <RequireWorkspace id="requests">
                   <RequestsPage />
+                </RequireWorkspace>
+              }
+            />
+            <Route
+              path="new"
+              element={
+                <RequireWorkspace id="requests">
+                  <RequirePermission permission="request.create">
+                    <IntakePage />
+                  </RequirePermission>
                 </RequireWorkspace>
               }
             />

@@ -54,7 +54,7 @@ export function ShortcutsProvider({ children }: { children: ReactNode }) {
     // The customer search page focuses its box when it opens.
     else if (id === 'searchCustomer') void navigate('/customers');
     // The intake form (a page of its own, so the call can go on while the agent looks elsewhere).
-    else if (id === 'newRequest') void navigate('/agent/new');
+    else if (id === 'newRequest') void navigate('/requests/new');
   });
 
   const register = useCallback((id: string, run: () => void) => {

@@ -35,7 +35,7 @@ export default function AgentWorkspace() {
           <Button
             type="primary"
             icon={<PlusOutlined />}
-            onClick={() => void navigate('/agent/new')}
+            onClick={() => void navigate('/requests/new')}
             data-testid="request-new"
           >
             {t('shortcuts.newRequest')}

@@ -14,7 +14,7 @@ import {
   Space,
   Typography,
 } from 'antd';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, ok } from '../../api/client.ts';
@@ -24,8 +24,7 @@ import { Data } from '../../components/Data.tsx';
 import { ErrorResult } from '../../components/errors.tsx';
 import { useFormSubmit } from '../../components/FormDialog.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
-import { AGENT_CHANNELS, KINDS, PRIORITIES, useRequestLabel } from '../requests/common.tsx';
-import { useCategories } from '../requests/RequestPage.tsx';
+import { AGENT_CHANNELS, KINDS, PRIORITIES, useCategories, useRequestLabel } from '../requests/common.tsx';
 import { CallerRequests } from './CallerRequests.tsx';
 
 interface IntakeForm {
@@ -74,6 +73,7 @@ export default function IntakePage() {
   // One key for this form, kept across retries: the server answers a replay with the first result.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const [form] = Form.useForm<IntakeForm>();
+  const inFlight = useRef(false);
   const create = useApiMutation(
     (body: NewRequest) =>
       ok(api.POST('/api/v1/service-requests', { body, headers: { 'Idempotency-Key': idempotencyKey } })),
@@ -112,7 +112,13 @@ export default function IntakePage() {
                   channel: 'hotline',
                   accessNumber: '10000',
                 }}
-                onFinish={(v) => void submit(v)}
+                onFinish={(v) => {
+                  // A double click must not send twice (the key would make it one request, but
+                  // the second answer would only say so); a retry after a failure may.
+                  if (inFlight.current) return;
+                  inFlight.current = true;
+                  void submit(v).finally(() => (inFlight.current = false));
+                }}
               >
                 <IntakeFields form={form} customerId={customerId} />
                 <Button type="primary" htmlType="submit" loading={saving} data-testid="intake-submit">

@@ -70,7 +70,7 @@ function OpenRequests({ customerId }: { customerId: string }) {
           <Button
             size="small"
             icon={<PlusOutlined />}
-            onClick={() => void navigate(`/agent/new?customer=${customerId}`)}
+            onClick={() => void navigate(`/requests/new?customer=${customerId}`)}
             data-testid="customer-new-request"
           >
             {t('requests.customerCard.new')}

@@ -25,7 +25,7 @@ import { unitName, useOrgUnits } from '../../components/OrgUnitSelect.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
 import { usePrefs } from '../../i18n/PrefsProvider.tsx';
 import { tDynamic } from '../../i18n/dynamic.ts';
-import { PriorityTag, readableNumber, RequestStatusTag, useRequestLabel } from './common.tsx';
+import { PriorityTag, readableNumber, RequestStatusTag, useCategories, useRequestLabel } from './common.tsx';
 import { RequestActions } from './RequestActions.tsx';
 
 export function useRequest(id: string) {
@@ -240,13 +240,6 @@ function CategoryName({ kind, code }: { kind: string; code: string }) {
   const categories = useCategories();
   const c = categories.data?.find((x) => x.kind === kind && x.code === code);
   return c ? <>{i18n.language === 'en' ? c.nameEn : c.name}</> : <Data>{code}</Data>;
-}
-
-export function useCategories() {
-  return useApiQuery(
-    queryKeys.requestCategories,
-    async (signal) => (await ok(api.GET('/api/v1/service-request-categories', { signal }))).items,
-  );
 }
 
 function Timeline_({ request: r }: { request: RequestDetail }) {

@@ -121,7 +121,7 @@ export default function RequestsPage() {
         hasPermission(user, 'request.create')
           ? {
               label: t('requests.intake.open'),
-              onClick: () => void navigate('/agent/new'),
+              onClick: () => void navigate('/requests/new'),
               testId: 'request-new',
             }
           : undefined

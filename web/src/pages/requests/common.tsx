@@ -2,6 +2,8 @@ import './texts.ts';
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { api, ok } from '../../api/client.ts';
+import { queryKeys, useApiQuery } from '../../api/query.tsx';
 import type { RequestChannel, RequestKind, RequestPriority, RequestStatus } from '../../api/models.ts';
 import { Data } from '../../components/Data.tsx';
 import { tDynamic } from '../../i18n/dynamic.ts';
@@ -93,4 +95,12 @@ export function RequestLink({ id, number }: { id: string; number: string }) {
 export function readableNumber(number: string): string {
   const m = /^([A-Z]+)(\d{8})(\d+)$/.exec(number);
   return m ? `${m[1]} ${m[2]} ${m[3]}` : number;
+}
+
+/** The category taxonomy (every kind's), as administrators keep it. */
+export function useCategories() {
+  return useApiQuery(
+    queryKeys.requestCategories,
+    async (signal) => (await ok(api.GET('/api/v1/service-request-categories', { signal }))).items,
+  );
 }
