@@ -68,6 +68,7 @@ const ROLES: Array<{ login: string; menu: string[]; home: string; frame: string 
       'quality',
       'admin',
       'security',
+      'audit',
       'portal',
     ],
     home: '/admin/org',
@@ -76,7 +77,7 @@ const ROLES: Array<{ login: string; menu: string[]; home: string; frame: string 
   { login: 'agent', menu: ['agent', 'requests', 'customers'], home: '/agent', frame: 'workspace-agent' },
   {
     login: 'supervisor',
-    menu: ['agent', 'requests', 'customers', 'supervisor', 'quality'],
+    menu: ['agent', 'requests', 'customers', 'supervisor', 'quality', 'audit'],
     home: '/supervisor',
     frame: 'workspace-supervisor',
   },

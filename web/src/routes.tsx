@@ -38,6 +38,7 @@ const UsersPage = lazy(() => import('./pages/admin/UsersPage.tsx'));
 const RolesPage = lazy(() => import('./pages/admin/RolesPage.tsx'));
 const SkillGroupsPage = lazy(() => import('./pages/admin/SkillGroupsPage.tsx'));
 const SecurityWorkspace = lazy(() => import('./pages/security/SecurityWorkspace.tsx'));
+const AuditLogPage = lazy(() => import('./pages/audit/AuditLogPage.tsx'));
 const PortalHome = lazy(() => import('./pages/portal/PortalHome.tsx'));
 const PortalContact = lazy(() => import('./pages/portal/PortalContact.tsx'));
 
@@ -254,6 +255,14 @@ export function AppRoutes() {
             element={
               <RequireWorkspace id="security">
                 <SecurityWorkspace />
+              </RequireWorkspace>
+            }
+          />
+          <Route
+            path="audit"
+            element={
+              <RequireWorkspace id="audit">
+                <AuditLogPage />
               </RequireWorkspace>
             }
           />

@@ -59,9 +59,13 @@ export const queryKeys = {
   requests: (filters: object) => ['service-requests', 'list', filters] as const,
   request: (id: string) => ['service-requests', id] as const,
   requestCategories: ['service-request-categories'] as const,
-  securityAlerts: (filters: object) => ['security-alerts', filters] as const,
+  allSecurityAlerts: ['security-alerts'] as const,
+  securityAlerts: (filters: object) => ['security-alerts', 'list', filters] as const,
+  allIncidents: ['incidents'] as const,
   incidents: (filters: object) => ['incidents', 'list', filters] as const,
   incident: (id: string) => ['incidents', id] as const,
+  incidentRecipients: (id: string, what: 'customers' | 'notice') => ['incidents', id, what] as const,
+  incidentNotice: (id: string) => ['incidents', id, 'notice-text'] as const,
   auditLog: (filters: object) => ['audit', filters] as const,
 };
 

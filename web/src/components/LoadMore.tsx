@@ -2,7 +2,7 @@ import { Button, Flex, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
-/** What a keyset-paged list tells its table and footer (lib/useKeysetList.ts). */
+/** What a keyset-paged list tells its table and footer (api/query.tsx: useKeysetQuery). */
 export interface PagedRows<T> {
   rows: T[];
   /** The API has more after the rows loaded. */

@@ -4,6 +4,7 @@ import {
   CustomerServiceOutlined,
   DashboardOutlined,
   FileTextOutlined,
+  FileSearchOutlined,
   IdcardOutlined,
   LogoutOutlined,
   MenuOutlined,
@@ -56,6 +57,7 @@ const ICONS: Record<WorkspaceId, ReactNode> = {
   quality: <AuditOutlined />,
   admin: <SettingOutlined />,
   security: <SafetyOutlined />,
+  audit: <FileSearchOutlined />,
   portal: <ShopOutlined />,
 };
 

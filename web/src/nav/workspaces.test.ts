@@ -79,11 +79,12 @@ describe('role → workspace table', () => {
         'quality',
         'admin',
         'security',
+        'audit',
         'portal',
       ],
     ],
     ['agent', ['agent', 'requests', 'customers']],
-    ['supervisor', ['agent', 'requests', 'customers', 'supervisor', 'quality']],
+    ['supervisor', ['agent', 'requests', 'customers', 'supervisor', 'quality', 'audit']],
     ['monitor', ['requests', 'customers', 'monitoring']],
     ['dispatcher', ['requests', 'customers', 'dispatch']],
     ['technician', ['requests', 'field']],
@@ -133,6 +134,29 @@ describe('role → workspace table', () => {
       'security',
     ]);
     expect(workspaceOfPath('/security/incidents')?.id).toBe('security');
+  });
+
+  it('the security administrator assigns roles on the users screen; the audit administrator reads the audit log', () => {
+    const secadmin = {
+      roles: ['security_admin'],
+      permissions: [
+        'user.grant',
+        'user.unlock',
+        'mfa.reset',
+        'role.read',
+        'role.manage',
+        'security.alert.read',
+      ],
+    };
+    expect(workspacesFor(secadmin).map((w) => w.id)).toEqual(['admin', 'security']);
+    expect(adminScreensFor(secadmin).map((s) => [s.id, s.canManage, s.canGrant])).toEqual([
+      ['users', false, true],
+      ['roles', true, false],
+    ]);
+    const auditor = { roles: ['audit_admin'], permissions: ['audit.read', 'scope.national'] };
+    expect(workspacesFor(auditor).map((w) => w.id)).toEqual(['audit']);
+    expect(homePath(auditor)).toBe('/audit');
+    expect(adminScreensFor(auditor)).toEqual([]);
   });
 
   it('a user with no known role or permission opens nothing', () => {

@@ -13,6 +13,7 @@ export type WorkspaceId =
   | 'quality'
   | 'admin'
   | 'security'
+  | 'audit'
   | 'portal';
 
 export interface Workspace {
@@ -48,7 +49,8 @@ export const WORKSPACES: readonly Workspace[] = [
     id: 'admin',
     path: '/admin',
     roles: [],
-    anyPermission: ['org.manage', 'user.manage', 'role.manage'],
+    // user.grant: the security administrator assigns roles on the users screen (三员分立).
+    anyPermission: ['org.manage', 'user.manage', 'role.manage', 'user.grant'],
     layout: 'staff',
   },
   // 安全管理: security alerts and the incident register, for the security administrator.
@@ -59,6 +61,8 @@ export const WORKSPACES: readonly Workspace[] = [
     anyPermission: ['security.alert.read', 'security.incident.read'],
     layout: 'staff',
   },
+  // 审计日志: the audit log, read-only, for the audit administrator (and any holder of audit.read).
+  { id: 'audit', path: '/audit', roles: ['audit_admin'], anyPermission: ['audit.read'], layout: 'staff' },
   { id: 'portal', path: '/portal', roles: ['customer'], layout: 'portal' },
 ];
 
@@ -91,6 +95,7 @@ const HOME_ORDER: readonly WorkspaceId[] = [
   'admin',
   'security',
   'supervisor',
+  'audit',
   'monitoring',
   'dispatch',
   'field',
@@ -127,21 +132,34 @@ export type AdminScreen = 'org' | 'users' | 'roles' | 'skillGroups';
 export const ADMIN_SCREENS: ReadonlyArray<{
   id: AdminScreen;
   path: string;
-  read: string;
+  /** Any one of these opens the screen. */
+  read: readonly string[];
   manage: string;
+  /** A narrower change than manage the screen offers on its own (the users' roles: user.grant). */
+  grant?: string;
 }> = [
-  { id: 'org', path: '/admin/org', read: 'org.read', manage: 'org.manage' },
-  { id: 'users', path: '/admin/users', read: 'user.read', manage: 'user.manage' },
-  { id: 'roles', path: '/admin/roles', read: 'role.read', manage: 'role.manage' },
-  { id: 'skillGroups', path: '/admin/skill-groups', read: 'skillgroup.read', manage: 'skillgroup.manage' },
+  { id: 'org', path: '/admin/org', read: ['org.read'], manage: 'org.manage' },
+  {
+    id: 'users',
+    path: '/admin/users',
+    read: ['user.read', 'user.grant'],
+    manage: 'user.manage',
+    grant: 'user.grant',
+  },
+  { id: 'roles', path: '/admin/roles', read: ['role.read'], manage: 'role.manage' },
+  { id: 'skillGroups', path: '/admin/skill-groups', read: ['skillgroup.read'], manage: 'skillgroup.manage' },
 ];
 
-/** Admin screens a user may see; editing needs the screen's manage permission too. */
+/**
+ * Admin screens a user may see; editing needs the screen's manage permission too, and a holder of
+ * its grant permission (users: user.grant) gets that one action only.
+ */
 export function adminScreensFor(who: Grants) {
   if (!canOpen(workspaceById('admin'), who)) return [];
-  return ADMIN_SCREENS.filter((s) => who.permissions.includes(s.read)).map((s) => ({
+  return ADMIN_SCREENS.filter((s) => s.read.some((p) => who.permissions.includes(p))).map((s) => ({
     ...s,
     canManage: who.permissions.includes(s.manage),
+    canGrant: s.grant !== undefined && who.permissions.includes(s.grant),
   }));
 }
 

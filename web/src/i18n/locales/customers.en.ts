@@ -91,8 +91,6 @@ const customersEn: Shape<typeof customersZhCN> = {
     created: 'Customer created',
     saved: 'Saved',
     nothingChanged: 'Nothing was changed',
-    conflict: 'Someone else changed this record: reload and edit again',
-    reloadNow: 'Reload data',
     piiHint: 'Personal information shows masked: leave a box empty to keep the value, fill it to replace it',
     idType: 'ID type',
     idTypes: { resident_id: 'Resident ID card', passport: 'Passport', other: 'Other ID' },

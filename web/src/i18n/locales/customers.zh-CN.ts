@@ -82,8 +82,6 @@ const customersZhCN = {
     created: '客户已建档',
     saved: '已保存',
     nothingChanged: '没有修改任何内容',
-    conflict: '数据已被他人修改：请刷新后重新编辑',
-    reloadNow: '刷新数据',
     piiHint: '个人信息只显示脱敏值：留空表示不修改，填写则替换为新值',
     idType: '证件类型',
     idTypes: { resident_id: '居民身份证', passport: '护照', other: '其他证件' },

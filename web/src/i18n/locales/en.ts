@@ -111,6 +111,7 @@ const en: Shape<typeof zhCN> = {
       quality: 'Quality',
       admin: 'Administration',
       security: 'Security',
+      audit: 'Audit log',
       portal: 'Customer portal',
     },
     admin: {
@@ -346,7 +347,6 @@ const en: Shape<typeof zhCN> = {
     title: 'Administration',
     subtitle: 'Organisation, users, roles and skill groups',
     readOnly: 'Read-only: your role may not change this',
-    conflict: 'Someone else changed this; it has been reloaded, please make your change again',
     org: {
       title: 'Organisation',
       tree: 'Org tree',
@@ -395,6 +395,11 @@ const en: Shape<typeof zhCN> = {
       title: 'Users',
       new: 'New user',
       edit: 'Edit user',
+      assignRoles: 'Assign roles',
+      assignRolesTitle: 'Assign roles · {{name}}',
+      assignRolesHint:
+        'You cannot assign roles to yourself; roles with administration permissions only by an administrator holding them',
+      rolesAssigned: 'Roles updated',
       resetPassword: 'Reset password',
       passwordReset: 'Password reset',
       created: 'User created',
@@ -466,6 +471,28 @@ const en: Shape<typeof zhCN> = {
         memberCount: 'Members',
       },
     },
+  },
+  auditLog: {
+    title: 'Audit log',
+    subtitle:
+      'What was done in your data scope, newest first; read-only, personal data masked as the API returns it',
+    empty: 'No audit entries match',
+    onlyThisActor: "Only this person's actions",
+    filters: {
+      action: 'Action code, e.g. customer.update',
+      entityType: 'Entity type, e.g. customer',
+      entityId: 'Entity id',
+      actor: 'Actor',
+    },
+    fields: {
+      occurredAt: 'Time',
+      actor: 'Actor',
+      action: 'Action',
+      entity: 'Entity',
+      details: 'Details',
+      ip: 'From address',
+    },
+    actorKinds: { user: 'User', api_token: 'API token', system: 'System' },
   },
   validation: {
     required: 'Required',

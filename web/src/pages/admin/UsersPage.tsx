@@ -1,4 +1,4 @@
-import { KeyOutlined } from '@ant-design/icons';
+import { KeyOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { Button, Col, Form, Input, InputNumber, Row, Select, Space, Tag } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,7 +25,11 @@ export default function UsersPage() {
   const { t, i18n } = useTranslation();
   const { fmt } = usePrefs();
   const me = useUser();
-  const canManage = adminScreensFor(me).find((s) => s.id === 'users')?.canManage ?? false;
+  const screen = adminScreensFor(me).find((s) => s.id === 'users');
+  const canManage = screen?.canManage ?? false;
+  // 三员分立: the security administrator assigns roles here and changes nothing else.
+  const canGrant = screen?.canGrant ?? false;
+  const [granting, setGranting] = useState<User | null>(null);
   const units = useOrgUnits();
   const roles = useRoles();
   const [filters, setFilters] = useState<Filters>({});
@@ -53,7 +57,7 @@ export default function UsersPage() {
       title={t('admin.users.title')}
       subtitle={t('admin.subtitle')}
       list={list}
-      readOnly={!canManage}
+      readOnly={!canManage && !canGrant}
       newButton={
         canManage
           ? { label: t('admin.users.new'), onClick: () => setEditing('new'), testId: 'user-new' }
@@ -151,21 +155,39 @@ export default function UsersPage() {
             dataIndex: 'lastLoginAt',
             render: (v: string | null) => (v ? fmt.dateTime(v) : t('time.never')),
           },
-          ...(canManage
+          ...(canManage || canGrant
             ? [
                 {
                   title: t('common.actions'),
                   key: 'actions',
                   fixed: 'right' as const,
-                  width: 170,
+                  width: canManage && canGrant ? 250 : 170,
                   render: (_: unknown, u: User) => (
                     <Space size={0}>
-                      <Button type="link" onClick={() => setEditing(u)} data-testid={`user-edit-${u.login}`}>
-                        {t('common.edit')}
-                      </Button>
-                      <Button type="link" icon={<KeyOutlined />} onClick={() => setResetting(u)}>
-                        {t('admin.users.resetPassword')}
-                      </Button>
+                      {canManage ? (
+                        <>
+                          <Button
+                            type="link"
+                            onClick={() => setEditing(u)}
+                            data-testid={`user-edit-${u.login}`}
+                          >
+                            {t('common.edit')}
+                          </Button>
+                          <Button type="link" icon={<KeyOutlined />} onClick={() => setResetting(u)}>
+                            {t('admin.users.resetPassword')}
+                          </Button>
+                        </>
+                      ) : null}
+                      {canGrant && u.id !== me.id ? (
+                        <Button
+                          type="link"
+                          icon={<SafetyCertificateOutlined />}
+                          onClick={() => setGranting(u)}
+                          data-testid={`user-grant-${u.login}`}
+                        >
+                          {t('admin.users.assignRoles')}
+                        </Button>
+                      ) : null}
                     </Space>
                   ),
                 },
@@ -183,6 +205,7 @@ export default function UsersPage() {
         />
       ) : null}
       {resetting ? <PasswordDialog user={resetting} onClose={() => setResetting(null)} /> : null}
+      {granting ? <RolesDialog user={granting} roles={roles.data} onClose={() => setGranting(null)} /> : null}
     </ListPage>
   );
 }
@@ -369,6 +392,51 @@ function PasswordDialog(props: { user: User; onClose: () => void }) {
         ]}
       >
         <Input.Password autoComplete="new-password" autoFocus />
+      </Form.Item>
+    </FormDialog>
+  );
+}
+
+/** 分配角色 (user.grant): the user's roles only, sent with the version read (PUT /users/:id/roles). */
+function RolesDialog(props: { user: User; roles: Role[] | undefined; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const u = props.user;
+  const assign = useApiMutation(
+    ({ roles }: { roles: string[] }) =>
+      ok(
+        api.PUT('/api/v1/users/{id}/roles', {
+          params: { path: { id: u.id } },
+          body: { roles, version: u.version },
+        }),
+      ),
+    [queryKeys.allUsers],
+  );
+  return (
+    <FormDialog<{ roles: string[] }>
+      name="user-roles"
+      testId="user-roles-modal"
+      title={t('admin.users.assignRolesTitle', { name: u.displayName })}
+      initialValues={{ roles: u.roles }}
+      onClose={props.onClose}
+      onSubmit={async (v) => void (await assign.mutateAsync(v))}
+      successMessage={t('admin.users.rolesAssigned')}
+      conflictReloads={[queryKeys.allUsers]}
+    >
+      <Form.Item
+        name="roles"
+        label={t('admin.users.fields.roles')}
+        extra={t('admin.users.assignRolesHint')}
+        rules={[{ required: true, message: t('validation.required') }]}
+      >
+        <Select
+          mode="multiple"
+          data-testid="user-roles-assign"
+          loading={!props.roles}
+          options={(props.roles ?? []).map((r) => ({
+            value: r.code,
+            label: roleLabel(t, i18n.language, r.code, r),
+          }))}
+        />
       </Form.Item>
     </FormDialog>
   );

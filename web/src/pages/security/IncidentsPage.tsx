@@ -1,4 +1,3 @@
-import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import {
   Alert,
   App,
@@ -25,12 +24,13 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client.ts';
+import { queryKeys, useApiMutation, useApiQuery, useInvalidate, useKeysetQuery } from '../../api/query.tsx';
 import { useUser } from '../../auth/session.tsx';
 import { ErrorResult, useActionError } from '../../components/errors.tsx';
+import { FormDialog } from '../../components/FormDialog.tsx';
+import { ListPage } from '../../components/ListPage.tsx';
 import { LoadMoreFooter } from '../../components/LoadMore.tsx';
 import { usePrefs } from '../../i18n/PrefsProvider.tsx';
-import { useKeysetList } from '../../lib/useKeysetList.ts';
-import { useLoad } from '../../lib/useLoad.ts';
 import { hasPermission } from '../../nav/workspaces.ts';
 import {
   CATEGORIES,
@@ -45,6 +45,7 @@ import {
   type IncidentFormValues,
 } from './incident-form.ts';
 import type { Incident, IncidentState, Recipient } from './models.ts';
+import { SecurityTabs } from './tabs.tsx';
 import './texts.ts';
 
 const PAGE = 50;
@@ -64,24 +65,30 @@ export default function IncidentsPage() {
   const [state, setState] = useState<IncidentState>();
   const [creating, setCreating] = useState(false);
   const [openId, setOpenId] = useState<string>();
-  const actionError = useActionError();
-  const list = useKeysetList(
-    (cursor, signal) =>
-      ok(
-        api.GET('/api/v1/security/incidents', {
-          params: {
-            query: { limit: PAGE, ...(state ? { state } : {}), ...(cursor ? { before: cursor } : {}) },
-          },
-          signal,
-        }),
-      ).then((p) => ({ items: p.items, nextCursor: p.nextBefore })),
-    String(state),
-    actionError,
+  const list = useKeysetQuery(queryKeys.incidents({ state }), (cursor, signal) =>
+    ok(
+      api.GET('/api/v1/security/incidents', {
+        params: {
+          query: { limit: PAGE, ...(state ? { state } : {}), ...(cursor ? { before: cursor } : {}) },
+        },
+        signal,
+      }),
+    ).then((p) => ({ items: p.items, nextCursor: p.nextBefore })),
   );
 
   return (
-    <div data-testid="security-incidents">
-      <Flex wrap gap={8} style={{ marginBottom: 16 }}>
+    <ListPage<Incident>
+      testId="security-incidents"
+      title={t('security.title')}
+      subtitle={t('security.subtitle')}
+      list={list}
+      header={<SecurityTabs />}
+      newButton={
+        canManage
+          ? { label: t('security.incidents.new'), onClick: () => setCreating(true), testId: 'incident-new' }
+          : undefined
+      }
+      toolbar={
         <Select
           allowClear
           placeholder={t('security.incidents.filters.state')}
@@ -90,109 +97,74 @@ export default function IncidentsPage() {
           onChange={(v?: IncidentState) => setState(v)}
           options={INCIDENT_STATES.map((s) => ({ value: s, label: t(`security.incidents.states.${s}`) }))}
         />
-        <Button icon={<ReloadOutlined />} onClick={list.reload}>
-          {t('common.reload')}
-        </Button>
-        {canManage ? (
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            onClick={() => setCreating(true)}
-            data-testid="incident-new"
-          >
-            {t('security.incidents.new')}
-          </Button>
-        ) : null}
-      </Flex>
-      {list.error && !list.loaded ? (
-        <ErrorResult error={list.error} onRetry={list.reload} />
-      ) : (
-        <>
-          <Table<Incident>
-            data-testid="incident-table"
-            rowKey="id"
-            size="middle"
-            loading={list.loading}
-            dataSource={list.rows}
-            pagination={false}
-            scroll={{ x: 900 }}
-            locale={{ emptyText: t('security.incidents.empty') }}
-            columns={[
-              { title: t('security.incidents.fields.incidentNo'), dataIndex: 'incidentNo', width: 110 },
-              {
-                title: t('security.incidents.fields.title'),
-                dataIndex: 'title',
-                render: (title: string, i) => (
-                  <Button
-                    type="link"
-                    style={{ padding: 0 }}
-                    onClick={() => setOpenId(i.id)}
-                    data-testid={`incident-open-${i.incidentNo}`}
-                  >
-                    {title}
-                  </Button>
-                ),
-              },
-              {
-                title: t('security.incidents.fields.category'),
-                dataIndex: 'category',
-                width: 90,
-                render: (c: Incident['category']) => t(`security.incidents.categories.${c}`),
-              },
-              {
-                title: t('security.incidents.fields.severity'),
-                dataIndex: 'severity',
-                width: 100,
-                render: (s: Incident['severity']) =>
-                  s ? (
-                    <Tag color={SEVERITY_COLOR[s]}>{t(`security.incidents.severities.${s}`)}</Tag>
-                  ) : (
-                    t('common.none')
-                  ),
-              },
-              {
-                title: t('security.incidents.fields.state'),
-                dataIndex: 'state',
-                width: 100,
-                render: (s: IncidentState) => (
-                  <Tag color={STATE_COLOR[s]}>{t(`security.incidents.states.${s}`)}</Tag>
-                ),
-              },
-              {
-                title: t('security.incidents.fields.discoveredAt'),
-                dataIndex: 'discoveredAt',
-                width: 170,
-                render: (v: string) => fmt.dateTime(v),
-              },
-              {
-                title: t('security.incidents.fields.affectedCustomers'),
-                dataIndex: 'affectedCustomers',
-                width: 110,
-              },
-            ]}
-          />
-          <LoadMoreFooter list={list} />
-        </>
-      )}
+      }
+      emptyText={t('security.incidents.empty')}
+      table={{
+        'data-testid': 'incident-table',
+        rowKey: 'id',
+        scroll: { x: 900 },
+        columns: [
+          { title: t('security.incidents.fields.incidentNo'), dataIndex: 'incidentNo', width: 110 },
+          {
+            title: t('security.incidents.fields.title'),
+            dataIndex: 'title',
+            render: (title: string, i) => (
+              <Button
+                type="link"
+                style={{ padding: 0 }}
+                onClick={() => setOpenId(i.id)}
+                data-testid={`incident-open-${i.incidentNo}`}
+              >
+                {title}
+              </Button>
+            ),
+          },
+          {
+            title: t('security.incidents.fields.category'),
+            dataIndex: 'category',
+            width: 90,
+            render: (c: Incident['category']) => t(`security.incidents.categories.${c}`),
+          },
+          {
+            title: t('security.incidents.fields.severity'),
+            dataIndex: 'severity',
+            width: 100,
+            render: (s: Incident['severity']) =>
+              s ? (
+                <Tag color={SEVERITY_COLOR[s]}>{t(`security.incidents.severities.${s}`)}</Tag>
+              ) : (
+                t('common.none')
+              ),
+          },
+          {
+            title: t('security.incidents.fields.state'),
+            dataIndex: 'state',
+            width: 100,
+            render: (s: IncidentState) => (
+              <Tag color={STATE_COLOR[s]}>{t(`security.incidents.states.${s}`)}</Tag>
+            ),
+          },
+          {
+            title: t('security.incidents.fields.discoveredAt'),
+            dataIndex: 'discoveredAt',
+            width: 170,
+            render: (v: string) => fmt.dateTime(v),
+          },
+          {
+            title: t('security.incidents.fields.affectedCustomers'),
+            dataIndex: 'affectedCustomers',
+            width: 110,
+          },
+        ],
+      }}
+    >
       {creating ? (
-        <IncidentFormModal
-          onClose={() => setCreating(false)}
-          onSaved={(i) => {
-            setCreating(false);
-            list.reload();
-            setOpenId(i.id);
-          }}
-        />
+        <IncidentFormDialog onClose={() => setCreating(false)} onSaved={(i) => setOpenId(i.id)} />
       ) : null}
       {openId ? (
-        <IncidentDrawer
-          id={openId}
-          canManage={canManage}
-          onClose={() => setOpenId(undefined)}
-          onChanged={list.reload}
-        />
+        <IncidentDrawer id={openId} canManage={canManage} onClose={() => setOpenId(undefined)} />
       ) : null}
-    </div>
+    </ListPage>
   );
 }
 
@@ -202,20 +174,18 @@ interface FormShape extends Omit<IncidentFormValues, 'discoveredAt' | 'occurredA
 }
 
 /** Create (no incident) or edit (sends only what changed, with the version read). */
-function IncidentFormModal(props: {
+function IncidentFormDialog(props: {
   incident?: Incident;
   onClose: () => void;
   onSaved: (i: Incident) => void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const actionError = useActionError();
   const [form] = Form.useForm<FormShape>();
-  const [saving, setSaving] = useState(false);
   const notify = Form.useWatch('notifyIndividuals', form);
-  const initial: Partial<FormShape> = props.incident
+  const original = props.incident;
+  const initial: Partial<FormShape> = original
     ? (() => {
-        const v = formValuesOf(props.incident);
+        const v = formValuesOf(original);
         return {
           ...v,
           discoveredAt: dayjs(v.discoveredAt),
@@ -223,9 +193,20 @@ function IncidentFormModal(props: {
         };
       })()
     : { category: 'leak', dataKinds: [], notifyIndividuals: true, discoveredAt: dayjs() };
+  const save = useApiMutation(
+    async (values: IncidentFormValues): Promise<Incident> => {
+      if (!original) return ok(api.POST('/api/v1/security/incidents', { body: createBody(values) }));
+      const body = changeBody(original, values);
+      if (!body) return original;
+      return ok(
+        api.PATCH('/api/v1/security/incidents/{id}', { params: { path: { id: original.id } }, body }),
+      );
+    },
+    [queryKeys.allIncidents],
+  );
 
   const submit = async (f: FormShape) => {
-    const values: IncidentFormValues = {
+    const saved = await save.mutateAsync({
       ...f,
       discoveredAt: f.discoveredAt.toISOString(),
       occurredAt: f.occurredAt ? f.occurredAt.toISOString() : null,
@@ -238,161 +219,125 @@ function IncidentFormModal(props: {
       advice: f.advice ?? '',
       decidedBy: f.decidedBy ?? '',
       noNoticeReason: f.noNoticeReason ?? '',
-    };
-    setSaving(true);
-    try {
-      if (props.incident) {
-        const body = changeBody(props.incident, values);
-        const saved = body
-          ? await ok(
-              api.PATCH('/api/v1/security/incidents/{id}', {
-                params: { path: { id: props.incident.id } },
-                body,
-              }),
-            )
-          : props.incident;
-        void message.success(t('common.saved'));
-        props.onSaved(saved);
-      } else {
-        const saved = await ok(api.POST('/api/v1/security/incidents', { body: createBody(values) }));
-        void message.success(t('security.incidents.created'));
-        props.onSaved(saved);
-      }
-    } catch (err) {
-      actionError(err);
-    } finally {
-      setSaving(false);
-    }
+    });
+    props.onSaved(saved);
   };
 
   const f = (k: keyof IncidentFormValues) => t(`security.incidents.fields.${k}`);
+  const required = { required: true, whitespace: true, message: t('validation.required') };
   return (
-    <Modal
-      open
+    <FormDialog<FormShape>
       width={760}
-      title={props.incident ? t('security.incidents.edit') : t('security.incidents.new')}
-      data-testid="incident-form-modal"
+      name="incident"
+      testId="incident-form-modal"
+      title={original ? t('security.incidents.edit') : t('security.incidents.new')}
       okText={t('common.save')}
-      confirmLoading={saving}
-      onOk={() => form.submit()}
-      onCancel={props.onClose}
-      destroyOnHidden
+      form={form}
+      initialValues={initial}
+      onClose={props.onClose}
+      onSubmit={submit}
+      successMessage={original ? t('common.saved') : t('security.incidents.created')}
+      conflictReloads={[queryKeys.allIncidents]}
     >
-      <Form
-        form={form}
-        name="incident"
-        layout="vertical"
-        initialValues={initial}
-        onFinish={(v) => void submit(v)}
-        data-testid="incident-form"
+      <Form.Item name="title" label={f('title')} rules={[required]}>
+        <Input maxLength={200} data-testid="incident-title" />
+      </Form.Item>
+      <Form.Item
+        name="description"
+        label={f('description')}
+        extra={t('security.incidents.fields.descriptionHint')}
+        rules={[required]}
       >
-        <Form.Item name="title" label={f('title')} rules={[{ required: true, whitespace: true, max: 200 }]}>
-          <Input data-testid="incident-title" />
-        </Form.Item>
-        <Form.Item
-          name="description"
-          label={f('description')}
-          extra={t('security.incidents.fields.descriptionHint')}
-          rules={[{ required: true, whitespace: true, max: 10000 }]}
-        >
-          <Input.TextArea rows={3} data-testid="incident-description" />
-        </Form.Item>
-        <Row gutter={12}>
-          <Col xs={24} sm={8}>
-            <Form.Item name="category" label={f('category')} rules={[{ required: true }]}>
-              <Select
-                options={CATEGORIES.map((c) => ({
-                  value: c,
-                  label: t(`security.incidents.categories.${c}`),
-                }))}
-              />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={8}>
-            <Form.Item name="discoveredAt" label={f('discoveredAt')} rules={[{ required: true }]}>
-              <DatePicker showTime style={{ width: '100%' }} />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={8}>
-            <Form.Item name="occurredAt" label={f('occurredAt')}>
-              <DatePicker showTime style={{ width: '100%' }} />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Row gutter={12}>
-          <Col xs={24} sm={16}>
-            <Form.Item name="dataKinds" label={f('dataKinds')}>
-              <Select
-                data-testid="incident-data-kinds"
-                mode="multiple"
-                options={DATA_KINDS.map((k) => ({ value: k, label: t(`security.incidents.dataKinds.${k}`) }))}
-              />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={8}>
-            <Form.Item name="severity" label={f('severity')}>
-              <Select
-                data-testid="incident-severity"
-                allowClear
-                options={SEVERITIES.map((s) => ({
-                  value: s,
-                  label: t(`security.incidents.severities.${s}`),
-                }))}
-              />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Row gutter={12}>
-          <Col xs={24} sm={16}>
-            <Form.Item name="decidedBy" label={f('decidedBy')} rules={[{ max: 200 }]}>
-              <Input />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={8}>
-            <Form.Item name="estimatedAffected" label={f('estimatedAffected')}>
-              <InputNumber min={0} max={2_000_000_000} style={{ width: '100%' }} />
-            </Form.Item>
-          </Col>
-        </Row>
-        {(['cause', 'harm', 'measures', 'advice'] as const).map((k) => (
-          <Form.Item key={k} name={k} label={f(k)} rules={[{ max: 5000 }]}>
-            <Input.TextArea rows={2} />
+        <Input.TextArea rows={3} maxLength={10000} data-testid="incident-description" />
+      </Form.Item>
+      <Row gutter={12}>
+        <Col xs={24} sm={8}>
+          <Form.Item name="category" label={f('category')} rules={[required]}>
+            <Select
+              options={CATEGORIES.map((c) => ({
+                value: c,
+                label: t(`security.incidents.categories.${c}`),
+              }))}
+            />
           </Form.Item>
-        ))}
-        <Form.Item name="notifyIndividuals" valuePropName="checked">
-          <Checkbox>{f('notifyIndividuals')}</Checkbox>
-        </Form.Item>
-        {notify === false ? (
-          <Form.Item name="noNoticeReason" label={f('noNoticeReason')} rules={[{ max: 5000 }]}>
-            <Input.TextArea rows={2} />
+        </Col>
+        <Col xs={24} sm={8}>
+          <Form.Item
+            name="discoveredAt"
+            label={f('discoveredAt')}
+            rules={[{ required: true, message: t('validation.required') }]}
+          >
+            <DatePicker showTime style={{ width: '100%' }} />
           </Form.Item>
-        ) : null}
-      </Form>
-    </Modal>
+        </Col>
+        <Col xs={24} sm={8}>
+          <Form.Item name="occurredAt" label={f('occurredAt')}>
+            <DatePicker showTime style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Row gutter={12}>
+        <Col xs={24} sm={16}>
+          <Form.Item name="dataKinds" label={f('dataKinds')}>
+            <Select
+              data-testid="incident-data-kinds"
+              mode="multiple"
+              options={DATA_KINDS.map((k) => ({ value: k, label: t(`security.incidents.dataKinds.${k}`) }))}
+            />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={8}>
+          <Form.Item name="severity" label={f('severity')}>
+            <Select
+              data-testid="incident-severity"
+              allowClear
+              options={SEVERITIES.map((s) => ({
+                value: s,
+                label: t(`security.incidents.severities.${s}`),
+              }))}
+            />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Row gutter={12}>
+        <Col xs={24} sm={16}>
+          <Form.Item name="decidedBy" label={f('decidedBy')}>
+            <Input maxLength={200} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={8}>
+          <Form.Item name="estimatedAffected" label={f('estimatedAffected')}>
+            <InputNumber min={0} max={2_000_000_000} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+      </Row>
+      {(['cause', 'harm', 'measures', 'advice'] as const).map((k) => (
+        <Form.Item key={k} name={k} label={f(k)}>
+          <Input.TextArea rows={2} maxLength={5000} />
+        </Form.Item>
+      ))}
+      <Form.Item name="notifyIndividuals" valuePropName="checked">
+        <Checkbox>{f('notifyIndividuals')}</Checkbox>
+      </Form.Item>
+      {notify === false ? (
+        <Form.Item name="noNoticeReason" label={f('noNoticeReason')}>
+          <Input.TextArea rows={2} maxLength={5000} />
+        </Form.Item>
+      ) : null}
+    </FormDialog>
   );
 }
 
-function IncidentDrawer(props: {
-  id: string;
-  canManage: boolean;
-  onClose: () => void;
-  onChanged: () => void;
-}) {
+function IncidentDrawer(props: { id: string; canManage: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const { fmt } = usePrefs();
-  const loaded = useLoad(
-    (signal) =>
-      ok(api.GET('/api/v1/security/incidents/{id}', { params: { path: { id: props.id } }, signal })),
-    props.id,
+  const loaded = useApiQuery(queryKeys.incident(props.id), (signal) =>
+    ok(api.GET('/api/v1/security/incidents/{id}', { params: { path: { id: props.id } }, signal })),
   );
   const [editing, setEditing] = useState(false);
   const [moving, setMoving] = useState<IncidentState>();
   const [notice, setNotice] = useState(false);
   const i = loaded.data;
-  const changed = () => {
-    loaded.reload();
-    props.onChanged();
-  };
   const none = t('common.none');
   const f = (k: string) => t(`security.incidents.fields.${k}` as 'security.incidents.fields.title');
 
@@ -482,58 +427,27 @@ function IncidentDrawer(props: {
                 .map(([k, at, by]) => ({ content: `${f(k)} · ${fmt.dateTime(at)} · ${by?.name ?? none}` }))}
             />
           </div>
-          <CustomersSection
-            incident={i}
-            canManage={props.canManage && i.state !== 'closed'}
-            onChanged={changed}
-          />
+          <CustomersSection incident={i} canManage={props.canManage && i.state !== 'closed'} />
         </Space>
       ) : null}
       {editing && i ? (
-        <IncidentFormModal
-          incident={i}
-          onClose={() => setEditing(false)}
-          onSaved={() => {
-            setEditing(false);
-            changed();
-          }}
-        />
+        <IncidentFormDialog incident={i} onClose={() => setEditing(false)} onSaved={() => undefined} />
       ) : null}
-      {moving && i ? (
-        <MoveModal
-          incident={i}
-          to={moving}
-          onClose={() => setMoving(undefined)}
-          onDone={() => {
-            setMoving(undefined);
-            changed();
-          }}
-        />
-      ) : null}
+      {moving && i ? <MoveDialog incident={i} to={moving} onClose={() => setMoving(undefined)} /> : null}
       {notice && i ? <NoticeModal incident={i} onClose={() => setNotice(false)} /> : null}
     </Drawer>
   );
 }
 
 /** Moves an incident on; the server names what the step still lacks (shown as the error). */
-function MoveModal(props: {
-  incident: Incident;
-  to: IncidentState;
-  onClose: () => void;
-  onDone: () => void;
-}) {
+function MoveDialog(props: { incident: Incident; to: IncidentState; onClose: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const actionError = useActionError();
-  const [form] = Form.useForm<{ note?: string }>();
-  const [saving, setSaving] = useState(false);
   const noteField =
     props.to === 'notified' ? 'notificationNote' : props.to === 'closed' ? 'closeNote' : undefined;
   const action = t(`security.incidents.move.${props.to as Exclude<IncidentState, 'open'>}`);
-  const submit = async ({ note }: { note?: string }) => {
-    setSaving(true);
-    try {
-      await ok(
+  const move = useApiMutation(
+    ({ note }: { note?: string }) =>
+      ok(
         api.PATCH('/api/v1/security/incidents/{id}', {
           params: { path: { id: props.incident.id } },
           body: {
@@ -542,40 +456,32 @@ function MoveModal(props: {
             ...(noteField && note?.trim() ? { [noteField]: note.trim() } : {}),
           },
         }),
-      );
-      void message.success(t('security.incidents.move.done'));
-      props.onDone();
-    } catch (err) {
-      actionError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
+      ),
+    [queryKeys.allIncidents],
+  );
   return (
-    <Modal
-      open
+    <FormDialog<{ note?: string }>
+      name="incident-move"
+      testId="incident-move-modal"
       title={t('security.incidents.move.title', { incident: props.incident.incidentNo, action })}
-      data-testid="incident-move-modal"
       okText={t('common.submit')}
-      confirmLoading={saving}
-      onOk={() => form.submit()}
-      onCancel={props.onClose}
-      destroyOnHidden
+      onClose={props.onClose}
+      onSubmit={async (v) => void (await move.mutateAsync(v))}
+      successMessage={t('security.incidents.move.done')}
+      conflictReloads={[queryKeys.allIncidents]}
     >
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)}>
-        {noteField ? (
-          <Form.Item
-            name="note"
-            label={t(`security.incidents.fields.${noteField}`)}
-            rules={[{ required: true, whitespace: true, max: 5000 }]}
-          >
-            <Input.TextArea rows={3} data-testid="incident-move-note" />
-          </Form.Item>
-        ) : (
-          <Typography.Paragraph>{t('security.incidents.move.confirmAssess')}</Typography.Paragraph>
-        )}
-      </Form>
-    </Modal>
+      {noteField ? (
+        <Form.Item
+          name="note"
+          label={t(`security.incidents.fields.${noteField}`)}
+          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+        >
+          <Input.TextArea rows={3} maxLength={5000} data-testid="incident-move-note" />
+        </Form.Item>
+      ) : (
+        <Typography.Paragraph>{t('security.incidents.move.confirmAssess')}</Typography.Paragraph>
+      )}
+    </FormDialog>
   );
 }
 
@@ -619,45 +525,37 @@ function useRecipientColumns() {
   ];
 }
 
-function useRecipients(path: 'customers' | 'notice', id: string, key: string) {
-  const actionError = useActionError();
-  return useKeysetList<Recipient>(
-    async (cursor, signal) => {
-      const query = { limit: 100, ...(cursor ? { after: cursor } : {}) };
-      const page =
-        path === 'customers'
-          ? await ok(
-              api.GET('/api/v1/security/incidents/{id}/customers', {
+function useRecipients(path: 'customers' | 'notice', id: string) {
+  return useKeysetQuery<Recipient>(queryKeys.incidentRecipients(id, path), async (cursor, signal) => {
+    const query = { limit: 100, ...(cursor ? { after: cursor } : {}) };
+    const page =
+      path === 'customers'
+        ? await ok(
+            api.GET('/api/v1/security/incidents/{id}/customers', {
+              params: { path: { id }, query },
+              signal,
+            }),
+          )
+        : (
+            await ok(
+              api.GET('/api/v1/security/incidents/{id}/notice', {
                 params: { path: { id }, query },
                 signal,
               }),
             )
-          : (
-              await ok(
-                api.GET('/api/v1/security/incidents/{id}/notice', {
-                  params: { path: { id }, query },
-                  signal,
-                }),
-              )
-            ).individuals.recipients;
-      return { items: page.items, nextCursor: page.nextAfter };
-    },
-    key,
-    actionError,
-  );
+          ).individuals.recipients;
+    return { items: page.items, nextCursor: page.nextAfter };
+  });
 }
 
-function CustomersSection(props: { incident: Incident; canManage: boolean; onChanged: () => void }) {
+function CustomersSection(props: { incident: Incident; canManage: boolean }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const actionError = useActionError();
+  const invalidate = useInvalidate();
   const [pasted, setPasted] = useState('');
   const [busy, setBusy] = useState(false);
-  const list = useRecipients(
-    'customers',
-    props.incident.id,
-    `${props.incident.id}#${props.incident.version}`,
-  );
+  const list = useRecipients('customers', props.incident.id);
   const columns = useRecipientColumns();
   const add = async () => {
     const customerNos = parseCustomerNos(pasted);
@@ -674,7 +572,7 @@ function CustomersSection(props: { incident: Incident; canManage: boolean; onCha
         t('security.incidents.customers.added', { added: r.added, already: r.alreadyLinked }),
       );
       setPasted('');
-      props.onChanged();
+      await invalidate(queryKeys.allIncidents);
     } catch (err) {
       actionError(err);
     } finally {
@@ -689,7 +587,7 @@ function CustomersSection(props: { incident: Incident; canManage: boolean; onCha
         }),
       );
       void message.success(t('security.incidents.customers.removed'));
-      props.onChanged();
+      await invalidate(queryKeys.allIncidents);
     } catch (err) {
       actionError(err);
     }
@@ -747,17 +645,15 @@ function CustomersSection(props: { incident: Incident; canManage: boolean; onCha
 /** The notice: what sending will need, until sending is built (the list and the texts). */
 function NoticeModal(props: { incident: Incident; onClose: () => void }) {
   const { t } = useTranslation();
-  const loaded = useLoad(
-    (signal) =>
-      ok(
-        api.GET('/api/v1/security/incidents/{id}/notice', {
-          params: { path: { id: props.incident.id }, query: { limit: 1 } },
-          signal,
-        }),
-      ),
-    props.incident.id,
+  const loaded = useApiQuery(queryKeys.incidentNotice(props.incident.id), (signal) =>
+    ok(
+      api.GET('/api/v1/security/incidents/{id}/notice', {
+        params: { path: { id: props.incident.id }, query: { limit: 1 } },
+        signal,
+      }),
+    ),
   );
-  const recipients = useRecipients('notice', props.incident.id, props.incident.id);
+  const recipients = useRecipients('notice', props.incident.id);
   const columns = useRecipientColumns();
   const n = loaded.data;
   const missingLabel = (m: string) =>

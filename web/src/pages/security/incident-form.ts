@@ -1,9 +1,17 @@
 /** The incident form's pure parts: what the form holds, what a save sends, which moves to offer. */
+import { allOf } from '../../lib/enum.ts';
 import type { Incident, IncidentChange, IncidentState, NewIncident } from './models.ts';
 
-export const CATEGORIES = ['leak', 'tampering', 'loss', 'other'] as const;
-export const SEVERITIES = ['minor', 'significant', 'major', 'critical'] as const;
-export const DATA_KINDS = [
+// The register's enums come from the API types (generated from the server's schemas): a value the
+// server adds or drops fails the type check here until the form follows.
+export const CATEGORIES = allOf<NewIncident['category']>()(['leak', 'tampering', 'loss', 'other']);
+export const SEVERITIES = allOf<NonNullable<NewIncident['severity']>>()([
+  'minor',
+  'significant',
+  'major',
+  'critical',
+]);
+export const DATA_KINDS = allOf<NonNullable<NewIncident['dataKinds']>[number]>()([
   'name',
   'phone',
   'id_number',
@@ -15,8 +23,8 @@ export const DATA_KINDS = [
   'location',
   'credentials',
   'other',
-] as const;
-export const INCIDENT_STATES = ['open', 'assessed', 'notified', 'closed'] as const;
+]);
+export const INCIDENT_STATES = allOf<IncidentState>()(['open', 'assessed', 'notified', 'closed']);
 
 /** The moves the register allows from each state (the server checks them again). */
 export const NEXT_STATES: Record<IncidentState, readonly IncidentState[]> = {
