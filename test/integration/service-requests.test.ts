@@ -165,4 +165,180 @@ describe(`service requests: intake and reading (${process.env.ONEPOINT_TEST_ENGI
     expect(zj.statusCode).toBe(201);
     expect(zj.json().id).not.toBe(first.json().id);
   });
+
+  it("lists a customer's open requests on the 360 page, in the reader's scope", async () => {
+    const inst = await njInstance();
+    const v = (
+      await call('POST', '/api/v1/service-requests', 'agent', fault({ productInstanceId: inst.instanceId }))
+    ).json();
+    const view = (await call('GET', `/api/v1/customers/${inst.customerId}/360`, 'agent')).json();
+    const open = view.openRequests as Array<{ id: string; number: string; status: string }>;
+    expect(open.map((r) => r.id)).toContain(v.id);
+    expect(open.find((r) => r.id === v.id)).toMatchObject({ number: v.number, status: 'accepted' });
+  });
+
+  it('keeps notes, replies and contact attempts on the timeline, masked on the way out', async () => {
+    const v = (await call('POST', '/api/v1/service-requests', 'agent', fault())).json();
+    const note = await call('POST', `/api/v1/service-requests/${v.id}/notes`, 'agent', {
+      body: '内部备注：用户身份证 320102199003071288 已核实',
+      visibility: 'internal',
+    });
+    expect(note.statusCode).toBe(200);
+    expect(note.json().version).toBe(1);
+    await call('POST', `/api/v1/service-requests/${v.id}/notes`, 'agent', {
+      body: '已安排师傅明早上门',
+      visibility: 'customer',
+    });
+    await call('POST', `/api/v1/service-requests/${v.id}/notes`, 'agent', {
+      body: '外呼客户未接通',
+      visibility: 'internal',
+      kind: 'contact_attempt',
+    });
+    const tl = (await call('GET', `/api/v1/service-requests/${v.id}`, 'agent')).json().timeline;
+    expect(tl.map((t: { kind: string; visibility: string }) => `${t.kind}/${t.visibility}`)).toEqual([
+      'created/customer',
+      'note/internal',
+      'reply/customer',
+      'contact_attempt/internal',
+    ]);
+    expect(tl[1].body).not.toContain('320102199003071288');
+    const bad = await call('POST', `/api/v1/service-requests/${v.id}/notes`, 'agent', {
+      body: 'x',
+      visibility: 'public',
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('filters the list: kind, status, unassigned, assignee=me, with keyset pages', async () => {
+    const page1 = (await call('GET', '/api/v1/service-requests?limit=2', 'agent')).json();
+    expect(page1.items).toHaveLength(2);
+    const page2 = (
+      await call('GET', `/api/v1/service-requests?limit=2&cursor=${page1.nextCursor}`, 'agent')
+    ).json();
+    const ids1 = page1.items.map((i: { id: string }) => i.id);
+    expect(page2.items.some((i: { id: string }) => ids1.includes(i.id))).toBe(false);
+    const all = (await call('GET', '/api/v1/service-requests?limit=100', 'agent')).json().items as Array<{
+      createdAt: string;
+    }>;
+    expect(all.map((i) => i.createdAt)).toEqual([...all.map((i) => i.createdAt)].sort().reverse());
+    const closed = (await call('GET', '/api/v1/service-requests?status=closed', 'agent')).json().items;
+    expect(closed.length).toBeGreaterThan(0);
+    expect(closed.every((i: { status: string }) => i.status === 'closed')).toBe(true);
+    const unassigned = (
+      await call('GET', '/api/v1/service-requests?unassigned=true&kind=fault', 'agent')
+    ).json().items;
+    expect(unassigned.length).toBeGreaterThan(0);
+    expect(
+      unassigned.every(
+        (i: { assigneeId: string | null; kind: string }) => i.assigneeId === null && i.kind === 'fault',
+      ),
+    ).toBe(true);
+    const taken = (await call('POST', '/api/v1/service-requests', 'agent', fault())).json();
+    await call('POST', `/api/v1/service-requests/${taken.id}/transitions`, 'agent', {
+      action: 'dispatch',
+      assigneeId: demoId('user', 'agent'),
+    });
+    const mine = (await call('GET', '/api/v1/service-requests?assignee=me', 'agent')).json().items;
+    expect(mine.map((i: { id: string }) => i.id)).toContain(taken.id);
+    expect(mine.every((i: { assigneeId: string }) => i.assigneeId === demoId('user', 'agent'))).toBe(true);
+    expect((await call('GET', '/api/v1/service-requests?cursor=nonsense', 'agent')).statusCode).toBe(400);
+  });
+
+  it('lets administrators edit categories and workflows, validated', async () => {
+    const cats = (await call('GET', '/api/v1/service-request-categories?kind=fault', 'agent')).json().items;
+    expect(cats.map((c: { name: string }) => c.name)).toEqual(
+      expect.arrayContaining([
+        '宽带无法上网',
+        '宽带网速慢',
+        '宽带频繁掉线',
+        'IPTV 卡顿',
+        'IPTV 无信号',
+        '固话无拨号音',
+        '专线中断',
+      ]),
+    );
+    const consult = (
+      await call('GET', '/api/v1/service-request-categories?kind=consultation', 'agent')
+    ).json().items;
+    expect(consult.map((c: { name: string }) => c.name)).toEqual(
+      expect.arrayContaining(['产品与资费', '网络规划与评估', '安全与容灾', '呼叫中心解决方案']),
+    );
+    for (const kind of [
+      'complaint',
+      'billing',
+      'technical_support',
+      'integration',
+      'suggestion',
+      'business_order',
+    ])
+      expect(
+        (await call('GET', `/api/v1/service-request-categories?kind=${kind}`, 'agent')).json().items.length,
+      ).toBeGreaterThan(1);
+    expect(
+      (
+        await call('POST', '/api/v1/service-request-categories', 'agent', {
+          kind: 'fault',
+          code: 'x.y',
+          name: 'x',
+          nameEn: 'x',
+        })
+      ).statusCode,
+    ).toBe(403);
+    const made = await call('POST', '/api/v1/service-request-categories', 'sysadmin', {
+      kind: 'fault',
+      code: 'wifi.weak',
+      name: 'Wi-Fi 信号弱',
+      nameEn: 'Weak Wi-Fi',
+    });
+    expect(made.statusCode).toBe(201);
+    expect(
+      (
+        await call('POST', '/api/v1/service-request-categories', 'sysadmin', {
+          kind: 'fault',
+          code: 'wifi.weak',
+          name: 'x',
+          nameEn: 'x',
+        })
+      ).statusCode,
+    ).toBe(409);
+    const retired = await call('PATCH', `/api/v1/service-request-categories/${made.json().id}`, 'sysadmin', {
+      active: false,
+      version: 1,
+    });
+    expect(retired.json()).toMatchObject({ active: false, version: 2 });
+    expect(
+      (await call('POST', '/api/v1/service-requests', 'agent', fault({ category: 'wifi.weak' }))).statusCode,
+    ).toBe(422);
+
+    const wf = (await call('GET', '/api/v1/service-request-workflows/consultation', 'agent')).json();
+    const broken = structuredClone(wf.definition);
+    broken.transitions = broken.transitions.filter((t: { action: string }) => t.action !== 'resume');
+    const refused = await call('PUT', '/api/v1/service-request-workflows/consultation', 'sysadmin', {
+      definition: broken,
+      version: wf.version,
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().details.problems[0].code).toBe('DEAD_END');
+    // Consultations without suspension: a valid change, applied to the next action.
+    const simpler = structuredClone(wf.definition);
+    simpler.states = simpler.states.filter((st: string) => st !== 'suspended');
+    simpler.transitions = simpler.transitions.filter(
+      (t: { action: string }) => t.action !== 'suspend' && t.action !== 'resume',
+    );
+    const saved = await call('PUT', '/api/v1/service-request-workflows/consultation', 'sysadmin', {
+      definition: simpler,
+      version: wf.version,
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json().version).toBe(wf.version + 1);
+    const stale = await call('PUT', '/api/v1/service-request-workflows/consultation', 'sysadmin', {
+      definition: simpler,
+      version: wf.version,
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(
+      (await call('PUT', '/api/v1/service-request-workflows/consultation', 'agent', { definition: simpler }))
+        .statusCode,
+    ).toBe(403);
+  });
 });

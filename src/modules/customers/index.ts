@@ -4,7 +4,7 @@ import { hubRoutes } from '../events/index.ts';
 import { registerCustomerCommands } from './customers.cli.ts';
 import { seedDemoCustomers } from './customers.demo.ts';
 import { customersMigrations } from './customers.migrations.ts';
-import { customerRoutes } from './customers.routes.ts';
+import { customerRoutes, type CustomerRouteOptions } from './customers.routes.ts';
 import type { CustomersTables } from './customers.tables.ts';
 import { TMF629_BASE, tmf629Routes } from './tmf/tmf629.routes.ts';
 
@@ -21,7 +21,7 @@ export const customers = defineModule<CustomersTables>({
   name: 'customers',
   migrations: customersMigrations,
   routes: [
-    { plugin: (ctx) => customerRoutes(ctx) },
+    { plugin: (ctx) => customerRoutes(ctx) }, // first: customersWith replaces it
     { prefix: TMF629_BASE, plugin: tmf629Routes },
     // TMF629's event hub (POST /hub): listeners receive the customer events by callback.
     {
@@ -54,6 +54,16 @@ export const customers = defineModule<CustomersTables>({
     },
   },
 });
+
+/**
+ * The module with what modules that read customers hand back (the 360 view's open service
+ * requests): customers cannot import them, so the registry wires it.
+ */
+export const customersWith = (opts: CustomerRouteOptions): typeof customers =>
+  defineModule({
+    ...customers,
+    routes: customers.routes!.map((r, i) => (i === 0 ? { plugin: (ctx) => customerRoutes(ctx, opts) } : r)),
+  });
 
 export { customerRoutes, type CustomerRouteOptions } from './customers.routes.ts';
 export { TMF629_BASE, tmf629Routes } from './tmf/tmf629.routes.ts';

@@ -65,6 +65,7 @@ export function serviceRequestsModule(routing: RoutingPort = fallbackRouting) {
 export const serviceRequests = serviceRequestsModule();
 
 export type { ServiceRequestsTables } from './service-requests.tables.ts';
+export { openRequestsOf } from './open-requests.ts';
 export {
   fallbackRouting,
   type AssignmentInput,
