@@ -101,8 +101,8 @@ export default function Customer360Page() {
               onEdit={edit}
               onChanged={changed}
             />
-            {/* From the requests API, for users who may read requests. */}
-            <CustomerRequestsCard customerId={data.customer.id} />
+            {/* The open requests the 360 view returns, for users who may read requests. */}
+            <CustomerRequestsCard customerId={data.customer.id} items={data.openRequests} />
             <Instances
               customerId={data.customer.id}
               instances={data.instances}

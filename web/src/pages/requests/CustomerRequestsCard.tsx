@@ -3,35 +3,31 @@ import { PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Table, type TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { api, ok } from '../../api/client.ts';
 import type { RequestListItem } from '../../api/models.ts';
-import { queryKeys, useApiQuery } from '../../api/query.tsx';
 import { useUser } from '../../auth/session.tsx';
 import { Data } from '../../components/Data.tsx';
-import { ErrorResult } from '../../components/errors.tsx';
 import { usePrefs } from '../../i18n/PrefsProvider.tsx';
 import { hasPermission } from '../../nav/workspaces.ts';
 import { PriorityTag, RequestLink, RequestStatusTag, useRequestLabel } from './common.tsx';
 
-/** The customer 360 page's open requests, from the requests API (only for users who may read them). */
-export function CustomerRequestsCard({ customerId }: { customerId: string }) {
+/**
+ * The customer 360 page's open requests, as the 360 view returns them (up to 20, in the reader's
+ * scope; the API sends none to a user without request.read, so the card is not shown to them).
+ */
+export function CustomerRequestsCard({ customerId, items }: { customerId: string; items: unknown[] }) {
   const user = useUser();
   if (!hasPermission(user, 'request.read')) return null;
-  return <OpenRequests customerId={customerId} />;
+  // The 360 view types them loosely (customers cannot name the requests module's shape): they are
+  // the request list's items (service-requests open-requests.ts → listItemView).
+  return <OpenRequests customerId={customerId} items={items as RequestListItem[]} />;
 }
 
-function OpenRequests({ customerId }: { customerId: string }) {
+function OpenRequests({ customerId, items }: { customerId: string; items: RequestListItem[] }) {
   const { t } = useTranslation();
   const user = useUser();
   const navigate = useNavigate();
   const label = useRequestLabel();
   const { fmt } = usePrefs();
-  const filters = { customerId, open: 'true' as const, limit: 20 };
-  const list = useApiQuery(
-    queryKeys.requests(filters),
-    async (signal) =>
-      (await ok(api.GET('/api/v1/service-requests', { params: { query: filters }, signal }))).items,
-  );
   const columns: TableColumnsType<RequestListItem> = [
     {
       title: t('requests.columns.number'),
@@ -78,20 +74,15 @@ function OpenRequests({ customerId }: { customerId: string }) {
         ) : undefined
       }
     >
-      {list.error && !list.data ? (
-        <ErrorResult compact error={list.error} onRetry={list.reload} />
-      ) : (
-        <Table<RequestListItem>
-          size="small"
-          rowKey="id"
-          pagination={false}
-          loading={!list.data}
-          dataSource={list.data ?? []}
-          columns={columns}
-          scroll={{ x: 720 }}
-          locale={{ emptyText: list.data ? t('requests.customerCard.none') : ' ' }}
-        />
-      )}
+      <Table<RequestListItem>
+        size="small"
+        rowKey="id"
+        pagination={false}
+        dataSource={items}
+        columns={columns}
+        scroll={{ x: 720 }}
+        locale={{ emptyText: t('requests.customerCard.none') }}
+      />
     </Card>
   );
 }
