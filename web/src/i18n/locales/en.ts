@@ -291,7 +291,7 @@ const en: Shape<typeof zhCN> = {
     title: 'Dispatch',
     subtitle: 'Assign field work to the right technician and follow the visits',
     notBuilt:
-      'Work orders are not built yet: the dispatch board comes with them. Below are the technicians in your area.',
+      'The dispatch board is not built yet: see and dispatch waiting and open requests under Requests, filtered by status. Below are the technicians in your area.',
     technicians: {
       title: 'Technicians',
       count: 'Technicians in your area: {{count}}',
@@ -302,7 +302,7 @@ const en: Shape<typeof zhCN> = {
     title: 'Field service',
     subtitle: "Today's visits",
     notBuilt:
-      'Work orders are not built yet: your visits, check-in on site and completion reports will be done here once they are.',
+      'The visit board and check-in on site are not built yet: the requests assigned to you are under Requests (Assigned to me), where you take, work and resolve them.',
   },
   supervisor: {
     title: 'Supervisor',
