@@ -271,7 +271,7 @@ function CustomerPicker({
   const search = useApiQuery(
     queryKeys.customerSearch(q),
     async (signal) =>
-      (await ok(api.GET('/api/v1/customers/search', { params: { query: { q } }, signal }))).items,
+      (await ok(api.GET('/api/v1/customers/search', { params: { query: { q, limit: 50 } }, signal }))).items,
     { enabled: q !== '' && !customerId },
   );
   if (customerId) return <PickedCustomer customerId={customerId} onChange={() => onPick(undefined)} />;
