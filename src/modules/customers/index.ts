@@ -85,3 +85,10 @@ export { PiiVault } from '../../platform/pii/vault.ts';
 export { countCustomers, seedDemoCustomers } from './customers.demo.ts';
 // For the service-requests module: routing facts and list summaries.
 export { customerFacts, instanceFacts, type CustomerFacts, type InstanceFacts } from './request-facts.ts';
+// For the service-requests module's search: exact identifiers → customers and instances.
+export {
+  customerIdsByPhone,
+  instanceIdsByCode,
+  phoneSearchTerm,
+  type PhoneQuery,
+} from './request-lookups.ts';

@@ -53,3 +53,5 @@ export {
   userUnits,
 } from './directory.ts';
 export { chineseNames, DEMO_LOGINS, DEMO_UNITS, demoId } from './identity.demo.ts';
+// For the service-requests module's queues: the caller's skill groups.
+export { skillGroupIdsOfUser } from './memberships.ts';

@@ -12,6 +12,7 @@ import { withAuditEntry } from '../audit/index.ts';
 import { customerFacts, instanceFacts, type CustomerFacts, type InstanceFacts } from '../customers/index.ts';
 import { withEvents } from '../events/index.ts';
 import { isActiveUser } from '../identity/index.ts';
+import { requestSearchVector } from './request-search.ts';
 import type { Caller, RequestDeps } from './deps.ts';
 import { requestNumber } from './domain/number.ts';
 import type { WorkflowDefinition } from './domain/workflow.ts';
@@ -235,6 +236,7 @@ function requestRowFor(
     priority: input.priority ?? w.decision.priority ?? 'normal',
     title: input.title,
     description: input.description,
+    search_vector: requestSearchVector(input.title, input.description),
     resolution: input.resolveAtIntake?.resolution ?? null,
     first_contact_resolution: closed,
     routing_rule_id: w.decision.ruleId,
