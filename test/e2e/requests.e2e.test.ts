@@ -148,6 +148,20 @@ describe('an agent takes a fault call', () => {
     // The 360 page lists it among the customer's open requests (回单 is not 归档).
     await page.goto(`/customers/${customerId}`);
     await poll(() => page.getByTestId('customer-open-requests').innerText()).toContain('已回单');
+
+    // The agent's queues: counts from the API, the one they accepted under 我首问的, found by 尾号.
+    await page.getByTestId('nav-requests').click();
+    await page.getByTestId('queue-owned').click();
+    await poll(() => page.getByTestId('queue-owned').innerText()).toMatch(/我首问的\s*\d+/);
+    await poll(() => page.getByTestId('request-table').innerText()).toContain('光猫 LOS 红灯');
+    await page.getByTestId('queue-all').click();
+    const search = page.getByTestId('request-search').locator('input');
+    await search.fill(PHONE.slice(-4));
+    await search.press('Enter');
+    await poll(() => page.getByTestId('request-table').locator('.ant-table-row').count()).toBe(1);
+    expect(await page.getByTestId('request-table').innerText()).toContain('光猫 LOS 红灯');
+    expect(await englishOnPage(page)).toEqual([]);
+    await screenshot(page, 'request-queues');
     expect(problems).toEqual([]);
   });
 
@@ -180,7 +194,9 @@ describe('scope', () => {
     await signIn('technician');
     await page.getByTestId('nav-requests').click();
     await page.getByTestId('requests').waitFor();
-    await page.getByTestId('request-filter-open').click(); // all, closed ones too
+    // Every request in scope, closed ones too (not just a queue).
+    await page.getByTestId('queue-all').click();
+    await page.getByTestId('request-filter-open').waitFor();
     await page.waitForTimeout(500);
     await poll(() => page.getByTestId('request-table').innerText()).not.toContain('杭州宽带故障');
     await page.goto(`/requests/${other.data.id}`);

@@ -58,6 +58,7 @@ export const queryKeys = {
   allRequests: ['service-requests'] as const,
   requests: (filters: object) => ['service-requests', 'list', filters] as const,
   request: (id: string) => ['service-requests', id] as const,
+  requestQueues: (filters: object) => ['service-requests', 'queues', filters] as const,
   requestCategories: ['service-request-categories'] as const,
   allSecurityAlerts: ['security-alerts'] as const,
   securityAlerts: (filters: object) => ['security-alerts', 'list', filters] as const,

@@ -302,7 +302,7 @@ const en: Shape<typeof zhCN> = {
     title: 'Field service',
     subtitle: "Today's visits",
     notBuilt:
-      'The visit board and check-in on site are not built yet: the requests assigned to you are under Requests (Assigned to me), where you take, work and resolve them.',
+      'The visit board and check-in on site are not built yet: the requests assigned to you are under Requests (My work), where you take, work and resolve them.',
   },
   supervisor: {
     title: 'Supervisor',

@@ -1,11 +1,11 @@
 import './texts.ts';
-import { Button, Checkbox, Select, type TableColumnsType } from 'antd';
+import { Badge, Button, Checkbox, Input, Select, Tabs, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, ok } from '../../api/client.ts';
 import type { RequestListItem, RequestQuery } from '../../api/models.ts';
-import { queryKeys, useKeysetQuery } from '../../api/query.tsx';
+import { queryKeys, useApiQuery, useKeysetQuery } from '../../api/query.tsx';
 import { useUser } from '../../auth/session.tsx';
 import { Data } from '../../components/Data.tsx';
 import { ListPage } from '../../components/ListPage.tsx';
@@ -24,7 +24,28 @@ import {
 
 const PAGE = 50;
 
-type Filters = Pick<RequestQuery, 'kind' | 'status' | 'priority' | 'assignee' | 'unassigned' | 'open'>;
+type Filters = Pick<RequestQuery, 'queue' | 'kind' | 'status' | 'priority' | 'open' | 'q'>;
+type Queue = NonNullable<RequestQuery['queue']>;
+
+/** The agent's queues (open requests each), in the order of the tabs; counts come from the API. */
+const QUEUES: readonly Queue[] = [
+  'mine',
+  'owned',
+  'group',
+  'unassigned',
+  'urged',
+  'escalated',
+  'suspended',
+  'open',
+];
+
+/** Open requests per queue in the caller's scope (counted up to the API's cap: "999+"). */
+function useQueueCounts(filters: Pick<Filters, 'kind' | 'priority'>) {
+  const query = withoutEmpty(filters);
+  return useApiQuery(queryKeys.requestQueues(query), (signal) =>
+    ok(api.GET('/api/v1/service-requests/queues', { params: { query }, signal })),
+  );
+}
 
 /** 工单: the requests in the caller's scope, newest first, with the queue filters the API has. */
 export default function RequestsPage() {
@@ -33,7 +54,9 @@ export default function RequestsPage() {
   const navigate = useNavigate();
   const label = useRequestLabel();
   const { fmt } = usePrefs();
-  const [filters, setFilters] = useState<Filters>({ open: 'true' });
+  const [filters, setFilters] = useState<Filters>({ queue: 'mine' });
+  const [text, setText] = useState('');
+  const counts = useQueueCounts({ kind: filters.kind, priority: filters.priority });
   const list = useKeysetQuery(queryKeys.requests(filters), (cursor, signal) =>
     ok(
       api.GET('/api/v1/service-requests', {
@@ -116,7 +139,54 @@ export default function RequestsPage() {
       testId="requests"
       title={t('requests.title')}
       subtitle={t('requests.subtitle')}
-      list={list}
+      list={{
+        ...list,
+        reload: () => {
+          list.reload();
+          counts.reload();
+        },
+      }}
+      header={
+        <>
+          <Input.Search
+            allowClear
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onSearch={(v) => set({ q: v.trim() || undefined })}
+            placeholder={t('requests.search.placeholder')}
+            enterButton={t('common.search')}
+            style={{ maxWidth: 640, marginBottom: 12 }}
+            data-testid="request-search"
+          />
+          <Tabs
+            activeKey={filters.queue ?? 'all'}
+            onChange={(k) => set({ queue: k === 'all' ? undefined : (k as Queue) })}
+            data-testid="request-queues"
+            items={[
+              ...QUEUES.map((q) => {
+                const c = counts.data?.queues[q];
+                return {
+                  key: q,
+                  label: (
+                    <span data-testid={`queue-${q}`}>
+                      {t(`requests.queues.${q}`)}{' '}
+                      {c ? (
+                        <Badge
+                          count={c.capped ? `${c.count}+` : c.count}
+                          showZero
+                          overflowCount={100000}
+                          color={c.count > 0 && (q === 'urged' || q === 'escalated') ? 'red' : 'gray'}
+                        />
+                      ) : null}
+                    </span>
+                  ),
+                };
+              }),
+              { key: 'all', label: <span data-testid="queue-all">{t('requests.queues.all')}</span> },
+            ]}
+          />
+        </>
+      }
       newButton={
         hasPermission(user, 'request.create')
           ? {
@@ -131,28 +201,23 @@ export default function RequestsPage() {
           {codeFilter('kind', 'kinds', KINDS, t('requests.filters.kind'))}
           {codeFilter('status', 'states', STATES, t('requests.filters.status'))}
           {codeFilter('priority', 'priorities', PRIORITIES, t('requests.filters.priority'))}
-          <Checkbox
-            checked={filters.open === 'true'}
-            onChange={(e) => set({ open: e.target.checked ? 'true' : undefined })}
-            data-testid="request-filter-open"
+          {filters.queue ? null : (
+            <Checkbox
+              checked={filters.open === 'true'}
+              onChange={(e) => set({ open: e.target.checked ? 'true' : undefined })}
+              data-testid="request-filter-open"
+            >
+              {t('requests.filters.open')}
+            </Checkbox>
+          )}
+          <Button
+            onClick={() => {
+              setText('');
+              setFilters((f) => ({ queue: f.queue }));
+            }}
           >
-            {t('requests.filters.open')}
-          </Checkbox>
-          <Checkbox
-            checked={filters.assignee === 'me'}
-            onChange={(e) => set({ assignee: e.target.checked ? 'me' : undefined })}
-            data-testid="request-filter-mine"
-          >
-            {t('requests.filters.mine')}
-          </Checkbox>
-          <Checkbox
-            checked={filters.unassigned === 'true'}
-            onChange={(e) => set({ unassigned: e.target.checked ? 'true' : undefined })}
-            data-testid="request-filter-unassigned"
-          >
-            {t('requests.filters.unassigned')}
-          </Checkbox>
-          <Button onClick={() => setFilters({})}>{t('requests.filters.reset')}</Button>
+            {t('requests.filters.reset')}
+          </Button>
         </>
       }
       emptyText={t('requests.empty')}
