@@ -251,7 +251,12 @@ function InstanceField({ customerId }: { customerId: string }) {
         data-testid="intake-instance"
         options={instances.map((i) => ({
           value: i.id,
-          label: `${i.productName ?? i.productCode} · ${i.accountNo}${i.circuitId ? ` · ${i.circuitId}` : ''}`,
+          // Product names, account numbers and circuit ids are data (not the console's words).
+          label: (
+            <Data>
+              {`${i.productName ?? i.productCode} · ${i.accountNo}${i.circuitId ? ` · ${i.circuitId}` : ''}`}
+            </Data>
+          ),
         }))}
       />
     </Form.Item>

@@ -85,7 +85,12 @@ function usePersonName(r: RequestDetail) {
   );
   return (userId: string | null): ReactNode => {
     if (!userId) return null;
-    if (userId === me.id) return `${t('requests.view.me')}（${me.displayName}）`;
+    if (userId === me.id)
+      return (
+        <>
+          {t('requests.view.me')} · <Data>{me.displayName}</Data>
+        </>
+      );
     const login = logins.get(userId);
     return login ? <Data>{login}</Data> : t('requests.view.someone');
   };
