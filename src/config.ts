@@ -102,6 +102,13 @@ const envSchema = z.object({
     .default(60),
   ONEPOINT_SEARCH_SLOWDOWN_STEP_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   ONEPOINT_SEARCH_SLOWDOWN_MAX_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
+  ONEPOINT_ATTACHMENTS_DIR: z.string().min(1).optional(),
+  ONEPOINT_ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
 });
 
 /** A key for personal information at rest (AES-256-GCM and the HMAC search index derive from it). */
@@ -268,6 +275,10 @@ export interface Config {
   /** Wait added to such a user's next phone/ID search per miss beyond the limit, and its cap. */
   searchSlowdownStepMs: number;
   searchSlowdownMaxMs: number;
+  /** Where new attachments' bytes go: this directory, or (unset) the database. */
+  attachmentsDir: string | undefined;
+  /** The largest attachment accepted, in bytes. */
+  attachmentMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -365,6 +376,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     searchMissWindowMinutes: e.ONEPOINT_SEARCH_MISS_WINDOW_MINUTES,
     searchSlowdownStepMs: e.ONEPOINT_SEARCH_SLOWDOWN_STEP_MS,
     searchSlowdownMaxMs: e.ONEPOINT_SEARCH_SLOWDOWN_MAX_MS,
+    attachmentsDir: e.ONEPOINT_ATTACHMENTS_DIR ? path.resolve(e.ONEPOINT_ATTACHMENTS_DIR) : undefined,
+    attachmentMaxBytes: e.ONEPOINT_ATTACHMENT_MAX_BYTES,
   };
 }
 

@@ -3,10 +3,12 @@
 // in its own index.ts). Order matters for start-up hooks, demo data (the org tree before the
 // customers it serves) and the order of the OpenAPI document (web/src/api is generated from it);
 // migrations are applied in name order whatever the order here.
+import { attachments } from './modules/attachments/index.ts';
 import { audit } from './modules/audit/index.ts';
 import { customersWith } from './modules/customers/index.ts';
 import { events } from './modules/events/index.ts';
 import { identity } from './modules/identity/index.ts';
+import { phrases } from './modules/phrases/index.ts';
 import { products } from './modules/products/index.ts';
 import { security } from './modules/security/index.ts';
 import { openRequestsOf, serviceRequestsModule } from './modules/service-requests/index.ts';
@@ -17,6 +19,16 @@ import { checkModules } from './platform/module.ts';
 const customers = customersWith({ openRequests: openRequestsOf });
 const serviceRequests = serviceRequestsModule();
 
-export const modules = [identity, audit, customers, products, serviceRequests, events, security] as const;
+export const modules = [
+  identity,
+  audit,
+  customers,
+  products,
+  serviceRequests,
+  events,
+  security,
+  attachments,
+  phrases,
+] as const;
 
 checkModules(modules);

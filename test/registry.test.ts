@@ -23,6 +23,34 @@ describe('the module registry (src/modules.ts)', () => {
       builtinRoles(permissionCatalogue(modules)).map((r) => [r.code, [...r.permissions].sort()]),
     );
     const staff = ['org.read', 'skillgroup.read'];
+    // Issue 10's agent tools (attachments, canned phrases, caller identification), apart.
+    const isTool = (p: string) => /^(attachment|phrase)\./.test(p) || p === 'customer.identify';
+    const tools = Object.fromEntries(Object.entries(roles).map(([r, ps]) => [r, ps.filter(isTool)]));
+    for (const r of Object.keys(roles)) roles[r] = roles[r]!.filter((p) => !isTool(p));
+    const attach = ['attachment.read', 'attachment.upload'];
+    const phrases = ['phrase.manage.personal', 'phrase.read'];
+    expect(tools).toEqual({
+      admin: [
+        'attachment.manage',
+        ...attach,
+        'customer.identify',
+        'phrase.manage.personal',
+        'phrase.manage.unit',
+        'phrase.read',
+      ],
+      system_admin: [],
+      security_admin: [],
+      audit_admin: [],
+      agent: [...attach, 'customer.identify', ...phrases],
+      monitor: [...attach, 'customer.identify', ...phrases],
+      dispatcher: [...attach, 'customer.identify', ...phrases],
+      technician: attach,
+      account_manager: [...attach, 'customer.identify', ...phrases],
+      supervisor: [...attach, 'phrase.manage.personal', 'phrase.manage.unit', 'phrase.read'],
+      quality_inspector: ['attachment.read', 'phrase.read'],
+      billing_specialist: [...attach, ...phrases],
+      customer: attach,
+    });
     // Service requests (issue 10): read, create (受理), work, dispatch/transfer, admin.
     const rq = (...p: string[]) => p.map((x) => `request.${x}`);
     expect(roles).toEqual({

@@ -7,7 +7,7 @@ import { loadInScope } from './customer-checks.ts';
 import { actorNames } from './customers.repository.ts';
 import { iso } from './customers.views.ts';
 
-export type AccessAction = 'view' | 'view360' | 'list' | 'search' | 'export' | 'tmf';
+export type AccessAction = 'view' | 'view360' | 'list' | 'search' | 'export' | 'tmf' | 'identify';
 
 /** Writes the rows; `db` may be a transaction, or carry more of the use case's writes (WITH). */
 export async function logAccess(

@@ -307,10 +307,23 @@ export const customersScopedUniqueness: Migration = {
   },
 };
 
+/**
+ * Cross-scope caller identification (跨地域无差异服务, issue 10): its lookups, hits and misses, go to
+ * the access log under their own action, with the purpose given.
+ */
+export const customersIdentify: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`alter table customer_access_log drop constraint customer_access_log_action_check`.execute(db);
+    await sql`alter table customer_access_log add constraint customer_access_log_action_check
+      check (action in ('view', 'view360', 'list', 'search', 'export', 'tmf', 'identify'))`.execute(db);
+  },
+};
+
 /** This module's migrations with their global names, in order. Forward only: append, never edit. */
 export const customersMigrations: MigrationList = [
   ['0003_customers_init', customersInit],
   ['0007_customers_tmf629', customersTmf629],
   ['0012_customers_search', customersSearch],
   ['0013_customers_scoped_uniqueness', customersScopedUniqueness],
+  ['0020_customers_identify', customersIdentify],
 ];

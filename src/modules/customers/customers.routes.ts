@@ -8,6 +8,7 @@ import { accessLogRoutes } from './access-log.routes.ts';
 import { customerDeps } from './caller.ts';
 import { contactRoutes } from './contacts.routes.ts';
 import { customerResourceRoutes, erasureRoutes } from './customer.routes.ts';
+import { identifyRoutes } from './identify.routes.ts';
 import { importRoutes } from './imports.routes.ts';
 import { instanceRoutes, resourceImpactRoutes } from './instances.routes.ts';
 import { revealRoutes } from './reveal.routes.ts';
@@ -32,5 +33,6 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
     revealRoutes(app, env);
     erasureRoutes(app, env);
     resourceImpactRoutes(app, env);
+    identifyRoutes(app, env);
   };
 }

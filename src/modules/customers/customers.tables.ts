@@ -110,7 +110,7 @@ export interface CustomerAccessLogTable {
   actor_login: string | null;
   /** Null for a search that found nobody (its kind is in `purpose`). */
   customer_id: string | null;
-  action: 'view' | 'view360' | 'list' | 'search' | 'export' | 'tmf';
+  action: 'view' | 'view360' | 'list' | 'search' | 'export' | 'tmf' | 'identify';
   purpose: string | null;
   ip: string | null;
   request_id: string | null;

@@ -48,6 +48,12 @@ export const customers = defineModule<CustomersTables>({
       description: 'Create and change customers, contacts and service instances in scope',
       roles: ['agent', 'account_manager'],
     },
+    'customer.identify': {
+      description:
+        'Identify a caller of any region by a whole phone, ID, account number or circuit id: a masked summary to accept a request (access-logged with its purpose)',
+      // 一点受理: whoever answers the customer, wherever the customer is from.
+      roles: ['agent', 'monitor', 'account_manager', 'dispatcher'],
+    },
     'customer.import': { description: 'Bulk-import customers and instances from CSV/XLSX' },
     'customer.erase': {
       description: 'Erase (anonymise) a customer on request, keeping the records law requires',
@@ -72,6 +78,8 @@ export { noOpenRequests, type OpenRequestsProvider } from './customer-360.servic
 export { rotatePiiKeys, vaultFor } from './pii-keys.service.ts';
 export { listCustomers, searchCustomers, type ListFilters } from './search.service.ts';
 export { revealField } from './reveal.service.ts';
+// For the service-requests module: a customer identified across regions may be taken a request for.
+export { customerForIntake, IDENTIFIED_FOR_MS, type IntakeCustomer } from './identify.service.ts';
 // For the security module's incident register (PIPL Art. 57).
 export {
   customerIdsByNo,

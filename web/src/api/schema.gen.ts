@@ -2734,6 +2734,65 @@ export interface paths {
       };
     };
   };
+  '/api/v1/customers/identify': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Identify a caller of any region by a whole phone number, ID number, account number or circuit id (never a part of one) with a purpose: a masked summary enough to accept a request (no contacts, addresses or ID numbers). Every lookup, hit or miss, is access-logged with its purpose; misses count in the search guard */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            kind: 'phone' | 'idNumber' | 'accountNo' | 'circuitId';
+            value: string;
+            /** why, in a few real words: 来电报修宽带故障 */
+            purpose: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                /** Put it on a new request; it tells nothing by itself */
+                customerId: string;
+                /** masked: 张*, 南京*****有限公司 */
+                name: string;
+                kind: 'individual' | 'enterprise';
+                tier: string | null;
+                status: string;
+                homeUnit: {
+                  id: string;
+                  name: string | null;
+                };
+                /** whether the customer is in your own data scope */
+                inScope: boolean;
+                services: Array<{
+                  instanceId: string;
+                  productCode: string;
+                  productName: string | null;
+                  /** the account number or circuit id, masked */
+                  number: string | null;
+                  status: string;
+                  siteUnit: {
+                    id: string;
+                    name: string | null;
+                  };
+                }>;
+                openRequests: Array<unknown>;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
   '/api/v1/products': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** The service product catalogue */
@@ -5041,6 +5100,425 @@ export interface paths {
                 to: string | null;
                 text: string;
               };
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/attachments': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** A record’s attachments, oldest first (all of them when the owning module lets you read the record; else yours) */
+    get: {
+      parameters: {
+        query: {
+          /** What the file is attached to, e.g. service_request */
+          ownerType: string;
+          /** The owning record’s id */
+          ownerId: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                ownerType: string;
+                ownerId: string;
+                /** masked like free text */
+                fileName: string;
+                /** found in the bytes, not taken from the client */
+                contentType: string;
+                sizeBytes: number;
+                sha256: string;
+                storage: 'database' | 'directory';
+                uploadedAt: string;
+                uploadedBy: {
+                  id: string;
+                  name: string;
+                } | null;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Attach a file (the raw request body) to a record. Its type is read from the bytes: images, PDF, Office documents and plain text; programs and a type other than the one sent are refused (415, details.reason ATTACHMENT_EXECUTABLE / ATTACHMENT_TYPE_MISMATCH / ATTACHMENT_TYPE_NOT_ALLOWED); over ONEPOINT_ATTACHMENT_MAX_BYTES: 413. Audited. */
+    post: {
+      parameters: {
+        query: {
+          /** What the file is attached to, e.g. service_request */
+          ownerType: string;
+          /** The owning record’s id */
+          ownerId: string;
+          /** The file’s name (a path is cut to its last part) */
+          fileName?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              ownerType: string;
+              ownerId: string;
+              /** masked like free text */
+              fileName: string;
+              /** found in the bytes, not taken from the client */
+              contentType: string;
+              sizeBytes: number;
+              sha256: string;
+              storage: 'database' | 'directory';
+              uploadedAt: string;
+              uploadedBy: {
+                id: string;
+                name: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/attachments/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One attachment’s metadata */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              ownerType: string;
+              ownerId: string;
+              /** masked like free text */
+              fileName: string;
+              /** found in the bytes, not taken from the client */
+              contentType: string;
+              sizeBytes: number;
+              sha256: string;
+              storage: 'database' | 'directory';
+              uploadedAt: string;
+              uploadedBy: {
+                id: string;
+                name: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    /** Delete an attachment (its uploader, or attachment.manage): the file goes; audited */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/api/v1/attachments/{id}/content': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Download the file, byte for byte, with its stored type, as an attachment (never shown inline), after checking its checksum */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'image/png': string;
+            'image/jpeg': string;
+            'image/gif': string;
+            'image/webp': string;
+            'image/bmp': string;
+            'image/tiff': string;
+            'application/pdf': string;
+            'application/vnd.openxmlformats-officedocument.wordprocessingml.document': string;
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+            'application/vnd.openxmlformats-officedocument.presentationml.presentation': string;
+            'application/msword': string;
+            'application/vnd.ms-excel': string;
+            'application/vnd.ms-powerpoint': string;
+            'text/plain': string;
+            'text/csv': string;
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/phrases': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The canned phrases you see: your unit’s and the units’ above it, and your own */
+    get: {
+      parameters: {
+        query?: {
+          scope?: 'unit' | 'personal';
+          category?: string;
+          tag?: string;
+          /** text in the title or body */
+          q?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                scope: 'unit' | 'personal';
+                orgUnitId: string;
+                orgUnitName: string | null;
+                title: string;
+                body: string;
+                category: string;
+                tags: Array<string>;
+                /** the {{variables}} the body uses */
+                variables: Array<string>;
+                /** whether you may change or delete it */
+                editable: boolean;
+                version: number;
+                updatedAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Add a phrase: personal (phrase.manage.personal) or for a unit in your scope (phrase.manage.unit) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** unit: shared with the unit and every unit under it; personal: yours only */
+            scope: 'unit' | 'personal';
+            /** The unit that shares it (unit scope; default: yours) */
+            orgUnitId?: string;
+            title: string;
+            /** The text, with {{customer.name}}, {{request.number}}, {{agent.name}}, {{today}} … */
+            body: string;
+            /** 问候语, 身份核实, 故障排查, 致歉, 结束语 … */
+            category: string;
+            tags?: Array<string>;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              scope: 'unit' | 'personal';
+              orgUnitId: string;
+              orgUnitName: string | null;
+              title: string;
+              body: string;
+              category: string;
+              tags: Array<string>;
+              /** the {{variables}} the body uses */
+              variables: Array<string>;
+              /** whether you may change or delete it */
+              editable: boolean;
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/phrases/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One phrase (ETag: its version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              scope: 'unit' | 'personal';
+              orgUnitId: string;
+              orgUnitName: string | null;
+              title: string;
+              body: string;
+              category: string;
+              tags: Array<string>;
+              /** the {{variables}} the body uses */
+              variables: Array<string>;
+              /** whether you may change or delete it */
+              editable: boolean;
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Delete a phrase (If-Match optional); audited */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Change a phrase; send If-Match (its ETag) or version: a stale one gets 409 */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            title?: string;
+            body?: string;
+            category?: string;
+            tags?: Array<string>;
+            /** Or send the ETag as If-Match */
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              scope: 'unit' | 'personal';
+              orgUnitId: string;
+              orgUnitName: string | null;
+              title: string;
+              body: string;
+              category: string;
+              tags: Array<string>;
+              /** the {{variables}} the body uses */
+              variables: Array<string>;
+              /** whether you may change or delete it */
+              editable: boolean;
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/phrases/{id}/render': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Fill a phrase in: agent.name, agent.unit, hotline and today from the server, the rest from context; unknown and missing variables are left visible and reported */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Values for the variables, nested ({customer: {name}}) or dotted ({"customer.name"}); pass masked data */
+            context: {
+              [key: string]:
+                | (string | number | boolean | null)
+                | {
+                    [key: string]: string | number | boolean | null;
+                  };
+            };
+            /** html: values are HTML-escaped */
+            format?: 'text' | 'html';
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              phraseId: string;
+              version: number;
+              text: string;
+              /** variables that do not exist, left as written */
+              unknown: Array<string>;
+              /** variables the context gave no value for, left as written */
+              missing: Array<string>;
             };
           };
         };

@@ -15,6 +15,8 @@ export const GUARDED_KINDS: ReadonlySet<string> = new Set([
   'phoneTail',
   'phoneAccountNo',
   'idNumber',
+  // Cross-scope identification (any exact identifier, the whole country): every miss counts.
+  'identify',
 ]);
 
 export interface SearchGuardPolicy {

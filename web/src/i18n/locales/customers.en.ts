@@ -188,6 +188,7 @@ const customersEn: Shape<typeof customersZhCN> = {
     search: 'Searched',
     export: 'Exported',
     tmf: 'Read through the API',
+    identify: 'Identified a caller across regions',
     'customer.create': 'Created',
     'customer.update': 'Changed',
     'customer.pii_reveal': 'Revealed a masked field',

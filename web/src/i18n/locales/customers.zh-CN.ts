@@ -178,6 +178,7 @@ const customersZhCN = {
     search: '查找',
     export: '导出',
     tmf: '接口读取',
+    identify: '跨地域识别来电',
     'customer.create': '建档',
     'customer.update': '修改',
     'customer.pii_reveal': '查看明文',

@@ -163,6 +163,20 @@ const en: Shape<typeof zhCN> = {
       manage: 'Create and change customers, contacts and services in scope',
       import: 'Bulk-import customers and services from a file',
       erase: 'Erase (anonymise) a customer on request, keeping the records the law requires',
+      identify:
+        'Identify a caller of any region by a whole phone, ID, account number or circuit id (a masked summary to accept a request; logged)',
+    },
+    attachment: {
+      read: 'See and download the attachments of records you may read, and your own uploads',
+      upload: 'Attach files to records you work on, delete your own uploads',
+      manage: 'See and delete any attachment',
+    },
+    phrase: {
+      read: 'See and use canned phrases (your own, your unit’s and the units above)',
+      manage: {
+        personal: 'Keep your own canned phrases',
+        unit: 'Keep the canned phrases shared in your unit and below',
+      },
     },
     product: { manage: 'Change the service product catalogue' },
     request: {
