@@ -57,3 +57,7 @@ export type RequestStatus = NonNullable<RequestQuery['status']>;
 type RequestsQuery = ApiPaths['/api/v1/service-requests']['get'] extends { parameters: { query?: infer Q } }
   ? Q
   : never;
+
+// Caller identification across regions (一点受理): a masked summary by a whole identifier.
+export type IdentifyRequest = BodyOf<'/api/v1/customers/identify', 'post'>;
+export type IdentifiedCaller = ResponseOf<'/api/v1/customers/identify', 'post'>['items'][number];

@@ -175,6 +175,18 @@ const requestsEn: Shape<typeof requestsZhCN> = {
     intro: 'To another unit (any level or province) and/or another support line, with the reason.',
     unit: 'To unit',
   },
+  identify: {
+    title: 'Caller from another region (one-point acceptance)',
+    intro:
+      'A caller outside your data scope is identified only by a whole identifier, with the purpose; every lookup is in the access log.',
+    kinds: { phone: 'Phone', idNumber: 'ID number', accountNo: 'Account number', circuitId: 'Circuit id' },
+    value: 'The whole identifier (no last digits or parts)',
+    purpose: 'Purpose',
+    purposeHint: 'e.g. caller reports a broadband fault',
+    submit: 'Identify',
+    none: 'No customer has this identifier',
+    otherRegion: 'Other region',
+  },
   intake: {
     title: 'New request',
     subtitle: 'Take a call: identify the customer, then the service, kind and category, and the problem',

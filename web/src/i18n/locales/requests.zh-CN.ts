@@ -171,6 +171,17 @@ const requestsZhCN = {
     intro: '转给其他单位（任何层级或省份）和/或其他支撑层级，并说明原因。',
     unit: '转给单位',
   },
+  identify: {
+    title: '外地客户识别（一点受理）',
+    intro: '不在您数据范围内的来电客户，只能凭完整号码识别，并说明用途；每次识别都会记入访问日志。',
+    kinds: { phone: '电话', idNumber: '证件号码', accountNo: '业务号码', circuitId: '电路编号' },
+    value: '完整号码（不接受尾号或部分号码）',
+    purpose: '用途',
+    purposeHint: '例如：来电报修宽带故障',
+    submit: '识别',
+    none: '没有找到与该完整号码对应的客户',
+    otherRegion: '外地客户',
+  },
   intake: {
     title: '新建工单',
     subtitle: '受理来电：先识别客户，再选择业务、类型和分类，填写问题',

@@ -18,7 +18,7 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, ok } from '../../api/client.ts';
-import type { CustomerMatch, NewRequest, RequestKind } from '../../api/models.ts';
+import type { CustomerMatch, IdentifiedCaller, NewRequest, RequestKind } from '../../api/models.ts';
 import { queryKeys, useApiMutation, useApiQuery } from '../../api/query.tsx';
 import { Data } from '../../components/Data.tsx';
 import { ErrorResult } from '../../components/errors.tsx';
@@ -26,6 +26,9 @@ import { useFormSubmit } from '../../components/FormDialog.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
 import { AGENT_CHANNELS, KINDS, PRIORITIES, useCategories, useRequestLabel } from '../requests/common.tsx';
 import { CallerRequests } from './CallerRequests.tsx';
+import { CallerSummary, IdentifyCaller } from './IdentifyCaller.tsx';
+import { useUser } from '../../auth/session.tsx';
+import { hasPermission } from '../../nav/workspaces.ts';
 
 interface IntakeForm {
   productInstanceId?: string;
@@ -70,6 +73,8 @@ export default function IntakePage() {
   const { message } = App.useApp();
   const [params] = useSearchParams();
   const [customerId, setCustomerId] = useState<string | undefined>(params.get('customer') ?? undefined);
+  // A caller identified across regions: what the API summarised (their 360 view is not ours to read).
+  const [identified, setIdentified] = useState<IdentifiedCaller | undefined>();
   // One key for this form, kept across retries: the server answers a replay with the first result.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const [form] = Form.useForm<IntakeForm>();
@@ -96,8 +101,10 @@ export default function IntakePage() {
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
             <CustomerPicker
               customerId={customerId}
-              onPick={(id) => {
+              identified={identified}
+              onPick={(id, caller) => {
                 setCustomerId(id);
+                setIdentified(caller);
                 form.setFieldValue('productInstanceId', undefined);
               }}
             />
@@ -120,7 +127,7 @@ export default function IntakePage() {
                   void submit(v).finally(() => (inFlight.current = false));
                 }}
               >
-                <IntakeFields form={form} customerId={customerId} />
+                <IntakeFields form={form} customerId={customerId} identified={identified} />
                 <Button type="primary" htmlType="submit" loading={saving} data-testid="intake-submit">
                   {t('requests.intake.submit')}
                 </Button>
@@ -129,7 +136,7 @@ export default function IntakePage() {
           </Space>
         </Col>
         <Col xs={24} xl={9}>
-          <CallerRequests customerId={customerId} />
+          <CallerRequests customerId={customerId} identified={identified} />
         </Col>
       </Row>
     </PageFrame>
@@ -139,9 +146,11 @@ export default function IntakePage() {
 function IntakeFields({
   form,
   customerId,
+  identified,
 }: {
   form: ReturnType<typeof Form.useForm<IntakeForm>>[0];
   customerId?: string;
+  identified?: IdentifiedCaller;
 }) {
   const { t, i18n } = useTranslation();
   const label = useRequestLabel();
@@ -156,7 +165,11 @@ function IntakeFields({
   const required = [{ required: true, message: t('validation.required') }];
   return (
     <>
-      {customerId ? <InstanceField customerId={customerId} /> : null}
+      {identified ? (
+        <IdentifiedInstanceField caller={identified} />
+      ) : customerId ? (
+        <InstanceField customerId={customerId} />
+      ) : null}
       <Form.Item name="kind" label={t('requests.intake.kind')} rules={required}>
         <Radio.Group
           optionType="button"
@@ -263,15 +276,39 @@ function InstanceField({ customerId }: { customerId: string }) {
   );
 }
 
-/** Identify the caller through the customer search (whole number or 尾号 for phones). */
+/** The services of a caller identified across regions, as the summary lists them (masked). */
+function IdentifiedInstanceField({ caller }: { caller: IdentifiedCaller }) {
+  const { t } = useTranslation();
+  return (
+    <Form.Item name="productInstanceId" label={t('requests.intake.instance')}>
+      <Select
+        allowClear
+        placeholder={t('requests.intake.noInstance')}
+        data-testid="intake-instance"
+        options={caller.services.map((s) => ({
+          value: s.instanceId,
+          label: <Data>{[s.productName ?? s.productCode, s.number].filter(Boolean).join(' · ')}</Data>,
+        }))}
+      />
+    </Form.Item>
+  );
+}
+
+/**
+ * Identify the caller: the customer search in the agent's scope (whole number or 尾号 for phones),
+ * or, for holders of customer.identify, a caller of another region by a whole identifier.
+ */
 function CustomerPicker({
   customerId,
+  identified,
   onPick,
 }: {
   customerId?: string;
-  onPick: (id: string | undefined) => void;
+  identified?: IdentifiedCaller;
+  onPick: (id: string | undefined, identified?: IdentifiedCaller) => void;
 }) {
   const { t } = useTranslation();
+  const user = useUser();
   const [q, setQ] = useState('');
   const search = useApiQuery(
     queryKeys.customerSearch(q),
@@ -279,6 +316,22 @@ function CustomerPicker({
       (await ok(api.GET('/api/v1/customers/search', { params: { query: { q, limit: 50 } }, signal }))).items,
     { enabled: q !== '' && !customerId },
   );
+  if (identified)
+    return (
+      <Card
+        title={t('requests.intake.picked')}
+        data-testid="intake-customer-picked"
+        extra={
+          <Button size="small" onClick={() => onPick(undefined)} data-testid="intake-change-customer">
+            {t('requests.intake.change')}
+          </Button>
+        }
+      >
+        <span data-testid="intake-customer-name">
+          <CallerSummary caller={identified} />
+        </span>
+      </Card>
+    );
   if (customerId) return <PickedCustomer customerId={customerId} onChange={() => onPick(undefined)} />;
   return (
     <Card title={t('requests.intake.customer')} data-testid="intake-customer">
@@ -323,9 +376,12 @@ function CustomerPicker({
           />
         )
       ) : null}
-      <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>
+      <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
         {t('requests.intake.withoutCustomer')}
       </Typography.Paragraph>
+      {hasPermission(user, 'customer.identify') ? (
+        <IdentifyCaller onPick={(c) => onPick(c.customerId, c)} />
+      ) : null}
     </Card>
   );
 }
