@@ -181,6 +181,46 @@ describe('an agent takes a fault call', () => {
   });
 });
 
+describe('一点受理: a caller of another region', () => {
+  it('is identified by the whole number with a purpose, shown masked, and the agent stays the owner', async () => {
+    const asAdmin = await apiAs(server.url, 'admin');
+    const units = await asAdmin<{ items: Array<{ id: string; code: string }> }>('GET', '/api/v1/org-units');
+    const zj = await asAdmin<{ id: string }>('POST', '/api/v1/customers', {
+      kind: 'individual',
+      name: '欧阳外省',
+      orgUnitId: units.data.items.find((u) => u.code === 'CT.ZJ.HZ')!.id,
+      phone: '13955559931',
+    });
+    expect(zj.status, JSON.stringify(zj.data)).toBe(201);
+    await signIn('agent');
+    await page.goto('/requests/new');
+    // The customer search (the agent's scope) does not find them …
+    const lookup = page.getByTestId('intake-lookup').locator('input');
+    await lookup.fill('13955559931');
+    await lookup.press('Enter');
+    await poll(() => page.getByTestId('intake-customer').innerText()).toContain('没有找到匹配');
+    // … identification by the whole number, with a purpose, does: masked.
+    const identify = page.getByTestId('intake-identify');
+    await identify.getByTestId('identify-value').fill('13955559931');
+    await identify.getByTestId('identify-purpose').fill('来电报修宽带故障');
+    await identify.getByTestId('identify-submit').click();
+    const results = identify.getByTestId('identify-results');
+    await poll(() => results.innerText()).toContain('外地客户');
+    expect(await results.innerText()).not.toContain('欧阳外省');
+    await results.getByTestId('identify-pick').first().click();
+    await page.getByTestId('intake-customer-picked').waitFor();
+    await page.getByTestId('intake-title').fill('外省客户来电：宽带无法上网');
+    await page.getByTestId('intake-description').fill('客户在杭州，宽带无法上网。');
+    expect(await englishOnPage(page)).toEqual([]);
+    await page.getByTestId('intake-submit').click();
+    await page.waitForURL(/\/requests\/[0-9a-f-]{36}$/);
+    const header = page.getByTestId('request-header');
+    await poll(() => header.getByTestId('request-owner').innerText()).toContain('我');
+    expect(await header.innerText()).not.toContain('欧阳外省');
+    expect(problems).toEqual([]);
+  });
+});
+
 describe('scope', () => {
   it('shows a technician no request outside their scope', async () => {
     const asZj = await apiAs(server.url, 'zj.agent');
