@@ -60,6 +60,7 @@ export const queryKeys = {
   request: (id: string) => ['service-requests', id] as const,
   requestQueues: (filters: object) => ['service-requests', 'queues', filters] as const,
   requestCategories: ['service-request-categories'] as const,
+  phrases: ['phrases', 'list'] as const,
   allSecurityAlerts: ['security-alerts'] as const,
   securityAlerts: (filters: object) => ['security-alerts', 'list', filters] as const,
   allIncidents: ['incidents'] as const,

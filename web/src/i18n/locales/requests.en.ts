@@ -187,6 +187,10 @@ const requestsEn: Shape<typeof requestsZhCN> = {
     none: 'No customer has this identifier',
     otherRegion: 'Other region',
   },
+  phrases: {
+    placeholder: 'Insert a canned phrase',
+    none: 'No canned phrases',
+  },
   intake: {
     title: 'New request',
     subtitle: 'Take a call: identify the customer, then the service, kind and category, and the problem',

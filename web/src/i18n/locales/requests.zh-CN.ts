@@ -182,6 +182,10 @@ const requestsZhCN = {
     none: '没有找到与该完整号码对应的客户',
     otherRegion: '外地客户',
   },
+  phrases: {
+    placeholder: '插入常用语',
+    none: '没有可用的常用语',
+  },
   intake: {
     title: '新建工单',
     subtitle: '受理来电：先识别客户，再选择业务、类型和分类，填写问题',

@@ -10,6 +10,15 @@ import { FormDialog } from '../../components/FormDialog.tsx';
 import { OrgUnitSelect, useOrgUnits } from '../../components/OrgUnitSelect.tsx';
 import { hasPermission } from '../../nav/workspaces.ts';
 import { useRequestLabel } from './common.tsx';
+import { PhrasePicker } from './PhrasePicker.tsx';
+
+/** What a canned phrase may fill in from the request (the customer's name as the API masked it). */
+function phraseContext(r: RequestDetail) {
+  return {
+    request: { number: r.number, title: r.title },
+    customer: { name: r.customer?.name ?? null, no: r.customer?.customerNo ?? null },
+  };
+}
 
 type Action = BodyOf<'/api/v1/service-requests/{id}/transitions', 'post'>['action'];
 type Visibility = BodyOf<'/api/v1/service-requests/{id}/notes', 'post'>['visibility'];
@@ -93,6 +102,7 @@ function ActionDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
+  const [form] = Form.useForm<{ reason?: string; result?: string }>();
   const label = useRequestLabel();
   const name = label('actions.names', action);
   const run = useApiMutation(
@@ -114,6 +124,7 @@ function ActionDialog({
   return (
     <FormDialog<{ reason?: string; result?: string }>
       name="transition"
+      form={form}
       testId="action-modal"
       title={t('requests.actions.confirmTitle', { action: name })}
       okText={name}
@@ -122,6 +133,14 @@ function ActionDialog({
       successMessage={t('requests.actions.done', { action: name })}
       conflictReloads={[queryKeys.request(r.id)]}
     >
+      {NEEDS_RESULT.has(action) ? (
+        <PhrasePicker
+          context={phraseContext(r)}
+          onInsert={(text) =>
+            form.setFieldValue('result', [form.getFieldValue('result'), text].filter(Boolean).join('\n'))
+          }
+        />
+      ) : null}
       {NEEDS_RESULT.has(action) ? (
         <Form.Item name="result" label={t('requests.actions.result')} rules={required}>
           <Input.TextArea rows={4} maxLength={10000} data-testid="action-result" />
@@ -141,6 +160,7 @@ function ActionDialog({
 
 function NoteDialog({ request: r, onClose }: { request: RequestDetail; onClose: () => void }) {
   const { t } = useTranslation();
+  const [form] = Form.useForm<{ body: string; visibility: Visibility }>();
   const add = useApiMutation(
     (v: { body: string; visibility: Visibility }) =>
       ok(
@@ -155,6 +175,7 @@ function NoteDialog({ request: r, onClose }: { request: RequestDetail; onClose: 
   return (
     <FormDialog<{ body: string; visibility: Visibility }>
       name="note"
+      form={form}
       testId="note-modal"
       title={t('requests.notes.add')}
       okText={t('requests.notes.add')}
@@ -174,6 +195,12 @@ function NoteDialog({ request: r, onClose }: { request: RequestDetail; onClose: 
           data-testid="note-visibility"
         />
       </Form.Item>
+      <PhrasePicker
+        context={phraseContext(r)}
+        onInsert={(text) =>
+          form.setFieldValue('body', [form.getFieldValue('body'), text].filter(Boolean).join('\n'))
+        }
+      />
       <Form.Item
         name="body"
         label={t('requests.notes.body')}
