@@ -122,6 +122,11 @@ describe('an agent takes a fault call', () => {
 
     await page.getByTestId('action-note').click();
     const note = page.getByTestId('note-modal');
+    // A canned phrase (常用语) is filled in by the API and put into the text.
+    await note.getByTestId('phrase-picker').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+    await poll(() => note.getByTestId('note-body').inputValue()).not.toBe('');
+    expect(await note.getByTestId('note-body').inputValue()).not.toMatch(/\{\{\s*(agent|hotline|today)/);
     await note.getByTestId('note-body').fill('已远程查看光猫，光路无光，需上门。');
     await note.locator('.ant-modal-footer .ant-btn-primary').click();
     await note.waitFor({ state: 'hidden' });
