@@ -51,6 +51,23 @@ const fault = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+describe(`service requests: demo data (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () => {
+  it('has requests of every kind in several states over the demo customers', async () => {
+    const rows = await s.ctx.db
+      .selectFrom('service_requests')
+      .select(['kind', 'status', 'customer_id'])
+      .execute();
+    expect(rows.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(rows.map((r) => r.kind)).size).toBe(8);
+    expect(new Set(rows.map((r) => r.status))).toEqual(
+      new Set(['accepted', 'dispatched', 'in_progress', 'suspended', 'escalated', 'resolved', 'closed']),
+    );
+    expect(rows.every((r) => r.customer_id)).toBe(true);
+    const zj = (await call('GET', '/api/v1/service-requests?limit=100', 'zj.agent')).json().items;
+    expect(zj.length).toBeGreaterThan(0);
+  });
+});
+
 describe(`service requests: intake and reading (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () => {
   it('accepts a fault call: a number read aloud, routed to the site unit, owner = the agent', async () => {
     const inst = await njInstance();
@@ -86,6 +103,21 @@ describe(`service requests: intake and reading (${process.env.ONEPOINT_TEST_ENGI
       .executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain('13912345678');
     expect(row.caller_phone_last4).toBe('5678');
+    // Its audit entry and its event, in the same transaction; the event carries the masked view.
+    const audit = await s.ctx.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity_id', '=', v.id)
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(['service_request.create']);
+    const events = await s.ctx.db
+      .selectFrom('outbox_events')
+      .select(['event_type', 'payload'])
+      .where('aggregate_id', '=', v.id)
+      .execute();
+    expect(events.map((e) => e.event_type)).toEqual(['ServiceRequestCreateEvent']);
+    expect(JSON.stringify(events[0]!.payload)).toContain(v.number);
+    expect(JSON.stringify(events[0]!.payload)).not.toContain('13912345678');
 
     const list = await call('GET', '/api/v1/service-requests?kind=fault', 'agent');
     expect(list.statusCode).toBe(200);
@@ -319,18 +351,65 @@ describe(`service requests: intake and reading (${process.env.ONEPOINT_TEST_ENGI
     });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().details.problems[0].code).toBe('DEAD_END');
-    // Consultations without suspension: a valid change, applied to the next action.
-    const simpler = structuredClone(wf.definition);
-    simpler.states = simpler.states.filter((st: string) => st !== 'suspended');
-    simpler.transitions = simpler.transitions.filter(
+    // A state some request is in cannot be left out.
+    const held = (
+      await call('POST', '/api/v1/service-requests', 'agent', {
+        kind: 'consultation',
+        title: '咨询',
+        description: '咨询安全与容灾方案',
+        channel: 'web',
+      })
+    ).json();
+    let version = held.version;
+    for (const [action, extra] of [
+      ['dispatch', {}],
+      ['take', {}],
+      ['start', {}],
+      ['suspend', { reason: '等客户提供资料' }],
+    ] as const) {
+      const r = await call('POST', `/api/v1/service-requests/${held.id}/transitions`, 'agent', {
+        action,
+        ...extra,
+        version,
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      version = r.json().version;
+    }
+    const noSuspend = structuredClone(wf.definition);
+    noSuspend.states = noSuspend.states.filter((st: string) => st !== 'suspended');
+    noSuspend.transitions = noSuspend.transitions.filter(
       (t: { action: string }) => t.action !== 'suspend' && t.action !== 'resume',
     );
+    const inUse = await call('PUT', '/api/v1/service-request-workflows/consultation', 'sysadmin', {
+      definition: noSuspend,
+    });
+    expect(inUse.statusCode).toBe(422);
+    expect(inUse.json().details.state).toBe('suspended');
+    // Consultations that cannot be reopened: a valid change, applied to the next action.
+    const simpler = structuredClone(wf.definition);
+    simpler.transitions = simpler.transitions.filter((t: { action: string }) => t.action !== 'reopen');
     const saved = await call('PUT', '/api/v1/service-request-workflows/consultation', 'sysadmin', {
       definition: simpler,
       version: wf.version,
     });
     expect(saved.statusCode, saved.body).toBe(200);
     expect(saved.json().version).toBe(wf.version + 1);
+    const resumed = await call('POST', `/api/v1/service-requests/${held.id}/transitions`, 'agent', {
+      action: 'resume',
+      version,
+    });
+    const resolved = await call('POST', `/api/v1/service-requests/${held.id}/transitions`, 'agent', {
+      action: 'resolve',
+      result: '已提供方案',
+      version: resumed.json().version,
+    });
+    expect(resolved.json().allowedActions).toEqual(['close']);
+    const reopen = await call('POST', `/api/v1/service-requests/${held.id}/transitions`, 'agent', {
+      action: 'reopen',
+      reason: '客户不认可',
+    });
+    expect(reopen.statusCode).toBe(409);
+    expect(reopen.json().details.allowed).toEqual(['close']);
     const stale = await call('PUT', '/api/v1/service-request-workflows/consultation', 'sysadmin', {
       definition: simpler,
       version: wf.version,

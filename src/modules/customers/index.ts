@@ -91,8 +91,14 @@ export type { Caller, CustomerDeps } from './caller.ts';
 export type { ResourceQuery } from './customers.repository.ts';
 export { PiiVault } from '../../platform/pii/vault.ts';
 export { countCustomers, seedDemoCustomers } from './customers.demo.ts';
-// For the service-requests module: routing facts and list summaries.
-export { customerFacts, instanceFacts, type CustomerFacts, type InstanceFacts } from './request-facts.ts';
+// For the service-requests module: routing facts, list summaries, demo data.
+export {
+  customerFacts,
+  instanceFacts,
+  sampleInstances,
+  type CustomerFacts,
+  type InstanceFacts,
+} from './request-facts.ts';
 // For the service-requests module's search: exact identifiers → customers and instances.
 export {
   customerIdsByPhone,

@@ -73,3 +73,28 @@ export async function instanceFacts(callerDb: AnyExecutor, id: string): Promise<
       }
     : undefined;
 }
+
+/** Some live instances with their customer and site unit, in a stable order (other modules' demo data). */
+export async function sampleInstances(
+  callerDb: AnyExecutor,
+  limit: number,
+): Promise<Array<InstanceFacts & { customerKind: 'individual' | 'enterprise' }>> {
+  const db: Executor = callerDb;
+  const rows = await db
+    .selectFrom('product_instances as i')
+    .innerJoin('customers as c', 'c.id', 'i.customer_id')
+    .select(['i.id', 'i.customer_id', 'i.product_code', 'i.org_unit_id', 'i.status', 'c.kind'])
+    .where('i.status', '=', 'active')
+    .where('c.status', '=', 'active')
+    .orderBy('i.account_no')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    customerId: r.customer_id,
+    productCode: r.product_code,
+    siteUnitId: r.org_unit_id,
+    status: r.status,
+    customerKind: r.kind,
+  }));
+}

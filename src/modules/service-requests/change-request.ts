@@ -91,9 +91,14 @@ export async function changeRequest(
       details: JSON.stringify(e.details ?? {}),
       created_at: now,
     }));
-    await withEvents(updates ? trx : withAuditEntry<ServiceRequestsTables>(trx, caller.actor, audit, now), [
-      requestEvent(change.event, view, now, { change: change.audit.details }),
-    ])
+    const events =
+      deps.recordEvents === false
+        ? []
+        : [requestEvent(change.event, view, now, { change: change.audit.details })];
+    await withEvents(
+      updates ? trx : withAuditEntry<ServiceRequestsTables>(trx, caller.actor, audit, now),
+      events,
+    )
       .insertInto('service_request_timeline')
       .values(entries)
       .execute();

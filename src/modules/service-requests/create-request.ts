@@ -14,15 +14,20 @@ import { withEvents } from '../events/index.ts';
 import { isActiveUser } from '../identity/index.ts';
 import { requestSearchVector } from './request-search.ts';
 import type { Caller, RequestDeps } from './deps.ts';
-import { requestNumber } from './domain/number.ts';
+import { chinaDate, provinceCode } from './domain/number.ts';
 import type { WorkflowDefinition } from './domain/workflow.ts';
 import { requestEvent } from './requests.events.ts';
 import { unitInfo, workflowOf, type RequestRow } from './requests.repository.ts';
 import { requestView } from './requests.views.ts';
 import type { RoutingDecision } from './routing-port.ts';
 import type { CreateInput, RequestView } from './service-requests.schemas.ts';
-import type { Insertable } from 'kysely';
-import type { ServiceRequestsTable, ServiceRequestTimelineTable, Tx } from './service-requests.tables.ts';
+import type { Insertable, QueryCreator } from 'kysely';
+import type {
+  ServiceRequestsTable,
+  ServiceRequestsTables,
+  ServiceRequestTimelineTable,
+  Tx,
+} from './service-requests.tables.ts';
 
 /** How long an idempotency key is remembered. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
@@ -148,35 +153,34 @@ export async function createRequest(
   const customers = new Map(facts.customer ? [[facts.customer.id, facts.customer]] : []);
   try {
     const view = await deps.db.transaction().execute(async (trx) => {
-      const { seq } = await sql<{ seq: string }>`select nextval('service_request_number_seq')::text as seq`
-        .execute(trx)
-        .then((r) => r.rows[0]!);
-      const values = { ...row, number: requestNumber(intake.code, now, seq) };
-      const view = requestView(asRow(values), customers, facts.workflow);
-      await withEvents(
-        withAuditEntry(
-          trx,
-          caller.actor,
-          {
-            action: 'service_request.create',
-            entityType: 'service_request',
-            entityId: id,
-            orgUnitId: handling.id,
-            details: {
-              number: values.number,
-              kind: input.kind,
-              channel: input.channel,
-              status: values.status,
-            },
-          },
-          now,
-        ),
-        [requestEvent('ServiceRequestCreateEvent', view, now)],
-      )
+      // The number's sequence part comes from the SEQUENCE inside the INSERT (no round trip of its own).
+      const prefix = `${provinceCode(intake.code)}${chinaDate(now)}`;
+      const { number } = await trx
         .insertInto('service_requests')
-        .values(values)
-        .execute();
-      await insertIntakeTimeline(trx, caller, values, decision);
+        .values({
+          ...row,
+          number: sql<string>`${prefix} || lpad(nextval('service_request_number_seq')::text, 6, '0')`,
+        })
+        .returning('number')
+        .executeTakeFirstOrThrow();
+      const values = { ...row, number };
+      const view = requestView(asRow(values), customers, facts.workflow);
+      // The audit entry and the event ride in the timeline's INSERT.
+      const audited = withAuditEntry<ServiceRequestsTables>(
+        trx,
+        caller.actor,
+        {
+          action: 'service_request.create',
+          entityType: 'service_request',
+          entityId: id,
+          orgUnitId: handling.id,
+          details: { number, kind: input.kind, channel: input.channel, status: values.status },
+        },
+        now,
+      );
+      const events =
+        deps.recordEvents === false ? [] : [requestEvent('ServiceRequestCreateEvent', view, now)];
+      await insertIntakeTimeline(withEvents(audited, events), caller, values, decision);
       if (idempotencyKey) await rememberKey(trx, caller, idempotencyKey, hash, id, view);
       return view;
     });
@@ -265,7 +269,7 @@ function asRow(v: Insertable<ServiceRequestsTable>): RequestRow {
 }
 
 async function insertIntakeTimeline(
-  trx: Tx,
+  trx: QueryCreator<ServiceRequestsTables>,
   caller: Caller,
   v: Insertable<ServiceRequestsTable>,
   decision: RoutingDecision,

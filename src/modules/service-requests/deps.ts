@@ -13,6 +13,8 @@ export interface RequestDeps {
   vault: PiiVault;
   clock: Clock;
   routing: RoutingPort;
+  /** False for demo data: nothing happened that other systems should hear about (no outbox events). */
+  recordEvents?: boolean;
 }
 
 export const requestDeps = (ctx: ModuleContext, routing: RoutingPort): RequestDeps => ({

@@ -4,6 +4,7 @@ import { REQUEST_EVENT_TYPES } from './requests.events.ts';
 import { fallbackRouting, type RoutingPort } from './routing-port.ts';
 import { serviceRequestsMigrations } from './service-requests.migrations.ts';
 import { serviceRequestRoutes } from './service-requests.routes.ts';
+import { seedDemoRequests } from './service-requests.demo.ts';
 import type { ServiceRequestsTables } from './service-requests.tables.ts';
 
 /** Staff roles that read requests in their scope. */
@@ -28,6 +29,7 @@ export function serviceRequestsModule(routing: RoutingPort = fallbackRouting) {
     name: 'service-requests',
     migrations: serviceRequestsMigrations,
     routes: [{ plugin: (ctx) => serviceRequestRoutes(ctx, routing) }],
+    demo: (ctx, onProgress) => seedDemoRequests(ctx, routing, onProgress),
     eventTypes: [...REQUEST_EVENT_TYPES],
     permissions: {
       'request.read': {

@@ -3,7 +3,7 @@ import type { AnyExecutor } from '../../platform/db/executor.ts';
 import type { Principal } from '../../platform/http/auth.ts';
 import { scopeFromPath } from '../../platform/http/caller.ts';
 import { requestInScope } from './requests.repository.ts';
-import { listItemView, summariesFor } from './requests.views.ts';
+import { listItemView } from './requests.views.ts';
 import type { Executor } from './service-requests.tables.ts';
 
 /** Up to 20 of a customer's open requests, newest first, as the request list shows them. */
@@ -25,6 +25,6 @@ export async function openRequestsOf(
     .orderBy('id', 'desc')
     .limit(20)
     .execute();
-  const customers = await summariesFor(db, rows);
-  return rows.map((r) => listItemView(r, customers));
+  // The 360 view shows the customer already: no summary per request.
+  return rows.map((r) => listItemView(r, new Map()));
 }
