@@ -100,9 +100,4 @@ export {
   type InstanceFacts,
 } from './request-facts.ts';
 // For the service-requests module's search: exact identifiers → customers and instances.
-export {
-  customerIdsByPhone,
-  instanceIdsByCode,
-  phoneSearchTerm,
-  type PhoneQuery,
-} from './request-lookups.ts';
+export { customerIdsByPhone, instanceIdsByCode, type PhoneQuery } from './request-lookups.ts';

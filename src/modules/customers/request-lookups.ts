@@ -7,14 +7,9 @@ import { sql } from 'kysely';
 import type { AnyExecutor } from '../../platform/db/executor.ts';
 import type { Executor } from './customers.tables.ts';
 import { idsByPhone } from './customers.repository.ts';
-import { normaliseCode, phoneQuery, type PhoneQuery } from './domain/search.ts';
+import { normaliseCode, type PhoneQuery } from './domain/search.ts';
 
 export type { PhoneQuery };
-
-/** A phone as it may be searched (the full number or its last four digits), or why not. */
-export function phoneSearchTerm(raw: string): PhoneQuery | { problem: string } {
-  return phoneQuery(raw);
-}
 
 /** Customers with this phone (their own, a contact's, a voice/mobile service number). */
 export async function customerIdsByPhone(

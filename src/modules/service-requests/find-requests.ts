@@ -8,11 +8,12 @@ import { sql, type RawBuilder } from 'kysely';
 import { invalidField } from '../../platform/errors.ts';
 import type { PiiVault } from '../../platform/pii/vault.ts';
 import { phrasePage, phraseTerm } from '../../platform/text/cjk-plan.ts';
-import { customerIdsByPhone, instanceIdsByCode, phoneSearchTerm } from '../customers/index.ts';
+import { customerIdsByPhone, instanceIdsByCode } from '../customers/index.ts';
 import { skillGroupIdsOfUser } from '../identity/index.ts';
 import type { Caller } from './deps.ts';
 import type { Kind, Priority, State } from './domain/catalogue.ts';
 import { QUEUES, type Queue } from './domain/queues.ts';
+import { readSearchTerm } from './domain/search-term.ts';
 import type { RequestRow } from './requests.repository.ts';
 import { REQUEST_SEARCH_TABLE } from './request-search.ts';
 import type { Executor } from './service-requests.tables.ts';
@@ -42,9 +43,6 @@ export interface FindDeps {
 
 /** How many customers or instances an identifier may name before the requests are read. */
 const IDENTIFIER_CAP = 500;
-/** A request number as agents read it out: province code, date, sequence. */
-export const REQUEST_NUMBER = /^[A-Z]{2,4}\d{14,}$/;
-const CODE = /^[A-Za-z0-9][A-Za-z0-9_./:-]{3,63}$/;
 
 // Literal predicates (never parameters): the planner must see them to use the partial indexes.
 const OPEN = sql<boolean>`t.status <> 'closed'`;
@@ -131,24 +129,21 @@ async function groupPage(
 
 const skillGroupIdsOf = (db: Executor, userId: string) => skillGroupIdsOfUser(db, userId);
 
-/** What a search term names: an identifier condition, or text. */
+/** The condition of an identifier the term names (undefined: search it as words). */
 async function identifierCondition(deps: FindDeps, term: string): Promise<RawBuilder<boolean> | undefined> {
-  const upper = term.toUpperCase();
-  if (REQUEST_NUMBER.test(upper)) return sql<boolean>`t.number = ${upper}`;
-  if (/^[\d\s\-()+]+$/.test(term)) {
-    const phone = phoneSearchTerm(term);
-    if ('kind' in phone) {
-      const customers = await customerIdsByPhone(deps.db, phone, IDENTIFIER_CAP);
-      const own =
-        phone.kind === 'full'
-          ? sql<boolean>`t.caller_phone_hash in (${sql.join(deps.vault.blindIndexes(phone.value))})`
-          : sql<boolean>`t.caller_phone_last4 = ${phone.value}`;
-      if (customers.length === 0) return own;
-      return sql<boolean>`(${own} or t.customer_id in (${sql.join(customers)}))`;
-    }
+  const t = readSearchTerm(term);
+  if (t.kind === 'number') return sql<boolean>`t.number = ${t.value}`;
+  if (t.kind === 'phone') {
+    const customers = await customerIdsByPhone(deps.db, t.phone, IDENTIFIER_CAP);
+    const own =
+      t.phone.kind === 'full'
+        ? sql<boolean>`t.caller_phone_hash in (${sql.join(deps.vault.blindIndexes(t.phone.value))})`
+        : sql<boolean>`t.caller_phone_last4 = ${t.phone.value}`;
+    if (customers.length === 0) return own;
+    return sql<boolean>`(${own} or t.customer_id in (${sql.join(customers)}))`;
   }
-  if (CODE.test(term) && /\d/.test(term)) {
-    const instances = await instanceIdsByCode(deps.db, term, IDENTIFIER_CAP);
+  if (t.kind === 'code') {
+    const instances = await instanceIdsByCode(deps.db, t.value, IDENTIFIER_CAP);
     if (instances.length > 0) return sql<boolean>`t.product_instance_id in (${sql.join(instances)})`;
   }
   return undefined;
