@@ -20,7 +20,7 @@ const AgentWorkspace = lazy(() => import('./pages/agent/AgentWorkspace.tsx'));
 // The intake form (Alt+N): the agent's, also for the monitoring centre and dispatchers who accept.
 const IntakePage = lazy(() => import('./pages/agent/IntakePage.tsx'));
 // The request screens are one chunk (list and request page share their parts).
-const requestScreens = () => import('./pages/requests/screens.ts');
+const requestScreens = () => import('./pages/requests/request-screens.ts');
 const RequestsPage = lazy(() => requestScreens().then((m) => ({ default: m.RequestsPage })));
 const RequestPage = lazy(() => requestScreens().then((m) => ({ default: m.RequestPage })));
 // The customer screens are one chunk (they share most of their parts).
