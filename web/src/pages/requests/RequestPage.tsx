@@ -25,6 +25,7 @@ import { unitName, useOrgUnits } from '../../components/OrgUnitSelect.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
 import { usePrefs } from '../../i18n/PrefsProvider.tsx';
 import { tDynamic } from '../../i18n/dynamic.ts';
+import { hasPermission } from '../../nav/workspaces.ts';
 import { PriorityTag, readableNumber, RequestStatusTag, useCategories, useRequestLabel } from './common.tsx';
 import { RequestActions } from './RequestActions.tsx';
 
@@ -102,6 +103,7 @@ function Header({ request: r }: { request: RequestDetail }) {
   const { fmt } = usePrefs();
   const units = useOrgUnits();
   const person = usePersonName(r);
+  const canSeeGroups = hasPermission(useUser(), 'skillgroup.read');
   const unit = (id: string | null) => {
     if (!id) return null;
     const u = units.data?.find((x) => x.id === id);
@@ -167,8 +169,14 @@ function Header({ request: r }: { request: RequestDetail }) {
       label: t('requests.view.handlingUnit'),
       children: (
         <>
-          {unit(r.handlingUnitId)} ·{' '}
-          {tDynamic(t, `requests.view.lines.${r.supportLine}`, String(r.supportLine))}
+          {unit(r.handlingUnitId)}
+          {r.skillGroupId && canSeeGroups ? (
+            <>
+              {' '}
+              · <SkillGroupName id={r.skillGroupId} />
+            </>
+          ) : null}{' '}
+          · {tDynamic(t, `requests.view.lines.${r.supportLine}`, String(r.supportLine))}
         </>
       ),
     },
@@ -237,6 +245,17 @@ function Header({ request: r }: { request: RequestDetail }) {
       <Descriptions size="small" column={{ xs: 1, md: 2 }} items={items} />
     </Card>
   );
+}
+
+/** A skill group's name (nothing until the list has loaded; a user without skillgroup.read sees none). */
+function SkillGroupName({ id }: { id: string }) {
+  const { i18n } = useTranslation();
+  const groups = useApiQuery(
+    queryKeys.skillGroups,
+    async (signal) => (await ok(api.GET('/api/v1/skill-groups', { signal }))).items,
+  );
+  const g = groups.data?.find((x) => x.id === id);
+  return g ? <Data>{i18n.language === 'en' ? (g.nameEn ?? g.name) : g.name}</Data> : null;
 }
 
 /** A category's name from the taxonomy the API serves (the code until it has loaded). */
