@@ -23,6 +23,8 @@ import {
 } from './common.tsx';
 
 const PAGE = 50;
+/** Queues are live: the counts and the rows shown are read again this often while on screen. */
+const LIVE_MS = 30_000;
 
 type Filters = Pick<RequestQuery, 'queue' | 'kind' | 'status' | 'priority' | 'open' | 'q'>;
 type Queue = NonNullable<RequestQuery['queue']>;
@@ -42,8 +44,10 @@ const QUEUES: readonly Queue[] = [
 /** Open requests per queue in the caller's scope (counted up to the API's cap: "999+"). */
 function useQueueCounts(filters: Pick<Filters, 'kind' | 'priority'>) {
   const query = withoutEmpty(filters);
-  return useApiQuery(queryKeys.requestQueues(query), (signal) =>
-    ok(api.GET('/api/v1/service-requests/queues', { params: { query }, signal })),
+  return useApiQuery(
+    queryKeys.requestQueues(query),
+    (signal) => ok(api.GET('/api/v1/service-requests/queues', { params: { query }, signal })),
+    { refetchInterval: LIVE_MS },
   );
 }
 
@@ -57,13 +61,16 @@ export default function RequestsPage() {
   const [filters, setFilters] = useState<Filters>({ queue: 'mine' });
   const [text, setText] = useState('');
   const counts = useQueueCounts({ kind: filters.kind, priority: filters.priority });
-  const list = useKeysetQuery(queryKeys.requests(filters), (cursor, signal) =>
-    ok(
-      api.GET('/api/v1/service-requests', {
-        params: { query: { ...withoutEmpty(filters), limit: PAGE, ...(cursor ? { cursor } : {}) } },
-        signal,
-      }),
-    ),
+  const list = useKeysetQuery(
+    queryKeys.requests(filters),
+    (cursor, signal) =>
+      ok(
+        api.GET('/api/v1/service-requests', {
+          params: { query: { ...withoutEmpty(filters), limit: PAGE, ...(cursor ? { cursor } : {}) } },
+          signal,
+        }),
+      ),
+    { refetchInterval: LIVE_MS },
   );
   const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
   const codeFilter = <K extends 'kind' | 'status' | 'priority'>(
