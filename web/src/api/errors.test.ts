@@ -3,6 +3,7 @@ import {
   accountLock,
   ApiError,
   codeForStatus,
+  isVersionConflict,
   errorKind,
   invalidFields,
   passwordRule,
@@ -79,5 +80,32 @@ describe('API errors', () => {
     });
     expect(passwordRule(weak)).toBe('common');
     expect(passwordRule(toApiError(400, { code: 'VALIDATION_FAILED', message: 'x' }))).toBeUndefined();
+  });
+});
+
+describe('a version conflict', () => {
+  it('is a 409 naming the current version or a lost race, not any 409', () => {
+    expect(
+      isVersionConflict(
+        new ApiError(
+          409,
+          'CONFLICT',
+          'The role was changed by someone else (version 3, you sent 2); reload and retry',
+          { currentVersion: 3 },
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      isVersionConflict(
+        new ApiError(409, 'CONFLICT', 'The service instance was changed by someone else; reload and retry'),
+      ),
+    ).toBe(true);
+    expect(
+      isVersionConflict(new ApiError(409, 'CONFLICT', 'A record with the same unique value already exists')),
+    ).toBe(false);
+    expect(isVersionConflict(new ApiError(409, 'CONFLICT', 'state: cannot move', { state: 'open' }))).toBe(
+      false,
+    );
+    expect(isVersionConflict(new ApiError(400, 'VALIDATION_FAILED', 'changed by someone else'))).toBe(false);
   });
 });

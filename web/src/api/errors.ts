@@ -119,3 +119,14 @@ export function serverFieldErrors(err: unknown): FieldError[] {
   }
   return [...byName.values()];
 }
+
+/**
+ * A 409 because the record changed since it was read (the server's versionConflict, with
+ * `details.currentVersion`, or a write that lost the race): the form offers to reload. Other 409s
+ * (a duplicate value, a refused state move) are said like any other error.
+ */
+export function isVersionConflict(err: unknown): boolean {
+  if (!(err instanceof ApiError) || err.status !== 409) return false;
+  const d = err.details as { currentVersion?: unknown } | undefined;
+  return typeof d?.currentVersion === 'number' || /changed by someone else/.test(err.message);
+}

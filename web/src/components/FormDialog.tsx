@@ -2,7 +2,7 @@ import type { QueryKey } from '@tanstack/react-query';
 import { Alert, App, Button, Form, Modal, type FormInstance, type FormProps } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorKind, serverFieldErrors } from '../api/errors.ts';
+import { errorKind, isVersionConflict, serverFieldErrors } from '../api/errors.ts';
 import { useInvalidate } from '../api/query.tsx';
 import { useActionError } from './errors.tsx';
 
@@ -22,23 +22,13 @@ export function useFormSubmit<V>(form: FormInstance<V>, run: (values: V) => Prom
     try {
       await run(values);
     } catch (err) {
-      if (errorKind(err) === 'conflict' && isVersionConflict(err)) setConflict(true);
+      if (isVersionConflict(err)) setConflict(true);
       else if (!showOnFields(form, err)) actionError(err);
     } finally {
       setSaving(false);
     }
   };
   return { saving, conflict, submit };
-}
-
-/** A 409 about the version read (not a duplicate value, which is said like any other error). */
-function isVersionConflict(err: unknown): boolean {
-  const d = (err as { details?: { currentVersion?: unknown } }).details;
-  const message = (err as { message?: unknown }).message;
-  return (
-    typeof d?.currentVersion === 'number' ||
-    (typeof message === 'string' && /changed by someone/.test(message))
-  );
 }
 
 /** Puts a validation error on the fields it names; false when none of them is in this form. */

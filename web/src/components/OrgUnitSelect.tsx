@@ -15,9 +15,9 @@ export async function loadOrgUnits(signal: AbortSignal): Promise<OrgUnit[]> {
   return (await ok(api.GET('/api/v1/org-units', { signal }))).items;
 }
 
-/** Every org unit visible to the user (cached: many screens name units). */
-export function useOrgUnits() {
-  return useApiQuery(queryKeys.orgUnits, loadOrgUnits);
+/** Every org unit visible to the user (cached: many screens name units); `enabled` false: not asked. */
+export function useOrgUnits(enabled = true) {
+  return useApiQuery(queryKeys.orgUnits, loadOrgUnits, { enabled });
 }
 
 type TreeData = NonNullable<TreeSelectProps['treeData']>;

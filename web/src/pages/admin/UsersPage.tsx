@@ -12,7 +12,7 @@ import { ListPage } from '../../components/ListPage.tsx';
 import { usePrefs } from '../../i18n/PrefsProvider.tsx';
 import { roleLabel } from '../../i18n/dynamic.ts';
 import { withoutEmpty } from '../../lib/query.ts';
-import { adminScreensFor } from '../../nav/workspaces.ts';
+import { adminScreensFor, hasPermission } from '../../nav/workspaces.ts';
 import { OrgUnitSelect, unitName, useOrgUnits, useRoles } from './common.tsx';
 
 const STATUSES = ['active', 'disabled'] as const;
@@ -30,7 +30,9 @@ export default function UsersPage() {
   // 三员分立: the security administrator assigns roles here and changes nothing else.
   const canGrant = screen?.canGrant ?? false;
   const [granting, setGranting] = useState<User | null>(null);
-  const units = useOrgUnits();
+  // The security administrator assigns roles without reading the org tree (no org.read): no unit filter.
+  const canSeeUnits = hasPermission(me, 'org.read');
+  const units = useOrgUnits(canSeeUnits);
   const roles = useRoles();
   const [filters, setFilters] = useState<Filters>({});
   const [editing, setEditing] = useState<User | 'new' | null>(null);
@@ -74,15 +76,17 @@ export default function UsersPage() {
             data-testid="user-search"
             onSearch={(q) => setFilters((f) => ({ ...f, q: q.trim() || undefined }))}
           />
-          <div style={{ width: 240 }}>
-            <OrgUnitSelect
-              units={units.data}
-              allowClear
-              placeholder={t('admin.users.fields.orgUnit')}
-              value={filters.orgUnitId}
-              onChange={(orgUnitId) => setFilters((f) => ({ ...f, orgUnitId: orgUnitId || undefined }))}
-            />
-          </div>
+          {canSeeUnits ? (
+            <div style={{ width: 240 }}>
+              <OrgUnitSelect
+                units={units.data}
+                allowClear
+                placeholder={t('admin.users.fields.orgUnit')}
+                value={filters.orgUnitId}
+                onChange={(orgUnitId) => setFilters((f) => ({ ...f, orgUnitId: orgUnitId || undefined }))}
+              />
+            </div>
+          ) : null}
           <Select
             allowClear
             placeholder={t('admin.users.fields.roles')}
