@@ -1,5 +1,6 @@
 // Service requests through HTTP: intake, reading, lists, idempotent creates.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pruneIdempotencyKeys } from '../../src/modules/service-requests/idempotency-prune.ts';
 import { demoId } from '../../src/seed/demo.ts';
 import { createTestServer, type TestServer } from '../harness.ts';
 
@@ -151,7 +152,17 @@ describe(`service requests: intake and reading (${process.env.ONEPOINT_TEST_ENGI
     expect(fault422.statusCode).toBe(422);
   });
 
-  it('refuses a category of another kind, an unknown customer', async () => {
+  it('refuses a category of another kind, an unknown customer, a hotline number on another channel', async () => {
+    const web = await call('POST', '/api/v1/service-requests', 'agent', fault({ channel: 'web' }));
+    expect(web.statusCode).toBe(400);
+    expect(web.json().details.fields[0].field).toBe('body.accessNumber');
+    const enterpriseLine = await call(
+      'POST',
+      '/api/v1/service-requests',
+      'agent',
+      fault({ accessNumber: '10000-9' }),
+    );
+    expect(enterpriseLine.json().accessNumber).toBe('10000-9');
     expect(
       (await call('POST', '/api/v1/service-requests', 'agent', fault({ category: 'products_tariffs' })))
         .statusCode,
@@ -192,6 +203,18 @@ describe(`service requests: intake and reading (${process.env.ONEPOINT_TEST_ENGI
     );
     expect(parallel.map((r) => r.statusCode)).toEqual([201, 201, 201]);
     expect(new Set(parallel.map((r) => r.json().id)).size).toBe(1);
+    // Kept 24 hours: after that the key is forgotten (pruned hourly) and makes a new request.
+    const later = { now: () => new Date(Date.now() + 25 * 3600_000) };
+    expect(await pruneIdempotencyKeys(s.ctx.db as never, later)).toBeGreaterThanOrEqual(2);
+    const fresh = await call(
+      'POST',
+      '/api/v1/service-requests',
+      'agent',
+      fault({ title: '另一个请求' }),
+      key,
+    );
+    expect(fresh.statusCode).toBe(201);
+    expect(fresh.json().id).not.toBe(first.json().id);
     // Keys are per caller: another agent's same key is another request.
     const zj = await call('POST', '/api/v1/service-requests', 'supervisor', fault(), key);
     expect(zj.statusCode).toBe(201);

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { AppError, unprocessableField } from '../../platform/errors.ts';
+import { AppError, invalidField, unprocessableField } from '../../platform/errors.ts';
 import { maskPhone } from '../../platform/pii/masking.ts';
 import { withAuditEntry } from '../audit/index.ts';
 import { customerFacts, instanceFacts, type CustomerFacts, type InstanceFacts } from '../customers/index.ts';
@@ -82,6 +82,8 @@ interface Facts {
 
 /** Checks against stored data: category, customer, instance, deputy, close at intake. */
 async function checkFacts(deps: RequestDeps, input: CreateInput): Promise<Facts> {
+  if (input.accessNumber && input.channel !== 'hotline')
+    throw invalidField('body.accessNumber', 'applies to hotline requests only (10000 or 10000-9)');
   const [workflow, category, instance] = await Promise.all([
     workflowOf(deps.db, input.kind),
     input.category

@@ -5,6 +5,7 @@ import { fallbackRouting, type RoutingPort } from './routing-port.ts';
 import { serviceRequestsMigrations } from './service-requests.migrations.ts';
 import { serviceRequestRoutes } from './service-requests.routes.ts';
 import { seedDemoRequests } from './service-requests.demo.ts';
+import { startIdempotencyPrune } from './idempotency-prune.ts';
 import type { ServiceRequestsTables } from './service-requests.tables.ts';
 
 /** Staff roles that read requests in their scope. */
@@ -29,6 +30,9 @@ export function serviceRequestsModule(routing: RoutingPort = fallbackRouting) {
     name: 'service-requests',
     migrations: serviceRequestsMigrations,
     routes: [{ plugin: (ctx) => serviceRequestRoutes(ctx, routing) }],
+    start: async (ctx) => {
+      await startIdempotencyPrune(ctx);
+    },
     demo: (ctx, onProgress) => seedDemoRequests(ctx, routing, onProgress),
     eventTypes: [...REQUEST_EVENT_TYPES],
     permissions: {

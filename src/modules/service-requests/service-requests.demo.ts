@@ -112,19 +112,20 @@ export async function seedDemoRequests(
     const [title, description] = TEXTS[kind][i % TEXTS[kind].length]!;
     const category = CATEGORY_SEEDS.filter((c) => c.kind === kind)[i % 3]!.code;
     const atIntake = DEFAULT_WORKFLOWS[kind].closeAtIntake && i % 5 === 0;
+    const channel =
+      creator === 'monitor'
+        ? 'monitoring'
+        : creator === 'accountmgr'
+          ? 'account_manager'
+          : i % 4 === 1
+            ? 'app'
+            : 'hotline';
     const { view } = await createRequest(deps, as(creator), {
       kind,
       title,
       description,
-      channel:
-        creator === 'monitor'
-          ? 'monitoring'
-          : creator === 'accountmgr'
-            ? 'account_manager'
-            : i % 4 === 1
-              ? 'app'
-              : 'hotline',
-      ...(creator === 'agent' || creator === 'zj.agent'
+      channel,
+      ...(channel === 'hotline'
         ? { accessNumber: enterprise ? '10000-9' : '10000', channelRef: `call-demo-${i}` }
         : {}),
       productInstanceId: inst.id,
