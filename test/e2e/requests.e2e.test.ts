@@ -2,13 +2,12 @@
 // form to 回单 (resolved), the timeline shows each step, a double submit makes one request, and a
 // technician sees nothing outside their scope. (The portal's part waits for an API the customer
 // may call: the requests API serves staff only.)
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiAs,
   launchBrowser,
   newContext,
-  pickOption,
   screenshot,
   signIn as signInAt,
   startServer,
@@ -59,6 +58,22 @@ const signIn = (login: string) => signInAt(page, server.url, login);
 // The machine may be busy (2 shared cores): wait for UI states longer than expect.poll's 1 s default.
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
 
+/**
+ * Picks `text` in an antd select and checks it took (a click while the list is still sliding in
+ * can be lost).
+ */
+async function choose(select: Locator, text: string) {
+  await poll(async () => {
+    if (!(await page.locator('.ant-select-dropdown:visible').count())) await select.click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text })
+      .first()
+      .click({ timeout: 3000 })
+      .catch(() => undefined);
+    return select.innerText();
+  }).toContain(text);
+}
+
 /** Runs a workflow action from the request page and waits for the status it leads to. */
 async function act(action: string, status: string, text?: { field: string; value: string }) {
   await page.getByTestId(`action-${action}`).click();
@@ -88,10 +103,8 @@ describe('an agent takes a fault call', () => {
     // Beside the form: the caller's requests (none yet), so a repeat would be seen first.
     await poll(() => page.getByTestId('caller-open').innerText()).toContain('该客户没有工单');
 
-    await page.getByTestId('intake-instance').click();
-    await pickOption(page, ACCOUNT);
-    await page.getByTestId('intake-category').click();
-    await pickOption(page, '宽带无法上网');
+    await choose(page.getByTestId('intake-instance'), ACCOUNT);
+    await choose(page.getByTestId('intake-category'), '宽带无法上网');
     await page.getByTestId('intake-title').fill('宽带无法上网，光猫 LOS 红灯');
     await page
       .getByTestId('intake-description')
@@ -123,9 +136,16 @@ describe('an agent takes a fault call', () => {
     await page.getByTestId('action-note').click();
     const note = page.getByTestId('note-modal');
     // A canned phrase (常用语) is filled in by the API and put into the text.
-    await note.getByTestId('phrase-picker').click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
-    await poll(() => note.getByTestId('note-body').inputValue()).not.toBe('');
+    const picker = note.getByTestId('phrase-picker');
+    await poll(async () => {
+      if (!(await page.locator('.ant-select-dropdown:visible').count())) await picker.click();
+      await page
+        .locator('.ant-select-dropdown:visible .ant-select-item-option')
+        .first()
+        .click({ timeout: 3000 })
+        .catch(() => undefined);
+      return note.getByTestId('note-body').inputValue();
+    }).not.toBe('');
     expect(await note.getByTestId('note-body').inputValue()).not.toMatch(/\{\{\s*(agent|hotline|today)/);
     await note.getByTestId('note-body').fill('已远程查看光猫，光路无光，需上门。');
     await note.locator('.ant-modal-footer .ant-btn-primary').click();
