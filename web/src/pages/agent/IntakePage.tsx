@@ -24,6 +24,7 @@ import { Data } from '../../components/Data.tsx';
 import { ErrorResult } from '../../components/errors.tsx';
 import { useFormSubmit } from '../../components/FormDialog.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
+import { newIdempotencyKey } from '../../lib/idempotency.ts';
 import { AGENT_CHANNELS, KINDS, PRIORITIES, useCategories, useRequestLabel } from '../requests/common.tsx';
 import { CallerRequests } from './CallerRequests.tsx';
 import { CallerSummary, IdentifyCaller } from './IdentifyCaller.tsx';
@@ -76,7 +77,7 @@ export default function IntakePage() {
   // A caller identified across regions: what the API summarised (their 360 view is not ours to read).
   const [identified, setIdentified] = useState<IdentifiedCaller | undefined>();
   // One key for this form, kept across retries: the server answers a replay with the first result.
-  const [idempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey] = useState(newIdempotencyKey);
   const [form] = Form.useForm<IntakeForm>();
   const inFlight = useRef(false);
   const create = useApiMutation(
