@@ -24,7 +24,7 @@ let problems: string[];
 let customerId: string;
 
 const PHONE = '13955558426';
-const ACCOUNT = 'ad025e2esr0001';
+const ACCOUNT = 'AD025E2ESR0001';
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);

@@ -207,6 +207,7 @@ const requestsEn: Shape<typeof requestsZhCN> = {
     noInstance: 'No particular service',
     kind: 'Kind',
     category: 'Category',
+    noCategory: 'No category',
     noCategories: 'This kind has no categories',
     titleField: 'Title',
     description: 'Description',

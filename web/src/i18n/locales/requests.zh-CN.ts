@@ -202,6 +202,7 @@ const requestsZhCN = {
     noInstance: '不涉及具体业务',
     kind: '类型',
     category: '分类',
+    noCategory: '不选分类',
     noCategories: '该类型没有分类',
     titleField: '标题',
     description: '问题描述',

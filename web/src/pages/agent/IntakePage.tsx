@@ -181,14 +181,18 @@ function IntakeFields({
       </Form.Item>
       <Form.Item name="category" label={t('requests.intake.category')}>
         <Select
-          allowClear
           showSearch={{ optionFilterProp: 'label' }}
           loading={categories.loading}
+          placeholder={t('requests.intake.noCategory')}
           notFoundContent={t('requests.intake.noCategories')}
-          options={kindCategories.map((c) => ({
-            value: c.code,
-            label: i18n.language === 'en' ? c.nameEn : c.name,
-          }))}
+          // A "none" option rather than antd's clear button (its label is English: "Clear").
+          options={[
+            { value: '', label: t('requests.intake.noCategory') },
+            ...kindCategories.map((c) => ({
+              value: c.code,
+              label: i18n.language === 'en' ? c.nameEn : c.name,
+            })),
+          ]}
           data-testid="intake-category"
         />
       </Form.Item>
@@ -259,19 +263,21 @@ function InstanceField({ customerId }: { customerId: string }) {
   return (
     <Form.Item name="productInstanceId" label={t('requests.intake.instance')}>
       <Select
-        allowClear
         loading={view.loading}
         placeholder={t('requests.intake.noInstance')}
         data-testid="intake-instance"
-        options={instances.map((i) => ({
-          value: i.id,
-          // Product names, account numbers and circuit ids are data (not the console's words).
-          label: (
-            <Data>
-              {`${i.productName ?? i.productCode} · ${i.accountNo}${i.circuitId ? ` · ${i.circuitId}` : ''}`}
-            </Data>
-          ),
-        }))}
+        options={[
+          { value: '', label: t('requests.intake.noInstance') },
+          ...instances.map((i) => ({
+            value: i.id,
+            // Product names, account numbers and circuit ids are data (not the console's words).
+            label: (
+              <Data>
+                {`${i.productName ?? i.productCode} · ${i.accountNo}${i.circuitId ? ` · ${i.circuitId}` : ''}`}
+              </Data>
+            ),
+          })),
+        ]}
       />
     </Form.Item>
   );
@@ -283,13 +289,15 @@ function IdentifiedInstanceField({ caller }: { caller: IdentifiedCaller }) {
   return (
     <Form.Item name="productInstanceId" label={t('requests.intake.instance')}>
       <Select
-        allowClear
         placeholder={t('requests.intake.noInstance')}
         data-testid="intake-instance"
-        options={caller.services.map((s) => ({
-          value: s.instanceId,
-          label: <Data>{[s.productName ?? s.productCode, s.number].filter(Boolean).join(' · ')}</Data>,
-        }))}
+        options={[
+          { value: '', label: t('requests.intake.noInstance') },
+          ...caller.services.map((s) => ({
+            value: s.instanceId,
+            label: <Data>{[s.productName ?? s.productCode, s.number].filter(Boolean).join(' · ')}</Data>,
+          })),
+        ]}
       />
     </Form.Item>
   );
@@ -338,7 +346,6 @@ function CustomerPicker({
     <Card title={t('requests.intake.customer')} data-testid="intake-customer">
       <Input.Search
         autoFocus
-        allowClear
         placeholder={t('requests.intake.lookup')}
         enterButton={t('requests.intake.lookupButton')}
         loading={search.loading}

@@ -156,7 +156,6 @@ export default function RequestsPage() {
       header={
         <>
           <Input.Search
-            allowClear
             value={text}
             onChange={(e) => setText(e.target.value)}
             onSearch={(v) => set({ q: v.trim() || undefined })}
