@@ -90,6 +90,8 @@ describe('an agent takes a fault call', () => {
 
   it('identifies the caller by 尾号, picks the service, and a double submit makes one request', async () => {
     await signIn('agent');
+    // Alt+N works once the staff frame (which listens for it) is on screen.
+    await page.getByTestId('workspace-agent').waitFor();
     await page.locator('body').click();
     await page.keyboard.press('Alt+KeyN');
     await page.getByTestId('request-intake').waitFor();
