@@ -77,7 +77,8 @@ async function choose(select: Locator, text: string) {
 /** Runs a workflow action from the request page and waits for the status it leads to. */
 async function act(action: string, status: string, text?: { field: string; value: string }) {
   await page.getByTestId(`action-${action}`).click();
-  const modal = page.getByTestId('action-modal');
+  // The test id sits on the modal's zero-sized root; the dialog inside is what shows.
+  const modal = page.getByTestId('action-modal').getByRole('dialog');
   await modal.waitFor();
   if (text) await modal.getByTestId(text.field).fill(text.value);
   await modal.locator('.ant-modal-footer .ant-btn-primary').click();
@@ -136,7 +137,7 @@ describe('an agent takes a fault call', () => {
     await act('start', '处理中');
 
     await page.getByTestId('action-note').click();
-    const note = page.getByTestId('note-modal');
+    const note = page.getByTestId('note-modal').getByRole('dialog');
     // A canned phrase (常用语) is filled in by the API and put into the text.
     const picker = note.getByTestId('phrase-picker');
     await poll(async () => {
@@ -200,7 +201,7 @@ describe('an agent takes a fault call', () => {
     const urged = await asAgent('POST', `/api/v1/service-requests/${requestId}/urges`, {});
     expect(urged.status, JSON.stringify(urged.data)).toBe(200);
     await page.getByTestId('action-callback').click();
-    const modal = page.getByTestId('action-modal');
+    const modal = page.getByTestId('action-modal').getByRole('dialog');
     await modal.locator('.ant-modal-footer .ant-btn-primary').click();
     await modal.getByTestId('edit-conflict').waitFor();
     await modal.getByTestId('edit-conflict-reload').click();
