@@ -37,7 +37,7 @@ function OpenRequests({ customerId, items }: { customerId: string; items: Reques
     {
       title: t('requests.columns.title'),
       dataIndex: 'title',
-      ellipsis: true,
+      ellipsis: { showTitle: false },
       render: (v: string) => <Data>{v}</Data>,
     },
     { title: t('requests.columns.kind'), dataIndex: 'kind', render: (v: string) => label('kinds', v) },

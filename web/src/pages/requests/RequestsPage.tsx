@@ -100,7 +100,7 @@ export default function RequestsPage() {
     {
       title: t('requests.columns.title'),
       dataIndex: 'title',
-      ellipsis: true,
+      ellipsis: { showTitle: false },
       render: (v: string) => <Data>{v}</Data>,
     },
     {
