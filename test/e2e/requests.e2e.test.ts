@@ -75,12 +75,13 @@ async function choose(select: Locator, text: string) {
 }
 
 /** Runs a workflow action from the request page and waits for the status it leads to. */
-async function act(action: string, status: string, text?: { field: string; value: string }) {
+async function act(action: string, status: string, text?: { field: string; value: string }, check?: string) {
   await page.getByTestId(`action-${action}`).click();
   // The test id sits on the modal's zero-sized root; the dialog inside is what shows.
   const modal = page.getByTestId('action-modal').getByRole('dialog');
   await modal.waitFor();
   if (text) await modal.getByTestId(text.field).fill(text.value);
+  if (check) await modal.getByTestId(check).check();
   await modal.locator('.ant-modal-footer .ant-btn-primary').click();
   await modal.waitFor({ state: 'hidden' });
   await poll(() => page.getByTestId('request-header').getByTestId('request-status').innerText()).toBe(status);
@@ -132,7 +133,9 @@ describe('an agent takes a fault call', () => {
     await poll(() => header.getByTestId('request-status').innerText()).toBe('已受理');
     expect(await header.innerText()).toContain('故障申告');
     expect(await header.getByTestId('request-owner').innerText()).toContain('我');
-    await act('dispatch', '已派单');
+    // Routing would give it to the site's fault group; the agent keeps it (一线自处理).
+    await act('dispatch', '已派单', undefined, 'action-dispatch-to-me');
+    expect(await header.getByTestId('request-assignee').innerText()).toContain('我');
     await act('take', '已接单');
     await act('start', '处理中');
 

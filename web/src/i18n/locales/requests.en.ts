@@ -158,6 +158,7 @@ const requestsEn: Shape<typeof requestsZhCN> = {
     reason: 'Reason',
     result: 'Result',
     confirmTitle: 'Do "{{action}}"?',
+    dispatchToMe: 'Handle it myself (assign to me instead of the routing rules)',
   },
   notes: {
     add: 'Add a note',

@@ -155,6 +155,7 @@ const requestsZhCN = {
     reason: '原因',
     result: '处理结果',
     confirmTitle: '确认办理“{{action}}”？',
+    dispatchToMe: '由我处理（派给自己，不按规则分派）',
   },
   notes: {
     add: '添加备注',

@@ -1,4 +1,4 @@
-import { Button, Card, Flex, Form, Input, Radio, Select, Typography } from 'antd';
+import { Button, Card, Checkbox, Flex, Form, Input, Radio, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client.ts';
@@ -92,6 +92,8 @@ export function RequestActions({ request: r }: { request: RequestDetail }) {
   );
 }
 
+type ActionValues = { reason?: string; result?: string; toMe?: boolean };
+
 function ActionDialog({
   request: r,
   action,
@@ -102,11 +104,12 @@ function ActionDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<{ reason?: string; result?: string }>();
+  const [form] = Form.useForm<ActionValues>();
   const label = useRequestLabel();
+  const user = useUser();
   const name = label('actions.names', action);
   const run = useApiMutation(
-    (v: { reason?: string; result?: string }) =>
+    (v: ActionValues) =>
       ok(
         api.POST('/api/v1/service-requests/{id}/transitions', {
           params: { path: { id: r.id } },
@@ -115,6 +118,8 @@ function ActionDialog({
             action,
             ...(v.reason?.trim() ? { reason: v.reason.trim() } : {}),
             ...(v.result?.trim() ? { result: v.result.trim() } : {}),
+            // Dispatch goes by the routing rules unless the dispatcher keeps it (一线自处理).
+            ...(action === 'dispatch' && v.toMe ? { assigneeId: user.id } : {}),
           },
         }),
       ),
@@ -122,7 +127,7 @@ function ActionDialog({
   );
   const required = [{ required: true, whitespace: true, message: t('validation.required') }];
   return (
-    <FormDialog<{ reason?: string; result?: string }>
+    <FormDialog<ActionValues>
       name="transition"
       form={form}
       testId="action-modal"
@@ -133,6 +138,11 @@ function ActionDialog({
       successMessage={t('requests.actions.done', { action: name })}
       conflictReloads={[queryKeys.request(r.id)]}
     >
+      {action === 'dispatch' ? (
+        <Form.Item name="toMe" valuePropName="checked">
+          <Checkbox data-testid="action-dispatch-to-me">{t('requests.actions.dispatchToMe')}</Checkbox>
+        </Form.Item>
+      ) : null}
       {NEEDS_RESULT.has(action) ? (
         <PhrasePicker
           context={phraseContext(r)}

@@ -183,7 +183,11 @@ function Header({ request: r }: { request: RequestDetail }) {
     {
       key: 'assignee',
       label: t('requests.view.assignee'),
-      children: r.assigneeId ? person(r.assigneeId) : t('requests.view.unassigned'),
+      children: (
+        <span data-testid="request-assignee">
+          {r.assigneeId ? person(r.assigneeId) : t('requests.view.unassigned')}
+        </span>
+      ),
     },
     {
       key: 'urges',
