@@ -2,7 +2,9 @@
  * The project's benchmarks: `npm run bench -- [options]`. Results go to bench/results/latest.json;
  * BENCHMARKS.md explains them. Never part of `npm test`; the default sizes are small.
  *
- *   --suite customers|auth|writes|all (default all; writes runs on PostgreSQL only)
+ *   --suite customers|auth|writes|intake|queue|search|all (default all = customers, auth, writes;
+ *                                   writes runs on PostgreSQL only; intake, queue and search are
+ *                                   measured on PostgreSQL — with --engine pglite alone, a smoke run)
  *   --engine pglite|postgres|both   (default both)
  *   --customers N                   customers on PostgreSQL (default 20000; the documented run: 1000000)
  *   --pglite-customers N            customers on PGlite (default: the smaller of --customers and 100000)
@@ -14,6 +16,12 @@
  *   --write-seconds N               writes: measured seconds per point and kind (default 30)
  *   --write-warmup N                writes: seconds of warm-up before each (default 2)
  *   --write-run-in N                writes: seconds each kind runs, unmeasured, before the first point (default 15)
+ *   --requests N                    queue/search: requests generated (default 20000; documented: 10000000)
+ *   --requests-open N               queue/search: of which open (default 2000; documented: 1000000)
+ *   --request-samples N             queue/search: samples per measured query (default 100)
+ *   --intake-connections LIST       intake (and search's concurrent part): connections (default 10,50)
+ *   --intake-seconds N              intake: measured seconds per point and kind (default 10)
+ *   --intake-warmup N               intake: seconds of warm-up before each (default 2)
  *   --pg-url URL                    PostgreSQL server (default ONEPOINT_TEST_PG_URL or 127.0.0.1:5432)
  *   --keep-db NAME                  PostgreSQL: use and keep this database; a second run with the
  *                                   same name skips loading and measures the lookups again
@@ -24,6 +32,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runAuthBench } from './auth.ts';
 import { runCustomersBench } from './customers.ts';
+import { runServiceRequestsBench, type RequestsSuite } from './service-requests.ts';
 import { runWritesBench } from './writes.ts';
 
 const { values } = parseArgs({
@@ -41,6 +50,12 @@ const { values } = parseArgs({
     'write-warmup': { type: 'string', default: '2' },
     'write-run-in': { type: 'string', default: '15' },
     'keep-db': { type: 'string' },
+    requests: { type: 'string', default: '20000' },
+    'requests-open': { type: 'string', default: '2000' },
+    'request-samples': { type: 'string', default: '100' },
+    'intake-connections': { type: 'string', default: '10,50' },
+    'intake-seconds': { type: 'string', default: '10' },
+    'intake-warmup': { type: 'string', default: '2' },
     'pg-url': {
       type: 'string',
       default: process.env.ONEPOINT_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
@@ -60,16 +75,18 @@ if (!engines.every((e) => e === 'pglite' || e === 'postgres'))
   throw new Error('--engine is pglite, postgres or both');
 
 const suite = values.suite;
-if (!['customers', 'auth', 'writes', 'all'].includes(suite!))
-  throw new Error('--suite is customers, auth, writes or all');
+const REQUEST_SUITES = ['intake', 'queue', 'search'];
+if (!['customers', 'auth', 'writes', 'all', ...REQUEST_SUITES].includes(suite!))
+  throw new Error('--suite is customers, auth, writes, intake, queue, search or all');
 if (suite === 'writes' && !engines.some((e) => e === 'postgres'))
-  throw new Error('--suite writes runs on PostgreSQL: --engine postgres or both');
+  throw new Error(`--suite ${suite} runs on PostgreSQL: --engine postgres or both`);
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
 const started = new Date();
 const results = [];
 const auth = [];
 const writes = [];
+const serviceRequests = [];
 for (const engine of engines) {
   if (suite === 'all' || suite === 'customers')
     results.push(
@@ -107,6 +124,22 @@ for (const engine of engines) {
         log,
       }),
     );
+  // Measured on PostgreSQL; `--engine pglite` alone gives a smoke run that shows a suite works.
+  if (REQUEST_SUITES.includes(suite!) && (engine === 'postgres' || values.engine === 'pglite'))
+    serviceRequests.push(
+      await runServiceRequestsBench({
+        suite: suite as RequestsSuite,
+        engine,
+        total: int('requests', values.requests),
+        open: int('requests-open', values['requests-open']),
+        samples: int('request-samples', values['request-samples']),
+        connections: values['intake-connections']!.split(',').map((c) => int('intake-connections', c)),
+        seconds: int('intake-seconds', values['intake-seconds']),
+        warmupSeconds: Number(values['intake-warmup']),
+        pgUrl: values['pg-url']!,
+        log,
+      }),
+    );
 }
 
 const out = {
@@ -122,6 +155,7 @@ const out = {
   customers: results,
   auth,
   writes,
+  serviceRequests,
 };
 const dir = path.join(path.dirname(new URL(import.meta.url).pathname), 'results');
 fs.mkdirSync(dir, { recursive: true });

@@ -17,6 +17,12 @@ import LoginPage from './pages/LoginPage.tsx';
 const StaffLayout = lazy(() => import('./layouts/StaffLayout.tsx'));
 const PortalLayout = lazy(() => import('./layouts/PortalLayout.tsx'));
 const AgentWorkspace = lazy(() => import('./pages/agent/AgentWorkspace.tsx'));
+// The intake form (Alt+N): the agent's, also for the monitoring centre and dispatchers who accept.
+const IntakePage = lazy(() => import('./pages/agent/IntakePage.tsx'));
+// The request screens are one chunk (list and request page share their parts).
+const requestScreens = () => import('./pages/requests/request-screens.ts');
+const RequestsPage = lazy(() => requestScreens().then((m) => ({ default: m.RequestsPage })));
+const RequestPage = lazy(() => requestScreens().then((m) => ({ default: m.RequestPage })));
 // The customer screens are one chunk (they share most of their parts).
 const customerScreens = () => import('./pages/customers/screens.ts');
 const CustomersPage = lazy(() => customerScreens().then((m) => ({ default: m.CustomersPage })));
@@ -113,6 +119,34 @@ export function AppRoutes() {
               </RequireWorkspace>
             }
           />
+          <Route path="requests">
+            <Route
+              index
+              element={
+                <RequireWorkspace id="requests">
+                  <RequestsPage />
+                </RequireWorkspace>
+              }
+            />
+            <Route
+              path="new"
+              element={
+                <RequireWorkspace id="requests">
+                  <RequirePermission permission="request.create">
+                    <IntakePage />
+                  </RequirePermission>
+                </RequireWorkspace>
+              }
+            />
+            <Route
+              path=":id"
+              element={
+                <RequireWorkspace id="requests">
+                  <RequestPage />
+                </RequireWorkspace>
+              }
+            />
+          </Route>
           <Route path="customers">
             <Route
               index

@@ -100,3 +100,5 @@ export {
   type CustomerFacts,
   type InstanceFacts,
 } from './request-facts.ts';
+// For the service-requests module's search: exact identifiers → customers and instances.
+export { customerIdsByPhone, instanceIdsByCode, type PhoneQuery } from './request-lookups.ts';

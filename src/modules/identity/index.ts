@@ -71,3 +71,5 @@ export {
   type PresenceStatus,
 } from './presence.ts';
 export { chineseNames, DEMO_LOGINS, DEMO_UNITS, demoId } from './identity.demo.ts';
+// For the service-requests module's queues: the caller's skill groups.
+export { skillGroupIdsOfUser } from './memberships.ts';

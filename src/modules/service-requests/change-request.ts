@@ -12,6 +12,7 @@ import { withEvents } from '../events/index.ts';
 import type { Caller, RequestDeps } from './deps.ts';
 import type { State, TimelineKind, Visibility } from './domain/catalogue.ts';
 import type { WorkflowDefinition } from './domain/workflow.ts';
+import { keepRequestSearch } from './request-search.ts';
 import { requestEvent, type RequestEventType } from './requests.events.ts';
 import { loadInScope, workflowOf, type RequestRow } from './requests.repository.ts';
 import { requestView, summariesFor } from './requests.views.ts';
@@ -101,6 +102,7 @@ export async function changeRequest(
       .insertInto('service_request_timeline')
       .values(entries)
       .execute();
+    await keepRequestSearch(trx, id, change);
     return view;
   });
 }

@@ -19,6 +19,7 @@ import {
 } from '../customers/index.ts';
 import { withEvents } from '../events/index.ts';
 import { isActiveUser } from '../identity/index.ts';
+import { requestSearchVector } from './request-search.ts';
 import type { Caller, RequestDeps } from './deps.ts';
 import { chinaDate, provinceCode } from './domain/number.ts';
 import type { WorkflowDefinition } from './domain/workflow.ts';
@@ -273,6 +274,7 @@ function requestRowFor(
     priority: input.priority ?? w.decision.priority ?? 'normal',
     title: input.title,
     description: input.description,
+    search_vector: requestSearchVector(input.title, input.description),
     resolution: input.resolveAtIntake?.resolution ?? null,
     first_contact_resolution: closed,
     routing_rule_id: w.decision.ruleId,

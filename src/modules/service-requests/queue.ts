@@ -1,9 +1,8 @@
 /** Reading requests: one with its timeline, and the newest-first list with queue filters. */
-import { sql } from 'kysely';
 import { invalidField } from '../../platform/errors.ts';
 import type { Caller, RequestDeps } from './deps.ts';
-import { OPEN_STATES } from './domain/catalogue.ts';
-import { loadInScope, requestInScope, timelineOf, workflowOf } from './requests.repository.ts';
+import { findRequests } from './find-requests.ts';
+import { loadInScope, timelineOf, workflowOf } from './requests.repository.ts';
 import { linksAndMerged } from './merge-requests.ts';
 import { othersViewing } from './viewing.ts';
 import { listItemView, requestView, summariesFor, timelineView } from './requests.views.ts';
@@ -36,56 +35,31 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   return { createdAt, id };
 }
 
-/** A request number as agents read it out (province code + date + sequence). */
-const NUMBER = /^[A-Z]{2,4}\d{14,}$/;
-
 export async function listRequests(deps: RequestDeps, caller: Caller, q: ListQuery) {
   const limit = q.limit ?? 50;
-  let query = deps.db
-    .selectFrom('service_requests')
-    .selectAll()
-    .where(requestInScope(caller))
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit + 1);
-  if (q.kind) query = query.where('kind', '=', q.kind);
-  if (q.status) query = query.where('status', '=', q.status);
-  if (q.open === 'true') query = query.where('status', 'in', OPEN_STATES);
-  if (q.open === 'false') query = query.where('status', '=', 'closed');
-  if (q.priority) query = query.where('priority', '=', q.priority);
-  if (q.assignee === 'me') query = query.where('assignee_id', '=', caller.principal.userId);
-  if (q.unassigned === 'true') query = query.where('assignee_id', 'is', null).where('status', '<>', 'closed');
-  if (q.unassigned === 'false') query = query.where('assignee_id', 'is not', null);
-  if (q.handlingUnit) query = query.where('handling_unit_id', '=', q.handlingUnit);
-  if (q.customerId) query = query.where('customer_id', '=', q.customerId);
-  // repeats.ts, tags.ts (indexes of migration 0022).
-  if (q.repeat === 'true') query = query.where(sql<boolean>`cardinality(repeat_of) > 0`);
-  if (q.repeat === 'false') query = query.where(sql<boolean>`cardinality(repeat_of) = 0`);
-  if (q.tag) query = query.where(sql<boolean>`tags @> array[${q.tag}]::text[]`);
-  if (q.q) {
-    const term = q.q.toUpperCase();
-    if (NUMBER.test(term)) query = query.where('number', '=', term);
-    else {
-      // Simple until the search module's exact CJK search replaces it: the title contains the term.
-      const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query = query.where(sql<boolean>`title ilike ${like}`);
-    }
-  }
-  if (q.cursor) {
-    const c = decodeCursor(q.cursor);
-    query = query.where((eb) =>
-      eb.or([
-        eb('created_at', '<', c.createdAt),
-        eb.and([eb('created_at', '=', c.createdAt), eb('id', '<', c.id)]),
-      ]),
-    );
-  }
-  const rows = await query.execute();
-  const page = rows.slice(0, limit);
+  const bool = (v: 'true' | 'false' | undefined) => (v === undefined ? undefined : v === 'true');
+  // Queues and search: find-requests.ts (the indexes of migration 0021 match its conditions).
+  const { rows: page, hasMore } = await findRequests(deps, caller, {
+    q: q.q,
+    queue: q.queue,
+    kind: q.kind,
+    priority: q.priority,
+    status: q.status,
+    open: bool(q.open),
+    unassigned: bool(q.unassigned),
+    assigneeId: q.assignee === 'me' ? caller.principal.userId : undefined,
+    handlingUnitId: q.handlingUnit,
+    customerId: q.customerId,
+    // repeats.ts, merge-requests.ts (indexes of migration 0022).
+    repeat: bool(q.repeat),
+    tag: q.tag,
+    after: q.cursor ? decodeCursor(q.cursor) : undefined,
+    limit,
+  });
   const customers = await summariesFor(deps.db, page);
   const last = page[page.length - 1];
   return {
     items: page.map((r) => listItemView(r, customers)),
-    nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.created_at), last.id) : null,
+    nextCursor: hasMore && last ? encodeCursor(new Date(last.created_at), last.id) : null,
   };
 }

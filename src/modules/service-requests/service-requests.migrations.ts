@@ -2,6 +2,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import type { MigrationList } from '../../platform/db/migrate.ts';
 import { CATEGORY_SEEDS, CHANNELS, KINDS, PRIORITIES, STATES, TIMELINE_KINDS } from './domain/catalogue.ts';
 import { DEFAULT_WORKFLOWS } from './domain/workflow.ts';
+import { serviceRequestsSearch } from './search.migrations.ts';
 import { serviceRequestsExtras } from './extras.migrations.ts';
 
 const list = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
@@ -148,5 +149,7 @@ export const serviceRequestsInit: Migration = {
 
 export const serviceRequestsMigrations: MigrationList = [
   ['0014_service_requests_init', serviceRequestsInit],
+  // Search vector and queue indexes (search.migrations.ts).
+  ['0021_service_requests_search', serviceRequestsSearch],
   ['0022_service_requests_extras', serviceRequestsExtras], // extras.migrations.ts
 ];

@@ -10,6 +10,7 @@ import {
   TIMELINE_KINDS,
   VISIBILITIES,
 } from './domain/catalogue.ts';
+import { QUEUES } from './domain/queues.ts';
 import { ACTIONS } from './domain/workflow.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -102,6 +103,8 @@ export const idParams = z.object({ id: z.uuid() });
 export const kindParams = z.object({ kind: z.enum(KINDS) });
 
 export const listQuery = z.strictObject({
+  /** An agent's queue (open requests): domain/queues.ts, conditions in find-requests.ts. */
+  queue: z.enum(QUEUES).optional(),
   kind: z.enum(KINDS).optional(),
   status: z.enum(STATES).optional(),
   priority: z.enum(PRIORITIES).optional(),
@@ -116,7 +119,10 @@ export const listQuery = z.strictObject({
   repeat: z.enum(['true', 'false']).optional(),
   /** Requests carrying this tag. */
   tag: z.string().trim().min(1).max(32).optional(),
-  /** A request number, or words in the title. */
+  /**
+   * A request number, a phone (full or last four digits), an account number or circuit id, or
+   * words (exact; Chinese words of two characters or more) in the title, description and notes.
+   */
   q: z.string().trim().min(1).max(100).optional(),
   /** Keyset paging: the `nextCursor` of the previous page. */
   cursor: z.string().max(200).optional(),

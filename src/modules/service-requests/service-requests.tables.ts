@@ -65,6 +65,8 @@ export interface ServiceRequestsTable {
   first_contact_resolution: Generated<boolean>;
   routing_rule_id: string | null;
   routing_explanation: string | null;
+  /** CJK pairs and words of title, description and notes (request-search.ts keeps it). */
+  search_vector: ColumnType<string, string | undefined, string>;
   created_at: Timestamp;
   updated_at: Timestamp;
   resolved_at: NullableTimestamp;

@@ -77,6 +77,24 @@ export function searchQuery(term: string): string | undefined {
     .join(' & ');
 }
 
+/**
+ * The lexemes a term's query looks up, each with whether it is a prefix (the last ASCII word of a
+ * phrase): what a plan reads the statistics for.
+ */
+export function searchLexemes(term: string): Array<{ text: string; prefix: boolean }> {
+  const tsq = searchQuery(term);
+  if (!tsq) return [];
+  return [...tsq.matchAll(/'([^']+)'(:\*)?/gu)].map((m) => ({ text: m[1]!, prefix: !!m[2] }));
+}
+
+/**
+ * True when a term holds a CJK character standing alone (宽, or 宽 带): the pair index cannot find
+ * it inside longer text, so an exact search refuses it rather than answering wrongly.
+ */
+export function hasLoneCjk(term: string): boolean {
+  return tokenise(term).some((t) => t.text.length === 1 && CJK.test(t.text));
+}
+
 /** True when a term is a single CJK character (too short for the bigram index). */
 export function isSingleCjk(term: string): boolean {
   const chars = [...term.trim()];

@@ -42,3 +42,22 @@ export type Product = ResponseOf<'/api/v1/products', 'get'>[number];
 type CustomersQuery = ApiPaths['/api/v1/customers']['get'] extends { parameters: { query?: infer Q } }
   ? Q
   : never;
+
+// Service requests (服务请求/工单).
+export type RequestListItem = ResponseOf<'/api/v1/service-requests', 'get'>['items'][number];
+export type RequestDetail = ResponseOf<'/api/v1/service-requests/{id}', 'get'>;
+export type TimelineEntry = RequestDetail['timeline'][number];
+export type NewRequest = BodyOf<'/api/v1/service-requests', 'post'>;
+export type RequestKind = NewRequest['kind'];
+export type RequestChannel = NewRequest['channel'];
+export type RequestPriority = NonNullable<NewRequest['priority']>;
+export type RequestQuery = NonNullable<RequestsQuery>;
+export type RequestStatus = NonNullable<RequestQuery['status']>;
+
+type RequestsQuery = ApiPaths['/api/v1/service-requests']['get'] extends { parameters: { query?: infer Q } }
+  ? Q
+  : never;
+
+// Caller identification across regions (一点受理): a masked summary by a whole identifier.
+export type IdentifyRequest = BodyOf<'/api/v1/customers/identify', 'post'>;
+export type IdentifiedCaller = ResponseOf<'/api/v1/customers/identify', 'post'>['items'][number];

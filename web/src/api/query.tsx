@@ -55,6 +55,12 @@ export const queryKeys = {
   customerSearch: (q: string) => ['customers', 'search', q] as const,
   customer360: (id: string) => ['customers', id, '360'] as const,
   customerAccess: (id: string) => ['customers', id, 'access-log'] as const,
+  allRequests: ['service-requests'] as const,
+  requests: (filters: object) => ['service-requests', 'list', filters] as const,
+  request: (id: string) => ['service-requests', id] as const,
+  requestQueues: (filters: object) => ['service-requests', 'queues', filters] as const,
+  requestCategories: ['service-request-categories'] as const,
+  phrases: ['phrases', 'list'] as const,
   allSecurityAlerts: ['security-alerts'] as const,
   securityAlerts: (filters: object) => ['security-alerts', 'list', filters] as const,
   allIncidents: ['incidents'] as const,
@@ -83,9 +89,15 @@ export interface Loaded<T> {
 export function useApiQuery<T>(
   key: QueryKey,
   load: (signal: AbortSignal) => Promise<T>,
-  options: { enabled?: boolean } = {},
+  options: { enabled?: boolean; refetchInterval?: number } = {},
 ): Loaded<T> {
-  const q = useQuery({ queryKey: key, queryFn: ({ signal }) => load(signal), enabled: options.enabled });
+  const q = useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) => load(signal),
+    enabled: options.enabled,
+    // A live view (queue counts) reads itself again every so often while it is on screen.
+    refetchInterval: options.refetchInterval,
+  });
   const { refetch } = q;
   const reload = useCallback(() => void refetch(), [refetch]);
   return {
@@ -125,7 +137,7 @@ export interface ListState<T> {
 export function useKeysetQuery<T>(
   key: QueryKey,
   fetchPage: (cursor: string | undefined, signal: AbortSignal) => Promise<KeysetPage<T>>,
-  options: { enabled?: boolean } = {},
+  options: { enabled?: boolean; refetchInterval?: number } = {},
 ): ListState<T> {
   const actionError = useActionError();
   const q = useInfiniteQuery({
@@ -135,6 +147,7 @@ export function useKeysetQuery<T>(
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
     enabled: options.enabled,
+    refetchInterval: options.refetchInterval,
   });
   const { refetch, fetchNextPage } = q;
   const reload = useCallback(() => void refetch(), [refetch]);

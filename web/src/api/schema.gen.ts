@@ -3383,12 +3383,81 @@ export interface paths {
       };
     };
   };
+  '/api/v1/service-requests/queues': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Open requests per queue (mine, owned, group, unassigned, urged, escalated, suspended, open) in the caller's scope, each counted up to 10000 (capped: more). List a queue with `GET /service-requests?queue=…` */
+    get: {
+      parameters: {
+        query?: {
+          kind?:
+            | 'consultation'
+            | 'business_order'
+            | 'fault'
+            | 'complaint'
+            | 'billing'
+            | 'technical_support'
+            | 'integration'
+            | 'suggestion';
+          priority?: 'urgent' | 'high' | 'normal' | 'low';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              cap: number;
+              queues: {
+                mine: {
+                  count: number;
+                  capped: boolean;
+                };
+                owned: {
+                  count: number;
+                  capped: boolean;
+                };
+                group: {
+                  count: number;
+                  capped: boolean;
+                };
+                unassigned: {
+                  count: number;
+                  capped: boolean;
+                };
+                urged: {
+                  count: number;
+                  capped: boolean;
+                };
+                escalated: {
+                  count: number;
+                  capped: boolean;
+                };
+                suspended: {
+                  count: number;
+                  capped: boolean;
+                };
+                open: {
+                  count: number;
+                  capped: boolean;
+                };
+              };
+            };
+          };
+        };
+      };
+    };
+  };
   '/api/v1/service-requests': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** Requests in scope, newest first (queue filters, keyset paging with `cursor`) */
     get: {
       parameters: {
         query?: {
+          queue?: 'mine' | 'owned' | 'group' | 'unassigned' | 'urged' | 'escalated' | 'suspended' | 'open';
           kind?:
             | 'consultation'
             | 'business_order'

@@ -13,9 +13,9 @@ import {
 } from 'react';
 import { useNavigate } from 'react-router';
 import { useUser } from '../auth/session.tsx';
-import { STAFF_SHORTCUTS, type Shortcut } from '../lib/shortcuts.ts';
+import { staffShortcuts, type Shortcut } from '../lib/shortcuts.ts';
 import { useShortcuts } from '../lib/useShortcuts.ts';
-import { canOpen, workspaceById } from '../nav/workspaces.ts';
+import { canOpen, hasPermission, workspaceById } from '../nav/workspaces.ts';
 
 // The list (a modal with a table) loads when first opened, not with every staff page.
 const ShortcutHelp = lazy(() => import('./ShortcutHelp.tsx').then((m) => ({ default: m.ShortcutHelp })));
@@ -31,12 +31,20 @@ const ShortcutsContext = createContext<ShortcutsApi | undefined>(undefined);
 
 /**
  * Keyboard shortcuts on every staff page, not just one workspace: a page that has the target of a
- * shortcut (a search box) registers it; elsewhere Alt+S opens the customer search, "?" the list.
+ * shortcut (a search box) registers it; elsewhere Alt+S opens the customer search, Alt+N the
+ * intake form (new request), "?" the list.
  */
 export function ShortcutsProvider({ children }: { children: ReactNode }) {
   const user = useUser();
   const navigate = useNavigate();
-  const shortcuts = useMemo(() => (canOpen(workspaceById('customers'), user) ? STAFF_SHORTCUTS : []), [user]);
+  const shortcuts = useMemo(
+    () =>
+      staffShortcuts({
+        searchCustomers: canOpen(workspaceById('customers'), user),
+        createRequests: hasPermission(user, 'request.create'),
+      }),
+    [user],
+  );
   const targets = useRef(new Map<string, () => void>());
   const [helpOpen, setHelpOpen] = useState(false);
 
@@ -45,6 +53,8 @@ export function ShortcutsProvider({ children }: { children: ReactNode }) {
     else if (targets.current.has(id)) targets.current.get(id)!();
     // The customer search page focuses its box when it opens.
     else if (id === 'searchCustomer') void navigate('/customers');
+    // The intake form (a page of its own, so the call can go on while the agent looks elsewhere).
+    else if (id === 'newRequest') void navigate('/requests/new');
   });
 
   const register = useCallback((id: string, run: () => void) => {

@@ -6,6 +6,8 @@ import customersEn from './locales/customers.en.ts';
 import customersZhCN from './locales/customers.zh-CN.ts';
 import securityEn from './locales/security.en.ts';
 import securityZhCN from './locales/security.zh-CN.ts';
+import requestsEn from './locales/requests.en.ts';
+import requestsZhCN from './locales/requests.zh-CN.ts';
 import zhCN from './locales/zh-CN.ts';
 
 type Tree = { [k: string]: string | Tree };
@@ -22,8 +24,8 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
 
 const vars = (s: string) => [...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
 // Texts of screens loaded on demand sit under their own key (addScreenTexts), checked like the rest.
-const zh = flatten({ ...zhCN, customers: customersZhCN, security: securityZhCN });
-const enFlat = flatten({ ...en, customers: customersEn, security: securityEn });
+const zh = flatten({ ...zhCN, customers: customersZhCN, security: securityZhCN, requests: requestsZhCN });
+const enFlat = flatten({ ...en, customers: customersEn, security: securityEn, requests: requestsEn });
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -7,6 +7,7 @@ import en from './locales/en.ts';
 import zhCN from './locales/zh-CN.ts';
 import type customersZhCN from './locales/customers.zh-CN.ts';
 import type securityZhCN from './locales/security.zh-CN.ts';
+import type requestsZhCN from './locales/requests.zh-CN.ts';
 import { STORAGE_KEYS, store, storedLanguage } from './prefs.ts';
 
 export const resources = { 'zh-CN': { translation: zhCN }, en: { translation: en } } as const;
@@ -14,10 +15,14 @@ export const resources = { 'zh-CN': { translation: zhCN }, en: { translation: en
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    // The customer and security screens' texts (`customers.*`, `security.*`) arrive with those
+    // The customer, security and request screens' texts (`customers.*`, `security.*`, `requests.*`) arrive with those
     // screens: see addScreenTexts.
     resources: {
-      translation: typeof zhCN & { customers: typeof customersZhCN; security: typeof securityZhCN };
+      translation: typeof zhCN & {
+        customers: typeof customersZhCN;
+        security: typeof securityZhCN;
+        requests: typeof requestsZhCN;
+      };
     };
   }
 }

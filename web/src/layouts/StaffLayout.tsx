@@ -3,6 +3,7 @@ import {
   AuditOutlined,
   CustomerServiceOutlined,
   DashboardOutlined,
+  FileTextOutlined,
   FileSearchOutlined,
   IdcardOutlined,
   LogoutOutlined,
@@ -47,6 +48,7 @@ import {
 
 const ICONS: Record<WorkspaceId, ReactNode> = {
   agent: <CustomerServiceOutlined />,
+  requests: <FileTextOutlined />,
   customers: <IdcardOutlined />,
   monitoring: <AlertOutlined />,
   dispatch: <NodeIndexOutlined />,

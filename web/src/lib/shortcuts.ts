@@ -21,12 +21,23 @@ export interface KeyPress {
   inTextField: boolean;
 }
 
-// On every staff page of users who search customers. New request (Alt+N) and my queue (Alt+Q)
-// come back with requests: a key must do something.
+// On every staff page of users who search customers; Alt+N (new request, the intake form) only for
+// those who may accept requests (staffShortcuts). My queue (Alt+Q) comes with the queue views: a key
+// must do something.
 export const STAFF_SHORTCUTS: readonly Shortcut[] = [
   { id: 'searchCustomer', code: 'KeyS', alt: true, label: 'Alt+S' },
+  { id: 'newRequest', code: 'KeyN', alt: true, label: 'Alt+N' },
   { id: 'help', key: '?', label: '?' },
 ];
+
+/** The shortcuts a user has: the customer search, and Alt+N only with the right to accept requests. */
+export function staffShortcuts(can: {
+  searchCustomers: boolean;
+  createRequests: boolean;
+}): readonly Shortcut[] {
+  if (!can.searchCustomers) return [];
+  return STAFF_SHORTCUTS.filter((s) => s.id !== 'newRequest' || can.createRequests);
+}
 
 export function matchShortcut(press: KeyPress, list: readonly Shortcut[]): Shortcut | undefined {
   if (press.ctrlKey || press.metaKey) return undefined;

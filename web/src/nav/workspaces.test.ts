@@ -30,16 +30,23 @@ const ALL = [
   'product.manage',
   'events.read',
   'events.subscribe',
+  'request.read',
+  'request.create',
+  'request.work',
+  'request.dispatch',
+  'request.admin',
 ];
 const customerRead = ['customer.read'];
 const customerWork = ['customer.read', 'customer.manage'];
+// The service-requests module's grants (src/modules/service-requests/index.ts).
+const requestAll = ['request.read', 'request.create', 'request.work', 'request.dispatch'];
 const BUILTIN: Record<string, string[]> = {
   admin: ALL,
-  agent: [...staffBase, ...customerWork],
-  monitor: [...staffBase, ...customerRead],
-  dispatcher: [...staffBase, 'user.read', ...customerRead],
-  technician: ['org.read'],
-  account_manager: [...staffBase, ...customerWork],
+  agent: [...staffBase, ...customerWork, ...requestAll],
+  monitor: [...staffBase, ...customerRead, ...requestAll],
+  dispatcher: [...staffBase, 'user.read', ...customerRead, ...requestAll],
+  technician: ['org.read', 'request.read', 'request.work'],
+  account_manager: [...staffBase, ...customerWork, 'request.read', 'request.create', 'request.work'],
   supervisor: [
     ...staffBase,
     'user.read',
@@ -48,9 +55,10 @@ const BUILTIN: Record<string, string[]> = {
     'audit.read',
     ...customerRead,
     'pii.reveal',
+    ...requestAll,
   ],
-  quality_inspector: [...staffBase, 'user.read'],
-  billing_specialist: [...staffBase, ...customerRead],
+  quality_inspector: [...staffBase, 'user.read', 'request.read'],
+  billing_specialist: [...staffBase, ...customerRead, 'request.read', 'request.create', 'request.work'],
   customer: [],
 };
 const as = (role: string) => ({ roles: [role], permissions: BUILTIN[role]! });
@@ -62,6 +70,7 @@ describe('role → workspace table', () => {
       'admin',
       [
         'agent',
+        'requests',
         'customers',
         'monitoring',
         'dispatch',
@@ -74,14 +83,14 @@ describe('role → workspace table', () => {
         'portal',
       ],
     ],
-    ['agent', ['agent', 'customers']],
-    ['supervisor', ['agent', 'customers', 'supervisor', 'quality', 'audit']],
-    ['monitor', ['customers', 'monitoring']],
-    ['dispatcher', ['customers', 'dispatch']],
-    ['technician', ['field']],
-    ['account_manager', ['agent', 'customers']],
-    ['quality_inspector', ['quality']],
-    ['billing_specialist', ['agent', 'customers']],
+    ['agent', ['agent', 'requests', 'customers']],
+    ['supervisor', ['agent', 'requests', 'customers', 'supervisor', 'quality', 'audit']],
+    ['monitor', ['requests', 'customers', 'monitoring']],
+    ['dispatcher', ['requests', 'customers', 'dispatch']],
+    ['technician', ['requests', 'field']],
+    ['account_manager', ['agent', 'requests', 'customers']],
+    ['quality_inspector', ['requests', 'quality']],
+    ['billing_specialist', ['agent', 'requests', 'customers']],
     ['customer', ['portal']],
   ])('%s sees %j', (role, expected) => {
     expect(menu(role)).toEqual(expected);
@@ -162,6 +171,9 @@ describe('role → workspace table', () => {
     expect(homePath(as('quality_inspector'))).toBe('/quality');
     expect(homePath(as('billing_specialist'))).toBe('/agent');
     expect(homePath(as('customer'))).toBe('/portal');
+    // The request list is a menu entry, never a landing page that hides a role's own workspace.
+    expect(homePath(as('technician'))).toBe('/field');
+    expect(homePath({ roles: ['reader'], permissions: ['request.read'] })).toBe('/requests');
   });
 
   it('only a customer is portal-only', () => {
@@ -180,6 +192,7 @@ describe('role → workspace table', () => {
     expect(workspaceOfPath('/admin/users')?.id).toBe('admin');
     expect(workspaceOfPath('/portal/requests')?.id).toBe('portal');
     expect(workspaceOfPath('/customers/import')?.id).toBe('customers');
+    expect(workspaceOfPath('/requests/0b6f6f3e-0000-4000-8000-000000000001')?.id).toBe('requests');
     expect(workspaceOfPath('/agents')).toBeUndefined();
     expect(workspaceOfPath('/')).toBeUndefined();
   });

@@ -4,6 +4,7 @@
  */
 export type WorkspaceId =
   | 'agent'
+  | 'requests'
   | 'customers'
   | 'monitoring'
   | 'dispatch'
@@ -35,6 +36,8 @@ export const WORKSPACES: readonly Workspace[] = [
     roles: ['agent', 'supervisor', 'account_manager', 'billing_specialist'],
     layout: 'staff',
   },
+  // 工单: the service requests in the user's scope and the request page.
+  { id: 'requests', path: '/requests', roles: [], anyPermission: ['request.read'], layout: 'staff' },
   // 客户: search and the customer 360 view, for every role that may read customers.
   { id: 'customers', path: '/customers', roles: [], anyPermission: ['customer.read'], layout: 'staff' },
   { id: 'monitoring', path: '/monitoring', roles: ['monitor'], layout: 'staff' },
@@ -98,6 +101,7 @@ const HOME_ORDER: readonly WorkspaceId[] = [
   'field',
   'quality',
   'agent',
+  'requests',
   'customers',
   'portal',
 ];

@@ -102,6 +102,7 @@ const en: Shape<typeof zhCN> = {
   nav: {
     workspaces: {
       agent: 'Agent workspace',
+      requests: 'Requests',
       customers: 'Customers',
       monitoring: 'Monitoring centre',
       dispatch: 'Dispatch',
@@ -288,13 +289,12 @@ const en: Shape<typeof zhCN> = {
     action: 'Action',
     hint: 'Press ? for all shortcuts',
     searchCustomer: 'Search customer',
+    newRequest: 'New request',
     help: 'Show shortcut list',
   },
   agent: {
     title: 'Agent workspace',
     subtitle: 'Take calls and chats, look up customers',
-    notBuilt:
-      'Requests (new request, my queue) are not built yet: for now you can search customers and view and keep their records.',
     search: {
       title: 'Customer search',
       placeholder: 'Phone (whole or last 4 digits), ID number, account no., circuit id, customer no. or name',
@@ -311,7 +311,7 @@ const en: Shape<typeof zhCN> = {
     title: 'Dispatch',
     subtitle: 'Assign field work to the right technician and follow the visits',
     notBuilt:
-      'Work orders are not built yet: the dispatch board comes with them. Below are the technicians in your area.',
+      'The dispatch board is not built yet: see and dispatch waiting and open requests under Requests, filtered by status. Below are the technicians in your area.',
     technicians: {
       title: 'Technicians',
       count: 'Technicians in your area: {{count}}',
@@ -322,7 +322,7 @@ const en: Shape<typeof zhCN> = {
     title: 'Field service',
     subtitle: "Today's visits",
     notBuilt:
-      'Work orders are not built yet: your visits, check-in on site and completion reports will be done here once they are.',
+      'The visit board and check-in on site are not built yet: the requests assigned to you are under Requests (My work), where you take, work and resolve them.',
   },
   supervisor: {
     title: 'Supervisor',

@@ -97,6 +97,7 @@ const zhCN = {
   nav: {
     workspaces: {
       agent: '坐席工作台',
+      requests: '工单',
       customers: '客户',
       monitoring: '监控中心',
       dispatch: '调度',
@@ -276,12 +277,12 @@ const zhCN = {
     action: '操作',
     hint: '按 ? 查看全部快捷键',
     searchCustomer: '搜索客户',
+    newRequest: '新建工单',
     help: '显示快捷键列表',
   },
   agent: {
     title: '坐席工作台',
     subtitle: '受理来电与在线咨询，查询客户',
-    notBuilt: '工单（新建工单、我的队列）尚未建成：现在可以搜索客户、查看和维护客户资料。',
     search: {
       title: '客户搜索',
       placeholder: '电话（完整号码或尾号）、证件号码、业务号码、电路编号、客户编号或名称',
@@ -296,7 +297,8 @@ const zhCN = {
   dispatch: {
     title: '调度',
     subtitle: '把装维工单派给合适的装维人员，跟踪上门进度',
-    notBuilt: '装维工单尚未建成：派单看板要等工单模块上线后提供。下面是辖区内的装维人员。',
+    notBuilt:
+      '派单看板尚未建成：待派单和处理中的工单请在「工单」中按状态查看和派单。下面是辖区内的装维人员。',
     technicians: {
       title: '装维人员',
       count: '辖区内 {{count}} 名装维人员',
@@ -306,7 +308,8 @@ const zhCN = {
   field: {
     title: '装维',
     subtitle: '今天的上门任务',
-    notBuilt: '装维工单尚未建成：派给您的上门任务、到场签到和回单要等工单模块上线后在这里办理。',
+    notBuilt:
+      '上门任务看板和到场签到尚未建成：派给您的工单请在「工单」的「我的待办」中查看，在工单页接单、处理和回单。',
   },
   supervisor: {
     title: '班长/主管',

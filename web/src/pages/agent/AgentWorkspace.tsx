@@ -1,23 +1,22 @@
-import { QuestionCircleOutlined } from '@ant-design/icons';
-import { Button, Card, Input, Typography, type InputRef } from 'antd';
+import { PlusOutlined, QuestionCircleOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { Button, Card, Flex, Input, Typography, type InputRef } from 'antd';
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { KeyHint } from '../../components/KeyHint.tsx';
-import { NotBuilt } from '../../components/NotBuilt.tsx';
+import { useUser } from '../../auth/session.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
 import { useShortcutList, useShortcutTarget } from '../../components/Shortcuts.tsx';
 import { STAFF_SHORTCUTS, shortcutLabel } from '../../lib/shortcuts.ts';
+import { hasPermission } from '../../nav/workspaces.ts';
 
-/**
- * 坐席工作台: customer search from the keyboard. Requests (queue, new request) are not built yet:
- * one line says so instead of empty panels and a button that opens nothing.
- */
+/** 坐席工作台: customer search from the keyboard, a new request (Alt+N) and the request list. */
 export default function AgentWorkspace() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const searchRef = useRef<InputRef>(null);
   const { openHelp } = useShortcutList();
+  const user = useUser();
   useShortcutTarget('searchCustomer', () => searchRef.current?.focus());
 
   return (
@@ -31,7 +30,26 @@ export default function AgentWorkspace() {
         </Button>
       }
     >
-      <NotBuilt>{t('agent.notBuilt')}</NotBuilt>
+      <Flex wrap gap={8} style={{ marginBottom: 16 }}>
+        {hasPermission(user, 'request.create') ? (
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            onClick={() => void navigate('/requests/new')}
+            data-testid="request-new"
+          >
+            {t('shortcuts.newRequest')}
+            <KeyHint>{shortcutLabel(STAFF_SHORTCUTS, 'newRequest')}</KeyHint>
+          </Button>
+        ) : null}
+        <Button
+          icon={<UnorderedListOutlined />}
+          onClick={() => void navigate('/requests')}
+          data-testid="requests-open"
+        >
+          {t('nav.workspaces.requests')}
+        </Button>
+      </Flex>
       <Card title={t('agent.search.title')} style={{ maxWidth: 880 }}>
         <Input.Search
           ref={searchRef}

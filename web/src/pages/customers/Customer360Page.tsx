@@ -34,6 +34,7 @@ import { PageFrame } from '../../components/PageFrame.tsx';
 import { usePrefs } from '../../i18n/PrefsProvider.tsx';
 import { tDynamic } from '../../i18n/dynamic.ts';
 import { hasPermission } from '../../nav/workspaces.ts';
+import { CustomerRequestsCard } from '../requests/CustomerRequestsCard.tsx';
 import { MaskedValue, RevealedValuesProvider, StatusTag, useCodeLabel } from './common.tsx';
 import {
   ContactModal,
@@ -100,8 +101,8 @@ export default function Customer360Page() {
               onEdit={edit}
               onChanged={changed}
             />
-            {/* Requests are not built yet: no card claiming "none open" until they are. */}
-            {data.openRequests.length ? <OpenRequests items={data.openRequests} /> : null}
+            {/* The open requests the 360 view returns, for users who may read requests. */}
+            <CustomerRequestsCard customerId={data.customer.id} items={data.openRequests} />
             <Instances
               customerId={data.customer.id}
               instances={data.instances}
@@ -339,18 +340,6 @@ function Contacts({
             : []),
         ]}
       />
-    </Card>
-  );
-}
-
-function OpenRequests({ items }: { items: Customer360['openRequests'] }) {
-  const { t } = useTranslation();
-  return (
-    <Card title={t('customers.view.openRequests')} data-testid="customer-open-requests">
-      {/* Requests arrive with a later module; until their shape is typed, show what the API sends. */}
-      <Typography.Paragraph>
-        <pre style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{JSON.stringify(items, null, 2)}</pre>
-      </Typography.Paragraph>
     </Card>
   );
 }

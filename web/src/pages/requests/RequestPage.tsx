@@ -1,0 +1,324 @@
+import './texts.ts';
+import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
+import {
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Row,
+  Tag,
+  Timeline,
+  Typography,
+  type DescriptionsProps,
+} from 'antd';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import { api, ok } from '../../api/client.ts';
+import type { RequestDetail, TimelineEntry } from '../../api/models.ts';
+import { queryKeys, useApiQuery } from '../../api/query.tsx';
+import { useUser } from '../../auth/session.tsx';
+import { Data } from '../../components/Data.tsx';
+import { ErrorResult } from '../../components/errors.tsx';
+import { unitName, useOrgUnits } from '../../components/OrgUnitSelect.tsx';
+import { PageFrame } from '../../components/PageFrame.tsx';
+import { usePrefs } from '../../i18n/PrefsProvider.tsx';
+import { tDynamic } from '../../i18n/dynamic.ts';
+import { hasPermission } from '../../nav/workspaces.ts';
+import { PriorityTag, readableNumber, RequestStatusTag, useCategories, useRequestLabel } from './common.tsx';
+import { RequestActions } from './RequestActions.tsx';
+
+export function useRequest(id: string) {
+  return useApiQuery(queryKeys.request(id), (signal) =>
+    ok(api.GET('/api/v1/service-requests/{id}', { params: { path: { id } }, signal })),
+  );
+}
+
+/** 工单详情: who owns it and who works on it, its timeline and what the workflow allows now. */
+export default function RequestPage() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const view = useRequest(id);
+  const r = view.data;
+  return (
+    <PageFrame
+      testId="request-page"
+      title={t('requests.view.pageTitle')}
+      subtitle={r ? <Data>{`${readableNumber(r.number)} · ${r.title}`}</Data> : undefined}
+      extra={
+        <>
+          <Button icon={<ArrowLeftOutlined />} onClick={() => void navigate(-1)}>
+            {t('requests.view.back')}
+          </Button>
+          <Button icon={<ReloadOutlined />} onClick={view.reload} data-testid="request-reload">
+            {t('common.reload')}
+          </Button>
+        </>
+      }
+    >
+      {view.error && !r ? (
+        <ErrorResult error={view.error} onRetry={view.reload} />
+      ) : !r ? (
+        <Card loading />
+      ) : (
+        <Row gutter={[16, 16]}>
+          <Col xs={24} xl={15}>
+            <Header request={r} />
+            <Timeline_ request={r} />
+          </Col>
+          <Col xs={24} xl={9}>
+            <RequestActions request={r} />
+          </Col>
+        </Row>
+      )}
+    </PageFrame>
+  );
+}
+
+/** Who a user id is, as far as this page knows: me, or the login seen on the timeline. */
+function usePersonName(r: RequestDetail) {
+  const { t } = useTranslation();
+  const me = useUser();
+  const logins = new Map(
+    r.timeline.filter((e) => e.actorId && e.actorLogin).map((e) => [e.actorId!, e.actorLogin!]),
+  );
+  return (userId: string | null): ReactNode => {
+    if (!userId) return null;
+    if (userId === me.id)
+      return (
+        <>
+          {t('requests.view.me')} · <Data>{me.displayName}</Data>
+        </>
+      );
+    const login = logins.get(userId);
+    return login ? <Data>{login}</Data> : t('requests.view.someone');
+  };
+}
+
+function Header({ request: r }: { request: RequestDetail }) {
+  const { t, i18n } = useTranslation();
+  const label = useRequestLabel();
+  const { fmt } = usePrefs();
+  const units = useOrgUnits();
+  const person = usePersonName(r);
+  const canSeeGroups = hasPermission(useUser(), 'skillgroup.read');
+  const unit = (id: string | null) => {
+    if (!id) return null;
+    const u = units.data?.find((x) => x.id === id);
+    return u ? unitName(u, i18n.language) : <Data>{id}</Data>;
+  };
+  const items: DescriptionsProps['items'] = [
+    {
+      key: 'number',
+      label: t('requests.view.number'),
+      children: (
+        <Typography.Text strong copyable={{ text: r.number }} data-testid="request-number">
+          <Data>{readableNumber(r.number)}</Data>
+        </Typography.Text>
+      ),
+    },
+    { key: 'kind', label: t('requests.view.kind'), children: label('kinds', r.kind) },
+    { key: 'status', label: t('requests.view.status'), children: <RequestStatusTag status={r.status} /> },
+    { key: 'priority', label: t('requests.view.priority'), children: <PriorityTag priority={r.priority} /> },
+    {
+      key: 'customer',
+      label: t('requests.view.customer'),
+      children: r.customer ? (
+        <Link to={`/customers/${r.customer.id}`}>
+          <Data>{`${r.customer.name} (${r.customer.customerNo})`}</Data>
+        </Link>
+      ) : (
+        t('requests.view.noCustomer')
+      ),
+    },
+    {
+      key: 'channel',
+      label: t('requests.view.channel'),
+      children: [label('channels', r.channel), r.accessNumber ? label('accessNumbers', r.accessNumber) : null]
+        .filter(Boolean)
+        .join(' · '),
+    },
+    ...(r.channelRef
+      ? [{ key: 'callId', label: t('requests.view.callId'), children: <Data>{r.channelRef}</Data> }]
+      : []),
+    ...(r.categoryCode
+      ? [
+          {
+            key: 'category',
+            label: t('requests.view.category'),
+            children: <CategoryName kind={r.kind} code={r.categoryCode} />,
+          },
+        ]
+      : []),
+    {
+      key: 'owner',
+      label: t('requests.view.owner'),
+      children: (
+        <span data-testid="request-owner">
+          {person(r.ownerUserId)} · {unit(r.ownerUnitId)}
+        </span>
+      ),
+    },
+    ...(r.deputyUserId
+      ? [{ key: 'deputy', label: t('requests.view.deputy'), children: person(r.deputyUserId) }]
+      : []),
+    {
+      key: 'handling',
+      label: t('requests.view.handlingUnit'),
+      children: (
+        <>
+          {unit(r.handlingUnitId)}
+          {r.skillGroupId && canSeeGroups ? (
+            <>
+              {' '}
+              · <SkillGroupName id={r.skillGroupId} />
+            </>
+          ) : null}{' '}
+          · {tDynamic(t, `requests.view.lines.${r.supportLine}`, String(r.supportLine))}
+        </>
+      ),
+    },
+    {
+      key: 'assignee',
+      label: t('requests.view.assignee'),
+      children: (
+        <span data-testid="request-assignee">
+          {r.assigneeId ? person(r.assigneeId) : t('requests.view.unassigned')}
+        </span>
+      ),
+    },
+    {
+      key: 'urges',
+      label: t('requests.view.urges'),
+      children: (
+        <span data-testid="request-urges">
+          {r.urgeCount > 0 ? <Tag color="red">{r.urgeCount}</Tag> : r.urgeCount}
+        </span>
+      ),
+    },
+    ...(r.reopenCount > 0
+      ? [{ key: 'reopens', label: t('requests.view.reopens'), children: r.reopenCount }]
+      : []),
+    ...(r.firstContactResolution
+      ? [
+          {
+            key: 'fcr',
+            label: t('requests.view.fcr'),
+            children: <Tag color="green">{t('requests.view.fcr')}</Tag>,
+          },
+        ]
+      : []),
+    { key: 'createdAt', label: t('requests.view.createdAt'), children: fmt.dateTime(r.createdAt) },
+    ...(r.resolvedAt
+      ? [{ key: 'resolvedAt', label: t('requests.view.resolvedAt'), children: fmt.dateTime(r.resolvedAt) }]
+      : []),
+    ...(r.closedAt
+      ? [{ key: 'closedAt', label: t('requests.view.closedAt'), children: fmt.dateTime(r.closedAt) }]
+      : []),
+    {
+      key: 'description',
+      label: t('requests.view.description'),
+      span: 'filled' as const,
+      children: <Data>{r.description}</Data>,
+    },
+    ...(r.suspendedReason
+      ? [
+          {
+            key: 'suspended',
+            label: t('requests.view.suspendedReason'),
+            span: 'filled' as const,
+            children: <Data>{r.suspendedReason}</Data>,
+          },
+        ]
+      : []),
+    ...(r.resolution
+      ? [
+          {
+            key: 'resolution',
+            label: t('requests.view.resolution'),
+            span: 'filled' as const,
+            children: <Data>{r.resolution}</Data>,
+          },
+        ]
+      : []),
+  ];
+  return (
+    <Card title={t('requests.view.header')} data-testid="request-header" style={{ marginBottom: 16 }}>
+      <Descriptions size="small" column={{ xs: 1, md: 2 }} items={items} />
+    </Card>
+  );
+}
+
+/** A skill group's name (nothing until the list has loaded; a user without skillgroup.read sees none). */
+function SkillGroupName({ id }: { id: string }) {
+  const { i18n } = useTranslation();
+  const groups = useApiQuery(
+    queryKeys.skillGroups,
+    async (signal) => (await ok(api.GET('/api/v1/skill-groups', { signal }))).items,
+  );
+  const g = groups.data?.find((x) => x.id === id);
+  return g ? <Data>{i18n.language === 'en' ? (g.nameEn ?? g.name) : g.name}</Data> : null;
+}
+
+/** A category's name from the taxonomy the API serves (the code until it has loaded). */
+function CategoryName({ kind, code }: { kind: string; code: string }) {
+  const { i18n } = useTranslation();
+  const categories = useCategories();
+  const c = categories.data?.find((x) => x.kind === kind && x.code === code);
+  return c ? <>{i18n.language === 'en' ? c.nameEn : c.name}</> : <Data>{code}</Data>;
+}
+
+function Timeline_({ request: r }: { request: RequestDetail }) {
+  const { t } = useTranslation();
+  return (
+    <Card title={t('requests.timeline.title')} data-testid="request-timeline">
+      {r.timeline.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('requests.timeline.empty')} />
+      ) : (
+        <Timeline
+          items={r.timeline.map((e) => ({
+            key: e.id,
+            color: e.visibility === 'customer' ? 'blue' : 'gray',
+            children: <Entry entry={e} />,
+          }))}
+        />
+      )}
+    </Card>
+  );
+}
+
+function Entry({ entry: e }: { entry: TimelineEntry }) {
+  const { t } = useTranslation();
+  const label = useRequestLabel();
+  const { fmt } = usePrefs();
+  const internal = e.visibility === 'internal';
+  return (
+    <div data-testid="timeline-entry" data-kind={e.kind} data-visibility={e.visibility}>
+      <Typography.Text strong>{tDynamic(t, `requests.timeline.kinds.${e.kind}`, e.kind)}</Typography.Text>{' '}
+      {e.fromStatus && e.toStatus ? (
+        <Typography.Text data-testid="timeline-change">
+          {t('requests.timeline.change', {
+            from: label('states', e.fromStatus),
+            to: label('states', e.toStatus),
+          })}
+        </Typography.Text>
+      ) : e.toStatus ? (
+        <Typography.Text data-testid="timeline-change">{label('states', e.toStatus)}</Typography.Text>
+      ) : null}{' '}
+      <Tag color={internal ? undefined : 'blue'} data-testid="timeline-visibility">
+        {internal ? t('requests.timeline.internal') : t('requests.timeline.customer')}
+      </Tag>
+      <Typography.Text type="secondary">
+        {fmt.dateTime(e.createdAt)} ·{' '}
+        {e.actorLogin ? <Data>{e.actorLogin}</Data> : t('requests.timeline.system')}
+      </Typography.Text>
+      {e.body ? (
+        <Typography.Paragraph style={{ marginTop: 4, marginBottom: 0, whiteSpace: 'pre-wrap' }}>
+          <Data>{e.body}</Data>
+        </Typography.Paragraph>
+      ) : null}
+    </div>
+  );
+}
