@@ -276,7 +276,7 @@ const zhCN = {
     key: '按键',
     action: '操作',
     hint: '按 ? 查看全部快捷键',
-    searchCustomer: '搜索客户',
+    searchCustomer: '查找客户',
     newRequest: '新建工单',
     help: '显示快捷键列表',
   },
@@ -284,9 +284,9 @@ const zhCN = {
     title: '坐席工作台',
     subtitle: '受理来电与在线咨询，查询客户',
     search: {
-      title: '客户搜索',
+      title: '客户查找',
       placeholder: '电话（完整号码或尾号）、证件号码、业务号码、电路编号、客户编号或名称',
-      hint: '输入号码或名称后按回车，打开客户搜索结果',
+      hint: '输入号码或名称后按回车，打开客户查找结果',
     },
   },
   monitoring: {
