@@ -219,7 +219,7 @@ const requestsEn: Shape<typeof requestsZhCN> = {
     resolveNow: 'Answered on the call: close at intake (first-contact resolution)',
     resolution: 'Answer given',
     submit: 'Accept',
-    created: 'Request {{number}} accepted',
+    created: 'Request accepted:',
     history: {
       title: "This customer's requests",
       open: 'Not closed',

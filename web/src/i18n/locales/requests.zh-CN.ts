@@ -214,7 +214,7 @@ const requestsZhCN = {
     resolveNow: '通话中已解答，受理即归档（一次解决）',
     resolution: '解答内容',
     submit: '受理',
-    created: '已受理工单 {{number}}',
+    created: '已受理工单',
     history: {
       title: '该客户的工单',
       open: '未归档',

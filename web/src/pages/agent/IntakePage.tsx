@@ -87,7 +87,12 @@ export default function IntakePage() {
   );
   const { saving, submit } = useFormSubmit(form, async (v: IntakeForm) => {
     const created = await create.mutateAsync(intakeBody(v, customerId));
-    void message.success(t('requests.intake.created', { number: created.number }));
+    // The number is data (translate="no"), not the console's words.
+    void message.success(
+      <>
+        {t('requests.intake.created')} <Data>{created.number}</Data>
+      </>,
+    );
     void navigate(`/requests/${created.id}`, { replace: true });
   });
 
