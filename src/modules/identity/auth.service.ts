@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db, Executor, Tx } from './identity.tables.ts';
 import { systemClock, type Clock } from '../../platform/clock.ts';
+import type { AnyExecutor } from '../../platform/db/executor.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Authenticator, Principal } from '../../platform/http/auth.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';
@@ -56,14 +57,18 @@ function principalFromRow(
   };
 }
 
-/** Builds the principal for an active user: roles, permissions and data scope (one query). */
+/**
+ * Builds the principal for an active user: roles, permissions and data scope (one query). Other
+ * modules call it (demo data, tests) with their own handle, typed here with identity's tables.
+ */
 export async function principalFor(
-  db: Executor,
+  callerDb: AnyExecutor,
   user: { id: string },
   via: Principal['via'],
   credentialId: string,
   csrfToken?: string,
 ): Promise<Principal> {
+  const db: Executor = callerDb;
   const row = await db
     .selectFrom('users as u')
     .select(['u.id', 'u.login', 'u.display_name', 'u.org_unit_id', ...grantColumns()])

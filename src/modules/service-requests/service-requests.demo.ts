@@ -72,10 +72,7 @@ async function callers(ctx: ModuleContext) {
   const entries = await Promise.all(
     logins.map(
       async (login) =>
-        [
-          login,
-          await principalFor(ctx.db as never, { id: demoId('user', login) }, 'session', 'demo'),
-        ] as const,
+        [login, await principalFor(ctx.db, { id: demoId('user', login) }, 'session', 'demo')] as const,
     ),
   );
   return new Map(entries);
@@ -136,7 +133,7 @@ export async function seedDemoRequests(
     if (!atIntake) {
       const worker = zj ? 'zj.supervisor' : 'supervisor';
       const asUser = async (userId: string) => {
-        const principal = await principalFor(ctx.db as never, { id: userId }, 'session', 'demo');
+        const principal = await principalFor(ctx.db, { id: userId }, 'session', 'demo');
         return () => {
           at += 20 * 60_000;
           return callerFor(principal, { now: () => new Date(at) });
