@@ -243,6 +243,22 @@ describe(`routing rules (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () =
     expect((await call('sysadmin', 'DELETE', `${API}/${id}`)).statusCode).toBe(204);
   });
 
+  it('masks personal data typed into a rule on the way out', async () => {
+    const res = await call(
+      'admin',
+      'POST',
+      API,
+      rule({ name: '夜间故障 联系 139 1234 5678', description: '值班 13912345678' }),
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    for (const body of [res.body, (await call('admin', 'GET', `${API}/${res.json().id}`)).body])
+      expect(body.replace(/\D/g, '')).not.toContain('12345678');
+    expect(res.json().name).toContain('139****5678');
+    await call('admin', 'DELETE', `${API}/${res.json().id}`, undefined, {
+      'if-match': `"${res.json().version}"`,
+    });
+  });
+
   it('refuses rules that cannot work, naming the field', async () => {
     const cases: Array<[Record<string, unknown>, number, string]> = [
       [{ targetUnitId: null }, 400, 'body.targetUnitId'],

@@ -3,6 +3,7 @@ import { sql, type Insertable, type Selectable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError, forbidden, invalidField, notFound, unprocessableField } from '../../platform/errors.ts';
 import type { Caller } from '../../platform/http/caller.ts';
+import { maskFreeText } from '../../platform/pii/free-text.ts';
 import { assertOneUpdated, checkVersion } from '../../platform/versions.ts';
 import { withAuditEntry } from '../audit/index.ts';
 import { skillGroupForAssignment, skillGroupsOf, unitPath, unitsAround } from '../identity/index.ts';
@@ -23,8 +24,9 @@ export function ruleView(r: RuleRow): RuleView {
   return {
     id: r.id,
     position: r.position,
-    name: r.name,
-    description: r.description,
+    // Free text an administrator typed: masked on the way out like every other (a contact's phone).
+    name: maskFreeText(r.name),
+    description: r.description === null ? null : maskFreeText(r.description),
     active: r.active,
     kinds: r.kinds,
     categories: r.categories,
