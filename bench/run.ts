@@ -24,7 +24,8 @@
  *   --intake-warmup N               intake: seconds of warm-up before each (default 2)
  *   --pg-url URL                    PostgreSQL server (default ONEPOINT_TEST_PG_URL or 127.0.0.1:5432)
  *   --keep-db NAME                  PostgreSQL: use and keep this database; a second run with the
- *                                   same name skips loading and measures the lookups again
+ *                                   same name skips loading (customers) or generating (queue, search)
+ *                                   and measures again
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -137,6 +138,7 @@ for (const engine of engines) {
         seconds: int('intake-seconds', values['intake-seconds']),
         warmupSeconds: Number(values['intake-warmup']),
         pgUrl: values['pg-url']!,
+        keepDatabase: values['keep-db'],
         log,
       }),
     );

@@ -54,6 +54,8 @@ export interface RequestsBenchOptions {
   warmupSeconds: number;
   pgUrl: string;
   log: (msg: string) => void;
+  /** queue/search on PostgreSQL: use and keep this database; a later run reuses its requests. */
+  keepDatabase?: string | undefined;
 }
 
 interface Env {
@@ -80,12 +82,16 @@ async function freshDatabase(opts: RequestsBenchOptions) {
       dispose: async () => fs.rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const name = `onepoint_bench_${randomBytes(4).toString('hex')}`;
+  const keep = opts.suite === 'intake' ? undefined : opts.keepDatabase;
+  if (keep !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(keep))
+    throw new Error('--keep-db: a lower-case database name');
+  const name = keep ?? `onepoint_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: opts.pgUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount! > 0;
+  if (!exists) await admin.query(`create database ${name}`);
   await admin.end();
-  const undoSignal = dropOnSignal(opts.pgUrl, name, opts.log);
+  const undoSignal = keep ? () => {} : dropOnSignal(opts.pgUrl, name, opts.log);
   const u = new URL(opts.pgUrl);
   u.pathname = `/${name}`;
   try {
@@ -99,12 +105,13 @@ async function freshDatabase(opts: RequestsBenchOptions) {
       database,
       url: u.toString(),
       dispose: async () => {
+        if (keep) return;
         await dropDatabase(opts.pgUrl, name);
         undoSignal();
       },
     };
   } catch (err) {
-    await dropDatabase(opts.pgUrl, name);
+    if (!keep) await dropDatabase(opts.pgUrl, name);
     undoSignal();
     throw err;
   }
@@ -159,7 +166,32 @@ async function withBenchServer<T>(opts: RequestsBenchOptions, body: (env: Env) =
  */
 async function generateRequests(env: Env, total: number, open: number, log: (m: string) => void) {
   const db = env.ctx.db;
+  // A kept database (--keep-db) remembers what was generated in it; the same sizes are reused.
+  await sql`create table if not exists bench_generated (total int, open int, seconds float8, texts int)`.execute(
+    db,
+  );
+  const done = (
+    await sql<{
+      total: number;
+      open: number;
+      seconds: number;
+      texts: number;
+    }>`select * from bench_generated`.execute(db)
+  ).rows[0];
+  if (done && done.total === total && done.open === open) {
+    log(
+      `reusing ${total.toLocaleString('en')} requests generated earlier in this database (${done.seconds} s then)`,
+    );
+    return { generateSeconds: done.seconds, texts: done.texts, reused: true };
+  }
+  if (done)
+    throw new Error(
+      `the kept database holds ${done.total} requests (${done.open} open): use another --keep-db`,
+    );
   const poolSize = Math.min(total, 20_000);
+  // An interrupted earlier generation in a kept database: start it again from nothing.
+  await sql`drop table if exists bench_texts, bench_units, bench_users, bench_groups`.execute(db);
+  await sql`delete from service_requests where number like 'BN%'`.execute(db);
   const texts = generateTexts(poolSize, 11).map((t, i) => ({
     i,
     kind: t.kind,
@@ -227,8 +259,10 @@ async function generateRequests(env: Env, total: number, open: number, log: (m: 
       left join bench_groups gr on gr.i = g % greatest(${groups}, 1)`.execute(db);
     log(`generated ${b.toLocaleString('en')} requests (${Math.round(ms(t0) / 1000)} s)`);
   }
-  await sql`analyze service_requests`.execute(db);
-  return { generateSeconds: round(ms(t0) / 1000, 1), texts: poolSize };
+  await sql`vacuum analyze service_requests`.execute(db);
+  const seconds = round(ms(t0) / 1000, 1);
+  await sql`insert into bench_generated values (${total}, ${open}, ${seconds}, ${poolSize})`.execute(db);
+  return { generateSeconds: seconds, texts: poolSize, reused: false };
 }
 
 // --- intake -------------------------------------------------------------------------------------
