@@ -251,7 +251,7 @@ async function generateRequests(env: Env, total: number, open: number, log: (m: 
           timestamptz '2026-12-01T00:00:00Z' - ((${total} - g) * ${stepMs}::float8) * interval '1 millisecond'),
         timestamptz '2026-12-01T00:00:00Z'
       from generate_series(${a}::int, ${b}::int) g
-      join bench_texts x on x.i = (g * 7919) % ${poolSize}
+      join bench_texts x on x.i = (g::bigint * 7919) % ${poolSize}
       join bench_units hu on hu.i = (g * 31) % ${units}
       join bench_units ow on ow.i = case when g % 7 < 3 then (g * 17) % ${units} else (g * 31) % ${units} end
       join bench_users us on us.i = (g / 3) % ${users}
