@@ -13,6 +13,7 @@ import { products } from './modules/products/index.ts';
 import { pickAssignee, routeRequest, routing } from './modules/routing/index.ts';
 import { security } from './modules/security/index.ts';
 import { openRequestsOf, serviceRequestsModule } from './modules/service-requests/index.ts';
+import { sla } from './modules/sla/index.ts';
 import { checkModules } from './platform/module.ts';
 
 // Customers' 360 view lists open service requests (customers cannot import the module that reads
@@ -28,6 +29,7 @@ export const modules = [
   products,
   routing,
   serviceRequests,
+  sla,
   attachments,
   phrases,
   events,

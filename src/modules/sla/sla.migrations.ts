@@ -1,0 +1,60 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+import type { MigrationList } from '../../platform/db/migrate.ts';
+
+/**
+ * Business calendars: the national schedule per year (filled from chinese-days at start-up, for
+ * the years the package covers and the table lacks; admins enter others), the calendars
+ * administrators define per org unit, and per-unit overrides.
+ */
+export const slaCalendars: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`
+      create table sla_calendar_years (
+        year integer primary key check (year between 1990 and 2200),
+        source text not null check (length(source) between 1 and 64),
+        updated_at timestamptz not null
+      )`.execute(db);
+    await sql`
+      create table sla_calendar_days (
+        day date primary key,
+        year integer not null references sla_calendar_years (year) on delete cascade,
+        kind text not null check (kind in ('holiday', 'workday')),
+        name text check (length(name) <= 50),
+        check (extract(year from day) = year)
+      )`.execute(db);
+    await sql`create index sla_calendar_days_year_idx on sla_calendar_days (year)`.execute(db);
+    await sql`
+      create table sla_calendars (
+        id uuid primary key,
+        code text not null unique check (code ~ '^[a-z0-9][a-z0-9-]{1,63}$'),
+        name text not null check (length(name) between 1 and 100),
+        org_unit_id uuid not null,
+        replaces text check (replaces in ('24x7', 'cn-workdays', 'cn-office')),
+        zone text not null check (length(zone) between 1 and 64),
+        days text not null check (days in ('national', 'every_day')),
+        periods jsonb not null check (jsonb_typeof(periods) = 'array'),
+        version integer not null default 1,
+        created_at timestamptz not null,
+        updated_at timestamptz not null
+      )`.execute(db);
+    // One stand-in per built-in calendar and unit.
+    await sql`
+      create unique index sla_calendars_replaces_idx on sla_calendars (org_unit_id, replaces)
+        where replaces is not null`.execute(db);
+    await sql`create index sla_calendars_unit_idx on sla_calendars (org_unit_id)`.execute(db);
+    await sql`
+      create table sla_calendar_overrides (
+        id uuid primary key,
+        org_unit_id uuid not null,
+        day date not null,
+        kind text not null check (kind in ('closed', 'working')),
+        reason text not null check (length(reason) between 1 and 200),
+        version integer not null default 1,
+        created_at timestamptz not null,
+        updated_at timestamptz not null,
+        unique (org_unit_id, day)
+      )`.execute(db);
+  },
+};
+
+export const slaMigrations: MigrationList = [['0024_sla_calendars', slaCalendars]];
