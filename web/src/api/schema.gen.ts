@@ -5365,6 +5365,534 @@ export interface paths {
       };
     };
   };
+  '/api/v1/sla/calendars': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Business calendars: the built-in ones (24x7, cn-workdays, cn-office) and the units’ own */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                code: string;
+                name: string;
+                builtin: boolean;
+                description: string | null;
+                orgUnitId: string | null;
+                replaces: ('24x7' | 'cn-workdays' | 'cn-office') | null;
+                zone: string;
+                days: 'national' | 'every_day';
+                hours: Array<{
+                  from: string;
+                  to: string;
+                }>;
+                honoursOverrides: boolean;
+                version: number | null;
+                updatedAt: string | null;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Define an org unit's calendar (hours, breaks, zone; optionally standing in for a built-in one); audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            code: string;
+            name: string;
+            orgUnitId: string;
+            /** a built-in calendar this one is used in place of, for work of its unit and below */
+            replaces?: ('24x7' | 'cn-workdays' | 'cn-office') | null;
+            /** IANA time zone; Asia/Shanghai by default */
+            zone?: string;
+            /** national: national working days (holidays, 调休); every_day */
+            days: 'national' | 'every_day';
+            /** working periods of each working day, in order (e.g. 08:30–12:00, 13:00–17:30); empty: the whole day */
+            hours?: Array<{
+              from: string;
+              to: string;
+            }>;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              code: string;
+              name: string;
+              builtin: boolean;
+              description: string | null;
+              orgUnitId: string | null;
+              replaces: ('24x7' | 'cn-workdays' | 'cn-office') | null;
+              zone: string;
+              days: 'national' | 'every_day';
+              hours: Array<{
+                from: string;
+                to: string;
+              }>;
+              honoursOverrides: boolean;
+              version: number | null;
+              updatedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/sla/calendars/{code}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One calendar (ETag: its version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              code: string;
+              name: string;
+              builtin: boolean;
+              description: string | null;
+              orgUnitId: string | null;
+              replaces: ('24x7' | 'cn-workdays' | 'cn-office') | null;
+              zone: string;
+              days: 'national' | 'every_day';
+              hours: Array<{
+                from: string;
+                to: string;
+              }>;
+              honoursOverrides: boolean;
+              version: number | null;
+              updatedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    /** Change a unit's calendar (If-Match or version: a stale one gets 409); audited */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            replaces?: ('24x7' | 'cn-workdays' | 'cn-office') | null;
+            /** IANA time zone; Asia/Shanghai by default */
+            zone?: string;
+            days?: 'national' | 'every_day';
+            /** working periods of each working day, in order (e.g. 08:30–12:00, 13:00–17:30); empty: the whole day */
+            hours?: Array<{
+              from: string;
+              to: string;
+            }>;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              code: string;
+              name: string;
+              builtin: boolean;
+              description: string | null;
+              orgUnitId: string | null;
+              replaces: ('24x7' | 'cn-workdays' | 'cn-office') | null;
+              zone: string;
+              days: 'national' | 'every_day';
+              hours: Array<{
+                from: string;
+                to: string;
+              }>;
+              honoursOverrides: boolean;
+              version: number | null;
+              updatedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/sla/calendar-overrides': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Org units' overrides: closures (a typhoon day) and extra working days */
+    get: {
+      parameters: {
+        query?: {
+          orgUnitId?: string;
+          /** a local date, YYYY-MM-DD */
+          from?: string;
+          /** a local date, YYYY-MM-DD */
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                orgUnitId: string;
+                date: string;
+                kind: 'closed' | 'working';
+                reason: string;
+                version: number;
+                updatedAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Add an override to an org unit's calendars (and its units'); audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            orgUnitId: string;
+            /** a local date, YYYY-MM-DD */
+            date: string;
+            /** closed: not worked (typhoon day); working: an extra working day */
+            kind: 'closed' | 'working';
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              orgUnitId: string;
+              date: string;
+              kind: 'closed' | 'working';
+              reason: string;
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/sla/calendar-overrides/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Remove an override (If-Match optional); audited */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Change an override (If-Match or version); audited */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            kind?: 'closed' | 'working';
+            reason?: string;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              orgUnitId: string;
+              date: string;
+              kind: 'closed' | 'working';
+              reason: string;
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/sla/calendar-years': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The years the national holiday schedule covers, with warnings (this year missing; next year missing from November) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                year: number;
+                source: string;
+                holidays: number;
+                workdays: number;
+                updatedAt: string;
+              }>;
+              warnings: Array<{
+                code: string;
+                year: number;
+                message: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/sla/calendar-years/{year}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One year's national schedule: its holidays and adjusted working days (调休) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          year: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              year: number;
+              source: string;
+              holidays: number;
+              workdays: number;
+              updatedAt: string;
+              days: Array<{
+                date: string;
+                kind: 'holiday' | 'workday';
+                name: string | null;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Enter or replace a year's national schedule (e.g. next year once published); audited */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          year: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** statutory holidays (days off), weekends within them too */
+            holidays: Array<{
+              /** a local date, YYYY-MM-DD */
+              date: string;
+              name?: string | null;
+            }>;
+            /** adjusted working days (调休): Saturdays or Sundays that are worked */
+            workdays?: Array<{
+              /** a local date, YYYY-MM-DD */
+              date: string;
+              name?: string | null;
+            }>;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              year: number;
+              source: string;
+              holidays: number;
+              workdays: number;
+              updatedAt: string;
+              days: Array<{
+                date: string;
+                kind: 'holiday' | 'workday';
+                name: string | null;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/sla/calendar-check/add': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Calendar check: the instant a duration (3wd, 2d, 4h, 90m) after a start ends (nothing is written) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** a calendar code: 24x7, cn-workdays, cn-office or a unit calendar */
+            calendar: string;
+            /** the unit whose overrides (and stand-in for a built-in calendar) apply; a unit calendar's own by default */
+            orgUnitId?: string;
+            /** ISO 8601 with an offset, e.g. 2025-09-30T18:00:00+08:00 */
+            from: string;
+            /** 3wd (working days), 2d (calendar days), 4h, 90m (working time) */
+            duration: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              /** the calendar used (a unit stand-in for a built-in one names itself) */
+              calendar: string;
+              zone: string;
+              orgUnitId: string | null;
+              /** a year the national schedule lacks was counted as Monday–Friday */
+              provisional: boolean;
+              missingYears: Array<number>;
+              warnings: Array<string>;
+              from: string;
+              /** the start, or the next working time after it */
+              countedFrom: string;
+              duration: string;
+              /** ISO 8601 with the zone offset */
+              result: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/sla/calendar-check/between': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Calendar check: the working time between two instants (nothing is written) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** a calendar code: 24x7, cn-workdays, cn-office or a unit calendar */
+            calendar: string;
+            /** the unit whose overrides (and stand-in for a built-in calendar) apply; a unit calendar's own by default */
+            orgUnitId?: string;
+            /** ISO 8601 with an offset, e.g. 2025-09-30T18:00:00+08:00 */
+            from: string;
+            /** ISO 8601 with an offset, e.g. 2025-09-30T18:00:00+08:00 */
+            to: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              /** the calendar used (a unit stand-in for a built-in one names itself) */
+              calendar: string;
+              zone: string;
+              orgUnitId: string | null;
+              /** a year the national schedule lacks was counted as Monday–Friday */
+              provisional: boolean;
+              missingYears: Array<number>;
+              warnings: Array<string>;
+              from: string;
+              to: string;
+              milliseconds: number;
+              minutes: number;
+              /** e.g. 6h30m */
+              workingTime: string;
+            };
+          };
+        };
+      };
+    };
+  };
   '/api/v1/attachments': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** A record’s attachments, oldest first (all of them when the owning module lets you read the record; else yours) */
