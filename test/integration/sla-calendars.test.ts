@@ -4,6 +4,7 @@
 // one, overrides (a typhoon day), and bad input refused naming the field.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoId } from '../../src/modules/identity/index.ts';
+import { bodyCases, fieldsFromOpenApi, runCases, type BodyRoute } from '../bad-input.ts';
 import { createTestServer, type TestServer } from '../harness.ts';
 
 const API = '/api/v1/sla';
@@ -229,5 +230,57 @@ describe(`business calendars (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`,
     expect(
       await db.selectFrom('sla_calendar_years').select('year').where('year', '=', 2028).execute(),
     ).toEqual([]);
+  });
+
+  it('refuses wrong types, missing and unknown fields, oversize strings on every body — changing nothing', async () => {
+    const doc = s.app.swagger();
+    const route = (
+      method: BodyRoute['method'],
+      path: string,
+      url: string,
+      valid: Record<string, unknown>,
+    ) => ({
+      method,
+      url: `${API}${url}`,
+      valid,
+      fields: fieldsFromOpenApi(doc, method, `${API}${path}`),
+    });
+    const id = '0190a5b4-0000-7000-8000-000000000000';
+    const calendar = { code: 'y-office', name: 'y', orgUnitId: unit('CT.JS'), days: 'national', hours: [] };
+    const routes = [
+      route('POST', '/calendars', '/calendars', calendar),
+      route('PATCH', '/calendars/{code}', '/calendars/zj-office', { name: 'z', version: 1 }),
+      route('POST', '/calendar-overrides', '/calendar-overrides', {
+        orgUnitId: unit('CT.JS'),
+        date: '2025-10-10',
+        kind: 'closed',
+        reason: 'x',
+      }),
+      route('PATCH', '/calendar-overrides/{id}', `/calendar-overrides/${id}`, { reason: 'x', version: 1 }),
+      route('PUT', '/calendar-years/{year}', '/calendar-years/2028', {
+        holidays: [{ date: '2028-01-01' }],
+        workdays: [],
+      }),
+      route('POST', '/calendar-check/add', '/calendar-check/add', {
+        calendar: 'cn-office',
+        from: '2025-10-10T10:00:00Z',
+        duration: '1wd',
+      }),
+      route('POST', '/calendar-check/between', '/calendar-check/between', {
+        calendar: 'cn-office',
+        from: '2025-10-10T10:00:00Z',
+        to: '2025-10-11T10:00:00Z',
+      }),
+    ];
+    const db = s.ctx.db;
+    const snapshot = async () => ({
+      calendars: await db.selectFrom('sla_calendars').selectAll().orderBy('code').execute(),
+      overrides: await db.selectFrom('sla_calendar_overrides').selectAll().orderBy('id').execute(),
+      years: await db.selectFrom('sla_calendar_years').selectAll().orderBy('year').execute(),
+    });
+    const before = await snapshot();
+    const { problems } = await runCases(s.app, routes.flatMap(bodyCases), () => sys);
+    expect(problems).toEqual([]);
+    expect(await snapshot()).toEqual(before);
   });
 });
