@@ -192,6 +192,13 @@ const en: Shape<typeof zhCN> = {
       read: 'See routing rules and group strategies, preview where a request would go',
       manage: 'Create, change and remove routing rules; set group assignment strategies',
     },
+    sla: {
+      calendar: {
+        read: 'See business calendars, unit overrides and the national holiday schedule; run the calendar check',
+        manage:
+          "Define units' calendars and overrides (closures, extra working days); enter a year's holiday schedule",
+      },
+    },
     security: {
       alert: {
         read: 'See security alerts (repeated search misses, reveal cap reached …)',
