@@ -13,7 +13,8 @@ import { assertOneUpdated, checkVersion } from '../../platform/versions.ts';
 import { appendAudit, systemActor, withAuditEntry } from '../audit/index.ts';
 import { unitPath } from '../identity/index.ts';
 import { PACKAGE_SOURCE, packageYears } from './chinese-days.ts';
-import { BUILTIN_CALENDARS, builtinCalendar, DEFAULT_ZONE } from './domain/builtins.ts';
+import { BUILTIN_CALENDARS, builtinCalendar } from './domain/builtins.ts';
+import { scheduleWarnings } from './domain/schedule.ts';
 import {
   CalendarScanError,
   formatClock,
@@ -92,36 +93,6 @@ export async function loadSchedule(db: Executor): Promise<NationalSchedule> {
     years: new Set(years.map((r) => r.year)),
     days: new Map(days.map((d) => [d.day, d.kind])),
   };
-}
-
-/** The local year and month of an instant in the default zone. */
-function localYearMonth(now: Date): { year: number; month: number } {
-  const [y, m] = formatInZone(now, DEFAULT_ZONE).split('-');
-  return { year: Number(y), month: Number(m) };
-}
-
-/**
- * What administrators must be told: this year missing, or — from 1 November, when the State
- * Council publishes it — next year missing (deadlines set now already reach into it).
- */
-export function scheduleWarnings(
-  years: ReadonlySet<number>,
-  now: Date,
-): Array<{ code: string; year: number; message: string }> {
-  const { year, month } = localYearMonth(now);
-  const warnings = [];
-  for (const y of month >= 11 ? [year, year + 1] : [year]) {
-    if (!years.has(y))
-      warnings.push({
-        code: 'NATIONAL_SCHEDULE_MISSING',
-        year: y,
-        message:
-          `The national holiday schedule for ${y} is not entered: deadlines reaching into ${y} count ` +
-          'Monday–Friday as working days and are marked provisional. Enter it under PUT /api/v1/sla/calendar-years/' +
-          `${y} once the State Council has published it.`,
-      });
-  }
-  return warnings;
 }
 
 export async function listYears(db: Db, now: Date) {
@@ -559,6 +530,8 @@ export async function resolveCalendar(
   db: Executor,
   code: string,
   orgUnitId?: string | null,
+  /** The national schedule loaded once for many computations (`loadSchedule`); read here without it. */
+  schedule?: NationalSchedule,
 ): Promise<ResolvedCalendar | undefined> {
   let spec: CalendarSpec | undefined = builtinCalendar(code);
   let used = code;
@@ -600,7 +573,7 @@ export async function resolveCalendar(
     rows.sort((a, b) => chain.indexOf(a.org_unit_id) - chain.indexOf(b.org_unit_id));
     for (const r of rows) overrides.set(r.day, r.kind);
   }
-  const calendar = new WorkCalendar(spec, await loadSchedule(db), overrides as Overrides);
+  const calendar = new WorkCalendar(spec, schedule ?? (await loadSchedule(db)), overrides as Overrides);
   return { calendar, code: used, orgUnitId: unitId };
 }
 

@@ -40,9 +40,9 @@ export {
   checkBetween,
   loadSchedule,
   resolveCalendar,
-  scheduleWarnings,
   type ResolvedCalendar,
 } from './calendar.service.ts';
+export { scheduleWarnings, type ScheduleWarning } from './domain/schedule.ts';
 export { BUILTIN_CALENDARS, DEFAULT_ZONE } from './domain/builtins.ts';
 export {
   formatInZone,

@@ -127,8 +127,44 @@ export class CalendarScanError extends Error {
   }
 }
 
-const nextDate = (date: string, n = 1): string => dayjs.utc(date).add(n, 'day').format('YYYY-MM-DD');
-const weekday = (date: string): number => dayjs.utc(date).day();
+// Plain date arithmetic on YYYY-MM-DD (no time zone involved): the day after, the weekday.
+const utcDay = (date: string) =>
+  Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+const nextDate = (date: string, n = 1): string =>
+  new Date(utcDay(date) + n * 86_400_000).toISOString().slice(0, 10);
+const weekday = (date: string): number => new Date(utcDay(date)).getUTCDay();
+
+/**
+ * The local date and clock time of an instant in a zone, from the runtime's time-zone data
+ * (Intl, as dayjs's plugin uses it), with one formatter per zone: dayjs's `tz()` builds a new
+ * one on every call, which made it most of the cost of a computation.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+let lastParts: { t: number; zone: string; parts: { date: string; clock: string } } | undefined;
+function localParts(t: number, zone: string): { date: string; clock: string } {
+  // One computation asks about its start several times.
+  if (lastParts && lastParts.t === t && lastParts.zone === zone) return lastParts.parts;
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(zone, f);
+  }
+  const p: Record<string, string> = {};
+  for (const { type, value } of f.formatToParts(t)) p[type] = value;
+  const ms = String(((t % 1000) + 1000) % 1000).padStart(3, '0');
+  const parts = { date: `${p.year}-${p.month}-${p.day}`, clock: `${p.hour}:${p.minute}:${p.second}.${ms}` };
+  lastParts = { t, zone, parts };
+  return parts;
+}
 
 export interface AddResult {
   at: Date;
@@ -182,7 +218,7 @@ export class WorkCalendar {
 
   /** The local date of an instant in the calendar's zone. */
   localDate(t: number): string {
-    return dayjs(t).tz(this.spec.zone).format('YYYY-MM-DD');
+    return localParts(t, this.spec.zone).date;
   }
 
   /** The instant of a local date and clock time (`HH:mm:ss.SSS`, or minutes; 1440 is the next day's 00:00). */
@@ -192,11 +228,32 @@ export class WorkCalendar {
     const key = `${date}T${text}`;
     let t = this.instants.get(key);
     if (t === undefined) {
-      t = dayjs.tz(key, this.spec.zone).valueOf();
-      if (this.instants.size > 10_000) this.instants.clear();
+      t = this.resolveLocal(date, text);
+      if (this.instants.size > 50_000) this.instants.clear();
       this.instants.set(key, t);
     }
     return t;
+  }
+
+  /**
+   * A local date and clock time as an instant: the day's midnight (dayjs) plus the clock time,
+   * kept when the zone data reads it back as that date and clock time (no offset change within the
+   * day), else dayjs's own answer (a DST day).
+   */
+  private resolveLocal(date: string, clock: string): number {
+    const key = `${date}T00:00:00.000`;
+    let midnight = this.instants.get(key);
+    if (midnight === undefined) {
+      midnight = dayjs.tz(key, this.spec.zone).valueOf();
+      this.instants.set(key, midnight);
+    }
+    if (clock === '00:00:00.000') return midnight;
+    const [h, m, sec] = clock.split(':');
+    const guess = midnight + (Number(h) * 3600 + Number(m) * 60) * 1000 + Math.round(Number(sec) * 1000);
+    const back = localParts(guess, this.spec.zone);
+    return back.date === date && back.clock === clock
+      ? guess
+      : dayjs.tz(`${date}T${clock}`, this.spec.zone).valueOf();
   }
 
   /** Working intervals [start, end) from t on, the first one clipped to start at t. */
@@ -251,8 +308,8 @@ export class WorkCalendar {
   add(start: Date, d: Duration): AddResult {
     const t = start.getTime();
     if (d.unit === 'd') {
-      const local = dayjs(t).tz(this.spec.zone);
-      const at = this.instant(nextDate(local.format('YYYY-MM-DD'), d.amount), local.format('HH:mm:ss.SSS'));
+      const local = localParts(t, this.spec.zone);
+      const at = this.instant(nextDate(local.date, d.amount), local.clock);
       return this.result({ at: new Date(at), countedFrom: start });
     }
     if (d.unit === 'h' || d.unit === 'm') {
@@ -262,14 +319,14 @@ export class WorkCalendar {
     }
     // Working days: the clock time of the next working time, on the Nth working day after its day.
     const t0 = this.nextWorkingTime(t);
-    const local = dayjs(t0).tz(this.spec.zone);
-    let date = local.format('YYYY-MM-DD');
+    const local = localParts(t0, this.spec.zone);
+    let date = local.date;
     for (let n = 0, i = 0; n < d.amount; i++) {
       if (i > SCAN_DAYS) throw new CalendarScanError(`calendar ${this.spec.code}: no working day found`);
       date = nextDate(date);
       if (this.isWorkingDay(date)) n++;
     }
-    const target = this.instant(date, local.format('HH:mm:ss.SSS'));
+    const target = this.instant(date, local.clock);
     // The same working time, at its earliest instant (the end of the day before, not the next morning).
     const at = this.addWorkingTime(t0, this.workingTimeBetween(t0, target));
     return this.result({ at: new Date(at), countedFrom: new Date(t0) });
