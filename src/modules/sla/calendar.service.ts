@@ -10,7 +10,7 @@ import type { AnyExecutor } from '../../platform/db/executor.ts';
 import type { Caller } from '../../platform/http/caller.ts';
 import { maskFreeText } from '../../platform/pii/free-text.ts';
 import { assertOneUpdated, checkVersion } from '../../platform/versions.ts';
-import { appendAudit, systemActor, withAuditEntry } from '../audit/index.ts';
+import { withAuditEntry } from '../audit/index.ts';
 import { unitPath } from '../identity/index.ts';
 import { PACKAGE_SOURCE, packageYears } from './chinese-days.ts';
 import { BUILTIN_CALENDARS, builtinCalendar } from './domain/builtins.ts';
@@ -68,17 +68,6 @@ export async function ensureNationalSchedule(db: Db, now: Date): Promise<number[
       .filter((y) => years.has(y.year))
       .flatMap((y) => y.days.map((d) => ({ day: d.date, year: y.year, kind: d.kind, name: d.name })));
     if (days.length) await trx.insertInto('sla_calendar_days').values(days).execute();
-    if (years.size)
-      await appendAudit(
-        trx,
-        systemActor(),
-        {
-          action: 'sla.calendar_year.import',
-          entityType: 'sla_calendar_year',
-          details: { years: [...years].sort(), source: PACKAGE_SOURCE },
-        },
-        now,
-      );
     return [...years].sort((a, b) => a - b);
   });
 }
