@@ -165,8 +165,6 @@ async function checkFacts(
   const workflow = pre.workflow;
   if (pre.stored)
     return { facts: { customer: undefined, instance: undefined, workflow, crossScope: false }, pre };
-  if (input.accessNumber && input.channel !== 'hotline')
-    throw invalidField('body.accessNumber', 'applies to hotline requests only (10000 or 10000-9)');
   if (input.category && !category)
     throw unprocessableField('category', `is not an active category of kind ${input.kind}`);
   if (input.productInstanceId && !instance) throw unprocessableField('productInstanceId', 'no such service');
@@ -214,6 +212,9 @@ export async function createRequest(
   idempotencyKey?: string,
   portalCustomerId?: string,
 ): Promise<CreateResult> {
+  // Bad input never reaches the database.
+  if (input.accessNumber && input.channel !== 'hotline')
+    throw invalidField('body.accessNumber', 'applies to hotline requests only (10000 or 10000-9)');
   const hash = bodyHash(input);
   const pending = preRead(deps, caller, input.kind, idempotencyKey, hash);
   // No unhandled rejection if a check fails first (checkFacts awaits it).
