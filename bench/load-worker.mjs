@@ -1,10 +1,13 @@
 /**
- * The HTTP load generator of the concurrent-write suite, run in a worker thread so that it does not
- * share the server's event loop: `connections` keep-alive connections, each sending its next
- * request as soon as the previous answer arrived (closed loop), for a fixed time.
+ * The HTTP load generator of the benchmarks, run in a worker thread so that it does not share the
+ * server's event loop: `connections` keep-alive connections, each sending its next request as soon
+ * as the previous answer arrived (closed loop), for a fixed time. Completions inside the measured
+ * window count (as a throughput is read), whenever they were sent. Two kinds of job:
  *
- * Each request PATCHes a customer picked at random from `targets` with the version last seen for
- * it; a 409 (another connection changed that customer first) is counted apart from the successes.
+ *  - `patch` (writes suite): PATCH a customer picked at random from `targets` with the version last
+ *    seen for it; a 409 (another connection changed that customer first) is counted apart.
+ *  - `create` (service-request intake): POST the next of `bodies` to `path`, each with its own
+ *    Idempotency-Key; 201 is a success.
  */
 // Plain JavaScript: Node 20 runs a worker thread without the TypeScript loader of the parent.
 import http from 'node:http';
@@ -22,15 +25,62 @@ function rng(seed) {
 }
 
 /**
- * @param {import('./writes.ts').LoadJob} job
- * @returns {Promise<import('./writes.ts').LoadResult>}
+ * What each kind sends next and how it reads the answer.
+ * @param {import('./http-load.ts').LoadJob} job
+ */
+function planOf(job) {
+  let sent = 0;
+  if (job.kind === 'create') {
+    const bodies = job.bodies ?? [];
+    return {
+      targets: undefined,
+      next: () => {
+        const n = sent++;
+        return {
+          method: 'POST',
+          path: job.path,
+          body: bodies[n % bodies.length],
+          headers: { 'idempotency-key': `bench-${job.seed}-${n}` },
+        };
+      },
+      /** @param {number} status */
+      outcome: (status) => (status === 201 ? 'ok' : 'error'),
+    };
+  }
+  const versions = new Map(job.targets ?? []);
+  const ids = [...versions.keys()];
+  const random = rng(job.seed);
+  /** @type {string} */
+  let id = '';
+  return {
+    targets: versions,
+    next: () => {
+      id = ids[Math.floor(random() * ids.length)];
+      const body = JSON.stringify({
+        version: versions.get(id),
+        notes: `回访：客户要求晚上六点后联系 #${sent++}`,
+      });
+      return { method: 'PATCH', path: job.path + id, body, headers: {}, id };
+    },
+    /** @param {number} status @param {string} text @param {{ id?: string }} req */
+    outcome: (status, text, req) => {
+      if (status === 200) {
+        versions.set(req.id, JSON.parse(text).version);
+        return 'ok';
+      }
+      return status === 409 ? 'conflict' : 'error';
+    },
+  };
+}
+
+/**
+ * @param {import('./http-load.ts').LoadJob} job
+ * @returns {Promise<import('./http-load.ts').LoadResult>}
  */
 async function run(job) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.connections });
   const url = new URL(job.origin);
-  const versions = new Map(job.targets);
-  const ids = job.targets.map(([id]) => id);
-  const random = rng(job.seed);
+  const plan = planOf(job);
   /** @type {number[]} */
   const latencies = [];
   let ok = 0;
@@ -38,26 +88,25 @@ async function run(job) {
   let errors = 0;
   /** @type {string | null} */
   let firstError = null;
-  let sent = 0;
 
   /**
-   * @param {string} id
-   * @param {string} body
+   * @param {{ method: string, path: string, body: string, headers: Record<string, string> }} r
    * @returns {Promise<{ status: number, text: string }>}
    */
-  const send = (id, body) =>
+  const send = (r) =>
     new Promise((resolve, reject) => {
       const req = http.request(
         {
           agent,
           host: url.hostname,
           port: url.port,
-          method: 'PATCH',
-          path: job.pathPrefix + id,
+          method: r.method,
+          path: r.path,
           headers: {
             authorization: `Bearer ${job.token}`,
             'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
+            'content-length': Buffer.byteLength(r.body),
+            ...r.headers,
           },
         },
         (res) => {
@@ -71,7 +120,7 @@ async function run(job) {
         },
       );
       req.on('error', reject);
-      req.end(body);
+      req.end(r.body);
     });
 
   const start = performance.now();
@@ -79,26 +128,18 @@ async function run(job) {
   const end = measureFrom + job.seconds * 1000;
   const connection = async () => {
     while (performance.now() < end) {
-      const id = ids[Math.floor(random() * ids.length)];
-      const body = JSON.stringify({
-        version: versions.get(id),
-        notes: `回访：客户要求晚上六点后联系 #${sent++}`,
-      });
+      const r = plan.next();
       const t0 = performance.now();
-      const { status, text } = await send(id, body).catch((err) => ({
-        status: 0,
-        text: String(err),
-      }));
+      const { status, text } = await send(r).catch((err) => ({ status: 0, text: String(err) }));
       const t1 = performance.now();
-      // Completions inside the window count (as a throughput is read), whenever they were sent.
       const counted = t1 >= measureFrom && t1 <= end;
-      if (status === 200) {
-        versions.set(id, JSON.parse(text).version);
+      const outcome = plan.outcome(status, text, r);
+      if (outcome === 'ok') {
         if (counted) {
           ok++;
           latencies.push(t1 - t0);
         }
-      } else if (status === 409) {
+      } else if (outcome === 'conflict') {
         if (counted) conflicts++;
       } else {
         if (counted) errors++;
@@ -115,7 +156,7 @@ async function run(job) {
     firstError,
     seconds: job.seconds,
     latencies: Float64Array.from(latencies),
-    targets: [...versions],
+    targets: plan.targets ? [...plan.targets] : [],
   };
 }
 

@@ -9,14 +9,8 @@
  * Latencies of the service functions in ms (one client unless said), against a primary-key
  * lookup measured in the same run (the ratios). Load average recorded before and after each part.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
-import { loadConfig } from '../src/config.ts';
 import type { ModuleContext } from '../src/context.ts';
 import type { DB } from '../src/db.ts';
 import { appendAudit } from '../src/modules/audit/index.ts';
@@ -30,12 +24,9 @@ import {
 } from '../src/modules/service-requests/find-requests.ts';
 import { requestSearchVector } from '../src/modules/service-requests/request-search.ts';
 import { callerFor, type Caller } from '../src/platform/http/caller.ts';
-import { openDatabase } from '../src/platform/db/database.ts';
-import { createLogger } from '../src/platform/logger.ts';
-import { buildApp, startPlatform } from '../src/server.ts';
-import { ensureDemoData } from '../src/seed/demo.ts';
-import { dropDatabase, dropOnSignal } from './pg-database.ts';
+import { benchDatabase, withBenchServer } from './bench-server.ts';
 import { generateTexts } from './request-texts.ts';
+import { load } from './http-load.ts';
 import { round, stats } from './stats.ts';
 
 export type RequestsSuite = 'intake' | 'queue' | 'search';
@@ -71,92 +62,22 @@ const ms = (t0: number) => performance.now() - t0;
 
 // --- set-up -------------------------------------------------------------------------------------
 
-/** A fresh database: PostgreSQL (the measurements), or PGlite in a temporary directory (a smoke run). */
-async function freshDatabase(opts: RequestsBenchOptions) {
-  if (opts.engine === 'pglite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onepoint-bench-'));
-    const database = await openDatabase<DB>({ dataDir: dir, command: 'bench' });
-    return {
-      database,
-      url: undefined,
-      dispose: async () => fs.rmSync(dir, { recursive: true, force: true }),
-    };
-  }
+/** The shared bench server (bench-server.ts) with the agent as a caller of the service functions. */
+async function withRequestsServer<T>(opts: RequestsBenchOptions, body: (env: Env) => Promise<T>): Promise<T> {
+  // The intake suite always starts from an empty database; queue and search may keep theirs.
   const keep = opts.suite === 'intake' ? undefined : opts.keepDatabase;
-  if (keep !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(keep))
-    throw new Error('--keep-db: a lower-case database name');
-  const name = keep ?? `onepoint_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: opts.pgUrl });
-  await admin.connect();
-  const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount! > 0;
-  if (!exists) await admin.query(`create database ${name}`);
-  await admin.end();
-  const undoSignal = keep ? () => {} : dropOnSignal(opts.pgUrl, name, opts.log);
-  const u = new URL(opts.pgUrl);
-  u.pathname = `/${name}`;
-  try {
-    const database = await openDatabase<DB>({
-      databaseUrl: u.toString(),
-      dataDir: '',
-      command: 'bench',
-      poolSize: loadConfig({ ...process.env }).dbPoolSize,
-    });
-    return {
-      database,
-      url: u.toString(),
-      dispose: async () => {
-        if (keep) return;
-        await dropDatabase(opts.pgUrl, name);
-        undoSignal();
-      },
-    };
-  } catch (err) {
-    if (!keep) await dropDatabase(opts.pgUrl, name);
-    undoSignal();
-    throw err;
-  }
-}
-
-async function withBenchServer<T>(opts: RequestsBenchOptions, body: (env: Env) => Promise<T>): Promise<T> {
-  const { database, url, dispose } = await freshDatabase(opts);
-  try {
-    const config = loadConfig({
-      ...process.env,
-      LOG_LEVEL: 'silent',
-      ...(url ? { DATABASE_URL: url } : {}),
-      ONEPOINT_DEMO_PASSWORD: 'bench-pass-1',
-      ONEPOINT_RATE_LIMIT_PER_MINUTE: '100000000',
-      ONEPOINT_SEARCH_MISS_LIMIT: '10000',
-    });
-    const platform = await startPlatform(config, createLogger('silent'), { command: 'bench', database });
-    const ctx = platform.context;
-    await ensureDemoData(ctx);
-    const app = await buildApp(ctx);
-    const origin = await app.listen({ host: '127.0.0.1', port: 0 });
-    try {
-      const login = await fetch(`${origin}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ login: 'agent', password: 'bench-pass-1' }),
-      });
-      if (!login.ok) throw new Error(`bench login failed: ${login.status} ${await login.text()}`);
-      const { token } = (await login.json()) as { token: string };
-      const agent = await ctx.db
-        .selectFrom('users as u')
-        .innerJoin('org_units as o', 'o.id', 'u.org_unit_id')
-        .select(['u.id', 'o.id as unitId', 'o.path'])
-        .where('u.login', '=', 'agent')
-        .executeTakeFirstOrThrow();
-      const principal = await principalFor(ctx.db, { id: agent.id }, 'session', 'bench');
-      const caller = callerFor(principal, ctx.clock);
-      return await body({ ctx, origin, token, caller, agentUnit: { id: agent.unitId, path: agent.path } });
-    } finally {
-      await app.close();
-      await platform.close();
-    }
-  } finally {
-    await dispose();
-  }
+  const db = await benchDatabase({ engine: opts.engine, pgUrl: opts.pgUrl, log: opts.log, keep });
+  return withBenchServer(db, {}, async ({ ctx, origin, token }) => {
+    const agent = await ctx.db
+      .selectFrom('users as u')
+      .innerJoin('org_units as o', 'o.id', 'u.org_unit_id')
+      .select(['u.id', 'o.id as unitId', 'o.path'])
+      .where('u.login', '=', 'agent')
+      .executeTakeFirstOrThrow();
+    const principal = await principalFor(ctx.db, { id: agent.id }, 'session', 'bench');
+    const caller = callerFor(principal, ctx.clock);
+    return body({ ctx, origin, token, caller, agentUnit: { id: agent.unitId, path: agent.path } });
+  });
 }
 
 /**
@@ -275,6 +196,7 @@ interface IntakeLoad {
   latencies: Float64Array | number[];
 }
 
+/** POSTs of the intake bodies through the benchmarks' load worker (bench/load-worker.mjs). */
 function httpLoad(job: {
   origin: string;
   token: string;
@@ -284,16 +206,7 @@ function httpLoad(job: {
   seconds: number;
   seed: number;
 }): Promise<IntakeLoad> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./intake-worker.mjs', import.meta.url), {
-      workerData: { ...job, path: '/api/v1/service-requests' },
-    });
-    worker.once('message', (r: IntakeLoad) => resolve(r));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`intake worker exited with ${code}`));
-    });
-  });
+  return load({ ...job, kind: 'create', path: '/api/v1/service-requests' });
 }
 
 function summarise(r: IntakeLoad) {
@@ -587,7 +500,7 @@ async function searchSuite(env: Env, opts: RequestsBenchOptions) {
 
 export async function runServiceRequestsBench(opts: RequestsBenchOptions) {
   if (opts.open > opts.total) throw new Error('--requests-open cannot exceed --requests');
-  return withBenchServer(opts, async (env) => {
+  return withRequestsServer(opts, async (env) => {
     const setting = async (name: string) =>
       (await sql<{ setting: string }>`select current_setting(${name}) as setting`.execute(env.ctx.db))
         .rows[0]!.setting;

@@ -5,12 +5,9 @@
  * event. The ratio audited ÷ ceiling is what the audit design costs a write.
  */
 import os from 'node:os';
-import { randomBytes } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { z } from 'zod';
-import { loadConfig } from '../src/config.ts';
+import type { ModuleContext } from '../src/context.ts';
 import type { DB } from '../src/db.ts';
 import {
   insertPrepared,
@@ -28,11 +25,8 @@ import { checkPatch, columnsFor, updateCustomerRow } from '../src/modules/custom
 import { vaultFor } from '../src/modules/customers/index.ts';
 import { AppError } from '../src/platform/errors.ts';
 import type { App } from '../src/platform/http/app.ts';
-import { openDatabase } from '../src/platform/db/database.ts';
-import { createLogger } from '../src/platform/logger.ts';
-import { buildApp, startPlatform } from '../src/server.ts';
-import { ensureDemoData } from '../src/seed/demo.ts';
-import { dropDatabase, dropOnSignal } from './pg-database.ts';
+import { benchDatabase, withBenchServer } from './bench-server.ts';
+import { load, type LoadResult } from './http-load.ts';
 import { round } from './stats.ts';
 
 export interface WritesBenchOptions {
@@ -46,31 +40,6 @@ export interface WritesBenchOptions {
   runInSeconds: number;
   pgUrl: string;
   log: (msg: string) => void;
-}
-
-/** What the load generator (bench/load-worker.mjs, a worker thread) is given and gives back. */
-export interface LoadJob {
-  origin: string;
-  /** Path before the customer id, e.g. /api/v1/customers/ */
-  pathPrefix: string;
-  token: string;
-  /** [customer id, version] pairs; the versions come back updated. */
-  targets: Array<[string, number]>;
-  connections: number;
-  warmupSeconds: number;
-  seconds: number;
-  seed: number;
-}
-
-export interface LoadResult {
-  ok: number;
-  conflicts: number;
-  errors: number;
-  firstError: string | null;
-  seconds: number;
-  /** ms per successful request completed inside the measured window. */
-  latencies: Float64Array;
-  targets: Array<[string, number]>;
 }
 
 const CEILING_PREFIX = '/api/v1/bench-ceiling/customers/';
@@ -125,17 +94,6 @@ async function settle(db: Kysely<DB>) {
   await sql`checkpoint`.execute(db);
 }
 
-function load(job: LoadJob): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), { workerData: job });
-    worker.once('message', (r: LoadResult) => resolve(r));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`load worker exited with ${code}`));
-    });
-  });
-}
-
 function summarise(r: LoadResult) {
   const s = [...r.latencies].sort((a, b) => a - b);
   const q = (p: number) => (s.length ? round(s[Math.min(s.length - 1, Math.floor(p * s.length))]!, 2) : null);
@@ -153,36 +111,11 @@ function summarise(r: LoadResult) {
 
 export async function runWritesBench(opts: WritesBenchOptions) {
   const log = (m: string) => opts.log(`[postgres writes] ${m}`);
-  const name = `onepoint_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: opts.pgUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const undoSignal = dropOnSignal(opts.pgUrl, name, opts.log);
-  const u = new URL(opts.pgUrl);
-  u.pathname = `/${name}`;
-  try {
-    // Configured as `onepoint serve` would be (pool size, jobs), but quiet and without a rate limit.
-    const config = loadConfig({
-      ...process.env,
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: u.toString(),
-      ONEPOINT_DEMO_PASSWORD: 'bench-pass-1',
-      ONEPOINT_RATE_LIMIT_PER_MINUTE: '100000000',
-    });
-    const database = await openDatabase<DB>({
-      databaseUrl: u.toString(),
-      dataDir: '',
-      command: 'bench',
-      poolSize: config.dbPoolSize,
-    });
-    const platform = await startPlatform(config, createLogger('silent'), { command: 'bench', database });
-    const ctx = platform.context;
-    await ensureDemoData(ctx);
-
-    // Customers to change, loaded through the generator's bulk path.
+  const db = await benchDatabase({ engine: 'postgres', pgUrl: opts.pgUrl, log: opts.log });
+  // Customers to change, loaded through the generator's bulk path, before the server starts.
+  const prepare = async (ctx: ModuleContext) => {
     const areas = await resolveAreas(ctx.db);
-    const vault = vaultFor(config);
+    const vault = vaultFor(ctx.config);
     for (let i = 0; i < opts.customers; i += 5000) {
       const n = Math.min(5000, opts.customers - i);
       const inputs = planDemoCustomers(areas, {
@@ -200,151 +133,134 @@ export async function runWritesBench(opts: WritesBenchOptions) {
       });
     }
     await sql`analyze`.execute(ctx.db);
+  };
+  return withBenchServer(db, { prepare, routes: ceilingRoute }, async ({ ctx, origin, token }) => {
+    const config = ctx.config;
+    const agent = await ctx.db
+      .selectFrom('users as u')
+      .innerJoin('org_units as o', 'o.id', 'u.org_unit_id')
+      .select('o.path')
+      .where('u.login', '=', 'agent')
+      .executeTakeFirstOrThrow();
+    const js = await ctx.db
+      .selectFrom('org_units')
+      .select('path')
+      .where('code', '=', 'CT.JS')
+      .executeTakeFirstOrThrow();
+    let targets: Array<[string, number]> = (
+      await ctx.db
+        .selectFrom('customers as c')
+        .innerJoin('org_units as o', 'o.id', 'c.org_unit_id')
+        .select(['c.id', 'c.version'])
+        .where('o.path', 'like', `${js.path}%`)
+        .execute()
+    ).map((r) => [r.id, r.version]);
+    log(
+      `${targets.length} customers in the agent's scope (${agent.path}); ` +
+        `${opts.seconds} s per point after ${opts.warmupSeconds} s of warm-up`,
+    );
 
-    const app = await buildApp(ctx);
-    ceilingRoute(app, ctx);
-    const origin = await app.listen({ host: '127.0.0.1', port: 0 });
-    try {
-      // A Jiangsu agent (front-line staff change customers): the data-scope filter applies.
-      const login = await fetch(`${origin}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ login: 'agent', password: 'bench-pass-1' }),
-      });
-      if (!login.ok) throw new Error(`bench login failed: ${login.status} ${await login.text()}`);
-      const { token } = (await login.json()) as { token: string };
-      const agent = await ctx.db
-        .selectFrom('users as u')
-        .innerJoin('org_units as o', 'o.id', 'u.org_unit_id')
-        .select('o.path')
-        .where('u.login', '=', 'agent')
-        .executeTakeFirstOrThrow();
-      const js = await ctx.db
-        .selectFrom('org_units')
-        .select('path')
-        .where('code', '=', 'CT.JS')
-        .executeTakeFirstOrThrow();
-      let targets: Array<[string, number]> = (
-        await ctx.db
-          .selectFrom('customers as c')
-          .innerJoin('org_units as o', 'o.id', 'c.org_unit_id')
-          .select(['c.id', 'c.version'])
-          .where('o.path', 'like', `${js.path}%`)
-          .execute()
-      ).map((r) => [r.id, r.version]);
-      log(
-        `${targets.length} customers in the agent's scope (${agent.path}); ` +
-          `${opts.seconds} s per point after ${opts.warmupSeconds} s of warm-up`,
+    // What each kind wrote besides the customer: proof that the ceiling skips exactly audit and outbox.
+    const count = async (table: 'audit_log' | 'outbox_events' | 'audit_pending') =>
+      Number(
+        (await sql<{ n: string }>`select count(*)::text as n from ${sql.table(table)}`.execute(ctx.db))
+          .rows[0]!.n,
       );
-
-      // What each kind wrote besides the customer: proof that the ceiling skips exactly audit and outbox.
-      const count = async (table: 'audit_log' | 'outbox_events' | 'audit_pending') =>
-        Number(
-          (await sql<{ n: string }>`select count(*)::text as n from ${sql.table(table)}`.execute(ctx.db))
-            .rows[0]!.n,
-        );
-      const points = [];
-      let seed = 1;
-      // In one run the first window was slow whichever kind ran in it (audited 101 req/s first,
-      // 157 in a later window; the ceiling 146, then 162), charging the kind that went first. Both
-      // kinds run in first, unmeasured, so that neither meets a cold server and database.
-      if (opts.runInSeconds > 0)
-        for (const pathPrefix of [AUDITED_PREFIX, CEILING_PREFIX]) {
-          const r = await load({
-            origin,
-            pathPrefix,
-            token,
-            targets,
-            connections: Math.max(...opts.connections),
-            warmupSeconds: 0,
-            seconds: opts.runInSeconds,
-            seed: seed++,
-          });
-          targets = r.targets;
-          if (r.errors) throw new Error(`run-in: ${r.errors} errors, first: ${r.firstError}`);
-        }
-      for (const connections of opts.connections) {
-        const point: Record<string, unknown> = { connections };
-        // Alternating which goes first, so neither always runs on the warmer (or more bloated) table.
-        const order =
-          points.length % 2 === 0 ? (['audited', 'ceiling'] as const) : (['ceiling', 'audited'] as const);
-        for (const kind of order) {
-          await settle(ctx.db);
-          const before = loadAverage();
-          const [audit0, outbox0] = [await count('audit_log'), await count('outbox_events')];
-          const r = await load({
-            origin,
-            pathPrefix: kind === 'audited' ? AUDITED_PREFIX : CEILING_PREFIX,
-            token,
-            targets,
-            connections,
-            warmupSeconds: opts.warmupSeconds,
-            seconds: opts.seconds,
-            seed: seed++,
-          });
-          targets = r.targets;
-          if (r.errors)
-            throw new Error(
-              `${kind} at ${connections} connections: ${r.errors} errors, first: ${r.firstError}`,
-            );
-          const s = {
-            ...summarise(r),
-            loadAverageBefore: before,
-            loadAverageAfter: loadAverage(),
-            // Entries not yet sealed when the load stopped: whether the sealer kept pace.
-            auditUnsealedAtEnd: await count('audit_pending'),
-            // Warm-up requests included: every successful audited PATCH adds one of each.
-            auditRowsAdded: (await count('audit_log')) - audit0,
-            outboxEventsAdded: (await count('outbox_events')) - outbox0,
-          };
-          if (kind === 'ceiling' && s.auditRowsAdded + s.outboxEventsAdded > 0)
-            throw new Error(
-              'the ceiling route wrote audit or outbox rows: it no longer measures the ceiling',
-            );
-          log(
-            `${kind} at ${connections} connections: ${s.requestsPerSecond} requests/s, p50 ${s.p50} ms, ` +
-              `p95 ${s.p95} ms, p99 ${s.p99} ms, ${s.conflicts409} × 409, ${s.auditUnsealedAtEnd} unsealed ` +
-              `(load ${s.loadAverageBefore[0]} → ${s.loadAverageAfter[0]})`,
-          );
-          point[kind] = s;
-        }
-        const a = point.audited as ReturnType<typeof summarise>;
-        const c = point.ceiling as ReturnType<typeof summarise>;
-        point.ratio = round(a.requestsPerSecond / c.requestsPerSecond, 2);
-        log(`audited ÷ ceiling at ${connections} connections: ${point.ratio}`);
-        points.push(point);
+    const points = [];
+    let seed = 1;
+    // In one run the first window was slow whichever kind ran in it (audited 101 req/s first,
+    // 157 in a later window; the ceiling 146, then 162), charging the kind that went first. Both
+    // kinds run in first, unmeasured, so that neither meets a cold server and database.
+    if (opts.runInSeconds > 0)
+      for (const pathPrefix of [AUDITED_PREFIX, CEILING_PREFIX]) {
+        const r = await load({
+          kind: 'patch',
+          origin,
+          path: pathPrefix,
+          token,
+          targets,
+          connections: Math.max(...opts.connections),
+          warmupSeconds: 0,
+          seconds: opts.runInSeconds,
+          seed: seed++,
+        });
+        targets = r.targets;
+        if (r.errors) throw new Error(`run-in: ${r.errors} errors, first: ${r.firstError}`);
       }
-      const setting = async (name: string) =>
-        (await sql<{ setting: string }>`select current_setting(${name}) as setting`.execute(ctx.db)).rows[0]!
-          .setting;
-      return {
-        engine: 'postgres' as const,
-        server: {
-          version: await setting('server_version'),
-          autovacuum: await setting('autovacuum'),
-          sharedBuffers: await setting('shared_buffers'),
-          synchronousCommit: await setting('synchronous_commit'),
-        },
-        auditSealIntervalMs: config.auditSealIntervalMs,
-        customers: opts.customers,
-        customersInScope: targets.length,
-        poolSize: config.dbPoolSize,
-        secondsPerPoint: opts.seconds,
-        warmupSeconds: opts.warmupSeconds,
-        runInSeconds: opts.runInSeconds,
-        points,
-        note:
-          'PATCH /api/v1/customers/{id} {version, notes} over keep-alive HTTP from a worker thread, closed loop; ' +
-          'ceiling: the same request and change without audit entry and outbox event (bench-only route); ' +
-          'latencies in ms of the successful requests; 409s counted apart; load average [1, 5, 15 min]; ' +
-          'before each kind: the written tables vacuumed and a checkpoint taken',
-      };
-    } finally {
-      await app.close();
-      await platform.close();
+    for (const connections of opts.connections) {
+      const point: Record<string, unknown> = { connections };
+      // Alternating which goes first, so neither always runs on the warmer (or more bloated) table.
+      const order =
+        points.length % 2 === 0 ? (['audited', 'ceiling'] as const) : (['ceiling', 'audited'] as const);
+      for (const kind of order) {
+        await settle(ctx.db);
+        const before = loadAverage();
+        const [audit0, outbox0] = [await count('audit_log'), await count('outbox_events')];
+        const r = await load({
+          kind: 'patch',
+          origin,
+          path: kind === 'audited' ? AUDITED_PREFIX : CEILING_PREFIX,
+          token,
+          targets,
+          connections,
+          warmupSeconds: opts.warmupSeconds,
+          seconds: opts.seconds,
+          seed: seed++,
+        });
+        targets = r.targets;
+        if (r.errors)
+          throw new Error(
+            `${kind} at ${connections} connections: ${r.errors} errors, first: ${r.firstError}`,
+          );
+        const s = {
+          ...summarise(r),
+          loadAverageBefore: before,
+          loadAverageAfter: loadAverage(),
+          // Entries not yet sealed when the load stopped: whether the sealer kept pace.
+          auditUnsealedAtEnd: await count('audit_pending'),
+          // Warm-up requests included: every successful audited PATCH adds one of each.
+          auditRowsAdded: (await count('audit_log')) - audit0,
+          outboxEventsAdded: (await count('outbox_events')) - outbox0,
+        };
+        if (kind === 'ceiling' && s.auditRowsAdded + s.outboxEventsAdded > 0)
+          throw new Error('the ceiling route wrote audit or outbox rows: it no longer measures the ceiling');
+        log(
+          `${kind} at ${connections} connections: ${s.requestsPerSecond} requests/s, p50 ${s.p50} ms, ` +
+            `p95 ${s.p95} ms, p99 ${s.p99} ms, ${s.conflicts409} × 409, ${s.auditUnsealedAtEnd} unsealed ` +
+            `(load ${s.loadAverageBefore[0]} → ${s.loadAverageAfter[0]})`,
+        );
+        point[kind] = s;
+      }
+      const a = point.audited as ReturnType<typeof summarise>;
+      const c = point.ceiling as ReturnType<typeof summarise>;
+      point.ratio = round(a.requestsPerSecond / c.requestsPerSecond, 2);
+      log(`audited ÷ ceiling at ${connections} connections: ${point.ratio}`);
+      points.push(point);
     }
-  } finally {
-    await dropDatabase(opts.pgUrl, name);
-    undoSignal();
-  }
+    const setting = async (name: string) =>
+      (await sql<{ setting: string }>`select current_setting(${name}) as setting`.execute(ctx.db)).rows[0]!
+        .setting;
+    return {
+      engine: 'postgres' as const,
+      server: {
+        version: await setting('server_version'),
+        autovacuum: await setting('autovacuum'),
+        sharedBuffers: await setting('shared_buffers'),
+        synchronousCommit: await setting('synchronous_commit'),
+      },
+      auditSealIntervalMs: config.auditSealIntervalMs,
+      customers: opts.customers,
+      customersInScope: targets.length,
+      poolSize: config.dbPoolSize,
+      secondsPerPoint: opts.seconds,
+      warmupSeconds: opts.warmupSeconds,
+      runInSeconds: opts.runInSeconds,
+      points,
+      note:
+        'PATCH /api/v1/customers/{id} {version, notes} over keep-alive HTTP from a worker thread, closed loop; ' +
+        'ceiling: the same request and change without audit entry and outbox event (bench-only route); ' +
+        'latencies in ms of the successful requests; 409s counted apart; load average [1, 5, 15 min]; ' +
+        'before each kind: the written tables vacuumed and a checkpoint taken',
+    };
+  });
 }

@@ -214,6 +214,47 @@ describe(`routing rules (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () =
     ]);
   });
 
+  it('routes the next create on this node by a rule changed a moment ago (the rules cache is dropped)', async () => {
+    const intake = async () => {
+      const res = await call('agent', 'POST', '/api/v1/service-requests', {
+        kind: 'fault',
+        title: '网页报障',
+        description: '客户在网上营业厅报障',
+        channel: 'web',
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json() as {
+        handlingUnitId: string;
+        routing: { ruleId: string | null; explanation: string };
+      };
+    };
+    const before = await intake(); // the rules are now cached in this process
+    expect(before.handlingUnitId).not.toBe(unit('CT.JS.NOC'));
+    const created = await call('sysadmin', 'POST', API, rule({ name: '夜间网页报障 值班 139 1234 5678' }));
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    const routed = await intake();
+    expect(routed.handlingUnitId).toBe(unit('CT.JS.NOC'));
+    expect(routed.routing.ruleId).toBe(id);
+    // The explanation names the rule, masked like every free text (stored masked, shown masked).
+    expect(routed.routing.explanation).toContain('139****5678');
+    expect(routed.routing.explanation.replace(/\D/g, '')).not.toContain('12345678');
+    const shown = await preview({ channel: 'web' });
+    expect(shown.ruleId).toBe(id);
+    expect(shown.explanation).toContain('139****5678');
+    expect(shown.explanation.replace(/\D/g, '')).not.toContain('12345678');
+
+    const off = await call('sysadmin', 'PATCH', `${API}/${id}`, { active: false }, { 'if-match': '"1"' });
+    expect(off.statusCode, off.body).toBe(200);
+    expect((await intake()).handlingUnitId).toBe(before.handlingUnitId);
+    const on = await call('sysadmin', 'PATCH', `${API}/${id}`, { active: true }, { 'if-match': '"2"' });
+    expect(on.statusCode, on.body).toBe(200);
+    expect((await intake()).handlingUnitId).toBe(unit('CT.JS.NOC'));
+    const gone = await call('sysadmin', 'DELETE', `${API}/${id}`, undefined, { 'if-match': '"3"' });
+    expect(gone.statusCode).toBe(204);
+    expect((await intake()).handlingUnitId).toBe(before.handlingUnitId);
+  });
+
   it('refuses a stale version (If-Match or body) with 409 and changes nothing', async () => {
     const id = (await call('sysadmin', 'POST', API, rule({ position: 70, channels: ['chat'] }))).json().id;
     expect(

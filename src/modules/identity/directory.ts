@@ -146,14 +146,26 @@ export async function unitsAround(caller: AnyExecutor, unitIds: readonly string[
   const db: Executor = caller;
   const ids = [...new Set(unitIds)];
   if (ids.length === 0) return [];
-  const own = await db.selectFrom('org_units').select('path').where('id', 'in', ids).execute();
-  const line = [...new Set(own.flatMap((u) => u.path.split('/').filter(Boolean)))];
-  if (line.length === 0) return [];
-  const rows = await db
-    .selectFrom('org_units')
-    .select(['id', 'parent_id', 'code', 'name', 'level', 'kind', 'function_type', 'path', 'active'])
-    .where((eb) => eb.or([eb('id', 'in', line), eb('parent_id', 'in', line)]))
-    .execute();
+  // One statement (every create routes): the units on the lines from the root down to `ids`,
+  // then those units and their children by primary key and the parent index.
+  const columns = sql`id, parent_id, code, name, level, kind, function_type, path, active`;
+  const { rows } = await sql<{
+    id: string;
+    parent_id: string | null;
+    code: string;
+    name: string;
+    level: RoutingUnit['level'];
+    kind: RoutingUnit['kind'];
+    function_type: string | null;
+    path: string;
+    active: boolean;
+  }>`
+    with line as (
+      select distinct unnest(string_to_array(trim(both '/' from path), '/'))::uuid as id
+      from org_units where id in (${sql.join(ids)}))
+    select ${columns} from org_units where id in (select id from line)
+    union
+    select ${columns} from org_units where parent_id in (select id from line)`.execute(db);
   return rows.map((r) => ({
     id: r.id,
     parentId: r.parent_id,

@@ -2,6 +2,7 @@
 import { sql, type Selectable } from 'kysely';
 import { systemClock } from '../../platform/clock.ts';
 import type { AnyExecutor } from '../../platform/db/executor.ts';
+import { maskFreeText } from '../../platform/pii/free-text.ts';
 import { presenceOf, skillGroupForAssignment, skillGroupsOf, unitsAround } from '../identity/index.ts';
 import { listProducts } from '../products/index.ts';
 import { DEFAULT_SETTINGS, rankCandidates, type Candidate, type GroupSettings } from './domain/assignment.ts';
@@ -21,7 +22,8 @@ export function toRule(r: Selectable<RoutingRulesTable>): RoutingRule {
   return {
     id: r.id,
     position: r.position,
-    name: r.name,
+    // Free text an administrator typed: the explanation built from it is shown and stored, masked.
+    name: maskFreeText(r.name),
     active: r.active,
     kinds: r.kinds,
     categories: r.categories,
@@ -47,12 +49,44 @@ async function productCategory(caller: AnyExecutor, code: string | null): Promis
   return products.find((p) => p.code === code)?.category ?? null;
 }
 
+/**
+ * The active rules, in order. Read at most every RULES_TTL_MS per process and database handle
+ * (every create routes: this saves a query and its parsing); a rule change made through this
+ * process (rules.service.ts) is seen by the next create at once, one made through another API
+ * node within RULES_TTL_MS. Inside a transaction the rules are always read fresh.
+ */
+export const RULES_TTL_MS = 30_000;
+let rulesGeneration = 0;
+const rulesCache = new WeakMap<object, { at: number; generation: number; rules: Promise<RoutingRule[]> }>();
+
+async function readActiveRules(db: Executor): Promise<RoutingRule[]> {
+  return (
+    await db.selectFrom('routing_rules').selectAll().where('active', '=', true).orderBy('position').execute()
+  ).map(toRule);
+}
+
+export async function activeRules(db: Executor, nowMs = Date.now()): Promise<readonly RoutingRule[]> {
+  if (db.isTransaction) return readActiveRules(db);
+  const hit = rulesCache.get(db);
+  if (hit && hit.generation === rulesGeneration && nowMs - hit.at < RULES_TTL_MS) return hit.rules;
+  const entry = { at: nowMs, generation: rulesGeneration, rules: readActiveRules(db) };
+  rulesCache.set(db, entry);
+  // A failed read is not remembered.
+  entry.rules.catch(() => {
+    if (rulesCache.get(db) === entry) rulesCache.delete(db);
+  });
+  return entry.rules;
+}
+
+/** After a rule change commits: every cached rule list of this process is read again. */
+export function forgetRules(): void {
+  rulesGeneration++;
+}
+
 /** Where a request goes: handling unit, skill group, support line, priority, and why. */
 export async function routeRequest(caller: AnyExecutor, facts: RoutingFacts): Promise<RoutingDecision> {
   const db: Executor = caller;
-  const rules = (
-    await db.selectFrom('routing_rules').selectAll().where('active', '=', true).orderBy('position').execute()
-  ).map(toRule);
+  const rules = await activeRules(db);
   const unitIds = [facts.siteUnitId, facts.homeUnitId, facts.intakeUnitId];
   for (const r of rules) unitIds.push(r.regionUnitId, r.unitId);
   const around = await unitsAround(

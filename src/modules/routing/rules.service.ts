@@ -8,7 +8,7 @@ import { assertOneUpdated, checkVersion } from '../../platform/versions.ts';
 import { withAuditEntry } from '../audit/index.ts';
 import { skillGroupForAssignment, skillGroupsOf, unitPath, unitsAround } from '../identity/index.ts';
 import type { RoutingFacts } from './domain/rules.ts';
-import { routeRequest } from './routing.service.ts';
+import { forgetRules, routeRequest } from './routing.service.ts';
 import type { RuleInput, RulePatch, RuleView, StrategyInput, StrategyView } from './routing.schemas.ts';
 import type {
   Db,
@@ -136,6 +136,7 @@ export async function createRule(db: Db, caller: Caller, input: RuleInput): Prom
       .returningAll()
       .executeTakeFirstOrThrow(),
   );
+  forgetRules();
   return ruleView(row);
 }
 
@@ -178,6 +179,7 @@ export async function updateRule(
       .executeTakeFirst(),
   );
   if (!updated) assertOneUpdated('routing rule', 0);
+  forgetRules();
   return ruleView(updated!);
 }
 
@@ -210,6 +212,7 @@ export async function deleteRule(
       .executeTakeFirst(),
   );
   assertOneUpdated('routing rule', gone.numDeletedRows);
+  forgetRules();
 }
 
 /** The decision for some facts, with the names of the unit and group (nothing is written). */

@@ -22,15 +22,16 @@ import { isActiveUser } from '../identity/index.ts';
 import { requestSearchVector } from './request-search.ts';
 import type { Caller, RequestDeps } from './deps.ts';
 import { chinaDate, provinceCode } from './domain/number.ts';
-import type { WorkflowDefinition } from './domain/workflow.ts';
+import { DEFAULT_WORKFLOWS, type WorkflowDefinition } from './domain/workflow.ts';
 import { requestEvent } from './requests.events.ts';
 import { findRepeats, repeatEntry } from './repeats.ts';
-import { unitInfo, workflowOf, type RequestRow } from './requests.repository.ts';
+import { unitInfo, type RequestRow } from './requests.repository.ts';
 import { requestView } from './requests.views.ts';
 import type { RoutingDecision } from './routing-port.ts';
 import type { CreateInput, RequestView } from './service-requests.schemas.ts';
 import type { Insertable, QueryCreator } from 'kysely';
 import type {
+  Db,
   ServiceRequestsTable,
   ServiceRequestsTables,
   ServiceRequestTimelineTable,
@@ -67,8 +68,6 @@ const keyReused = () =>
     'This Idempotency-Key was used for a different request body; use a new key for a new request',
   );
 
-class AlreadyStored extends Error {}
-
 async function storedAnswer(deps: RequestDeps, caller: Caller, key: string, hash: string) {
   const row = await deps.db
     .selectFrom('service_request_idempotency')
@@ -82,6 +81,55 @@ async function storedAnswer(deps: RequestDeps, caller: Caller, key: string, hash
   return row.response as unknown as RequestView;
 }
 
+interface PreRead {
+  /** The request number's sequence part, drawn before the checks (a refused create leaves a gap). */
+  seq: string;
+  workflow: WorkflowDefinition;
+  /** The first answer to this Idempotency-Key and body, if one is remembered. */
+  stored: RequestView | undefined;
+}
+
+/**
+ * One statement before anything else: the next number, the kind's workflow and the entry of the
+ * Idempotency-Key, if any (an expired entry is removed, so that the key can be used again).
+ */
+async function preRead(
+  deps: RequestDeps,
+  caller: Caller,
+  kind: CreateInput['kind'],
+  key: string | undefined,
+  hash: string,
+): Promise<PreRead> {
+  const { rows } = await sql<{
+    seq: string;
+    definition: WorkflowDefinition | null;
+    body_hash: string | null;
+    response: RequestView | null;
+    created_at: Date | string | null;
+  }>`
+    select nextval('service_request_number_seq')::text as seq,
+      (select definition from service_request_workflows where kind = ${kind}) as definition,
+      i.body_hash, i.response, i.created_at
+    from (select 1) as one
+    left join service_request_idempotency i
+      on i.principal_id = ${caller.principal.userId} and i.key = ${key ?? null}`.execute(deps.db);
+  const row = rows[0]!;
+  const workflow = row.definition ?? DEFAULT_WORKFLOWS[kind];
+  if (!key || row.created_at === null) return { seq: row.seq, workflow, stored: undefined };
+  const cutoff = new Date(caller.now.getTime() - IDEMPOTENCY_TTL_MS);
+  if (new Date(row.created_at).getTime() <= cutoff.getTime()) {
+    await deps.db
+      .deleteFrom('service_request_idempotency')
+      .where('principal_id', '=', caller.principal.userId)
+      .where('key', '=', key)
+      .where('created_at', '<=', cutoff)
+      .execute();
+    return { seq: row.seq, workflow, stored: undefined };
+  }
+  if (row.body_hash !== hash) throw keyReused();
+  return { seq: row.seq, workflow, stored: row.response as RequestView };
+}
+
 interface Facts {
   customer: CustomerFacts | undefined;
   instance: InstanceFacts | undefined;
@@ -90,17 +138,19 @@ interface Facts {
   crossScope: boolean;
 }
 
-/** Checks against stored data: category, customer, instance, deputy, close at intake. */
+/**
+ * Checks against stored data: category, customer, instance, deputy, close at intake. The pre-read
+ * runs beside the first reads; a remembered answer (a replay) is returned before any check.
+ */
 async function checkFacts(
   deps: RequestDeps,
   caller: Caller,
   input: CreateInput,
+  pending: Promise<PreRead>,
   portalCustomerId?: string,
-): Promise<Facts> {
-  if (input.accessNumber && input.channel !== 'hotline')
-    throw invalidField('body.accessNumber', 'applies to hotline requests only (10000 or 10000-9)');
-  const [workflow, category, instance] = await Promise.all([
-    workflowOf(deps.db, input.kind),
+): Promise<{ facts: Facts; pre: PreRead }> {
+  const [pre, category, instance] = await Promise.all([
+    pending,
     input.category
       ? deps.db
           .selectFrom('service_request_categories')
@@ -112,6 +162,9 @@ async function checkFacts(
       : Promise.resolve(undefined),
     input.productInstanceId ? instanceFacts(deps.db, input.productInstanceId) : Promise.resolve(undefined),
   ]);
+  const workflow = pre.workflow;
+  if (pre.stored)
+    return { facts: { customer: undefined, instance: undefined, workflow, crossScope: false }, pre };
   if (input.category && !category)
     throw unprocessableField('category', `is not an active category of kind ${input.kind}`);
   if (input.productInstanceId && !instance) throw unprocessableField('productInstanceId', 'no such service');
@@ -129,7 +182,7 @@ async function checkFacts(
     throw unprocessableField('deputyUserId', 'is not an active user');
   if (input.resolveAtIntake && !workflow.closeAtIntake)
     throw unprocessableField('resolveAtIntake', `a ${input.kind} request cannot be closed at intake`);
-  return { customer, instance, workflow, crossScope: intake ? !intake.inScope : false };
+  return { facts: { customer, instance, workflow, crossScope: intake ? !intake.inScope : false }, pre };
 }
 
 export async function route(
@@ -159,12 +212,15 @@ export async function createRequest(
   idempotencyKey?: string,
   portalCustomerId?: string,
 ): Promise<CreateResult> {
+  // Bad input never reaches the database.
+  if (input.accessNumber && input.channel !== 'hotline')
+    throw invalidField('body.accessNumber', 'applies to hotline requests only (10000 or 10000-9)');
   const hash = bodyHash(input);
-  if (idempotencyKey) {
-    const stored = await storedAnswer(deps, caller, idempotencyKey, hash);
-    if (stored) return { view: stored, replayed: true };
-  }
-  const facts = await checkFacts(deps, caller, input, portalCustomerId);
+  const pending = preRead(deps, caller, input.kind, idempotencyKey, hash);
+  // No unhandled rejection if a check fails first (checkFacts awaits it).
+  pending.catch(() => {});
+  const { facts, pre } = await checkFacts(deps, caller, input, pending, portalCustomerId);
+  if (pre.stored) return { view: pre.stored, replayed: true };
   const intake = await unitInfo(deps.db, caller.principal.orgUnitId);
   if (!intake) throw unprocessableField('intakeUnit', "the caller's org unit does not exist");
   const decision = await route(deps, input, facts, intake.id);
@@ -173,59 +229,97 @@ export async function createRequest(
   const id = uuidv7();
   const now = caller.now;
   const repeatOf = await findRepeats(deps.db, repeatFacts(input, facts), now, deps.repeatWindowDays);
-  const row = {
+  // The number: province code of the intake unit, China date, the sequence value (never cut short).
+  const number = `${provinceCode(intake.code)}${chinaDate(now)}${pre.seq.padStart(6, '0')}`;
+  const values = {
     ...requestRowFor(deps, caller, input, facts, { id, now, intake, handling: handling, decision }),
     ...{ repeat_of: repeatOf, related_ids: [], tags: [], merged_into_id: null }, // repeats.ts
+    number,
   };
   const customers = new Map(facts.customer ? [[facts.customer.id, facts.customer]] : []);
+  const view = requestView(asRow(values), customers, facts.workflow);
+  const write = async (db: Db | Tx) => {
+    await intakeStatement(db, deps, caller, { values, view, decision, repeatOf, key: idempotencyKey, hash });
+    if (facts.crossScope && facts.customer)
+      await logIntakeAccess(db, caller.actor, facts.customer.id, `service_request.create:${number}`);
+  };
   try {
-    const view = await deps.db.transaction().execute(async (trx) => {
-      // The number's sequence part comes from the SEQUENCE inside the INSERT (no round trip of its own).
-      const prefix = `${provinceCode(intake.code)}${chinaDate(now)}`;
-      const { number } = await trx
-        .insertInto('service_requests')
-        .values({
-          ...row,
-          number: sql<string>`${prefix} || lpad(nextval('service_request_number_seq')::text, 6, '0')`,
-        })
-        .returning('number')
-        .executeTakeFirstOrThrow();
-      const values = { ...row, number };
-      const view = requestView(asRow(values), customers, facts.workflow);
-      // The audit entry and the event ride in the timeline's INSERT.
-      const audited = withAuditEntry<ServiceRequestsTables>(
-        trx,
-        caller.actor,
-        {
-          action: 'service_request.create',
-          entityType: 'service_request',
-          entityId: id,
-          orgUnitId: handling.id,
-          details: { number, kind: input.kind, channel: input.channel, status: values.status },
-        },
-        now,
-      );
-      const events =
-        deps.recordEvents === false ? [] : [requestEvent('ServiceRequestCreateEvent', view, now)];
-      await insertIntakeTimeline(withEvents(audited, events), caller, values, decision);
-      if (repeatOf.length > 0)
-        await trx
-          .insertInto('service_request_timeline')
-          .values(repeatEntry(caller, id, repeatOf, now))
-          .execute();
-      if (facts.crossScope && facts.customer)
-        await logIntakeAccess(trx, caller.actor, facts.customer.id, `service_request.create:${number}`);
-      if (idempotencyKey) await rememberKey(trx, caller, idempotencyKey, hash, id, view);
-      return view;
-    });
+    // One statement is atomic on its own; the cross-scope access-log row needs a transaction.
+    if (facts.crossScope && facts.customer) await deps.db.transaction().execute(write);
+    else await write(deps.db);
     return { view, replayed: false };
   } catch (err) {
-    if (!(err instanceof AlreadyStored) || !idempotencyKey) throw err;
-    // The same key committed first (a parallel retry): answer as a replay.
+    if (!idempotencyKey || !isKeyConflict(err)) throw err;
+    // The same key committed first (a parallel retry): nothing of this create was written.
     const stored = await storedAnswer(deps, caller, idempotencyKey, hash);
     if (!stored) throw err;
     return { view: stored, replayed: true };
   }
+}
+
+/** A unique violation on the idempotency table's key (both engines report the constraint). */
+function isKeyConflict(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown; message?: unknown };
+  return (
+    e?.code === '23505' &&
+    (e.constraint === 'service_request_idempotency_pkey' ||
+      String(e.message).includes('service_request_idempotency_pkey'))
+  );
+}
+
+/**
+ * Every row of an intake in ONE statement (no BEGIN/COMMIT round trips; one statement commits or
+ * fails whole): the request, its audit entry (queued for the sealer), its outbox event and the
+ * idempotency entry ride in the WITH clause of the timeline's INSERT. A live entry of the same key
+ * (a parallel retry committed first) fails the statement on the key: nothing is written.
+ */
+async function intakeStatement(
+  db: Db | Tx,
+  deps: RequestDeps,
+  caller: Caller,
+  w: {
+    values: Insertable<ServiceRequestsTable> & { id: string; number: string; status: string };
+    view: RequestView;
+    decision: RoutingDecision;
+    repeatOf: string[];
+    key: string | undefined;
+    hash: string;
+  },
+): Promise<void> {
+  const { values, view, decision } = w;
+  const now = caller.now;
+  const audited = withAuditEntry<ServiceRequestsTables>(
+    db,
+    caller.actor,
+    {
+      action: 'service_request.create',
+      entityType: 'service_request',
+      entityId: values.id,
+      orgUnitId: values.handling_unit_id,
+      details: { number: values.number, kind: values.kind, channel: values.channel, status: values.status },
+    },
+    now,
+  );
+  const events = deps.recordEvents === false ? [] : [requestEvent('ServiceRequestCreateEvent', view, now)];
+  let qc = withEvents(audited, events).with('request_inserted', (d) =>
+    d.insertInto('service_requests').values(values),
+  ) as unknown as QueryCreator<ServiceRequestsTables>;
+  if (w.key) {
+    const entry = {
+      principal_id: caller.principal.userId,
+      key: w.key,
+      body_hash: w.hash,
+      request_id: values.id,
+      response: JSON.stringify(view),
+      created_at: now,
+    };
+    qc = qc.with('key_remembered', (d) =>
+      d.insertInto('service_request_idempotency').values(entry),
+    ) as unknown as QueryCreator<ServiceRequestsTables>;
+  }
+  const entries = intakeTimeline(caller, values, decision);
+  if (w.repeatOf.length > 0) entries.push(repeatEntry(caller, values.id, w.repeatOf, now));
+  await qc.insertInto('service_request_timeline').values(entries).execute();
 }
 
 function requestRowFor(
@@ -302,12 +396,11 @@ function asRow(v: Insertable<ServiceRequestsTable>): RequestRow {
   };
 }
 
-async function insertIntakeTimeline(
-  trx: QueryCreator<ServiceRequestsTables>,
+function intakeTimeline(
   caller: Caller,
   v: Insertable<ServiceRequestsTable>,
   decision: RoutingDecision,
-) {
+): Array<Insertable<ServiceRequestTimelineTable>> {
   const base = { request_id: v.id, actor_id: caller.actor.actorId, actor_login: caller.actor.actorLogin };
   const entries: Array<Insertable<ServiceRequestTimelineTable>> = [
     {
@@ -342,39 +435,7 @@ async function insertIntakeTimeline(
       details: JSON.stringify({ action: 'close_at_intake', firstContactResolution: true }),
       created_at: v.created_at,
     });
-  await trx.insertInto('service_request_timeline').values(entries).execute();
-}
-
-async function rememberKey(
-  trx: Tx,
-  caller: Caller,
-  key: string,
-  hash: string,
-  id: string,
-  view: RequestView,
-) {
-  const cutoff = new Date(caller.now.getTime() - IDEMPOTENCY_TTL_MS);
-  const values = {
-    principal_id: caller.principal.userId,
-    key,
-    body_hash: hash,
-    request_id: id,
-    response: JSON.stringify(view),
-    created_at: caller.now,
-  };
-  const saved = await trx
-    .insertInto('service_request_idempotency')
-    .values(values)
-    .onConflict((oc) =>
-      oc
-        .columns(['principal_id', 'key'])
-        .doUpdateSet({ body_hash: hash, request_id: id, response: values.response, created_at: caller.now })
-        .where('service_request_idempotency.created_at', '<', cutoff),
-    )
-    .returning('request_id')
-    .executeTakeFirst();
-  // Held by a live entry (a parallel retry committed first): undo this create.
-  if (!saved) throw new AlreadyStored();
+  return entries;
 }
 
 export type { RequestRow };
