@@ -78,6 +78,8 @@ const requestsEn: Shape<typeof requestsZhCN> = {
     channel: 'Channel',
     urges: 'Urged',
     createdAt: 'Accepted at',
+    assignee: 'Assignee',
+    handling: 'Handled by',
   },
   urgeCount: 'Urged {{count}} times',
   view: {
@@ -114,6 +116,7 @@ const requestsEn: Shape<typeof requestsZhCN> = {
     closedAt: 'Closed at',
     me: 'Me',
     someone: 'Another person',
+    someUnit: 'Another unit',
   },
   timeline: {
     title: 'Timeline',
