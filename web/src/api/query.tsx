@@ -59,6 +59,7 @@ export const queryKeys = {
   requests: (filters: object) => ['service-requests', 'list', filters] as const,
   request: (id: string) => ['service-requests', id] as const,
   requestQueues: (filters: object) => ['service-requests', 'queues', filters] as const,
+  requestOverview: (filters: object) => ['service-requests', 'overview', filters] as const,
   requestCategories: ['service-request-categories'] as const,
   phrases: ['phrases', 'list'] as const,
   allSecurityAlerts: ['security-alerts'] as const,

@@ -81,6 +81,11 @@ const requestsEn: Shape<typeof requestsZhCN> = {
     assignee: 'Assignee',
     handling: 'Handled by',
   },
+  board: {
+    age: { minutes: '{{count}} min ago', hours: '{{count}} h ago', days: '{{count}} d ago' },
+    columnEmpty: 'No requests',
+    newestShown: 'Newest {{count}} shown',
+  },
   urgeCount: 'Urged {{count}} times',
   view: {
     pageTitle: 'Request',

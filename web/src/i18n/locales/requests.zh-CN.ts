@@ -78,6 +78,11 @@ const requestsZhCN = {
     assignee: '处理人',
     handling: '处理单位',
   },
+  board: {
+    age: { minutes: '{{count}} 分钟前', hours: '{{count}} 小时前', days: '{{count}} 天前' },
+    columnEmpty: '没有工单',
+    newestShown: '显示最新 {{count}} 张',
+  },
   urgeCount: '催单 {{count}} 次',
   view: {
     pageTitle: '工单详情',
