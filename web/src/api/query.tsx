@@ -61,6 +61,7 @@ export const queryKeys = {
   requestQueues: (filters: object) => ['service-requests', 'queues', filters] as const,
   requestOverview: (filters: object) => ['service-requests', 'overview', filters] as const,
   requestCategories: ['service-request-categories'] as const,
+  requestWorkflows: ['service-request-workflows'] as const,
   phrases: ['phrases', 'list'] as const,
   allSecurityAlerts: ['security-alerts'] as const,
   securityAlerts: (filters: object) => ['security-alerts', 'list', filters] as const,

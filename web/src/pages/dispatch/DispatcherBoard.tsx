@@ -34,7 +34,20 @@ export default function DispatcherBoard() {
     (signal) => listAllUsers({ role: 'technician', status: 'active' }, signal),
   );
   const [dispatching, setDispatching] = useState<RequestListItem>();
-  const canDispatch = hasPermission(user, 'request.dispatch');
+  // 派单 where the kind's workflow allows it from the request's state (a complaint needs 预处理 first).
+  const workflows = useApiQuery(
+    queryKeys.requestWorkflows,
+    async (signal) => (await ok(api.GET('/api/v1/service-request-workflows', { signal }))).items,
+  );
+  const canDispatch = (r: RequestListItem) =>
+    hasPermission(user, 'request.dispatch') &&
+    Boolean(
+      workflows.data
+        ?.find((w) => w.kind === r.kind)
+        ?.definition.transitions.some(
+          (x) => x.action === 'dispatch' && x.from.includes(r.status as RequestStatus),
+        ),
+    );
   return (
     <PageFrame testId="workspace-dispatch" title={t('dispatch.title')} subtitle={t('dispatch.subtitle')}>
       {overview.error && !overview.data ? (
@@ -56,17 +69,18 @@ export default function DispatcherBoard() {
                   : undefined
               }
               action={
-                c.key === 'toDispatch' && canDispatch
-                  ? (r) => (
-                      <Button
-                        size="small"
-                        type="link"
-                        onClick={() => setDispatching(r)}
-                        data-testid="board-dispatch"
-                      >
-                        {t('dispatch.assign.action')}
-                      </Button>
-                    )
+                c.key === 'toDispatch'
+                  ? (r) =>
+                      canDispatch(r) ? (
+                        <Button
+                          size="small"
+                          type="link"
+                          onClick={() => setDispatching(r)}
+                          data-testid="board-dispatch"
+                        >
+                          {t('dispatch.assign.action')}
+                        </Button>
+                      ) : null
                   : undefined
               }
             />
