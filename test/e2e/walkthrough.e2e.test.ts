@@ -102,9 +102,12 @@ describe('a screen shows only what works', () => {
     await item.getByTestId('board-dispatch').click();
     const modal = page.getByTestId('dispatch-modal').getByRole('dialog');
     await modal.waitFor();
-    const select = modal.getByTestId('dispatch-assignee');
+    // The searchable select carries its test id on its input: read the choice from the select.
+    const select = modal.locator('.ant-select', { has: page.locator('#dispatch_assigneeId') });
     await poll(async () => {
       if (!(await page.locator('.ant-select-dropdown:visible').count())) await select.click();
+      // The list is virtual (only the first rows are drawn): search for the name, then pick it.
+      await modal.locator('#dispatch_assigneeId').fill(technician.displayName);
       await page
         .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: technician.displayName })
         .first()
