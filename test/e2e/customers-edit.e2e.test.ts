@@ -82,6 +82,14 @@ describe('creating and editing customers', () => {
     await modal.locator('#customer_phone').fill(PHONE);
     await modal.locator('#customer_email').fill('murong@example.com');
     await choose(modal.getByTestId('customer-value-level'), '金卡');
+    // The home unit is where the customer belongs: it starts empty (not the agent's own unit) and
+    // must be picked.
+    const unit = modal.getByTestId('customer-org-select');
+    expect(await unit.innerText()).toContain('选择客户所在地的单位');
+    await modal.locator('.ant-btn-primary').click();
+    await poll(() => fieldError('customer_orgUnitId').innerText()).toContain('请选择客户的归属单位');
+    expect(page.url()).toMatch(/\/customers$/);
+    await choose(unit, '(CT.JS)', '.ant-select-tree-node-content-wrapper');
     // The hint says what the check digit should be; the server refuses and names the field.
     await poll(() => fieldError('customer_idNumber').innerText()).toContain('应为 X');
     await modal.locator('.ant-btn-primary').click();
@@ -232,6 +240,11 @@ describe('creating and editing customers', () => {
     await modal.locator('#customer_creditCode').fill('91320100MA1ED1T015');
     await choose(modal.getByTestId('customer-tier'), '省级');
     await choose(modal.getByTestId('account-manager-select'), '(accountmgr)');
+    await choose(
+      modal.getByTestId('customer-org-select'),
+      '(CT.JS)',
+      '.ant-select-tree-node-content-wrapper',
+    );
     await modal.getByRole('button', { name: '添加分支机构' }).click();
     await modal.locator('#customer_branches_0_name').fill('金陵数据鼓楼分部');
     await choose(

@@ -133,9 +133,15 @@ describe('an agent takes a fault call', () => {
     await poll(() => header.getByTestId('request-status').innerText()).toBe('已受理');
     expect(await header.innerText()).toContain('故障申告');
     expect(await header.getByTestId('request-owner').innerText()).toContain('我');
+    // People by name and unit, not an id or a login.
+    const me = (await (await apiAs(server.url, 'agent'))<{ displayName: string }>('GET', '/api/v1/auth/me'))
+      .data;
+    await poll(() => header.getByTestId('request-owner-name').innerText()).toContain(me.displayName);
+    expect(await header.getByTestId('request-owner-name').innerText()).toContain('江苏');
     // Routing would give it to the site's fault group; the agent keeps it (一线自处理).
     await act('dispatch', '已派单', undefined, 'action-dispatch-to-me');
     expect(await header.getByTestId('request-assignee').innerText()).toContain('我');
+    await poll(() => header.getByTestId('request-assignee').innerText()).toContain(me.displayName);
     await act('take', '已接单');
     await act('start', '处理中');
 
@@ -167,6 +173,10 @@ describe('an agent takes a fault call', () => {
     for (const step of ['已受理 → 已派单', '已派单 → 已接单', '已接单 → 处理中', '处理中 → 已回单'])
       expect(text).toContain(step);
     expect(text).toContain('更换光猫尾纤');
+    const actors = await timeline.getByTestId('timeline-actor').allInnerTexts();
+    expect(actors.length).toBeGreaterThanOrEqual(6);
+    expect(actors.every((a) => a.includes(me.displayName))).toBe(true);
+    expect(text).not.toMatch(/\bagent\b|[0-9a-f]{8}-[0-9a-f]{4}-/);
     // The internal note is told apart from what the customer sees.
     const noteEntry = timeline.locator('[data-testid="timeline-entry"]', { hasText: '已远程查看光猫' });
     expect(await noteEntry.getAttribute('data-visibility')).toBe('internal');

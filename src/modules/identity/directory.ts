@@ -18,6 +18,14 @@ export function unitsUnder(scopePath: string): RawBuilder<unknown> {
 }
 
 /**
+ * The ids of the org units of a function (`monitoring_centre`, `dispatch_centre` …), as a
+ * subquery for another module's SQL (`x.unit_id in ${unitsOfFunction('monitoring_centre')}`).
+ */
+export function unitsOfFunction(functionType: string): RawBuilder<unknown> {
+  return sql`(select id from org_units where function_type = ${functionType})`;
+}
+
+/**
  * The org units a caller's data scope covers, for modules that filter by unit id (the audit log),
  * or undefined when the caller sees everything ('scope.national'), rows tied to no unit included.
  */
@@ -65,6 +73,76 @@ export async function displayNames(
   return {
     unit: new Map(units.map((u) => [u.id, u.name])),
     user: new Map(users.map((u) => [u.id, u.display_name])),
+  };
+}
+
+/** An org unit or skill group as a screen names it (the English name when there is one). */
+export interface NamedRef {
+  name: string;
+  nameEn: string | null;
+}
+
+/** A person as a screen names them: display name and unit; `customer` for a portal login. */
+export interface PersonRef {
+  name: string;
+  unit: NamedRef | null;
+  customer: boolean;
+}
+
+/**
+ * Names of people (with their unit), org units and skill groups by id, in at most three queries:
+ * what a screen shows instead of ids. Missing ids are left out.
+ */
+export async function namesByIds(
+  caller: AnyExecutor,
+  ids: { users?: readonly string[]; units?: readonly string[]; skillGroups?: readonly string[] },
+): Promise<{
+  users: Map<string, PersonRef>;
+  units: Map<string, NamedRef>;
+  skillGroups: Map<string, NamedRef>;
+}> {
+  const db: Executor = caller;
+  const uniq = (v: readonly string[] | undefined) => [...new Set(v ?? [])];
+  const [userIds, unitIds, groupIds] = [uniq(ids.users), uniq(ids.units), uniq(ids.skillGroups)];
+  const [users, units, groups] = await Promise.all([
+    userIds.length
+      ? db
+          .selectFrom('users as u')
+          .innerJoin('org_units as o', 'o.id', 'u.org_unit_id')
+          .select((eb) => [
+            'u.id',
+            'u.display_name',
+            'o.name',
+            'o.name_en',
+            eb
+              .exists(
+                eb
+                  .selectFrom('user_roles as r')
+                  .select('r.user_id')
+                  .whereRef('r.user_id', '=', 'u.id')
+                  .where('r.role_code', '=', 'customer'),
+              )
+              .as('customer'),
+          ])
+          .where('u.id', 'in', userIds)
+          .execute()
+      : Promise.resolve([]),
+    unitIds.length
+      ? db.selectFrom('org_units').select(['id', 'name', 'name_en']).where('id', 'in', unitIds).execute()
+      : Promise.resolve([]),
+    groupIds.length
+      ? db.selectFrom('skill_groups').select(['id', 'name', 'name_en']).where('id', 'in', groupIds).execute()
+      : Promise.resolve([]),
+  ]);
+  return {
+    users: new Map(
+      users.map((u) => [
+        u.id,
+        { name: u.display_name, unit: { name: u.name, nameEn: u.name_en }, customer: Boolean(u.customer) },
+      ]),
+    ),
+    units: new Map(units.map((u) => [u.id, { name: u.name, nameEn: u.name_en }])),
+    skillGroups: new Map(groups.map((g) => [g.id, { name: g.name, nameEn: g.name_en }])),
   };
 }
 

@@ -9,10 +9,11 @@ import { invalidField } from '../../platform/errors.ts';
 import type { PiiVault } from '../../platform/pii/vault.ts';
 import { phrasePage, phraseTerm } from '../../platform/text/cjk-plan.ts';
 import { customerIdsByPhone, instanceIdsByCode } from '../customers/index.ts';
-import { skillGroupIdsOfUser } from '../identity/index.ts';
+import { skillGroupIdsOfUser, unitsOfFunction } from '../identity/index.ts';
 import type { Caller } from './deps.ts';
-import type { Kind, Priority, State } from './domain/catalogue.ts';
+import { PRIORITIES, STATES, type Kind, type Priority, type State } from './domain/catalogue.ts';
 import { QUEUES, type Queue } from './domain/queues.ts';
+import { DESKS, type Desk } from './domain/desks.ts';
 import { readSearchTerm } from './domain/search-term.ts';
 import type { RequestRow } from './requests.repository.ts';
 import { REQUEST_SEARCH_TABLE } from './request-search.ts';
@@ -20,12 +21,30 @@ import type { Executor } from './service-requests.tables.ts';
 
 export { QUEUES, type Queue };
 
+export { DESKS, type Desk };
+
+/**
+ * The faults the monitoring centre handles (监控中心统一受理): those routed to a monitoring centre
+ * (an enterprise's centrally managed product) and those it entered itself (channel monitoring).
+ */
+export function deskCondition(desk: Desk): RawBuilder<boolean> {
+  switch (desk) {
+    case 'monitoring':
+      return sql<boolean>`t.kind = 'fault' and (t.channel = 'monitoring'
+        or t.handling_unit_id in ${unitsOfFunction('monitoring_centre')})`;
+  }
+}
+
 export interface FindQuery {
   q?: string | undefined;
   queue?: Queue | undefined;
   kind?: Kind | undefined;
   priority?: Priority | undefined;
   status?: State | undefined;
+  /** Any of these states (a board's column: 待派单 = accepted, triage, returned). */
+  statuses?: readonly State[] | undefined;
+  /** A desk's own requests: `monitoring` = the faults the monitoring centre handles. */
+  desk?: Desk | undefined;
   /** true: open only; false: closed only. */
   open?: boolean | undefined;
   unassigned?: boolean | undefined;
@@ -85,6 +104,8 @@ function filterConditions(caller: Caller, f: FindQuery): RawBuilder<boolean>[] {
   if (f.kind) c.push(sql<boolean>`t.kind = ${f.kind}`);
   if (f.priority) c.push(sql<boolean>`t.priority = ${f.priority}`);
   if (f.status) c.push(sql<boolean>`t.status = ${f.status}`);
+  if (f.statuses) c.push(sql<boolean>`t.status in (${sql.join([...f.statuses])})`);
+  if (f.desk) c.push(deskCondition(f.desk));
   if (f.open === true) c.push(OPEN);
   if (f.open === false) c.push(sql<boolean>`t.status = 'closed'`);
   if (f.unassigned === true) c.push(sql<boolean>`${OPEN} and t.assignee_id is null`);
@@ -231,7 +252,7 @@ export const COUNT_CAP = 10_000;
 export async function queueCounts(
   db: Executor,
   caller: Caller,
-  f: Pick<FindQuery, 'kind' | 'priority'> = {},
+  f: Pick<FindQuery, 'kind' | 'priority' | 'desk'> = {},
 ): Promise<Record<Queue, { count: number; capped: boolean }>> {
   const out = {} as Record<Queue, { count: number; capped: boolean }>;
   const groups = await skillGroupIdsOf(db, caller.principal.userId);
@@ -250,4 +271,52 @@ export async function queueCounts(
     out[queue] = { count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
   }
   return out;
+}
+
+type Capped = { count: number; capped: boolean };
+
+export type OpenState = Exclude<State, 'closed'>;
+/** The states a board counts (every open one). */
+export const OPEN_STATE_CODES = STATES.filter((s): s is OpenState => s !== 'closed');
+
+async function cappedCount(db: Executor, where: RawBuilder<boolean>): Promise<Capped> {
+  const r = await sql<{ n: string | number }>`
+    select count(*) as n from (
+      select 1 from service_requests t where ${where} limit ${COUNT_CAP + 1}) x`.execute(db);
+  const n = Number(r.rows[0]!.n);
+  return { count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
+}
+
+/** Midnight of the China calendar day of `now` (UTC+8, no daylight saving). */
+export function chinaDayStart(now: Date): Date {
+  const shifted = now.getTime() + 8 * 3600_000;
+  return new Date(shifted - (shifted % 86_400_000) - 8 * 3600_000);
+}
+
+/**
+ * A board's counters in the caller's scope: open requests per state and per priority, and the
+ * requests closed at intake (一次解决) today, each counted up to COUNT_CAP (one capped count each,
+ * on the state index: never a count of everything).
+ */
+export async function overviewCounts(
+  db: Executor,
+  caller: Caller,
+  f: Pick<FindQuery, 'kind' | 'desk'> = {},
+): Promise<{
+  byStatus: Record<OpenState, Capped>;
+  byPriority: Record<Priority, Capped>;
+  firstContactResolvedToday: Capped;
+}> {
+  const base = filterConditions(caller, { ...f, limit: 0 });
+  const byStatus = {} as Record<OpenState, Capped>;
+  for (const s of OPEN_STATE_CODES)
+    byStatus[s] = await cappedCount(db, and([...base, sql<boolean>`t.status = ${s}`]));
+  const byPriority = {} as Record<Priority, Capped>;
+  for (const p of PRIORITIES)
+    byPriority[p] = await cappedCount(db, and([...base, OPEN, sql<boolean>`t.priority = ${p}`]));
+  const firstContactResolvedToday = await cappedCount(
+    db,
+    and([...base, sql<boolean>`t.created_at >= ${chinaDayStart(caller.now)} and t.first_contact_resolution`]),
+  );
+  return { byStatus, byPriority, firstContactResolvedToday };
 }

@@ -5,7 +5,14 @@ import { findRequests } from './find-requests.ts';
 import { loadInScope, timelineOf, workflowOf } from './requests.repository.ts';
 import { linksAndMerged } from './merge-requests.ts';
 import { othersViewing } from './viewing.ts';
-import { listItemView, requestView, summariesFor, timelineView } from './requests.views.ts';
+import {
+  listItemView,
+  namesFor,
+  personView,
+  requestView,
+  summariesFor,
+  timelineView,
+} from './requests.views.ts';
 import type { ListQuery } from './service-requests.schemas.ts';
 
 export async function getRequest(deps: RequestDeps, caller: Caller, id: string) {
@@ -18,10 +25,21 @@ export async function getRequest(deps: RequestDeps, caller: Caller, id: string) 
   // Links and the timelines of merged duplicates (merge-requests.ts).
   const { links, mergedTimeline } = await linksAndMerged(deps.db, caller, row);
   const viewers = await othersViewing(deps.db, id, caller); // viewing.ts
-  const entries = [...timeline.map(timelineView), ...mergedTimeline].sort((a, b) =>
+  const entries = [...timeline.map((t) => timelineView(t)), ...mergedTimeline].sort((a, b) =>
     a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1,
   );
-  return { ...requestView(row, customers, workflow), timeline: entries, links, viewers };
+  // Names instead of ids: owner, deputy, assignee, units, group and who did each step (identity's).
+  const names = await namesFor(
+    deps.db,
+    [row],
+    entries.map((e) => e.actorId),
+  );
+  return {
+    ...requestView(row, customers, workflow, names),
+    timeline: entries.map((e) => ({ ...e, actor: personView(names, e.actorId) })),
+    links,
+    viewers,
+  };
 }
 
 const encodeCursor = (createdAt: Date, id: string) =>
@@ -45,6 +63,8 @@ export async function listRequests(deps: RequestDeps, caller: Caller, q: ListQue
     kind: q.kind,
     priority: q.priority,
     status: q.status,
+    statuses: q.statuses,
+    desk: q.desk,
     open: bool(q.open),
     unassigned: bool(q.unassigned),
     assigneeId: q.assignee === 'me' ? caller.principal.userId : undefined,
@@ -56,10 +76,10 @@ export async function listRequests(deps: RequestDeps, caller: Caller, q: ListQue
     after: q.cursor ? decodeCursor(q.cursor) : undefined,
     limit,
   });
-  const customers = await summariesFor(deps.db, page);
+  const [customers, names] = await Promise.all([summariesFor(deps.db, page), namesFor(deps.db, page)]);
   const last = page[page.length - 1];
   return {
-    items: page.map((r) => listItemView(r, customers)),
+    items: page.map((r) => listItemView(r, customers, names)),
     nextCursor: hasMore && last ? encodeCursor(new Date(last.created_at), last.id) : null,
   };
 }

@@ -9,8 +9,10 @@ import {
   STATES,
   TIMELINE_KINDS,
   VISIBILITIES,
+  type State,
 } from './domain/catalogue.ts';
 import { QUEUES } from './domain/queues.ts';
+import { DESKS } from './domain/desks.ts';
 import { ACTIONS } from './domain/workflow.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -102,11 +104,29 @@ export const followUpInput = z.strictObject({
 export const idParams = z.object({ id: z.uuid() });
 export const kindParams = z.object({ kind: z.enum(KINDS) });
 
+/** `accepted,triage,returned`: states, comma-separated, each known (the field names a bad one). */
+export const statesList = z
+  .string()
+  .max(200)
+  .transform((v, ctx) => {
+    const parts = [...new Set(v.split(',').map((x) => x.trim()))];
+    const bad = parts.filter((x) => !(STATES as readonly string[]).includes(x));
+    if (parts.length === 0 || bad.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `states, comma-separated, each one of: ${STATES.join(', ')}` });
+      return z.NEVER;
+    }
+    return parts as State[];
+  });
+
 export const listQuery = z.strictObject({
   /** An agent's queue (open requests): domain/queues.ts, conditions in find-requests.ts. */
   queue: z.enum(QUEUES).optional(),
   kind: z.enum(KINDS).optional(),
   status: z.enum(STATES).optional(),
+  /** Any of these states, comma-separated (a board's column: `accepted,triage,returned`). */
+  statuses: statesList.optional(),
+  /** A desk's own requests: `monitoring` = the faults the monitoring centre handles. */
+  desk: z.enum(DESKS).optional(),
   priority: z.enum(PRIORITIES).optional(),
   /** `me`: assigned to the caller. */
   assignee: z.literal('me').optional(),
@@ -130,6 +150,11 @@ export const listQuery = z.strictObject({
 });
 export type ListQuery = z.infer<typeof listQuery>;
 
+/** An org unit or skill group by name (the English name when there is one). */
+const namedRef = z.object({ name: z.string(), nameEn: z.string().nullable() });
+/** A person by display name and unit (a portal customer's name masked, no unit). */
+const personRef = z.object({ name: z.string(), unit: namedRef.nullable() });
+
 const customerSummary = z
   .object({ id: z.string(), customerNo: z.string(), name: z.string(), kind: z.string() })
   .nullable();
@@ -146,7 +171,12 @@ export const listItem = z.object({
   supportLine: z.number(),
   urgeCount: z.number(),
   handlingUnitId: z.string(),
+  /** Names of the handling unit, skill group and assignee (null when unknown or on a write's answer). */
+  handlingUnit: namedRef.nullable(),
+  skillGroupId: z.string().nullable(),
+  skillGroup: namedRef.nullable(),
   assigneeId: z.string().nullable(),
+  assignee: personRef.nullable(),
   customer: customerSummary,
   callerPhone: z.string().nullable(),
   createdAt: z.string(),
@@ -163,6 +193,8 @@ export const timelineEntry = z.object({
   visibility: z.enum(VISIBILITIES),
   actorId: z.string().nullable(),
   actorLogin: z.string().nullable(),
+  /** Who did it, by name and unit (null for the system). */
+  actor: personRef.nullable(),
   fromStatus: z.string().nullable(),
   toStatus: z.string().nullable(),
   body: z.string().nullable(),
@@ -180,10 +212,13 @@ export const requestView = listItem.extend({
   productInstanceId: z.string().nullable(),
   siteUnitId: z.string().nullable(),
   intakeUnitId: z.string(),
-  skillGroupId: z.string().nullable(),
   ownerUserId: z.string(),
   ownerUnitId: z.string(),
+  /** The first-contact owner (首问) and deputy by name and unit. */
+  owner: personRef.nullable(),
+  ownerUnit: namedRef.nullable(),
   deputyUserId: z.string().nullable(),
+  deputy: personRef.nullable(),
   escalationLevel: z.number(),
   reopenCount: z.number(),
   firstContactResolution: z.boolean(),

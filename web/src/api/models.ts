@@ -61,3 +61,7 @@ type RequestsQuery = ApiPaths['/api/v1/service-requests']['get'] extends { param
 // Caller identification across regions (一点受理): a masked summary by a whole identifier.
 export type IdentifyRequest = BodyOf<'/api/v1/customers/identify', 'post'>;
 export type IdentifiedCaller = ResponseOf<'/api/v1/customers/identify', 'post'>['items'][number];
+
+// A board's counters (dispatcher, monitoring centre, supervisor): open requests per state/priority.
+export type RequestOverview = ResponseOf<'/api/v1/service-requests/overview', 'get'>;
+export type CappedCount = RequestOverview['firstContactResolvedToday'];

@@ -3399,6 +3399,7 @@ export interface paths {
             | 'integration'
             | 'suggestion';
           priority?: 'urgent' | 'high' | 'normal' | 'low';
+          desk?: 'monitoring';
         };
         header?: never;
         path?: never;
@@ -3451,6 +3452,104 @@ export interface paths {
       };
     };
   };
+  '/api/v1/service-requests/overview': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** A board's counters in the caller's scope: open requests per state and per priority, and those closed at intake (一次解决) today; each counted up to 10000 (capped: more). `desk=monitoring`: the faults the monitoring centre handles */
+    get: {
+      parameters: {
+        query?: {
+          kind?:
+            | 'consultation'
+            | 'business_order'
+            | 'fault'
+            | 'complaint'
+            | 'billing'
+            | 'technical_support'
+            | 'integration'
+            | 'suggestion';
+          desk?: 'monitoring';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              cap: number;
+              byStatus: {
+                accepted: {
+                  count: number;
+                  capped: boolean;
+                };
+                triage: {
+                  count: number;
+                  capped: boolean;
+                };
+                dispatched: {
+                  count: number;
+                  capped: boolean;
+                };
+                taken: {
+                  count: number;
+                  capped: boolean;
+                };
+                in_progress: {
+                  count: number;
+                  capped: boolean;
+                };
+                suspended: {
+                  count: number;
+                  capped: boolean;
+                };
+                escalated: {
+                  count: number;
+                  capped: boolean;
+                };
+                returned: {
+                  count: number;
+                  capped: boolean;
+                };
+                resolved: {
+                  count: number;
+                  capped: boolean;
+                };
+                callback: {
+                  count: number;
+                  capped: boolean;
+                };
+              };
+              byPriority: {
+                urgent: {
+                  count: number;
+                  capped: boolean;
+                };
+                high: {
+                  count: number;
+                  capped: boolean;
+                };
+                normal: {
+                  count: number;
+                  capped: boolean;
+                };
+                low: {
+                  count: number;
+                  capped: boolean;
+                };
+              };
+              firstContactResolvedToday: {
+                count: number;
+                capped: boolean;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
   '/api/v1/service-requests': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** Requests in scope, newest first (queue filters, keyset paging with `cursor`) */
@@ -3479,6 +3578,8 @@ export interface paths {
             | 'resolved'
             | 'callback'
             | 'closed';
+          statuses?: string;
+          desk?: 'monitoring';
           priority?: 'urgent' | 'high' | 'normal' | 'low';
           assignee?: 'me';
           unassigned?: 'true' | 'false';
@@ -3513,7 +3614,23 @@ export interface paths {
                 supportLine: number;
                 urgeCount: number;
                 handlingUnitId: string;
+                handlingUnit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+                skillGroupId: string | null;
+                skillGroup: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
                 assigneeId: string | null;
+                assignee: {
+                  name: string;
+                  unit: {
+                    name: string;
+                    nameEn: string | null;
+                  } | null;
+                } | null;
                 customer: {
                   id: string;
                   customerNo: string;
@@ -3597,7 +3714,23 @@ export interface paths {
               supportLine: number;
               urgeCount: number;
               handlingUnitId: string;
+              handlingUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
+              skillGroupId: string | null;
+              skillGroup: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               assigneeId: string | null;
+              assignee: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               customer: {
                 id: string;
                 customerNo: string;
@@ -3617,10 +3750,27 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              skillGroupId: string | null;
               ownerUserId: string;
               ownerUnitId: string;
+              owner: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
+              ownerUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               deputyUserId: string | null;
+              deputy: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               escalationLevel: number;
               reopenCount: number;
               firstContactResolution: boolean;
@@ -3670,7 +3820,23 @@ export interface paths {
               supportLine: number;
               urgeCount: number;
               handlingUnitId: string;
+              handlingUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
+              skillGroupId: string | null;
+              skillGroup: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               assigneeId: string | null;
+              assignee: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               customer: {
                 id: string;
                 customerNo: string;
@@ -3690,10 +3856,27 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              skillGroupId: string | null;
               ownerUserId: string;
               ownerUnitId: string;
+              owner: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
+              ownerUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               deputyUserId: string | null;
+              deputy: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               escalationLevel: number;
               reopenCount: number;
               firstContactResolution: boolean;
@@ -3728,6 +3911,13 @@ export interface paths {
                 visibility: 'internal' | 'customer';
                 actorId: string | null;
                 actorLogin: string | null;
+                actor: {
+                  name: string;
+                  unit: {
+                    name: string;
+                    nameEn: string | null;
+                  } | null;
+                } | null;
                 fromStatus: string | null;
                 toStatus: string | null;
                 body: string | null;
@@ -3810,7 +4000,23 @@ export interface paths {
               supportLine: number;
               urgeCount: number;
               handlingUnitId: string;
+              handlingUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
+              skillGroupId: string | null;
+              skillGroup: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               assigneeId: string | null;
+              assignee: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               customer: {
                 id: string;
                 customerNo: string;
@@ -3830,10 +4036,27 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              skillGroupId: string | null;
               ownerUserId: string;
               ownerUnitId: string;
+              owner: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
+              ownerUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               deputyUserId: string | null;
+              deputy: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               escalationLevel: number;
               reopenCount: number;
               firstContactResolution: boolean;
@@ -3890,7 +4113,23 @@ export interface paths {
               supportLine: number;
               urgeCount: number;
               handlingUnitId: string;
+              handlingUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
+              skillGroupId: string | null;
+              skillGroup: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               assigneeId: string | null;
+              assignee: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               customer: {
                 id: string;
                 customerNo: string;
@@ -3910,10 +4149,27 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              skillGroupId: string | null;
               ownerUserId: string;
               ownerUnitId: string;
+              owner: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
+              ownerUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               deputyUserId: string | null;
+              deputy: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               escalationLevel: number;
               reopenCount: number;
               firstContactResolution: boolean;
@@ -3972,7 +4228,23 @@ export interface paths {
               supportLine: number;
               urgeCount: number;
               handlingUnitId: string;
+              handlingUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
+              skillGroupId: string | null;
+              skillGroup: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               assigneeId: string | null;
+              assignee: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               customer: {
                 id: string;
                 customerNo: string;
@@ -3992,10 +4264,27 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              skillGroupId: string | null;
               ownerUserId: string;
               ownerUnitId: string;
+              owner: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
+              ownerUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               deputyUserId: string | null;
+              deputy: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               escalationLevel: number;
               reopenCount: number;
               firstContactResolution: boolean;
@@ -4053,7 +4342,23 @@ export interface paths {
               supportLine: number;
               urgeCount: number;
               handlingUnitId: string;
+              handlingUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
+              skillGroupId: string | null;
+              skillGroup: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               assigneeId: string | null;
+              assignee: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               customer: {
                 id: string;
                 customerNo: string;
@@ -4073,10 +4378,27 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              skillGroupId: string | null;
               ownerUserId: string;
               ownerUnitId: string;
+              owner: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
+              ownerUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               deputyUserId: string | null;
+              deputy: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               escalationLevel: number;
               reopenCount: number;
               firstContactResolution: boolean;
@@ -4136,7 +4458,23 @@ export interface paths {
               supportLine: number;
               urgeCount: number;
               handlingUnitId: string;
+              handlingUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
+              skillGroupId: string | null;
+              skillGroup: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               assigneeId: string | null;
+              assignee: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               customer: {
                 id: string;
                 customerNo: string;
@@ -4156,10 +4494,27 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              skillGroupId: string | null;
               ownerUserId: string;
               ownerUnitId: string;
+              owner: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
+              ownerUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               deputyUserId: string | null;
+              deputy: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               escalationLevel: number;
               reopenCount: number;
               firstContactResolution: boolean;
@@ -4218,7 +4573,23 @@ export interface paths {
               supportLine: number;
               urgeCount: number;
               handlingUnitId: string;
+              handlingUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
+              skillGroupId: string | null;
+              skillGroup: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               assigneeId: string | null;
+              assignee: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               customer: {
                 id: string;
                 customerNo: string;
@@ -4238,10 +4609,27 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              skillGroupId: string | null;
               ownerUserId: string;
               ownerUnitId: string;
+              owner: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
+              ownerUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               deputyUserId: string | null;
+              deputy: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               escalationLevel: number;
               reopenCount: number;
               firstContactResolution: boolean;
@@ -4834,7 +5222,23 @@ export interface paths {
               supportLine: number;
               urgeCount: number;
               handlingUnitId: string;
+              handlingUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
+              skillGroupId: string | null;
+              skillGroup: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               assigneeId: string | null;
+              assignee: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               customer: {
                 id: string;
                 customerNo: string;
@@ -4854,10 +5258,27 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              skillGroupId: string | null;
               ownerUserId: string;
               ownerUnitId: string;
+              owner: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
+              ownerUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               deputyUserId: string | null;
+              deputy: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               escalationLevel: number;
               reopenCount: number;
               firstContactResolution: boolean;
@@ -4914,7 +5335,23 @@ export interface paths {
               supportLine: number;
               urgeCount: number;
               handlingUnitId: string;
+              handlingUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
+              skillGroupId: string | null;
+              skillGroup: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               assigneeId: string | null;
+              assignee: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               customer: {
                 id: string;
                 customerNo: string;
@@ -4934,10 +5371,27 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              skillGroupId: string | null;
               ownerUserId: string;
               ownerUnitId: string;
+              owner: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
+              ownerUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               deputyUserId: string | null;
+              deputy: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               escalationLevel: number;
               reopenCount: number;
               firstContactResolution: boolean;
@@ -4988,7 +5442,23 @@ export interface paths {
               supportLine: number;
               urgeCount: number;
               handlingUnitId: string;
+              handlingUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
+              skillGroupId: string | null;
+              skillGroup: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               assigneeId: string | null;
+              assignee: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               customer: {
                 id: string;
                 customerNo: string;
@@ -5008,10 +5478,27 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              skillGroupId: string | null;
               ownerUserId: string;
               ownerUnitId: string;
+              owner: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
+              ownerUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               deputyUserId: string | null;
+              deputy: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               escalationLevel: number;
               reopenCount: number;
               firstContactResolution: boolean;
@@ -5068,7 +5555,23 @@ export interface paths {
               supportLine: number;
               urgeCount: number;
               handlingUnitId: string;
+              handlingUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
+              skillGroupId: string | null;
+              skillGroup: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               assigneeId: string | null;
+              assignee: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               customer: {
                 id: string;
                 customerNo: string;
@@ -5088,10 +5591,27 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              skillGroupId: string | null;
               ownerUserId: string;
               ownerUnitId: string;
+              owner: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
+              ownerUnit: {
+                name: string;
+                nameEn: string | null;
+              } | null;
               deputyUserId: string | null;
+              deputy: {
+                name: string;
+                unit: {
+                  name: string;
+                  nameEn: string | null;
+                } | null;
+              } | null;
               escalationLevel: number;
               reopenCount: number;
               firstContactResolution: boolean;

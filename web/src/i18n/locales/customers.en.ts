@@ -85,6 +85,9 @@ const customersEn: Shape<typeof customersZhCN> = {
     masked: 'Personal information is masked',
   },
   edit: {
+    orgUnitRequired:
+      "Pick the customer's home unit: the unit where the customer is, not the unit of the person entering it",
+    orgUnitPlaceholder: 'The unit where the customer is',
     newCustomer: 'New customer',
     editProfile: 'Edit profile',
     editTitle: 'Edit customer profile: {{name}}',

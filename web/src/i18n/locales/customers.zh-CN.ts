@@ -76,6 +76,8 @@ const customersZhCN = {
     masked: '个人信息已脱敏显示',
   },
   edit: {
+    orgUnitRequired: '请选择客户的归属单位：客户所在地的单位，不是受理人员所在的单位',
+    orgUnitPlaceholder: '选择客户所在地的单位',
     newCustomer: '新建客户',
     editProfile: '编辑档案',
     editTitle: '编辑客户档案：{{name}}',

@@ -310,15 +310,34 @@ const en: Shape<typeof zhCN> = {
   },
   monitoring: {
     title: 'Monitoring centre',
-    subtitle: 'Alarms, faults and service levels of enterprise lines and key customers',
-    notBuilt:
-      'No alarm source is connected yet: alarms, affected customers and fault counts appear once network alarms are connected. This page has no data for now.',
+    subtitle:
+      'The faults the monitoring centre handles: enterprise line and circuit faults routed to it, and those it found and entered',
+    alarmsNotConnected:
+      'Network alarms are not connected yet: no alarm or affected-customer counts here, only the fault requests the monitoring centre handles.',
+    open: 'Open faults',
+    urged: 'Urged',
+    escalated: 'Escalated',
+    byStatus: 'By status',
+    byPriority: 'By priority',
+    newest: 'Newest fault requests',
   },
   dispatch: {
     title: 'Dispatch',
-    subtitle: 'Assign field work to the right technician and follow the visits',
-    notBuilt:
-      'The dispatch board is not built yet: see and dispatch waiting and open requests under Requests, filtered by status. Below are the technicians in your area.',
+    subtitle:
+      'Dispatch the requests in your area and follow them: to dispatch, dispatched, in progress, suspended',
+    columns: {
+      toDispatch: 'To dispatch',
+      dispatched: 'Dispatched',
+      working: 'In progress',
+      suspended: 'Suspended',
+    },
+    assign: {
+      action: 'Dispatch',
+      title: 'Dispatch {{number}}',
+      assignee: 'To technician',
+      hint: "Without a technician the handling group's rules pick one; without a group it goes to the handling unit, where someone takes it.",
+      done: 'Dispatched',
+    },
     technicians: {
       title: 'Technicians',
       count: 'Technicians in your area: {{count}}',
@@ -338,9 +357,13 @@ const en: Shape<typeof zhCN> = {
       staff: 'Staff in scope',
       staffHint:
         'Active agents, supervisors and back-office staff (not field technicians or customer accounts)',
+      open: 'Open requests in scope',
+      urged: 'Urged',
+      escalated: 'Escalated',
+      fcrToday: 'Resolved at first contact today',
     },
-    notBuilt:
-      'Queues, service level and satisfaction need calls and requests, which are not connected yet: only staff are counted for now.',
+    notBuilt: 'Service level (SLA) and satisfaction are not built yet and are not counted.',
+    openByStatus: { title: 'Open requests by status' },
     staffByRole: { title: 'Staff by role', empty: 'No staff data' },
     staffByUnit: { title: 'Staff by org unit' },
   },

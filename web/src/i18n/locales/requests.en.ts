@@ -78,6 +78,13 @@ const requestsEn: Shape<typeof requestsZhCN> = {
     channel: 'Channel',
     urges: 'Urged',
     createdAt: 'Accepted at',
+    assignee: 'Assignee',
+    handling: 'Handled by',
+  },
+  board: {
+    age: { minutes: '{{count}} min ago', hours: '{{count}} h ago', days: '{{count}} d ago' },
+    columnEmpty: 'No requests',
+    newestShown: 'Newest {{count}} shown',
   },
   urgeCount: 'Urged {{count}} times',
   view: {
@@ -114,6 +121,7 @@ const requestsEn: Shape<typeof requestsZhCN> = {
     closedAt: 'Closed at',
     me: 'Me',
     someone: 'Another person',
+    someUnit: 'Another unit',
   },
   timeline: {
     title: 'Timeline',

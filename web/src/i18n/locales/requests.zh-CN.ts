@@ -75,6 +75,13 @@ const requestsZhCN = {
     channel: '渠道',
     urges: '催单',
     createdAt: '受理时间',
+    assignee: '处理人',
+    handling: '处理单位',
+  },
+  board: {
+    age: { minutes: '{{count}} 分钟前', hours: '{{count}} 小时前', days: '{{count}} 天前' },
+    columnEmpty: '没有工单',
+    newestShown: '显示最新 {{count}} 张',
   },
   urgeCount: '催单 {{count}} 次',
   view: {
@@ -111,6 +118,7 @@ const requestsZhCN = {
     closedAt: '归档时间',
     me: '我',
     someone: '其他人员',
+    someUnit: '其他单位',
   },
   timeline: {
     title: '处理记录',

@@ -150,7 +150,8 @@ export function NewCustomerModal(props: { onClose: () => void; onCreated: (id: s
       onClose={props.onClose}
       onSubmit={async (v) => props.onCreated((await create.mutateAsync(v)).id)}
       successMessage={t('customers.edit.created')}
-      initialValues={{ kind: 'individual', idType: 'resident_id', orgUnitId: user.orgUnitId }}
+      // No home unit by default: it is where the customer belongs, not the agent's unit (the call centre).
+      initialValues={{ kind: 'individual', idType: 'resident_id' }}
     >
       <Form.Item name="kind" label={t('customers.fields.kind')}>
         <Radio.Group
@@ -245,9 +246,13 @@ function OwnershipInputs(props: {
           <Form.Item
             name="orgUnitId"
             label={t('customers.fields.orgUnit')}
-            rules={[{ required: true, message: t('validation.required') }]}
+            rules={[{ required: true, message: t('customers.edit.orgUnitRequired') }]}
           >
-            <OrgUnitSelect units={props.units} testId="customer-org-select" />
+            <OrgUnitSelect
+              units={props.units}
+              placeholder={t('customers.edit.orgUnitPlaceholder')}
+              testId="customer-org-select"
+            />
           </Form.Item>
         </Col>
         <Col xs={24} sm={12}>

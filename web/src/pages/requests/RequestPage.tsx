@@ -21,12 +21,19 @@ import { queryKeys, useApiQuery } from '../../api/query.tsx';
 import { useUser } from '../../auth/session.tsx';
 import { Data } from '../../components/Data.tsx';
 import { ErrorResult } from '../../components/errors.tsx';
-import { unitName, useOrgUnits } from '../../components/OrgUnitSelect.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
 import { usePrefs } from '../../i18n/PrefsProvider.tsx';
 import { tDynamic } from '../../i18n/dynamic.ts';
-import { hasPermission } from '../../nav/workspaces.ts';
-import { PriorityTag, readableNumber, RequestStatusTag, useCategories, useRequestLabel } from './common.tsx';
+import {
+  PersonName,
+  PriorityTag,
+  readableNumber,
+  RequestStatusTag,
+  useCategories,
+  useRefName,
+  useRequestLabel,
+  type PersonRef,
+} from './common.tsx';
 import { RequestActions } from './RequestActions.tsx';
 
 export function useRequest(id: string) {
@@ -77,38 +84,27 @@ export default function RequestPage() {
   );
 }
 
-/** Who a user id is, as far as this page knows: me, or the login seen on the timeline. */
-function usePersonName(r: RequestDetail) {
+/** A person the request names, by name and unit (the API's); "me" first when it is the reader. */
+function usePerson() {
   const { t } = useTranslation();
   const me = useUser();
-  const logins = new Map(
-    r.timeline.filter((e) => e.actorId && e.actorLogin).map((e) => [e.actorId!, e.actorLogin!]),
-  );
-  return (userId: string | null): ReactNode => {
+  return (userId: string | null, person: PersonRef | null | undefined, testId?: string): ReactNode => {
     if (!userId) return null;
-    if (userId === me.id)
-      return (
-        <>
-          {t('requests.view.me')} · <Data>{me.displayName}</Data>
-        </>
-      );
-    const login = logins.get(userId);
-    return login ? <Data>{login}</Data> : t('requests.view.someone');
+    return (
+      <>
+        {userId === me.id ? <>{t('requests.view.me')} · </> : null}
+        <PersonName person={person} testId={testId} />
+      </>
+    );
   };
 }
 
 function Header({ request: r }: { request: RequestDetail }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const label = useRequestLabel();
   const { fmt } = usePrefs();
-  const units = useOrgUnits();
-  const person = usePersonName(r);
-  const canSeeGroups = hasPermission(useUser(), 'skillgroup.read');
-  const unit = (id: string | null) => {
-    if (!id) return null;
-    const u = units.data?.find((x) => x.id === id);
-    return u ? unitName(u, i18n.language) : <Data>{id}</Data>;
-  };
+  const refName = useRefName();
+  const person = usePerson();
   const items: DescriptionsProps['items'] = [
     {
       key: 'number',
@@ -156,28 +152,25 @@ function Header({ request: r }: { request: RequestDetail }) {
       key: 'owner',
       label: t('requests.view.owner'),
       children: (
-        <span data-testid="request-owner">
-          {person(r.ownerUserId)} · {unit(r.ownerUnitId)}
-        </span>
+        <span data-testid="request-owner">{person(r.ownerUserId, r.owner, 'request-owner-name')}</span>
       ),
     },
     ...(r.deputyUserId
-      ? [{ key: 'deputy', label: t('requests.view.deputy'), children: person(r.deputyUserId) }]
+      ? [{ key: 'deputy', label: t('requests.view.deputy'), children: person(r.deputyUserId, r.deputy) }]
       : []),
     {
       key: 'handling',
       label: t('requests.view.handlingUnit'),
       children: (
-        <>
-          {unit(r.handlingUnitId)}
-          {r.skillGroupId && canSeeGroups ? (
-            <>
-              {' '}
-              · <SkillGroupName id={r.skillGroupId} />
-            </>
-          ) : null}{' '}
-          · {tDynamic(t, `requests.view.lines.${r.supportLine}`, String(r.supportLine))}
-        </>
+        <span data-testid="request-handling">
+          {[
+            refName(r.handlingUnit) ?? t('requests.view.someUnit'),
+            refName(r.skillGroup),
+            tDynamic(t, `requests.view.lines.${r.supportLine}`, String(r.supportLine)),
+          ]
+            .filter(Boolean)
+            .join(' · ')}
+        </span>
       ),
     },
     {
@@ -185,7 +178,9 @@ function Header({ request: r }: { request: RequestDetail }) {
       label: t('requests.view.assignee'),
       children: (
         <span data-testid="request-assignee">
-          {r.assigneeId ? person(r.assigneeId) : t('requests.view.unassigned')}
+          {r.assigneeId
+            ? person(r.assigneeId, r.assignee, 'request-assignee-name')
+            : t('requests.view.unassigned')}
         </span>
       ),
     },
@@ -251,17 +246,6 @@ function Header({ request: r }: { request: RequestDetail }) {
   );
 }
 
-/** A skill group's name (nothing until the list has loaded; a user without skillgroup.read sees none). */
-function SkillGroupName({ id }: { id: string }) {
-  const { i18n } = useTranslation();
-  const groups = useApiQuery(
-    queryKeys.skillGroups,
-    async (signal) => (await ok(api.GET('/api/v1/skill-groups', { signal }))).items,
-  );
-  const g = groups.data?.find((x) => x.id === id);
-  return g ? <Data>{i18n.language === 'en' ? (g.nameEn ?? g.name) : g.name}</Data> : null;
-}
-
 /** A category's name from the taxonomy the API serves (the code until it has loaded). */
 function CategoryName({ kind, code }: { kind: string; code: string }) {
   const { i18n } = useTranslation();
@@ -312,7 +296,13 @@ function Entry({ entry: e }: { entry: TimelineEntry }) {
       </Tag>
       <Typography.Text type="secondary">
         {fmt.dateTime(e.createdAt)} ·{' '}
-        {e.actorLogin ? <Data>{e.actorLogin}</Data> : t('requests.timeline.system')}
+        {e.actor ? (
+          <PersonName person={e.actor} testId="timeline-actor" />
+        ) : e.actorId ? (
+          t('requests.view.someone')
+        ) : (
+          t('requests.timeline.system')
+        )}
       </Typography.Text>
       {e.body ? (
         <Typography.Paragraph style={{ marginTop: 4, marginBottom: 0, whiteSpace: 'pre-wrap' }}>

@@ -19,6 +19,7 @@ import {
   RequestLink,
   RequestStatusTag,
   STATES,
+  useRefName,
   useRequestLabel,
 } from './common.tsx';
 
@@ -57,6 +58,7 @@ export default function RequestsPage() {
   const user = useUser();
   const navigate = useNavigate();
   const label = useRequestLabel();
+  const refName = useRefName();
   const { fmt } = usePrefs();
   const [filters, setFilters] = useState<Filters>({ queue: 'mine' });
   const [text, setText] = useState('');
@@ -126,6 +128,23 @@ export default function RequestsPage() {
       key: 'customer',
       width: 160,
       render: (_: unknown, r) => (r.customer ? <Data>{r.customer.name}</Data> : t('common.none')),
+    },
+    {
+      title: t('requests.columns.assignee'),
+      key: 'assignee',
+      width: 150,
+      render: (_: unknown, r) =>
+        r.assigneeId ? (
+          <Data>{r.assignee?.name ?? t('requests.view.someone')}</Data>
+        ) : (
+          t('requests.view.unassigned')
+        ),
+    },
+    {
+      title: t('requests.columns.handling'),
+      key: 'handling',
+      width: 160,
+      render: (_: unknown, r) => <Data>{refName(r.handlingUnit) ?? t('requests.view.someUnit')}</Data>,
     },
     {
       title: t('requests.columns.urges'),
@@ -228,7 +247,7 @@ export default function RequestsPage() {
       }
       emptyText={t('requests.empty')}
       loadMoreTestId="request-load-more"
-      table={{ 'data-testid': 'request-table', rowKey: 'id', scroll: { x: 1000 }, columns }}
+      table={{ 'data-testid': 'request-table', rowKey: 'id', scroll: { x: 1300 }, columns }}
     />
   );
 }

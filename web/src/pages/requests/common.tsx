@@ -6,6 +6,7 @@ import { api, ok } from '../../api/client.ts';
 import { queryKeys, useApiQuery } from '../../api/query.tsx';
 import type { RequestChannel, RequestKind, RequestPriority, RequestStatus } from '../../api/models.ts';
 import { Data } from '../../components/Data.tsx';
+import { unitName } from '../../components/OrgUnitSelect.tsx';
 import { tDynamic } from '../../i18n/dynamic.ts';
 
 /** The values the API takes, in the order the console offers them (the API's enums). */
@@ -102,5 +103,35 @@ export function useCategories() {
   return useApiQuery(
     queryKeys.requestCategories,
     async (signal) => (await ok(api.GET('/api/v1/service-request-categories', { signal }))).items,
+  );
+}
+
+/** A unit or skill group as the API names it (`nameEn` when there is one, in English). */
+export type NamedRef = { name: string; nameEn: string | null };
+/** A person as the API names them: display name and unit. */
+export type PersonRef = { name: string; unit: NamedRef | null };
+
+/** A unit's or group's name in the console's language. */
+export function useRefName() {
+  const { i18n } = useTranslation();
+  return (ref: NamedRef | null | undefined): string | null => (ref ? unitName(ref, i18n.language) : null);
+}
+
+/** A person's name and, quieter, their unit; "someone" when the API could not name them. */
+export function PersonName({ person, testId }: { person: PersonRef | null | undefined; testId?: string }) {
+  const { t } = useTranslation();
+  const refName = useRefName();
+  if (!person) return <span data-testid={testId}>{t('requests.view.someone')}</span>;
+  const unit = refName(person.unit);
+  return (
+    <span data-testid={testId}>
+      <Data>{person.name}</Data>
+      {unit ? (
+        <span style={{ color: 'var(--ant-color-text-secondary, #888)' }}>
+          {' '}
+          (<Data>{unit}</Data>)
+        </span>
+      ) : null}
+    </span>
   );
 }

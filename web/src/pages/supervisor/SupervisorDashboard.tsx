@@ -9,6 +9,10 @@ import { PageFrame } from '../../components/PageFrame.tsx';
 import { roleLabel } from '../../i18n/dynamic.ts';
 import { queryKeys, useApiQuery } from '../../api/query.tsx';
 import { isCentreStaff, staffRoles } from './staff.ts';
+import { CountTile, sumCounts, useOverview, useQueues } from '../requests/board.tsx';
+import { STATES, useRequestLabel } from '../requests/common.tsx';
+
+const OPEN = STATES.filter((s) => s !== 'closed');
 
 /** A horizontal bar chart of counts with each value written on its bar (no tooltip needed). */
 function barOption(names: string[], values: number[]): ChartOption {
@@ -51,6 +55,37 @@ export default function SupervisorDashboard() {
     [byUnit],
   );
 
+  // The requests in scope (the API's capped counters): open by state, urged, escalated, 一次解决 today.
+  const overview = useOverview();
+  const queues = useQueues();
+  const label = useRequestLabel();
+  const o = overview.data;
+  const openCount = o
+    ? sumCounts(
+        OPEN.map((s) => o.byStatus[s as keyof typeof o.byStatus]),
+        o.cap,
+      )
+    : undefined;
+  const stateRows = useMemo(
+    () =>
+      o
+        ? OPEN.map((s) => [s, o.byStatus[s as keyof typeof o.byStatus]] as const).filter(
+            ([, c]) => c.count > 0,
+          )
+        : [],
+    [o],
+  );
+  const stateOption = useMemo(
+    () =>
+      barOption(
+        stateRows.map(([s]) => label('states', s)),
+        stateRows.map(([, c]) => c.count),
+      ),
+    // label depends on the language only
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [stateRows, i18n.language],
+  );
+
   const chartBody = (chart: ReactNode) => {
     if (users.error) return <ErrorResult error={users.error} onRetry={users.reload} compact />;
     if (!items) return <Spin style={{ display: 'block', padding: 48 }} />;
@@ -78,8 +113,52 @@ export default function SupervisorDashboard() {
             </Typography.Text>
           </Card>
         </Col>
-        <Col xs={24} md={16}>
+        <Col xs={12} md={4}>
+          <CountTile title={t('supervisor.kpi.open')} count={openCount} testId="supervisor-open" />
+        </Col>
+        <Col xs={12} md={4}>
+          <CountTile
+            title={t('supervisor.kpi.urged')}
+            count={queues.data?.queues.urged}
+            testId="supervisor-urged"
+            danger
+          />
+        </Col>
+        <Col xs={12} md={4}>
+          <CountTile
+            title={t('supervisor.kpi.escalated')}
+            count={queues.data?.queues.escalated}
+            testId="supervisor-escalated"
+            danger
+          />
+        </Col>
+        <Col xs={12} md={4}>
+          <CountTile
+            title={t('supervisor.kpi.fcrToday')}
+            count={o?.firstContactResolvedToday}
+            testId="supervisor-fcr-today"
+          />
+        </Col>
+        <Col xs={24}>
           <NotBuilt>{t('supervisor.notBuilt')}</NotBuilt>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card title={t('supervisor.openByStatus.title')}>
+            {overview.error && !o ? (
+              <ErrorResult error={overview.error} onRetry={overview.reload} compact />
+            ) : !o ? (
+              <Spin style={{ display: 'block', padding: 48 }} />
+            ) : stateRows.length === 0 ? (
+              <Empty description={t('requests.board.columnEmpty')} />
+            ) : (
+              <EChart
+                option={stateOption}
+                height={chartHeight(stateRows.length)}
+                label={t('supervisor.openByStatus.title')}
+                testId="chart-open-by-status"
+              />
+            )}
+          </Card>
         </Col>
         <Col xs={24} lg={12}>
           <Card title={t('supervisor.staffByRole.title')}>
