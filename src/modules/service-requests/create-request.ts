@@ -23,7 +23,7 @@ import { requestSearchVector } from './request-search.ts';
 import type { Caller, RequestDeps } from './deps.ts';
 import { chinaDate, provinceCode } from './domain/number.ts';
 import type { WorkflowDefinition } from './domain/workflow.ts';
-import { requestEvent } from './requests.events.ts';
+import { requestEvents } from './requests.events.ts';
 import { findRepeats, repeatEntry } from './repeats.ts';
 import { unitInfo, workflowOf, type RequestRow } from './requests.repository.ts';
 import { requestView } from './requests.views.ts';
@@ -158,6 +158,8 @@ export async function createRequest(
   input: CreateInput,
   idempotencyKey?: string,
   portalCustomerId?: string,
+  /** More to write in the intake's transaction (TMF621's kept attributes). */
+  alsoWrite?: (trx: Tx, id: string) => Promise<void>,
 ): Promise<CreateResult> {
   const hash = bodyHash(input);
   if (idempotencyKey) {
@@ -205,8 +207,7 @@ export async function createRequest(
         },
         now,
       );
-      const events =
-        deps.recordEvents === false ? [] : [requestEvent('ServiceRequestCreateEvent', view, now)];
+      const events = deps.recordEvents === false ? [] : requestEvents('ServiceRequestCreateEvent', view, now);
       await insertIntakeTimeline(withEvents(audited, events), caller, values, decision);
       if (repeatOf.length > 0)
         await trx
@@ -215,6 +216,7 @@ export async function createRequest(
           .execute();
       if (facts.crossScope && facts.customer)
         await logIntakeAccess(trx, caller.actor, facts.customer.id, `service_request.create:${number}`);
+      if (alsoWrite) await alsoWrite(trx, id);
       if (idempotencyKey) await rememberKey(trx, caller, idempotencyKey, hash, id, view);
       return view;
     });
