@@ -178,7 +178,7 @@ describe(`TMF621 Trouble Ticket (${ENGINE})`, () => {
         {
           '@type': 'StringCharacteristic',
           name: 'category',
-          value: 'broadband.no_access',
+          value: 'iptv.stutter',
           valueType: 'string',
         },
         { '@type': 'StringCharacteristic', name: 'alarmCode', value: 'LOS', valueType: 'string' },
@@ -235,7 +235,7 @@ describe(`TMF621 Trouble Ticket (${ENGINE})`, () => {
     expect(sr).toMatchObject({
       kind: 'fault',
       channel: 'monitoring',
-      categoryCode: 'broadband.no_access',
+      categoryCode: 'iptv.stutter',
       productInstanceId: instanceId,
     });
     expect(sr.customer.id).toBe(customerId);

@@ -11,7 +11,7 @@ import { recordEvent } from '../../events/index.ts';
 import { createRequest } from '../create-request.ts';
 import type { Caller, RequestDeps } from '../deps.ts';
 import type { State } from '../domain/catalogue.ts';
-import { ACTIONS, nextState, type Action } from '../domain/workflow.ts';
+import { ACTIONS, NEEDS_REASON, NEEDS_RESULT, nextState, type Action } from '../domain/workflow.ts';
 import { getRequest } from '../queue.ts';
 import { requestEvents } from '../requests.events.ts';
 import { workflowOf } from '../requests.repository.ts';
@@ -32,6 +32,7 @@ import {
 import {
   isTicketKind,
   NO_EXTRAS,
+  TMF_STATUSES,
   tmfStatus,
   toTicket,
   type Json,
@@ -155,29 +156,37 @@ export async function createTicket(
   return view.id;
 }
 
+type Workflow = Awaited<ReturnType<typeof workflowOf>>;
+
 /**
- * The workflow action that brings a request from its state to a TMF status: the first action (in
- * the workflow's order) allowed from here whose target state shows as that status.
+ * The workflow actions that bring a request from its state to a TMF status: the shortest path
+ * (actions in the workflow's order) whose steps before the last keep the status the ticket shows
+ * now (e.g. taken → start → resolve for inProgress → resolved). 回访 (callback) is never chosen.
  */
-function actionFor(
-  workflow: Awaited<ReturnType<typeof workflowOf>>,
-  from: State,
-  wanted: TmfStatus,
-): Action | undefined {
-  return ACTIONS.find((a) => {
-    if (a === 'callback') return false; // 回访 keeps the ticket resolved: never chosen for a status
-    const step = nextState(workflow, from, a);
-    return step.ok && tmfStatus(step.to) === wanted;
-  });
+function actionsFor(workflow: Workflow, from: State, wanted: TmfStatus): Action[] | undefined {
+  const shown = tmfStatus(from);
+  let frontier: Array<{ state: State; path: Action[] }> = [{ state: from, path: [] }];
+  const seen = new Set<State>([from]);
+  for (let depth = 0; depth < 3 && frontier.length; depth++) {
+    const next: typeof frontier = [];
+    for (const { state, path } of frontier)
+      for (const a of ACTIONS) {
+        if (a === 'callback') continue;
+        const step = nextState(workflow, state, a);
+        if (!step.ok) continue;
+        if (tmfStatus(step.to) === wanted) return [...path, a];
+        if (tmfStatus(step.to) === shown && !seen.has(step.to)) {
+          seen.add(step.to);
+          next.push({ state: step.to, path: [...path, a] });
+        }
+      }
+    frontier = next;
+  }
+  return undefined;
 }
 
-function reachable(workflow: Awaited<ReturnType<typeof workflowOf>>, from: State): TmfStatus[] {
-  const out = new Set<TmfStatus>();
-  for (const a of ACTIONS) {
-    const step = nextState(workflow, from, a);
-    if (step.ok && a !== 'callback' && tmfStatus(step.to) !== tmfStatus(from)) out.add(tmfStatus(step.to));
-  }
-  return [...out];
+function reachable(workflow: Workflow, from: State): TmfStatus[] {
+  return TMF_STATUSES.filter((s) => s !== tmfStatus(from) && actionsFor(workflow, from, s) !== undefined);
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -230,7 +239,7 @@ export async function patchTicket(
   for (const k of ['status', 'severity', 'relatedParty', 'relatedEntity'])
     if (Object.hasOwn(body, k) && body[k] === null && k !== 'severity') throw bad(k, 'cannot be removed');
   // The status: a workflow action (checked now, made last).
-  let action: Action | undefined;
+  let actions: Action[] = [];
   const reason =
     body.statusChangeReason === undefined
       ? undefined
@@ -239,8 +248,8 @@ export async function patchTicket(
     const wanted = statusOf(body.status);
     if (wanted !== current.status) {
       const workflow = await workflowOf(deps.db, full.kind as TicketKind);
-      action = actionFor(workflow, full.status as State, wanted);
-      if (!action) {
+      const path = actionsFor(workflow, full.status as State, wanted);
+      if (!path) {
         const can = reachable(workflow, full.status as State);
         throw new AppError(
           'TRANSITION_NOT_ALLOWED',
@@ -249,14 +258,8 @@ export async function patchTicket(
           { status: current.status, allowed: can },
         );
       }
-      if (
-        (action === 'suspend' ||
-          action === 'escalate' ||
-          action === 'return' ||
-          action === 'reopen' ||
-          action === 'resolve') &&
-        !reason
-      )
+      actions = path;
+      if (path.some((a) => NEEDS_REASON.has(a) || NEEDS_RESULT.has(a)) && !reason)
         throw bad('statusChangeReason', `is required to make the ticket ${wanted}`);
     }
   } else if (reason !== undefined) throw bad('statusChangeReason', 'goes with a status change');
@@ -304,12 +307,14 @@ export async function patchTicket(
     const v = await addNote(deps, caller, id, { body: n.text, visibility: 'internal', version: expected });
     expected = expected === undefined ? undefined : v.version;
   }
-  if (action)
-    await transition(deps, caller, id, {
+  for (const action of actions) {
+    const v = await transition(deps, caller, id, {
       action,
-      ...(action === 'resolve' ? { result: reason } : reason ? { reason } : {}),
+      ...(NEEDS_RESULT.has(action) ? { result: reason } : NEEDS_REASON.has(action) ? { reason } : {}),
       version: expected,
     });
+    expected = expected === undefined ? undefined : v.version;
+  }
 }
 
 async function writeKept(
