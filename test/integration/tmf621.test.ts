@@ -461,7 +461,24 @@ describe(`TMF621 Trouble Ticket (${ENGINE})`, () => {
     const p3 = await call('PATCH', url, 'admin', { status: 'inProgress' }, mp);
     expect(p3.statusCode, p3.body).toBe(200);
     expect(p3.json().status).toBe('inProgress');
-    expectError(await call('PATCH', url, 'admin', { status: 'resolved' }, mp), 400, 'statusChangeReason');
+    expectError(await call('PATCH', url, 'admin', { status: 'pending' }, mp), 400, 'statusChangeReason');
+    expectError(
+      await call('PATCH', url, 'admin', { statusChangeReason: '无' }, mp),
+      400,
+      'statusChangeReason',
+    );
+    const held = await call(
+      'PATCH',
+      url,
+      'admin',
+      { status: 'pending', statusChangeReason: '等待客户预约' },
+      mp,
+    );
+    expect(held.statusCode, held.body).toBe(200);
+    expect(held.json()).toMatchObject({ status: 'pending', statusChangeReason: '等待客户预约' });
+    expect((await call('PATCH', url, 'admin', { status: 'inProgress' }, mp)).json().status).toBe(
+      'inProgress',
+    );
     const p4 = await call(
       'PATCH',
       url,
@@ -476,6 +493,7 @@ describe(`TMF621 Trouble Ticket (${ENGINE})`, () => {
       'acknowledged',
       'acknowledged',
       'inProgress',
+      'pending',
       'inProgress',
       'resolved',
     ]);

@@ -236,8 +236,8 @@ export async function patchTicket(
   const before = await extrasFor(deps.db, id);
   const current = toTicket(full, before, base, timelineItems(full));
   checkUnchangeable(body, current);
-  for (const k of ['status', 'severity', 'relatedParty', 'relatedEntity'])
-    if (Object.hasOwn(body, k) && body[k] === null && k !== 'severity') throw bad(k, 'cannot be removed');
+  for (const k of ['status', 'relatedParty', 'relatedEntity'])
+    if (Object.hasOwn(body, k) && body[k] === null) throw bad(k, 'cannot be removed');
   // The status: a workflow action (checked now, made last).
   let actions: Action[] = [];
   const reason =
@@ -262,7 +262,9 @@ export async function patchTicket(
       if (path.some((a) => NEEDS_REASON.has(a) || NEEDS_RESULT.has(a)) && !reason)
         throw bad('statusChangeReason', `is required to make the ticket ${wanted}`);
     }
-  } else if (reason !== undefined) throw bad('statusChangeReason', 'goes with a status change');
+  }
+  if (reason !== undefined && actions.length === 0)
+    throw bad('statusChangeReason', 'goes with a change of status (the ticket already has this one)');
   const existingNotes = new Map(
     full.timeline
       .filter((t) => ['note', 'reply', 'contact_attempt'].includes(t.kind))
