@@ -6,7 +6,7 @@
 import { attachments } from './modules/attachments/index.ts';
 import { audit } from './modules/audit/index.ts';
 import { customersWith } from './modules/customers/index.ts';
-import { events } from './modules/events/index.ts';
+import { events, setWebhookEventTypes } from './modules/events/index.ts';
 import { identity } from './modules/identity/index.ts';
 import { phrases } from './modules/phrases/index.ts';
 import { products } from './modules/products/index.ts';
@@ -37,3 +37,5 @@ export const modules = [
 ] as const;
 
 checkModules(modules);
+// Outbound webhooks may subscribe to any event a module records.
+setWebhookEventTypes(modules.flatMap((m) => m.eventTypes ?? []));

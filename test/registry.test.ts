@@ -90,6 +90,8 @@ describe('the module registry (src/modules.ts)', () => {
         'user.manage',
         'user.read',
         'user.unlock',
+        // Outbound webhooks (issue 11).
+        'webhook.manage',
       ].sort(),
       // 三员分立 (issue 9): three administrators whose permissions do not overlap.
       system_admin: [
@@ -106,6 +108,7 @@ describe('the module registry (src/modules.ts)', () => {
         'token.manage',
         'user.manage',
         'user.read',
+        'webhook.manage',
       ],
       security_admin: [
         'mfa.reset',

@@ -87,8 +87,24 @@ export const eventsHub: Migration = {
       )`.execute(db);
   },
 };
+/**
+ * Migration 0027: outbound webhooks (webhooks.service.ts) are listeners of kind `webhook` — the
+ * same fan-out, deliveries and retries as TMF hub listeners, a timestamped signature, an
+ * encrypted secret — and a delivery can be replayed (its attempts counted anew).
+ */
+const eventsWebhooks: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`alter table event_hubs
+      add column kind text not null default 'hub' check (kind in ('hub', 'webhook')),
+      add column description text check (length(description) <= 200)`.execute(db);
+    await sql`alter table hub_deliveries
+      add column attempts_before_replay integer not null default 0`.execute(db);
+  },
+};
+
 /** This module's migrations with their global names, in order. Forward only: append, never edit. */
 export const eventsMigrations: MigrationList = [
   ['0004_events_init', eventsInit],
   ['0006_events_hub', eventsHub],
+  ['0027_events_webhooks', eventsWebhooks],
 ];

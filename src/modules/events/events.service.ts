@@ -5,6 +5,8 @@ import type { JobQueue } from '../../platform/jobs/queue.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { HubDelivery } from './hub-delivery.ts';
 import { prunePublished } from './outbox.ts';
+import { PiiVault } from '../../platform/pii/vault.ts';
+import { secretReader } from './webhooks.service.ts';
 import { OutboxRelay } from './relay.ts';
 
 export const PRUNE_QUEUE = 'events.prune';
@@ -44,6 +46,7 @@ export async function startEvents(opts: {
     logger: opts.logger,
     allowPrivate: opts.config.allowPrivateCallbacks,
     maxAttempts: opts.config.hubMaxAttempts,
+    secretOf: secretReader(new PiiVault(opts.config.piiKeys)),
   });
   hub.start();
   if (!opts.config.natsUrl) {

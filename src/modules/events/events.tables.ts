@@ -32,6 +32,10 @@ export interface EventHubsTable {
   created_at: ColumnType<Date, Date | string, never>;
   created_by: string | null;
   deleted_at: ColumnType<Date | null, never, Date | string>;
+  /** `hub` (a TMF listener) or `webhook` (an outbound webhook: timestamped signature; migration 0027). */
+  kind: ColumnType<'hub' | 'webhook', 'hub' | 'webhook' | undefined, never>;
+  /** What an administrator calls a webhook. */
+  description: string | null;
 }
 
 export type HubDeliveryStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
@@ -47,6 +51,8 @@ export interface HubDeliveriesTable {
   last_status_code: ColumnType<number | null, never, number | null>;
   last_error: ColumnType<string | null, never, string | null>;
   delivered_at: ColumnType<Date | null, never, Date | string>;
+  /** Attempts made before the last replay: a replayed delivery gets its full number of attempts again. */
+  attempts_before_replay: ColumnType<number, never, number>;
 }
 
 /** Every delivery attempt's outcome, kept with its delivery. */

@@ -24,7 +24,7 @@ import type { Logger } from '../../platform/logger.ts';
 import { deliveryBackoffMs } from './domain/backoff.ts';
 import { hostOf, isPublicAddress } from './domain/callback-address.ts';
 import { hubMatches, storedHubFilter, type HubFilter } from './domain/hub-query.ts';
-import { SIGNATURE_HEADER, signBody } from './domain/signature.ts';
+import { SIGNATURE_HEADER, signBody, signWebhook, WEBHOOK_SIGNATURE_HEADER } from './domain/signature.ts';
 
 export interface HubDeliveryOptions {
   db: Db;
@@ -43,6 +43,8 @@ export interface HubDeliveryOptions {
   /** POSTs in flight at once per worker. */
   concurrency?: number;
   backoffMs?: (attempts: number) => number;
+  /** The signing key from a stored secret (webhooks' are encrypted: webhooks.service.ts). */
+  secretOf?: (stored: string, hubId: string) => string;
 }
 
 export interface HubRound {
@@ -57,8 +59,11 @@ interface Claimed {
   event_id: string;
   hub_id: string;
   attempts: number;
+  attempts_before_replay: number;
   callback: string;
   secret: string;
+  kind: 'hub' | 'webhook';
+  event_type: string;
   payload: unknown;
 }
 
@@ -172,8 +177,9 @@ export class HubDelivery {
       leased as (
         update hub_deliveries d set next_attempt_at = ${lease}
         from due where d.event_id = due.event_id and d.hub_id = due.hub_id
-        returning d.event_id, d.hub_id, d.attempts)
-      select l.event_id, l.hub_id, l.attempts, h.callback, h.secret, o.payload
+        returning d.event_id, d.hub_id, d.attempts, d.attempts_before_replay)
+      select l.event_id, l.hub_id, l.attempts, l.attempts_before_replay, h.callback, h.secret, h.kind,
+        o.event_type, o.payload
       from leased l
       join event_hubs h on h.id = l.hub_id
       join outbox_events o on o.id = l.event_id
@@ -201,6 +207,20 @@ export class HubDelivery {
     if (!this.opts.allowPrivate && isIP(host) && !isPublicAddress(host))
       return Promise.resolve(done(false, null, `${host} is a non-public address`));
     const client = url.protocol === 'https:' ? https : http;
+    const secret = this.opts.secretOf ? this.opts.secretOf(d.secret, d.hub_id) : d.secret;
+    // Webhooks sign a timestamp with the body (replays of a captured delivery are told apart).
+    const signature =
+      d.kind === 'webhook'
+        ? {
+            [WEBHOOK_SIGNATURE_HEADER]: signWebhook(
+              secret,
+              Math.floor(this.opts.clock.now().getTime() / 1000),
+              body,
+            ),
+            'x-onepoint-event-id': d.event_id,
+            'x-onepoint-event-type': d.event_type,
+          }
+        : { [SIGNATURE_HEADER]: signBody(secret, body) };
     return new Promise<Outcome>((resolve) => {
       const req = client.request(
         url,
@@ -209,8 +229,8 @@ export class HubDelivery {
           headers: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
-            'user-agent': 'onepoint-event-hub',
-            [SIGNATURE_HEADER]: signBody(d.secret, body),
+            'user-agent': d.kind === 'webhook' ? 'onepoint-webhook' : 'onepoint-event-hub',
+            ...signature,
           },
           timeout: this.opts.timeoutMs ?? 10_000,
           ...(this.opts.allowPrivate ? {} : { lookup: publicOnlyLookup as never }),
@@ -242,7 +262,11 @@ export class HubDelivery {
   private async record(d: Claimed, o: Outcome): Promise<'delivered' | 'retry' | 'gave_up'> {
     const now = this.opts.clock.now();
     const attempt = d.attempts + 1;
-    const outcome = o.ok ? 'delivered' : attempt >= this.opts.maxAttempts ? 'gave_up' : 'retry';
+    const outcome = o.ok
+      ? 'delivered'
+      : attempt - d.attempts_before_replay >= this.opts.maxAttempts
+        ? 'gave_up'
+        : 'retry';
     const next =
       outcome === 'retry'
         ? new Date(now.getTime() + (this.opts.backoffMs ?? deliveryBackoffMs)(attempt))

@@ -4,18 +4,23 @@ import { defineModule } from '../../platform/module.ts';
 import { registerEventCommands } from './events.cli.ts';
 import { eventsMigrations } from './events.migrations.ts';
 import { eventRoutes } from './events.routes.ts';
+import { webhookRoutes } from './webhooks.routes.ts';
 import { startEvents } from './events.service.ts';
 import type { EventsTables } from './events.tables.ts';
 
 export const events = defineModule<EventsTables>({
   name: 'events',
   migrations: eventsMigrations,
-  routes: [{ plugin: eventRoutes }],
+  routes: [{ plugin: eventRoutes }, { plugin: webhookRoutes }],
   start: startEvents,
   cli: registerEventCommands,
   permissions: {
     'events.read': {
       description: 'See the event outbox (events waiting for NATS, failures)',
+      roles: ['system_admin'],
+    },
+    'webhook.manage': {
+      description: 'Register, watch, replay and remove outbound webhooks (signed event deliveries)',
       roles: ['system_admin'],
     },
     'events.subscribe': {
@@ -40,3 +45,14 @@ export { hubRoutes, type HubRouteOptions } from './hub.routes.ts';
 export { HubDelivery, type HubDeliveryOptions, type HubRound } from './hub-delivery.ts';
 export type { HubApi } from './hub.service.ts';
 export { SIGNATURE_HEADER, signBody, verifySignature } from './domain/signature.ts';
+export {
+  setWebhookEventTypes,
+  webhookEventTypes,
+  secretReader,
+  registerWebhook,
+  listWebhooks,
+  webhookDeliveries,
+  replayDelivery,
+  deleteWebhook,
+} from './webhooks.service.ts';
+export { WEBHOOK_SIGNATURE_HEADER, signWebhook, verifyWebhookSignature } from './domain/signature.ts';

@@ -13,7 +13,7 @@ import type { Caller, RequestDeps } from './deps.ts';
 import type { State, TimelineKind, Visibility } from './domain/catalogue.ts';
 import type { WorkflowDefinition } from './domain/workflow.ts';
 import { keepRequestSearch } from './request-search.ts';
-import { requestEvent, type RequestEventType } from './requests.events.ts';
+import { requestEvents, type RequestEventType } from './requests.events.ts';
 import { loadInScope, workflowOf, type RequestRow } from './requests.repository.ts';
 import { requestView, summariesFor } from './requests.views.ts';
 import type { RequestView } from './service-requests.schemas.ts';
@@ -94,7 +94,7 @@ export async function changeRequest(
     const events =
       deps.recordEvents === false
         ? []
-        : [requestEvent(change.event, view, now, { change: change.audit.details })];
+        : requestEvents(change.event, view, now, { change: change.audit.details });
     await withEvents(
       updates ? trx : withAuditEntry<ServiceRequestsTables>(trx, caller.actor, audit, now),
       events,

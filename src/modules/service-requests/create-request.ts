@@ -23,7 +23,7 @@ import { requestSearchVector } from './request-search.ts';
 import type { Caller, RequestDeps } from './deps.ts';
 import { chinaDate, provinceCode } from './domain/number.ts';
 import { DEFAULT_WORKFLOWS, type WorkflowDefinition } from './domain/workflow.ts';
-import { requestEvent } from './requests.events.ts';
+import { requestEvents } from './requests.events.ts';
 import { findRepeats, repeatEntry } from './repeats.ts';
 import { unitInfo, type RequestRow } from './requests.repository.ts';
 import { requestView } from './requests.views.ts';
@@ -211,6 +211,8 @@ export async function createRequest(
   input: CreateInput,
   idempotencyKey?: string,
   portalCustomerId?: string,
+  /** More to write in the intake's transaction (TMF621's kept attributes). */
+  alsoWrite?: (trx: Tx, id: string) => Promise<void>,
 ): Promise<CreateResult> {
   // Bad input never reaches the database.
   if (input.accessNumber && input.channel !== 'hotline')
@@ -244,8 +246,13 @@ export async function createRequest(
       await logIntakeAccess(db, caller.actor, facts.customer.id, `service_request.create:${number}`);
   };
   try {
-    // One statement is atomic on its own; the cross-scope access-log row needs a transaction.
-    if (facts.crossScope && facts.customer) await deps.db.transaction().execute(write);
+    // One statement is atomic on its own; the cross-scope access-log row and TMF621's kept
+    // attributes need a transaction around it.
+    if ((facts.crossScope && facts.customer) || alsoWrite)
+      await deps.db.transaction().execute(async (trx) => {
+        await write(trx);
+        if (alsoWrite) await alsoWrite(trx, id);
+      });
     else await write(deps.db);
     return { view, replayed: false };
   } catch (err) {
@@ -300,7 +307,7 @@ async function intakeStatement(
     },
     now,
   );
-  const events = deps.recordEvents === false ? [] : [requestEvent('ServiceRequestCreateEvent', view, now)];
+  const events = deps.recordEvents === false ? [] : requestEvents('ServiceRequestCreateEvent', view, now);
   let qc = withEvents(audited, events).with('request_inserted', (d) =>
     d.insertInto('service_requests').values(values),
   ) as unknown as QueryCreator<ServiceRequestsTables>;

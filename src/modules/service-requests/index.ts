@@ -1,5 +1,6 @@
 // The service-requests module's public face (服务请求/工单): other modules import only from here.
 import { defineModule } from '../../platform/module.ts';
+import { hubRoutes } from '../events/index.ts';
 import { REQUEST_EVENT_TYPES } from './requests.events.ts';
 import { fallbackRouting, type RoutingPort } from './routing-port.ts';
 import { serviceRequestsMigrations } from './service-requests.migrations.ts';
@@ -9,6 +10,8 @@ import { startIdempotencyPrune } from './idempotency-prune.ts';
 import type { ServiceRequestsTables } from './service-requests.tables.ts';
 import { addAttachmentRule, registerRequestAttachments } from './request-attachments.ts';
 import { portalAttachmentRule } from './portal.ts';
+import { TMF621_BASE, TROUBLE_TICKET_EVENT_TYPES } from './tmf621/tmf621.mapper.ts';
+import { tmf621Routes } from './tmf621/tmf621.routes.ts';
 
 // Who sees a request's attachments (the attachments module asks this module).
 registerRequestAttachments();
@@ -35,12 +38,25 @@ export function serviceRequestsModule(routing: RoutingPort = fallbackRouting) {
   return defineModule<ServiceRequestsTables>({
     name: 'service-requests',
     migrations: serviceRequestsMigrations,
-    routes: [{ plugin: (ctx) => serviceRequestRoutes(ctx, routing) }],
+    routes: [
+      { plugin: (ctx) => serviceRequestRoutes(ctx, routing) },
+      // TMF621 Trouble Ticket v5 over faults and complaints (tmf621/), and its event hub.
+      { prefix: TMF621_BASE, plugin: (ctx) => tmf621Routes(ctx, routing) },
+      {
+        prefix: TMF621_BASE,
+        plugin: (ctx) =>
+          hubRoutes(ctx, {
+            api: 'TMF621',
+            basePath: TMF621_BASE,
+            eventTypes: [...TROUBLE_TICKET_EVENT_TYPES],
+          }),
+      },
+    ],
     start: async (ctx) => {
       await startIdempotencyPrune(ctx);
     },
     demo: (ctx, onProgress) => seedDemoRequests(ctx, routing, onProgress),
-    eventTypes: [...REQUEST_EVENT_TYPES],
+    eventTypes: [...REQUEST_EVENT_TYPES, ...TROUBLE_TICKET_EVENT_TYPES],
     permissions: {
       'request.read': {
         description: 'See service requests in scope (masked) with their timeline',
@@ -83,6 +99,7 @@ export const serviceRequests = serviceRequestsModule();
 
 export type { ServiceRequestsTables } from './service-requests.tables.ts';
 export { openRequestsOf } from './open-requests.ts';
+export { TMF621_BASE, TROUBLE_TICKET_EVENT_TYPES } from './tmf621/tmf621.mapper.ts';
 export {
   fallbackRouting,
   type AssignmentInput,

@@ -13,7 +13,7 @@ import { withAuditEntry } from '../audit/index.ts';
 import { withEvents } from '../events/index.ts';
 import { changeRequest } from './change-request.ts';
 import type { Caller, RequestDeps } from './deps.ts';
-import { requestEvent } from './requests.events.ts';
+import { requestEvents } from './requests.events.ts';
 import {
   loadInScope,
   requestInScope,
@@ -115,10 +115,10 @@ export async function mergeInto(
       deps.recordEvents === false
         ? []
         : [
-            requestEvent('ServiceRequestStateChangeEvent', dupView, now, {
+            ...requestEvents('ServiceRequestStateChangeEvent', dupView, now, {
               change: { action: 'merge', ...details },
             }),
-            requestEvent('ServiceRequestAttributeValueChangeEvent', targetView, now, {
+            ...requestEvents('ServiceRequestAttributeValueChangeEvent', targetView, now, {
               change: { mergedFrom: { id, number: dup.number } },
             }),
           ];

@@ -4,6 +4,7 @@ import { CATEGORY_SEEDS, CHANNELS, KINDS, PRIORITIES, STATES, TIMELINE_KINDS } f
 import { DEFAULT_WORKFLOWS } from './domain/workflow.ts';
 import { serviceRequestsSearch } from './search.migrations.ts';
 import { serviceRequestsExtras } from './extras.migrations.ts';
+import { serviceRequestsTmf621 } from './tmf621/tmf621.migrations.ts';
 
 const list = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 
@@ -152,4 +153,5 @@ export const serviceRequestsMigrations: MigrationList = [
   // Search vector and queue indexes (search.migrations.ts).
   ['0021_service_requests_search', serviceRequestsSearch],
   ['0022_service_requests_extras', serviceRequestsExtras], // extras.migrations.ts
+  ['0026_service_requests_tmf621', serviceRequestsTmf621], // tmf621/tmf621.migrations.ts
 ];

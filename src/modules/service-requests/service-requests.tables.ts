@@ -140,7 +140,18 @@ export interface ServiceRequestViewersTable {
   seen_at: Date;
 }
 
+/** TMF621 attributes without a column of their own (tmf621/tmf621.store.ts). */
+export interface ServiceRequestTmfTicketsTable {
+  request_id: string;
+  severity: string | null;
+  requested_resolution_date: NullableTimestamp;
+  expected_resolution_date: NullableTimestamp;
+  attributes: Json<Record<string, unknown>>;
+  updated_at: Timestamp;
+}
+
 export interface ServiceRequestsTables {
+  service_request_tmf_tickets: ServiceRequestTmfTicketsTable;
   service_request_viewers: ServiceRequestViewersTable;
   service_requests: ServiceRequestsTable;
   service_request_timeline: ServiceRequestTimelineTable;

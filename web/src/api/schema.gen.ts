@@ -6869,6 +6869,231 @@ export interface paths {
       };
     };
   };
+  '/api/v1/webhooks/event-types': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The event types a webhook can receive */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/webhooks': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Webhooks with their deliveries at a glance */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                url: string;
+                eventTypes: Array<string>;
+                description: string | null;
+                createdAt: string;
+                createdBy: string | null;
+                /** ok: the last attempt succeeded; failing: it failed */
+                health: 'ok' | 'failing' | 'idle';
+                deliveries: {
+                  pending: number;
+                  retrying: number;
+                  delivered: number;
+                  failed: number;
+                };
+                lastAttemptAt: string | null;
+                lastStatusCode: number | null;
+                lastError: string | null;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Register a webhook: events of these types are POSTed to the URL, signed */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            url: string;
+            eventTypes: Array<string>;
+            description?: string;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              url: string;
+              eventTypes: Array<string>;
+              description: string | null;
+              createdAt: string;
+              createdBy: string | null;
+              /** ok: the last attempt succeeded; failing: it failed */
+              health: 'ok' | 'failing' | 'idle';
+              deliveries: {
+                pending: number;
+                retrying: number;
+                delivered: number;
+                failed: number;
+              };
+              lastAttemptAt: string | null;
+              lastStatusCode: number | null;
+              lastError: string | null;
+              secret: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/webhooks/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One webhook */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              url: string;
+              eventTypes: Array<string>;
+              description: string | null;
+              createdAt: string;
+              createdBy: string | null;
+              /** ok: the last attempt succeeded; failing: it failed */
+              health: 'ok' | 'failing' | 'idle';
+              deliveries: {
+                pending: number;
+                retrying: number;
+                delivered: number;
+                failed: number;
+              };
+              lastAttemptAt: string | null;
+              lastStatusCode: number | null;
+              lastError: string | null;
+            };
+          };
+        };
+      };
+    };
+    /** Remove a webhook: nothing more is sent to it */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/api/v1/webhooks/{id}/deliveries': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** A webhook's latest deliveries (newest first): status, attempts, last HTTP status and error */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                eventId: string;
+                eventType: string;
+                status: 'pending' | 'delivered' | 'failed' | 'cancelled';
+                attempts: number;
+                nextAttemptAt: string | null;
+                lastAttemptAt: string | null;
+                lastStatusCode: number | null;
+                lastError: string | null;
+                deliveredAt: string | null;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/webhooks/{id}/deliveries/{eventId}/replay': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Deliver an event again (same eventId and body); its attempts start anew */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          eventId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
   '/api/v1/security/alerts': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** Security alerts, newest first (filter by state, kind, user) */
@@ -7812,6 +8037,178 @@ export interface paths {
     };
   };
   '/tmf-api/customer/v5/hub/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Retrieve a listener */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Remove a listener: it receives nothing more */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/tmf-api/troubleTicket/v5/troubleTicket': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** List or find trouble tickets (faults and complaints; offset/limit, fields, filters: id, status, severity, priority, ticketType, relatedParty.id, creationDate.gt/.lt, lastUpdate) */
+    get: {
+      parameters: {
+        query?: {
+          fields?: string;
+          offset?: number;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Open a trouble ticket: a fault (ticketType fault/incident) or complaint request, through the same intake as POST /api/v1/service-requests (Idempotency-Key honoured) */
+    post: {
+      parameters: {
+        query?: {
+          fields?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': unknown;
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/tmf-api/troubleTicket/v5/troubleTicket/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Retrieve a trouble ticket */
+    get: {
+      parameters: {
+        query?: {
+          fields?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Not supported for a ticket that exists (404 otherwise): requests are never deleted; close or cancel it through its workflow */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Update a trouble ticket (JSON Merge Patch): status through the workflow, new notes, severity, dates and references kept */
+    patch: {
+      parameters: {
+        query?: {
+          fields?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': unknown;
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/tmf-api/troubleTicket/v5/hub': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Register a listener for TMF621 events (callback; optional query: eventType=…, event.* attributes) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': unknown;
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/tmf-api/troubleTicket/v5/hub/{id}': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** Retrieve a listener */
     get: {
