@@ -40,3 +40,6 @@ export { hubRoutes, type HubRouteOptions } from './hub.routes.ts';
 export { HubDelivery, type HubDeliveryOptions, type HubRound } from './hub-delivery.ts';
 export type { HubApi } from './hub.service.ts';
 export { SIGNATURE_HEADER, signBody, verifySignature } from './domain/signature.ts';
+// In-process consumers (the channels module's notices) read the outbox through this.
+export { eventsSince, type ConsumedEvent } from './consumers.ts';
+export type { EventEnvelope } from './outbox.ts';

@@ -92,3 +92,10 @@ export {
   type RoutingFacts,
   type RoutingPort,
 } from './routing-port.ts';
+// For the channels module (mail and SMS in, notices out); the registry builds it with the routing.
+export {
+  requestChannelPort,
+  type ChannelIntake,
+  type RequestChannelPort,
+  type RequestRef,
+} from './channel-intake.ts';
