@@ -15,7 +15,7 @@ let transport: ReturnType<typeof nodemailer.createTransport>;
 let customer: { id: string; email: string };
 
 beforeAll(async () => {
-  s = await createTestServer();
+  s = await createTestServer({ env: { ONEPOINT_ATTACHMENT_MAX_BYTES: '2048' } });
   listener = await startMailListener(
     mailInDeps(s.ctx as never, requestChannelPort({ routeRequest, pickAssignee })),
     { host: '127.0.0.1', port: 0 },
@@ -115,6 +115,36 @@ describe(`email in (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () => {
     expect(r).toMatchObject({ kind: 'consultation', customer_id: null });
     expect(r!.description).toContain('请问100M专线多少钱？');
     expect(r!.description).not.toMatch(/alert|script|<|p\{\}/);
+  });
+
+  it("keeps the mail's files within the attachment limit on the request", async () => {
+    await transport.sendMail({
+      from: customer.email,
+      to: 'fault@onepoint.local',
+      subject: '光猫故障照片',
+      text: '见附件',
+      messageId: '<files.1@customer.example>',
+      attachments: [
+        { filename: '故障说明.txt', content: '光猫 LOS 灯红色闪烁', contentType: 'text/plain' },
+        { filename: 'big.txt', content: 'x'.repeat(5000), contentType: 'text/plain' },
+      ],
+    });
+    const r = await requestByRef('<files.1@customer.example>');
+    const files = await s.app.inject({
+      method: 'GET',
+      url: `/api/v1/attachments?ownerType=service_request&ownerId=${r!.id}`,
+      headers: await s.as('admin'),
+    });
+    expect(files.statusCode, files.body).toBe(200);
+    expect(files.json().items.map((f: { fileName: string; sizeBytes: number }) => f.fileName)).toEqual([
+      '故障说明.txt',
+    ]);
+    const inbound = await s.ctx.db
+      .selectFrom('channel_inbound')
+      .select('detail')
+      .where('request_id', '=', r!.id)
+      .executeTakeFirstOrThrow();
+    expect(inbound.detail).toBe('attachments: 1 kept, 1 refused');
   });
 
   it('reads GBK- and GB2312-encoded mail', async () => {

@@ -52,3 +52,29 @@ export const attachments = defineModule<AttachmentsTables>({
 export { registerAttachmentOwner, type OwnerCheck } from './owners.ts';
 export type { AttachmentView } from './attachments.service.ts';
 export type { AttachmentsTables } from './attachments.tables.ts';
+
+import type { Caller } from '../../platform/http/caller.ts';
+import type { AnyExecutor } from '../../platform/db/executor.ts';
+import { uploadAttachment, type AttachmentView, type Upload } from './attachments.service.ts';
+import { storesFor } from './storage.ts';
+import type { Db } from './attachments.tables.ts';
+
+/**
+ * For modules that take files in themselves (mail intake): the upload use case with the
+ * configured store and size limit — the same checks (size, type from the bytes, the owner's rule).
+ */
+export function attachFile(
+  ctx: { db: AnyExecutor; config: { attachmentsDir: string | undefined; attachmentMaxBytes: number } },
+  caller: Caller,
+  upload: Upload,
+): Promise<AttachmentView> {
+  return uploadAttachment(
+    {
+      db: ctx.db as Db,
+      stores: storesFor(ctx.config.attachmentsDir),
+      maxBytes: ctx.config.attachmentMaxBytes,
+    },
+    caller,
+    upload,
+  );
+}

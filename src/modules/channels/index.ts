@@ -35,6 +35,7 @@ export function mailInDeps(ctx: ModuleContext, requests: RequestPortFor) {
     requests: requests(ctx),
     // The attachments' limit plus room for the text and the MIME encoding (base64: 4/3).
     maxBytes: Math.ceil(ctx.config.attachmentMaxBytes * 1.4) + 1024 * 1024,
+    attachments: ctx.config,
   };
 }
 

@@ -13,8 +13,9 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { maskEmail } from '../../platform/pii/masking.ts';
+import { attachFile } from '../attachments/index.ts';
 import { customerIdByEmail } from '../customers/index.ts';
-import type { RequestChannelPort } from '../service-requests/index.ts';
+import type { Caller, RequestChannelPort } from '../service-requests/index.ts';
 import type { ChannelMailboxesTable, Db, InboundOutcome } from './channels.tables.ts';
 import type { Selectable } from 'kysely';
 
@@ -28,6 +29,8 @@ export interface MailInDeps {
   requests: RequestChannelPort;
   /** The largest mail accepted (the attachment limit plus room for the text). */
   maxBytes: number;
+  /** Where the mail's files go (the attachments module's store and per-file limit). */
+  attachments: { attachmentsDir: string | undefined; attachmentMaxBytes: number };
 }
 
 export interface InboundResult {
@@ -184,8 +187,47 @@ export async function takeMail(
     customerId,
     now,
   });
-  await record('request', created.id, customerId ? null : 'sender not matched: identify at triage');
+  const files = await keepAttachments(deps, created.caller, created.id, mail);
+  const notes = [
+    customerId ? null : 'sender not matched: identify at triage',
+    files.kept + files.refused > 0 ? `attachments: ${files.kept} kept, ${files.refused} refused` : null,
+  ].filter(Boolean);
+  await record('request', created.id, notes.length ? notes.join('; ') : null);
   return { outcome: 'request', requestId: created.id, requestNumber: created.number };
+}
+
+/**
+ * The mail's files on the new request, through the attachments module (its size limit, type read
+ * from the bytes, owner rule); one refused (too large, a type not taken) does not stop the others.
+ */
+async function keepAttachments(
+  deps: MailInDeps,
+  caller: Caller,
+  requestId: string,
+  mail: ParsedMail,
+): Promise<{ kept: number; refused: number }> {
+  let kept = 0;
+  let refused = 0;
+  for (const a of mail.attachments ?? []) {
+    if (a.related && a.contentDisposition !== 'attachment') continue; // an inline image of the HTML
+    try {
+      await attachFile({ db: deps.db, config: deps.attachments }, caller, {
+        ownerType: 'service_request',
+        ownerId: requestId,
+        fileName: a.filename,
+        declaredType: a.contentType,
+        bytes: a.content,
+      });
+      kept += 1;
+    } catch (err) {
+      refused += 1;
+      deps.logger.info(
+        { request: requestId, reason: (err as { code?: string }).code },
+        'mail attachment refused',
+      );
+    }
+  }
+  return { kept, refused };
 }
 
 export interface MailListener {

@@ -18,6 +18,8 @@ import type { RoutingPort } from './routing-port.ts';
 import { createInput } from './service-requests.schemas.ts';
 import type { Db, Executor, ModuleContext } from './service-requests.tables.ts';
 
+export type { Caller };
+
 export interface ChannelIntake {
   /** The user a mailbox takes requests in the name of (first-contact owner), its unit the intake unit. */
   ownerUserId: string;
@@ -41,7 +43,8 @@ export interface RequestRef {
 }
 
 export interface RequestChannelPort {
-  intake(db: Db | AnyExecutor, input: ChannelIntake): Promise<RequestRef>;
+  /** The new request, and the caller it was taken as (to attach the mail's files as). */
+  intake(db: Db | AnyExecutor, input: ChannelIntake): Promise<RequestRef & { caller: Caller }>;
   /** A customer's message on a request (a reply by mail or SMS); undefined: no such open request. */
   customerNote(
     db: Db | AnyExecutor,
@@ -121,6 +124,7 @@ export function requestChannelPort(routing: RoutingPort) {
           number: view.number,
           status: view.status,
           customerId: input.customerId ?? null,
+          caller,
         };
       },
 

@@ -95,6 +95,7 @@ export {
 // For the channels module (mail and SMS in, notices out); the registry builds it with the routing.
 export {
   requestChannelPort,
+  type Caller,
   type ChannelIntake,
   type RequestChannelPort,
   type RequestRef,
