@@ -128,6 +128,7 @@ export { consumeRequestEvents, deliverDueNotices, noticesOf, dueAfterQuietHours 
 export {
   checkGatewaySignature,
   gatewaySignature,
+  HttpSmsGateway,
   type NoticeGateway,
   type OutgoingNotice,
 } from './gateway.ts';

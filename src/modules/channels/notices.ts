@@ -5,6 +5,7 @@
  * unless the request is urgent, and never twice (one row per request + event + recipient).
  * Delivery retries from the job queue; each attempt's outcome goes on the request's timeline.
  */
+import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -158,6 +159,7 @@ export interface NoticeDeps {
 }
 
 const CONSUMER = 'notices';
+const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 const LOOKBACK_MS = 120_000;
 const BATCH = 200;
 const EVENT_TYPES = ['ServiceRequestCreateEvent', 'ServiceRequestStateChangeEvent'];
@@ -240,12 +242,21 @@ export async function consumeRequestEvents(deps: NoticeDeps): Promise<{ planned:
     .selectAll()
     .where('name', '=', CONSUMER)
     .executeTakeFirst();
+  if (!cursor) {
+    // First start: notices begin with the events recorded from now on, not the outbox's history.
+    await deps.db
+      .insertInto('channel_consumers')
+      .values({ name: CONSUMER, cursor_at: sql<Date>`now()`, cursor_id: ZERO_ID })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    return { planned: 0, more: true };
+  }
   const after =
-    cursor?.cursor_at && cursor.cursor_id ? { at: new Date(cursor.cursor_at), id: cursor.cursor_id } : null;
+    cursor.cursor_at && cursor.cursor_id ? { at: new Date(cursor.cursor_at), id: cursor.cursor_id } : null;
   const fresh = await eventsSince(deps.db, { after, eventTypes: EVENT_TYPES, limit: BATCH });
   const behind = after
     ? await eventsSince(deps.db, {
-        after: { at: new Date(after.at.getTime() - LOOKBACK_MS), id: '00000000-0000-0000-0000-000000000000' },
+        after: { at: new Date(after.at.getTime() - LOOKBACK_MS), id: ZERO_ID },
         until: after.at,
         eventTypes: EVENT_TYPES,
         limit: 1000,
