@@ -208,6 +208,19 @@ describe(`progress notices (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, (
 
   it('tells the SMS customer through the simulator at each step; a reply "1" after 回单 is their note', async () => {
     now = new Date('2026-12-09T02:00:00Z'); // 10:00 in Shanghai
+    // An administrator's wording for the dispatch notice is the one sent.
+    const edited = await s.app.inject({
+      method: 'PUT',
+      url: '/api/v1/notice-templates/dispatched/zh-CN',
+      headers: await s.as('sysadmin'),
+      payload: {
+        subject: '已派单',
+        body: '【派单】{number}：师傅已接单，将尽快联系您。',
+        smsTemplateId: 'SMS_002',
+      },
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(edited.json()).toMatchObject({ version: 2, smsTemplateId: 'SMS_002' });
     const r = await newRequest(smsCustomer, { title: '宽带慢' });
     let version = r.version;
     for (const [action, extra] of [
@@ -235,11 +248,15 @@ describe(`progress notices (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, (
     ]);
     const simulated = await s.ctx.db
       .selectFrom('channel_simulated')
-      .select(['to_address', 'body'])
+      .select(['to_address', 'body', 'template_id'])
       .where('to_address', '=', '13800001111')
       .orderBy('sent_at')
       .execute();
     expect(simulated).toHaveLength(3);
+    expect(simulated[1]).toMatchObject({
+      body: `【派单】${r.number}：师傅已接单，将尽快联系您。`,
+      template_id: 'SMS_002',
+    });
     expect(simulated[2]!.body).toContain('已更换光猫');
 
     const body = JSON.stringify({ messageId: 'up-1', phone: '13800001111', text: '1 满意' });
