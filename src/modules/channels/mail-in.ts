@@ -57,10 +57,11 @@ export function automaticMail(
   const precedence = h('precedence');
   if (precedence && /\b(bulk|junk|list|auto_reply)\b/.test(precedence))
     return `Precedence: ${precedence.trim()}`;
-  for (const name of ['x-autoreply', 'x-autorespond', 'x-auto-response-suppress']) {
+  // (Not X-Auto-Response-Suppress: it asks others not to answer automatically, and people's own
+  // mail from some clients carries it.)
+  for (const name of ['x-autoreply', 'x-autorespond']) {
     const v = h(name);
-    if (v !== undefined && (name !== 'x-auto-response-suppress' || /\b(all|oof|autoreply)\b/.test(v)))
-      return `${name}: ${v.trim()}`;
+    if (v !== undefined) return `${name}: ${v.trim()}`;
   }
   const type = h('content-type');
   if (type && type.includes('multipart/report')) return 'delivery or read report';
