@@ -110,6 +110,17 @@ const envSchema = z.object({
     .max(100 * 1024 * 1024)
     .default(10 * 1024 * 1024),
   ONEPOINT_REPEAT_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  // Channels (src/modules/channels/README.md): mail in and out, the SMS/voice gateway.
+  ONEPOINT_SMTP_LISTEN: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:2525')
+    .optional(),
+  ONEPOINT_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  ONEPOINT_MAIL_FROM: z.string().min(3).max(200).default('onepoint <noreply@onepoint.local>'),
+  ONEPOINT_NOTICE_GATEWAY: z.enum(['simulator', 'http']).default('simulator'),
+  ONEPOINT_SMS_GATEWAY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ONEPOINT_SMS_GATEWAY_KEY: z.string().min(16).optional(),
+  ONEPOINT_SMS_SIGN_NAME: z.string().min(1).max(20).default('onepoint'),
 });
 
 /** A key for personal information at rest (AES-256-GCM and the HMAC search index derive from it). */
@@ -282,6 +293,17 @@ export interface Config {
   attachmentMaxBytes: number;
   /** A new request about the same instance (or customer) and category within this many days is a repeat (重复). */
   repeatWindowDays: number;
+  /** `host:port` the SMTP listener takes mail on; unset: no listener. */
+  smtpListen: { host: string; port: number } | undefined;
+  /** Where mail goes out (`smtp://user:pass@host:587`); unset: email notices wait, failing. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** The SMS/voice driver: the local simulator (records messages) or a generic HTTP gateway. */
+  noticeGateway: 'simulator' | 'http';
+  smsGatewayUrl: string | undefined;
+  /** HMAC-SHA256 key: signs requests to the gateway and checks its inbound webhooks. */
+  smsGatewayKey: string | undefined;
+  smsSignName: string;
 }
 
 export class ConfigError extends Error {
@@ -382,7 +404,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     attachmentsDir: e.ONEPOINT_ATTACHMENTS_DIR ? path.resolve(e.ONEPOINT_ATTACHMENTS_DIR) : undefined,
     attachmentMaxBytes: e.ONEPOINT_ATTACHMENT_MAX_BYTES,
     repeatWindowDays: e.ONEPOINT_REPEAT_WINDOW_DAYS,
+    smtpListen: e.ONEPOINT_SMTP_LISTEN ? hostPort(e.ONEPOINT_SMTP_LISTEN) : undefined,
+    smtpUrl: e.ONEPOINT_SMTP_URL,
+    mailFrom: e.ONEPOINT_MAIL_FROM,
+    noticeGateway: e.ONEPOINT_NOTICE_GATEWAY,
+    smsGatewayUrl: e.ONEPOINT_SMS_GATEWAY_URL,
+    smsGatewayKey: e.ONEPOINT_SMS_GATEWAY_KEY,
+    smsSignName: e.ONEPOINT_SMS_SIGN_NAME,
   };
+}
+
+function hostPort(v: string): { host: string; port: number } {
+  const i = v.lastIndexOf(':');
+  const port = Number(v.slice(i + 1));
+  if (port > 65535) throw new ConfigError('ONEPOINT_SMTP_LISTEN', `port ${port} is out of range`);
+  return { host: v.slice(0, i).replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 // ---- The development PII key: where it may run ----

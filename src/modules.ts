@@ -5,6 +5,7 @@
 // migrations are applied in name order whatever the order here.
 import { attachments } from './modules/attachments/index.ts';
 import { audit } from './modules/audit/index.ts';
+import { channelsModule } from './modules/channels/index.ts';
 import { customersWith } from './modules/customers/index.ts';
 import { events, setWebhookEventTypes } from './modules/events/index.ts';
 import { identity } from './modules/identity/index.ts';
@@ -12,7 +13,11 @@ import { phrases } from './modules/phrases/index.ts';
 import { products } from './modules/products/index.ts';
 import { pickAssignee, routeRequest, routing } from './modules/routing/index.ts';
 import { security } from './modules/security/index.ts';
-import { openRequestsOf, serviceRequestsModule } from './modules/service-requests/index.ts';
+import {
+  openRequestsOf,
+  requestChannelPort,
+  serviceRequestsModule,
+} from './modules/service-requests/index.ts';
 import { sla } from './modules/sla/index.ts';
 import { checkModules } from './platform/module.ts';
 
@@ -21,6 +26,8 @@ import { checkModules } from './platform/module.ts';
 // neither module imports the other).
 const customers = customersWith({ openRequests: openRequestsOf });
 const serviceRequests = serviceRequestsModule({ routeRequest, pickAssignee });
+// Mail and SMS become requests routed like any other (the same routing port).
+const channels = channelsModule(requestChannelPort({ routeRequest, pickAssignee }));
 
 export const modules = [
   identity,
@@ -34,6 +41,7 @@ export const modules = [
   phrases,
   events,
   security,
+  channels,
 ] as const;
 
 checkModules(modules);

@@ -56,6 +56,7 @@ describe('the module registry (src/modules.ts)', () => {
     expect(roles).toEqual({
       admin: [
         'audit.read',
+        'channels.admin',
         'customer.erase',
         'customer.import',
         'customer.manage',
@@ -95,6 +96,7 @@ describe('the module registry (src/modules.ts)', () => {
       ].sort(),
       // 三员分立 (issue 9): three administrators whose permissions do not overlap.
       system_admin: [
+        'channels.admin',
         'events.read',
         'events.subscribe',
         'org.manage',

@@ -1,9 +1,13 @@
 // The attachments module's public face: other modules import only from here.
+import type { AnyExecutor } from '../../platform/db/executor.ts';
+import type { Caller } from '../../platform/http/caller.ts';
 import { defineModule } from '../../platform/module.ts';
 import { attachmentsMigrations } from './attachments.migrations.ts';
 import { attachmentRoutes } from './attachments.routes.ts';
 import type { AttachmentsTables } from './attachments.tables.ts';
-import { DirectoryStore } from './storage.ts';
+import { uploadAttachment, type AttachmentView, type Upload } from './attachments.service.ts';
+import type { Db } from './attachments.tables.ts';
+import { DirectoryStore, storesFor } from './storage.ts';
 
 /** Staff who attach files to the records they work on (a fault photo, a bill, a signed form). */
 const STAFF = [
@@ -52,3 +56,23 @@ export const attachments = defineModule<AttachmentsTables>({
 export { registerAttachmentOwner, type OwnerCheck } from './owners.ts';
 export type { AttachmentView } from './attachments.service.ts';
 export type { AttachmentsTables } from './attachments.tables.ts';
+
+/**
+ * For modules that take files in themselves (mail intake): the upload use case with the
+ * configured store and size limit — the same checks (size, type from the bytes, the owner's rule).
+ */
+export function attachFile(
+  ctx: { db: AnyExecutor; config: { attachmentsDir: string | undefined; attachmentMaxBytes: number } },
+  caller: Caller,
+  upload: Upload,
+): Promise<AttachmentView> {
+  return uploadAttachment(
+    {
+      db: ctx.db as Db,
+      stores: storesFor(ctx.config.attachmentsDir),
+      maxBytes: ctx.config.attachmentMaxBytes,
+    },
+    caller,
+    upload,
+  );
+}

@@ -102,3 +102,5 @@ export {
 } from './request-facts.ts';
 // For the service-requests module's search: exact identifiers → customers and instances.
 export { customerIdsByPhone, instanceIdsByCode, type PhoneQuery } from './request-lookups.ts';
+// For the channels module: a mail's sender, and where a customer's notices go.
+export { customerIdByEmail, noticeContactOf, type NoticeContact } from './notice-contacts.ts';

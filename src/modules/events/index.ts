@@ -56,3 +56,6 @@ export {
   deleteWebhook,
 } from './webhooks.service.ts';
 export { WEBHOOK_SIGNATURE_HEADER, signWebhook, verifyWebhookSignature } from './domain/signature.ts';
+// In-process consumers (the channels module's notices) read the outbox through this.
+export { eventsSince, type ConsumedEvent } from './consumers.ts';
+export type { EventEnvelope } from './outbox.ts';

@@ -109,3 +109,11 @@ export {
   type RoutingFacts,
   type RoutingPort,
 } from './routing-port.ts';
+// For the channels module (mail and SMS in, notices out); the registry builds it with the routing.
+export {
+  requestChannelPort,
+  type Caller,
+  type ChannelIntake,
+  type RequestChannelPort,
+  type RequestRef,
+} from './channel-intake.ts';

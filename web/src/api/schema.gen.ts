@@ -7903,6 +7903,228 @@ export interface paths {
       };
     };
   };
+  '/api/v1/channel-mailboxes': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The addresses the SMTP listener takes mail for, and the request kind each makes */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                address: string;
+                kind: string;
+                ownerUserId: string;
+                active: boolean;
+                version: number;
+                updatedAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/channel-mailboxes/{address}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Add or change a mailbox (address → request kind, intake user) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          address: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** the kind of request a new mail becomes */
+            kind:
+              | 'consultation'
+              | 'business_order'
+              | 'fault'
+              | 'complaint'
+              | 'billing'
+              | 'technical_support'
+              | 'integration'
+              | 'suggestion';
+            /** the user requests are taken in the name of (首问); their unit is the intake unit */
+            ownerUserId: string;
+            active?: boolean;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              address: string;
+              kind: string;
+              ownerUserId: string;
+              active: boolean;
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/notice-templates': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The notice templates, per event and language */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                event: string;
+                lang: string;
+                subject: string;
+                body: string;
+                smsTemplateId: string | null;
+                version: number;
+                updatedAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/notice-templates/{event}/{lang}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Change an event's notice text in one language */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          event: 'accepted' | 'dispatched' | 'resolved' | 'callback_survey';
+          lang: 'zh-CN' | 'en';
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            subject: string;
+            /** variables: {number}, {title}, {status}, {resolution} (masked when sent) */
+            body: string;
+            smsTemplateId?: string | null;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              event: string;
+              lang: string;
+              subject: string;
+              body: string;
+              smsTemplateId: string | null;
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/service-requests/{id}/notices': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The notices sent (or waiting) to the customer about a request, and their status */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                event: string;
+                channel: string;
+                /** masked */
+                to: string;
+                status: 'waiting' | 'sent' | 'failed' | 'skipped';
+                attempts: number;
+                lastError: string | null;
+                dueAt: string;
+                sentAt: string | null;
+                createdAt: string;
+                body: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/channels/sms/inbound': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The SMS gateway's webhook for replies (短信上行): X-Timestamp and X-Signature (hex HMAC-SHA256 of `<timestamp>\n<body>` with the gateway key) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            messageId: string;
+            phone: string;
+            text: string;
+            receivedAt?: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              outcome: string;
+              requestNumber?: string;
+              satisfaction?: string;
+            };
+          };
+        };
+      };
+    };
+  };
   '/tmf-api/customer/v5/customer': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** List or find customers (offset/limit, fields, attribute filters: id, status=a,b, validFor.startDateTime.gte=…) */
