@@ -60,6 +60,7 @@ export {
   unitsAround,
   unitsUnder,
   userUnits,
+  usersWithRoleFlag,
   type RoutingUnit,
 } from './directory.ts';
 // Staff presence, for routing (away/offline skipped) and first-contact deputies.

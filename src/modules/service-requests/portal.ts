@@ -6,13 +6,14 @@
  * the request is known to be the customer's own.
  */
 import { invalidField, notFound, unprocessableField } from '../../platform/errors.ts';
-import { instanceFacts, portalCustomerOf } from '../customers/index.ts';
+import { instanceFacts, portalCustomerOf, portalServicesOf } from '../customers/index.ts';
 import { changeRequest } from './change-request.ts';
 import { createRequest } from './create-request.ts';
 import type { Caller, RequestDeps } from './deps.ts';
 import { timelineOf } from './requests.repository.ts';
 import type { RequestRow } from './requests.repository.ts';
-import { transition } from './transitions.ts';
+import { transition, urge } from './transitions.ts';
+import { listCategories } from './admin.service.ts';
 import type { ExtraAttachmentRule } from './request-attachments.ts';
 import { maskFreeText } from '../../platform/pii/free-text.ts';
 import { timelineView } from './requests.views.ts';
@@ -53,6 +54,7 @@ export function portalView(r: RequestRow) {
     status: r.status,
     resolution: r.resolution === null ? null : maskFreeText(r.resolution),
     mergedIntoId: r.merged_into_id,
+    urgeCount: r.urge_count,
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
     resolvedAt: iso(r.resolved_at),
@@ -99,25 +101,44 @@ export async function portalList(
   return { items: (await query.execute()).map(portalView) };
 }
 
-/** 报障: a fault on one of the customer's own services, through the web channel. */
+/** What a customer may submit on the portal: a fault on one of their services, or these. */
+export const PORTAL_KINDS = ['fault', 'consultation', 'complaint', 'suggestion'] as const;
+export type PortalKind = (typeof PORTAL_KINDS)[number];
+
+/**
+ * 报障 (a fault on one of the customer's own services) or a consultation, complaint or suggestion
+ * (a service optional), through the web channel. Owned by the unit routing picks; the first agent
+ * who takes it becomes its first-contact owner (transitions.ts).
+ */
 export async function portalReport(
   deps: RequestDeps,
   caller: Caller,
-  input: { productInstanceId: string; title: string; description: string; category?: string | undefined },
+  input: {
+    kind?: PortalKind | undefined;
+    productInstanceId?: string | undefined;
+    title: string;
+    description: string;
+    category?: string | undefined;
+  },
   idempotencyKey?: string,
 ) {
   const customerId = await portalCustomer(deps, caller);
-  const instance = await instanceFacts(deps.db, input.productInstanceId);
-  if (!instance || instance.customerId !== customerId)
-    throw unprocessableField('productInstanceId', 'is not one of your services');
+  const kind = input.kind ?? 'fault';
+  if (kind === 'fault' && !input.productInstanceId)
+    throw invalidField('body.productInstanceId', 'is required to report a fault: which of your services?');
+  if (input.productInstanceId) {
+    const instance = await instanceFacts(deps.db, input.productInstanceId);
+    if (!instance || instance.customerId !== customerId)
+      throw unprocessableField('productInstanceId', 'is not one of your services');
+  }
   const { view, replayed } = await createRequest(
     deps,
     caller,
     {
-      kind: 'fault',
+      kind,
       channel: 'web',
       customerId,
-      productInstanceId: input.productInstanceId,
+      ...(input.productInstanceId ? { productInstanceId: input.productInstanceId } : {}),
       title: input.title,
       description: input.description,
       ...(input.category ? { category: input.category } : {}),
@@ -126,6 +147,30 @@ export async function portalReport(
     customerId,
   );
   return { id: view.id, replayed };
+}
+
+/** 我的服务: the customer's own services and their status. */
+export async function portalServices(deps: RequestDeps, caller: Caller) {
+  return { items: await portalServicesOf(deps.db, await portalCustomer(deps, caller)) };
+}
+
+/** The categories a customer picks from (active ones of the portal's kinds). */
+export async function portalCategories(deps: RequestDeps, kind: PortalKind) {
+  const { items } = await listCategories(deps, { kind });
+  return { items: items.map((c) => ({ code: c.code, name: c.name, nameEn: c.nameEn })) };
+}
+
+/** 催单: the customer chases an open request (counted, on the timeline). */
+export async function portalUrge(
+  deps: RequestDeps,
+  caller: Caller,
+  id: string,
+  input: { reason?: string | undefined; version?: number | undefined },
+) {
+  const row = await ownRow(deps, caller, id);
+  if (row.status === 'resolved' || row.status === 'callback')
+    throw unprocessableField('id', 'the request is resolved: confirm or reject the resolution instead');
+  await urge(deps, onOwnRequest(caller), id, input);
 }
 
 export async function portalNote(

@@ -181,7 +181,7 @@ export const requestView = listItem.extend({
   siteUnitId: z.string().nullable(),
   intakeUnitId: z.string(),
   skillGroupId: z.string().nullable(),
-  ownerUserId: z.string(),
+  ownerUserId: z.string().nullable(),
   ownerUnitId: z.string(),
   deputyUserId: z.string().nullable(),
   escalationLevel: z.number(),

@@ -2857,6 +2857,93 @@ export interface paths {
       };
     };
   };
+  '/api/v1/customer-portal-accounts': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Portal logins and the customers they speak for (customers in scope) */
+    get: {
+      parameters: {
+        query?: {
+          customerId?: string;
+          userId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                userId: string;
+                login: string | null;
+                displayName: string | null;
+                customerId: string;
+                customerNo: string;
+                createdAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/customer-portal-accounts/{userId}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Link a portal login (role customer) to a customer in scope; replaces its earlier link (audited) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          userId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            customerId: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              userId: string;
+              login: string | null;
+              displayName: string | null;
+              customerId: string;
+              customerNo: string;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Unlink a portal login from its customer (audited) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          userId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
   '/api/v1/products': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** The service product catalogue */
@@ -3618,7 +3705,7 @@ export interface paths {
               siteUnitId: string | null;
               intakeUnitId: string;
               skillGroupId: string | null;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               deputyUserId: string | null;
               escalationLevel: number;
@@ -3691,7 +3778,7 @@ export interface paths {
               siteUnitId: string | null;
               intakeUnitId: string;
               skillGroupId: string | null;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               deputyUserId: string | null;
               escalationLevel: number;
@@ -3831,7 +3918,7 @@ export interface paths {
               siteUnitId: string | null;
               intakeUnitId: string;
               skillGroupId: string | null;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               deputyUserId: string | null;
               escalationLevel: number;
@@ -3911,7 +3998,7 @@ export interface paths {
               siteUnitId: string | null;
               intakeUnitId: string;
               skillGroupId: string | null;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               deputyUserId: string | null;
               escalationLevel: number;
@@ -3993,7 +4080,7 @@ export interface paths {
               siteUnitId: string | null;
               intakeUnitId: string;
               skillGroupId: string | null;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               deputyUserId: string | null;
               escalationLevel: number;
@@ -4074,7 +4161,7 @@ export interface paths {
               siteUnitId: string | null;
               intakeUnitId: string;
               skillGroupId: string | null;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               deputyUserId: string | null;
               escalationLevel: number;
@@ -4157,7 +4244,7 @@ export interface paths {
               siteUnitId: string | null;
               intakeUnitId: string;
               skillGroupId: string | null;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               deputyUserId: string | null;
               escalationLevel: number;
@@ -4239,7 +4326,7 @@ export interface paths {
               siteUnitId: string | null;
               intakeUnitId: string;
               skillGroupId: string | null;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               deputyUserId: string | null;
               escalationLevel: number;
@@ -4855,7 +4942,7 @@ export interface paths {
               siteUnitId: string | null;
               intakeUnitId: string;
               skillGroupId: string | null;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               deputyUserId: string | null;
               escalationLevel: number;
@@ -4935,7 +5022,7 @@ export interface paths {
               siteUnitId: string | null;
               intakeUnitId: string;
               skillGroupId: string | null;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               deputyUserId: string | null;
               escalationLevel: number;
@@ -5009,7 +5096,7 @@ export interface paths {
               siteUnitId: string | null;
               intakeUnitId: string;
               skillGroupId: string | null;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               deputyUserId: string | null;
               escalationLevel: number;
@@ -5089,7 +5176,7 @@ export interface paths {
               siteUnitId: string | null;
               intakeUnitId: string;
               skillGroupId: string | null;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               deputyUserId: string | null;
               escalationLevel: number;
@@ -5106,6 +5193,67 @@ export interface paths {
               repeatOf: Array<string>;
               relatedIds: Array<string>;
               mergedIntoId: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/portal/services': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** My services (我的服务) and their status */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                productCode: string;
+                productName: string | null;
+                accountNo: string;
+                status: string;
+                serviceAddress: string | null;
+                bandwidthMbps: number | null;
+                startedOn: string | null;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/portal/service-request-categories': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The categories a customer picks from, per kind the portal takes */
+    get: {
+      parameters: {
+        query: {
+          kind: 'fault' | 'consultation' | 'complaint' | 'suggestion';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                code: string;
+                name: string;
+                nameEn: string;
+              }>;
             };
           };
         };
@@ -5142,6 +5290,7 @@ export interface paths {
                 status: string;
                 resolution: string | null;
                 mergedIntoId: string | null;
+                urgeCount: number;
                 createdAt: string;
                 updatedAt: string;
                 resolvedAt: string | null;
@@ -5153,7 +5302,7 @@ export interface paths {
         };
       };
     };
-    /** Report a fault on one of my services (报障). Idempotency-Key makes a retry safe. */
+    /** Report a fault on one of my services (报障), or submit a consultation, complaint or suggestion. Idempotency-Key makes a retry safe. */
     post: {
       parameters: {
         query?: never;
@@ -5164,7 +5313,8 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            productInstanceId: string;
+            kind?: 'fault' | 'consultation' | 'complaint' | 'suggestion';
+            productInstanceId?: string;
             title: string;
             description: string;
             category?: string;
@@ -5186,6 +5336,7 @@ export interface paths {
               status: string;
               resolution: string | null;
               mergedIntoId: string | null;
+              urgeCount: number;
               createdAt: string;
               updatedAt: string;
               resolvedAt: string | null;
@@ -5234,6 +5385,7 @@ export interface paths {
               status: string;
               resolution: string | null;
               mergedIntoId: string | null;
+              urgeCount: number;
               createdAt: string;
               updatedAt: string;
               resolvedAt: string | null;
@@ -5289,6 +5441,7 @@ export interface paths {
               status: string;
               resolution: string | null;
               mergedIntoId: string | null;
+              urgeCount: number;
               createdAt: string;
               updatedAt: string;
               resolvedAt: string | null;
@@ -5345,6 +5498,63 @@ export interface paths {
               status: string;
               resolution: string | null;
               mergedIntoId: string | null;
+              urgeCount: number;
+              createdAt: string;
+              updatedAt: string;
+              resolvedAt: string | null;
+              closedAt: string | null;
+              version: number;
+              timeline: Array<{
+                id: string;
+                kind: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                body: string | null;
+                byCustomer: boolean;
+                createdAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/portal/service-requests/{id}/urge': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Chase my open request (催单): counted and on the timeline */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              productInstanceId: string | null;
+              title: string;
+              description: string;
+              status: string;
+              resolution: string | null;
+              mergedIntoId: string | null;
+              urgeCount: number;
               createdAt: string;
               updatedAt: string;
               resolvedAt: string | null;
