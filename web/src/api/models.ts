@@ -61,3 +61,11 @@ type RequestsQuery = ApiPaths['/api/v1/service-requests']['get'] extends { param
 // Caller identification across regions (一点受理): a masked summary by a whole identifier.
 export type IdentifyRequest = BodyOf<'/api/v1/customers/identify', 'post'>;
 export type IdentifiedCaller = ResponseOf<'/api/v1/customers/identify', 'post'>['items'][number];
+
+// The customer portal (自助服务).
+export type PortalService = ResponseOf<'/api/v1/portal/services', 'get'>['items'][number];
+export type PortalRequestItem = ResponseOf<'/api/v1/portal/service-requests', 'get'>['items'][number];
+export type PortalRequest = ResponseOf<'/api/v1/portal/service-requests/{id}', 'get'>;
+export type PortalTimelineEntry = PortalRequest['timeline'][number];
+export type NewPortalRequest = BodyOf<'/api/v1/portal/service-requests', 'post'>;
+export type PortalKind = NonNullable<NewPortalRequest['kind']>;

@@ -157,7 +157,7 @@ function Header({ request: r }: { request: RequestDetail }) {
       label: t('requests.view.owner'),
       children: (
         <span data-testid="request-owner">
-          {person(r.ownerUserId)} · {unit(r.ownerUnitId)}
+          {r.ownerUserId ? person(r.ownerUserId) : t('requests.view.ownerPending')} · {unit(r.ownerUnitId)}
         </span>
       ),
     },
