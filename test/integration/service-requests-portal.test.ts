@@ -115,7 +115,7 @@ describe(`the customer's portal (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'}
     });
 
     await act('resolve', { result: '更换入户光缆' });
-    await act('callback');
+    // The customer's agreement is the confirmation (回访) itself: straight from 回单 to 归档.
     const stale = await s.app.inject({
       method: 'POST',
       url: `${PORTAL}/${r.id}/decision`,
@@ -126,6 +126,10 @@ describe(`the customer's portal (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'}
     const confirmed = await call('POST', `${PORTAL}/${r.id}/decision`, 'customer', { accept: true });
     expect(confirmed.statusCode, confirmed.body).toBe(200);
     expect(confirmed.json().status).toBe('closed');
+    expect(confirmed.json().timeline.slice(-2)).toMatchObject([
+      { kind: 'status', fromStatus: 'resolved', toStatus: 'callback', byCustomer: true },
+      { kind: 'status', fromStatus: 'callback', toStatus: 'closed', byCustomer: true },
+    ]);
     expect(kinds(confirmed.json().timeline)).toContain('reply');
 
     // My request's attachments are mine to read; a closed one takes no more.

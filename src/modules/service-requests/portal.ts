@@ -10,7 +10,9 @@ import { instanceFacts, portalCustomerOf, portalServicesOf } from '../customers/
 import { changeRequest } from './change-request.ts';
 import { createRequest } from './create-request.ts';
 import type { Caller, RequestDeps } from './deps.ts';
-import { timelineOf } from './requests.repository.ts';
+import { timelineOf, workflowOf } from './requests.repository.ts';
+import type { Kind, State } from './domain/catalogue.ts';
+import { nextState, type Action } from './domain/workflow.ts';
 import type { RequestRow } from './requests.repository.ts';
 import { transition, urge } from './transitions.ts';
 import { listCategories } from './admin.service.ts';
@@ -191,20 +193,35 @@ export async function portalNote(
   });
 }
 
-/** The customer agrees (confirm → closed) or disagrees (reopen, with the reason) with a resolution. */
+/**
+ * The customer agrees (→ closed) or disagrees (reopen, with the reason) with a resolution. The
+ * customer's agreement is the confirmation (回访) itself: from 回单 it runs callback then confirm
+ * (each a step on the timeline); a kind without callback closes.
+ */
 export async function portalDecide(
   deps: RequestDeps,
   caller: Caller,
   id: string,
   input: { accept: boolean; reason?: string | undefined; version?: number | undefined },
 ) {
-  await ownRow(deps, caller, id);
+  const row = await ownRow(deps, caller, id);
   if (!input.accept && !input.reason) throw invalidField('body.reason', 'is required to reject a resolution');
-  await transition(deps, onOwnRequest(caller), id, {
-    action: input.accept ? 'confirm' : 'reopen',
-    ...(input.reason ? { reason: input.reason } : {}),
-    version: input.version,
-  });
+  const as = onOwnRequest(caller);
+  if (!input.accept) {
+    await transition(deps, as, id, { action: 'reopen', reason: input.reason!, version: input.version });
+    return;
+  }
+  const workflow = await workflowOf(deps.db, row.kind as Kind);
+  const from = row.status as State;
+  const can = (action: Action) => nextState(workflow, from, action).ok;
+  if (!can('confirm') && can('callback')) {
+    await transition(deps, as, id, { action: 'callback', version: input.version });
+    const next = input.version === undefined ? undefined : input.version + 1;
+    await transition(deps, as, id, { action: 'confirm', version: next });
+    return;
+  }
+  const action = !can('confirm') && can('close') ? 'close' : 'confirm';
+  await transition(deps, as, id, { action, version: input.version });
 }
 
 /** Attachments: a portal customer reads those of their own requests and attaches to open ones. */
