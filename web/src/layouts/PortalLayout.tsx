@@ -71,6 +71,7 @@ export default function PortalLayout() {
           <>
             <Segmented
               block
+              aria-label={t('nav.menu')}
               value={current}
               onChange={(v) => navigate(v)}
               options={TABS.map((tab) => ({

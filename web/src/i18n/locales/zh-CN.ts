@@ -345,7 +345,7 @@ const zhCN = {
       empty: '您名下暂无业务',
       account: '业务号码',
       address: '装机地址',
-      bandwidth: '{{mbps}}M',
+      bandwidth: '带宽 {{mbps}} Mbps',
       report: '报障',
       status: { active: '正常', suspended: '停机', terminated: '已拆机' },
     },

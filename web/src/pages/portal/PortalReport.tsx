@@ -7,6 +7,7 @@ import { api, ok } from '../../api/client.ts';
 import type { NewPortalRequest, PortalKind } from '../../api/models.ts';
 import { queryKeys, useApiMutation } from '../../api/query.tsx';
 import { errorOf, sessionFetch } from '../../api/raw.ts';
+import { Data } from '../../components/Data.tsx';
 import { useFormSubmit } from '../../components/FormDialog.tsx';
 import { useErrorText } from '../../components/errors.tsx';
 import { newIdempotencyKey } from '../../lib/idempotency.ts';
@@ -98,16 +99,21 @@ export default function PortalReport() {
           rules={kind === 'fault' ? [{ required: true, message: t('validation.required') }] : []}
         >
           <Select
-            allowClear
             data-testid="portal-report-service"
             placeholder={t('portal.report.servicePlaceholder')}
             loading={!services.data}
-            options={live.map((s) => ({ value: s.id, label: `${serviceName(s)} · ${s.accountNo}` }))}
+            options={live.map((s) => ({
+              value: s.id,
+              label: (
+                <>
+                  {serviceName(s)} · <Data>{s.accountNo}</Data>
+                </>
+              ),
+            }))}
           />
         </Form.Item>
         <Form.Item name="category" label={t('portal.report.category')}>
           <Select
-            allowClear
             data-testid="portal-report-category"
             placeholder={t('portal.report.categoryPlaceholder')}
             loading={!categories.data}

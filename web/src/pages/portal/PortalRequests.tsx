@@ -36,6 +36,7 @@ export default function PortalRequests() {
       extra={
         <Segmented<Show>
           size="small"
+          aria-label={t('portal.requests.title')}
           value={show}
           onChange={setShow}
           options={[
