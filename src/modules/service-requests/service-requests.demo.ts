@@ -153,7 +153,8 @@ export async function seedDemoRequests(
       );
     }
   }
-  const portal = await seedPortalRequests(ctx, deps, start + count * 4 * 3600_000);
+  // In the past like the others (lists are newest first): the last step half an hour ago.
+  const portal = await seedPortalRequests(ctx, deps, ctx.clock.now().getTime() - 4 * 3600_000);
   onProgress(`service requests: ${count + portal} demo requests`);
   return true;
 }
