@@ -147,12 +147,6 @@ function bodyRoutes(doc: unknown): BodyRoute[] {
     ),
     route(
       'POST',
-      `${API}/portal/service-requests/{id}/urge`,
-      `${API}/portal/service-requests/${requestId}/urge`,
-      { reason: '请尽快处理', version: 1 },
-    ),
-    route(
-      'POST',
       `${API}/portal/service-requests/{id}/decision`,
       `${API}/portal/service-requests/${requestId}/decision`,
       { accept: false, reason: '没修好', version: 1 },
