@@ -273,7 +273,13 @@ describe(`the customer's portal (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'}
       .execute();
     expect(theirs.map((i: { id: string }) => i.id)).not.toContain(mineBefore[0]!.id);
 
-    const back = await call('PUT', `${LINKS}/${user}`, 'sysadmin', { customerId });
+    // By the customer number too (what an administrator reads off the customer's papers).
+    const { customer_no } = await s.ctx.db
+      .selectFrom('customers')
+      .select('customer_no')
+      .where('id', '=', customerId)
+      .executeTakeFirstOrThrow();
+    const back = await call('PUT', `${LINKS}/${user}`, 'sysadmin', { customerNo: customer_no });
     expect(back.json()).toMatchObject({ userId: user, customerId, login: 'customer' });
     const audit = await s.ctx.db
       .selectFrom('audit_log')

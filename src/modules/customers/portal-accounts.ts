@@ -94,13 +94,22 @@ export async function linkPortalAccount(
   deps: CustomerDeps,
   caller: Caller,
   userId: string,
-  customerId: string,
+  to: { customerId?: string | undefined; customerNo?: string | undefined },
 ) {
   const user = (await usersWithRoleFlag(deps.db, [userId], PORTAL_ROLE)).get(userId);
   if (!user) throw unprocessableField('userId', 'no such user');
   if (!user.hasRole) throw unprocessableField('userId', 'is not a portal login (role customer)');
-  const customer = await customerInCallerScope(deps.db, caller, customerId);
-  if (!customer) throw notFound('Customer');
+  // By id, or by the customer number an administrator reads off the customer's papers.
+  const byNo = to.customerNo
+    ? await deps.db
+        .selectFrom('customers')
+        .select('id')
+        .where('customer_no', '=', to.customerNo.toUpperCase())
+        .executeTakeFirst()
+    : undefined;
+  const customerId = to.customerId ?? byNo?.id;
+  const customer = customerId ? await customerInCallerScope(deps.db, caller, customerId) : undefined;
+  if (!customerId || !customer) throw notFound('Customer');
   return deps.db.transaction().execute(async (trx) => {
     const before = await trx
       .selectFrom('customer_portal_accounts')
@@ -194,15 +203,23 @@ export function portalAccountRoutes(app: App, { deps }: CustomerRouteEnv): void 
       schema: {
         tags,
         summary:
-          'Link a portal login (role customer) to a customer in scope; replaces its earlier link (audited)',
+          'Link a portal login (role customer) to a customer in scope, by id or customer number; replaces its earlier link (audited)',
         params: userParams,
-        body: z.strictObject({ customerId: z.uuid() }),
+        body: z
+          .strictObject({
+            customerId: z.uuid().optional(),
+            customerNo: z.string().trim().min(1).max(40).optional(),
+          })
+          .refine((b) => (b.customerId === undefined) !== (b.customerNo === undefined), {
+            path: ['customerId'],
+            message: 'give customerId or customerNo (one of them)',
+          }),
         response: { 200: linkView },
       },
       config: access,
     },
     async (request) =>
-      linkPortalAccount(deps, callerOf(request, deps.clock), request.params.userId, request.body.customerId),
+      linkPortalAccount(deps, callerOf(request, deps.clock), request.params.userId, request.body),
   );
   app.delete(
     '/customer-portal-accounts/:userId',

@@ -2892,7 +2892,7 @@ export interface paths {
   };
   '/api/v1/customer-portal-accounts/{userId}': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** Link a portal login (role customer) to a customer in scope; replaces its earlier link (audited) */
+    /** Link a portal login (role customer) to a customer in scope, by id or customer number; replaces its earlier link (audited) */
     put: {
       parameters: {
         query?: never;
@@ -2905,7 +2905,8 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            customerId: string;
+            customerId?: string;
+            customerNo?: string;
           };
         };
       };
