@@ -506,6 +506,13 @@ const en: Shape<typeof zhCN> = {
       assignRolesHint:
         'You cannot assign roles to yourself; roles with administration permissions only by an administrator holding them',
       rolesAssigned: 'Roles updated',
+      portalLink: 'Link customer',
+      portalLinkTitle: 'Link customer · {{name}}',
+      portalLinked: 'Linked to customer number',
+      portalNotLinked: 'Not linked: the login can use self-service once linked to a customer',
+      portalUnlink: 'Unlink',
+      portalCustomerNo: 'Customer number',
+      portalLinkSaved: 'Customer linked',
       resetPassword: 'Reset password',
       passwordReset: 'Password reset',
       created: 'User created',
