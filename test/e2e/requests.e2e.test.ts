@@ -83,7 +83,11 @@ async function act(action: string, status: string, text?: { field: string; value
   if (text) await modal.getByTestId(text.field).fill(text.value);
   if (check) await modal.getByTestId(check).check();
   await modal.locator('.ant-modal-footer .ant-btn-primary').click();
-  await modal.waitFor({ state: 'hidden' });
+  await modal.waitFor({ state: 'hidden' }).catch(async (err: unknown) => {
+    // Say what the dialog shows (a refusal, a conflict), not only that it stayed open.
+    const shown = await modal.innerText().catch(() => '');
+    throw new Error(`${action}: the dialog stayed open: ${shown}`, { cause: err });
+  });
   await poll(() => page.getByTestId('request-header').getByTestId('request-status').innerText()).toBe(status);
 }
 
