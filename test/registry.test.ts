@@ -60,6 +60,7 @@ describe('the module registry (src/modules.ts)', () => {
         'customer.erase',
         'customer.import',
         'customer.manage',
+        'customer.portal_link',
         'customer.read',
         'events.read',
         // New since the move: registering TMF hub listeners (administrators only).
@@ -97,6 +98,8 @@ describe('the module registry (src/modules.ts)', () => {
       // 三员分立 (issue 9): three administrators whose permissions do not overlap.
       system_admin: [
         'channels.admin',
+        // Accounts are the system administrator's: which customer a portal login speaks for too.
+        'customer.portal_link',
         'events.read',
         'events.subscribe',
         'org.manage',

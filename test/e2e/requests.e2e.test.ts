@@ -1,7 +1,7 @@
 // Issue 10: the request screens in a real browser — an agent takes a fault call from the intake
-// form to 回单 (resolved), the timeline shows each step, a double submit makes one request, and a
-// technician sees nothing outside their scope. (The portal's part waits for an API the customer
-// may call: the requests API serves staff only.)
+// form to 回单 (resolved), the timeline shows each step, a double submit makes one request, a
+// customer reports a fault in the portal that an agent works to 回单 and the customer confirms,
+// and a technician sees nothing outside their scope.
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -62,10 +62,10 @@ const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 
  * Picks `text` in an antd select and checks it took (a click while the list is still sliding in
  * can be lost).
  */
-async function choose(select: Locator, text: string) {
+async function choose(select: Locator, text: string, on: Page = page) {
   await poll(async () => {
-    if (!(await page.locator('.ant-select-dropdown:visible').count())) await select.click();
-    await page
+    if (!(await on.locator('.ant-select-dropdown:visible').count())) await select.click();
+    await on
       .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text })
       .first()
       .click({ timeout: 3000 })
@@ -83,7 +83,11 @@ async function act(action: string, status: string, text?: { field: string; value
   if (text) await modal.getByTestId(text.field).fill(text.value);
   if (check) await modal.getByTestId(check).check();
   await modal.locator('.ant-modal-footer .ant-btn-primary').click();
-  await modal.waitFor({ state: 'hidden' });
+  await modal.waitFor({ state: 'hidden' }).catch(async (err: unknown) => {
+    // Say what the dialog shows (a refusal, a conflict), not only that it stayed open.
+    const shown = await modal.innerText().catch(() => '');
+    throw new Error(`${action}: the dialog stayed open: ${shown}`, { cause: err });
+  });
   await poll(() => page.getByTestId('request-header').getByTestId('request-status').innerText()).toBe(status);
 }
 
@@ -259,6 +263,83 @@ describe('一点受理: a caller of another region', () => {
     await poll(() => header.getByTestId('request-owner').innerText()).toContain('我');
     expect(await header.innerText()).not.toContain('欧阳外省');
     expect(problems).toEqual([]);
+  });
+});
+
+describe('the customer portal', () => {
+  it('a customer reports a fault on their service, an agent works it to 回单, the customer confirms it; the timeline shows both', async () => {
+    const customerContext = await newContext(browser, server.browserUrl, {
+      width: 390,
+      height: 844,
+      mobile: true,
+    });
+    try {
+      const portal = await customerContext.newPage();
+      const portalProblems = watchPage(portal).problems;
+      await signInAt(portal, server.url, 'customer');
+      await portal.goto('/portal');
+      const service = portal.getByTestId('portal-home').getByTestId('portal-service').first();
+      await service.waitFor();
+      expect(await service.getByTestId('portal-service-status').innerText()).toBe('正常');
+      await service.getByTestId('portal-service-report').click();
+      const form = portal.getByTestId('portal-report-form');
+      await form.waitFor();
+      await choose(form.getByTestId('portal-report-category'), '宽带无法上网', portal);
+      await form.getByTestId('portal-report-title').fill('家里宽带上不了网');
+      await form.getByTestId('portal-report-description').fill('光猫红灯一直闪，晚上八点后家里有人');
+      expect(await englishOnPage(portal)).toEqual([]);
+      await screenshot(portal, 'portal-report');
+      await form.getByTestId('portal-report-submit').click();
+      await portal.waitForURL(/\/portal\/requests\/[0-9a-f-]{36}$/);
+      const requestId = new URL(portal.url()).pathname.split('/').pop()!;
+      const number = (await portal.getByTestId('portal-request-number').innerText()).replace(/\s/g, '');
+
+      // The agent finds it by its number and works it on the request page.
+      await signIn('agent');
+      await page.goto('/requests');
+      await page.getByTestId('queue-all').click();
+      const search = page.getByTestId('request-search').locator('input');
+      await search.fill(number);
+      await search.press('Enter');
+      await poll(() => page.getByTestId('request-table').locator('.ant-table-row').count()).toBe(1);
+      await page.getByTestId('request-table').getByTestId('request-link').click();
+      await page.waitForURL(`**/requests/${requestId}`);
+      const header = page.getByTestId('request-header');
+      // 首问负责制: nobody owns a customer's own request until the first agent takes it.
+      await poll(() => header.getByTestId('request-owner').innerText()).toContain('待首位接单人');
+      await act('dispatch', '已派单', undefined, 'action-dispatch-to-me');
+      await act('take', '已接单');
+      expect(await header.getByTestId('request-owner').innerText()).toContain('我');
+      await act('start', '处理中');
+      await act('resolve', '已回单', { field: 'action-result', value: '更换光猫，恢复上网' });
+
+      // The customer sees the resolution and confirms it.
+      await portal.reload();
+      await poll(() => portal.getByTestId('portal-request-resolution').innerText()).toContain('更换光猫');
+      await portal.getByTestId('portal-confirm').click();
+      await portal.getByTestId('portal-request-closed').waitFor();
+      const progress = portal.getByTestId('portal-timeline');
+      expect(await progress.innerText()).toContain('已归档');
+      expect(await progress.innerText()).not.toContain('agent');
+      expect(await englishOnPage(portal)).toEqual([]);
+      await screenshot(portal, 'portal-request-closed');
+      expect(portalProblems).toEqual([]);
+
+      // The agent's timeline has the customer's steps and the agent's.
+      await page.reload();
+      await poll(() => header.getByTestId('request-status').innerText()).toBe('已归档');
+      const timeline = page.getByTestId('request-timeline');
+      const entries = timeline.getByTestId('timeline-entry');
+      const byCustomer = entries.filter({ hasText: 'customer' });
+      expect(await byCustomer.count()).toBeGreaterThanOrEqual(3); // created, callback, confirm
+      expect(await entries.filter({ hasText: 'agent' }).count()).toBeGreaterThanOrEqual(4);
+      const text = await timeline.innerText();
+      for (const step of ['处理中 → 已回单', '已回单 → 回访中', '回访中 → 已归档'])
+        expect(text).toContain(step);
+      expect(problems).toEqual([]);
+    } finally {
+      await customerContext.close();
+    }
   });
 });
 

@@ -181,12 +181,13 @@ describe('a screen shows only what works', () => {
     expect(new URL(page.url()).pathname).toBe('/requests/new');
   });
 
-  it('offers the customer no 提交服务请求 button that does nothing', async () => {
+  it('offers the customer a 报障 button that opens a real form, not a dead one', async () => {
     await signIn('customer');
     const home = page.getByTestId('portal-home');
-    await home.getByTestId('not-built').waitFor();
-    expect(await home.locator('button').count()).toBe(0);
-    expect(await page.locator('body').innerText()).not.toContain('提交服务请求');
+    await home.getByTestId('portal-service').first().waitFor();
+    expect(await home.getByTestId('not-built').count()).toBe(0);
+    await home.getByTestId('portal-report').click();
+    await page.getByTestId('portal-report-form').waitFor();
     expect(problems).toEqual([]);
   });
 });

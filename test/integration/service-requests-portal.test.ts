@@ -57,6 +57,9 @@ describe(`the customer's portal (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'}
     expect(r).not.toHaveProperty('routing');
     const staffView = (await call('GET', `${STAFF}/${r.id}`, 'admin')).json();
     expect(staffView).toMatchObject({ channel: 'web', customer: { id: customerId } });
+    // 首问负责制: the unit routing picked owns it; nobody is named until an agent takes it.
+    expect(staffView.ownerUserId).toBeNull();
+    expect(staffView.ownerUnitId).toBe(staffView.handlingUnitId);
 
     await call('POST', `${STAFF}/${r.id}/notes`, 'admin', {
       body: '内部：疑似光缆故障',
@@ -86,6 +89,12 @@ describe(`the customer's portal (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'}
     };
     await act('dispatch', { assigneeId: demoId('user', 'admin') });
     await act('take');
+    // The first agent to take it becomes its first-contact owner, on the (internal) timeline.
+    const taken = (await call('GET', `${STAFF}/${r.id}`, 'admin')).json();
+    expect(taken.ownerUserId).toBe(demoId('user', 'admin'));
+    expect(taken.timeline.filter((t: { kind: string }) => t.kind === 'owner_handover')).toMatchObject([
+      { visibility: 'internal', details: { firstContact: true, toUserId: demoId('user', 'admin') } },
+    ]);
     await act('start');
     await act('resolve', { result: '更换光猫后恢复' });
 
@@ -106,7 +115,7 @@ describe(`the customer's portal (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'}
     });
 
     await act('resolve', { result: '更换入户光缆' });
-    await act('callback');
+    // The customer's agreement is the confirmation (回访) itself: straight from 回单 to 归档.
     const stale = await s.app.inject({
       method: 'POST',
       url: `${PORTAL}/${r.id}/decision`,
@@ -117,6 +126,10 @@ describe(`the customer's portal (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'}
     const confirmed = await call('POST', `${PORTAL}/${r.id}/decision`, 'customer', { accept: true });
     expect(confirmed.statusCode, confirmed.body).toBe(200);
     expect(confirmed.json().status).toBe('closed');
+    expect(confirmed.json().timeline.slice(-2)).toMatchObject([
+      { kind: 'status', fromStatus: 'resolved', toStatus: 'callback', byCustomer: true },
+      { kind: 'status', fromStatus: 'callback', toStatus: 'closed', byCustomer: true },
+    ]);
     expect(kinds(confirmed.json().timeline)).toContain('reply');
 
     // My request's attachments are mine to read; a closed one takes no more.
@@ -143,6 +156,49 @@ describe(`the customer's portal (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'}
 
     const mine = (await call('GET', PORTAL, 'customer')).json().items;
     expect(mine.map((i: { id: string }) => i.id)).toContain(r.id);
+    // The owner stays whoever took it first, after a second take (reopen → take again is not needed).
+    expect((await call('GET', `${STAFF}/${r.id}`, 'admin')).json().ownerUserId).toBe(demoId('user', 'admin'));
+  });
+
+  it('lists my services, takes a consultation without a service, and counts my urges', async () => {
+    const services = await call('GET', '/api/v1/portal/services', 'customer');
+    expect(services.statusCode, services.body).toBe(200);
+    const ids = services.json().items.map((i: { id: string }) => i.id);
+    const owned = await s.ctx.db
+      .selectFrom('product_instances')
+      .select('id')
+      .where('customer_id', '=', customerId)
+      .execute();
+    expect(ids.sort()).toEqual(owned.map((o) => o.id).sort());
+    const cats = (
+      await call('GET', '/api/v1/portal/service-request-categories?kind=fault', 'customer')
+    ).json();
+    expect(cats.items.map((c: { code: string }) => c.code)).toContain('broadband.no_connection');
+
+    // A fault needs one of my services; a consultation does not.
+    expect(
+      (await call('POST', PORTAL, 'customer', { kind: 'fault', title: '断网', description: '' })).statusCode,
+    ).toBe(400);
+    const asked = await call('POST', PORTAL, 'customer', {
+      kind: 'consultation',
+      title: '想了解千兆宽带资费',
+      description: '现在是 200M，想升级',
+    });
+    expect(asked.statusCode, asked.body).toBe(201);
+    expect(asked.json()).toMatchObject({ kind: 'consultation', status: 'accepted', productInstanceId: null });
+
+    const urged = await call('POST', `${PORTAL}/${asked.json().id}/urge`, 'customer', {
+      reason: '请尽快回复',
+    });
+    expect(urged.statusCode, urged.body).toBe(200);
+    expect(urged.json()).toMatchObject({ urgeCount: 1 });
+    expect(urged.json().timeline.at(-1)).toMatchObject({
+      kind: 'urge',
+      body: '请尽快回复',
+      byCustomer: true,
+    });
+    const staff = (await call('GET', `${STAFF}/${asked.json().id}`, 'admin')).json();
+    expect(staff.urgeCount).toBe(1);
   });
 
   it("never shows or touches another customer's request (404), nor reports on another's service", async () => {
@@ -166,6 +222,7 @@ describe(`the customer's portal (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'}
     expect(
       (await call('POST', `${PORTAL}/${other.id}/decision`, 'customer', { accept: true })).statusCode,
     ).toBe(404);
+    expect((await call('POST', `${PORTAL}/${other.id}/urge`, 'customer', {})).statusCode).toBe(404);
     const items = (await call('GET', `${PORTAL}?limit=100`, 'customer')).json().items;
     expect(items.map((i: { id: string }) => i.id)).not.toContain(other.id);
 
@@ -183,5 +240,57 @@ describe(`the customer's portal (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'}
     // Staff routes are not the customer's, the portal is not staff's.
     expect((await call('GET', `${STAFF}/${other.id}`, 'customer')).statusCode).toBe(403);
     expect((await call('GET', PORTAL, 'agent')).statusCode).toBe(403);
+  });
+
+  it('administrators link and unlink portal logins (audited); others may not', async () => {
+    const LINKS = '/api/v1/customer-portal-accounts';
+    const user = demoId('user', 'customer');
+    const listed = await call('GET', `${LINKS}?customerId=${customerId}`, 'sysadmin');
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json().items).toMatchObject([{ userId: user, login: 'customer', customerId }]);
+    expect((await call('PUT', `${LINKS}/${user}`, 'agent', { customerId })).statusCode).toBe(403);
+    // Only a portal login (role customer) speaks for a customer.
+    const staff = await call('PUT', `${LINKS}/${demoId('user', 'agent')}`, 'sysadmin', { customerId });
+    expect(staff.statusCode).toBe(422);
+
+    expect((await call('DELETE', `${LINKS}/${user}`, 'sysadmin')).statusCode).toBe(204);
+    expect((await call('GET', PORTAL, 'customer')).statusCode).toBe(404);
+    expect((await call('DELETE', `${LINKS}/${user}`, 'sysadmin')).statusCode).toBe(404);
+
+    const other = await s.ctx.db
+      .selectFrom('customers')
+      .select('id')
+      .where('id', '<>', customerId)
+      .where('status', '=', 'active')
+      .executeTakeFirstOrThrow();
+    const moved = await call('PUT', `${LINKS}/${user}`, 'sysadmin', { customerId: other.id });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const theirs = (await call('GET', PORTAL, 'customer')).json().items;
+    const mineBefore = await s.ctx.db
+      .selectFrom('service_requests')
+      .select('id')
+      .where('customer_id', '=', customerId)
+      .execute();
+    expect(theirs.map((i: { id: string }) => i.id)).not.toContain(mineBefore[0]!.id);
+
+    // By the customer number too (what an administrator reads off the customer's papers).
+    const { customer_no } = await s.ctx.db
+      .selectFrom('customers')
+      .select('customer_no')
+      .where('id', '=', customerId)
+      .executeTakeFirstOrThrow();
+    const back = await call('PUT', `${LINKS}/${user}`, 'sysadmin', { customerNo: customer_no });
+    expect(back.json()).toMatchObject({ userId: user, customerId, login: 'customer' });
+    const audit = await s.ctx.db
+      .selectFrom('audit_log')
+      .select(['action', 'entity_id'])
+      .where('action', 'in', ['customer.portal_link', 'customer.portal_unlink'])
+      .orderBy('seq')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual([
+      'customer.portal_unlink',
+      'customer.portal_link',
+      'customer.portal_link',
+    ]);
   });
 });

@@ -41,6 +41,9 @@ const SecurityWorkspace = lazy(() => import('./pages/security/SecurityWorkspace.
 const AuditLogPage = lazy(() => import('./pages/audit/AuditLogPage.tsx'));
 const PortalHome = lazy(() => import('./pages/portal/PortalHome.tsx'));
 const PortalContact = lazy(() => import('./pages/portal/PortalContact.tsx'));
+const PortalReport = lazy(() => import('./pages/portal/PortalReport.tsx'));
+const PortalRequests = lazy(() => import('./pages/portal/PortalRequests.tsx'));
+const PortalRequestPage = lazy(() => import('./pages/portal/PortalRequestPage.tsx'));
 
 function Layout({ children }: { children: ReactNode }) {
   return <Suspense fallback={<FullPageSpin />}>{children}</Suspense>;
@@ -103,6 +106,9 @@ export function AppRoutes() {
         >
           <Route index element={<PortalHome />} />
           <Route path="contact" element={<PortalContact />} />
+          <Route path="new" element={<PortalReport />} />
+          <Route path="requests" element={<PortalRequests />} />
+          <Route path="requests/:id" element={<PortalRequestPage />} />
         </Route>
         <Route
           element={

@@ -11,6 +11,7 @@ import { customerResourceRoutes, erasureRoutes } from './customer.routes.ts';
 import { identifyRoutes } from './identify.routes.ts';
 import { importRoutes } from './imports.routes.ts';
 import { instanceRoutes, resourceImpactRoutes } from './instances.routes.ts';
+import { portalAccountRoutes } from './portal-accounts.ts';
 import { revealRoutes } from './reveal.routes.ts';
 import type { CustomerRouteEnv, CustomerRouteOptions } from './routes.common.ts';
 import { searchRoutes } from './search.routes.ts';
@@ -34,5 +35,6 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
     erasureRoutes(app, env);
     resourceImpactRoutes(app, env);
     identifyRoutes(app, env);
+    portalAccountRoutes(app, env);
   };
 }

@@ -54,6 +54,11 @@ export const customers = defineModule<CustomersTables>({
       // 一点受理: whoever answers the customer, wherever the customer is from.
       roles: ['agent', 'monitor', 'account_manager', 'dispatcher'],
     },
+    'customer.portal_link': {
+      description:
+        'Link a portal login (role customer) to the customer it speaks for, or unlink it (audited)',
+      roles: ['system_admin'],
+    },
     'customer.import': { description: 'Bulk-import customers and instances from CSV/XLSX' },
     'customer.erase': {
       description: 'Erase (anonymise) a customer on request, keeping the records law requires',
@@ -81,6 +86,7 @@ export { revealField } from './reveal.service.ts';
 // For the service-requests module: a customer identified across regions may be taken a request for.
 export { customerForIntake, IDENTIFIED_FOR_MS, type IntakeCustomer } from './identify.service.ts';
 export { logIntakeAccess, portalCustomerOf } from './intake-access.ts';
+export { portalServicesOf } from './portal-accounts.ts';
 // For the security module's incident register (PIPL Art. 57).
 export {
   customerIdsByNo,

@@ -153,6 +153,33 @@ export async function isActiveUser(caller: AnyExecutor, id: string): Promise<boo
   return u?.status === 'active';
 }
 
+/** Users by id with their login, name, status and whether they hold `role` (portal logins: customer). */
+export async function usersWithRoleFlag(
+  caller: AnyExecutor,
+  ids: readonly string[],
+  role: string,
+): Promise<Map<string, { login: string; displayName: string; active: boolean; hasRole: boolean }>> {
+  if (ids.length === 0) return new Map();
+  const db: Executor = caller;
+  const rows = await db
+    .selectFrom('users as u')
+    .leftJoin('user_roles as r', (j) => j.onRef('r.user_id', '=', 'u.id').on('r.role_code', '=', role))
+    .select(['u.id', 'u.login', 'u.display_name', 'u.status', 'r.role_code'])
+    .where('u.id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        login: r.login,
+        displayName: r.display_name,
+        active: r.status === 'active',
+        hasRole: r.role_code !== null,
+      },
+    ]),
+  );
+}
+
 /** Active users' ids by login (the import's account-manager column). */
 export async function activeUserLogins(caller: AnyExecutor): Promise<Array<{ id: string; login: string }>> {
   const db: Executor = caller;

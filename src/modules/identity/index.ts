@@ -64,6 +64,7 @@ export {
   unitsOfFunction,
   unitsUnder,
   userUnits,
+  usersWithRoleFlag,
   type RoutingUnit,
 } from './directory.ts';
 // Staff presence, for routing (away/offline skipped) and first-contact deputies.

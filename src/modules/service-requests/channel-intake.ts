@@ -132,12 +132,25 @@ export function requestChannelPort(routing: RoutingPort) {
         const own: Executor = db as Executor;
         const row = await own
           .selectFrom('service_requests')
-          .select(['id', 'number', 'status', 'customer_id', 'owner_user_id'])
+          .select(['id', 'number', 'status', 'customer_id', 'owner_user_id', 'assignee_id'])
+          .select((eb) =>
+            eb
+              .selectFrom('service_request_timeline as e')
+              .select('e.actor_id')
+              .whereRef('e.request_id', '=', 'service_requests.id')
+              .where('e.kind', '=', 'created')
+              .limit(1)
+              .as('creator_id'),
+          )
           .where('number', '=', input.number)
           .executeTakeFirst();
         if (!row || row.status === 'closed') return undefined;
+        // The note is written as the first-contact owner; a portal request nobody has taken yet
+        // has none: then as whoever works on it, else as the login that submitted it.
+        const as = row.owner_user_id ?? row.assignee_id ?? row.creator_id;
+        if (!as) return undefined;
         const caller: Caller = {
-          principal: await principalFor(db, { id: row.owner_user_id }, 'api_token', 'channel'),
+          principal: await principalFor(db, { id: as }, 'api_token', 'channel'),
           actor: systemActor(`${input.channel}:customer`, null),
           scope: { path: '', all: true },
           now: input.now,

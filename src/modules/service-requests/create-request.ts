@@ -234,7 +234,14 @@ export async function createRequest(
   // The number: province code of the intake unit, China date, the sequence value (never cut short).
   const number = `${provinceCode(intake.code)}${chinaDate(now)}${pre.seq.padStart(6, '0')}`;
   const values = {
-    ...requestRowFor(deps, caller, input, facts, { id, now, intake, handling: handling, decision }),
+    ...requestRowFor(deps, caller, input, facts, {
+      id,
+      now,
+      intake,
+      handling,
+      decision,
+      byCustomer: portalCustomerId !== undefined,
+    }),
     ...{ repeat_of: repeatOf, related_ids: [], tags: [], merged_into_id: null }, // repeats.ts
     number,
   };
@@ -340,11 +347,15 @@ function requestRowFor(
     intake: { id: string; path: string };
     handling: { id: string; path: string };
     decision: RoutingDecision;
+    /** Submitted by the customer (portal): owned by the handling unit, nobody yet (首问 at take). */
+    byCustomer: boolean;
   },
 ): Omit<Insertable<ServiceRequestsTable>, 'number'> {
   const closed = input.resolveAtIntake !== undefined;
   const phone = input.callerPhone;
-  const owner = caller.principal;
+  const owner = w.byCustomer
+    ? { userId: null, unit: w.handling }
+    : { userId: caller.principal.userId, unit: w.intake };
   return {
     id: w.id,
     kind: input.kind,
@@ -366,8 +377,8 @@ function requestRowFor(
     skill_group_id: w.decision.skillGroupId,
     assignee_id: null,
     owner_user_id: owner.userId,
-    owner_unit_id: w.intake.id,
-    owner_unit_path: w.intake.path,
+    owner_unit_id: owner.unit.id,
+    owner_unit_path: owner.unit.path,
     deputy_user_id: input.deputyUserId ?? null,
     support_line: w.decision.supportLine,
     status: closed ? 'closed' : 'accepted',

@@ -2,7 +2,17 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/app.ts';
 import { callerOf } from '../../platform/http/caller.ts';
-import { portalDecide, portalList, portalNote, portalReport, portalRequest } from './portal.ts';
+import {
+  PORTAL_KINDS,
+  portalCategories,
+  portalDecide,
+  portalList,
+  portalNote,
+  portalReport,
+  portalRequest,
+  portalServices,
+  portalUrge,
+} from './portal.ts';
 import { idempotencyKeyOf } from './requests.routes.ts';
 import { tags, type RouteEnv } from './routes.common.ts';
 import { categoryCode, idParams } from './service-requests.schemas.ts';
@@ -23,6 +33,7 @@ const portalItem = z.object({
   status: z.string(),
   resolution: z.string().nullable(),
   mergedIntoId: z.string().nullable(),
+  urgeCount: z.number(),
   createdAt: z.string(),
   updatedAt: z.string(),
   resolvedAt: z.string().nullable(),
@@ -43,7 +54,9 @@ const portalDetail = portalItem.extend({
   ),
 });
 const reportInput = z.strictObject({
-  productInstanceId: z.uuid(),
+  /** fault (default; needs productInstanceId), consultation, complaint or suggestion. */
+  kind: z.enum(PORTAL_KINDS).optional(),
+  productInstanceId: z.uuid().optional(),
   title: text(200),
   description: z.string().trim().max(10000),
   category: categoryCode.optional(),
@@ -53,6 +66,17 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 const noteInput = z.strictObject({ body: text(2000), version });
+const urgeInput = z.strictObject({ reason: text(500).optional(), version });
+const serviceItem = z.object({
+  id: z.string(),
+  productCode: z.string(),
+  productName: z.string().nullable(),
+  accountNo: z.string(),
+  status: z.string(),
+  serviceAddress: z.string().nullable(),
+  bandwidthMbps: z.number().nullable(),
+  startedOn: z.string().nullable(),
+});
 const decisionInput = z.strictObject({ accept: z.boolean(), reason: text(2000).optional(), version });
 
 const BASE = '/portal/service-requests';
@@ -67,6 +91,37 @@ export function portalRoutes(app: App, { deps }: RouteEnv): void {
     reply.header('etag', `"${view.version}"`);
     return view;
   };
+
+  app.get(
+    '/portal/services',
+    {
+      schema: {
+        tags,
+        summary: 'My services (我的服务) and their status',
+        response: { 200: z.object({ items: z.array(serviceItem) }) },
+      },
+      config: portal,
+    },
+    async (request) => portalServices(deps, callerOf(request, deps.clock)),
+  );
+
+  app.get(
+    '/portal/service-request-categories',
+    {
+      schema: {
+        tags,
+        summary: 'The categories a customer picks from, per kind the portal takes',
+        querystring: z.strictObject({ kind: z.enum(PORTAL_KINDS) }),
+        response: {
+          200: z.object({
+            items: z.array(z.object({ code: z.string(), name: z.string(), nameEn: z.string() })),
+          }),
+        },
+      },
+      config: portal,
+    },
+    async (request) => portalCategories(deps, request.query.kind),
+  );
 
   app.get(
     BASE,
@@ -87,7 +142,8 @@ export function portalRoutes(app: App, { deps }: RouteEnv): void {
     {
       schema: {
         tags,
-        summary: 'Report a fault on one of my services (报障). Idempotency-Key makes a retry safe.',
+        summary:
+          'Report a fault on one of my services (报障), or submit a consultation, complaint or suggestion. Idempotency-Key makes a retry safe.',
         body: reportInput,
         response: { 201: portalDetail },
       },
@@ -153,6 +209,26 @@ export function portalRoutes(app: App, { deps }: RouteEnv): void {
       const caller = callerOf(request, deps.clock);
       const body = { ...request.body, version: expectedVersion(request, request.body.version) };
       await portalDecide(deps, caller, request.params.id, body);
+      return read(caller, request.params.id, reply);
+    },
+  );
+
+  app.post(
+    `${BASE}/:id/urge`,
+    {
+      schema: {
+        tags,
+        summary: 'Chase my open request (催单): counted and on the timeline',
+        params: idParams,
+        body: urgeInput,
+        response: { 200: portalDetail },
+      },
+      config: portal,
+    },
+    async (request, reply) => {
+      const caller = callerOf(request, deps.clock);
+      const body = { ...request.body, version: expectedVersion(request, request.body.version) };
+      await portalUrge(deps, caller, request.params.id, body);
       return read(caller, request.params.id, reply);
     },
   );

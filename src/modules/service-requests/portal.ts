@@ -6,13 +6,16 @@
  * the request is known to be the customer's own.
  */
 import { invalidField, notFound, unprocessableField } from '../../platform/errors.ts';
-import { instanceFacts, portalCustomerOf } from '../customers/index.ts';
+import { instanceFacts, portalCustomerOf, portalServicesOf } from '../customers/index.ts';
 import { changeRequest } from './change-request.ts';
 import { createRequest } from './create-request.ts';
 import type { Caller, RequestDeps } from './deps.ts';
-import { timelineOf } from './requests.repository.ts';
+import { timelineOf, workflowOf } from './requests.repository.ts';
+import type { Kind, State } from './domain/catalogue.ts';
+import { nextState, type Action } from './domain/workflow.ts';
 import type { RequestRow } from './requests.repository.ts';
-import { transition } from './transitions.ts';
+import { transition, urge } from './transitions.ts';
+import { listCategories } from './admin.service.ts';
 import type { ExtraAttachmentRule } from './request-attachments.ts';
 import { maskFreeText } from '../../platform/pii/free-text.ts';
 import { timelineView } from './requests.views.ts';
@@ -53,6 +56,7 @@ export function portalView(r: RequestRow) {
     status: r.status,
     resolution: r.resolution === null ? null : maskFreeText(r.resolution),
     mergedIntoId: r.merged_into_id,
+    urgeCount: r.urge_count,
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
     resolvedAt: iso(r.resolved_at),
@@ -99,25 +103,44 @@ export async function portalList(
   return { items: (await query.execute()).map(portalView) };
 }
 
-/** 报障: a fault on one of the customer's own services, through the web channel. */
+/** What a customer may submit on the portal: a fault on one of their services, or these. */
+export const PORTAL_KINDS = ['fault', 'consultation', 'complaint', 'suggestion'] as const;
+export type PortalKind = (typeof PORTAL_KINDS)[number];
+
+/**
+ * 报障 (a fault on one of the customer's own services) or a consultation, complaint or suggestion
+ * (a service optional), through the web channel. Owned by the unit routing picks; the first agent
+ * who takes it becomes its first-contact owner (transitions.ts).
+ */
 export async function portalReport(
   deps: RequestDeps,
   caller: Caller,
-  input: { productInstanceId: string; title: string; description: string; category?: string | undefined },
+  input: {
+    kind?: PortalKind | undefined;
+    productInstanceId?: string | undefined;
+    title: string;
+    description: string;
+    category?: string | undefined;
+  },
   idempotencyKey?: string,
 ) {
   const customerId = await portalCustomer(deps, caller);
-  const instance = await instanceFacts(deps.db, input.productInstanceId);
-  if (!instance || instance.customerId !== customerId)
-    throw unprocessableField('productInstanceId', 'is not one of your services');
+  const kind = input.kind ?? 'fault';
+  if (kind === 'fault' && !input.productInstanceId)
+    throw invalidField('body.productInstanceId', 'is required to report a fault: which of your services?');
+  if (input.productInstanceId) {
+    const instance = await instanceFacts(deps.db, input.productInstanceId);
+    if (!instance || instance.customerId !== customerId)
+      throw unprocessableField('productInstanceId', 'is not one of your services');
+  }
   const { view, replayed } = await createRequest(
     deps,
     caller,
     {
-      kind: 'fault',
+      kind,
       channel: 'web',
       customerId,
-      productInstanceId: input.productInstanceId,
+      ...(input.productInstanceId ? { productInstanceId: input.productInstanceId } : {}),
       title: input.title,
       description: input.description,
       ...(input.category ? { category: input.category } : {}),
@@ -126,6 +149,30 @@ export async function portalReport(
     customerId,
   );
   return { id: view.id, replayed };
+}
+
+/** 我的服务: the customer's own services and their status. */
+export async function portalServices(deps: RequestDeps, caller: Caller) {
+  return { items: await portalServicesOf(deps.db, await portalCustomer(deps, caller)) };
+}
+
+/** The categories a customer picks from (active ones of the portal's kinds). */
+export async function portalCategories(deps: RequestDeps, kind: PortalKind) {
+  const { items } = await listCategories(deps, { kind });
+  return { items: items.map((c) => ({ code: c.code, name: c.name, nameEn: c.nameEn })) };
+}
+
+/** 催单: the customer chases an open request (counted, on the timeline). */
+export async function portalUrge(
+  deps: RequestDeps,
+  caller: Caller,
+  id: string,
+  input: { reason?: string | undefined; version?: number | undefined },
+) {
+  const row = await ownRow(deps, caller, id);
+  if (row.status === 'resolved' || row.status === 'callback')
+    throw unprocessableField('id', 'the request is resolved: confirm or reject the resolution instead');
+  await urge(deps, onOwnRequest(caller), id, input);
 }
 
 export async function portalNote(
@@ -146,20 +193,35 @@ export async function portalNote(
   });
 }
 
-/** The customer agrees (confirm → closed) or disagrees (reopen, with the reason) with a resolution. */
+/**
+ * The customer agrees (→ closed) or disagrees (reopen, with the reason) with a resolution. The
+ * customer's agreement is the confirmation (回访) itself: from 回单 it runs callback then confirm
+ * (each a step on the timeline); a kind without callback closes.
+ */
 export async function portalDecide(
   deps: RequestDeps,
   caller: Caller,
   id: string,
   input: { accept: boolean; reason?: string | undefined; version?: number | undefined },
 ) {
-  await ownRow(deps, caller, id);
+  const row = await ownRow(deps, caller, id);
   if (!input.accept && !input.reason) throw invalidField('body.reason', 'is required to reject a resolution');
-  await transition(deps, onOwnRequest(caller), id, {
-    action: input.accept ? 'confirm' : 'reopen',
-    ...(input.reason ? { reason: input.reason } : {}),
-    version: input.version,
-  });
+  const as = onOwnRequest(caller);
+  if (!input.accept) {
+    await transition(deps, as, id, { action: 'reopen', reason: input.reason!, version: input.version });
+    return;
+  }
+  const workflow = await workflowOf(deps.db, row.kind as Kind);
+  const from = row.status as State;
+  const can = (action: Action) => nextState(workflow, from, action).ok;
+  if (!can('confirm') && can('callback')) {
+    await transition(deps, as, id, { action: 'callback', version: input.version });
+    const next = input.version === undefined ? undefined : input.version + 1;
+    await transition(deps, as, id, { action: 'confirm', version: next });
+    return;
+  }
+  const action = !can('confirm') && can('close') ? 'close' : 'confirm';
+  await transition(deps, as, id, { action, version: input.version });
 }
 
 /** Attachments: a portal customer reads those of their own requests and attaches to open ones. */

@@ -4,7 +4,7 @@
  * request exists.
  */
 import { callerFor, type Caller } from '../../platform/http/caller.ts';
-import { sampleInstances } from '../customers/index.ts';
+import { portalCustomerOf, portalServicesOf, sampleInstances } from '../customers/index.ts';
 import { demoId, principalFor } from '../identity/index.ts';
 import { createRequest } from './create-request.ts';
 import { requestDeps, type RequestDeps } from './deps.ts';
@@ -13,7 +13,8 @@ import { DEFAULT_WORKFLOWS } from './domain/workflow.ts';
 import { unitInfo } from './requests.repository.ts';
 import type { RoutingPort } from './routing-port.ts';
 import type { ModuleContext } from './service-requests.tables.ts';
-import { transition, urge } from './transitions.ts';
+import { portalReport } from './portal.ts';
+import { addNote, transition, urge } from './transitions.ts';
 
 const TEXTS: Record<Kind, Array<[string, string]>> = {
   fault: [
@@ -152,8 +153,54 @@ export async function seedDemoRequests(
       );
     }
   }
-  onProgress(`service requests: ${count} demo requests`);
+  // In the past like the others (lists are newest first): the last step half an hour ago.
+  const portal = await seedPortalRequests(ctx, deps, ctx.clock.now().getTime() - 4 * 3600_000);
+  onProgress(`service requests: ${count + portal} demo requests`);
   return true;
+}
+
+/**
+ * The demo portal login's own requests (自助服务), submitted on the portal: a fault that an agent
+ * took (its first-contact owner) and resolved, waiting for the customer's confirmation, and an
+ * open consultation nobody has taken yet (owned by its unit).
+ */
+async function seedPortalRequests(ctx: ModuleContext, deps: RequestDeps, from: number): Promise<number> {
+  const customerId = await portalCustomerOf(ctx.db, demoId('user', 'customer'));
+  const service = customerId
+    ? (await portalServicesOf(ctx.db, customerId)).find((s) => s.status === 'active')
+    : undefined;
+  if (!service) return 0;
+  let at = from;
+  const as = async (login: string) => {
+    const principal = await principalFor(ctx.db, { id: demoId('user', login) }, 'session', 'demo');
+    at += 30 * 60_000;
+    return callerFor(principal, { now: () => new Date(at) });
+  };
+  const { id } = await portalReport(deps, await as('customer'), {
+    kind: 'fault',
+    productInstanceId: service.id,
+    title: '宽带晚上经常掉线',
+    description: '最近一周每晚 9 点左右宽带掉线，重启光猫后才恢复。',
+    category: 'broadband.drops',
+  });
+  const agent = demoId('user', 'agent');
+  let v = await transition(deps, await as('agent'), id, { action: 'dispatch', assigneeId: agent });
+  v = await transition(deps, await as('agent'), id, { action: 'take', version: v.version });
+  await transition(deps, await as('agent'), id, { action: 'start', version: v.version });
+  await addNote(deps, await as('agent'), id, {
+    body: '已远程检测线路，明天上午安排师傅上门。',
+    visibility: 'customer',
+  });
+  await transition(deps, await as('agent'), id, {
+    action: 'resolve',
+    result: '更换老化的入户尾纤，连续观察两晚未再掉线。',
+  });
+  await portalReport(deps, await as('customer'), {
+    kind: 'consultation',
+    title: '咨询千兆宽带升级',
+    description: '现在是 200M 宽带，想了解升级千兆的资费和是否需要更换光猫。',
+  });
+  return 2;
 }
 
 /** Walks a request along its kind's workflow to a stage. */

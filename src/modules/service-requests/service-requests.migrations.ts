@@ -148,10 +148,21 @@ export const serviceRequestsInit: Migration = {
   },
 };
 
+/**
+ * Migration 0031: a request the customer submits on the portal is owned by the unit routing picks,
+ * with no owner person until the first agent takes it (首问负责制).
+ */
+const serviceRequestsPortalOwner: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`alter table service_requests alter column owner_user_id drop not null`.execute(db);
+  },
+};
+
 export const serviceRequestsMigrations: MigrationList = [
   ['0014_service_requests_init', serviceRequestsInit],
   // Search vector and queue indexes (search.migrations.ts).
   ['0021_service_requests_search', serviceRequestsSearch],
   ['0022_service_requests_extras', serviceRequestsExtras], // extras.migrations.ts
   ['0026_service_requests_tmf621', serviceRequestsTmf621], // tmf621/tmf621.migrations.ts
+  ['0031_service_requests_portal_owner', serviceRequestsPortalOwner],
 ];

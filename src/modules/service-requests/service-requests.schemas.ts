@@ -212,7 +212,7 @@ export const requestView = listItem.extend({
   productInstanceId: z.string().nullable(),
   siteUnitId: z.string().nullable(),
   intakeUnitId: z.string(),
-  ownerUserId: z.string(),
+  ownerUserId: z.string().nullable(),
   ownerUnitId: z.string(),
   /** The first-contact owner (首问) and deputy by name and unit. */
   owner: personRef.nullable(),

@@ -44,8 +44,12 @@ export interface ServiceRequestsTable {
   handling_unit_path: string;
   skill_group_id: string | null;
   assignee_id: string | null;
-  /** 首问负责制: the person and unit that accepted the request stay its owner toward the customer. */
-  owner_user_id: string;
+  /**
+   * 首问负责制: the person and unit that accepted the request stay its owner toward the customer.
+   * A request the customer submits (portal) has an owner unit (routing's) and no owner person
+   * until the first agent takes it (migration 0031).
+   */
+  owner_user_id: string | null;
   owner_unit_id: string;
   owner_unit_path: string;
   deputy_user_id: string | null;

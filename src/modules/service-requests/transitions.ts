@@ -113,9 +113,13 @@ async function effects(
       if (row.assignee_id && row.assignee_id !== me)
         throw conflict('The request is assigned to someone else: they take it, or it is dispatched again');
       set.assignee_id = me;
+      await firstContactOwner(deps, caller, row, set, entries, details);
       return;
     case 'start':
-      if (!row.assignee_id) set.assignee_id = me;
+      if (!row.assignee_id) {
+        set.assignee_id = me;
+        await firstContactOwner(deps, caller, row, set, entries, details);
+      }
       return;
     case 'suspend':
       set.suspended_reason = input.reason!;
@@ -147,6 +151,37 @@ async function effects(
     default:
       return;
   }
+}
+
+/**
+ * 首问负责制 for a request the customer submitted (portal): it is owned by its unit with nobody
+ * named until the first agent takes it, who becomes its first-contact owner (on the timeline).
+ */
+async function firstContactOwner(
+  deps: RequestDeps,
+  caller: Caller,
+  row: RequestRow,
+  set: Updateable<ServiceRequestsTable>,
+  entries: TimelineDraft[],
+  details: Record<string, unknown>,
+) {
+  if (row.owner_user_id !== null) return;
+  const unit = await unitInfo(deps.db, caller.principal.orgUnitId);
+  if (!unit) return;
+  Object.assign(set, {
+    owner_user_id: caller.principal.userId,
+    owner_unit_id: unit.id,
+    owner_unit_path: unit.path,
+  });
+  const owner = {
+    firstContact: true,
+    fromUserId: null,
+    fromUnitId: row.owner_unit_id,
+    toUserId: caller.principal.userId,
+    toUnitId: unit.id,
+  };
+  details.owner = owner;
+  entries.push({ kind: 'owner_handover', visibility: 'internal', body: null, details: owner });
 }
 
 /** 催单: counted and visible; not a change of state. */
@@ -296,9 +331,11 @@ export async function followUp(
 ) {
   return changeRequest(deps, caller, id, input.version, async (row): Promise<Change> => {
     notClosed(row, 'followed up');
-    const ids = [row.owner_user_id, ...(row.deputy_user_id ? [row.deputy_user_id] : [])];
+    const owner = row.owner_user_id;
+    const ids = [...(owner ? [owner] : []), ...(row.deputy_user_id ? [row.deputy_user_id] : [])];
     const users = await userUnits(deps.db, ids);
-    const ownerAway = input.ownerAway === true || !users.get(row.owner_user_id)?.active;
+    // Nobody owns it yet (a portal request no agent has taken): the deputy or the group lead.
+    const ownerAway = input.ownerAway === true || !owner || !users.get(owner)?.active;
     let reached: { userId: string | null; as: 'owner' | 'deputy' | 'group_lead' | 'nobody' } = {
       userId: row.owner_user_id,
       as: 'owner',

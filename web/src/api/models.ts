@@ -65,3 +65,10 @@ export type IdentifiedCaller = ResponseOf<'/api/v1/customers/identify', 'post'>[
 // A board's counters (dispatcher, monitoring centre, supervisor): open requests per state/priority.
 export type RequestOverview = ResponseOf<'/api/v1/service-requests/overview', 'get'>;
 export type CappedCount = RequestOverview['firstContactResolvedToday'];
+// The customer portal (自助服务).
+export type PortalService = ResponseOf<'/api/v1/portal/services', 'get'>['items'][number];
+export type PortalRequestItem = ResponseOf<'/api/v1/portal/service-requests', 'get'>['items'][number];
+export type PortalRequest = ResponseOf<'/api/v1/portal/service-requests/{id}', 'get'>;
+export type PortalTimelineEntry = PortalRequest['timeline'][number];
+export type NewPortalRequest = BodyOf<'/api/v1/portal/service-requests', 'post'>;
+export type PortalKind = NonNullable<NewPortalRequest['kind']>;

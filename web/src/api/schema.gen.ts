@@ -2857,6 +2857,94 @@ export interface paths {
       };
     };
   };
+  '/api/v1/customer-portal-accounts': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Portal logins and the customers they speak for (customers in scope) */
+    get: {
+      parameters: {
+        query?: {
+          customerId?: string;
+          userId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                userId: string;
+                login: string | null;
+                displayName: string | null;
+                customerId: string;
+                customerNo: string;
+                createdAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/customer-portal-accounts/{userId}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Link a portal login (role customer) to a customer in scope, by id or customer number; replaces its earlier link (audited) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          userId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            customerId?: string;
+            customerNo?: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              userId: string;
+              login: string | null;
+              displayName: string | null;
+              customerId: string;
+              customerNo: string;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Unlink a portal login from its customer (audited) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          userId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
   '/api/v1/products': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** The service product catalogue */
@@ -3750,7 +3838,7 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               owner: {
                 name: string;
@@ -3856,7 +3944,7 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               owner: {
                 name: string;
@@ -4036,7 +4124,7 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               owner: {
                 name: string;
@@ -4149,7 +4237,7 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               owner: {
                 name: string;
@@ -4264,7 +4352,7 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               owner: {
                 name: string;
@@ -4378,7 +4466,7 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               owner: {
                 name: string;
@@ -4494,7 +4582,7 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               owner: {
                 name: string;
@@ -4609,7 +4697,7 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               owner: {
                 name: string;
@@ -5258,7 +5346,7 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               owner: {
                 name: string;
@@ -5371,7 +5459,7 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               owner: {
                 name: string;
@@ -5478,7 +5566,7 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               owner: {
                 name: string;
@@ -5591,7 +5679,7 @@ export interface paths {
               productInstanceId: string | null;
               siteUnitId: string | null;
               intakeUnitId: string;
-              ownerUserId: string;
+              ownerUserId: string | null;
               ownerUnitId: string;
               owner: {
                 name: string;
@@ -5632,6 +5720,67 @@ export interface paths {
       };
     };
   };
+  '/api/v1/portal/services': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** My services (我的服务) and their status */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                productCode: string;
+                productName: string | null;
+                accountNo: string;
+                status: string;
+                serviceAddress: string | null;
+                bandwidthMbps: number | null;
+                startedOn: string | null;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/portal/service-request-categories': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The categories a customer picks from, per kind the portal takes */
+    get: {
+      parameters: {
+        query: {
+          kind: 'fault' | 'consultation' | 'complaint' | 'suggestion';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                code: string;
+                name: string;
+                nameEn: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
   '/api/v1/portal/service-requests': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** My requests (portal), newest first */
@@ -5662,6 +5811,7 @@ export interface paths {
                 status: string;
                 resolution: string | null;
                 mergedIntoId: string | null;
+                urgeCount: number;
                 createdAt: string;
                 updatedAt: string;
                 resolvedAt: string | null;
@@ -5673,7 +5823,7 @@ export interface paths {
         };
       };
     };
-    /** Report a fault on one of my services (报障). Idempotency-Key makes a retry safe. */
+    /** Report a fault on one of my services (报障), or submit a consultation, complaint or suggestion. Idempotency-Key makes a retry safe. */
     post: {
       parameters: {
         query?: never;
@@ -5684,7 +5834,8 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            productInstanceId: string;
+            kind?: 'fault' | 'consultation' | 'complaint' | 'suggestion';
+            productInstanceId?: string;
             title: string;
             description: string;
             category?: string;
@@ -5706,6 +5857,7 @@ export interface paths {
               status: string;
               resolution: string | null;
               mergedIntoId: string | null;
+              urgeCount: number;
               createdAt: string;
               updatedAt: string;
               resolvedAt: string | null;
@@ -5754,6 +5906,7 @@ export interface paths {
               status: string;
               resolution: string | null;
               mergedIntoId: string | null;
+              urgeCount: number;
               createdAt: string;
               updatedAt: string;
               resolvedAt: string | null;
@@ -5809,6 +5962,7 @@ export interface paths {
               status: string;
               resolution: string | null;
               mergedIntoId: string | null;
+              urgeCount: number;
               createdAt: string;
               updatedAt: string;
               resolvedAt: string | null;
@@ -5865,6 +6019,63 @@ export interface paths {
               status: string;
               resolution: string | null;
               mergedIntoId: string | null;
+              urgeCount: number;
+              createdAt: string;
+              updatedAt: string;
+              resolvedAt: string | null;
+              closedAt: string | null;
+              version: number;
+              timeline: Array<{
+                id: string;
+                kind: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                body: string | null;
+                byCustomer: boolean;
+                createdAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/portal/service-requests/{id}/urge': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Chase my open request (催单): counted and on the timeline */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              id: string;
+              number: string;
+              kind: string;
+              categoryCode: string | null;
+              productInstanceId: string | null;
+              title: string;
+              description: string;
+              status: string;
+              resolution: string | null;
+              mergedIntoId: string | null;
+              urgeCount: number;
               createdAt: string;
               updatedAt: string;
               resolvedAt: string | null;

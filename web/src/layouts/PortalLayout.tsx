@@ -1,4 +1,10 @@
-import { ArrowLeftOutlined, CustomerServiceOutlined, HomeOutlined, LogoutOutlined } from '@ant-design/icons';
+import {
+  ArrowLeftOutlined,
+  CustomerServiceOutlined,
+  FileTextOutlined,
+  HomeOutlined,
+  LogoutOutlined,
+} from '@ant-design/icons';
 import { Button, Flex, Layout, Segmented, Spin } from 'antd';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,10 +16,11 @@ import { canOpen, isPortalOnly, workspaceById } from '../nav/workspaces.ts';
 
 const TABS = [
   { path: '/portal', key: 'home', icon: <HomeOutlined /> },
+  { path: '/portal/requests', key: 'requests', icon: <FileTextOutlined /> },
   { path: '/portal/contact', key: 'contact', icon: <CustomerServiceOutlined /> },
 ] as const;
 
-/** The customer portal: a narrow, phone-first layout (requests join its tabs when they exist). */
+/** The customer portal: a narrow, phone-first layout (my services, my requests, contact). */
 export default function PortalLayout() {
   const { t } = useTranslation();
   const user = useUser();
@@ -21,7 +28,9 @@ export default function PortalLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const allowed = canOpen(workspaceById('portal'), user);
-  const current = TABS.find((tab) => tab.path === location.pathname)?.path ?? '/portal';
+  // A request's page belongs to 我的请求; the report form to 我的服务 (home).
+  const current =
+    TABS.find((tab) => tab.path !== '/portal' && location.pathname.startsWith(tab.path))?.path ?? '/portal';
 
   return (
     <Layout style={{ minHeight: '100vh', background: '#f5f6f8' }} data-testid="portal-layout">
@@ -62,6 +71,7 @@ export default function PortalLayout() {
           <>
             <Segmented
               block
+              aria-label={t('nav.menu')}
               value={current}
               onChange={(v) => navigate(v)}
               options={TABS.map((tab) => ({

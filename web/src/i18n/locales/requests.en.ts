@@ -102,6 +102,7 @@ const requestsEn: Shape<typeof requestsZhCN> = {
     customer: 'Customer',
     noCustomer: 'Unidentified caller (to be identified at triage)',
     owner: 'First-contact owner',
+    ownerPending: 'whoever takes it first (submitted by the customer)',
     ownerUnit: 'Owner unit',
     deputy: 'Deputy',
     handlingUnit: 'Handling unit',

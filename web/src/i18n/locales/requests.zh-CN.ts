@@ -99,6 +99,7 @@ const requestsZhCN = {
     customer: '客户',
     noCustomer: '未识别的来电（待预处理时识别）',
     owner: '首问负责人',
+    ownerPending: '待首位接单人（客户自助提交）',
     ownerUnit: '首问单位',
     deputy: '代理人',
     handlingUnit: '处理单位',

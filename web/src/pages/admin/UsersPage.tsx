@@ -1,10 +1,10 @@
-import { KeyOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
+import { KeyOutlined, LinkOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { Button, Col, Form, Input, InputNumber, Row, Select, Space, Tag } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client.ts';
 import type { NewUser, OrgUnit, Role, User, UserChange, UserQuery } from '../../api/models.ts';
-import { queryKeys, useApiMutation, useKeysetQuery } from '../../api/query.tsx';
+import { queryKeys, useApiMutation, useApiQuery, useKeysetQuery } from '../../api/query.tsx';
 import { useUser } from '../../auth/session.tsx';
 import { Data } from '../../components/Data.tsx';
 import { FormDialog } from '../../components/FormDialog.tsx';
@@ -37,6 +37,9 @@ export default function UsersPage() {
   const [filters, setFilters] = useState<Filters>({});
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [resetting, setResetting] = useState<User | null>(null);
+  // Which customer a portal login (role customer) speaks for (customer.portal_link).
+  const canLink = hasPermission(me, 'customer.portal_link');
+  const [linking, setLinking] = useState<User | null>(null);
 
   const list = useKeysetQuery(queryKeys.users(filters), (cursor, signal) =>
     ok(
@@ -182,6 +185,16 @@ export default function UsersPage() {
                           </Button>
                         </>
                       ) : null}
+                      {canLink && u.roles.includes('customer') ? (
+                        <Button
+                          type="link"
+                          icon={<LinkOutlined />}
+                          onClick={() => setLinking(u)}
+                          data-testid={`user-portal-link-${u.login}`}
+                        >
+                          {t('admin.users.portalLink')}
+                        </Button>
+                      ) : null}
                       {canGrant && u.id !== me.id ? (
                         <Button
                           type="link"
@@ -210,6 +223,7 @@ export default function UsersPage() {
       ) : null}
       {resetting ? <PasswordDialog user={resetting} onClose={() => setResetting(null)} /> : null}
       {granting ? <RolesDialog user={granting} roles={roles.data} onClose={() => setGranting(null)} /> : null}
+      {linking ? <PortalLinkDialog user={linking} onClose={() => setLinking(null)} /> : null}
     </ListPage>
   );
 }
@@ -441,6 +455,75 @@ function RolesDialog(props: { user: User; roles: Role[] | undefined; onClose: ()
             label: roleLabel(t, i18n.language, r.code, r),
           }))}
         />
+      </Form.Item>
+    </FormDialog>
+  );
+}
+
+/**
+ * 关联客户 (customer.portal_link): which customer a portal login speaks for, by the customer number;
+ * linking again replaces the link, unlinking ends it (both audited by the API).
+ */
+function PortalLinkDialog(props: { user: User; onClose: () => void }) {
+  const { t } = useTranslation();
+  const u = props.user;
+  const key = ['portal-links', u.id];
+  const current = useApiQuery(
+    key,
+    async (signal) =>
+      (await ok(api.GET('/api/v1/customer-portal-accounts', { params: { query: { userId: u.id } }, signal })))
+        .items[0] ?? null,
+  );
+  const link = useApiMutation(
+    ({ customerNo }: { customerNo: string }) =>
+      ok(
+        api.PUT('/api/v1/customer-portal-accounts/{userId}', {
+          params: { path: { userId: u.id } },
+          body: { customerNo: customerNo.trim() },
+        }),
+      ),
+    [key],
+  );
+  const unlink = useApiMutation(
+    () => ok(api.DELETE('/api/v1/customer-portal-accounts/{userId}', { params: { path: { userId: u.id } } })),
+    [key],
+  );
+  const linked = current.data;
+  return (
+    <FormDialog<{ customerNo: string }>
+      name="portal-link"
+      testId="portal-link-modal"
+      title={t('admin.users.portalLinkTitle', { name: u.displayName })}
+      intro={
+        <Space wrap data-testid="portal-link-current">
+          {current.data === undefined ? null : linked ? (
+            <>
+              {t('admin.users.portalLinked')} <Data>{linked.customerNo}</Data>
+              <Button
+                size="small"
+                danger
+                loading={unlink.isPending}
+                onClick={() => void unlink.mutateAsync(undefined).then(props.onClose)}
+                data-testid="portal-unlink"
+              >
+                {t('admin.users.portalUnlink')}
+              </Button>
+            </>
+          ) : (
+            t('admin.users.portalNotLinked')
+          )}
+        </Space>
+      }
+      onClose={props.onClose}
+      onSubmit={async (v) => void (await link.mutateAsync(v))}
+      successMessage={t('admin.users.portalLinkSaved')}
+    >
+      <Form.Item
+        name="customerNo"
+        label={t('admin.users.portalCustomerNo')}
+        rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+      >
+        <Input maxLength={40} autoFocus data-testid="portal-link-customer-no" />
       </Form.Item>
     </FormDialog>
   );

@@ -152,7 +152,11 @@ function Header({ request: r }: { request: RequestDetail }) {
       key: 'owner',
       label: t('requests.view.owner'),
       children: (
-        <span data-testid="request-owner">{person(r.ownerUserId, r.owner, 'request-owner-name')}</span>
+        <span data-testid="request-owner">
+          {r.ownerUserId
+            ? person(r.ownerUserId, r.owner, 'request-owner-name')
+            : t('requests.view.ownerPending')}
+        </span>
       ),
     },
     ...(r.deputyUserId
