@@ -3473,7 +3473,7 @@ export interface paths {
   };
   '/api/v1/service-requests/queues': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** Open requests per queue (mine, owned, group, unassigned, urged, escalated, suspended, open) in the caller's scope, each counted up to 10000 (capped: more). List a queue with `GET /service-requests?queue=…` */
+    /** Open requests per queue (mine, owned, group, unassigned, urged, escalated, suspended, open) in the caller's scope, each counted up to 1000 (capped: more). List a queue with `GET /service-requests?queue=…` */
     get: {
       parameters: {
         query?: {
@@ -3542,7 +3542,7 @@ export interface paths {
   };
   '/api/v1/service-requests/overview': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** A board's counters in the caller's scope: open requests per state and per priority, and those closed at intake (一次解决) today; each counted up to 10000 (capped: more). `desk=monitoring`: the faults the monitoring centre handles */
+    /** A board's counters in the caller's scope: open requests per state and per priority, and those closed at intake (一次解决) today; each counted up to 1000 (capped: more). `desk=monitoring`: the faults the monitoring centre handles */
     get: {
       parameters: {
         query?: {

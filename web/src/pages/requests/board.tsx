@@ -1,5 +1,5 @@
 // What the dispatcher's, monitoring centre's and supervisor's boards share: the counters of
-// GET /service-requests/overview and /queues (capped: "10,000+"), and a column of the newest
+// GET /service-requests/overview and /queues (capped: "1,000+"), and a column of the newest
 // requests in some states, read again every LIVE_MS while on screen.
 import './texts.ts';
 import { Badge, Card, Flex, List, Typography } from 'antd';
