@@ -437,13 +437,20 @@ function checkExact(term: string, rows: Array<{ title: string; description: stri
 async function searchTimes(env: Env, terms: string[], samples: number) {
   const deps = { db: env.ctx.db, vault: vaultFor(env.ctx.config) };
   const hits: Record<string, number> = {};
+  const perTerm: Record<string, number[]> = {};
   const times = await timeN(samples, async (i) => {
     const term = terms[i % terms.length]!;
+    const t0 = performance.now();
     const r = await findRequests(deps, env.caller, { q: term, limit: 50 });
+    (perTerm[term] ??= []).push(ms(t0));
     checkExact(term, r.rows);
     hits[term] = r.rows.length;
   });
-  return { times, hits };
+  // Which term is slow: each term's p50 and its slowest call.
+  const byTerm = Object.fromEntries(
+    Object.entries(perTerm).map(([t, v]) => [t, { p50: stats(v).p50, max: stats(v).max }]),
+  );
+  return { times, hits, byTerm };
 }
 
 async function searchSuite(env: Env, opts: RequestsBenchOptions) {
@@ -453,8 +460,8 @@ async function searchSuite(env: Env, opts: RequestsBenchOptions) {
   const longer = await searchTimes(env, LONGER_TERMS, opts.samples);
   const out: Record<string, unknown> = {
     primaryKey: baseline,
-    twoCharacters: { ...stats(two.times, baseline), rowsOnPage: two.hits },
-    longer: { ...stats(longer.times, baseline), rowsOnPage: longer.hits },
+    twoCharacters: { ...stats(two.times, baseline), rowsOnPage: two.hits, byTerm: two.byTerm },
+    longer: { ...stats(longer.times, baseline), rowsOnPage: longer.hits, byTerm: longer.byTerm },
   };
   log(`two characters: p50 ${stats(two.times).p50} ms p95 ${stats(two.times).p95} ms`);
   log(`longer: p50 ${stats(longer.times).p50} ms p95 ${stats(longer.times).p95} ms`);

@@ -106,6 +106,15 @@ describe('CJK phrase search plans', () => {
     expect(frequent.rows).toBe(600);
     expect(frequent.rarest).toBeGreaterThan(0.2);
     expect(rare.rarest).toBeLessThan(0.05);
+    expect(frequent.unlisted).toEqual([]);
+    // 猫重 is in no text: unlisted, so a phrase with it is counted before any walk, and found nowhere.
+    expect((await estimateTerm(database.db, table, [{ text: '猫重', prefix: false }])).unlisted).toEqual([
+      '猫重',
+    ]);
+    const none = phraseTerm('光猫重启');
+    if ('problem' in none) throw new Error(none.problem);
+    const page = await phrasePage(database.db, table, { tsquery: none.tsquery, limit: 10 }, none.lexemes);
+    expect(page).toMatchObject({ hits: [], plan: 'index' });
     const t = phraseTerm('宽带');
     if ('problem' in t) throw new Error(t.problem);
     expect((await phrasePage(database.db, table, { tsquery: t.tsquery, limit: 10 }, t.lexemes)).plan).toBe(
