@@ -205,9 +205,23 @@ function httpLoad(job: {
   warmupSeconds: number;
   seconds: number;
   seed: number;
+  path?: string;
 }): Promise<IntakeLoad> {
-  return load({ ...job, kind: 'create', path: '/api/v1/service-requests' });
+  return load({ ...job, kind: 'create', path: job.path ?? '/api/v1/service-requests' });
 }
+
+/** TMF621: the same intake use case through `POST /troubleTicket` (an OSS opening faults). */
+const TROUBLE_TICKETS = '/tmf-api/troubleTicket/v5/troubleTicket';
+const troubleTicketBodies = () =>
+  intakeTexts().map((t) =>
+    JSON.stringify({
+      '@type': 'TroubleTicket',
+      name: t.title,
+      description: t.description,
+      severity: 'Major',
+      ticketType: t.kind === 'complaint' ? 'complaint' : 'fault',
+    }),
+  );
 
 function summarise(r: IntakeLoad) {
   const s = [...r.latencies].sort((a, b) => a - b);
@@ -301,27 +315,30 @@ async function settle(db: ModuleContext['db']) {
 async function intakeSuite(env: Env, opts: RequestsBenchOptions) {
   const log = (m: string) => opts.log(`[${opts.engine} intake] ${m}`);
   const bodies = intakeBodies();
+  const tickets = troubleTicketBodies();
   const points = [];
   let seed = 1;
   for (const connections of opts.connections) {
     const point: Record<string, unknown> = { connections };
     // Alternating which goes first, so neither always meets the warmer (or more bloated) table.
-    const order = points.length % 2 === 0 ? (['http', 'raw'] as const) : (['raw', 'http'] as const);
+    const order =
+      points.length % 2 === 0 ? (['http', 'raw', 'tmf621'] as const) : (['tmf621', 'raw', 'http'] as const);
     for (const kind of order) {
       await settle(env.ctx.db);
       const before = loadAverage();
       const r =
-        kind === 'http'
-          ? await httpLoad({
+        kind === 'raw'
+          ? await rawLoad(env, connections, opts.warmupSeconds, opts.seconds)
+          : await httpLoad({
               origin: env.origin,
               token: env.token,
-              bodies,
+              bodies: kind === 'http' ? bodies : tickets,
               connections,
               warmupSeconds: opts.warmupSeconds,
               seconds: opts.seconds,
               seed: seed++,
-            })
-          : await rawLoad(env, connections, opts.warmupSeconds, opts.seconds);
+              ...(kind === 'tmf621' ? { path: TROUBLE_TICKETS } : {}),
+            });
       if (r.errors) throw new Error(`${kind} at ${connections}: ${r.errors} errors, first: ${r.firstError}`);
       const s = { ...summarise(r), loadAverageBefore: before, loadAverageAfter: loadAverage() };
       log(`${kind} at ${connections} connections: ${s.perSecond}/s, p50 ${s.p50} ms, p99 ${s.p99} ms`);
@@ -331,7 +348,11 @@ async function intakeSuite(env: Env, opts: RequestsBenchOptions) {
     const w = point.raw as ReturnType<typeof summarise>;
     point.ratio = round(h.perSecond / w.perSecond, 2);
     point.p99Ratio = h.p99 && w.p99 ? round(h.p99 / w.p99, 2) : null;
+    const m = point.tmf621 as ReturnType<typeof summarise>;
+    point.tmf621Ratio = round(m.perSecond / w.perSecond, 2);
+    point.tmf621P99Ratio = m.p99 && w.p99 ? round(m.p99 / w.p99, 2) : null;
     log(`HTTP ÷ raw at ${connections}: ${point.ratio} (p99 × ${point.p99Ratio})`);
+    log(`TMF621 ÷ raw at ${connections}: ${point.tmf621Ratio} (p99 × ${point.tmf621P99Ratio})`);
     points.push(point);
   }
   return {
@@ -339,7 +360,9 @@ async function intakeSuite(env: Env, opts: RequestsBenchOptions) {
     aims: 'at 50 connections: ratio ≥ 0.65, p99 ≤ 1.5 × the raw p99',
     note:
       'HTTP: POST /api/v1/service-requests (hotline, routing, timeline, audit, outbox, idempotency key) over ' +
-      'keep-alive HTTP from a worker thread, closed loop; raw: the request row and its audit row in one ' +
+      'keep-alive HTTP from a worker thread, closed loop; tmf621: POST /tmf-api/troubleTicket/v5/troubleTicket ' +
+      '(fault or complaint, the same use case plus the ticket row and the TroubleTicket event) the same way; ' +
+      'raw: the request row and its audit row in one ' +
       'transaction on the server pool; before each: vacuum (analyze) and checkpoint',
   };
 }
