@@ -227,12 +227,15 @@ export async function linksAndMerged(db: Executor, caller: Caller, row: RequestR
     .selectFrom('service_requests')
     .select(['id', 'number', 'status', 'merged_into_id', 'related_ids'])
     .where(requestInScope(caller))
-    .where((eb) => {
-      const ids = [...row.repeat_of, ...row.related_ids, ...(row.merged_into_id ? [row.merged_into_id] : [])];
-      const any = [eb('merged_into_id', '=', row.id), sql<boolean>`related_ids @> array[${row.id}]::uuid[]`];
-      if (ids.length > 0) any.push(eb('id', 'in', ids));
-      return eb.or(any);
-    })
+    // The candidates first, each through its own index (an OR across them made PostgreSQL scan
+    // the table: 18 s at 10 M requests); the related index is partial (non-empty arrays).
+    .where(
+      sql<boolean>`id = any(array(
+        select m.id from service_requests m where m.merged_into_id = ${row.id}
+        union select r.id from service_requests r
+          where cardinality(r.related_ids) > 0 and r.related_ids @> array[${row.id}]::uuid[]
+        union select unnest(${[...row.repeat_of, ...row.related_ids, ...(row.merged_into_id ? [row.merged_into_id] : [])]}::uuid[])))`,
+    )
     .execute();
   const links: Array<{ id: string; number: string; status: string; relation: LinkRelation }> = [];
   for (const o of others) {
