@@ -433,6 +433,26 @@ async function queueSuite(env: Env, opts: RequestsBenchOptions) {
   );
   out.counts = { all8Queues: counts, values: await queueCounts(env.ctx.db, env.caller) };
   log(`counts of all queues: p50 ${counts.p50} ms p95 ${counts.p95} ms`);
+
+  // Through HTTP, as the console asks: the request page of open requests in the agent's queue
+  // (view, timeline, links, names), and the boards' overview (capped counts per state/priority).
+  const get = async (path: string) => {
+    const res = await fetch(`${env.origin}${path}`, { headers: { authorization: `Bearer ${env.token}` } });
+    if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<unknown>;
+  };
+  const open = (await findRequests(deps, env.caller, { queue: 'open', limit: 100 })).rows.map((r) => r.id);
+  const page = stats(
+    await timeN(opts.samples, (i) => get(`/api/v1/service-requests/${open[i % open.length]}`)),
+    baseline,
+  );
+  const overview = stats(
+    await timeN(Math.max(5, Math.floor(opts.samples / 10)), () => get('/api/v1/service-requests/overview')),
+  );
+  out.http = { requestPage: page, overview };
+  log(
+    `request page (HTTP): p50 ${page.p50} ms p95 ${page.p95} ms; overview p50 ${overview.p50} ms p95 ${overview.p95} ms`,
+  );
   return out;
 }
 
