@@ -70,7 +70,7 @@ const displayName = async (login: string) =>
 describe(`the dispatcher's board (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () => {
   it('lists a new fault under 待派单, moves it to 已派单 when dispatched to a technician, counts follow', async () => {
     const before = await overview('dispatcher');
-    expect(before.cap).toBe(10_000);
+    expect(before.cap).toBe(1_000);
     const { instanceId } = await njInstance();
     const created = await call('POST', '/api/v1/service-requests', 'agent', {
       kind: 'fault',

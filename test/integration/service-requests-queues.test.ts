@@ -156,7 +156,7 @@ describe(`service request queues (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'
     const res = await call('GET', '/api/v1/service-requests/queues', 'agent');
     expect(res.statusCode).toBe(200);
     const { cap, queues } = res.json();
-    expect(cap).toBe(10_000);
+    expect(cap).toBe(1_000);
     const added = (q: string) => queues[q].count - before.agent[q]!;
     const agent = demoId('user', 'agent');
     const open = ['billing', 'g', 'e', 'd', 'c', 'b', 'a'].map((k) => views[k]!);
