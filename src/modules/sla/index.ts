@@ -1,5 +1,5 @@
 // The SLA module's public face: other modules import only from here. So far the business
-// calendars (issue 12's calendar half); policies, clocks and timers come next.
+// calendars (issue 12's calendar half) and the policy matrix; clocks and timers come next.
 import { defineModule } from '../../platform/module.ts';
 import { ensureNationalSchedule } from './calendar.service.ts';
 import { registerSlaCommands } from './sla.cli.ts';
@@ -24,7 +24,7 @@ export const sla = defineModule<SlaTables>({
   permissions: {
     'sla.calendar.read': {
       description:
-        'See business calendars, overrides and the national holiday schedule; run the calendar check',
+        'See business calendars, overrides, the national holiday schedule and the SLA policy matrix; run the calendar and policy checks',
       roles: ['supervisor', 'dispatcher', 'monitor', 'account_manager'],
     },
     'sla.calendar.manage': {
@@ -42,6 +42,21 @@ export {
   resolveCalendar,
   type ResolvedCalendar,
 } from './calendar.service.ts';
+export { listPolicies, policyCheck, type PolicyCheckInput } from './policy.service.ts';
+export {
+  LOCATION_CLASSES,
+  POLICY_TIERS,
+  resolvePolicy,
+  TARGET_TYPES,
+  type LocationClass,
+  type PolicyFacts,
+  type PolicyRow,
+  type PolicyTier,
+  type Resolution,
+  type TargetType,
+} from './domain/policy.ts';
+export { DEFAULT_POLICIES } from './domain/matrix.ts';
+export { computeDeadlines, deadlineOf, type Deadline, type PauseInterval } from './domain/deadlines.ts';
 export { scheduleWarnings, type ScheduleWarning } from './domain/schedule.ts';
 export { BUILTIN_CALENDARS, DEFAULT_ZONE } from './domain/builtins.ts';
 export {

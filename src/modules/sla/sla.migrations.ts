@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { MigrationList } from '../../platform/db/migrate.ts';
+import { DEFAULT_POLICIES } from './domain/matrix.ts';
 
 /**
  * Business calendars: the national schedule per year (filled from chinese-days at start-up, for
@@ -57,4 +58,47 @@ export const slaCalendars: Migration = {
   },
 };
 
-export const slaMigrations: MigrationList = [['0024_sla_calendars', slaCalendars]];
+/**
+ * The policy matrix: one row per policy (match columns, null = any; targets as jsonb), seeded with
+ * the default matrix (`domain/matrix.ts`: 物流E通, the regulations, the enterprise tier table).
+ * `position` keeps the listed order, which breaks a tie between equally specific rows.
+ */
+export const slaPolicies: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`
+      create table sla_policies (
+        code text primary key check (code ~ '^[a-zA-Z0-9][a-zA-Z0-9._-]{1,63}$'),
+        name text not null check (length(name) between 1 and 100),
+        source text not null check (length(source) between 1 and 300),
+        position integer not null,
+        active boolean not null default true,
+        contract_id text check (length(contract_id) between 1 and 64),
+        product_code text check (length(product_code) between 1 and 64),
+        product_family text check (length(product_family) between 1 and 64),
+        tier text check (tier in ('group', 'province', 'localA', 'localB', 'localC', 'public')),
+        kind text check (length(kind) between 1 and 64),
+        category text check (length(category) between 1 and 64),
+        priority text check (length(priority) between 1 and 32),
+        location_class text check (location_class in ('urban', 'county', 'rural')),
+        targets jsonb not null check (jsonb_typeof(targets) = 'object'),
+        version integer not null default 1,
+        created_at timestamptz not null,
+        updated_at timestamptz not null
+      )`.execute(db);
+    for (const [i, row] of DEFAULT_POLICIES.entries()) {
+      const m = row.match;
+      await sql`
+        insert into sla_policies (code, name, source, position, contract_id, product_code, product_family,
+          tier, kind, category, priority, location_class, targets, created_at, updated_at)
+        values (${row.code}, ${row.name}, ${row.source}, ${(i + 1) * 10}, ${m.contractId ?? null},
+          ${m.productCode ?? null}, ${m.productFamily ?? null}, ${m.tier ?? null}, ${m.kind ?? null},
+          ${m.category ?? null}, ${m.priority ?? null}, ${m.locationClass ?? null},
+          ${JSON.stringify(row.targets)}::jsonb, now(), now())`.execute(db);
+    }
+  },
+};
+
+export const slaMigrations: MigrationList = [
+  ['0024_sla_calendars', slaCalendars],
+  ['0033_sla_policies', slaPolicies],
+];

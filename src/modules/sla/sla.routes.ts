@@ -33,12 +33,16 @@ import {
   overridePatch,
   overrideQuery,
   overrideView,
+  policyCheckInput,
+  policyCheckView,
+  policyList,
   yearInput,
   yearList,
   yearParams,
   yearView,
 } from './sla.schemas.ts';
 import type { ModuleContext } from './sla.tables.ts';
+import { listPolicies, policyCheck } from './policy.service.ts';
 
 const tags = ['sla'];
 const read = { access: { anyPermission: ['sla.calendar.read', 'sla.calendar.manage'] } } as const;
@@ -70,6 +74,44 @@ const withEtag = <T extends { version: number | null }>(reply: FastifyReply, vie
 
 export function slaRoutes(ctx: ModuleContext) {
   return async (app: App) => {
+    app.get(
+      '/sla/policies',
+      {
+        schema: {
+          tags,
+          summary:
+            'The policy matrix: its active rows in order, each with its match, level and targets (duration and calendar per target)',
+          response: { 200: policyList },
+        },
+        config: read,
+      },
+      async () => ({ items: await listPolicies(ctx.db) }),
+    );
+    app.post(
+      '/sla/policy-check',
+      {
+        schema: {
+          tags,
+          summary:
+            'Which policy rows apply to a request’s facts (most specific per target: contract > product > family > tier > kind), why, and the deadlines from a start with customer-caused pauses; nothing written',
+          body: policyCheckInput,
+          response: { 200: policyCheckView },
+        },
+        config: read,
+      },
+      async (request) => {
+        const { from, pauses, ...facts } = request.body;
+        return policyCheck(ctx.db, {
+          ...facts,
+          from: new Date(from),
+          pauses: pauses?.map((p) => ({
+            from: new Date(p.from),
+            ...(p.to ? { to: new Date(p.to) } : {}),
+            cause: p.cause,
+          })),
+        });
+      },
+    );
     app.get(
       '/sla/calendars',
       {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { hasChange, NOTHING_TO_CHANGE } from '../../platform/http/patch.ts';
 import { DAY_RULES, isTimeZone, parseClock } from './domain/calendar.ts';
+import { PAUSE_CAUSES } from './domain/deadlines.ts';
+import { LEVELS, LOCATION_CLASSES, POLICY_TIERS, TARGET_TYPES, type TargetType } from './domain/policy.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
 /** An instant with its offset or Z: `2025-09-30T18:00:00+08:00`. */
@@ -184,3 +186,86 @@ export const betweenView = z.object({
   workingTime: z.string().describe('e.g. 6h30m'),
 });
 export type BetweenView = z.infer<typeof betweenView>;
+
+// ---- the policy matrix ----
+const token = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/, 'must be a code: letters, digits, . _ - (at most 64)');
+const policyTarget = z.object({
+  duration: z.string(),
+  calendar: z.string(),
+  counting: z.literal('civil-code').optional(),
+});
+const policyTargets = z.object(
+  Object.fromEntries(TARGET_TYPES.map((t) => [t, policyTarget.optional()])) as Record<
+    TargetType,
+    z.ZodOptional<typeof policyTarget>
+  >,
+);
+const policyMatch = z.object({
+  contractId: z.string().optional(),
+  productCode: z.string().optional(),
+  productFamily: z.string().optional(),
+  tier: z.enum(POLICY_TIERS).optional(),
+  kind: z.string().optional(),
+  category: z.string().optional(),
+  priority: z.string().optional(),
+  locationClass: z.enum(LOCATION_CLASSES).optional(),
+});
+export const policyView = z.object({
+  code: z.string(),
+  name: z.string(),
+  source: z.string(),
+  level: z.enum(LEVELS),
+  match: policyMatch,
+  targets: policyTargets,
+  position: z.number().int(),
+  version: z.number().int(),
+  updatedAt: timestamp,
+});
+export const policyList = z.object({ items: z.array(policyView) });
+
+export const policyCheckInput = z.strictObject({
+  kind: token.describe('request kind: fault, complaint, business_order …'),
+  tier: z.enum(POLICY_TIERS).describe('customer tier; public for consumers'),
+  productCode: token.optional(),
+  productFamily: token.optional().describe("the product's category (industry_app …)"),
+  category: token.optional().describe('request category (suspend_resume …)'),
+  priority: token.optional(),
+  locationClass: z.enum(LOCATION_CLASSES).optional(),
+  contractId: token.optional(),
+  from: instant.describe('when the clock starts (the report, or the payment for a restoration)'),
+  orgUnitId: z.uuid().optional().describe("the handling unit: its calendars' stand-ins and overrides apply"),
+  pauses: z
+    .array(
+      z.strictObject({
+        from: instant,
+        to: instant.optional().describe('absent while still suspended'),
+        cause: z.enum(PAUSE_CAUSES).describe('customer (客户原因挂起) pauses the clock; operator does not'),
+      }),
+    )
+    .max(100)
+    .optional(),
+});
+export const policyCheckView = z.object({
+  facts: z.record(z.string(), z.string()),
+  from: z.string(),
+  rows: z.array(z.object({ code: z.string(), level: z.enum(LEVELS), narrowness: z.number().int() })),
+  explanation: z.array(z.string()),
+  deadlines: z.array(
+    z.object({
+      type: z.enum(TARGET_TYPES),
+      row: z.string(),
+      duration: z.string(),
+      calendar: z.string(),
+      counting: z.literal('civil-code').nullable(),
+      at: z.string().nullable().describe('absent (null) while a customer-caused pause is open'),
+      unpausedAt: z.string(),
+      pausedMinutes: z.number().nullable(),
+      pauses: z.array(z.object({ from: z.string(), to: z.string().nullable() })),
+      provisional: z.boolean(),
+    }),
+  ),
+  provisional: z.boolean(),
+  missingYears: z.array(z.number().int()),
+});

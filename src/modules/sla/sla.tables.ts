@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { Executor as OwnExecutor } from '../../platform/db/executor.ts';
 import type { ModuleContext as PlatformModuleContext } from '../../platform/module.ts';
 import type { DayRule, Period } from './domain/calendar.ts';
+import type { LocationClass, PolicyTarget, PolicyTier, TargetType } from './domain/policy.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** A `date` column: read as `YYYY-MM-DD` (the platform's parser leaves dates as text). */
@@ -51,7 +52,29 @@ export interface SlaCalendarOverridesTable {
   updated_at: Timestamp;
 }
 
+/** A row of the policy matrix: what it matches (null: anything) and its targets. */
+export interface SlaPoliciesTable {
+  code: string;
+  name: string;
+  source: string;
+  position: number;
+  active: Generated<boolean>;
+  contract_id: string | null;
+  product_code: string | null;
+  product_family: string | null;
+  tier: PolicyTier | null;
+  kind: string | null;
+  category: string | null;
+  priority: string | null;
+  location_class: LocationClass | null;
+  targets: ColumnType<Partial<Record<TargetType, PolicyTarget>>, string, string>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface SlaTables {
+  sla_policies: SlaPoliciesTable;
   sla_calendar_years: SlaCalendarYearsTable;
   sla_calendar_days: SlaCalendarDaysTable;
   sla_calendars: SlaCalendarsTable;

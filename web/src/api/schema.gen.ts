@@ -6096,6 +6096,158 @@ export interface paths {
       };
     };
   };
+  '/api/v1/sla/policies': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The policy matrix: its active rows in order, each with its match, level and targets (duration and calendar per target) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                code: string;
+                name: string;
+                source: string;
+                level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+                match: {
+                  contractId?: string;
+                  productCode?: string;
+                  productFamily?: string;
+                  tier?: 'group' | 'province' | 'localA' | 'localB' | 'localC' | 'public';
+                  kind?: string;
+                  category?: string;
+                  priority?: string;
+                  locationClass?: 'urban' | 'county' | 'rural';
+                };
+                targets: {
+                  response?: {
+                    duration: string;
+                    calendar: string;
+                    counting?: 'civil-code';
+                  };
+                  feedback?: {
+                    duration: string;
+                    calendar: string;
+                    counting?: 'civil-code';
+                  };
+                  arrival?: {
+                    duration: string;
+                    calendar: string;
+                    counting?: 'civil-code';
+                  };
+                  restoration?: {
+                    duration: string;
+                    calendar: string;
+                    counting?: 'civil-code';
+                  };
+                  resolution?: {
+                    duration: string;
+                    calendar: string;
+                    counting?: 'civil-code';
+                  };
+                  progress?: {
+                    duration: string;
+                    calendar: string;
+                    counting?: 'civil-code';
+                  };
+                };
+                position: number;
+                version: number;
+                updatedAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/sla/policy-check': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Which policy rows apply to a request’s facts (most specific per target: contract > product > family > tier > kind), why, and the deadlines from a start with customer-caused pauses; nothing written */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** request kind: fault, complaint, business_order … */
+            kind: string;
+            /** customer tier; public for consumers */
+            tier: 'group' | 'province' | 'localA' | 'localB' | 'localC' | 'public';
+            productCode?: string;
+            /** the product's category (industry_app …) */
+            productFamily?: string;
+            /** request category (suspend_resume …) */
+            category?: string;
+            priority?: string;
+            locationClass?: 'urban' | 'county' | 'rural';
+            contractId?: string;
+            /** when the clock starts (the report, or the payment for a restoration) */
+            from: string;
+            /** the handling unit: its calendars' stand-ins and overrides apply */
+            orgUnitId?: string;
+            pauses?: Array<{
+              /** ISO 8601 with an offset, e.g. 2025-09-30T18:00:00+08:00 */
+              from: string;
+              /** absent while still suspended */
+              to?: string;
+              /** customer (客户原因挂起) pauses the clock; operator does not */
+              cause: 'customer' | 'operator';
+            }>;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              facts: {
+                [key: string]: string;
+              };
+              from: string;
+              rows: Array<{
+                code: string;
+                level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+                narrowness: number;
+              }>;
+              explanation: Array<string>;
+              deadlines: Array<{
+                type: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                row: string;
+                duration: string;
+                calendar: string;
+                counting: 'civil-code' | null;
+                /** absent (null) while a customer-caused pause is open */
+                at: string | null;
+                unpausedAt: string;
+                pausedMinutes: number | null;
+                pauses: Array<{
+                  from: string;
+                  to: string | null;
+                }>;
+                provisional: boolean;
+              }>;
+              provisional: boolean;
+              missingYears: Array<number>;
+            };
+          };
+        };
+      };
+    };
+  };
   '/api/v1/sla/calendars': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** Business calendars: the built-in ones (24x7, cn-workdays, cn-office) and the units’ own */

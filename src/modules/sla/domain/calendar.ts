@@ -332,6 +332,14 @@ export class WorkCalendar {
     return this.result({ at: new Date(at), countedFrom: new Date(t0) });
   }
 
+  /** The earliest instant at which `ms` (≥ 0) of working time has elapsed since start (any ms, not whole minutes). */
+  addWorkingMs(start: Date, ms: number): AddResult {
+    const t = start.getTime();
+    const countedFrom = this.nextWorkingTime(t);
+    const at = ms > 0 ? this.addWorkingTime(t, ms) : t;
+    return this.result({ at: new Date(at), countedFrom: new Date(countedFrom) });
+  }
+
   between(a: Date, b: Date): BetweenResult {
     return this.result({ ms: this.workingTimeBetween(a.getTime(), b.getTime()) });
   }

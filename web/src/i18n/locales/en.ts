@@ -196,7 +196,7 @@ const en: Shape<typeof zhCN> = {
     },
     sla: {
       calendar: {
-        read: 'See business calendars, unit overrides and the national holiday schedule; run the calendar check',
+        read: 'See business calendars, unit overrides, the national holiday schedule and the SLA policy matrix; run the calendar and policy checks',
         manage:
           "Define units' calendars and overrides (closures, extra working days); enter a year's holiday schedule",
       },
