@@ -158,6 +158,7 @@ const en: Shape<typeof zhCN> = {
       read: 'See the event outbox (events waiting to be published, failures)',
       subscribe: 'Register and remove event listeners (callbacks that receive events)',
     },
+    channels: { admin: 'Configure mailboxes (address → request kind) and edit notice templates' },
     webhook: { manage: 'Register, watch, replay and remove outbound webhooks (signed event deliveries)' },
     customer: {
       read: 'See customers in scope (masked), their contacts, services and 360 view',
