@@ -125,9 +125,10 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
     `onepoint ready at ${address}`,
   );
   if (opts.demo) {
+    const { DEMO_LOGINS } = await import('./seed/demo.ts');
     process.stdout.write(
       `\nonepoint is running at ${address}  (API docs: ${address}/docs)\n` +
-        `Demo logins: admin, agent, supervisor, monitor, dispatcher, technician, accountmgr, inspector, billing, customer\n` +
+        `Demo logins: ${DEMO_LOGINS.map((d) => d.login).join(', ')}\n` +
         `Demo password: ${config.demoPassword}   (set ONEPOINT_DEMO_PASSWORD to change it)\n\n`,
     );
   }
