@@ -4,6 +4,7 @@ import type { DB } from './db.ts';
 import { openDatabase } from './platform/db/database.ts';
 import { readySchemaTemplate } from './platform/db/schema-template.ts';
 import { createLogger } from './platform/logger.ts';
+import { onStop } from './platform/stop-signals.ts';
 import { buildApp, startPlatform } from './server.ts';
 
 /** Start-up cannot go on for a reason the operator must fix (the port is taken, …): exit 2. */
@@ -67,13 +68,30 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
 
   // The hard stop comes a little after the grace period, so that jobs still running at its end
   // are handed back to the queue (for a retry) rather than cut off.
-  closeWithGrace({ delay: config.shutdownGraceMs + 5000, logger }, async ({ signal, err }) => {
-    if (err) logger.error({ err }, 'shutting down after an error');
-    else logger.info({ signal }, 'shutting down: finishing requests in flight, then jobs');
-    await app.close();
-    await platform.close();
-    logger.info('shut down cleanly');
-  });
+  // SIGTERM/SIGINT (and the death of npm's shell, see onStop) are ours; close-with-grace handles
+  // the rest (errors, other signals) and the hard stop.
+  let stopReason: string | undefined;
+  const grace = closeWithGrace(
+    { delay: config.shutdownGraceMs + 5000, logger, skip: ['SIGTERM', 'SIGINT'] },
+    async ({ signal, err }) => {
+      if (err) logger.error({ err }, 'shutting down after an error');
+      else
+        logger.info(
+          { signal: signal ?? stopReason },
+          'shutting down: finishing requests in flight, then jobs',
+        );
+      await app.close();
+      await platform.close();
+      logger.info('shut down cleanly');
+    },
+  );
+  onStop(
+    (reason) => {
+      stopReason = reason;
+      void grace.close();
+    },
+    { onForce: (signal) => logger.error(`second ${signal}, exiting without draining`) },
+  );
 
   let address: string;
   try {
@@ -107,9 +125,10 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
     `onepoint ready at ${address}`,
   );
   if (opts.demo) {
+    const { DEMO_LOGINS } = await import('./seed/demo.ts');
     process.stdout.write(
       `\nonepoint is running at ${address}  (API docs: ${address}/docs)\n` +
-        `Demo logins: admin, agent, supervisor, monitor, dispatcher, technician, accountmgr, inspector, billing, customer\n` +
+        `Demo logins: ${DEMO_LOGINS.map((d) => d.login).join(', ')}\n` +
         `Demo password: ${config.demoPassword}   (set ONEPOINT_DEMO_PASSWORD to change it)\n\n`,
     );
   }

@@ -153,7 +153,7 @@ async function openPglite<DB>(
   template: (() => string | undefined) | undefined,
   onProgress?: (msg: string) => void,
 ): Promise<Database<DB>> {
-  const release = lockDataDir(dataDir, command);
+  const release = await lockDataDir(dataDir, command, { onWait: onProgress });
   try {
     const pgdata = path.join(dataDir, 'pgdata');
     if (!fs.existsSync(path.join(pgdata, 'PG_VERSION'))) {
