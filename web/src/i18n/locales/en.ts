@@ -119,6 +119,7 @@ const en: Shape<typeof zhCN> = {
       users: 'Users',
       roles: 'Roles',
       skillGroups: 'Skill groups',
+      noticeTemplates: 'Notice templates',
     },
     menu: 'Menu',
     shortcuts: 'Shortcuts',
@@ -190,6 +191,7 @@ const en: Shape<typeof zhCN> = {
       portal:
         'Portal: report a fault on my services, follow my requests, add notes, confirm or reject a resolution',
     },
+    channels: { admin: 'Configure mail intake addresses (address → request kind) and edit notice templates' },
     routing: {
       read: 'See routing rules and group strategies, preview where a request would go',
       manage: 'Create, change and remove routing rules; set group assignment strategies',
@@ -590,6 +592,24 @@ const en: Shape<typeof zhCN> = {
         kind: 'Kind',
       },
     },
+    noticeTemplates: {
+      title: 'Notice templates',
+      subtitle:
+        'What customers are told on acceptance, dispatch, resolution and callback, per event and language',
+      variables: 'Variables: {{list}} (masked when sent)',
+      edit: 'Edit',
+      editTitle: 'Edit notice template: {{event}} · {{lang}}',
+      fields: {
+        event: 'Event',
+        lang: 'Language',
+        subject: 'Mail subject',
+        body: 'Text',
+        smsTemplateId: 'SMS platform template id',
+        updatedAt: 'Changed',
+      },
+      smsTemplateHint: 'The template id the SMS platform approved, if it needs one',
+      langs: { 'zh-CN': 'Simplified Chinese', en: 'English' },
+    },
     skillGroups: {
       title: 'Skill groups',
       new: 'New skill group',
@@ -615,6 +635,26 @@ const en: Shape<typeof zhCN> = {
         memberCount: 'Members',
       },
     },
+  },
+  notices: {
+    title: 'Notices',
+    empty: 'No notice sent to the customer yet',
+    sentTo: 'to',
+    attempts: 'attempt {{count}}',
+    lastError: 'Error: ',
+    dueAt: 'goes at {{time}} (after quiet hours)',
+    nextAttempt: 'waiting to retry',
+    sentAt: 'sent {{time}}',
+    events: {
+      accepted: 'Accepted',
+      dispatched: 'Dispatched',
+      resolved: 'Resolved',
+      callback_survey: 'Callback survey',
+    },
+    channels: { sms: 'SMS', email: 'Mail', voice: 'Voice' },
+    statuses: { waiting: 'Waiting', sent: 'Sent', failed: 'Failed', skipped: 'Not sent' },
+    mine: 'My messages',
+    mineEmpty: 'No message sent to you yet',
   },
   auditLog: {
     title: 'Audit log',
