@@ -596,7 +596,7 @@ const en: Shape<typeof zhCN> = {
       title: 'Notice templates',
       subtitle:
         'What customers are told on acceptance, dispatch, resolution and callback, per event and language',
-      variables: 'Variables: {{list}} (masked when sent)',
+      variables: 'Variables (masked when sent): ',
       edit: 'Edit',
       editTitle: 'Edit notice template: {{event}} · {{lang}}',
       fields: {

@@ -574,7 +574,7 @@ const zhCN = {
     noticeTemplates: {
       title: '通知模板',
       subtitle: '受理、派单、回单、回访时发给客户的通知，按事件和语言各一份',
-      variables: '可用变量：{{list}}（发送时按脱敏规则替换）',
+      variables: '可用变量（发送时按脱敏规则替换）：',
       edit: '编辑',
       editTitle: '编辑通知模板：{{event}} · {{lang}}',
       fields: {

@@ -58,7 +58,7 @@ function NoticeItem({ notice: n }: { notice: RequestNotice }) {
           : fmt.dateTime(n.createdAt);
   return (
     <List.Item data-testid="request-notice" data-event={n.event} data-status={n.status}>
-      <Space direction="vertical" size={2} style={{ width: '100%' }}>
+      <Space orientation="vertical" size={2} style={{ width: '100%' }}>
         <Space wrap size={6}>
           <Typography.Text strong>{tDynamic(t, `notices.events.${n.event}`, n.event)}</Typography.Text>
           <Tag>{tDynamic(t, `notices.channels.${n.channel}`, n.channel)}</Tag>
