@@ -36,7 +36,7 @@ export default function NoticeTemplatesPage() {
           type="info"
           showIcon
           style={{ marginBottom: 16 }}
-          message={
+          title={
             <>
               {t('admin.noticeTemplates.variables')}
               <Data>{VARIABLES.join(' ')}</Data>
