@@ -27,7 +27,8 @@ const PHONE = '13955558426';
 const ACCOUNT = 'AD025E2ESR0001';
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  // Jobs on, as `serve` runs by default: the notices are planned and sent (simulator gateway).
+  [server, browser] = await Promise.all([startServer({ ONEPOINT_JOBS: 'on' }), launchBrowser()]);
   context = await newContext(browser, server.browserUrl);
   page = await context.newPage();
   problems = watchPage(page).problems;
@@ -187,6 +188,21 @@ describe('an agent takes a fault call', () => {
     expect(await noteEntry.getByTestId('timeline-visibility').innerText()).toBe('内部');
     const resolved = timeline.locator('[data-testid="timeline-entry"]', { hasText: '更换光猫尾纤' });
     expect(await resolved.getAttribute('data-visibility')).toBe('customer');
+    // 通知: the customer was told of each step by SMS (the demo's simulator gateway), masked here.
+    const notices = page.getByTestId('request-notices');
+    await expect
+      .poll(() => notices.locator('[data-testid="request-notice"][data-status="sent"]').count(), {
+        timeout: 40_000,
+      })
+      .toBeGreaterThanOrEqual(3);
+    const told = await notices
+      .locator('[data-testid="request-notice"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-event')));
+    expect(told).toEqual(expect.arrayContaining(['accepted', 'dispatched', 'resolved']));
+    const noticeText = await notices.innerText();
+    expect(noticeText).toContain('已发送');
+    expect(noticeText).toContain(`${PHONE.slice(0, 3)}****${PHONE.slice(-4)}`);
+    expect(noticeText).not.toContain(PHONE);
     expect(await englishOnPage(page)).toEqual([]);
     await screenshot(page, 'request-resolved');
 
@@ -318,6 +334,11 @@ describe('the customer portal', () => {
       await poll(() => portal.getByTestId('portal-request-resolution').innerText()).toContain('更换光猫');
       await portal.getByTestId('portal-confirm').click();
       await portal.getByTestId('portal-request-closed').waitFor();
+      // 我的消息: the notices sent to the customer about it (or none yet, said so).
+      await portal.getByTestId('portal-messages').waitFor();
+      await poll(() => portal.getByTestId('portal-messages').locator('.ant-card-body').innerText()).not.toBe(
+        '',
+      );
       const progress = portal.getByTestId('portal-timeline');
       expect(await progress.innerText()).toContain('已归档');
       expect(await progress.innerText()).not.toContain('agent');
@@ -340,6 +361,28 @@ describe('the customer portal', () => {
     } finally {
       await customerContext.close();
     }
+  });
+});
+
+describe('notice templates', () => {
+  it('the administrator edits a notice text in zh-CN, variables listed', async () => {
+    await signIn('sysadmin');
+    await page.goto('/admin/notice-templates');
+    const table = page.getByTestId('notice-template-table');
+    await poll(() => table.locator('.ant-table-row').count()).toBe(8);
+    expect(await page.getByTestId('admin-notice-templates').innerText()).toContain('{number}');
+    const row = table.locator('.ant-table-row', { hasText: '派单通知' }).filter({ hasText: '简体中文' });
+    await row.getByTestId('notice-template-edit').click();
+    const modal = page.getByTestId('notice-template-modal').getByRole('dialog');
+    await modal.waitFor();
+    await modal.locator('textarea').fill('【派单】{number}：师傅已接单，将在两小时内联系您。');
+    expect(await englishOnPage(page)).toEqual([]);
+    await modal.locator('.ant-modal-footer .ant-btn-primary').click();
+    await modal.waitFor({ state: 'hidden' });
+    await poll(() => row.innerText()).toContain('两小时内联系您');
+    expect(await englishOnPage(page)).toEqual([]);
+    await screenshot(page, 'admin-notice-templates');
+    expect(problems).toEqual([]);
   });
 });
 

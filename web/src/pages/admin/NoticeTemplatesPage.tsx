@@ -149,10 +149,11 @@ function TemplateDialog({ template: tp, onClose }: { template: NoticeTemplate; o
       successMessage={t('common.saved')}
     >
       <Form.Item name="subject" label={t('admin.noticeTemplates.fields.subject')} rules={required}>
-        <Input maxLength={200} />
+        <Input maxLength={200} translate="no" />
       </Form.Item>
       <Form.Item name="body" label={t('admin.noticeTemplates.fields.body')} rules={required}>
-        <Input.TextArea rows={5} maxLength={1000} showCount />
+        {/* The text is the administrator's (data): no browser translation of it. */}
+        <Input.TextArea rows={5} maxLength={1000} showCount translate="no" />
       </Form.Item>
       <Form.Item
         name="smsTemplateId"
