@@ -351,9 +351,17 @@ describe('the customer portal', () => {
       await poll(() => header.getByTestId('request-status').innerText()).toBe('已归档');
       const timeline = page.getByTestId('request-timeline');
       const entries = timeline.getByTestId('timeline-entry');
-      const byCustomer = entries.filter({ hasText: 'customer' });
+      // People by their names, not logins; the customer's name is masked to staff (秦**).
+      const agentName = (
+        await (
+          await apiAs(server.url, 'agent')
+        )<{ displayName: string }>('GET', '/api/v1/auth/me')
+      ).data.displayName;
+      const byAgent = entries.filter({ hasText: agentName });
+      const byCustomer = entries.filter({ hasText: '客户可见' }).filter({ hasNotText: agentName });
       expect(await byCustomer.count()).toBeGreaterThanOrEqual(3); // created, callback, confirm
-      expect(await entries.filter({ hasText: 'agent' }).count()).toBeGreaterThanOrEqual(4);
+      expect(await byCustomer.first().innerText()).toMatch(/·\s*\S\*+/);
+      expect(await byAgent.count()).toBeGreaterThanOrEqual(4);
       const text = await timeline.innerText();
       for (const step of ['处理中 → 已回单', '已回单 → 回访中', '回访中 → 已归档'])
         expect(text).toContain(step);
