@@ -334,11 +334,19 @@ describe('the customer portal', () => {
       await poll(() => portal.getByTestId('portal-request-resolution').innerText()).toContain('更换光猫');
       await portal.getByTestId('portal-confirm').click();
       await portal.getByTestId('portal-request-closed').waitFor();
-      // 我的消息: the notices sent to the customer about it (or none yet, said so).
-      await portal.getByTestId('portal-messages').waitFor();
-      await poll(() => portal.getByTestId('portal-messages').locator('.ant-card-body').innerText()).not.toBe(
-        '',
-      );
+      // 我的消息: the notices sent to the customer about it (the 回单 SMS among them), masked.
+      const messages = portal.getByTestId('portal-messages');
+      await expect
+        .poll(
+          async () => {
+            await portal.reload();
+            await messages.waitFor();
+            return messages.locator('[data-testid="portal-message"][data-event="resolved"]').count();
+          },
+          { timeout: 40_000, interval: 2000 },
+        )
+        .toBe(1);
+      expect(await messages.innerText()).toMatch(/短信[\s\S]*\d{3}\*{4}\d{4}/);
       const progress = portal.getByTestId('portal-timeline');
       expect(await progress.innerText()).toContain('已归档');
       expect(await progress.innerText()).not.toContain('agent');
