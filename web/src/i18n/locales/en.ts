@@ -191,7 +191,6 @@ const en: Shape<typeof zhCN> = {
       portal:
         'Portal: report a fault on my services, follow my requests, add notes, confirm or reject a resolution',
     },
-    channels: { admin: 'Configure mail intake addresses (address → request kind) and edit notice templates' },
     routing: {
       read: 'See routing rules and group strategies, preview where a request would go',
       manage: 'Create, change and remove routing rules; set group assignment strategies',
