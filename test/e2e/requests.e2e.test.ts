@@ -27,7 +27,8 @@ const PHONE = '13955558426';
 const ACCOUNT = 'AD025E2ESR0001';
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  // Jobs on, as `serve` runs by default: the notices are planned and sent (simulator gateway).
+  [server, browser] = await Promise.all([startServer({ ONEPOINT_JOBS: 'on' }), launchBrowser()]);
   context = await newContext(browser, server.browserUrl);
   page = await context.newPage();
   problems = watchPage(page).problems;
@@ -187,6 +188,21 @@ describe('an agent takes a fault call', () => {
     expect(await noteEntry.getByTestId('timeline-visibility').innerText()).toBe('内部');
     const resolved = timeline.locator('[data-testid="timeline-entry"]', { hasText: '更换光猫尾纤' });
     expect(await resolved.getAttribute('data-visibility')).toBe('customer');
+    // 通知: the customer was told of each step by SMS (the demo's simulator gateway), masked here.
+    const notices = page.getByTestId('request-notices');
+    await expect
+      .poll(() => notices.locator('[data-testid="request-notice"][data-status="sent"]').count(), {
+        timeout: 40_000,
+      })
+      .toBeGreaterThanOrEqual(3);
+    const told = await notices
+      .locator('[data-testid="request-notice"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-event')));
+    expect(told).toEqual(expect.arrayContaining(['accepted', 'dispatched', 'resolved']));
+    const noticeText = await notices.innerText();
+    expect(noticeText).toContain('已发送');
+    expect(noticeText).toContain(`${PHONE.slice(0, 3)}****${PHONE.slice(-4)}`);
+    expect(noticeText).not.toContain(PHONE);
     expect(await englishOnPage(page)).toEqual([]);
     await screenshot(page, 'request-resolved');
 
@@ -318,6 +334,19 @@ describe('the customer portal', () => {
       await poll(() => portal.getByTestId('portal-request-resolution').innerText()).toContain('更换光猫');
       await portal.getByTestId('portal-confirm').click();
       await portal.getByTestId('portal-request-closed').waitFor();
+      // 我的消息: the notices sent to the customer about it (the 回单 SMS among them), masked.
+      const messages = portal.getByTestId('portal-messages');
+      await expect
+        .poll(
+          async () => {
+            await portal.reload();
+            await messages.waitFor();
+            return messages.locator('[data-testid="portal-message"][data-event="resolved"]').count();
+          },
+          { timeout: 40_000, interval: 2000 },
+        )
+        .toBe(1);
+      expect(await messages.innerText()).toMatch(/短信[\s\S]*\d{3}\*{4}\d{4}/);
       const progress = portal.getByTestId('portal-timeline');
       expect(await progress.innerText()).toContain('已归档');
       expect(await progress.innerText()).not.toContain('agent');
@@ -330,9 +359,17 @@ describe('the customer portal', () => {
       await poll(() => header.getByTestId('request-status').innerText()).toBe('已归档');
       const timeline = page.getByTestId('request-timeline');
       const entries = timeline.getByTestId('timeline-entry');
-      const byCustomer = entries.filter({ hasText: 'customer' });
+      // People by their names, not logins; the customer's name is masked to staff (秦**).
+      const agentName = (
+        await (
+          await apiAs(server.url, 'agent')
+        )<{ displayName: string }>('GET', '/api/v1/auth/me')
+      ).data.displayName;
+      const byAgent = entries.filter({ hasText: agentName });
+      const byCustomer = entries.filter({ hasText: '客户可见' }).filter({ hasNotText: agentName });
       expect(await byCustomer.count()).toBeGreaterThanOrEqual(3); // created, callback, confirm
-      expect(await entries.filter({ hasText: 'agent' }).count()).toBeGreaterThanOrEqual(4);
+      expect(await byCustomer.first().innerText()).toMatch(/·\s*\S\*+/);
+      expect(await byAgent.count()).toBeGreaterThanOrEqual(4);
       const text = await timeline.innerText();
       for (const step of ['处理中 → 已回单', '已回单 → 回访中', '回访中 → 已归档'])
         expect(text).toContain(step);
@@ -340,6 +377,28 @@ describe('the customer portal', () => {
     } finally {
       await customerContext.close();
     }
+  });
+});
+
+describe('notice templates', () => {
+  it('the administrator edits a notice text in zh-CN, variables listed', async () => {
+    await signIn('sysadmin');
+    await page.goto('/admin/notice-templates');
+    const table = page.getByTestId('notice-template-table');
+    await poll(() => table.locator('.ant-table-row').count()).toBe(8);
+    expect(await page.getByTestId('admin-notice-templates').innerText()).toContain('{number}');
+    const row = table.locator('.ant-table-row', { hasText: '派单通知' }).filter({ hasText: '简体中文' });
+    await row.getByTestId('notice-template-edit').click();
+    const modal = page.getByTestId('notice-template-modal').getByRole('dialog');
+    await modal.waitFor();
+    await modal.locator('textarea').fill('【派单】{number}：师傅已接单，将在两小时内联系您。');
+    expect(await englishOnPage(page)).toEqual([]);
+    await modal.locator('.ant-modal-footer .ant-btn-primary').click();
+    await modal.waitFor({ state: 'hidden' });
+    await poll(() => row.innerText()).toContain('两小时内联系您');
+    expect(await englishOnPage(page)).toEqual([]);
+    await screenshot(page, 'admin-notice-templates');
+    expect(problems).toEqual([]);
   });
 });
 

@@ -16,6 +16,7 @@ import {
   HttpSmsGateway,
   noticeDeps,
 } from '../../src/modules/channels/index.ts';
+import { demoId } from '../../src/modules/identity/index.ts';
 import { pickAssignee, routeRequest } from '../../src/modules/routing/index.ts';
 import { requestChannelPort } from '../../src/modules/service-requests/index.ts';
 import { createTestServer, type TestServer } from '../harness.ts';
@@ -336,5 +337,57 @@ describe(`progress notices (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, (
     } finally {
       await new Promise<void>((r) => platform.close(() => r()));
     }
+  });
+
+  it("shows the portal customer the notices sent about their own request, and nobody else's", async () => {
+    now = new Date('2026-12-10T02:00:00Z'); // 10:00 in Shanghai
+    const own = (
+      await s.ctx.db
+        .selectFrom('customer_portal_accounts')
+        .select('customer_id')
+        .where('user_id', '=', demoId('user', 'customer'))
+        .executeTakeFirstOrThrow()
+    ).customer_id;
+    const at = new Date();
+    await s.ctx.db.deleteFrom('customer_contacts').where('customer_id', '=', own).execute();
+    await s.ctx.db
+      .insertInto('customer_contacts')
+      .values({
+        id: uuidv7(),
+        customer_id: own,
+        name: '张伟',
+        role: 'primary',
+        mobile: '13700002222',
+        preferred_channel: 'sms',
+        is_primary: true,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
+    const mine = await newRequest(own, { title: '电视没信号' });
+    const theirs = await newRequest(smsCustomer, { title: '宽带慢' });
+    await consumeRequestEvents(deps);
+    await deliverDueNotices(deps);
+    const portal = async (id: string) =>
+      s.app.inject({
+        method: 'GET',
+        url: `/api/v1/portal/service-requests/${id}/notices`,
+        headers: await s.as('customer'),
+      });
+    const seen = await portal(mine.id);
+    expect(seen.statusCode, seen.body).toBe(200);
+    expect(seen.json().items).toEqual([
+      expect.objectContaining({ event: 'accepted', channel: 'sms', to: '137****2222' }),
+    ]);
+    expect(seen.json().items[0].body).toContain(mine.number);
+    expect(seen.json().items[0]).not.toHaveProperty('lastError');
+    expect((await portal(theirs.id)).statusCode).toBe(404);
+    // A staff login speaks for no customer: the portal route finds nothing for it.
+    const staff = await s.app.inject({
+      method: 'GET',
+      url: `/api/v1/portal/service-requests/${mine.id}/notices`,
+      headers: await s.as('admin'),
+    });
+    expect(staff.statusCode).toBe(404);
   });
 });

@@ -37,6 +37,7 @@ const OrgUnitsPage = lazy(() => import('./pages/admin/OrgUnitsPage.tsx'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage.tsx'));
 const RolesPage = lazy(() => import('./pages/admin/RolesPage.tsx'));
 const SkillGroupsPage = lazy(() => import('./pages/admin/SkillGroupsPage.tsx'));
+const NoticeTemplatesPage = lazy(() => import('./pages/admin/NoticeTemplatesPage.tsx'));
 const SecurityWorkspace = lazy(() => import('./pages/security/SecurityWorkspace.tsx'));
 const AuditLogPage = lazy(() => import('./pages/audit/AuditLogPage.tsx'));
 const PortalHome = lazy(() => import('./pages/portal/PortalHome.tsx'));
@@ -252,6 +253,14 @@ export function AppRoutes() {
               element={
                 <RequireAdminScreen id="skillGroups">
                   <SkillGroupsPage />
+                </RequireAdminScreen>
+              }
+            />
+            <Route
+              path="notice-templates"
+              element={
+                <RequireAdminScreen id="noticeTemplates">
+                  <NoticeTemplatesPage />
                 </RequireAdminScreen>
               }
             />

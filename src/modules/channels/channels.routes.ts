@@ -8,6 +8,7 @@ import { AppError, notFound, unprocessableField } from '../../platform/errors.ts
 import type { App } from '../../platform/http/app.ts';
 import { utf8JsonParser } from '../../platform/http/app.ts';
 import { callerOf } from '../../platform/http/caller.ts';
+import { portalCustomerOf } from '../customers/index.ts';
 import { isActiveUser } from '../identity/index.ts';
 import type { RequestPortFor } from './index.ts';
 import type { ModuleContext } from './channels.tables.ts';
@@ -83,6 +84,15 @@ const noticeView = z.object({
   dueAt: z.iso.datetime({ offset: true }),
   sentAt: z.iso.datetime({ offset: true }).nullable(),
   createdAt: z.iso.datetime({ offset: true }),
+  body: z.string(),
+});
+
+const portalNoticeView = z.object({
+  id: z.string(),
+  event: z.string(),
+  channel: z.string(),
+  to: z.string().describe('masked'),
+  sentAt: z.iso.datetime({ offset: true }),
   body: z.string(),
 });
 
@@ -263,6 +273,38 @@ export function channelRoutes(ctx: ModuleContext, requestsFor: RequestPortFor) {
         const caller = callerOf(request, ctx.clock);
         if (!(await requests.visibleTo(ctx.db, caller, request.params.id))) throw notFound('Service request');
         return { items: await noticesOf(ctx.db, request.params.id) };
+      },
+    );
+
+    app.get(
+      '/portal/service-requests/:id/notices',
+      {
+        schema: {
+          tags,
+          summary: 'My messages about my own request (portal): the notices sent to me',
+          params: z.object({ id: z.uuid() }),
+          response: { 200: z.object({ items: z.array(portalNoticeView) }) },
+        },
+        config: { access: { permission: 'request.portal' } },
+      },
+      async (request) => {
+        const caller = callerOf(request, ctx.clock);
+        const customerId = await portalCustomerOf(ctx.db, caller.principal.userId);
+        const ref = customerId ? await requests.requestRef(ctx.db, request.params.id) : undefined;
+        // Another customer's request, or none, is 404 alike (as on the portal's other routes).
+        if (!ref || ref.customerId !== customerId) throw notFound('Service request');
+        // The customer sees what reached them: sent notices, not the attempts or their errors.
+        const items = (await noticesOf(ctx.db, ref.id)).filter((n) => n.status === 'sent' && n.sentAt);
+        return {
+          items: items.map((n) => ({
+            id: n.id,
+            event: n.event,
+            channel: n.channel,
+            to: n.to,
+            sentAt: n.sentAt!,
+            body: n.body,
+          })),
+        };
       },
     );
 

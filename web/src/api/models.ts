@@ -72,3 +72,8 @@ export type PortalRequest = ResponseOf<'/api/v1/portal/service-requests/{id}', '
 export type PortalTimelineEntry = PortalRequest['timeline'][number];
 export type NewPortalRequest = BodyOf<'/api/v1/portal/service-requests', 'post'>;
 export type PortalKind = NonNullable<NewPortalRequest['kind']>;
+
+export type RequestNotice = ResponseOf<'/api/v1/service-requests/{id}/notices', 'get'>['items'][number];
+export type NoticeTemplate = ResponseOf<'/api/v1/notice-templates', 'get'>['items'][number];
+export type NoticeTemplateChange = BodyOf<'/api/v1/notice-templates/{event}/{lang}', 'put'>;
+export type PortalNotice = ResponseOf<'/api/v1/portal/service-requests/{id}/notices', 'get'>['items'][number];

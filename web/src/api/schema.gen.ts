@@ -8454,6 +8454,39 @@ export interface paths {
       };
     };
   };
+  '/api/v1/portal/service-requests/{id}/notices': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** My messages about my own request (portal): the notices sent to me */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                id: string;
+                event: string;
+                channel: string;
+                /** masked */
+                to: string;
+                sentAt: string;
+                body: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
   '/api/v1/channels/sms/inbound': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** The SMS gateway's webhook for replies (短信上行): X-Timestamp and X-Signature (hex HMAC-SHA256 of `<timestamp>\n<body>` with the gateway key) */

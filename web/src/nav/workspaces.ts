@@ -127,7 +127,7 @@ export function workspaceOfPath(pathname: string): Workspace | undefined {
 }
 
 /** Administration screens inside the admin workspace, each behind its own permission. */
-export type AdminScreen = 'org' | 'users' | 'roles' | 'skillGroups';
+export type AdminScreen = 'org' | 'users' | 'roles' | 'skillGroups' | 'noticeTemplates';
 
 export const ADMIN_SCREENS: ReadonlyArray<{
   id: AdminScreen;
@@ -148,6 +148,13 @@ export const ADMIN_SCREENS: ReadonlyArray<{
   },
   { id: 'roles', path: '/admin/roles', read: ['role.read'], manage: 'role.manage' },
   { id: 'skillGroups', path: '/admin/skill-groups', read: ['skillgroup.read'], manage: 'skillgroup.manage' },
+  // 通知模板: the channels module's templates (reading them is administering them).
+  {
+    id: 'noticeTemplates',
+    path: '/admin/notice-templates',
+    read: ['channels.admin'],
+    manage: 'channels.admin',
+  },
 ];
 
 /**

@@ -27,6 +27,7 @@ import { usePrefs } from '../../i18n/PrefsProvider.tsx';
 import { tDynamic } from '../../i18n/dynamic.ts';
 import { readableNumber, RequestStatusTag, useRequestLabel } from '../requests/common.tsx';
 import { usePortalRequest } from './common.tsx';
+import { PortalMessages } from './PortalMessages.tsx';
 
 const RESOLVED = new Set(['resolved', 'callback']);
 
@@ -55,6 +56,7 @@ export default function PortalRequestPage() {
           <Summary request={r} />
           {RESOLVED.has(r.status) ? <Decision request={r} /> : null}
           <Progress request={r} />
+          <PortalMessages requestId={r.id} />
           {r.status === 'closed' ? (
             <Alert
               type="success"

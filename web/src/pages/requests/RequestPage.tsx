@@ -34,6 +34,7 @@ import {
   useRequestLabel,
   type PersonRef,
 } from './common.tsx';
+import { NoticesCard } from './NoticesCard.tsx';
 import { RequestActions } from './RequestActions.tsx';
 
 export function useRequest(id: string) {
@@ -74,6 +75,7 @@ export default function RequestPage() {
           <Col xs={24} xl={15}>
             <Header request={r} />
             <Timeline_ request={r} />
+            <NoticesCard requestId={r.id} />
           </Col>
           <Col xs={24} xl={9}>
             <RequestActions request={r} />
