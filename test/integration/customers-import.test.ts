@@ -17,7 +17,7 @@ import { creditCodeCheckChar, residentIdCheckChar } from '../../src/modules/cust
 import type { Platform } from '../../src/server.ts';
 import { createTestServer, type TestServer } from '../harness.ts';
 
-// CI runs the 100 000-row import once per engine with ONEPOINT_TEST_IMPORT_ROWS=100000.
+// `npm test` runs the 100 000-row import on PostgreSQL (ONEPOINT_TEST_IMPORT_ROWS=100000).
 const ROWS = Number(process.env.ONEPOINT_TEST_IMPORT_ROWS ?? 2000);
 
 let s: TestServer;
