@@ -1,37 +1,7 @@
-import type {
-  KyselyPlugin,
-  PluginTransformQueryArgs,
-  PluginTransformResultArgs,
-  QueryResult,
-  RootOperationNode,
-  UnknownRow,
-} from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoId } from '../../src/seed/demo.ts';
 import { createTestServer, type TestServer } from '../harness.ts';
-
-/** Counts the statements the server sends (BEGIN/COMMIT aside), by the first word of each. */
-class StatementCounter implements KyselyPlugin {
-  statements: string[] = [];
-  on = false;
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (this.on) this.statements.push(args.node.kind);
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return args.result;
-  }
-  async measure(run: () => Promise<unknown>): Promise<number> {
-    this.statements = [];
-    this.on = true;
-    try {
-      await run();
-    } finally {
-      this.on = false;
-    }
-    return this.statements.length;
-  }
-}
+import { StatementCounter } from '../statement-counter.ts';
 
 const counter = new StatementCounter();
 let s: TestServer;

@@ -1,51 +1,10 @@
 // How many statements a create sends to the database (issue 10's intake aim): every round trip
 // on the create path costs throughput under load, so the count is held here.
 import { sql } from 'kysely';
-import type {
-  KyselyPlugin,
-  OperationNode,
-  PluginTransformQueryArgs,
-  PluginTransformResultArgs,
-  QueryResult,
-  RootOperationNode,
-  UnknownRow,
-} from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoId } from '../../src/seed/demo.ts';
 import { createTestServer, type TestServer } from '../harness.ts';
-
-/** The first table a statement names (for the log line). */
-function firstTable(node: OperationNode): string {
-  const seen = JSON.stringify(node);
-  const m =
-    /"kind":"TableNode","table":\{"kind":"SchemableIdentifierNode",[^}]*"identifier":\{"kind":"IdentifierNode","name":"([^"]+)"/.exec(
-      seen,
-    );
-  return m ? m[1]! : 'raw';
-}
-
-/** Counts the statements the server sends (BEGIN/COMMIT aside). */
-class StatementCounter implements KyselyPlugin {
-  statements: string[] = [];
-  on = false;
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (this.on) this.statements.push(`${args.node.kind.replace('QueryNode', '')}:${firstTable(args.node)}`);
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return args.result;
-  }
-  async measure(run: () => Promise<unknown>): Promise<number> {
-    this.statements = [];
-    this.on = true;
-    try {
-      await run();
-    } finally {
-      this.on = false;
-    }
-    return this.statements.length;
-  }
-}
+import { StatementCounter } from '../statement-counter.ts';
 
 const counter = new StatementCounter();
 let s: TestServer;
