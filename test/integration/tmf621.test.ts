@@ -271,6 +271,30 @@ describe(`TMF621 Trouble Ticket (${ENGINE})`, () => {
     expect(complaint.json().ticketType).toBe('complaint');
   });
 
+  it('masks a phone number in an attribute kept as sent, on the way out', async () => {
+    const res = await call(
+      'POST',
+      `${API}/troubleTicket`,
+      'agent',
+      minimal({
+        troubleTicketCharacteristic: [
+          {
+            '@type': 'StringCharacteristic',
+            name: 'callback',
+            valueType: 'string',
+            value: '回电 13912345678',
+          },
+        ],
+      }),
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    const again = await call('GET', `${API}/troubleTicket/${res.json().id}`, 'agent');
+    expect(again.body).not.toContain('13912345678');
+    expect(again.json().troubleTicketCharacteristic).toContainEqual(
+      expect.objectContaining({ name: 'callback', value: expect.stringMatching(/^回电 139\*+5678$/) }),
+    );
+  });
+
   it('refuses bad documents with the Error shape and a 4xx, changing nothing', async () => {
     const before = await countRequests();
     const { instanceId } = await njInstance();

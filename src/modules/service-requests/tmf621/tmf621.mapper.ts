@@ -4,6 +4,7 @@
  * what TMF621 has beyond our columns is kept in `service_request_tmf_tickets` (tmf621.store.ts).
  * Views are masked before they get here (requestView, timelineView).
  */
+import { maskFreeTextDeep } from '../../../platform/pii/free-text.ts';
 import { resourceHref, type TmfResource } from '../../../platform/tmf/index.ts';
 import type { State } from '../domain/catalogue.ts';
 import type { RequestView } from '../service-requests.schemas.ts';
@@ -147,7 +148,8 @@ export function toTicket(
   base: string,
   timeline?: readonly TimelineItem[],
 ): TmfResource {
-  const a = extras.attributes;
+  // Attributes kept as the client sent them are free text too: masked on the way out.
+  const a = maskFreeTextDeep(extras.attributes);
   const merged = view.mergedIntoId !== null;
   const status = tmfStatus(view.status, merged);
   const changes = (timeline ?? []).filter((t) => t.toStatus !== null);
