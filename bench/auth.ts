@@ -4,20 +4,13 @@
  * an API token. The difference is what every authenticated API call pays before its own work.
  * Requests go through Fastify's inject (no sockets), one at a time, warm.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
-import type { DB } from '../src/db.ts';
 import { createApiToken } from '../src/modules/identity/index.ts';
 import { systemActor } from '../src/modules/audit/index.ts';
-import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { buildApp, startPlatform } from '../src/server.ts';
 import { ensureDemoData } from '../src/seed/demo.ts';
-import { dropDatabase, dropOnSignal } from './pg-database.ts';
+import { openBenchDatabase } from './pg-database.ts';
 import { stats, type Stats } from './stats.ts';
 
 export interface AuthBenchOptions {
@@ -27,46 +20,8 @@ export interface AuthBenchOptions {
   log: (msg: string) => void;
 }
 
-async function open(
-  opts: AuthBenchOptions,
-): Promise<{ database: Database<DB>; dispose: () => Promise<void> }> {
-  if (opts.engine === 'pglite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onepoint-bench-auth-'));
-    const database = await openDatabase<DB>({ dataDir: dir, command: 'bench' });
-    return {
-      database,
-      dispose: async () => {
-        await database.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const name = `onepoint_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: opts.pgUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const undoSignal = dropOnSignal(opts.pgUrl, name, opts.log);
-  const u = new URL(opts.pgUrl);
-  u.pathname = `/${name}`;
-  const database = await openDatabase<DB>({
-    databaseUrl: u.toString(),
-    dataDir: '',
-    command: 'bench',
-    poolSize: 4,
-  });
-  return {
-    database,
-    dispose: async () => {
-      await database.close();
-      await dropDatabase(opts.pgUrl, name);
-      undoSignal();
-    },
-  };
-}
-
 export async function runAuthBench(opts: AuthBenchOptions) {
-  const { database, dispose } = await open(opts);
+  const { database, dispose } = await openBenchDatabase(opts, 'auth');
   const log = (m: string) => opts.log(`[${opts.engine}] ${m}`);
   try {
     const config = loadConfig({

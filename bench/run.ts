@@ -2,7 +2,7 @@
  * The project's benchmarks: `npm run bench -- [options]`. Results go to bench/results/latest.json;
  * BENCHMARKS.md explains them. Never part of `npm test`; the default sizes are small.
  *
- *   --suite customers|auth|writes|intake|queue|search|all (default all = customers, auth, writes;
+ *   --suite customers|auth|writes|intake|queue|search|sla|all (default all = customers, auth, writes;
  *                                   writes runs on PostgreSQL only; intake, queue and search are
  *                                   measured on PostgreSQL — with --engine pglite alone, a smoke run)
  *   --engine pglite|postgres|both   (default both)
@@ -22,6 +22,8 @@
  *   --intake-connections LIST       intake (and search's concurrent part): connections (default 10,50)
  *   --intake-seconds N              intake: measured seconds per point and kind (default 10)
  *   --intake-warmup N               intake: seconds of warm-up before each (default 2)
+ *   --sla-timers N                  sla: steps due within the same minute (default 100000)
+ *   --sla-clocks N                  sla: open clocks recomputed after a policy change (default 1000000)
  *   --pg-url URL                    PostgreSQL server (default ONEPOINT_TEST_PG_URL or 127.0.0.1:5432)
  *   --keep-db NAME                  PostgreSQL: use and keep this database; a second run with the
  *                                   same name skips loading (customers) or generating (queue, search)
@@ -34,6 +36,7 @@ import { parseArgs } from 'node:util';
 import { runAuthBench } from './auth.ts';
 import { runCustomersBench } from './customers.ts';
 import { runServiceRequestsBench, type RequestsSuite } from './service-requests.ts';
+import { runSlaBench } from './sla.ts';
 import { runWritesBench } from './writes.ts';
 
 const { values } = parseArgs({
@@ -57,6 +60,8 @@ const { values } = parseArgs({
     'intake-connections': { type: 'string', default: '10,50' },
     'intake-seconds': { type: 'string', default: '10' },
     'intake-warmup': { type: 'string', default: '2' },
+    'sla-timers': { type: 'string', default: '100000' },
+    'sla-clocks': { type: 'string', default: '1000000' },
     'pg-url': {
       type: 'string',
       default: process.env.ONEPOINT_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
@@ -77,8 +82,8 @@ if (!engines.every((e) => e === 'pglite' || e === 'postgres'))
 
 const suite = values.suite;
 const REQUEST_SUITES = ['intake', 'queue', 'search'];
-if (!['customers', 'auth', 'writes', 'all', ...REQUEST_SUITES].includes(suite!))
-  throw new Error('--suite is customers, auth, writes, intake, queue, search or all');
+if (!['customers', 'auth', 'writes', 'sla', 'all', ...REQUEST_SUITES].includes(suite!))
+  throw new Error('--suite is customers, auth, writes, intake, queue, search, sla or all');
 if (suite === 'writes' && !engines.some((e) => e === 'postgres'))
   throw new Error(`--suite ${suite} runs on PostgreSQL: --engine postgres or both`);
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -88,7 +93,18 @@ const results = [];
 const auth = [];
 const writes = [];
 const serviceRequests = [];
+const sla = [];
 for (const engine of engines) {
+  if (suite === 'sla')
+    sla.push(
+      await runSlaBench({
+        engine,
+        timers: int('sla-timers', values['sla-timers']),
+        clocks: int('sla-clocks', values['sla-clocks']),
+        pgUrl: values['pg-url']!,
+        log,
+      }),
+    );
   if (suite === 'all' || suite === 'customers')
     results.push(
       await runCustomersBench({
@@ -158,6 +174,7 @@ const out = {
   auth,
   writes,
   serviceRequests,
+  sla,
 };
 const dir = path.join(path.dirname(new URL(import.meta.url).pathname), 'results');
 fs.mkdirSync(dir, { recursive: true });

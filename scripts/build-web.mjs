@@ -50,7 +50,8 @@ export function printSizes() {
   const NAMED = [
     ['StaffLayout-', 'staff layout (menu, header)'],
     ['screens-', 'customer screens (search, 360, edit forms, import)'],
-    ['SupervisorDashboard-', 'supervisor dashboard, with ECharts'],
+    ['SupervisorDashboard-', 'supervisor dashboard (ECharts is in charts-)'],
+    ['charts-', 'charts (ECharts: bars on a grid, canvas)'],
   ];
   const html = fs.readFileSync(index, 'utf8');
   const initial = new Set([...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]));

@@ -7,6 +7,8 @@ import { Command } from 'commander';
 import type { Config } from './config.ts';
 import type { Database } from './platform/db/database.ts';
 import type { DB } from './db.ts';
+import { registerKeyRotation } from './platform/key-rotation.ts';
+import type { AnyModule, ModuleCliDeps } from './platform/module.ts';
 import { CliError } from './platform/module-cli.ts';
 import type { Platform } from './server.ts';
 import type { VerifyResult } from './modules/audit/index.ts';
@@ -302,6 +304,22 @@ export function buildCli(): Command {
   return program;
 }
 
+/**
+ * `onepoint rotate-keys`, over every module's rotation hook (each rotates its own tables); after
+ * the modules' own commands, as it also keeps its old name `customers rotate-keys` (hidden) for
+ * runbooks written when it rotated customers' data only — the same command now.
+ */
+export function registerKeyCommands(
+  program: Command,
+  modules: readonly AnyModule[],
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the whole registry's tables
+  deps: ModuleCliDeps<any>,
+): void {
+  registerKeyRotation(program, modules, deps);
+  const customers = program.commands.find((c) => c.name() === 'customers');
+  if (customers) registerKeyRotation(customers, modules, deps, { hidden: true });
+}
+
 export async function main(argv: string[]): Promise<void> {
   try {
     const program = buildCli();
@@ -310,6 +328,7 @@ export async function main(argv: string[]): Promise<void> {
     const open = async (command: string, opts?: { personalData?: boolean }) =>
       (await openPlatform(command, { personalData: opts?.personalData })).platform;
     for (const m of modules) m.cli?.(program, { open });
+    registerKeyCommands(program, modules, { open });
     await program.parseAsync(argv);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));

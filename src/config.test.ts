@@ -36,6 +36,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
   });
 
+  it('refuses the test clock beside real keys (a production server cannot run on a moved clock)', () => {
+    const key = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+    expect(() => loadConfig({ ONEPOINT_TEST_CLOCK_FILE: '/tmp/clock', ONEPOINT_PII_KEYS: key })).toThrow(
+      /ONEPOINT_TEST_CLOCK_FILE.*ONEPOINT_PII_KEYS/,
+    );
+    expect(loadConfig({ ONEPOINT_TEST_CLOCK_FILE: '/tmp/clock' }).testClockFile).toBe('/tmp/clock');
+    expect(loadConfig({ ONEPOINT_PII_KEYS: key }).testClockFile).toBeUndefined();
+  });
+
   it('splits CORS origins', () => {
     expect(loadConfig({ ONEPOINT_CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins).toEqual(
       ['https://a.example', 'https://b.example'],

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { checkPublicUrl } from './platform/tmf/href.ts';
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 // Every setting comes from the environment; each one is listed in the README.
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -12,7 +14,10 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   ONEPOINT_DATA_DIR: z.string().min(1).default('./data'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  // The same, under the product's prefix; it wins when both are set.
+  ONEPOINT_LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+  ONEPOINT_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   // The full password policy (classes, common passwords, logins) is checked when the demo is seeded.
   ONEPOINT_DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters').default('Onepoint-demo-2026'),
   ONEPOINT_SESSION_TTL_HOURS: z.coerce
@@ -48,6 +53,13 @@ const envSchema = z.object({
     .min(1024)
     .max(50 * 1024 * 1024)
     .default(1024 * 1024),
+  // Slow and idle clients (README, "Limits"): a connection cannot be held open by dribbling headers,
+  // a body or nothing at all.
+  ONEPOINT_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(10_000),
+  ONEPOINT_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+  ONEPOINT_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  ONEPOINT_MAX_REQUESTS_PER_SOCKET: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+  ONEPOINT_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(1_000_000).default(1000),
   ONEPOINT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   ONEPOINT_LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   ONEPOINT_CORS_ORIGINS: z.string().default(''),
@@ -110,6 +122,11 @@ const envSchema = z.object({
     .max(100 * 1024 * 1024)
     .default(10 * 1024 * 1024),
   ONEPOINT_REPEAT_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  // SLA warnings at these percentages of each target (the breach is at 100 %).
+  ONEPOINT_SLA_WARN_AT: z
+    .string()
+    .regex(/^\s*$|^\d{1,2}(\s*,\s*\d{1,2})*$/, 'percentages between 1 and 99, comma-separated (e.g. 50,80)')
+    .default('50,80'),
   // Channels (src/modules/channels/README.md): mail in and out, the SMS/voice gateway.
   ONEPOINT_SMTP_LISTEN: z
     .string()
@@ -121,7 +138,13 @@ const envSchema = z.object({
   ONEPOINT_SMS_GATEWAY_URL: z.url({ protocol: /^https?$/ }).optional(),
   ONEPOINT_SMS_GATEWAY_KEY: z.string().min(16).optional(),
   ONEPOINT_SMS_SIGN_NAME: z.string().min(1).max(20).default('onepoint'),
+  ONEPOINT_IMAP_POLL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  // Tests only: a file holding the platform clock's offset from the system clock (src/platform/clock.ts).
+  ONEPOINT_TEST_CLOCK_FILE: z.string().min(1).optional(),
 });
+
+/** Environment variables an IMAP source may name for its password (never stored, never shown). */
+export const IMAP_PASSWORD_ENV = /^ONEPOINT_IMAP_PASSWORD_[A-Z0-9_]{1,40}$/;
 
 /** A key for personal information at rest (AES-256-GCM and the HMAC search index derive from it). */
 export interface PiiKey {
@@ -218,6 +241,8 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** `auto`: readable lines on a terminal, JSON otherwise; `json`/`pretty` whatever stdout is. */
+  logFormat: 'auto' | 'json' | 'pretty';
   demoPassword: string;
   sessionTtlHours: number;
   /** A session unused for longer than this is refused (besides the absolute lifetime). */
@@ -233,6 +258,14 @@ export interface Config {
   cookieSecure: 'auto' | 'always';
   dbPoolSize: number;
   bodyLimitBytes: number;
+  /** Timeouts and caps for client connections (slowloris, idle connections). */
+  connectionLimits: {
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    maxRequestsPerSocket: number;
+    maxConnections: number;
+  };
   rateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
   corsOrigins: string[];
@@ -293,6 +326,8 @@ export interface Config {
   attachmentMaxBytes: number;
   /** A new request about the same instance (or customer) and category within this many days is a repeat (重复). */
   repeatWindowDays: number;
+  /** SLA warnings at these percentages of a target (ONEPOINT_SLA_WARN_AT, default 50,80); the breach is 100. */
+  slaWarnAt: number[];
   /** `host:port` the SMTP listener takes mail on; unset: no listener. */
   smtpListen: { host: string; port: number } | undefined;
   /** Where mail goes out (`smtp://user:pass@host:587`); unset: email notices wait, failing. */
@@ -304,6 +339,12 @@ export interface Config {
   /** HMAC-SHA256 key: signs requests to the gateway and checks its inbound webhooks. */
   smsGatewayKey: string | undefined;
   smsSignName: string;
+  /** How often IMAP sources are polled (IDLE wakes the poller sooner where the server has it). */
+  imapPollSeconds: number;
+  /** Tests only: the platform clock runs this file's offset ahead of the system clock (never with real keys). */
+  testClockFile: string | undefined;
+  /** `ONEPOINT_IMAP_PASSWORD_*` variables, by name: passwords IMAP sources name instead of storing one. */
+  imapPasswords: Readonly<Record<string, string>>;
 }
 
 export class ConfigError extends Error {
@@ -343,6 +384,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'ONEPOINT_LOGIN_LOCKOUT_MAX_MINUTES',
       `must be at least ONEPOINT_LOGIN_LOCKOUT_MINUTES (${e.ONEPOINT_LOGIN_LOCKOUT_MINUTES})`,
     );
+  // Node refuses a headers timeout longer than the whole request's.
+  if (e.ONEPOINT_HEADERS_TIMEOUT_MS > e.ONEPOINT_REQUEST_TIMEOUT_MS)
+    throw new ConfigError(
+      'ONEPOINT_HEADERS_TIMEOUT_MS',
+      `must not exceed ONEPOINT_REQUEST_TIMEOUT_MS (${e.ONEPOINT_REQUEST_TIMEOUT_MS})`,
+    );
   const pii = parsePiiKeys(e.ONEPOINT_PII_KEYS);
   const audit = parseAuditKeys(e.ONEPOINT_AUDIT_KEYS);
   // "A few sealer intervals": shorter, and a healthy sealer's normal lag would be reported.
@@ -351,13 +398,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'ONEPOINT_AUDIT_SEAL_GRACE_SECONDS',
       `must be at least 3 sealer intervals (ONEPOINT_AUDIT_SEAL_INTERVAL_MS=${e.ONEPOINT_AUDIT_SEAL_INTERVAL_MS})`,
     );
+  // A moved clock would expire sessions, breach SLAs and date records wrongly: never beside real
+  // data, which real keys mean.
+  if (e.ONEPOINT_TEST_CLOCK_FILE && !pii.development)
+    throw new ConfigError(
+      'ONEPOINT_TEST_CLOCK_FILE',
+      'moves the platform clock for tests and is refused while ONEPOINT_PII_KEYS is set (real data); unset it',
+    );
   const dataDir = path.resolve(e.ONEPOINT_DATA_DIR);
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir,
-    logLevel: e.LOG_LEVEL,
+    logLevel: e.ONEPOINT_LOG_LEVEL ?? e.LOG_LEVEL,
+    logFormat: e.ONEPOINT_LOG_FORMAT,
     demoPassword: e.ONEPOINT_DEMO_PASSWORD,
     sessionTtlHours: e.ONEPOINT_SESSION_TTL_HOURS,
     sessionIdleMinutes: e.ONEPOINT_SESSION_IDLE_MINUTES,
@@ -368,6 +423,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: e.ONEPOINT_COOKIE_SECURE,
     dbPoolSize: e.ONEPOINT_DB_POOL_SIZE,
     bodyLimitBytes: e.ONEPOINT_BODY_LIMIT_BYTES,
+    connectionLimits: {
+      headersTimeoutMs: e.ONEPOINT_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.ONEPOINT_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.ONEPOINT_KEEP_ALIVE_TIMEOUT_MS,
+      maxRequestsPerSocket: e.ONEPOINT_MAX_REQUESTS_PER_SOCKET,
+      maxConnections: e.ONEPOINT_MAX_CONNECTIONS,
+    },
     rateLimitPerMinute: e.ONEPOINT_RATE_LIMIT_PER_MINUTE,
     loginRateLimitPerMinute: e.ONEPOINT_LOGIN_RATE_LIMIT_PER_MINUTE,
     corsOrigins: e.ONEPOINT_CORS_ORIGINS.split(',')
@@ -404,6 +466,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     attachmentsDir: e.ONEPOINT_ATTACHMENTS_DIR ? path.resolve(e.ONEPOINT_ATTACHMENTS_DIR) : undefined,
     attachmentMaxBytes: e.ONEPOINT_ATTACHMENT_MAX_BYTES,
     repeatWindowDays: e.ONEPOINT_REPEAT_WINDOW_DAYS,
+    slaWarnAt: e.ONEPOINT_SLA_WARN_AT.split(',')
+      .map((x) => Number(x.trim()))
+      .filter((x) => Number.isInteger(x) && x > 0 && x < 100),
     smtpListen: e.ONEPOINT_SMTP_LISTEN ? hostPort(e.ONEPOINT_SMTP_LISTEN) : undefined,
     smtpUrl: e.ONEPOINT_SMTP_URL,
     mailFrom: e.ONEPOINT_MAIL_FROM,
@@ -411,6 +476,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsGatewayUrl: e.ONEPOINT_SMS_GATEWAY_URL,
     smsGatewayKey: e.ONEPOINT_SMS_GATEWAY_KEY,
     smsSignName: e.ONEPOINT_SMS_SIGN_NAME,
+    imapPollSeconds: e.ONEPOINT_IMAP_POLL_SECONDS,
+    testClockFile: e.ONEPOINT_TEST_CLOCK_FILE ? path.resolve(e.ONEPOINT_TEST_CLOCK_FILE) : undefined,
+    imapPasswords: Object.fromEntries(
+      Object.entries(env).filter(
+        (kv): kv is [string, string] =>
+          IMAP_PASSWORD_ENV.test(kv[0]) && typeof kv[1] === 'string' && kv[1] !== '',
+      ),
+    ),
   };
 }
 

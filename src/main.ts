@@ -1,9 +1,10 @@
 import closeWithGrace from 'close-with-grace';
 import { devKeyRefusal, devKeyWarning, loadConfig } from './config.ts';
 import type { DB } from './db.ts';
+import { fileOffsetClock, type Clock } from './platform/clock.ts';
 import { openDatabase } from './platform/db/database.ts';
 import { readySchemaTemplate } from './platform/db/schema-template.ts';
-import { createLogger } from './platform/logger.ts';
+import { createLogger, prettyDestination, usePrettyLogs } from './platform/logger.ts';
 import { onStop } from './platform/stop-signals.ts';
 import { buildApp, startPlatform } from './server.ts';
 
@@ -32,7 +33,18 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
   // On stderr whatever LOG_LEVEL says (a log level must not be able to hide it).
   const warning = devKeyWarning(config);
   if (warning) process.stderr.write(`onepoint: ${warning}\n`);
-  const logger = createLogger(config.logLevel);
+  // A terminal gets readable lines (ONEPOINT_LOG_FORMAT=auto), a pipe or collector JSON.
+  const logger = createLogger(
+    config.logLevel,
+    usePrettyLogs(config.logFormat) ? prettyDestination() : undefined,
+  );
+  // Before the database is opened: an unreadable file stops start-up with nothing held.
+  let clock: Clock | undefined;
+  if (config.testClockFile) {
+    // Tests move time with it (the config refuses it beside real keys); said on stderr, always.
+    clock = fileOffsetClock(config.testClockFile);
+    process.stderr.write(`onepoint: the platform clock is moved by ${config.testClockFile} (tests only)\n`);
+  }
   const database = await openDatabase<DB>({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -48,7 +60,11 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
       logger.warn({ err }, 'a pooled database connection failed; replaced when needed'),
   });
   const t1 = mark();
-  const platform = await startPlatform(config, logger, { command: 'serve', database });
+  const platform = await startPlatform(config, logger, {
+    command: 'serve',
+    database,
+    ...(clock ? { clock } : {}),
+  });
   const t2 = mark();
   let app: Awaited<ReturnType<typeof buildApp>>;
   let demoMs = 0;

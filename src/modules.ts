@@ -6,7 +6,7 @@
 import { attachments } from './modules/attachments/index.ts';
 import { audit } from './modules/audit/index.ts';
 import { channelsModule } from './modules/channels/index.ts';
-import { customersWith } from './modules/customers/index.ts';
+import { customersWith, onCustomerTierChange, onServiceFactsChange } from './modules/customers/index.ts';
 import { events, setWebhookEventTypes } from './modules/events/index.ts';
 import { identity } from './modules/identity/index.ts';
 import { phrases } from './modules/phrases/index.ts';
@@ -16,9 +16,14 @@ import { security } from './modules/security/index.ts';
 import {
   openRequestsOf,
   requestChannelPort,
+  requestSlaCustomerPort,
+  requestReportPort,
+  requestSlaPort,
+  requestsServiceFactsChanged,
+  requestsTierChanged,
   serviceRequestsModule,
 } from './modules/service-requests/index.ts';
-import { sla } from './modules/sla/index.ts';
+import { slaModule } from './modules/sla/index.ts';
 import { checkModules } from './platform/module.ts';
 
 // Customers' 360 view lists open service requests (customers cannot import the module that reads
@@ -28,6 +33,14 @@ const customers = customersWith({ openRequests: openRequestsOf });
 const serviceRequests = serviceRequestsModule({ routeRequest, pickAssignee });
 // Mail and SMS become requests routed like any other (the same routing port).
 const channels = channelsModule(requestChannelPort({ routeRequest, pickAssignee }));
+// SLA steps act on requests (timeline, priority, support line) through service requests' port; a
+// customer's tier change, a service's location class or the customer's contract recompute the
+// clocks of its open requests; a customer's SLA report asks service requests which requests are the
+// customer's. SLA reports join the clocks on the requests a caller may see (service requests' data
+// scope).
+const sla = slaModule({ ...requestSlaPort, ...requestSlaCustomerPort }, requestReportPort);
+onCustomerTierChange(requestsTierChanged);
+onServiceFactsChange(requestsServiceFactsChanged);
 
 export const modules = [
   identity,

@@ -12,7 +12,7 @@ import { createHttpApp, type App } from './platform/http/app.ts';
 import { permissionsOf } from './platform/http/auth.ts';
 import { consoleRoutes } from './platform/http/static.ts';
 import { startJobQueue } from './platform/jobs/queue.ts';
-import type { Logger } from './platform/logger.ts';
+import { usePrettyLogs, type Logger } from './platform/logger.ts';
 import {
   allMigrations,
   permissionCatalogue,
@@ -115,6 +115,8 @@ export async function buildApp(ctx: ModuleContext): Promise<App> {
     logger: ctx.logger,
     authenticator: providerOf(registered, 'authenticator').provides!.authenticator!(ctx),
     bodyLimitBytes: ctx.config.bodyLimitBytes,
+    limits: ctx.config.connectionLimits,
+    requestLogLevel: usePrettyLogs(ctx.config.logFormat) ? 'debug' : 'info',
     rateLimitPerMinute: ctx.config.rateLimitPerMinute,
     corsOrigins: ctx.config.corsOrigins,
     trustProxy: ctx.config.trustProxy,

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Insertable } from 'kysely';
 import pg from 'pg';
+import { v7 as uuidv7 } from 'uuid';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../src/config.ts';
 import type { ModuleContext } from '../src/context.ts';
@@ -141,4 +143,46 @@ export async function createTestServer(
       await dispose();
     },
   };
+}
+
+/** A customer contact as a notice test gives it: who, how to reach them, when not to. */
+export type TestContact = Omit<
+  Insertable<DB['customer_contacts']>,
+  'id' | 'customer_id' | 'role' | 'is_primary' | 'created_at' | 'updated_at'
+>;
+
+/**
+ * The first two active individual demo customers (by customer number), each left with one primary
+ * contact, the one given: what notices reach them is then up to the test.
+ */
+export async function twoCustomersReaching(
+  s: TestServer,
+  contacts: [TestContact, TestContact],
+  at: Date,
+): Promise<[string, string]> {
+  const two = await s.ctx.db
+    .selectFrom('customers')
+    .select('id')
+    .where('status', '=', 'active')
+    .where('kind', '=', 'individual')
+    .orderBy('customer_no')
+    .limit(2)
+    .execute();
+  const ids: [string, string] = [two[0]!.id, two[1]!.id];
+  await s.ctx.db.deleteFrom('customer_contacts').where('customer_id', 'in', ids).execute();
+  await s.ctx.db
+    .insertInto('customer_contacts')
+    .values(
+      contacts.map((c, i) => ({
+        id: uuidv7(),
+        customer_id: ids[i]!,
+        role: 'primary',
+        is_primary: true,
+        created_at: at,
+        updated_at: at,
+        ...c,
+      })),
+    )
+    .execute();
+  return ids;
 }

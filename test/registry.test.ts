@@ -57,6 +57,7 @@ describe('the module registry (src/modules.ts)', () => {
       admin: [
         'audit.read',
         'channels.admin',
+        'channels.message',
         'customer.erase',
         'customer.import',
         'customer.manage',
@@ -83,9 +84,12 @@ describe('the module registry (src/modules.ts)', () => {
         'security.incident.read',
         'skillgroup.manage',
         'skillgroup.read',
-        // The SLA module (issue 12): business calendars.
+        // The SLA module (issue 12): business calendars, the policy matrix, customers' reports.
         'sla.calendar.manage',
         'sla.calendar.read',
+        'sla.customer_report.read',
+        'sla.policy.manage',
+        'sla.report.read',
         'token.manage',
         'mfa.reset',
         'user.grant',
@@ -98,6 +102,7 @@ describe('the module registry (src/modules.ts)', () => {
       // 三员分立 (issue 9): three administrators whose permissions do not overlap.
       system_admin: [
         'channels.admin',
+        'channels.message',
         // Accounts are the system administrator's: which customer a portal login speaks for too.
         'customer.portal_link',
         'events.read',
@@ -110,6 +115,7 @@ describe('the module registry (src/modules.ts)', () => {
         'skillgroup.manage',
         'skillgroup.read',
         'sla.calendar.manage',
+        'sla.policy.manage',
         'token.manage',
         'user.manage',
         'user.read',
@@ -138,6 +144,7 @@ describe('the module registry (src/modules.ts)', () => {
         ...staff,
         ...rq('create', 'dispatch', 'read', 'work'),
         'sla.calendar.read',
+        'sla.report.read',
       ].sort(),
       dispatcher: [
         'customer.read',
@@ -154,6 +161,7 @@ describe('the module registry (src/modules.ts)', () => {
         ...staff,
         ...rq('create', 'read', 'work'),
         'sla.calendar.read',
+        'sla.customer_report.read',
       ].sort(),
       supervisor: [
         'audit.read',
@@ -167,6 +175,8 @@ describe('the module registry (src/modules.ts)', () => {
         'skillgroup.manage',
         'skillgroup.read',
         'sla.calendar.read',
+        'sla.customer_report.read',
+        'sla.report.read',
         'user.read',
       ],
       quality_inspector: [...staff, 'user.read', ...rq('read')].sort(),

@@ -39,14 +39,21 @@ function rewrite(node: unknown): unknown {
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 export function tmfSchemas(file: string) {
+  // YAML is a superset of JSON: the v4 Swagger 2.0 documents (TMF681) read the same way.
   const doc = parse(fs.readFileSync(path.join(SHARED_TMF, file), 'utf8')) as Node;
+  // OpenAPI 3 keeps schemas in components.schemas, Swagger 2.0 in definitions.
+  const where = doc.definitions ? 'definitions' : 'components/schemas';
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addFormat('base64', /^[A-Za-z0-9+/=]*$/);
-  ajv.addSchema({ $id: 'tmf', components: rewrite(doc.components) as Node });
-  /** The problems of `data` against `#/components/schemas/<name>` (empty: valid). */
+  ajv.addSchema(
+    doc.definitions
+      ? { $id: 'tmf', definitions: rewrite(doc.definitions) as Node }
+      : { $id: 'tmf', components: rewrite(doc.components) as Node },
+  );
+  /** The problems of `data` against `#/components/schemas/<name>` (or `#/definitions/<name>`): empty if valid. */
   return (name: string, data: unknown): string[] => {
-    const validate = ajv.getSchema(`tmf#/components/schemas/${name}`);
+    const validate = ajv.getSchema(`tmf#/${where}/${name}`);
     if (!validate) throw new Error(`no schema ${name} in ${file}`);
     if (validate(data)) return [];
     return (validate.errors as ErrorObject[]).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);

@@ -48,6 +48,16 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
     // No inline scripts or styles from Vite itself: the server's CSP is script-src 'self'.
     assetsInlineLimit: 0,
+    rolldownOptions: {
+      output: {
+        // ECharts in a chunk of its own, loaded only by pages that draw a chart: the pages' own
+        // chunks stay small, and its size no longer depends on which page imports it first.
+        codeSplitting: {
+          includeDependenciesRecursively: false,
+          groups: [{ name: 'charts', test: /node_modules[\\/](echarts|zrender)[\\/]|src[\\/]charts[\\/]/ }],
+        },
+      },
+    },
   },
   server: {
     proxy: {

@@ -1,5 +1,44 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { maskLogValue, maskPiiInText, maskUrlForLog } from './logger.ts';
+import { loadConfig } from '../config.ts';
+import {
+  createLogger,
+  maskLogValue,
+  maskPiiInText,
+  maskUrlForLog,
+  prettyDestination,
+  usePrettyLogs,
+} from './logger.ts';
+
+describe('log format and level', () => {
+  it('readable lines on a terminal, JSON for a pipe or when asked', () => {
+    expect(usePrettyLogs('auto', true)).toBe(true);
+    expect(usePrettyLogs('auto', false)).toBe(false);
+    expect(usePrettyLogs('json', true)).toBe(false);
+    expect(usePrettyLogs('pretty', false)).toBe(true);
+  });
+
+  it('the readable form is one line with level and message, personal fields still redacted', () => {
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        out += String(chunk);
+        done();
+      },
+    });
+    createLogger('info', prettyDestination(sink)).warn({ customer: { phone: '13812345678' } }, 'slow search');
+    expect(out).toMatch(/^\[\d\d:\d\d:\d\d\] WARN: slow search .*\[redacted\]/);
+    expect(out.trim().split('\n')).toHaveLength(1);
+    expect(out).not.toContain('13812345678');
+    expect(() => JSON.parse(out)).toThrow();
+  });
+
+  it('ONEPOINT_LOG_LEVEL wins over LOG_LEVEL; a bad format names its variable', () => {
+    expect(loadConfig({ LOG_LEVEL: 'warn', ONEPOINT_LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    expect(loadConfig({ LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
+    expect(() => loadConfig({ ONEPOINT_LOG_FORMAT: 'xml' })).toThrow(/ONEPOINT_LOG_FORMAT/);
+  });
+});
 
 describe('PII masking in free text', () => {
   it('masks mainland mobile numbers and resident ID numbers', () => {

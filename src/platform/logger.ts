@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
+import type PinoPretty from 'pino-pretty';
 import { maskFreeText } from './pii/free-text.ts';
 
 // Phone numbers (mainland mobile, 11 digits; fixed lines with area code), resident ID numbers
@@ -126,6 +128,40 @@ export const REDACT_PATHS = [
   '*.officePhone',
   '*.serviceAddress',
 ];
+
+/**
+ * `ONEPOINT_LOG_FORMAT`: `auto` is readable lines when stdout is a terminal (a person watching) and
+ * one JSON object per line otherwise (a log collector, a service manager, a pipe).
+ */
+export function usePrettyLogs(
+  format: 'auto' | 'json' | 'pretty',
+  isTty = process.stdout.isTTY === true,
+): boolean {
+  return format === 'pretty' || (format === 'auto' && isTty);
+}
+
+/**
+ * Readable, one-line log output for a terminal (pino-pretty, written synchronously so a line is out
+ * before the process stops). Undefined when pino-pretty is not installed: JSON then.
+ */
+export function prettyDestination(
+  output: NodeJS.WritableStream = process.stdout,
+): pino.DestinationStream | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const pretty = require('pino-pretty') as typeof PinoPretty;
+    return pretty({
+      destination: output,
+      sync: true,
+      colorize: 'isTTY' in output && output.isTTY === true,
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname,service,reqId,startup',
+      singleLine: true,
+    });
+  } catch {
+    return undefined;
+  }
+}
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(

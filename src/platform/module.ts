@@ -15,6 +15,7 @@ import type { Authenticator, ScopeResolver } from './http/auth.ts';
 import type { App } from './http/app.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { Logger } from './logger.ts';
+import type { PiiVault } from './pii/vault.ts';
 
 /** A permission a module checks: what it allows, and which built-in roles hold it. */
 export interface PermissionDeclaration {
@@ -102,6 +103,26 @@ export interface ModuleCliDeps<Tables> {
   err?: (text: string) => void;
 }
 
+/** What a module's key rotation is given (`onepoint rotate-keys`). */
+export interface KeyRotation {
+  /** Its first key is the one to re-encrypt under; the others still decrypt. */
+  vault: PiiVault;
+  /** Rows per transaction. */
+  batchSize: number;
+  /** Progress of one kind of secret (`what`, as in its result). */
+  onProgress: (what: string, done: number, total: number) => void;
+}
+
+/** One kind of secret a module re-encrypted. */
+export interface RotatedSecrets {
+  /** What they are, for people: `ID numbers and contact media`, `webhook and TMF listener secrets`. */
+  what: string;
+  /** Re-encrypted under the current key by this run (kept in clear before, encrypted now, included). */
+  rotated: number;
+  /** Left as they were because no configured key decrypts them, each named for people. */
+  unreadable: string[];
+}
+
 export interface ModuleDefinition<Tables> {
   /** Lower-case, unique; used in logs and errors. */
   readonly name: string;
@@ -122,6 +143,16 @@ export interface ModuleDefinition<Tables> {
   ) => Promise<ModuleRuntime | undefined | void>;
   /** Its `onepoint …` commands. */
   readonly cli?: (program: Command, deps: ModuleCliDeps<Tables>) => void;
+  /**
+   * Re-encrypts what it keeps encrypted with the platform's vault (ONEPOINT_PII_KEYS) and is not
+   * under the vault's current key, in batches (safe to interrupt and run again); audited. Every
+   * module that encrypts with the vault has one: `onepoint rotate-keys` runs them all, after which
+   * the old key can be removed.
+   */
+  readonly rotateKeys?: (
+    ctx: ModuleContext<Tables>,
+    rotation: KeyRotation,
+  ) => Promise<readonly RotatedSecrets[]>;
   /** Loads its part of the demo data, in registry order (idempotent); true if anything was added. */
   readonly demo?: (ctx: ModuleContext<Tables>, onProgress: (msg: string) => void) => Promise<boolean>;
   /** The event types it publishes through the outbox (documentation, and a check for duplicates). */

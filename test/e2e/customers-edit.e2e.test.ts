@@ -1,23 +1,12 @@
 // Creating and changing customers in the console against a real `onepoint serve --demo`: the new
 // customer form with the server's field errors, profile edits (only changed fields, optimistic
 // locking), contacts, service instances on network resources, and who sees the edit actions.
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiAs,
-  launchBrowser,
-  newContext,
-  screenshot,
-  signIn as signInAt,
-  startServer,
-  watchPage,
-  type Server,
-} from './harness.ts';
+import { apiAs, poll, screenshot, signIn as signInAt, type Stage, startStage } from './harness.ts';
 
-let server: Server;
-let browser: Browser;
+let stage: Stage;
 let asAdmin: Awaited<ReturnType<typeof apiAs>>;
-const contexts: BrowserContext[] = [];
 
 const NAME = '慕容秋实';
 const PHONE = '13811112222';
@@ -29,22 +18,15 @@ let problems: string[];
 let customerId = '';
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  asAdmin = await apiAs(server.url, 'admin');
-  const context = await newContext(browser, server.browserUrl);
-  contexts.push(context);
-  page = await context.newPage();
-  problems = watchPage(page).problems;
+  stage = await startStage();
+  asAdmin = await apiAs(stage.server.url, 'admin');
+  ({ page, problems } = await stage.open());
 });
 
 afterAll(async () => {
-  while (contexts.length) await contexts.pop()!.close();
-  await browser?.close();
-  await server?.stop();
+  await stage?.stop();
 });
 
-// The machine may be busy (2 shared cores): wait for UI states longer than expect.poll's 1 s default.
-const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
 /** An antd modal by its test id: the dialog inside it (the root element has no size of its own). */
 const dialog = (testId: string) => page.getByTestId(testId).getByRole('dialog');
 /**
@@ -72,7 +54,7 @@ const fieldError = (id: string) =>
 
 describe('creating and editing customers', () => {
   it('creates an individual: a wrong ID check digit is shown on the field, fixed it lands on the 360 page', async () => {
-    await signInAt(page, server.url, 'admin');
+    await signInAt(page, stage.server.url, 'admin');
     await page.goto('/customers');
     await page.getByTestId('customer-new').click();
     const modal = dialog('customer-new-modal');
@@ -198,17 +180,20 @@ describe('creating and editing customers', () => {
     await modal.locator('#instance_serviceAddress').fill('江苏省南京市鼓楼区中山北路 8 号');
     await modal.locator('#instance_deviceId').fill(OLT);
     await modal.locator('#instance_devicePort').fill('0/2/5');
+    // Where the site is: the repair time limit depends on it (48 h in town, 72 h in the countryside).
+    await choose(modal.getByTestId('instance-location-class'), '城市');
     await modal.locator('.ant-btn-primary').click();
     await modal.waitFor({ state: 'hidden' });
     const instances = page.getByTestId('customer-instances');
     await poll(() => instances.innerText()).toContain(OLT);
     expect(await instances.innerText()).toContain('0/2/5');
+    expect(await instances.innerText()).toContain('区域类型');
 
-    const found = await asAdmin<{ items: Array<{ id: string; customer: { id: string } }> }>(
-      'GET',
-      `/api/v1/product-instances?deviceId=${OLT}`,
-    );
+    const found = await asAdmin<{
+      items: Array<{ id: string; customer: { id: string }; locationClass: string | null }>;
+    }>('GET', `/api/v1/product-instances?deviceId=${OLT}`);
     expect(found.data.items.map((i) => i.customer.id)).toEqual([customerId]);
+    expect(found.data.items[0]!.locationClass).toBe('urban');
     const instanceId = found.data.items[0]!.id;
     await page.getByTestId(`instance-suspended-${instanceId}`).click();
     await page.getByTestId('instance-status-confirm').click();
@@ -282,7 +267,7 @@ describe('creating and editing customers', () => {
       version: current.data.version,
     });
     expect(moved.status).toBe(200);
-    await signInAt(page, server.url, 'supervisor');
+    await signInAt(page, stage.server.url, 'supervisor');
     await page.goto('/customers');
     await page.getByTestId('customer-table').locator('.ant-table-row').first().waitFor();
     expect(await page.getByTestId('customer-new').count()).toBe(0);

@@ -1,25 +1,21 @@
 // The console's customer screens against a real `onepoint serve --demo`: search, the 360 view with
 // masked personal information, revealing one field with a reason (audited), import with its report.
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiAs,
-  launchBrowser,
   menuWorkspaces,
-  newContext,
   pickOption,
+  poll,
   screenshot,
   signIn as signInAt,
-  startServer,
-  watchPage,
-  type Server,
+  type Stage,
+  startStage,
 } from './harness.ts';
 
-let server: Server;
-let browser: Browser;
+let stage: Stage;
 let asAdmin: Awaited<ReturnType<typeof apiAs>>;
-const contexts: BrowserContext[] = [];
 
 // A customer of our own, so the test does not depend on the generated demo names and numbers.
 const NAME = '司马逸飞';
@@ -29,8 +25,8 @@ const CIRCUIT = 'NJ-E2E-CIRCUIT-1';
 let customerId = '';
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  asAdmin = await apiAs(server.url, 'admin');
+  stage = await startStage();
+  asAdmin = await apiAs(stage.server.url, 'admin');
   const units = await asAdmin<{ items: Array<{ id: string; code: string }> }>('GET', '/api/v1/org-units');
   const nj = units.data.items.find((u) => u.code === 'CT.JS.NJ')!;
   const created = await asAdmin<{ id: string }>('POST', '/api/v1/customers', {
@@ -65,23 +61,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  while (contexts.length) await contexts.pop()!.close();
-  await browser?.close();
-  await server?.stop();
+  await stage?.stop();
 });
 
-async function open() {
-  const context = await newContext(browser, server.browserUrl);
-  contexts.push(context);
-  const page = await context.newPage();
-  const watch = watchPage(page);
-  return { page, problems: watch.problems };
-}
+const open = () => stage.open();
 
-const signIn = (page: Page, login: string) => signInAt(page, server.url, login);
-
-// The machine may be busy (2 shared cores): wait for UI states longer than expect.poll's 1 s default.
-const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
+const signIn = (page: Page, login: string) => signInAt(page, stage.server.url, login);
 
 async function searchFor(page: Page, q: string) {
   const box = page.getByTestId('customer-search').locator('input');
@@ -183,7 +168,7 @@ describe('customer screens', () => {
     await page.getByRole('tab', { name: '访问记录' }).click();
     // (Its own 360 view of a moment ago: the test does not depend on the others having run.) Who
     // looked is said by name, not by login.
-    const asSupervisor = await apiAs(server.url, 'supervisor');
+    const asSupervisor = await apiAs(stage.server.url, 'supervisor');
     const me = await asSupervisor<{ displayName: string }>('GET', '/api/v1/auth/me');
     await poll(() => page.getByTestId('customer-access-log').innerText()).toMatch(
       new RegExp(`${me.data.displayName}\\s+查看 360 视图`),
@@ -210,7 +195,7 @@ describe('customer screens', () => {
     });
     expect(user.status).toBeLessThan(300);
     const { page, problems } = await open();
-    await signInAt(page, server.url, 'e2e.revealer', 'e2e-password-3');
+    await signInAt(page, stage.server.url, 'e2e.revealer', 'e2e-password-3');
     await page.waitForURL('**/customers');
     await page.goto(`/customers/${customerId}`);
     await page.getByTestId('customer-email-reveal').click();

@@ -27,6 +27,15 @@ const ALLOWED = [
   'MSTP',
   'VPN',
   'ID',
+  // Mail and web protocols, written so in Chinese too.
+  'SMTP',
+  'IMAP',
+  'SSL',
+  'TLS',
+  'STARTTLS',
+  'HTTP',
+  // TM Forum's Open APIs (TMF621, TMF681) are named so in Chinese too.
+  'TMF',
 ];
 
 // Runs in the browser (the tests' tsconfig has no DOM types, so it is given as source text).

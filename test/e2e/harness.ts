@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = path.join(ROOT, 'test-results/screenshots');
@@ -147,6 +148,42 @@ export async function newContext(
   });
 }
 
+/** A demo server and a browser for one test file; the browser sessions opened with `open` close with it. */
+export interface Stage {
+  server: Server;
+  /** A fresh browser session (own cookies and storage) on the console; its page's problems watched. */
+  open(
+    opts?: Parameters<typeof newContext>[2],
+  ): Promise<{ context: BrowserContext; page: Page; problems: string[] }>;
+  /** Closes the sessions opened so far; the server and the browser stay. */
+  closeAll(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts `onepoint serve --demo` (with `env`) and the browser side by side. */
+export async function startStage(env: Record<string, string> = {}): Promise<Stage> {
+  const [server, browser] = await Promise.all([startServer(env), launchBrowser()]);
+  const contexts: BrowserContext[] = [];
+  const closeAll = async () => {
+    while (contexts.length) await contexts.pop()!.close();
+  };
+  return {
+    server,
+    async open(opts = {}) {
+      const context = await newContext(browser, server.browserUrl, opts);
+      contexts.push(context);
+      const page = await context.newPage();
+      return { context, page, problems: watchPage(page).problems };
+    },
+    closeAll,
+    async stop() {
+      await closeAll();
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -202,6 +239,20 @@ export async function apiAs(baseUrl: string, loginName: string, password = PASSW
     const text = await r.text();
     return { status: r.status, data: (text ? JSON.parse(text) : undefined) as T };
   };
+}
+
+// The machine may be busy (2 shared cores): wait for UI states longer than expect.poll's 1 s default.
+export const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
+
+/** Opens an antd select and clicks the option with `text` (the list is rendered outside the modal). */
+export async function pick(page: Page, select: Locator, text: string): Promise<void> {
+  await select.click();
+  const option = page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text })
+    .first();
+  await option.waitFor();
+  await option.click();
+  await poll(() => select.textContent()).toContain(text);
 }
 
 /** Picks an option of the open antd Select dropdown by its text. */

@@ -2,23 +2,12 @@
 // form to 回单 (resolved), the timeline shows each step, a double submit makes one request, a
 // customer reports a fault in the portal that an agent works to 回单 and the customer confirms,
 // and a technician sees nothing outside their scope.
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiAs,
-  launchBrowser,
-  newContext,
-  screenshot,
-  signIn as signInAt,
-  startServer,
-  watchPage,
-  type Server,
-} from './harness.ts';
+import { apiAs, poll, screenshot, signIn as signInAt, type Stage, startStage } from './harness.ts';
 import { englishOnPage } from './english.ts';
 
-let server: Server;
-let browser: Browser;
-let context: BrowserContext;
+let stage: Stage;
 let page: Page;
 let problems: string[];
 let customerId: string;
@@ -28,11 +17,9 @@ const ACCOUNT = 'AD025E2ESR0001';
 
 beforeAll(async () => {
   // Jobs on, as `serve` runs by default: the notices are planned and sent (simulator gateway).
-  [server, browser] = await Promise.all([startServer({ ONEPOINT_JOBS: 'on' }), launchBrowser()]);
-  context = await newContext(browser, server.browserUrl);
-  page = await context.newPage();
-  problems = watchPage(page).problems;
-  const asAdmin = await apiAs(server.url, 'admin');
+  stage = await startStage({ ONEPOINT_JOBS: 'on' });
+  ({ page, problems } = await stage.open());
+  const asAdmin = await apiAs(stage.server.url, 'admin');
   const units = await asAdmin<{ items: Array<{ id: string; code: string }> }>('GET', '/api/v1/org-units');
   const created = await asAdmin<{ id: string }>('POST', '/api/v1/customers', {
     kind: 'individual',
@@ -50,14 +37,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.stop();
+  await stage?.stop();
 });
 
-const signIn = (login: string) => signInAt(page, server.url, login);
-// The machine may be busy (2 shared cores): wait for UI states longer than expect.poll's 1 s default.
-const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
+const signIn = (login: string) => signInAt(page, stage.server.url, login);
 
 /**
  * Picks `text` in an antd select and checks it took (a click while the list is still sliding in
@@ -125,7 +108,7 @@ describe('an agent takes a fault call', () => {
     await page.waitForURL(/\/requests\/[0-9a-f-]{36}$/);
     requestId = new URL(page.url()).pathname.split('/').pop()!;
 
-    const asAgent = await apiAs(server.url, 'agent');
+    const asAgent = await apiAs(stage.server.url, 'agent');
     const mine = await asAgent<{ items: Array<{ id: string }> }>(
       'GET',
       `/api/v1/service-requests?customerId=${customerId}`,
@@ -139,8 +122,11 @@ describe('an agent takes a fault call', () => {
     expect(await header.innerText()).toContain('故障申告');
     expect(await header.getByTestId('request-owner').innerText()).toContain('我');
     // People by name and unit, not an id or a login.
-    const me = (await (await apiAs(server.url, 'agent'))<{ displayName: string }>('GET', '/api/v1/auth/me'))
-      .data;
+    const me = (
+      await (
+        await apiAs(stage.server.url, 'agent')
+      )<{ displayName: string }>('GET', '/api/v1/auth/me')
+    ).data;
     await poll(() => header.getByTestId('request-owner-name').innerText()).toContain(me.displayName);
     expect(await header.getByTestId('request-owner-name').innerText()).toContain('江苏');
     // Routing would give it to the site's fault group; the agent keeps it (一线自处理).
@@ -167,6 +153,11 @@ describe('an agent takes a fault call', () => {
     await note.getByTestId('note-body').fill('已远程查看光猫，光路无光，需上门。');
     await note.locator('.ant-modal-footer .ant-btn-primary').click();
     await note.waitFor({ state: 'hidden' });
+    // On site (到场): still 处理中, and the timeline says which action it was.
+    await act('arrive', '处理中');
+    await poll(() =>
+      page.getByTestId('request-timeline').getByTestId('timeline-action').allInnerTexts(),
+    ).toContain('到场');
 
     await act('resolve', '已回单', {
       field: 'action-result',
@@ -230,7 +221,7 @@ describe('an agent takes a fault call', () => {
     await page.goto(`/requests/${requestId}`);
     await page.getByTestId('action-callback').waitFor();
     // Someone else changes the request after the page read it.
-    const asAgent = await apiAs(server.url, 'agent');
+    const asAgent = await apiAs(stage.server.url, 'agent');
     const urged = await asAgent('POST', `/api/v1/service-requests/${requestId}/urges`, {});
     expect(urged.status, JSON.stringify(urged.data)).toBe(200);
     await page.getByTestId('action-callback').click();
@@ -244,7 +235,7 @@ describe('an agent takes a fault call', () => {
 
 describe('一点受理: a caller of another region', () => {
   it('is identified by the whole number with a purpose, shown masked, and the agent stays the owner', async () => {
-    const asAdmin = await apiAs(server.url, 'admin');
+    const asAdmin = await apiAs(stage.server.url, 'admin');
     const units = await asAdmin<{ items: Array<{ id: string; code: string }> }>('GET', '/api/v1/org-units');
     const zj = await asAdmin<{ id: string }>('POST', '/api/v1/customers', {
       kind: 'individual',
@@ -284,15 +275,10 @@ describe('一点受理: a caller of another region', () => {
 
 describe('the customer portal', () => {
   it('a customer reports a fault on their service, an agent works it to 回单, the customer confirms it; the timeline shows both', async () => {
-    const customerContext = await newContext(browser, server.browserUrl, {
-      width: 390,
-      height: 844,
-      mobile: true,
-    });
+    const customer = await stage.open({ width: 390, height: 844, mobile: true });
     try {
-      const portal = await customerContext.newPage();
-      const portalProblems = watchPage(portal).problems;
-      await signInAt(portal, server.url, 'customer');
+      const { page: portal, problems: portalProblems } = customer;
+      await signInAt(portal, stage.server.url, 'customer');
       await portal.goto('/portal');
       const service = portal.getByTestId('portal-home').getByTestId('portal-service').first();
       await service.waitFor();
@@ -362,7 +348,7 @@ describe('the customer portal', () => {
       // People by their names, not logins; the customer's name is masked to staff (秦**).
       const agentName = (
         await (
-          await apiAs(server.url, 'agent')
+          await apiAs(stage.server.url, 'agent')
         )<{ displayName: string }>('GET', '/api/v1/auth/me')
       ).data.displayName;
       const byAgent = entries.filter({ hasText: agentName });
@@ -375,7 +361,7 @@ describe('the customer portal', () => {
         expect(text).toContain(step);
       expect(problems).toEqual([]);
     } finally {
-      await customerContext.close();
+      await customer.context.close();
     }
   });
 });
@@ -402,9 +388,44 @@ describe('notice templates', () => {
   });
 });
 
+describe('mailboxes', () => {
+  it('the administrator sees the mailboxes and how notices go out, adds an IMAP account and sees its poll fail honestly', async () => {
+    await signIn('sysadmin');
+    await page.goto('/admin/mailboxes');
+    const table = page.getByTestId('mailbox-table');
+    await poll(() => table.locator('.ant-table-row').count()).toBe(2);
+    const fault = table.locator('.ant-table-row', { hasText: 'fault@onepoint.local' });
+    expect(await fault.innerText()).toContain('故障申告');
+    expect(await fault.innerText()).toContain('由内置 SMTP 接收');
+    await poll(() => page.getByTestId('channel-settings-sms').innerText()).toContain('模拟器');
+    expect(await page.getByTestId('channel-settings-mail-out').innerText()).toContain('未配置');
+
+    await fault.getByTestId('mailbox-imap-edit').click();
+    const modal = page.getByTestId('mailbox-imap-modal').getByRole('dialog');
+    await modal.waitFor();
+    await modal.getByTestId('imap-host').fill('127.0.0.1');
+    await modal.locator('#mailbox-imap_port').fill('1');
+    await modal.locator('#mailbox-imap_password').fill('e2e-imap-secret');
+    expect(await englishOnPage(page)).toEqual([]);
+    await modal.locator('.ant-modal-footer .ant-btn-primary').click();
+    await modal.waitFor({ state: 'hidden' });
+    await poll(() => fault.getByTestId('mailbox-imap-status').innerText()).toContain('尚未收取');
+    expect(await page.locator('body').innerText()).not.toContain('e2e-imap-secret');
+
+    // Nothing listens on port 1: the poll fails and the screen says so.
+    await fault.getByTestId('mailbox-imap-poll').click();
+    await poll(() => fault.getByTestId('mailbox-imap-status').innerText()).toContain('收取失败');
+    expect(await englishOnPage(page)).toEqual([]);
+    await screenshot(page, 'admin-mailboxes');
+    await fault.getByTestId('mailbox-imap-remove').click();
+    await poll(() => fault.innerText()).toContain('由内置 SMTP 接收');
+    expect(problems).toEqual([]);
+  });
+});
+
 describe('scope', () => {
   it('shows a technician no request outside their scope', async () => {
-    const asZj = await apiAs(server.url, 'zj.agent');
+    const asZj = await apiAs(stage.server.url, 'zj.agent');
     const other = await asZj<{ id: string; number: string }>('POST', '/api/v1/service-requests', {
       kind: 'fault',
       title: '杭州宽带故障',

@@ -2,26 +2,23 @@
 // workspace and who sees it, the alerts list, registering an incident, linking the customers
 // affected by customer number (shown masked), a state move refused then done, and the notice
 // preview that says sending is not built.
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { englishOnPage } from './english.ts';
 import {
   apiAs,
-  launchBrowser,
   menuWorkspaces,
-  newContext,
+  pick,
+  poll,
   screenshot,
   signIn as signInAt,
-  startServer,
-  watchPage,
-  type Server,
+  type Stage,
+  startStage,
 } from './harness.ts';
 
-let server: Server;
-let browser: Browser;
+let stage: Stage;
 let page: Page;
 let problems: string[];
-const contexts: BrowserContext[] = [];
 const SECADMIN = 'e2e.secadmin';
 const SECADMIN_PASSWORD = 'Secur1ty-Admin-Pass';
 let customerNos: string[] = [];
@@ -29,8 +26,8 @@ const GRANTED = 'e2e.granted';
 let grantedId = '';
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  const asAdmin = await apiAs(server.url, 'admin');
+  stage = await startStage();
+  const asAdmin = await apiAs(stage.server.url, 'admin');
   const org = await asAdmin<{ items: Array<{ id: string; code: string }> }>('GET', '/api/v1/org-units');
   const national = org.data.items.find((u) => u.code === 'CT')!;
   const created = await asAdmin('POST', '/api/v1/users', {
@@ -59,40 +56,22 @@ beforeAll(async () => {
     .slice(0, 2)
     .map((c) => c.customerNo);
   expect(customerNos).toHaveLength(2);
-  const context = await newContext(browser, server.browserUrl);
-  contexts.push(context);
-  page = await context.newPage();
-  problems = watchPage(page).problems;
+  ({ page, problems } = await stage.open());
 });
 
 afterAll(async () => {
-  while (contexts.length) await contexts.pop()!.close();
-  await browser?.close();
-  await server?.stop();
+  await stage?.stop();
 });
 
-// The machine may be busy: wait for UI states longer than expect.poll's 1 s default.
-const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
 const dialog = (testId: string) => page.getByTestId(testId).getByRole('dialog');
-
-/** Opens an antd select and clicks the option with `text` (the list is rendered outside the modal). */
-async function pick(select: Locator, text: string) {
-  await select.click();
-  const option = page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text })
-    .first();
-  await option.waitFor();
-  await option.click();
-  await poll(() => select.textContent()).toContain(text);
-}
 
 describe('security administration in the console', () => {
   it('opens 安全管理 (and the role administration) for the security administrator, with the alerts', async () => {
-    await signInAt(page, server.url, SECADMIN, SECADMIN_PASSWORD);
+    await signInAt(page, stage.server.url, SECADMIN, SECADMIN_PASSWORD);
     // 三员分立: the security administrator also assigns roles (administration), and works here.
     await page.waitForURL((url) => !url.pathname.startsWith('/login'));
     await poll(() => menuWorkspaces(page)).toEqual(['admin', 'security']);
-    // The console's own address (page's base URL): the session cookie is for that host, not server.url.
+    // The console's own address (page's base URL): the session cookie is for that host, not stage.server.url.
     await page.goto('/security/alerts');
     await page.getByTestId('alert-table').waitFor();
     // Nothing has raised an alert in a fresh demo: the table says so.
@@ -133,8 +112,8 @@ describe('security administration in the console', () => {
     await drawer.getByTestId('incident-edit').click();
     const edit = dialog('incident-form-modal');
     await edit.waitFor();
-    await pick(edit.getByTestId('incident-severity'), '较大');
-    await pick(edit.getByTestId('incident-data-kinds'), '电话号码');
+    await pick(page, edit.getByTestId('incident-severity'), '较大');
+    await pick(page, edit.getByTestId('incident-data-kinds'), '电话号码');
     await edit.locator('#incident_harm').fill('可能被用于电信网络诈骗。');
     await edit.locator('#incident_decidedBy').fill('省公司信息安全负责人');
     await edit.locator('.ant-btn-primary').click();
@@ -164,7 +143,7 @@ describe('security administration in the console', () => {
   }, 120_000);
 
   it('lets the security administrator assign roles on the users screen, and nothing else there', async () => {
-    await signInAt(page, server.url, SECADMIN, SECADMIN_PASSWORD);
+    await signInAt(page, stage.server.url, SECADMIN, SECADMIN_PASSWORD);
     // Administration opens on the users screen (the first one this role may see).
     await page.goto('/admin');
     await page.waitForURL('**/admin/users');
@@ -179,13 +158,13 @@ describe('security administration in the console', () => {
     await page.getByTestId(`user-grant-${GRANTED}`).click();
     const modal = dialog('user-roles-modal');
     await modal.waitFor();
-    await pick(modal.getByTestId('user-roles-assign'), '计费专员');
+    await pick(page, modal.getByTestId('user-roles-assign'), '计费专员');
     // A multiple select keeps its list open: close it before saving.
     await modal.locator('.ant-modal-title').click();
     await modal.locator('.ant-btn-primary').click();
     await modal.waitFor({ state: 'hidden' });
     await poll(() => table.innerText()).toContain('计费专员');
-    const asAdmin = await apiAs(server.url, 'admin');
+    const asAdmin = await apiAs(stage.server.url, 'admin');
     const user = await asAdmin<{ roles: string[] }>('GET', `/api/v1/users/${grantedId}`);
     expect(user.data.roles.sort()).toEqual(['agent', 'billing_specialist']);
     expect(await englishOnPage(page)).toEqual([]);
@@ -193,7 +172,7 @@ describe('security administration in the console', () => {
   });
 
   it('gives the audit administrator the audit log: read-only, filtered, in Chinese', async () => {
-    await signInAt(page, server.url, 'auditor');
+    await signInAt(page, stage.server.url, 'auditor');
     await page.waitForURL('**/audit');
     expect(await menuWorkspaces(page)).toEqual(['audit']);
     const table = page.getByTestId('audit-table');
@@ -215,7 +194,7 @@ describe('security administration in the console', () => {
   });
 
   it('shows a 403 page to an agent who opens /security', async () => {
-    await signInAt(page, server.url, 'agent');
+    await signInAt(page, stage.server.url, 'agent');
     await page.goto('/security/incidents');
     await page.getByTestId('forbidden').waitFor();
     expect(await menuWorkspaces(page)).not.toContain('security');

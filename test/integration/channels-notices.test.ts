@@ -5,8 +5,6 @@
 // requests and is retried when the platform answers 5xx.
 import http from 'node:http';
 import { v7 as uuidv7 } from 'uuid';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkGatewaySignature,
@@ -16,102 +14,52 @@ import {
   HttpSmsGateway,
   noticeDeps,
 } from '../../src/modules/channels/index.ts';
+import { recordEvent } from '../../src/modules/events/index.ts';
 import { demoId } from '../../src/modules/identity/index.ts';
 import { pickAssignee, routeRequest } from '../../src/modules/routing/index.ts';
 import { requestChannelPort } from '../../src/modules/service-requests/index.ts';
-import { createTestServer, type TestServer } from '../harness.ts';
+import { createTestServer, twoCustomersReaching, type TestServer } from '../harness.ts';
+import { startSmtpReceiver, type SmtpReceiver } from '../smtp-receiver.ts';
 
+const ENGINE = process.env.ONEPOINT_TEST_ENGINE ?? 'pglite';
 const KEY = 'test-gateway-key-0123456789';
 let now = new Date('2026-12-07T15:00:00Z'); // 23:00 in Shanghai: inside 22:00–08:00
 const clock = { now: () => new Date(now) };
 let s: TestServer;
-let smtp: SMTPServer;
-const inbox: ParsedMail[] = [];
-let refuseNext = 0;
+let smtp: SmtpReceiver;
 let deps: ReturnType<typeof noticeDeps>;
 let mailCustomer: string;
 let smsCustomer: string;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onRcptTo(_a, _s, cb) {
-      if (refuseNext > 0) {
-        refuseNext -= 1;
-        return cb(Object.assign(new Error('4.2.1 Mailbox busy, try later'), { responseCode: 451 }));
-      }
-      cb();
-    },
-    onData(stream, _session, cb) {
-      simpleParser(stream).then(
-        (m) => {
-          inbox.push(m);
-          cb();
-        },
-        (err: Error) => cb(err),
-      );
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
-  const port = (smtp.server.address() as { port: number }).port;
+  smtp = await startSmtpReceiver();
   s = await createTestServer({
     clock,
-    env: { ONEPOINT_SMTP_URL: `smtp://127.0.0.1:${port}`, ONEPOINT_SMS_GATEWAY_KEY: KEY },
+    env: { ONEPOINT_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, ONEPOINT_SMS_GATEWAY_KEY: KEY },
   });
   deps = noticeDeps(s.ctx as never, requestChannelPort({ routeRequest, pickAssignee }));
   await consumeRequestEvents(deps); // the consumer starts from now
   // Two customers: one wants mail and has quiet hours, one wants SMS.
-  const two = await s.ctx.db
-    .selectFrom('customers')
-    .select('id')
-    .where('status', '=', 'active')
-    .where('kind', '=', 'individual')
-    .orderBy('customer_no')
-    .limit(2)
-    .execute();
-  [mailCustomer, smsCustomer] = [two[0]!.id, two[1]!.id];
-  const at = new Date();
-  await s.ctx.db
-    .deleteFrom('customer_contacts')
-    .where('customer_id', 'in', [mailCustomer, smsCustomer])
-    .execute();
-  await s.ctx.db
-    .insertInto('customer_contacts')
-    .values([
+  [mailCustomer, smsCustomer] = await twoCustomersReaching(
+    s,
+    [
       {
-        id: uuidv7(),
-        customer_id: mailCustomer,
         name: '王芳',
-        role: 'primary',
         email: 'wang.fang@example.cn',
         mobile: '13912345678',
         preferred_channel: 'email',
         quiet_hours_start: '22:00',
         quiet_hours_end: '08:00',
-        is_primary: true,
-        created_at: at,
-        updated_at: at,
       },
-      {
-        id: uuidv7(),
-        customer_id: smsCustomer,
-        name: '李雷',
-        role: 'primary',
-        mobile: '13800001111',
-        preferred_channel: 'sms',
-        is_primary: true,
-        created_at: at,
-        updated_at: at,
-      },
-    ])
-    .execute();
+      { name: '李雷', mobile: '13800001111', preferred_channel: 'sms' },
+    ],
+    new Date(),
+  );
 });
 afterAll(async () => {
   deps?.gateways.close();
   await s?.close();
-  await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+  await smtp?.close();
 });
 
 async function call(method: string, url: string, payload?: unknown) {
@@ -144,7 +92,7 @@ describe(`progress notices (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, (
     const r = await newRequest(mailCustomer);
     expect((await consumeRequestEvents(deps)).planned).toBe(1);
     await deliverDueNotices(deps);
-    expect(inbox).toHaveLength(0);
+    expect(smtp.inbox).toHaveLength(0);
     const [waiting] = await noticesOf(r.id);
     expect(waiting).toMatchObject({
       event: 'accepted',
@@ -156,11 +104,11 @@ describe(`progress notices (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, (
 
     now = new Date('2026-12-07T23:59:00Z');
     await deliverDueNotices(deps);
-    expect(inbox).toHaveLength(0);
+    expect(smtp.inbox).toHaveLength(0);
     now = new Date('2026-12-08T00:00:30Z');
     expect(await deliverDueNotices(deps)).toEqual({ sent: 1, failed: 0 });
-    expect(inbox).toHaveLength(1);
-    const mail = inbox[0]!;
+    expect(smtp.inbox).toHaveLength(1);
+    const mail = smtp.inbox[0]!;
     expect(mail.subject).toBe(`您的服务请求 ${r.number} 已受理`);
     expect(mail.text).toContain('139****5678');
     expect(mail.text).not.toContain('13912345678');
@@ -168,26 +116,32 @@ describe(`progress notices (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, (
     expect(mail.messageId).toContain(r.number);
     expect((await noticesOf(r.id))[0]).toMatchObject({ status: 'sent', attempts: 1 });
 
-    // The events read again from the start: still one notice, one mail.
-    await s.ctx.db.deleteFrom('channel_consumers').execute();
-    await s.ctx.db.deleteFrom('channel_events_seen').execute();
-    await s.ctx.db
-      .insertInto('channel_consumers')
-      .values({ name: 'notices', cursor_at: new Date(Date.now() - 3600_000), cursor_id: null })
-      .execute();
+    // The request's events queued again (a worker that died before removing them): still one
+    // notice, one mail.
+    const ids = (
+      await s.ctx.db.selectFrom('outbox_events').select('id').where('aggregate_id', '=', r.id).execute()
+    ).map((e) => ({ consumer: 'channels.notices', event_id: e.id }));
+    expect(ids.length).toBeGreaterThan(0);
+    await s.ctx.db.insertInto('outbox_consumer_queue').values(ids).execute();
     expect((await consumeRequestEvents(deps)).planned).toBe(0);
     await deliverDueNotices(deps);
-    expect(inbox).toHaveLength(1);
+    expect(smtp.inbox).toHaveLength(1);
     const timeline = (await call('GET', `/api/v1/service-requests/${r.id}`)).json().timeline;
     expect(timeline.at(-1)).toMatchObject({ kind: 'contact_attempt', visibility: 'internal' });
-    expect(timeline.at(-1).body).toContain('sent by email');
+    expect(timeline.at(-1).details).toMatchObject({
+      code: 'notice.sent',
+      event: 'accepted',
+      channel: 'email',
+      to: expect.stringMatching(/^w.*\*.*@example\.cn$/),
+      attempt: 1,
+    });
   });
 
   it('sends an urgent notice in the quiet hours; retries a refused mail and shows the failure', async () => {
     now = new Date('2026-12-08T15:00:00Z'); // 23:00 again
     const r = await newRequest(mailCustomer, { priority: 'urgent', title: '专线中断' });
     await consumeRequestEvents(deps);
-    refuseNext = 1;
+    smtp.refuse(1, 451, '4.2.1 Mailbox busy, try later');
     expect(await deliverDueNotices(deps)).toEqual({ sent: 0, failed: 1 });
     const [failed] = await noticesOf(r.id);
     expect(failed).toMatchObject({
@@ -196,16 +150,88 @@ describe(`progress notices (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, (
       lastError: expect.stringContaining('451'),
     });
     const timeline = (await call('GET', `/api/v1/service-requests/${r.id}`)).json().timeline;
-    expect(timeline.at(-1).body).toMatch(/failed \(attempt 1\)/);
+    expect(timeline.at(-1).details).toMatchObject({
+      code: 'notice.retry',
+      attempt: 1,
+      error: expect.stringContaining('451'),
+      nextAttemptAt: expect.any(String),
+    });
     expect(JSON.stringify(timeline)).not.toContain('wang.fang@example.cn');
 
     await deliverDueNotices(deps); // not due again yet
     expect((await noticesOf(r.id))[0].attempts).toBe(1);
     now = new Date(now.getTime() + 31_000);
     expect(await deliverDueNotices(deps)).toEqual({ sent: 1, failed: 0 });
-    expect(inbox.at(-1)!.subject).toContain(r.number);
+    expect(smtp.inbox.at(-1)!.subject).toContain(r.number);
     expect((await noticesOf(r.id))[0]).toMatchObject({ status: 'sent', attempts: 2 });
   });
+
+  it('two workers consuming at once plan and send one notice', async () => {
+    const other = noticeDeps(s.ctx as never, requestChannelPort({ routeRequest, pickAssignee }));
+    try {
+      const r = await newRequest(smsCustomer, { title: '两个进程' });
+      const planned = await Promise.all([consumeRequestEvents(deps), consumeRequestEvents(other)]);
+      expect(planned[0].planned + planned[1].planned).toBe(1);
+      const sent = await Promise.all([deliverDueNotices(deps), deliverDueNotices(other)]);
+      expect(sent[0].sent + sent[1].sent).toBe(1);
+      expect(await Promise.all([consumeRequestEvents(other), deliverDueNotices(other)])).toEqual([
+        { planned: 0, more: false },
+        { sent: 0, failed: 0 },
+      ]);
+      const simulated = await s.ctx.db
+        .selectFrom('channel_simulated')
+        .select('body')
+        .where('body', 'like', `%${r.number}%`)
+        .execute();
+      expect(simulated).toHaveLength(1);
+      expect(await noticesOf(r.id)).toEqual([expect.objectContaining({ event: 'accepted', status: 'sent' })]);
+    } finally {
+      other.gateways.close();
+    }
+  });
+
+  // PostgreSQL only: the embedded engine has one connection, so no transaction can commit late.
+  it.runIf(ENGINE === 'postgres')(
+    'an event whose transaction commits after later events were consumed is not missed',
+    async () => {
+      const r = await newRequest(smsCustomer, { title: '晚提交' });
+      await consumeRequestEvents(deps);
+      let release!: () => void;
+      const released = new Promise<void>((res) => (release = res));
+      let recorded = false;
+      const late = s.ctx.db.transaction().execute(async (trx) => {
+        await recordEvent(trx, {
+          subject: 'serviceRequest.ServiceRequestStateChangeEvent',
+          eventType: 'ServiceRequestStateChangeEvent',
+          aggregateType: 'serviceRequest',
+          aggregateId: r.id,
+          event: {
+            serviceRequest: {
+              id: r.id,
+              number: r.number,
+              status: 'dispatched',
+              customer: { id: smsCustomer },
+            },
+          },
+        });
+        recorded = true;
+        await released;
+      });
+      while (!recorded) await new Promise((res) => setTimeout(res, 10));
+      // Later events commit and are consumed while the first transaction is still open.
+      const later = await newRequest(smsCustomer, { title: '先提交' });
+      expect((await consumeRequestEvents(deps)).planned).toBe(1);
+      release();
+      await late;
+      expect((await consumeRequestEvents(deps)).planned).toBe(1);
+      expect((await noticesOf(r.id)).map((n: { event: string }) => n.event)).toEqual([
+        'accepted',
+        'dispatched',
+      ]);
+      expect((await noticesOf(later.id)).map((n: { event: string }) => n.event)).toEqual(['accepted']);
+      await deliverDueNotices(deps);
+    },
+  );
 
   it('tells the SMS customer through the simulator at each step; a reply "1" after 回单 is their note', async () => {
     now = new Date('2026-12-09T02:00:00Z'); // 10:00 in Shanghai
@@ -251,6 +277,7 @@ describe(`progress notices (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, (
       .selectFrom('channel_simulated')
       .select(['to_address', 'body', 'template_id'])
       .where('to_address', '=', '13800001111')
+      .where('body', 'like', `%${r.number}%`)
       .orderBy('sent_at')
       .execute();
     expect(simulated).toHaveLength(3);

@@ -228,6 +228,36 @@ describe(`customer import (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, ()
     expect(found.json().items.map((c: { name: string }) => c.name)).toEqual(['欧阳明华']);
   });
 
+  it('reads a file larger than one parsing slice: quoted lines with Chinese across 64 KB; a broken quote is refused', async () => {
+    // The CSV is parsed ~64 KB at a time with event-loop turns between: a quoted value over two
+    // lines and Chinese text must come out whole wherever the slices fall.
+    const address = '江苏省南京市玄武区\n中山路 1 号 "东楼"';
+    const quoted = `"${address.replace(/"/g, '""')}"`;
+    const lines = ['customer_no,kind,name,org_unit,phone,address'];
+    for (let i = 0; lines.join('\n').length < 200_000; i++)
+      lines.push(
+        `S${700_000 + i},individual,测试用户${i},CT.JS.NJ,1381234${String(i).padStart(4, '0')},${quoted}`,
+      );
+    const rows = lines.length - 1;
+    const report = await importCustomers(Buffer.from(`${lines.join('\n')}\n`), {
+      db: s.ctx.db,
+      vault: vaultFor(s.ctx.config),
+      actor: systemActor('test'),
+      dryRun: true,
+    });
+    expect(report, JSON.stringify(report.errors.slice(0, 3))).toMatchObject({ ok: true, customers: rows });
+
+    const broken = `${lines.slice(0, 3000).join('\n')}\nS1,individual,"未闭合,CT.JS.NJ,13800000000,x\n`;
+    await expect(
+      importCustomers(Buffer.from(broken), {
+        db: s.ctx.db,
+        vault: vaultFor(s.ctx.config),
+        actor: systemActor('test'),
+        dryRun: true,
+      }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/cannot be read/) });
+  });
+
   it('answers the API with 422 and the report, streams progress on request, and checks permissions', async () => {
     const bad = `${HEADER}\nA1,individual,张三,,CT.JS.NJ,13812340000,320102199003071281,,,,,,,\n`;
     const headers = { ...(await s.as('admin')), 'content-type': 'text/csv' };
@@ -470,6 +500,8 @@ describe(`customer import (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, ()
       .split(',');
     expect(enHeader.slice(0, 3)).toEqual(['customer_no', 'kind', 'name']);
     expect(enHeader).toHaveLength(zhHeader.length);
+    expect(enHeader.at(-1)).toBe('location_class');
+    expect(zhHeader.at(-1)).toBe('区域类型');
 
     // The Chinese template, filled in, imports (streamed, as the console sends it).
     const values: Record<string, string> = {
@@ -481,6 +513,7 @@ describe(`customer import (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, ()
       product: 'broadband.ftth',
       account_no: 'ADTPL1',
       circuit_id: 'NJ-TPL-1',
+      location_class: '农村',
     };
     const row = enHeader.map((col) => values[col] ?? '').join(',');
     const streamed = await s.app.inject({
@@ -496,6 +529,12 @@ describe(`customer import (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, ()
       headers: await s.as('agent'),
     });
     expect(found.json().items).toMatchObject([{ name: '模板测试', matchedBy: ['circuitId'] }]);
+    const site = await s.ctx.db
+      .selectFrom('product_instances')
+      .select('location_class')
+      .where('account_no', '=', 'ADTPL1')
+      .executeTakeFirstOrThrow();
+    expect(site.location_class).toBe('rural');
 
     // Only importers get it.
     const agent = await s.app.inject({
@@ -503,6 +542,93 @@ describe(`customer import (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, ()
       headers: await s.as('agent'),
     });
     expect(agent.statusCode).toBe(403);
+  });
+
+  it('reads the location class of an instance (codes or 城市/县城/农村), refuses others, and exports it', async () => {
+    const admin = { ...(await s.as('admin')), 'content-type': 'text/csv' };
+    // Chinese headers as an operator writes them; the location class under its other name.
+    const header = '客户编号,客户类型,客户名称,归属单位,联系电话,产品编码,业务号码,城乡属性';
+    const file = (rows: string[]) => [header, ...rows].join('\n');
+    const bad = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/customers/imports',
+      headers: admin,
+      payload: file([
+        'LC1,公众,赵一,CT.JS.NJ,13800001101,broadband.ftth,ADLC1,城市',
+        'LC2,公众,钱二,CT.JS.NJ,13800001102,broadband.ftth,ADLC2,郊区',
+        'LC3,公众,孙三,CT.JS.NJ,13800001103,broadband.ftth,ADLC3,town',
+      ]),
+    });
+    expect(bad.statusCode, bad.body).toBe(422);
+    const errors = (bad.json() as { details: { errors: Array<Record<string, unknown>> } }).details.errors;
+    expect(errors).toEqual([
+      expect.objectContaining({
+        row: 3,
+        column: 'location_class',
+        code: 'INVALID_OPTION',
+        params: { allowed: ['urban', 'county', 'rural'] },
+      }),
+      expect.objectContaining({ row: 4, column: 'location_class', code: 'INVALID_OPTION' }),
+    ]);
+    // Never the value.
+    expect(JSON.stringify(errors)).not.toMatch(/郊区|town/);
+
+    const good = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/customers/imports',
+      headers: admin,
+      payload: file([
+        'LC1,公众,赵一,CT.JS.NJ,13800001101,broadband.ftth,ADLC1,城市',
+        'LC2,公众,钱二,CT.JS.NJ,13800001102,broadband.ftth,ADLC2,县城',
+        'LC3,公众,孙三,CT.JS.NJ,13800001103,broadband.ftth,ADLC3,农村',
+        'LC3,,,,,broadband.lan,LANLC3,Urban',
+        'LC4,公众,李四,CT.JS.NJ,13800001104,broadband.ftth,ADLC4,',
+      ]),
+    });
+    expect(good.statusCode, good.body).toBe(200);
+    expect(good.json()).toMatchObject({ ok: true, customers: 4, instances: 5 });
+    const stored = await s.ctx.db
+      .selectFrom('product_instances')
+      .select(['account_no', 'location_class'])
+      .where('account_no', 'in', ['ADLC1', 'ADLC2', 'ADLC3', 'LANLC3', 'ADLC4'])
+      .orderBy('account_no')
+      .execute();
+    expect(Object.fromEntries(stored.map((r) => [r.account_no, r.location_class]))).toEqual({
+      ADLC1: 'urban',
+      ADLC2: 'county',
+      ADLC3: 'rural',
+      LANLC3: 'urban',
+      ADLC4: null,
+    });
+
+    // The export says each customer's live services' classes (urban, county, rural order).
+    const exported = async (customerNo: string) => {
+      const res = await s.app.inject({
+        url: `/api/v1/customers/export?format=csv&customerNo=${customerNo}`,
+        headers: await s.as('admin'),
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const [head, row] = res.body
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
+      const cols = head!.split(',');
+      expect(cols).toContain('locationClass');
+      return row!.split(',')[cols.indexOf('locationClass')];
+    };
+    expect(await exported('LC1')).toBe('urban 城市');
+    expect(await exported('LC2')).toBe('county 县城');
+    expect(await exported('LC3')).toBe('urban 城市;rural 农村');
+    expect(await exported('LC4')).toBe('');
+    const xlsx = await s.app.inject({
+      url: '/api/v1/customers/export?format=xlsx&customerNo=LC3',
+      headers: await s.as('admin'),
+    });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = wb.worksheets[0]!;
+    const heads = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(sheet.getRow(2).getCell(heads.indexOf('locationClass') + 1).value).toBe('urban 城市;rural 农村');
   });
 
   it('is also a command: onepoint customers import FILE', async () => {

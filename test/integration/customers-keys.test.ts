@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerKeyCommands } from '../../src/cli.ts';
+import { modules } from '../../src/modules.ts';
 import { registerCustomerCommands } from '../../src/modules/customers/customers.cli.ts';
 import {
   PiiVault,
@@ -117,16 +119,21 @@ describe(`ID number encryption and key rotation (${process.env.ONEPOINT_TEST_ENG
     expect(audit.details).toEqual({ keyId: 'k2026', rows: before.dev });
   });
 
-  it('is a command, safe to run again: onepoint customers rotate-keys', async () => {
-    const out: string[] = [];
-    const program = new Command().exitOverride();
-    registerCustomerCommands(program, {
-      open: async () => ({ context: s.ctx, close: async () => {} }) as unknown as Platform,
-      out: (t) => out.push(t),
-      err: () => {},
-    });
-    await program.parseAsync(['node', 'onepoint', 'customers', 'rotate-keys']);
-    expect(out.join('')).toBe('0 ID number(s) now under key "k2026"\n');
+  it('is a command, safe to run again: onepoint rotate-keys, and by its old name customers rotate-keys', async () => {
+    for (const args of [['rotate-keys'], ['customers', 'rotate-keys', '--batch', '10']]) {
+      const out: string[] = [];
+      const deps = {
+        open: async () => ({ context: s.ctx, close: async () => {} }) as unknown as Platform,
+        out: (t: string) => out.push(t),
+        err: () => {},
+      };
+      const program = new Command().exitOverride();
+      registerCustomerCommands(program, deps);
+      registerKeyCommands(program, modules, deps);
+      await program.parseAsync(['node', 'onepoint', ...args]);
+      expect(out.join('')).toContain('ID numbers and contact media: 0 re-encrypted under key "k2026"\n');
+      expect(out.join('')).toContain('everything is under key "k2026"');
+    }
   });
 
   it('names a missing key instead of failing silently', async () => {

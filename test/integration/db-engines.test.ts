@@ -94,3 +94,27 @@ describe('one dialect, two engines: the same values come back', () => {
     await expect(sql`truncate audit_seal`.execute(database.db)).rejects.toThrow(/append-only/);
   });
 });
+
+describe('heavy work does not stall the event loop', () => {
+  it('a long run of statements lets timers (health checks, signals) in between them', async () => {
+    // An export or import is a loop of awaited statements. On the embedded engine each one runs on
+    // the main thread and resolves as a microtask, so without the driver's yield a timer waits for
+    // the whole loop (measured: 1.2 s for an export of 5 000 customers; BENCHMARKS.md, "Event loop").
+    const ticks: number[] = [];
+    const timer = setInterval(() => ticks.push(performance.now()), 5);
+    const t0 = performance.now();
+    let statements = 0;
+    try {
+      while (performance.now() - t0 < 300) {
+        await sql`select count(*) from generate_series(1, 20000)`.execute(database.db);
+        statements++;
+      }
+    } finally {
+      clearInterval(timer);
+    }
+    const during = ticks.filter((t) => t < t0 + 300);
+    expect(statements).toBeGreaterThan(1);
+    // The loop lasted 300 ms: a timer got in at least a few times, not only after it.
+    expect(during.length).toBeGreaterThanOrEqual(3);
+  });
+});

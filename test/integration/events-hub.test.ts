@@ -16,6 +16,7 @@ import {
 } from '../../src/modules/events/index.ts';
 import { registerEventCommands } from '../../src/modules/events/events.cli.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { PiiVault } from '../../src/platform/pii/vault.ts';
 import { buildApp, startPlatform, type Platform } from '../../src/server.ts';
 import { createTestServer, DEMO_PASSWORD, openTestDatabase, type TestServer } from '../harness.ts';
 import { tmfSchemas } from '../tmf-schema.ts';
@@ -69,6 +70,7 @@ const worker = (extra: Partial<ConstructorParameters<typeof HubDelivery>[0]> = {
     logger: createLogger('silent'),
     allowPrivate: true,
     maxAttempts: 3,
+    vault: new PiiVault(s.ctx.config.piiKeys),
     ...extra,
   });
 
@@ -144,6 +146,14 @@ describe(`TMF629 event hub (${ENGINE})`, () => {
     });
     expect(hub.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(created.headers.location).toBe(hub.href);
+    // Stored encrypted with the platform vault, like a webhook's secret: never in clear.
+    const stored = await s.ctx.db
+      .selectFrom('event_hubs')
+      .select('secret')
+      .where('id', '=', hub.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.secret.startsWith('enc:')).toBe(true);
+    expect(stored.secret).not.toContain(hub.secret);
 
     const got = await call('GET', `${API}/hub/${hub.id}`, 'admin');
     expect(got.statusCode).toBe(200);
@@ -262,6 +272,34 @@ describe(`TMF629 event hub (${ENGINE})`, () => {
     expect(listener.at('/late')).toHaveLength(0);
     for (const h of [all, createOnly, other, orgs, renamed, late])
       await call('DELETE', `${API}/hub/${h.id}`, 'admin');
+  });
+
+  it('signs with a secret stored in clear before secrets were encrypted; one no key decrypts fails the attempt, saying so', async () => {
+    const legacy = await register('/legacy');
+    const undecryptable = await register('/undecryptable');
+    // As a listener registered before the upgrade has it: the secret in clear.
+    const clear = 'a-listener-secret-from-before-0123456789';
+    await s.ctx.db.updateTable('event_hubs').set({ secret: clear }).where('id', '=', legacy.id).execute();
+    // Encrypted under a key ONEPOINT_PII_KEYS no longer lists.
+    const gone = new PiiVault([{ id: 'gone', secret: Buffer.alloc(32, 7) }]).encrypt('x', 'y');
+    await s.ctx.db
+      .updateTable('event_hubs')
+      .set({ secret: `enc:${gone}` })
+      .where('id', '=', undecryptable.id)
+      .execute();
+    await createCustomer('李清');
+    const round = await worker().drain();
+    expect(round).toMatchObject({ delivered: 1, failed: 1 });
+    const got = listener.at('/legacy');
+    expect(got).toHaveLength(1);
+    expect(
+      verifySignature(clear, got[0]!.body, got[0]!.headers[SIGNATURE_HEADER.toLowerCase()] as string),
+    ).toBe(true);
+    expect(listener.at('/undecryptable')).toHaveLength(0);
+    const [failed] = await deliveriesOf(undecryptable.id);
+    expect(failed).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(failed!.last_error).toMatch(/signing secret cannot be decrypted/);
+    for (const h of [legacy, undecryptable]) await call('DELETE', `${API}/hub/${h.id}`, 'admin');
   });
 
   it('retries a failing listener after a back-off and keeps every attempt; gives up after the configured attempts', async () => {

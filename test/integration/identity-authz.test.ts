@@ -181,6 +181,13 @@ const ROWS: Row[] = [
   })),
   {
     method: 'POST',
+    route: '/api/v1/auth/login/mfa/recovery',
+    access: { public: true },
+    request: () => ({ payload: { challenge: 'opc_no_such_challenge', recoveryCode: 'aaaa-bbbb-cccc-dddd' } }),
+    ok: 401,
+  },
+  {
+    method: 'POST',
     route: '/api/v1/auth/login/mfa/enrolment',
     access: { public: true },
     request: () => ({ payload: { challenge: 'opc_no_such_challenge' } }),
@@ -202,6 +209,14 @@ const ROWS: Row[] = [
     request: () => ({ payload: { code: '000000' } }),
     ok: 400,
     last: true,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/auth/mfa/recovery-codes',
+    access: { authenticated: true },
+    // No demo login has a confirmed second factor here: nothing to make codes for.
+    request: () => ({ payload: { password: DEMO_PASSWORD } }),
+    ok: 409,
   },
   {
     method: 'DELETE',

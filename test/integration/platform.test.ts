@@ -1,6 +1,7 @@
+import net from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpApp } from '../../src/platform/http/app.ts';
+import { createHttpApp, type ConnectionLimits } from '../../src/platform/http/app.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createTestServer, DEMO_PASSWORD, type TestServer } from '../harness.ts';
 
@@ -187,5 +188,132 @@ describe('login protection', () => {
     expect(rows.length).toBe(1);
     expect(JSON.stringify(rows[0])).not.toContain('not-the-password-9');
     expect(rows[0]!.details).toEqual({ reason: 'bad_password', failures: 1 });
+  });
+});
+
+// Raw sockets: what a slow, idle or oversized client does to the listening server.
+function connect(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Everything the server writes to the socket until it closes it, or `waitMs` passes. */
+function received(
+  socket: net.Socket,
+  waitMs: number,
+): Promise<{ text: string; closed: boolean; ms: number }> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    let text = '';
+    const done = (closed: boolean) => {
+      clearTimeout(timer);
+      resolve({ text, closed, ms: Date.now() - t0 });
+    };
+    const timer = setTimeout(() => done(false), waitMs);
+    socket.on('data', (d) => (text += String(d)));
+    socket.once('close', () => done(true));
+    socket.on('error', () => {});
+  });
+}
+
+const limitedApp = (limits: Partial<ConnectionLimits>) =>
+  createHttpApp({
+    logger: createLogger('silent'),
+    authenticator: { authenticate: async () => undefined },
+    bodyLimitBytes: 1024,
+    rateLimitPerMinute: 100_000,
+    corsOrigins: [],
+    ready: async () => {},
+    version: 'test',
+    limits: {
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 5000,
+      maxRequestsPerSocket: 0,
+      maxConnections: 0,
+      ...limits,
+    },
+  });
+
+describe('resource limits on a listening server', () => {
+  it('an oversized JSON body is refused with 413 in our error shape before it is sent in full', async () => {
+    const address = await s.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = Number(new URL(address).port);
+    const socket = await connect(port);
+    const answer = received(socket, 10_000);
+    // Says 100 MB, sends 1 KB of it and then nothing: the answer cannot have waited for the rest.
+    socket.write(
+      'POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n' +
+        `Content-Length: ${100 * 1024 * 1024}\r\n\r\n{"login":"agent","password":"${'x'.repeat(1000)}`,
+    );
+    const { text } = await answer;
+    socket.destroy();
+    expect(text).toMatch(/^HTTP\/1\.1 413 /);
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+
+    // An upload over the attachment limit, from a signed-in agent: the same, before the bytes.
+    const upload = await connect(port);
+    const uploadAnswer = received(upload, 10_000);
+    upload.write(
+      'POST /api/v1/attachments?entityType=service_request&entityId=00000000-0000-7000-8000-000000000000&fileName=a.png HTTP/1.1\r\n' +
+        `Host: t\r\nAuthorization: Bearer ${await s.token('agent')}\r\nContent-Type: image/png\r\n` +
+        `Content-Length: ${1024 * 1024 * 1024}\r\n\r\n\x89PNG`,
+    );
+    const up = await uploadAnswer;
+    upload.destroy();
+    expect(up.text).toMatch(/^HTTP\/1\.1 413 /);
+    expect(up.text).toContain('PAYLOAD_TOO_LARGE');
+  });
+
+  it('a client dribbling its headers (slowloris) is cut off while others are still served', async () => {
+    const app = await limitedApp({ headersTimeoutMs: 1000, requestTimeoutMs: 2000 });
+    app.get('/api/v1/ping', { config: { access: { public: true } } }, async () => ({ pong: true }));
+    const port = Number(new URL(await app.listen({ port: 0, host: '127.0.0.1' })).port);
+    try {
+      const slow = await connect(port);
+      const slowEnd = received(slow, 15_000);
+      slow.write('GET /api/v1/ping HTTP/1.1\r\nHost: t\r\n');
+      // One header line every 200 ms, for ever: each keeps the socket busy, none ends the headers.
+      let n = 0;
+      const drip = setInterval(() => slow.writable && slow.write(`X-Drip-${n++}: a\r\n`), 200);
+      // Meanwhile an ordinary client is answered at once.
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/ping`);
+      expect(await res.json()).toEqual({ pong: true });
+      const end = await slowEnd;
+      clearInterval(drip);
+      expect(end.closed).toBe(true);
+      expect(end.text).not.toContain('pong');
+      // Cut off at the headers timeout (1 s, checked every 200 ms), far from the 15 s wait.
+      expect(end.ms).toBeLessThan(8000);
+      expect((await fetch(`http://127.0.0.1:${port}/api/v1/ping`)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('many idle connections are closed at the timeouts and do not stop others being served', async () => {
+    const app = await limitedApp({ headersTimeoutMs: 1000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 500 });
+    app.get('/api/v1/ping', { config: { access: { public: true } } }, async () => ({ pong: true }));
+    const port = Number(new URL(await app.listen({ port: 0, host: '127.0.0.1' })).port);
+    try {
+      // 200 connections that never send a byte, and one that made a request and then idles.
+      const idle = await Promise.all(Array.from({ length: 200 }, () => connect(port)));
+      const ends = idle.map((socket) => received(socket, 15_000));
+      const kept = await connect(port);
+      const keptEnd = received(kept, 15_000);
+      kept.write('GET /api/v1/ping HTTP/1.1\r\nHost: t\r\n\r\n');
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/ping`);
+      expect(res.status).toBe(200);
+      const closed = await Promise.all(ends);
+      expect(closed.every((e) => e.closed)).toBe(true);
+      expect(Math.max(...closed.map((e) => e.ms))).toBeLessThan(8000);
+      const k = await keptEnd;
+      expect(k.text).toContain('pong');
+      expect(k.closed).toBe(true);
+    } finally {
+      await app.close();
+    }
   });
 });

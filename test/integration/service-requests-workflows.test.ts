@@ -2,6 +2,8 @@
 // reopen; refused actions naming the allowed ones; the owner (首问) never changes silently;
 // concurrent updates never lose a write; scope.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { serviceRequestsMigrations } from '../../src/modules/service-requests/service-requests.migrations.ts';
 import { demoId } from '../../src/seed/demo.ts';
 import { createTestServer, type TestServer } from '../harness.ts';
 
@@ -184,13 +186,13 @@ describe(`service-request workflows (${process.env.ONEPOINT_TEST_ENGINE ?? 'pgli
     });
     expect(res.statusCode).toBe(409);
     expect(res.json().code).toBe('TRANSITION_NOT_ALLOWED');
-    expect(res.json().details.allowed).toEqual(['triage']);
+    expect(res.json().details.allowed).toEqual(['triage', 'cancel']);
     expect(res.json().message).toContain('triage');
     const resolve = await call('POST', `/api/v1/service-requests/${v.id}/transitions`, 'agent', {
       action: 'resolve',
       result: 'x',
     });
-    expect(resolve.json().details.allowed).toEqual(['triage']);
+    expect(resolve.json().details.allowed).toEqual(['triage', 'cancel']);
     // Reasons and results are required where the operator's rules say so.
     const t = await act(v, 'triage');
     const noReason = await call('POST', `/api/v1/service-requests/${v.id}/transitions`, 'agent', {
@@ -322,5 +324,41 @@ describe(`service-request workflows (${process.env.ONEPOINT_TEST_ENGINE ?? 'pgli
     // Out of scope, changes are refused as if the request did not exist.
     const zjUrge = await call('POST', `/api/v1/service-requests/${toNj.id}/urges`, 'zj.agent', {});
     expect(zjUrge.statusCode).toBe(404);
+  });
+
+  it('migration 0038 adds 撤单 to a stored workflow without it, from the early states it has', async () => {
+    const up = serviceRequestsMigrations.find(([name]) => name === '0038_service_requests_cancel')![1];
+    const read = async () =>
+      (
+        await sql<{
+          definition: {
+            states: string[];
+            transitions: Array<{ action: string; from: string[]; to: string }>;
+          };
+          version: number;
+        }>`
+          select definition, version from service_request_workflows where kind = 'business_order'`.execute(
+          s.ctx.db,
+        )
+      ).rows[0]!;
+    const seeded = await read();
+    // As stored before 0038: no cancel rule, no cancelled state (business orders have no triage).
+    const old = {
+      ...seeded.definition,
+      states: seeded.definition.states.filter((x) => x !== 'cancelled'),
+      transitions: seeded.definition.transitions.filter((r) => r.action !== 'cancel'),
+    };
+    await sql`update service_request_workflows set definition = ${JSON.stringify(old)}::jsonb
+      where kind = 'business_order'`.execute(s.ctx.db);
+    await up.up(s.ctx.db as never);
+    const after = await read();
+    expect(after.definition.transitions.filter((r) => r.action === 'cancel')).toEqual([
+      { action: 'cancel', from: ['accepted', 'dispatched', 'returned'], to: 'cancelled' },
+    ]);
+    expect(after.definition.states.at(-1)).toBe('cancelled');
+    expect(after.version).toBe(seeded.version + 1);
+    // A workflow that has it already is left alone.
+    await up.up(s.ctx.db as never);
+    expect((await read()).version).toBe(after.version);
   });
 });

@@ -98,7 +98,7 @@ describe(`service requests: intake and reading (${process.env.ONEPOINT_TEST_ENGI
     expect(one.statusCode).toBe(200);
     expect(one.headers.etag).toBe('"1"');
     expect(one.json().timeline.map((t: { kind: string }) => t.kind)).toEqual(['created']);
-    expect(one.json().allowedActions).toEqual(['triage', 'dispatch']);
+    expect(one.json().allowedActions).toEqual(['triage', 'dispatch', 'cancel']);
     // Never in clear in the database either.
     const row = await s.ctx.db
       .selectFrom('service_requests')

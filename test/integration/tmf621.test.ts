@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HubDelivery } from '../../src/modules/events/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { PiiVault } from '../../src/platform/pii/vault.ts';
 import { demoId } from '../../src/seed/demo.ts';
 import { createTestServer, type TestServer } from '../harness.ts';
 import { tmfSchemas } from '../tmf-schema.ts';
@@ -132,7 +133,18 @@ const worker = () =>
     logger: createLogger('silent'),
     allowPrivate: true,
     maxAttempts: 3,
+    vault: new PiiVault(s.ctx.config.piiKeys),
   });
+
+/** The restoration deadline of the request's SLA clocks (what expectedResolutionDate shows; to the second). */
+async function restorationDeadline(id: string) {
+  const res = await call('GET', `/api/v1/service-requests/${id}/sla`, 'admin');
+  expect(res.statusCode, res.body).toBe(200);
+  const c = (res.json().clocks as { target: string; deadline: string | null }[]).find(
+    (x) => x.target === 'restoration',
+  );
+  return c?.deadline ? expect.stringMatching(`^${new Date(c.deadline).toISOString().slice(0, 19)}`) : null;
+}
 
 describe(`TMF621 Trouble Ticket (${ENGINE})`, () => {
   it('opens a fault with every attribute through the same intake, links the customer and keeps the rest', async () => {
@@ -191,6 +203,9 @@ describe(`TMF621 Trouble Ticket (${ENGINE})`, () => {
     expect(res.statusCode, res.body).toBe(201);
     const t = res.json();
     expect(res.headers.location).toBe(`http://${HOST}${API}/troubleTicket/${t.id}`);
+    // The SLA's restoration deadline, not the client's value (kept, shown only without one).
+    const expected = await restorationDeadline(t.id);
+    expect(expected).not.toBeNull();
     expect(t).toMatchObject({
       '@type': 'TroubleTicket',
       href: `http://${HOST}${API}/troubleTicket/${t.id}`,
@@ -200,7 +215,7 @@ describe(`TMF621 Trouble Ticket (${ENGINE})`, () => {
       priority: 'high',
       status: 'acknowledged',
       channel: { id: 'monitoring' },
-      expectedResolutionDate: '2026-12-08T10:00:00.000Z',
+      expectedResolutionDate: expected,
       requestedResolutionDate: '2026-12-08T12:00:00.000Z',
     });
     // Free text masked as everywhere; the customer linked by its TMF629 id; the rest as sent.
@@ -443,13 +458,14 @@ describe(`TMF621 Trouble Ticket (${ENGINE})`, () => {
     expect(p1.statusCode, p1.body).toBe(200);
     expect(p1.json()).toMatchObject({
       severity: 'Critical',
-      expectedResolutionDate: '2026-12-09T00:00:00.000Z',
+      // A fault's restoration clock (48 h, 电信条例) decides what the ticket shows.
+      expectedResolutionDate: await restorationDeadline(t.id),
     });
     expect(p1.json().note.map((n: { text: string }) => n.text)).toEqual(['现场核查中']);
     // Plain JSON is a merge patch too; null removes a kept attribute.
     const p2 = await call('PATCH', url, 'admin', { expectedResolutionDate: null }, 'application/json');
     expect(p2.statusCode, p2.body).toBe(200);
-    expect(p2.json().expectedResolutionDate).toBeUndefined();
+    expect(p2.json().expectedResolutionDate).toEqual(await restorationDeadline(t.id));
     // Not reachable from acknowledged: the spec's Error, naming what is.
     const refused = await call(
       'PATCH',
@@ -523,13 +539,146 @@ describe(`TMF621 Trouble Ticket (${ENGINE})`, () => {
     ]);
     const sr = (await call('GET', `/api/v1/service-requests/${t.id}`, 'admin')).json();
     expect(sr).toMatchObject({ status: 'resolved', resolution: '更换光猫后恢复' });
-    // DELETE: requests are kept (405); an unknown ticket is 404.
-    expectError(await call('DELETE', url, 'admin'), 405);
+    // DELETE (撤单) of a ticket already worked on: 409 naming why, nothing changes; unknown: 404.
+    const resolvedBefore = (await call('GET', url, 'admin')).json();
+    expectError(await call('DELETE', url, 'admin'), 409, 'cannot be deleted');
+    expect((await call('GET', url, 'admin')).json()).toEqual(resolvedBefore);
     expectError(
       await call('DELETE', `${API}/troubleTicket/0193a000-0000-7000-8000-000000000000`, 'admin'),
       404,
     );
     expectError(await call('GET', `${API}/troubleTicket/not-an-id`, 'admin'), 404);
+  });
+
+  it('makes one PATCH atomic: a change that fails undoes the ones before it (kept attributes, notes, events)', async () => {
+    const t = (await call('POST', `${API}/troubleTicket`, 'admin', minimal())).json();
+    const url = `${API}/troubleTicket/${t.id}`;
+    // Dispatched to someone else: taking it (status inProgress) fails when it runs, after the
+    // severity and the note were written in the same PATCH.
+    await act(t.id, 'dispatch', { assigneeId: demoId('user', 'agent') });
+    const before = (await call('GET', url, 'admin')).json();
+    const outbox = () =>
+      s.ctx.db
+        .selectFrom('outbox_events')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('aggregate_id', '=', t.id)
+        .executeTakeFirstOrThrow()
+        .then((r) => Number(r.n));
+    const eventsBefore = await outbox();
+    const res = await call(
+      'PATCH',
+      url,
+      'admin',
+      { severity: 'Minor', note: [{ text: '先记一笔' }], status: 'inProgress' },
+      'application/merge-patch+json',
+    );
+    expectError(res, 409, 'assigned to someone else');
+    expect((await call('GET', url, 'admin')).json()).toEqual(before);
+    expect(await outbox()).toBe(eventsBefore);
+    // A stale If-Match: refused before anything is written.
+    expectError(
+      await call('PATCH', url, 'admin', { severity: 'Minor' }, 'application/merge-patch+json', {
+        'if-match': '"99"',
+      }),
+      409,
+    );
+    expect((await call('GET', url, 'admin')).json()).toEqual(before);
+  });
+
+  it('DELETE cancels (撤单) a ticket nobody has worked on: 204, kept as cancelled, TroubleTicketDeleteEvent to listeners', async () => {
+    const drain = worker();
+    await drain.drain();
+    const reg = await call('POST', `${API}/hub`, 'admin', {
+      '@type': 'Hub',
+      callback: listener.url('/deleted'),
+      query: 'eventType=TroubleTicketDeleteEvent,TroubleTicketStatusChangeEvent',
+    });
+    expect(reg.statusCode, reg.body).toBe(201);
+    const t = (await call('POST', `${API}/troubleTicket`, 'admin', minimal())).json();
+    const url = `${API}/troubleTicket/${t.id}`;
+    await act(t.id, 'dispatch'); // dispatched, not taken: still cancellable
+    const del = await call('DELETE', url, 'admin');
+    expect(del.statusCode, del.body).toBe(204);
+    expect(del.body).toBe('');
+    const after = (await call('GET', url, 'admin')).json();
+    expect(after.status).toBe('cancelled');
+    expect(after.statusChangeHistory.at(-1)).toMatchObject({ status: 'cancelled' });
+    const listed = await call('GET', `${API}/troubleTicket?status=cancelled&id=${t.id}`, 'admin');
+    expect(listed.json().map((x: { id: string }) => x.id)).toEqual([t.id]);
+    // Our API shows the same: state cancelled, nothing more allowed, the reason on the timeline, audited.
+    const sr = (await call('GET', `/api/v1/service-requests/${t.id}`, 'admin')).json();
+    expect(sr).toMatchObject({ status: 'cancelled', allowedActions: [] });
+    expect(sr.timeline.at(-1)).toMatchObject({ kind: 'status', toStatus: 'cancelled' });
+    const audit = await s.ctx.db
+      .selectFrom('audit_log')
+      .select(['action'])
+      .where('entity_id', '=', t.id)
+      .where('action', '=', 'service_request.transition')
+      .execute();
+    expect(audit.length).toBeGreaterThanOrEqual(2);
+    // Deleting again changes nothing (204); a cancelled ticket takes no PATCH of status.
+    expect((await call('DELETE', url, 'admin')).statusCode).toBe(204);
+    expectError(
+      await call('PATCH', url, 'admin', { status: 'inProgress' }, 'application/merge-patch+json'),
+      409,
+    );
+    await drain.drain();
+    const got = listener.at('/deleted');
+    expect(got.map((r) => [r.json.eventType, r.json.event.troubleTicket.status])).toEqual([
+      ['TroubleTicketStatusChangeEvent', 'cancelled'],
+      ['TroubleTicketDeleteEvent', 'cancelled'],
+    ]);
+    for (const r of got) expect(validate(r.json.eventType, r.json), JSON.stringify(r.json)).toEqual([]);
+    // Our own event for webhooks: ServiceRequestCancelEvent, a type a webhook may take.
+    const ours = await s.ctx.db
+      .selectFrom('outbox_events')
+      .select(['event_type'])
+      .where('aggregate_id', '=', t.id)
+      .where('event_type', '=', 'ServiceRequestCancelEvent')
+      .execute();
+    expect(ours).toHaveLength(1);
+    const types = (await call('GET', '/api/v1/webhooks/event-types', 'admin')).json();
+    expect(JSON.stringify(types)).toContain('ServiceRequestCancelEvent');
+    expect((await call('DELETE', `${API}/hub/${reg.json().id}`, 'admin')).statusCode).toBe(204);
+  });
+
+  it('cancels through our own API too (cancel with a reason), and PATCH status cancelled is the same 撤单', async () => {
+    const a = (await call('POST', `${API}/troubleTicket`, 'admin', minimal())).json();
+    const noReason = await call('POST', `/api/v1/service-requests/${a.id}/transitions`, 'admin', {
+      action: 'cancel',
+    });
+    expect(noReason.statusCode, noReason.body).toBe(400);
+    expect(noReason.body).toContain('reason');
+    await act(a.id, 'cancel', { reason: '客户来电撤销申告' });
+    const ticket = (await call('GET', `${API}/troubleTicket/${a.id}`, 'admin')).json();
+    expect(ticket).toMatchObject({ status: 'cancelled', statusChangeReason: '客户来电撤销申告' });
+    const b = (await call('POST', `${API}/troubleTicket`, 'admin', minimal())).json();
+    const mp = 'application/merge-patch+json';
+    expectError(
+      await call('PATCH', `${API}/troubleTicket/${b.id}`, 'admin', { status: 'cancelled' }, mp),
+      400,
+      'statusChangeReason',
+    );
+    const p = await call(
+      'PATCH',
+      `${API}/troubleTicket/${b.id}`,
+      'admin',
+      { status: 'cancelled', statusChangeReason: '重复申告' },
+      mp,
+    );
+    expect(p.statusCode, p.body).toBe(200);
+    expect(p.json().status).toBe('cancelled');
+    // Taken: too far along for our API as well (409 naming the allowed actions).
+    const c = (await call('POST', `${API}/troubleTicket`, 'admin', minimal())).json();
+    await act(c.id, 'dispatch');
+    await act(c.id, 'take');
+    const late = await call('POST', `/api/v1/service-requests/${c.id}/transitions`, 'admin', {
+      action: 'cancel',
+      reason: '太晚了',
+    });
+    expect(late.statusCode, late.body).toBe(409);
+    expectError(await call('DELETE', `${API}/troubleTicket/${c.id}`, 'admin'), 409, 'inProgress');
+    expect((await call('GET', `${API}/troubleTicket/${c.id}`, 'admin')).json().status).toBe('inProgress');
   });
 
   it('tells hub listeners of create, status change and resolution made through /api/v1, and nothing after removal', async () => {

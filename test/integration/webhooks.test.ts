@@ -6,7 +6,6 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   HubDelivery,
-  secretReader,
   verifyWebhookSignature,
   WEBHOOK_SIGNATURE_HEADER,
 } from '../../src/modules/events/index.ts';
@@ -60,7 +59,7 @@ beforeAll(async () => {
     logger: createLogger('silent'),
     allowPrivate: true,
     maxAttempts: 3,
-    secretOf: secretReader(new PiiVault(s.ctx.config.piiKeys)),
+    vault: new PiiVault(s.ctx.config.piiKeys),
   });
 });
 afterAll(async () => {

@@ -31,13 +31,18 @@ const CustomerImportPage = lazy(() => customerScreens().then((m) => ({ default: 
 const MonitoringCentre = lazy(() => import('./pages/monitoring/MonitoringCentre.tsx'));
 const DispatcherBoard = lazy(() => import('./pages/dispatch/DispatcherBoard.tsx'));
 const TechnicianView = lazy(() => import('./pages/field/TechnicianView.tsx'));
-const SupervisorDashboard = lazy(() => import('./pages/supervisor/SupervisorDashboard.tsx'));
+const SupervisorWorkspace = lazy(() => import('./pages/supervisor/SupervisorWorkspace.tsx'));
 const QualityInspection = lazy(() => import('./pages/quality/QualityInspection.tsx'));
 const OrgUnitsPage = lazy(() => import('./pages/admin/OrgUnitsPage.tsx'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage.tsx'));
 const RolesPage = lazy(() => import('./pages/admin/RolesPage.tsx'));
 const SkillGroupsPage = lazy(() => import('./pages/admin/SkillGroupsPage.tsx'));
 const NoticeTemplatesPage = lazy(() => import('./pages/admin/NoticeTemplatesPage.tsx'));
+// The SLA screens are one chunk (服务时限策略, 工作日历: they share their parts and texts).
+const slaScreens = () => import('./pages/sla/screens.ts');
+const SlaPoliciesPage = lazy(() => slaScreens().then((m) => ({ default: m.SlaPoliciesPage })));
+const SlaCalendarsPage = lazy(() => slaScreens().then((m) => ({ default: m.SlaCalendarsPage })));
+const MailboxesPage = lazy(() => import('./pages/admin/MailboxesPage.tsx'));
 const SecurityWorkspace = lazy(() => import('./pages/security/SecurityWorkspace.tsx'));
 const AuditLogPage = lazy(() => import('./pages/audit/AuditLogPage.tsx'));
 const PortalHome = lazy(() => import('./pages/portal/PortalHome.tsx'));
@@ -207,10 +212,10 @@ export function AppRoutes() {
             }
           />
           <Route
-            path="supervisor"
+            path="supervisor/*"
             element={
               <RequireWorkspace id="supervisor">
-                <SupervisorDashboard />
+                <SupervisorWorkspace />
               </RequireWorkspace>
             }
           />
@@ -261,6 +266,30 @@ export function AppRoutes() {
               element={
                 <RequireAdminScreen id="noticeTemplates">
                   <NoticeTemplatesPage />
+                </RequireAdminScreen>
+              }
+            />
+            <Route
+              path="sla-policies"
+              element={
+                <RequireAdminScreen id="slaPolicies">
+                  <SlaPoliciesPage />
+                </RequireAdminScreen>
+              }
+            />
+            <Route
+              path="sla-calendars"
+              element={
+                <RequireAdminScreen id="slaCalendars">
+                  <SlaCalendarsPage />
+                </RequireAdminScreen>
+              }
+            />
+            <Route
+              path="mailboxes"
+              element={
+                <RequireAdminScreen id="mailboxes">
+                  <MailboxesPage />
                 </RequireAdminScreen>
               }
             />

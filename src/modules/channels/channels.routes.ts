@@ -8,12 +8,17 @@ import { AppError, notFound, unprocessableField } from '../../platform/errors.ts
 import type { App } from '../../platform/http/app.ts';
 import { utf8JsonParser } from '../../platform/http/app.ts';
 import { callerOf } from '../../platform/http/caller.ts';
+import { PiiVault } from '../../platform/pii/vault.ts';
+import { IMAP_PASSWORD_ENV } from '../../config.ts';
 import { portalCustomerOf } from '../customers/index.ts';
-import { isActiveUser } from '../identity/index.ts';
-import type { RequestPortFor } from './index.ts';
+import { displayNames, isActiveUser, userUnits } from '../identity/index.ts';
+import { imapDeps, settingsDeps } from './deps.ts';
+import { passwordContext, pollImapSource } from './imap-in.ts';
+import type { RequestPortFor } from './deps.ts';
 import type { ModuleContext } from './channels.tables.ts';
 import { checkGatewaySignature } from './gateway.ts';
 import { LANGS, NOTICE_EVENTS, noticesOf } from './notices.ts';
+import { currentSms } from './settings.ts';
 import { takeSms } from './sms-in.ts';
 
 const tags = ['channels'];
@@ -29,14 +34,73 @@ const KINDS = [
   'suggestion',
 ] as const;
 
+const imapView = z.object({
+  host: z.string(),
+  port: z.number().int(),
+  tls: z.enum(['implicit', 'starttls', 'none']),
+  username: z.string(),
+  password: z
+    .enum(['stored', 'env'])
+    .describe('where the password comes from: stored encrypted, or the variable passwordEnv (never shown)'),
+  passwordEnv: z.string().nullable(),
+  folder: z.string(),
+  afterStore: z.enum(['seen', 'move']),
+  moveTo: z.string().nullable(),
+  active: z.boolean(),
+  lastPollAt: z.iso.datetime({ offset: true }).nullable(),
+  lastOkAt: z.iso.datetime({ offset: true }).nullable(),
+  lastError: z.string().nullable(),
+  lastTaken: z.number().int().nullable(),
+  version: z.number().int(),
+});
 const mailboxView = z.object({
   address: z.string(),
   kind: z.string(),
   ownerUserId: z.string(),
+  ownerName: z.string().nullable().describe("the intake user's name"),
+  unitName: z.string().nullable().describe("the intake unit: the intake user's unit"),
   active: z.boolean(),
   version: z.number().int(),
   updatedAt: z.iso.datetime({ offset: true }),
+  imap: imapView.nullable().describe('the IMAP account its mail is read from, if any'),
 });
+export const host = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/, 'a host name or address');
+const imapInput = z
+  .strictObject({
+    host,
+    port: z.number().int().min(1).max(65535),
+    tls: z.enum(['implicit', 'starttls', 'none']).describe('implicit: IMAPS (993); starttls: 143 upgraded'),
+    username: z.string().trim().min(1).max(200),
+    password: z
+      .string()
+      .min(1)
+      .max(500)
+      .optional()
+      .describe('stored encrypted, never shown; leave out to keep the stored one'),
+    passwordEnv: z
+      .string()
+      .regex(IMAP_PASSWORD_ENV, 'ONEPOINT_IMAP_PASSWORD_<NAME>')
+      .optional()
+      .describe('read the password from this environment variable instead of storing it'),
+    folder: z.string().trim().min(1).max(200).default('INBOX'),
+    afterStore: z.enum(['seen', 'move']).default('seen'),
+    moveTo: z.string().trim().min(1).max(200).optional(),
+    active: z.boolean().default(true),
+  })
+  .refine((b) => !(b.password && b.passwordEnv), {
+    message: 'give password or passwordEnv, not both',
+    path: ['passwordEnv'],
+  })
+  .refine((b) => b.afterStore !== 'move' || b.moveTo, {
+    message: 'is required when afterStore is move',
+    path: ['moveTo'],
+  });
+
 const mailboxInput = z.strictObject({
   kind: z.enum(KINDS).describe('the kind of request a new mail becomes'),
   ownerUserId: z
@@ -78,7 +142,7 @@ const noticeView = z.object({
   event: z.string(),
   channel: z.string(),
   to: z.string().describe('masked'),
-  status: z.enum(['waiting', 'sent', 'failed', 'skipped']),
+  status: z.enum(['waiting', 'sent', 'failed', 'skipped', 'cancelled']),
   attempts: z.number().int(),
   lastError: z.string().nullable(),
   dueAt: z.iso.datetime({ offset: true }),
@@ -108,8 +172,93 @@ const smsInput = z.strictObject({
 
 const iso = (d: Date) => new Date(d).toISOString();
 
+/** The intake users' names and units (the identity module's directory). */
+async function userNames(
+  db: ModuleContext['db'],
+  ids: string[],
+): Promise<Map<string, { name: string | null; unitName: string | null }>> {
+  const units = await userUnits(db, ids);
+  const names = await displayNames(
+    db,
+    [...new Set([...units.values()].map((u) => u.orgUnitId))],
+    [...new Set(ids)],
+  );
+  return new Map(
+    ids.map((id) => {
+      const unit = units.get(id);
+      return [
+        id,
+        {
+          name: names.user.get(id) ?? null,
+          unitName: unit ? (names.unit.get(unit.orgUnitId) ?? null) : null,
+        },
+      ];
+    }),
+  );
+}
+
 export function channelRoutes(ctx: ModuleContext, requestsFor: RequestPortFor) {
   const requests = requestsFor(ctx);
+  const vault = new PiiVault(ctx.config.piiKeys);
+  const mailboxesView = async (address?: string) => {
+    let q = ctx.db
+      .selectFrom('channel_mailboxes as m')
+      .leftJoin('channel_imap_sources as s', 's.mailbox', 'm.address')
+      .selectAll('m')
+      .select([
+        's.host',
+        's.port',
+        's.tls',
+        's.username',
+        's.password_env',
+        's.folder',
+        's.after_store',
+        's.move_to',
+        's.active as imap_active',
+        's.last_poll_at',
+        's.last_ok_at',
+        's.last_error',
+        's.last_taken',
+        's.version as imap_version',
+      ])
+      .orderBy('m.address');
+    if (address) q = q.where('m.address', '=', address);
+    const rows = await q.execute();
+    const owners = await userNames(
+      ctx.db,
+      rows.map((r) => r.owner_user_id),
+    );
+    return rows.map((m) => ({
+      address: m.address,
+      kind: m.kind,
+      ownerUserId: m.owner_user_id,
+      ownerName: owners.get(m.owner_user_id)?.name ?? null,
+      unitName: owners.get(m.owner_user_id)?.unitName ?? null,
+      active: m.active,
+      version: m.version,
+      updatedAt: iso(m.updated_at),
+      imap:
+        m.host === null
+          ? null
+          : {
+              host: m.host,
+              port: m.port!,
+              tls: m.tls!,
+              username: m.username!,
+              password: m.password_env ? ('env' as const) : ('stored' as const),
+              passwordEnv: m.password_env,
+              folder: m.folder!,
+              afterStore: m.after_store!,
+              moveTo: m.move_to,
+              active: m.imap_active!,
+              lastPollAt: m.last_poll_at ? iso(m.last_poll_at) : null,
+              lastOkAt: m.last_ok_at ? iso(m.last_ok_at) : null,
+              lastError: m.last_error,
+              lastTaken: m.last_taken,
+              version: m.imap_version!,
+            },
+    }));
+  };
   return async (app: App) => {
     app.get(
       '/channel-mailboxes',
@@ -121,18 +270,7 @@ export function channelRoutes(ctx: ModuleContext, requestsFor: RequestPortFor) {
         },
         config: admin,
       },
-      async () => ({
-        items: (await ctx.db.selectFrom('channel_mailboxes').selectAll().orderBy('address').execute()).map(
-          (m) => ({
-            address: m.address,
-            kind: m.kind,
-            ownerUserId: m.owner_user_id,
-            active: m.active,
-            version: m.version,
-            updatedAt: iso(m.updated_at),
-          }),
-        ),
-      }),
+      async () => ({ items: await mailboxesView() }),
     );
     app.put(
       '/channel-mailboxes/:address',
@@ -171,16 +309,132 @@ export function channelRoutes(ctx: ModuleContext, requestsFor: RequestPortFor) {
               version: eb('channel_mailboxes.version', '+', 1),
             })),
           )
-          .returningAll()
+          .returning('address')
           .executeTakeFirstOrThrow();
-        return {
-          address: m.address,
-          kind: m.kind,
-          ownerUserId: m.owner_user_id,
-          active: m.active,
-          version: m.version,
-          updatedAt: iso(m.updated_at),
+        return (await mailboxesView(m.address))[0]!;
+      },
+    );
+
+    app.put(
+      '/channel-mailboxes/:address/imap',
+      {
+        schema: {
+          tags,
+          summary: "Read the mailbox's mail from an IMAP account (polled; IDLE where the server has it)",
+          params: addressParams,
+          body: imapInput,
+          response: { 200: mailboxView },
+        },
+        config: admin,
+      },
+      async (request) => {
+        const { address } = request.params;
+        const b = request.body;
+        const now = callerOf(request, ctx.clock).now;
+        const box = await ctx.db
+          .selectFrom('channel_mailboxes')
+          .select('address')
+          .where('address', '=', address)
+          .executeTakeFirst();
+        if (!box) throw notFound('Mailbox');
+        const existing = await ctx.db
+          .selectFrom('channel_imap_sources')
+          .select(['password_enc', 'password_env'])
+          .where('mailbox', '=', address)
+          .executeTakeFirst();
+        const password = b.password
+          ? { password_enc: vault.encrypt(b.password, passwordContext(address)), password_env: null }
+          : b.passwordEnv
+            ? { password_enc: null, password_env: b.passwordEnv }
+            : existing
+              ? { password_enc: existing.password_enc, password_env: existing.password_env }
+              : undefined;
+        if (!password) throw unprocessableField('password', 'is required (or passwordEnv)');
+        const values = {
+          host: b.host,
+          port: b.port,
+          tls: b.tls,
+          username: b.username,
+          ...password,
+          folder: b.folder,
+          after_store: b.afterStore,
+          move_to: b.afterStore === 'move' ? (b.moveTo ?? null) : null,
+          active: b.active,
+          updated_at: now,
         };
+        await ctx.db
+          .insertInto('channel_imap_sources')
+          .values({ mailbox: address, ...values, created_at: now })
+          .onConflict((oc) =>
+            oc.column('mailbox').doUpdateSet((eb) => ({
+              ...values,
+              // Another server or folder: the cursor starts again (UIDs are per folder).
+              uid_validity: eb
+                .case()
+                .when(
+                  eb.and([
+                    eb('channel_imap_sources.host', '=', b.host),
+                    eb('channel_imap_sources.folder', '=', b.folder),
+                    eb('channel_imap_sources.username', '=', b.username),
+                  ]),
+                )
+                .then(eb.ref('channel_imap_sources.uid_validity'))
+                .else(null)
+                .end(),
+              version: eb('channel_imap_sources.version', '+', 1),
+            })),
+          )
+          .execute();
+        return (await mailboxesView(address))[0]!;
+      },
+    );
+
+    app.delete(
+      '/channel-mailboxes/:address/imap',
+      {
+        schema: {
+          tags,
+          summary: 'Stop reading the mailbox from IMAP (the account is forgotten, password included)',
+          params: addressParams,
+          response: { 204: z.null() },
+        },
+        config: admin,
+      },
+      async (request, reply) => {
+        const r = await ctx.db
+          .deleteFrom('channel_imap_sources')
+          .where('mailbox', '=', request.params.address)
+          .executeTakeFirst();
+        if (Number(r.numDeletedRows) === 0) throw notFound('IMAP source');
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.post(
+      '/channel-mailboxes/:address/imap/poll',
+      {
+        schema: {
+          tags,
+          summary: 'Poll the IMAP account now (what the poller does on its interval) and say how it went',
+          params: addressParams,
+          response: {
+            200: z.object({
+              status: z.enum(['ok', 'error', 'busy', 'inactive']),
+              taken: z.number().int(),
+              error: z.string().optional(),
+            }),
+          },
+        },
+        config: admin,
+      },
+      async (request) => {
+        const found = await ctx.db
+          .selectFrom('channel_imap_sources')
+          .select('mailbox')
+          .where('mailbox', '=', request.params.address)
+          .executeTakeFirst();
+        if (!found) throw notFound('IMAP source');
+        return pollImapSource(imapDeps(ctx, requestsFor), request.params.address);
       },
     );
 
@@ -336,7 +590,8 @@ export function channelRoutes(ctx: ModuleContext, requestsFor: RequestPortFor) {
           config: { access: { public: true } },
         },
         async (request) => {
-          const key = ctx.config.smsGatewayKey;
+          // The key that applies now (an administrator's, else the environment's): every node alike.
+          const key = (await currentSms(settingsDeps(ctx))).key;
           if (!key) throw new AppError('NOT_FOUND', 'No SMS gateway is configured');
           const ts = String(request.headers['x-timestamp'] ?? '');
           const sig = String(request.headers['x-signature'] ?? '');

@@ -33,14 +33,19 @@ export interface ChannelInboundTable {
   received_at: Timestamp;
 }
 
-export type NoticeStatus = 'waiting' | 'sent' | 'failed' | 'skipped';
+export type NoticeStatus = 'waiting' | 'sent' | 'failed' | 'skipped' | 'cancelled';
 export type NoticeChannel = 'sms' | 'email' | 'voice';
 
 /** One notice to one recipient about one event of one request: never twice (unique). */
 export interface NoticesTable {
   id: string;
-  request_id: string;
-  request_number: string;
+  /** Null for a TMF681 message (about no request). */
+  request_id: string | null;
+  request_number: string | null;
+  /** The TMF681 communication message this notice sends to one receiver (migration 0039). */
+  message_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The message's `tryTimes` (else the delivery's default). */
+  max_attempts: ColumnType<number | null, number | null | undefined, number | null>;
   event: string;
   /** `customer:<id>` (the customer's primary contact) — what "the same notice" is counted by. */
   recipient_key: string;
@@ -78,7 +83,10 @@ export interface NoticeTemplatesTable {
   updated_at: Timestamp;
 }
 
-/** The outbox consumer's position, and the events it has handled (for its look back). */
+/**
+ * The former outbox cursor and the events it had handled: read once on upgrade (the events since
+ * the cursor are queued for the notices), no longer written.
+ */
 export interface ChannelConsumersTable {
   name: string;
   cursor_at: Date | null;
@@ -99,8 +107,103 @@ export interface ChannelSimulatedTable {
   sent_at: Timestamp;
 }
 
+export type MessageState = 'initial' | 'inProgress' | 'completed' | 'cancelled' | 'failed';
+
+/** A TMF681 communication message: what the client sent; its receivers are notices. */
+export interface CommunicationMessagesTable {
+  id: string;
+  message_type: 'sms' | 'email';
+  subject: string | null;
+  content: string;
+  state: ColumnType<MessageState, MessageState | undefined, MessageState>;
+  scheduled_send_time: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  try_times: number | null;
+  /** Every other attribute the spec allows, as sent (checked): sender, receiver, description … */
+  attributes: ColumnType<Record<string, unknown>, string, string>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+/** An IMAP account a mailbox's mail is read from (migration 0041). */
+export interface ChannelImapSourcesTable {
+  mailbox: string;
+  host: string;
+  port: number;
+  tls: 'implicit' | 'starttls' | 'none';
+  username: string;
+  /** The password encrypted with the platform vault (bound to `imap:<mailbox>:password`)… */
+  password_enc: string | null;
+  /** …or the `ONEPOINT_IMAP_PASSWORD_*` variable that holds it. Exactly one is set. */
+  password_env: string | null;
+  folder: Generated<string>;
+  after_store: ColumnType<'seen' | 'move', 'seen' | 'move' | undefined, 'seen' | 'move'>;
+  move_to: string | null;
+  active: Generated<boolean>;
+  /** The folder's UIDVALIDITY the cursor belongs to; another value starts the cursor again. */
+  uid_validity: ColumnType<
+    string | number | null,
+    string | number | null | undefined,
+    string | number | null
+  >;
+  /** The highest UID taken (stored and recorded). */
+  last_uid: ColumnType<string | number, string | number | undefined, string | number>;
+  /** A poller holds the source until then (claimed with a row lock). */
+  lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_poll_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_ok_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  last_taken: ColumnType<number | null, number | null | undefined, number | null>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+export type SettingsSource = 'environment' | 'stored';
+export type MailTls = 'implicit' | 'starttls' | 'opportunistic';
+
+/**
+ * How mail goes out, as an administrator saved it (migration 0048); one row. `environment`: the
+ * server's ONEPOINT_SMTP_URL / ONEPOINT_MAIL_FROM apply and the other columns are empty.
+ */
+export interface ChannelMailSettingsTable {
+  id: ColumnType<number, number | undefined, never>;
+  source: SettingsSource;
+  host: string | null;
+  port: number | null;
+  tls: MailTls | null;
+  username: string | null;
+  /** The SMTP password, encrypted with the platform vault (bound to `channel-settings:mail:password`). */
+  password_enc: string | null;
+  mail_from: string | null;
+  version: Generated<number>;
+  updated_at: NullableTimestamp;
+  /** The login of who saved or reset it. */
+  updated_by: string | null;
+}
+
+/** The SMS/voice driver as an administrator saved it (migration 0048); one row, like mail's. */
+export interface ChannelSmsSettingsTable {
+  id: ColumnType<number, number | undefined, never>;
+  source: SettingsSource;
+  driver: 'simulator' | 'http' | null;
+  url: string | null;
+  /** The gateway's HMAC key, encrypted (bound to `channel-settings:sms:key`). */
+  key_enc: string | null;
+  sign_name: string | null;
+  version: Generated<number>;
+  updated_at: NullableTimestamp;
+  updated_by: string | null;
+}
+
 export interface ChannelsTables {
+  channel_mail_settings: ChannelMailSettingsTable;
+  channel_sms_settings: ChannelSmsSettingsTable;
+  communication_messages: CommunicationMessagesTable;
   channel_mailboxes: ChannelMailboxesTable;
+  channel_imap_sources: ChannelImapSourcesTable;
   channel_inbound: ChannelInboundTable;
   notices: NoticesTable;
   notice_templates: NoticeTemplatesTable;

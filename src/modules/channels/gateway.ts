@@ -1,16 +1,21 @@
 /**
  * Where notices leave: one `NoticeGateway` per channel kind. Mail goes through nodemailer over a
- * real SMTP connection (ONEPOINT_SMTP_URL); SMS and voice through the driver ONEPOINT_NOTICE_GATEWAY
- * names — the simulator (records what it would send: demo and tests) or a generic HTTP SMS
- * platform (signed JSON, a registered template id and its variables, as Chinese SMS platforms take
- * them). A send either resolves with the provider's id or throws: the caller retries.
+ * real SMTP connection; SMS and voice through a driver — the simulator (records what it would send:
+ * demo and tests) or a generic HTTP SMS platform (signed JSON, a registered template id and its
+ * variables, as Chinese SMS platforms take them). Which server, driver and secrets: the gateway
+ * settings (settings.ts) — an administrator's, else the environment's — read at each send, so a
+ * change applies on every node without a restart. A send either resolves with the provider's id or
+ * throws: the caller retries.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { v7 as uuidv7 } from 'uuid';
 import type { Config } from '../../config.ts';
 import type { Clock } from '../../platform/clock.ts';
+import type { PiiVault } from '../../platform/pii/vault.ts';
 import type { Db, NoticeChannel } from './channels.tables.ts';
+import { currentMail, currentSms, type MailOut, type SmsOut } from './settings.ts';
 
 export interface OutgoingNotice {
   id: string;
@@ -21,8 +26,8 @@ export interface OutgoingNotice {
   /** The SMS platform's template id and the values of its variables. */
   templateId: string | null;
   variables: Record<string, string>;
-  /** Mail headers that make replies find the request (Message-ID, References). */
-  requestNumber: string;
+  /** Mail headers that make replies find the request (Message-ID, References); none for TMF681. */
+  requestNumber: string | null;
 }
 
 export interface NoticeGateway {
@@ -40,28 +45,50 @@ export class GatewayError extends Error {
   }
 }
 
+/** Timeouts for saved settings (nodemailer's defaults wait minutes for a silent server). */
+const SMTP_TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
+
+/** nodemailer's options for mail settings: the environment's URL as given, or the saved fields. */
+export function smtpOptions(m: MailOut, timeouts = SMTP_TIMEOUTS): string | SMTPTransport.Options {
+  if (m.url) return m.url;
+  return {
+    host: m.host,
+    port: m.port,
+    secure: m.tls === 'implicit',
+    requireTLS: m.tls === 'starttls',
+    ...(m.username ? { auth: { user: m.username, pass: m.password ?? '' } } : {}),
+    ...timeouts,
+  };
+}
+
 /** Mail over SMTP (nodemailer): our Message-ID names the request so a reply finds it. */
 export class SmtpGateway implements NoticeGateway {
   private readonly transport;
-  constructor(
-    url: string,
-    private readonly from: string,
-  ) {
-    this.transport = nodemailer.createTransport(url, { disableFileAccess: true, disableUrlAccess: true });
+  private readonly from: string;
+  constructor(settings: MailOut, timeouts?: typeof SMTP_TIMEOUTS) {
+    this.from = settings.from;
+    const safe = { disableFileAccess: true, disableUrlAccess: true };
+    const options = smtpOptions(settings, timeouts);
+    this.transport =
+      typeof options === 'string'
+        ? nodemailer.createTransport(options, safe)
+        : nodemailer.createTransport({ ...options, ...safe });
   }
   async send(n: OutgoingNotice): Promise<string> {
-    const messageId = `<notice.${n.id}.${n.requestNumber}@onepoint>`;
+    const messageId = n.requestNumber
+      ? `<notice.${n.id}.${n.requestNumber}@onepoint>`
+      : `<message.${n.id}@onepoint>`;
     const info = await this.transport.sendMail({
       from: this.from,
       to: n.to,
-      subject: n.subject ?? n.requestNumber,
+      subject: n.subject ?? n.requestNumber ?? '',
       text: n.body,
       messageId,
       headers: {
         // RFC 3834: our notices are automatic; well-behaved responders do not answer them.
         'Auto-Submitted': 'auto-generated',
         'X-Auto-Response-Suppress': 'All',
-        'X-Onepoint-Request': n.requestNumber,
+        ...(n.requestNumber ? { 'X-Onepoint-Request': n.requestNumber } : {}),
       },
     });
     return String(info.messageId ?? messageId);
@@ -71,10 +98,10 @@ export class SmtpGateway implements NoticeGateway {
   }
 }
 
-/** Mail when no ONEPOINT_SMTP_URL is set: every attempt fails, visibly. */
-export const noMailGateway: NoticeGateway = {
-  send: () => Promise.reject(new GatewayError('mail is not configured (ONEPOINT_SMTP_URL)')),
-};
+/** Mail when neither the environment (ONEPOINT_SMTP_URL) nor an administrator set a server. */
+export const NO_MAIL = 'mail is not configured (ONEPOINT_SMTP_URL or the gateway settings)';
+export const UNREADABLE = (what: string) =>
+  `the saved ${what} cannot be decrypted (its key is no longer in ONEPOINT_PII_KEYS): save it again`;
 
 /** The local simulator: records each message as a gateway would receive it. */
 export class SimulatorGateway implements NoticeGateway {
@@ -170,15 +197,46 @@ export interface Gateways {
   close(): void;
 }
 
-export function gatewaysFor(config: Config, db: Db, clock: Clock): Gateways {
-  const mail = config.smtpUrl ? new SmtpGateway(config.smtpUrl, config.mailFrom) : undefined;
+/** The SMS/voice driver the settings name. */
+export function smsGatewayFor(s: SmsOut, db: Db, clock: Clock, timeoutMs?: number): NoticeGateway {
+  if (s.driver === 'simulator') return new SimulatorGateway(db, clock);
+  if (s.unreadable) return { send: () => Promise.reject(new GatewayError(UNREADABLE('SMS gateway key'))) };
+  if (!s.url || !s.key)
+    return { send: () => Promise.reject(new GatewayError('the http SMS driver has no URL or key')) };
+  return new HttpSmsGateway(s.url, s.key, s.signName, clock, timeoutMs);
+}
+
+/**
+ * The gateways notices go through. Each send reads the settings row (one small query): the SMTP
+ * transport is kept while the row's version stays, built anew when an administrator changed it
+ * (on any node); the SMS driver is built per send (it holds no connection).
+ */
+export function gatewaysFor(config: Config, db: Db, clock: Clock, vault: PiiVault): Gateways {
   if (config.noticeGateway === 'http' && !(config.smsGatewayUrl && config.smsGatewayKey))
     throw new Error(
       'ONEPOINT_NOTICE_GATEWAY=http needs ONEPOINT_SMS_GATEWAY_URL and ONEPOINT_SMS_GATEWAY_KEY',
     );
-  const sms =
-    config.noticeGateway === 'http'
-      ? new HttpSmsGateway(config.smsGatewayUrl!, config.smsGatewayKey!, config.smsSignName, clock)
-      : new SimulatorGateway(db, clock);
-  return { mail: mail ?? noMailGateway, sms, close: () => mail?.close() };
+  const deps = { db, config, vault };
+  let cached: { version: number; unreadable: boolean; gateway: SmtpGateway | undefined } | undefined;
+  const mail: NoticeGateway = {
+    async send(n) {
+      const current = await currentMail(deps);
+      if (cached?.version !== current.version) {
+        cached?.gateway?.close();
+        const settings = current.resolve();
+        cached = {
+          version: current.version,
+          unreadable: Boolean(settings?.unreadable),
+          gateway: settings ? new SmtpGateway(settings) : undefined,
+        };
+      }
+      if (!cached.gateway) throw new GatewayError(NO_MAIL);
+      if (cached.unreadable) throw new GatewayError(UNREADABLE('SMTP password'));
+      return cached.gateway.send(n);
+    },
+  };
+  const sms: NoticeGateway = {
+    send: async (n) => smsGatewayFor(await currentSms(deps), db, clock).send(n),
+  };
+  return { mail, sms, close: () => cached?.gateway?.close() };
 }

@@ -3,50 +3,34 @@
 import { startPollLoop } from '../../platform/jobs/poll-loop.ts';
 import { defineModule, type ModuleRuntime } from '../../platform/module.ts';
 import { demoId } from '../identity/index.ts';
-import type { RequestChannelPort } from '../service-requests/index.ts';
 import { channelRoutes } from './channels.routes.ts';
+import { settingsRoutes } from './settings.routes.ts';
+import { imapDeps, mailInDeps, noticeDeps, type RequestPortFor } from './deps.ts';
 import { channelsMigrations } from './channels.migrations.ts';
 import type { ChannelsTables, ModuleContext } from './channels.tables.ts';
-import { gatewaysFor } from './gateway.ts';
+import { hubRoutes } from '../events/index.ts';
+import { MESSAGE_PERMISSION, tmf681Routes } from './tmf681/tmf681.routes.ts';
+import { COMMUNICATION_MESSAGE_EVENT_TYPES, TMF681_BASE } from './tmf681/tmf681.service.ts';
+import { startImapPoller } from './imap-in.ts';
+import { rotateChannelSecrets } from './secrets-rotation.ts';
 import { startMailListener } from './mail-in.ts';
-import { consumeRequestEvents, deliverDueNotices, seedTemplates, type NoticeDeps } from './notices.ts';
+import { consumeRequestEvents, deliverDueNotices, registerNoticeConsumer, seedTemplates } from './notices.ts';
 
 export const DELIVER_QUEUE = 'channels.deliver';
-
-/** The port to service requests, built by the registry for a context (routing wired there). */
-export type RequestPortFor = (ctx: Pick<ModuleContext, 'config' | 'clock'>) => RequestChannelPort;
-
-export function noticeDeps(ctx: ModuleContext, requests: RequestPortFor): NoticeDeps {
-  return {
-    db: ctx.db,
-    clock: ctx.clock,
-    logger: ctx.logger.child({ component: 'notices' }),
-    timeZone: ctx.config.timeZone,
-    requests: requests(ctx),
-    gateways: gatewaysFor(ctx.config, ctx.db, ctx.clock),
-  };
-}
-
-export function mailInDeps(ctx: ModuleContext, requests: RequestPortFor) {
-  return {
-    db: ctx.db,
-    clock: ctx.clock,
-    logger: ctx.logger,
-    requests: requests(ctx),
-    // The attachments' limit plus room for the text and the MIME encoding (base64: 4/3).
-    maxBytes: Math.ceil(ctx.config.attachmentMaxBytes * 1.4) + 1024 * 1024,
-    attachments: ctx.config,
-  };
-}
+export { imapDeps, mailInDeps, noticeDeps, type RequestPortFor } from './deps.ts';
 
 async function start(ctx: ModuleContext & { supervise: boolean }, requests: RequestPortFor) {
   await seedTemplates(ctx.db, ctx.clock.now());
+  await registerNoticeConsumer(ctx.db, ctx.clock.now());
   const stops: Array<() => Promise<void>> = [];
   if (ctx.config.smtpListen) {
     const listener = await startMailListener(mailInDeps(ctx, requests), ctx.config.smtpListen);
     stops.push(() => listener.close());
   }
   if (ctx.supervise) {
+    // IMAP sources (if any are configured) are polled where workers run.
+    const poller = startImapPoller(imapDeps(ctx, requests), ctx.config.imapPollSeconds * 1000);
+    stops.push(() => poller.stop());
     const deps = noticeDeps(ctx, requests);
     await ctx.jobs.define(DELIVER_QUEUE, { dedupe: true });
     // Retries are due by the notices' own next_attempt_at; the job wakes delivery every minute.
@@ -111,12 +95,36 @@ export function channelsModule(requests: RequestPortFor) {
   return defineModule<ChannelsTables>({
     name: 'channels',
     migrations: channelsMigrations,
-    routes: [{ plugin: (ctx) => channelRoutes(ctx, requests) }],
+    routes: [
+      { plugin: (ctx) => channelRoutes(ctx, requests) },
+      // Gateway settings (settings.ts): how mail and SMS/voice go out, edited by administrators.
+      { plugin: (ctx) => settingsRoutes(ctx) },
+      // TMF681 Communication Message v4 (tmf681/), and its event hub.
+      { prefix: TMF681_BASE, plugin: (ctx) => tmf681Routes(ctx) },
+      {
+        prefix: TMF681_BASE,
+        plugin: (ctx) =>
+          hubRoutes(ctx, {
+            api: 'TMF681',
+            basePath: TMF681_BASE,
+            eventTypes: [...COMMUNICATION_MESSAGE_EVENT_TYPES],
+          }),
+      },
+    ],
     start: (ctx) => start(ctx, requests),
+    // The saved gateway secrets and IMAP passwords (`onepoint rotate-keys`).
+    rotateKeys: (ctx, rotation) => rotateChannelSecrets(ctx.db, rotation),
     demo: (ctx) => demo(ctx),
+    eventTypes: [...COMMUNICATION_MESSAGE_EVENT_TYPES],
     permissions: {
       'channels.admin': {
-        description: 'Configure mailboxes (address → request kind) and edit notice templates',
+        description:
+          'Configure mailboxes (address → request kind), the gateways mail and SMS go out through, and notice templates',
+        roles: ['system_admin'],
+      },
+      [MESSAGE_PERMISSION]: {
+        description:
+          'Send communication messages (SMS, Email) to any address through TMF681 and list them (masked)',
         roles: ['system_admin'],
       },
     },
@@ -124,6 +132,7 @@ export function channelsModule(requests: RequestPortFor) {
 }
 
 export { startMailListener, takeMail, type MailListener } from './mail-in.ts';
+export { pollImapSource, startImapPoller, type ImapDeps, type PollResult } from './imap-in.ts';
 export { consumeRequestEvents, deliverDueNotices, noticesOf, dueAfterQuietHours } from './notices.ts';
 export {
   checkGatewaySignature,
@@ -132,4 +141,5 @@ export {
   type NoticeGateway,
   type OutgoingNotice,
 } from './gateway.ts';
+export { rotateChannelSecrets } from './secrets-rotation.ts';
 export type { ChannelsTables } from './channels.tables.ts';

@@ -5,14 +5,13 @@
  * unless the request is urgent, and never twice (one row per request + event + recipient).
  * Delivery retries from the job queue; each attempt's outcome goes on the request's timeline.
  */
-import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { maskFreeText } from '../../platform/pii/free-text.ts';
 import { maskEmail, maskPhone } from '../../platform/pii/masking.ts';
 import { noticeContactOf, type NoticeContact } from '../customers/index.ts';
-import { eventsSince, type ConsumedEvent } from '../events/index.ts';
+import { consumeQueued, registerConsumer, type ConsumedEvent } from '../events/index.ts';
 import type { RequestChannelPort } from '../service-requests/index.ts';
 import type { Db, NoticeChannel } from './channels.tables.ts';
 import { GatewayError, type Gateways } from './gateway.ts';
@@ -154,12 +153,15 @@ export interface NoticeDeps {
   timeZone: string;
   requests: RequestChannelPort;
   gateways: Gateways;
-  /** Attempts before a notice is given up. */
+  /** Attempts before a notice is given up (a TMF681 message's `tryTimes` overrides it). */
   maxAttempts?: number;
+  /** After each attempt at a TMF681 message's notice (tmf681/: its state and events). */
+  onMessageNotice?: (messageId: string) => Promise<void>;
 }
 
-const CONSUMER = 'notices';
-const ZERO_ID = '00000000-0000-0000-0000-000000000000';
+/** The notices' queue on the outbox (events module): events of these types, once each. */
+export const NOTICES_CONSUMER = 'channels.notices';
+const LEGACY_CURSOR = 'notices';
 const LOOKBACK_MS = 120_000;
 const BATCH = 200;
 const EVENT_TYPES = ['ServiceRequestCreateEvent', 'ServiceRequestStateChangeEvent'];
@@ -233,76 +235,43 @@ export function noticeVariables(view: RequestEventView): Record<string, string> 
 }
 
 /**
- * One round of the outbox consumer: the events after the cursor, plus a look back over the last
- * two minutes behind it (a transaction that committed late); handled events are remembered.
+ * Registers the notices' queue with the outbox (every process, at start): from then on each
+ * committed request event is queued for it in its own transaction. A database that ran the former
+ * cursor consumer (`channel_consumers`) has the events since that cursor (and its two-minute look
+ * back) queued once, so none is lost in the move; notices already made are not made again.
+ */
+export async function registerNoticeConsumer(db: Db, now: Date): Promise<void> {
+  const legacy = await db
+    .selectFrom('channel_consumers')
+    .select('cursor_at')
+    .where('name', '=', LEGACY_CURSOR)
+    .executeTakeFirst();
+  await registerConsumer(db, {
+    name: NOTICES_CONSUMER,
+    eventTypes: EVENT_TYPES,
+    now,
+    ...(legacy?.cursor_at
+      ? { backfillSince: new Date(new Date(legacy.cursor_at).getTime() - LOOKBACK_MS) }
+      : {}),
+  });
+}
+
+/**
+ * One round of the notices' consumer: the queued request events (claimed with `FOR UPDATE SKIP
+ * LOCKED`, so two processes never plan the same event; planning is idempotent besides), each
+ * planned into at most one notice per recipient.
  */
 export async function consumeRequestEvents(deps: NoticeDeps): Promise<{ planned: number; more: boolean }> {
-  const cursor = await deps.db
-    .selectFrom('channel_consumers')
-    .selectAll()
-    .where('name', '=', CONSUMER)
-    .executeTakeFirst();
-  if (!cursor) {
-    // First start: notices begin with the events recorded from now on, not the outbox's history.
-    await deps.db
-      .insertInto('channel_consumers')
-      .values({ name: CONSUMER, cursor_at: sql<Date>`now()`, cursor_id: ZERO_ID })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
-    return { planned: 0, more: true };
-  }
-  const after =
-    cursor.cursor_at && cursor.cursor_id ? { at: new Date(cursor.cursor_at), id: cursor.cursor_id } : null;
-  const fresh = await eventsSince(deps.db, { after, eventTypes: EVENT_TYPES, limit: BATCH });
-  const behind = after
-    ? await eventsSince(deps.db, {
-        after: { at: new Date(after.at.getTime() - LOOKBACK_MS), id: ZERO_ID },
-        until: after.at,
-        eventTypes: EVENT_TYPES,
-        limit: 1000,
-      })
-    : [];
-  const all = [...behind, ...fresh];
-  const seen = new Set(
-    all.length === 0
-      ? []
-      : (
-          await deps.db
-            .selectFrom('channel_events_seen')
-            .select('event_id')
-            .where(
-              'event_id',
-              'in',
-              all.map((e) => e.id),
-            )
-            .execute()
-        ).map((r) => r.event_id),
-  );
   let planned = 0;
-  const now = deps.clock.now();
-  for (const e of all) {
-    if (seen.has(e.id)) continue;
-    if (await planNotice(deps, e)) planned += 1;
-    await deps.db
-      .insertInto('channel_events_seen')
-      .values({ event_id: e.id, seen_at: now })
-      .onConflict((oc) => oc.column('event_id').doNothing())
-      .execute();
-  }
-  const last = fresh.at(-1);
-  if (last)
-    await deps.db
-      .insertInto('channel_consumers')
-      .values({ name: CONSUMER, cursor_at: last.createdAt, cursor_id: last.id })
-      .onConflict((oc) => oc.column('name').doUpdateSet({ cursor_at: last.createdAt, cursor_id: last.id }))
-      .execute();
-  // Remembered events far behind the cursor are no longer looked back at.
-  if (last)
-    await deps.db
-      .deleteFrom('channel_events_seen')
-      .where('seen_at', '<', new Date(now.getTime() - 24 * 3600_000))
-      .execute();
-  return { planned, more: fresh.length === BATCH };
+  const r = await consumeQueued(
+    deps.db,
+    { consumer: NOTICES_CONSUMER, limit: BATCH, now: deps.clock.now() },
+    async (e) => {
+      if (await planNotice(deps, e)) planned += 1;
+    },
+  );
+  if (r.failed > 0) deps.logger.warn({ failed: r.failed }, 'request events not planned; retried later');
+  return { planned, more: r.more };
 }
 
 const LEASE_MS = 60_000;
@@ -318,7 +287,7 @@ export async function deliverDueNotices(
   limit = 20,
 ): Promise<{ sent: number; failed: number }> {
   const now = deps.clock.now();
-  const maxAttempts = deps.maxAttempts ?? 5;
+  const defaultMaxAttempts = deps.maxAttempts ?? 5;
   const claimed = await deps.db.transaction().execute(async (trx) => {
     const ids = await trx
       .selectFrom('notices')
@@ -346,6 +315,7 @@ export async function deliverDueNotices(
   let failed = 0;
   for (const n of claimed) {
     const attempt = n.attempts + 1;
+    const maxAttempts = n.max_attempts ?? defaultMaxAttempts;
     const tpl = n.channel === 'email' ? undefined : await smsTemplateId(deps.db, n.event, n.lang);
     let providerRef: string | undefined;
     let error: string | undefined;
@@ -357,7 +327,7 @@ export async function deliverDueNotices(
         subject: n.subject,
         body: n.body,
         templateId: tpl ?? null,
-        variables: { number: n.request_number },
+        variables: n.request_number ? { number: n.request_number } : {},
         requestNumber: n.request_number,
       });
     } catch (err) {
@@ -378,24 +348,34 @@ export async function deliverDueNotices(
         sent_at: error ? null : now,
       })
       .where('id', '=', n.id)
+      // A TMF681 message cancelled meanwhile stays cancelled.
+      .where('status', '=', 'waiting')
       .execute();
     const outcome = error ? (giveUp ? 'gave_up' : 'retry') : 'sent';
-    await deps.requests.noticeAttempt(deps.db, n.request_id, {
-      body:
-        outcome === 'sent'
-          ? `Notice "${n.event}" sent by ${n.channel} to ${n.to_masked}`
-          : `Notice "${n.event}" by ${n.channel} to ${n.to_masked} failed (attempt ${attempt}): ${error}`,
-      details: {
-        notice: n.id,
-        event: n.event,
-        channel: n.channel,
-        to: n.to_masked,
-        attempt,
-        outcome,
-        ...(outcome === 'retry' ? { nextAttemptAt: next.toISOString() } : {}),
-      },
-      at: now,
-    });
+    // A TMF681 message: its state follows its notices (and tells its listeners).
+    if (n.message_id) await deps.onMessageNotice?.(n.message_id);
+    // On the request's timeline (a TMF681 message is about no request: its notices show it). The
+    // console renders the entry from `code` and its parameters in the reader's language; the body
+    // is an English fallback for API clients.
+    if (n.request_id)
+      await deps.requests.noticeAttempt(deps.db, n.request_id, {
+        body:
+          outcome === 'sent'
+            ? `Notice "${n.event}" sent by ${n.channel} to ${n.to_masked}`
+            : `Notice "${n.event}" by ${n.channel} to ${n.to_masked} failed (attempt ${attempt}): ${error}`,
+        details: {
+          code: `notice.${outcome}`,
+          notice: n.id,
+          event: n.event,
+          channel: n.channel,
+          to: n.to_masked,
+          attempt,
+          outcome,
+          ...(error ? { error } : {}),
+          ...(outcome === 'retry' ? { nextAttemptAt: next.toISOString() } : {}),
+        },
+        at: now,
+      });
     if (error) {
       failed += 1;
       deps.logger.warn({ notice: n.id, channel: n.channel, attempt, outcome }, 'notice not sent');

@@ -67,6 +67,7 @@ export async function takeSms(
     .where('status', '=', 'sent')
     .where('channel', '=', 'sms')
     .where('event', 'in', ['resolved', 'callback_survey'])
+    .where('request_number', 'is not', null)
     .where('sent_at', '>', new Date(now.getTime() - REPLY_WINDOW_MS))
     .orderBy('sent_at', 'desc')
     .limit(1)
@@ -84,7 +85,7 @@ export async function takeSms(
         ? `不满意 / Not satisfied (SMS: ${words})`
         : words || '(empty SMS)';
   const noted = await deps.requests.customerNote(deps.db, {
-    number: notice.request_number,
+    number: notice.request_number!,
     body,
     channel: 'sms',
     now,

@@ -1,4 +1,5 @@
 /** The customer itself: read one, create, change, erase (PIPL Art. 47). */
+import { tierChanged } from './tier-change.ts';
 import { sql, type QueryCreator, type Updateable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from './customers.tables.ts';
@@ -306,6 +307,8 @@ export async function updateCustomer(
         },
       });
       const updated = await updateCustomerRow(audited, row, set, caller.now);
+      if (patch.tier !== undefined && (patch.tier ?? null) !== row.tier)
+        await tierChanged(trx, { customerId: id, from: row.tier, to: patch.tier ?? null, at: caller.now });
       await recordDuplicates(trx, caller.actor, elsewhere, { id, orgUnitId });
       if (patch.phone !== undefined)
         await replacePhones(trx, id, null, [{ phone: patch.phone, source: 'customer' }]);

@@ -117,6 +117,7 @@ const INSTANCE_COLUMNS = {
   attributes: 'jsonb',
   started_on: 'date',
   ended_on: 'date',
+  location_class: 'text',
 } as const satisfies ColumnSpec<ProductInstancesTable>;
 
 export type CustomerBulkRow = BulkRow<CustomersTable, typeof CUSTOMER_COLUMNS>;
@@ -197,6 +198,7 @@ export function instanceRow(
     attributes: i.attributes ?? {},
     started_on: i.startedOn ?? null,
     ended_on: i.endedOn ?? null,
+    location_class: i.locationClass ?? null,
   };
 }
 

@@ -1,5 +1,6 @@
 /**
- * `onepoint customers …`: import a file, rotate the personal-information keys, generate demo data.
+ * `onepoint customers …`: import a file, generate demo data. (Key rotation is `onepoint rotate-keys`,
+ * over every module: pii-keys.service.ts is this module's part.)
  * Declared in the module's definition (index.ts); the command line passes the platform opener.
  */
 import fs from 'node:fs';
@@ -17,7 +18,7 @@ import {
   type ImportReport,
 } from './customers.import.ts';
 import type { CustomersTables } from './customers.tables.ts';
-import { rotatePiiKeys, vaultFor } from './pii-keys.service.ts';
+import { vaultFor } from './pii-keys.service.ts';
 
 export type CustomerCliDeps = ModuleCliDeps<CustomersTables>;
 
@@ -51,7 +52,7 @@ export function formatReport(r: ImportReport, maxErrors = 50): string {
 export function registerCustomerCommands(program: Command, deps: CustomerCliDeps): Command {
   const { out, err, withPlatform } = moduleCli(deps);
 
-  const customers = program.command('customers').description('Customers: import, key rotation, demo data');
+  const customers = program.command('customers').description('Customers: import, demo data');
 
   customers
     .command('import')
@@ -81,27 +82,6 @@ export function registerCustomerCommands(program: Command, deps: CustomerCliDeps
       );
       out(formatReport(report));
       if (!report.ok) process.exitCode = 1;
-    });
-
-  customers
-    .command('rotate-keys')
-    .description(
-      'Re-encrypt ID numbers with the newest key in ONEPOINT_PII_KEYS (safe to interrupt and rerun)',
-    )
-    .option('--batch <n>', 'rows per transaction', count, 1000)
-    .action(async (opts: { batch: number }) => {
-      const r = await withPlatform(
-        'customers rotate-keys',
-        (p) =>
-          rotatePiiKeys(
-            p.context.db,
-            vaultFor(p.context.config),
-            (done, total) => err(`rotated ${done}/${total}\n`),
-            opts.batch,
-          ),
-        PERSONAL,
-      );
-      out(`${r.rotated} ID number(s) now under key "${r.keyId}"\n`);
     });
 
   customers

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from './customers.tables.ts';
 import type { ModuleContext } from './customers.tables.ts';
 import { appendAudit, systemActor } from '../audit/index.ts';
@@ -135,8 +136,60 @@ export function planDemoCustomers(areas: Area[], plan: DemoCustomersPlan): Custo
 }
 
 /**
+ * The demo's signed service agreement: the first 集团级 enterprise of 苏州 has it (the sla module's
+ * demo adds its row to the policy matrix, `contract.<number>`).
+ */
+export const DEMO_SLA_CONTRACT = {
+  contractNo: 'JS-SLA-2025-0001',
+  name: '政企专线服务水平协议（集团级）',
+  validFrom: '2025-01-01',
+  validTo: '2027-12-31',
+} as const;
+
+/**
+ * Where the demo's sites are: consumers' lines in 江宁 are in its villages (农村), in 吴中 in its
+ * towns (县城); every other service with an address is urban. Services without a site (mobile,
+ * applications) record none.
+ */
+async function placeDemoSites(trx: Executor) {
+  await sql`
+    update product_instances i set location_class = case
+      when c.kind = 'individual' and i.service_address like '%江宁区%' then 'rural'
+      when c.kind = 'individual' and i.service_address like '%吴中区%' then 'county'
+      else 'urban' end
+    from customers c
+    where c.id = i.customer_id and i.service_address is not null`.execute(trx);
+}
+
+/** The demo's contract customer (see DEMO_SLA_CONTRACT) and its agreement. */
+async function signDemoContract(trx: Executor, areas: Area[]) {
+  const suzhou = areas.find((a) => a.cityCode === 'SZ');
+  if (!suzhou) return;
+  const customer = await trx
+    .selectFrom('customers')
+    .select('id')
+    .where('kind', '=', 'enterprise')
+    .where('tier', '=', 'group')
+    .where('org_unit_id', '=', suzhou.orgUnitId)
+    .orderBy('customer_no')
+    .executeTakeFirst();
+  if (!customer) return;
+  await trx
+    .insertInto('customer_contracts')
+    .values({
+      contract_no: DEMO_SLA_CONTRACT.contractNo,
+      customer_id: customer.id,
+      name: DEMO_SLA_CONTRACT.name,
+      valid_from: DEMO_SLA_CONTRACT.validFrom,
+      valid_to: DEMO_SLA_CONTRACT.validTo,
+    })
+    .execute();
+}
+
+/**
  * The demo seed's customers: 200 consumers and 20 enterprises of every tier in 江苏 and 浙江, with
- * contacts and service instances. Called once by ensureDemoData.
+ * contacts and service instances, where their sites are, and one enterprise's signed SLA. Called
+ * once by ensureDemoData.
  */
 export async function seedDemoCustomers(ctx: ModuleContext, onProgress: (msg: string) => void = () => {}) {
   const existing = await ctx.db.selectFrom('customers').select('id').limit(1).executeTakeFirst();
@@ -154,6 +207,8 @@ export async function seedDemoCustomers(ctx: ModuleContext, onProgress: (msg: st
       trx,
       inputs.map((c, i) => prepareCustomer(vault, c, numbers[i]!)),
     );
+    await placeDemoSites(trx);
+    await signDemoContract(trx, areas);
     await appendAudit(trx, systemActor('seed'), {
       action: 'demo.customers',
       entityType: 'system',

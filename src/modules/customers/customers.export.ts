@@ -1,13 +1,20 @@
+import { columnsFile, type TableColumn } from '../../platform/table-file.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { CustomerListItem } from './customers.schemas.ts';
 import type { Caller, CustomerDeps } from './caller.ts';
 import { beginListSearch, endListSearch, listPage, type ListFilters } from './search.service.ts';
-import { TIER_NAMES, type Tier } from './domain/catalogue.ts';
+import type { Executor } from './customers.tables.ts';
+import { LOCATION_CLASSES, TIER_NAMES, type LocationClass, type Tier } from './domain/catalogue.ts';
 
 /** Bulk export is restricted (MIIT Order 24): a cap per file, masked values, logged and audited. */
 export const EXPORT_MAX_ROWS = 10_000;
 
-const COLUMNS: Array<[header: string, value: (c: CustomerListItem) => string]> = [
+const LOCATION_CLASS_NAMES: Record<LocationClass, string> = { urban: '城市', county: '县城', rural: '农村' };
+
+/** A row of the file: the customer and the location classes of its live services' sites. */
+type ExportRow = CustomerListItem & { locationClasses: readonly LocationClass[] };
+
+const COLUMNS: ReadonlyArray<TableColumn<ExportRow>> = [
   ['customerNo', (c) => c.customerNo],
   ['name', (c) => c.name],
   ['kind', (c) => c.kind],
@@ -18,14 +25,37 @@ const COLUMNS: Array<[header: string, value: (c: CustomerListItem) => string]> =
   ['tags', (c) => c.tags.join(';')],
   ['orgUnitId', (c) => c.orgUnitId],
   ['createdAt', (c) => c.createdAt],
+  // The SLA's repair limit depends on it (48 h in a town, 72 h in the countryside): `urban 城市;rural 农村`.
+  ['locationClass', (c) => c.locationClasses.map((l) => `${l} ${LOCATION_CLASS_NAMES[l]}`).join(';')],
 ];
 
-/** Spreadsheet programs run cells that start with = + - @ as formulas: make them text. */
-const safeCell = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
-const csvCell = (v: string) => {
-  const s = safeCell(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+/**
+ * Per customer, the location classes recorded for its services that are not terminated, in the
+ * order urban, county, rural; a customer with none recorded is absent.
+ */
+async function locationClassesOf(db: Executor, customerIds: readonly string[]) {
+  const found = new Map<string, Set<LocationClass>>();
+  for (let i = 0; i < customerIds.length; i += 1000) {
+    const rows = await db
+      .selectFrom('product_instances')
+      .select(['customer_id', 'location_class'])
+      .distinct()
+      .where('customer_id', 'in', customerIds.slice(i, i + 1000))
+      .where('status', '<>', 'terminated')
+      .where('location_class', 'is not', null)
+      .execute();
+    for (const r of rows) {
+      const set = found.get(r.customer_id) ?? new Set<LocationClass>();
+      set.add(r.location_class!);
+      found.set(r.customer_id, set);
+    }
+  }
+  return (id: string) => LOCATION_CLASSES.filter((l) => found.get(id)?.has(l));
+}
+
+// Pages of 100: on the embedded engine each page's statement holds the main thread; 500 held it
+// for ~1 s on a busy machine (BENCHMARKS.md, "Event loop").
+const PAGE = 100;
 
 export async function exportCustomers(
   deps: CustomerDeps,
@@ -42,7 +72,7 @@ export async function exportCustomers(
       deps,
       caller,
       search,
-      { after, limit: Math.min(500, EXPORT_MAX_ROWS - rows.length) },
+      { after, limit: Math.min(PAGE, EXPORT_MAX_ROWS - rows.length) },
       'export',
     );
     rows.push(...page.items);
@@ -63,27 +93,16 @@ export async function exportCustomers(
     }),
   );
   const stamp = caller.now.toISOString().slice(0, 10);
-  if (format === 'csv') {
-    const lines = [
-      COLUMNS.map(([h]) => h).join(','),
-      ...rows.map((r) => COLUMNS.map(([, f]) => csvCell(f(r))).join(',')),
-    ];
-    // A byte-order mark so that spreadsheet programs read the Chinese text as UTF-8.
-    return {
-      body: Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8'),
-      contentType: 'text/csv; charset=utf-8',
-      filename: `customers-${stamp}.csv`,
-    };
-  }
-  // ExcelJS is large: loaded only when a spreadsheet is read or written.
-  const { default: ExcelJS } = await import('exceljs');
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('customers');
-  ws.addRow(COLUMNS.map(([h]) => h));
-  for (const r of rows) ws.addRow(COLUMNS.map(([, f]) => safeCell(f(r))));
-  return {
-    body: Buffer.from(await wb.xlsx.writeBuffer()),
-    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    filename: `customers-${stamp}.xlsx`,
-  };
+  // The file is built a slice at a time (the shared table-file writer), named customers-<date>.
+  const classesOf = await locationClassesOf(
+    deps.db,
+    rows.map((r) => r.id),
+  );
+  const file = await columnsFile(
+    rows.map((r) => ({ ...r, locationClasses: classesOf(r.id) })),
+    COLUMNS,
+    format,
+    'customers',
+  );
+  return { body: file.body, contentType: file.contentType, filename: `customers-${stamp}.${format}` };
 }

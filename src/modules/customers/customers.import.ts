@@ -5,11 +5,13 @@
  * only a file without errors is written, in one transaction: nothing is ever half-imported.
  */
 import { isUtf8 } from 'node:buffer';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { parse as csvParser } from 'csv-parse';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, Executor } from './customers.tables.ts';
 import { AppError } from '../../platform/errors.ts';
+import { nextTurn, turnsEvery } from '../../platform/event-loop.ts';
+import { readXlsx } from '../../platform/xlsx/xlsx.ts';
 import { hasUnstorableCharacters, UNSTORABLE_MESSAGE } from '../../platform/text.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';
 import { activeUserLogins, orgUnits } from '../identity/index.ts';
@@ -26,7 +28,7 @@ import {
   type Holder,
 } from './customer-uniqueness.ts';
 import { customerInput, type CustomerInput } from './customers.schemas.ts';
-import { TIER_NAMES, TIERS } from './domain/catalogue.ts';
+import { LOCATION_CLASSES, TIER_NAMES, TIERS, type LocationClass } from './domain/catalogue.ts';
 import type { PiiVault } from '../../platform/pii/vault.ts';
 
 /** The columns of an import file; Chinese headers are accepted too. */
@@ -66,6 +68,8 @@ export const IMPORT_COLUMNS = {
   stb_id: ['机顶盒'],
   circuit_id: ['电路编号'],
   bandwidth_mbps: ['带宽'],
+  // Where the site is (urban 城市 / county 县城 / rural 农村): the repair limit depends on it.
+  location_class: ['区域类型', '城乡属性', '地域类型', '城乡类型'],
 } as const;
 export type ImportColumn = keyof typeof IMPORT_COLUMNS;
 
@@ -152,6 +156,36 @@ export function csvText(buf: Buffer): string {
   }
 }
 
+/**
+ * CSV text to rows, fed to the parser a slice at a time with an event-loop turn in between (a large
+ * file is parsed in pieces of ~64 KB, not in one synchronous call). Slices end after a line feed, so
+ * no character is ever cut in two.
+ */
+async function parseCsvInTurns(text: string): Promise<string[][]> {
+  const parser = csvParser({ bom: true, skip_empty_lines: true, relax_column_count: true });
+  const rows: string[][] = [];
+  parser.on('readable', () => {
+    for (let r: unknown = parser.read(); r !== null; r = parser.read()) rows.push(r as string[]);
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    parser.once('end', resolve);
+    parser.on('error', reject);
+  });
+  done.catch(() => {}); // awaited below; an early error must not be unhandled meanwhile
+  const SLICE = 64 * 1024;
+  for (let i = 0; i < text.length;) {
+    const lf = text.indexOf('\n', i + SLICE);
+    const end = lf < 0 ? text.length : lf + 1;
+    parser.write(text.slice(i, end)); // parsed at once; the rows are read off on 'readable'
+    i = end;
+    await nextTurn();
+    if (parser.destroyed) break;
+  }
+  parser.end();
+  await done;
+  return rows;
+}
+
 async function readRows(
   buf: Buffer,
   format: 'csv' | 'xlsx',
@@ -160,7 +194,7 @@ async function readRows(
   if (format === 'csv') {
     const text = csvText(buf);
     try {
-      table = parseCsv(text, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
+      table = await parseCsvInTurns(text);
     } catch (err) {
       // csv-parse's own message can quote the cell (personal information): code and line only.
       const e = err as { code?: string; lines?: number };
@@ -170,34 +204,14 @@ async function readRows(
       );
     }
   } else {
-    // ExcelJS is large: loaded only when a spreadsheet is read or written.
-    const { default: ExcelJS } = await import('exceljs');
-    const wb = new ExcelJS.Workbook();
-    try {
-      await wb.xlsx.load(buf as unknown as ArrayBuffer);
-    } catch {
-      throw new AppError('VALIDATION_FAILED', 'The XLSX file cannot be read');
-    }
-    const ws = wb.worksheets[0];
-    if (!ws) throw new AppError('VALIDATION_FAILED', 'The XLSX file has no worksheet');
-    table = [];
-    ws.eachRow({ includeEmpty: false }, (row) => {
-      const cells: string[] = [];
-      row.eachCell({ includeEmpty: true }, (cell, col) => {
-        const v = cell.value;
-        cells[col - 1] =
-          v === null || v === undefined
-            ? ''
-            : typeof v === 'object' && 'text' in v
-              ? String((v as { text: unknown }).text)
-              : typeof v === 'object' && 'result' in v
-                ? String((v as { result: unknown }).result ?? '')
-                : v instanceof Date
-                  ? v.toISOString().slice(0, 10)
-                  : String(v);
-      });
-      table.push(Array.from(cells, (c) => c ?? ''));
-    });
+    // Read on the spreadsheet worker thread (platform/xlsx): ExcelJS never runs on the event loop.
+    const read = await readXlsx(buf);
+    if ('problem' in read)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        read.problem === 'no_worksheet' ? 'The XLSX file has no worksheet' : 'The XLSX file cannot be read',
+      );
+    table = read.rows;
   }
   const [header, ...rows] = table;
   if (!header || header.every((h) => !h?.trim()))
@@ -233,6 +247,14 @@ const TIER_BY_NAME = new Map<string, string>([
   ...TIERS.map((t) => [t.toLowerCase(), t] as [string, string]),
   ...TIERS.map((t) => [TIER_NAMES[t], t] as [string, string]),
   ...TIERS.map((t) => [`${TIER_NAMES[t]}客户`, t] as [string, string]),
+]);
+
+/** A site's location class by its code or its Chinese name (城市 / 县城 / 农村). */
+const LOCATION_CLASS_BY_NAME = new Map<string, LocationClass>([
+  ...LOCATION_CLASSES.map((c) => [c, c] as [string, LocationClass]),
+  ['城市', 'urban'],
+  ['县城', 'county'],
+  ['农村', 'rural'],
 ]);
 
 const emptyToUndefined = (v: string | undefined) =>
@@ -426,6 +448,17 @@ function attachments(draft: Draft, row: Row, rowNo: number, lookups: Lookups, pr
         code: 'PRODUCT_UNKNOWN',
         message: 'unknown or inactive product code',
       });
+    const locationClass = row.location_class
+      ? LOCATION_CLASS_BY_NAME.get(row.location_class.toLowerCase())
+      : undefined;
+    if (row.location_class && !locationClass)
+      problems.push({
+        row: rowNo,
+        column: 'location_class',
+        code: 'INVALID_OPTION',
+        params: { allowed: [...LOCATION_CLASSES] },
+        message: `must be one of ${LOCATION_CLASSES.join(', ')} (or 城市 / 县城 / 农村)`,
+      });
     draft.instances.push({
       row: rowNo,
       value: {
@@ -443,6 +476,7 @@ function attachments(draft: Draft, row: Row, rowNo: number, lookups: Lookups, pr
         stbId: row.stb_id,
         circuitId: row.circuit_id,
         bandwidthMbps: number(row.bandwidth_mbps),
+        locationClass,
       },
     });
   }
@@ -509,6 +543,7 @@ const INSTANCE_COLUMN: Record<string, ImportColumn> = {
   stbId: 'stb_id',
   circuitId: 'circuit_id',
   bandwidthMbps: 'bandwidth_mbps',
+  locationClass: 'location_class',
 };
 
 /** Where in the file a schema issue points: the row and column the value came from. */
@@ -713,7 +748,7 @@ async function checkExisting(
   problems: ImportProblem[],
 ): Promise<Found[]> {
   const found: Found[] = [];
-  const batch = 2000;
+  const batch = 500; // one lookup statement per field and batch: on PGlite each holds the loop
   for (let i = 0; i < items.length; i += batch) {
     const part = items.slice(i, i + batch);
     await existingNumbers(db, part, problems);
@@ -795,12 +830,17 @@ function duplicatesInFile(d: Draft, input: CustomerInput, seen: SeenInFile, prob
   });
 }
 
-/** Every customer validated with the API's own schema (and against the file's other rows). */
-function validateDrafts(
+/**
+ * Every customer validated with the API's own schema (and against the file's other rows). A file
+ * of thousands of rows takes a second or more: the event loop gets a turn every 20 ms, so health
+ * checks, other requests and signals are not held for the whole file (BENCHMARKS.md, "Event loop").
+ */
+async function validateDrafts(
   drafts: Draft[],
   problems: ImportProblem[],
   progress: (p: ImportProgress) => void,
-): Array<{ d: Draft; input: CustomerInput }> {
+): Promise<Array<{ d: Draft; input: CustomerInput }>> {
+  const turn = turnsEvery(20);
   const valid: Array<{ d: Draft; input: CustomerInput }> = [];
   const seen: SeenInFile = { ids: new Map(), codes: new Map(), accounts: new Map() };
   const step = Math.max(1000, Math.ceil(drafts.length / 100));
@@ -823,6 +863,7 @@ function validateDrafts(
       valid.push({ d, input: parsed.data });
     }
     if ((k + 1) % step === 0) progress({ phase: 'validate', done: k + 1, total: drafts.length });
+    await turn();
   }
   return valid;
 }
@@ -849,7 +890,7 @@ async function writeImport(
   counts: { rows: number; customers: number; contacts: number; instances: number },
   progress: (p: ImportProgress) => void,
 ): Promise<void> {
-  const chunk = opts.chunk ?? 1000;
+  const chunk = opts.chunk ?? 250;
   return opts.db.transaction().execute(async (trx) => {
     await lockAllUniqueValues(trx);
     const found = await checkExisting(trx, opts.vault, scope, valid, problems);
@@ -889,7 +930,7 @@ export async function importCustomers(file: Buffer, opts: ImportOptions): Promis
   const problems: ImportProblem[] = [];
   const lookups = await loadLookups(opts.db);
   const drafts = draftsFromRows(header, rows, lookups, scope, problems);
-  const valid = validateDrafts(drafts, problems, progress);
+  const valid = await validateDrafts(drafts, problems, progress);
   // A dry run checks here; a real one inside its transaction (writeImport).
   if (problems.length === 0 && opts.dryRun)
     await logFound(opts.db, opts.actor, await checkExisting(opts.db, opts.vault, scope, valid, problems));
@@ -990,6 +1031,7 @@ export function customersToCsv(
               stb_id: inst.stbId ?? undefined,
               circuit_id: inst.circuitId ?? undefined,
               bandwidth_mbps: inst.bandwidthMbps?.toString(),
+              location_class: inst.locationClass ?? undefined,
             }
           : {}),
       };

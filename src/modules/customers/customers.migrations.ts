@@ -320,6 +320,33 @@ export const customersIdentify: Migration = {
   },
 };
 
+/**
+ * Migration 0044: the facts a service commitment depends on (issue 12) — where a service's site is
+ * (`location_class`: urban 城市 / county 县城 / rural 农村; the regulations' 48 h vs 72 h repair),
+ * and an enterprise's signed service agreements (`customer_contracts`: the number names its rows in
+ * the SLA policy matrix; the contract valid on a request's day applies to it).
+ */
+export const customersServiceFacts: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`alter table product_instances add column location_class text
+      check (location_class in ('urban', 'county', 'rural'))`.execute(db);
+    await sql`
+      create table customer_contracts (
+        contract_no text primary key check (contract_no ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'),
+        customer_id uuid not null references customers (id),
+        name text not null check (length(name) between 1 and 200),
+        valid_from date not null,
+        valid_to date check (valid_to is null or valid_to >= valid_from),
+        version integer not null default 1,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now()
+      )`.execute(db);
+    await sql`create index customer_contracts_customer on customer_contracts (customer_id, valid_from)`.execute(
+      db,
+    );
+  },
+};
+
 /** This module's migrations with their global names, in order. Forward only: append, never edit. */
 export const customersMigrations: MigrationList = [
   ['0003_customers_init', customersInit],
@@ -328,4 +355,5 @@ export const customersMigrations: MigrationList = [
   ['0013_customers_scoped_uniqueness', customersScopedUniqueness],
   ['0020_customers_identify', customersIdentify],
   ['0023_customers_intake_access', customersIntakeAccess], // intake-access.ts
+  ['0044_customers_service_facts', customersServiceFacts],
 ];

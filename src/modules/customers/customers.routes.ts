@@ -7,6 +7,7 @@ import type { App } from '../../platform/http/app.ts';
 import { accessLogRoutes } from './access-log.routes.ts';
 import { customerDeps } from './caller.ts';
 import { contactRoutes } from './contacts.routes.ts';
+import { contractRoutes } from './contracts.routes.ts';
 import { customerResourceRoutes, erasureRoutes } from './customer.routes.ts';
 import { identifyRoutes } from './identify.routes.ts';
 import { importRoutes } from './imports.routes.ts';
@@ -31,6 +32,7 @@ export function customerRoutes(ctx: ModuleContext, opts: CustomerRouteOptions = 
     accessLogRoutes(app, env);
     contactRoutes(app, env);
     instanceRoutes(app, env);
+    contractRoutes(app, env);
     revealRoutes(app, env);
     erasureRoutes(app, env);
     resourceImpactRoutes(app, env);

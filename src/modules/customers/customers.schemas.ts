@@ -8,6 +8,7 @@ import {
   DEVICE_TYPES,
   ID_TYPES,
   INSTANCE_STATUSES,
+  LOCATION_CLASSES,
   TIERS,
   VALUE_LEVELS,
 } from './domain/catalogue.ts';
@@ -158,6 +159,11 @@ const instanceFields = {
     .optional(),
   startedOn: z.iso.date().nullish(),
   endedOn: z.iso.date().nullish(),
+  /** 城市 / 县城 / 农村: which repair time limit applies to the site (SLA). */
+  locationClass: z
+    .enum(LOCATION_CLASSES)
+    .nullish()
+    .describe("where the site is: urban 城市, county 县城, rural 农村 (the SLA's 48 h vs 72 h repair)"),
 };
 
 export const instanceInput = z
@@ -426,9 +432,58 @@ export const instanceView = z.object({
   attributes: z.record(z.string(), z.unknown()),
   startedOn: z.string().nullable(),
   endedOn: z.string().nullable(),
+  locationClass: z.enum(LOCATION_CLASSES).nullable(),
   version: z.number(),
 });
 export type InstanceView = z.infer<typeof instanceView>;
+
+// An enterprise's signed service agreement (SLA contract): its number names its policy rows.
+const contractNo = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" and "-", at most 64')
+  .describe('the contract number, e.g. JS-SLA-2026-0001: SLA policy rows name it (match.contractId)');
+const contractDays = {
+  validFrom: z.iso.date().describe('first day it applies (China date)'),
+  validTo: z.iso.date().nullish().describe('last day it applies; null: open-ended'),
+};
+const validToAfterFrom = (
+  v: { validFrom?: string | undefined; validTo?: string | null | undefined },
+  ctx: z.RefinementCtx,
+) => {
+  if (v.validFrom && v.validTo && v.validTo < v.validFrom)
+    ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must not be before validFrom' });
+};
+
+export const contractInput = z
+  .strictObject({ contractNo, name: text(200), ...contractDays })
+  .superRefine(validToAfterFrom);
+export type ContractInput = z.infer<typeof contractInput>;
+
+export const contractPatch = z
+  .strictObject({
+    name: text(200).optional(),
+    validFrom: contractDays.validFrom.optional(),
+    validTo: contractDays.validTo,
+    version: z.number().int().positive().optional(),
+  })
+  .refine(hasChange, NOTHING_TO_CHANGE)
+  .superRefine(validToAfterFrom);
+export type ContractPatch = z.infer<typeof contractPatch>;
+
+export const contractParams = z.object({ id: z.uuid(), contractNo });
+
+export const contractView = z.object({
+  contractNo: z.string(),
+  customerId: z.string(),
+  name: z.string(),
+  validFrom: z.string(),
+  validTo: z.string().nullable(),
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ContractView = z.infer<typeof contractView>;
 
 export const historyEntry = z.object({
   seq: z.string(),

@@ -98,6 +98,21 @@ export interface ProductInstancesTable {
   attributes: Json<Record<string, unknown>>;
   started_on: string | null;
   ended_on: string | null;
+  /** 城市 / 县城 / 农村 (migration 0044); null: not recorded. */
+  location_class: 'urban' | 'county' | 'rural' | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** An enterprise's signed service agreement (migration 0044): its number names its SLA policy rows. */
+export interface CustomerContractsTable {
+  contract_no: string;
+  customer_id: string;
+  name: string;
+  /** Dates (YYYY-MM-DD), both days included; `valid_to` null: open-ended. */
+  valid_from: string;
+  valid_to: string | null;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -160,6 +175,7 @@ export interface CustomersTables {
     created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   };
   product_instances: ProductInstancesTable;
+  customer_contracts: CustomerContractsTable;
   customer_access_log: CustomerAccessLogTable;
   customer_tmf_attributes: CustomerTmfAttributesTable;
   customer_contact_media: CustomerContactMediaTable;

@@ -160,6 +160,7 @@ export function instanceView(i: InstanceWithProduct): InstanceView {
     attributes: maskFreeTextDeep(i.attributes),
     startedOn: i.started_on,
     endedOn: i.ended_on,
+    locationClass: i.location_class,
     version: i.version,
   };
 }

@@ -6,6 +6,7 @@ import { seedDemoCustomers } from './customers.demo.ts';
 import { customersMigrations } from './customers.migrations.ts';
 import { customerRoutes, type CustomerRouteOptions } from './customers.routes.ts';
 import type { CustomersTables } from './customers.tables.ts';
+import { rotateCustomerKeys } from './pii-keys.service.ts';
 import { TMF629_BASE, tmf629Routes } from './tmf/tmf629.routes.ts';
 
 /** The TMF629 events a hub listener can receive (the batch-import summary is ours, NATS only). */
@@ -31,6 +32,8 @@ export const customers = defineModule<CustomersTables>({
     },
   ],
   cli: registerCustomerCommands,
+  // ID numbers and TMF629 contact media (`onepoint rotate-keys`).
+  rotateKeys: (ctx, rotation) => rotateCustomerKeys(ctx.db, rotation),
   demo: async (ctx, onProgress) => (await seedDemoCustomers(ctx, onProgress)).created > 0,
   eventTypes: [...TMF629_EVENT_TYPES, 'CustomerBatchImportEvent'],
   permissions: {
@@ -77,10 +80,16 @@ export const customersWith = (opts: CustomerRouteOptions): typeof customers =>
   });
 
 export { customerRoutes, type CustomerRouteOptions } from './customers.routes.ts';
+export { onCustomerTierChange, type TierChange, type TierChangeListener } from './tier-change.ts';
+// For the SLA (issue 12): where a service's site is, an enterprise's signed contracts, and their changes.
+export { onServiceFactsChange, type ServiceFactsChange, type ServiceFactsListener } from './service-facts.ts';
+export { chinaDay, contractExists, contractOn, contractsOf } from './contracts.service.ts';
+export { DEMO_SLA_CONTRACT } from './customers.demo.ts';
+export { LOCATION_CLASSES, type LocationClass } from './domain/catalogue.ts';
 export { TMF629_BASE, tmf629Routes } from './tmf/tmf629.routes.ts';
 export { affectedInstances, instancesOnResource } from './instances.service.ts';
 export { noOpenRequests, type OpenRequestsProvider } from './customer-360.service.ts';
-export { rotatePiiKeys, vaultFor } from './pii-keys.service.ts';
+export { rotateCustomerKeys, rotatePiiKeys, vaultFor } from './pii-keys.service.ts';
 export { listCustomers, searchCustomers, type ListFilters } from './search.service.ts';
 export { revealField } from './reveal.service.ts';
 // For the service-requests module: a customer identified across regions may be taken a request for.
@@ -110,3 +119,5 @@ export {
 export { customerIdsByPhone, instanceIdsByCode, type PhoneQuery } from './request-lookups.ts';
 // For the channels module: a mail's sender, and where a customer's notices go.
 export { customerIdByEmail, noticeContactOf, type NoticeContact } from './notice-contacts.ts';
+// For the SLA module's customer report: an enterprise's branches, to tell its requests apart.
+export { customerBranches, type CustomerBranch } from './customer-branches.ts';

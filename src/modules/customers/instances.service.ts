@@ -26,6 +26,7 @@ import { instanceView } from './customers.views.ts';
 import { normaliseCode } from './domain/search.ts';
 import { restoreMaskedFreeText } from './domain/pii.ts';
 import { assertOneUpdated, checkVersion } from '../../platform/versions.ts';
+import { serviceFactsChanged } from './service-facts.ts';
 
 export async function listInstances(
   deps: CustomerDeps,
@@ -108,6 +109,7 @@ function columnsFor(patch: InstancePatch, stored: StoredText): Updateable<Produc
   if (patch.zEnd !== undefined) set.z_end = restored(patch.zEnd, stored.z_end);
   if (patch.startedOn !== undefined) set.started_on = patch.startedOn ?? null;
   if (patch.endedOn !== undefined) set.ended_on = patch.endedOn ?? null;
+  if (patch.locationClass !== undefined) set.location_class = patch.locationClass ?? null;
   if (patch.attributes !== undefined) {
     const was = stored.attributes;
     const attributes = Object.fromEntries(
@@ -132,7 +134,17 @@ export async function updateInstance(
   assertNotErased(row);
   const inst = await deps.db
     .selectFrom('product_instances')
-    .select(['id', 'version', 'status', 'product_code', 'account_no', 'a_end', 'z_end', 'attributes'])
+    .select([
+      'id',
+      'version',
+      'status',
+      'product_code',
+      'account_no',
+      'a_end',
+      'z_end',
+      'attributes',
+      'location_class',
+    ])
     .where('id', '=', instanceId)
     .where('customer_id', '=', row.id)
     .executeTakeFirst();
@@ -156,6 +168,7 @@ export async function updateInstance(
         .returningAll()
         .executeTakeFirst();
       assertOneUpdated('service instance', updated ? 1 : 0);
+      const relocated = patch.locationClass !== undefined && updated!.location_class !== inst.location_class;
       await appendAudit(trx, caller.actor, {
         action: 'customer.instance_update',
         entityType: 'customer',
@@ -165,11 +178,22 @@ export async function updateInstance(
           instanceId,
           changed: Object.keys(patch).filter((k) => k !== 'version' && k !== 'reason'),
           ...(patch.status ? { status: { from: inst.status, to: patch.status } } : {}),
+          ...(relocated ? { locationClass: { from: inst.location_class, to: updated!.location_class } } : {}),
           ...(patch.reason ? { reason: patch.reason } : {}),
         },
       });
       await recordDuplicates(trx, caller.actor, elsewhere, { id: row.id, orgUnitId: row.org_unit_id });
       await recordInstancesChanged(trx, caller, row, contacts);
+      // The SLA of the service's open requests follows its site's class (48 h urban, 72 h rural).
+      if (relocated)
+        await serviceFactsChanged(trx, {
+          kind: 'location_class',
+          customerId: row.id,
+          instanceId,
+          from: inst.location_class,
+          to: updated!.location_class,
+          at: caller.now,
+        });
       return updated!;
     }),
   );

@@ -1,6 +1,7 @@
 /** The PII vault per configuration, and re-encryption under a new key. */
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
+import type { KeyRotation, RotatedSecrets } from '../../platform/module.ts';
 import type { Db } from './customers.tables.ts';
 import { appendAudit } from '../audit/index.ts';
 import { idNumberContext, protectIdNumber } from './customers.bulk.ts';
@@ -72,4 +73,16 @@ export async function rotatePiiKeys(
     );
   });
   return { rotated: done, total, keyId: current };
+}
+
+/** The module's `rotateKeys` hook (`onepoint rotate-keys`). */
+export async function rotateCustomerKeys(db: Db, rotation: KeyRotation): Promise<RotatedSecrets[]> {
+  const what = 'ID numbers and contact media';
+  const r = await rotatePiiKeys(
+    db,
+    rotation.vault,
+    (done, total) => rotation.onProgress(what, done, total),
+    rotation.batchSize,
+  );
+  return [{ what, rotated: r.rotated, unreadable: [] }];
 }

@@ -4,6 +4,8 @@
  */
 import type { AnyExecutor } from '../../platform/db/executor.ts';
 import type { Executor } from './customers.tables.ts';
+import type { LocationClass } from './domain/catalogue.ts';
+import { chinaDay } from './domain/contracts.ts';
 
 export interface CustomerFacts {
   id: string;
@@ -15,6 +17,10 @@ export interface CustomerFacts {
   /** The customer's owning org unit (home unit). */
   homeUnitId: string;
   status: string;
+  /** The enterprise customer's account manager (客户经理), told of SLA breaches. */
+  accountManagerId: string | null;
+  /** With `contractOn`: the number of the signed contract valid that China day (its SLA rows win). */
+  contractNo?: string | null;
 }
 
 export interface InstanceFacts {
@@ -24,19 +30,49 @@ export interface InstanceFacts {
   /** The unit of the instance's site. */
   siteUnitId: string;
   status: string;
+  /** 城市 / 县城 / 农村 (the SLA's repair time limit), null: not recorded. */
+  locationClass: LocationClass | null;
 }
 
-/** Customers by id (missing ids are left out). */
+/**
+ * Customers by id (missing ids are left out). `contractOn`: also each one's contract valid on the
+ * China day of that instant (intake: in the same statement, no round trip of its own).
+ */
 export async function customerFacts(
   callerDb: AnyExecutor,
   ids: readonly string[],
+  opts: { contractOn?: Date } = {},
 ): Promise<Map<string, CustomerFacts>> {
   if (ids.length === 0) return new Map();
   const db: Executor = callerDb;
+  const day = opts.contractOn ? chinaDay(opts.contractOn) : undefined;
   const rows = await db
-    .selectFrom('customers')
-    .select(['id', 'customer_no', 'name', 'kind', 'tier', 'value_level', 'org_unit_id', 'status'])
-    .where('id', 'in', [...new Set(ids)])
+    .selectFrom('customers as c')
+    .select([
+      'c.id',
+      'c.customer_no',
+      'c.name',
+      'c.kind',
+      'c.tier',
+      'c.value_level',
+      'c.org_unit_id',
+      'c.status',
+      'c.account_manager_id',
+    ])
+    .$if(day !== undefined, (q) =>
+      q.select((eb) =>
+        eb
+          .selectFrom('customer_contracts as k')
+          .select('k.contract_no')
+          .whereRef('k.customer_id', '=', 'c.id')
+          .where('k.valid_from', '<=', day!)
+          .where((w) => w.or([w('k.valid_to', 'is', null), w('k.valid_to', '>=', day!)]))
+          .orderBy('k.valid_from', 'desc')
+          .limit(1)
+          .as('contract_no'),
+      ),
+    )
+    .where('c.id', 'in', [...new Set(ids)])
     .execute();
   return new Map(
     rows.map((r) => [
@@ -50,6 +86,10 @@ export async function customerFacts(
         valueLevel: r.value_level,
         homeUnitId: r.org_unit_id,
         status: r.status,
+        accountManagerId: r.account_manager_id,
+        ...(day !== undefined
+          ? { contractNo: (r as { contract_no?: string | null }).contract_no ?? null }
+          : {}),
       },
     ]),
   );
@@ -60,7 +100,7 @@ export async function instanceFacts(callerDb: AnyExecutor, id: string): Promise<
   const db: Executor = callerDb;
   const r = await db
     .selectFrom('product_instances')
-    .select(['id', 'customer_id', 'product_code', 'org_unit_id', 'status'])
+    .select(['id', 'customer_id', 'product_code', 'org_unit_id', 'status', 'location_class'])
     .where('id', '=', id)
     .executeTakeFirst();
   return r
@@ -70,6 +110,7 @@ export async function instanceFacts(callerDb: AnyExecutor, id: string): Promise<
         productCode: r.product_code,
         siteUnitId: r.org_unit_id,
         status: r.status,
+        locationClass: r.location_class,
       }
     : undefined;
 }
@@ -83,7 +124,15 @@ export async function sampleInstances(
   const rows = await db
     .selectFrom('product_instances as i')
     .innerJoin('customers as c', 'c.id', 'i.customer_id')
-    .select(['i.id', 'i.customer_id', 'i.product_code', 'i.org_unit_id', 'i.status', 'c.kind'])
+    .select([
+      'i.id',
+      'i.customer_id',
+      'i.product_code',
+      'i.org_unit_id',
+      'i.status',
+      'i.location_class',
+      'c.kind',
+    ])
     .where('i.status', '=', 'active')
     .where('c.status', '=', 'active')
     .orderBy('i.account_no')
@@ -95,6 +144,7 @@ export async function sampleInstances(
     productCode: r.product_code,
     siteUnitId: r.org_unit_id,
     status: r.status,
+    locationClass: r.location_class,
     customerKind: r.kind,
   }));
 }

@@ -102,9 +102,49 @@ const eventsWebhooks: Migration = {
   },
 };
 
+/**
+ * Migration 0040: in-process consumers' queues. A consumer (the channels module's notices) is a row
+ * of `outbox_consumers` with the event types it takes; a trigger on the outbox writes one
+ * `outbox_consumer_queue` row per matching consumer **in the transaction that records the event**,
+ * so an event is queued exactly when it commits — a transaction that commits late is never missed,
+ * unlike a cursor over `created_at`. Consumers claim their rows with `FOR UPDATE SKIP LOCKED` and a
+ * lease (`consumers.ts`).
+ */
+const eventsConsumerQueues: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`
+      create table outbox_consumers (
+        name text primary key check (name ~ '^[a-z][a-z0-9_.-]{1,60}$'),
+        event_types text[] not null,
+        created_at timestamptz not null
+      )`.execute(db);
+    await sql`
+      create table outbox_consumer_queue (
+        consumer text not null references outbox_consumers (name) on delete cascade,
+        event_id uuid not null references outbox_events (id) on delete cascade,
+        attempts integer not null default 0 check (attempts >= 0),
+        locked_until timestamptz,
+        last_error text check (length(last_error) <= 2000),
+        primary key (consumer, event_id)
+      )`.execute(db);
+    await sql`create index outbox_consumer_queue_event_idx on outbox_consumer_queue (event_id)`.execute(db);
+    await sql`
+      create function outbox_consumer_enqueue() returns trigger language plpgsql as $$
+      begin
+        insert into outbox_consumer_queue (consumer, event_id)
+          select c.name, new.id from outbox_consumers c where new.event_type = any (c.event_types);
+        return null;
+      end $$`.execute(db);
+    await sql`
+      create trigger outbox_events_enqueue after insert on outbox_events
+        for each row execute function outbox_consumer_enqueue()`.execute(db);
+  },
+};
+
 /** This module's migrations with their global names, in order. Forward only: append, never edit. */
 export const eventsMigrations: MigrationList = [
   ['0004_events_init', eventsInit],
   ['0006_events_hub', eventsHub],
   ['0027_events_webhooks', eventsWebhooks],
+  ['0040_events_consumer_queues', eventsConsumerQueues],
 ];

@@ -6,7 +6,6 @@ import type { Logger } from '../../platform/logger.ts';
 import { HubDelivery } from './hub-delivery.ts';
 import { prunePublished } from './outbox.ts';
 import { PiiVault } from '../../platform/pii/vault.ts';
-import { secretReader } from './webhooks.service.ts';
 import { OutboxRelay } from './relay.ts';
 
 export const PRUNE_QUEUE = 'events.prune';
@@ -46,7 +45,7 @@ export async function startEvents(opts: {
     logger: opts.logger,
     allowPrivate: opts.config.allowPrivateCallbacks,
     maxAttempts: opts.config.hubMaxAttempts,
-    secretOf: secretReader(new PiiVault(opts.config.piiKeys)),
+    vault: new PiiVault(opts.config.piiKeys),
   });
   hub.start();
   if (!opts.config.natsUrl) {

@@ -69,8 +69,27 @@ export interface HubDeliveryAttemptsTable {
   duration_ms: number;
 }
 
+/** An in-process consumer of the outbox and the event types queued for it (migration 0040). */
+export interface OutboxConsumersTable {
+  name: string;
+  event_types: ColumnType<string[], string[], string[]>;
+  created_at: ColumnType<Date, Date | string, never>;
+}
+
+/** An event waiting for a consumer: written by the outbox's trigger in the event's transaction. */
+export interface OutboxConsumerQueueTable {
+  consumer: string;
+  event_id: string;
+  attempts: Generated<number>;
+  /** Claimed by a worker until then (a lease); null or past: free to claim. */
+  locked_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
 export interface EventsTables {
   outbox_events: OutboxEventsTable;
+  outbox_consumers: OutboxConsumersTable;
+  outbox_consumer_queue: OutboxConsumerQueueTable;
   event_hubs: EventHubsTable;
   hub_deliveries: HubDeliveriesTable;
   hub_delivery_attempts: HubDeliveryAttemptsTable;

@@ -21,9 +21,11 @@ import type { Db } from './events.tables.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { startPollLoop, type PollLoop } from '../../platform/jobs/poll-loop.ts';
 import type { Logger } from '../../platform/logger.ts';
+import type { PiiVault } from '../../platform/pii/vault.ts';
 import { deliveryBackoffMs } from './domain/backoff.ts';
 import { hostOf, isPublicAddress } from './domain/callback-address.ts';
 import { hubMatches, storedHubFilter, type HubFilter } from './domain/hub-query.ts';
+import { secretReader } from './hub-secrets.ts';
 import { SIGNATURE_HEADER, signBody, signWebhook, WEBHOOK_SIGNATURE_HEADER } from './domain/signature.ts';
 
 export interface HubDeliveryOptions {
@@ -43,8 +45,8 @@ export interface HubDeliveryOptions {
   /** POSTs in flight at once per worker. */
   concurrency?: number;
   backoffMs?: (attempts: number) => number;
-  /** The signing key from a stored secret (webhooks' are encrypted: webhooks.service.ts). */
-  secretOf?: (stored: string, hubId: string) => string;
+  /** Decrypts the listeners' signing secrets (hub-secrets.ts). */
+  vault: PiiVault;
 }
 
 export interface HubRound {
@@ -99,9 +101,11 @@ export class HubDelivery {
   private loop: PollLoop | undefined;
   private stopping = false;
   private readonly log: Logger;
+  private readonly secretOf: ReturnType<typeof secretReader>;
 
   constructor(private readonly opts: HubDeliveryOptions) {
     this.log = opts.logger.child({ component: 'hub-delivery' });
+    this.secretOf = secretReader(opts.vault);
   }
 
   /** Makes the deliveries of events not yet fanned out; returns how many events it took. */
@@ -207,7 +211,15 @@ export class HubDelivery {
     if (!this.opts.allowPrivate && isIP(host) && !isPublicAddress(host))
       return Promise.resolve(done(false, null, `${host} is a non-public address`));
     const client = url.protocol === 'https:' ? https : http;
-    const secret = this.opts.secretOf ? this.opts.secretOf(d.secret, d.hub_id) : d.secret;
+    let secret: string;
+    try {
+      secret = this.secretOf(d.secret, d.hub_id, d.kind);
+    } catch {
+      // Its key left ONEPOINT_PII_KEYS before `rotate-keys` re-encrypted it: an attempt that fails.
+      return Promise.resolve(
+        done(false, null, 'the signing secret cannot be decrypted: its key is not in ONEPOINT_PII_KEYS'),
+      );
+    }
     // Webhooks sign a timestamp with the body (replays of a captured delivery are told apart).
     const signature =
       d.kind === 'webhook'

@@ -10,6 +10,7 @@ import type { ModuleContext } from './events.tables.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
 import { requirePrincipal } from '../../platform/http/auth.ts';
+import { PiiVault } from '../../platform/pii/vault.ts';
 import { invalidTmfInput, publicBaseUrl, resourceHref } from '../../platform/tmf/index.ts';
 import { actorOf } from '../identity/index.ts';
 import { SIGNATURE_HEADER } from './domain/signature.ts';
@@ -47,6 +48,7 @@ export function hubRoutes(mountCtx: HubMountContext, opts: HubRouteOptions) {
   // The hub's tables are the events module's own: typed with them here, whoever mounts it.
   const ctx: ModuleContext = { ...mountCtx, db: mountCtx.db };
   const permission = opts.permission ?? 'events.subscribe';
+  const vault = new PiiVault(ctx.config.piiKeys);
   const tags = [`${opts.api} events subscription`];
   const hrefOf = (request: FastifyRequest, id: string) =>
     resourceHref(publicBaseUrl(ctx.config.publicUrl, request), opts.basePath, 'hub', id);
@@ -85,6 +87,7 @@ export function hubRoutes(mountCtx: HubMountContext, opts: HubRouteOptions) {
             actor: actorOf(principal, request),
             now: ctx.clock.now(),
             allowPrivate: ctx.config.allowPrivateCallbacks,
+            vault,
           },
         );
         void reply.header('location', hrefOf(request, hub.id));

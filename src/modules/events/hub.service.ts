@@ -9,9 +9,11 @@ import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from './events.tables.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { PiiVault } from '../../platform/pii/vault.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';
 import { hostOf, isPublicAddress, parseCallback } from './domain/callback-address.ts';
 import { parseHubQuery } from './domain/hub-query.ts';
+import { sealSecret } from './hub-secrets.ts';
 
 export interface HubApi {
   /** The TMF API the listeners belong to, e.g. `TMF629`; a hub sees only its own API's listeners. */
@@ -64,7 +66,7 @@ export async function registerHub(
   db: Db,
   api: HubApi,
   input: { callback: string; query?: string | undefined },
-  opts: { actor: AuditActor; now: Date; allowPrivate: boolean },
+  opts: { actor: AuditActor; now: Date; allowPrivate: boolean; vault: PiiVault },
 ): Promise<HubRecord & { secret: string }> {
   const parsed = parseHubQuery(input.query, api.eventTypes);
   if ('problem' in parsed) throw invalid('query', parsed.problem);
@@ -83,7 +85,8 @@ export async function registerHub(
         callback: input.callback,
         query,
         event_types: eventTypes,
-        secret,
+        // Shown to the registrant once; stored encrypted (hub-secrets.ts).
+        secret: sealSecret(opts.vault, 'hub', id, secret),
         created_at: opts.now,
         created_by: opts.actor.actorLogin,
       })

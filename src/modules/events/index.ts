@@ -6,6 +6,7 @@ import { eventsMigrations } from './events.migrations.ts';
 import { eventRoutes } from './events.routes.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
 import { startEvents } from './events.service.ts';
+import { rotateEventSecrets } from './hub-secrets.ts';
 import type { EventsTables } from './events.tables.ts';
 
 export const events = defineModule<EventsTables>({
@@ -14,6 +15,8 @@ export const events = defineModule<EventsTables>({
   routes: [{ plugin: eventRoutes }, { plugin: webhookRoutes }],
   start: startEvents,
   cli: registerEventCommands,
+  // Webhooks' and TMF listeners' signing secrets (`onepoint rotate-keys`).
+  rotateKeys: (ctx, rotation) => rotateEventSecrets(ctx.db, rotation),
   permissions: {
     'events.read': {
       description: 'See the event outbox (events waiting for NATS, failures)',
@@ -44,11 +47,11 @@ export { eventRoutes } from './events.routes.ts';
 export { hubRoutes, type HubRouteOptions } from './hub.routes.ts';
 export { HubDelivery, type HubDeliveryOptions, type HubRound } from './hub-delivery.ts';
 export type { HubApi } from './hub.service.ts';
+export { rotateEventSecrets, secretReader } from './hub-secrets.ts';
 export { SIGNATURE_HEADER, signBody, verifySignature } from './domain/signature.ts';
 export {
   setWebhookEventTypes,
   webhookEventTypes,
-  secretReader,
   registerWebhook,
   listWebhooks,
   webhookDeliveries,
@@ -57,5 +60,5 @@ export {
 } from './webhooks.service.ts';
 export { WEBHOOK_SIGNATURE_HEADER, signWebhook, verifyWebhookSignature } from './domain/signature.ts';
 // In-process consumers (the channels module's notices) read the outbox through this.
-export { eventsSince, type ConsumedEvent } from './consumers.ts';
+export { registerConsumer, consumeQueued, type ConsumedEvent, type ConsumeRound } from './consumers.ts';
 export type { EventEnvelope } from './outbox.ts';

@@ -145,7 +145,8 @@ export async function markForReplay(
 
 /**
  * Deletes published events older than `days` days. Never pruned: unpublished events, events the
- * hub fan-out has yet to see (newer than an active listener), and events with a hub delivery still
+ * hub fan-out has yet to see (newer than an active listener), events still queued for an in-process
+ * consumer, and events with a hub delivery still
  * pending (their deliveries and attempt history go with the event).
  */
 export async function prunePublished(db: Executor, days: number): Promise<number> {
@@ -157,6 +158,16 @@ export async function prunePublished(db: Executor, days: number): Promise<number
     .where(
       sql<boolean>`not coalesce(hub_fanout_at is null
         and id > (select h.id from event_hubs h where h.deleted_at is null order by h.id limit 1), false)`,
+    )
+    // Still queued for an in-process consumer (the notices): it has yet to read it.
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('outbox_consumer_queue as q')
+            .select(sql`1`.as('one'))
+            .whereRef('q.event_id', '=', 'outbox_events.id'),
+        ),
+      ),
     )
     .where(({ not, exists, selectFrom }) =>
       not(

@@ -3,7 +3,7 @@
  * the event types it wants. A webhook is a listener of kind `webhook` in `event_hubs`, so it gets
  * the hub's fan-out from the outbox (only committed changes), its deliveries, retries with
  * back-off and history (hub-delivery.ts); it differs in its signature (a signed timestamp,
- * `X-Onepoint-Signature`) and its secret, kept encrypted with the platform's vault.
+ * `X-Onepoint-Signature`); its secret is kept encrypted like a TMF listener's (hub-secrets.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
@@ -12,10 +12,10 @@ import type { Db } from './events.tables.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PiiVault } from '../../platform/pii/vault.ts';
 import { appendAudit, type AuditActor } from '../audit/index.ts';
+import { sealSecret } from './hub-secrets.ts';
 import { checkCallback } from './hub.service.ts';
 
 export const WEBHOOK_API = 'webhook';
-const ENCRYPTED = 'enc:';
 
 /** The event types modules record (src/modules.ts fills it from every module's `eventTypes`). */
 const knownEventTypes = new Set<string>();
@@ -23,16 +23,6 @@ export function setWebhookEventTypes(types: readonly string[]): void {
   for (const t of types) knownEventTypes.add(t);
 }
 export const webhookEventTypes = () => [...knownEventTypes].sort();
-
-const secretContext = (id: string) => `webhook:${id}:secret`;
-
-/** The signing key of a stored secret: webhooks' are encrypted, TMF listeners' are not. */
-export function secretReader(vault: PiiVault) {
-  return (stored: string, hubId: string) =>
-    stored.startsWith(ENCRYPTED)
-      ? vault.decrypt(stored.slice(ENCRYPTED.length), secretContext(hubId))
-      : stored;
-}
 
 const invalid = (field: string, message: string) =>
   new AppError('VALIDATION_FAILED', `Invalid input — ${field}: ${message}`, { fields: [{ field, message }] });
@@ -75,7 +65,7 @@ export async function registerWebhook(
         callback: input.url,
         query: null,
         event_types: eventTypes,
-        secret: ENCRYPTED + vault.encrypt(secret, secretContext(id)),
+        secret: sealSecret(vault, 'webhook', id, secret),
         description: input.description ?? null,
         created_at: opts.now,
         created_by: opts.actor.actorLogin,

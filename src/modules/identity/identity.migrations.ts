@@ -196,10 +196,29 @@ export const identityPresence: Migration = {
   },
 };
 
+/**
+ * Recovery codes for the second factor: ten one-time codes per user, kept as SHA-256 hashes
+ * (domain/mfa-recovery.ts says why not scrypt). They belong to the authenticator: removing it
+ * (the security administrator's reset) removes them.
+ */
+export const identityMfaRecoveryCodes: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`
+      create table user_mfa_recovery_codes (
+        user_id uuid not null references user_mfa(user_id) on delete cascade,
+        code_hash text not null check (length(code_hash) = 64),
+        created_at timestamptz not null,
+        used_at timestamptz,
+        primary key (user_id, code_hash)
+      )`.execute(db);
+  },
+};
+
 /** This module's migrations with their global names, in order. Forward only: append, never edit. */
 export const identityMigrations: MigrationList = [
   ['0001_identity_init', identityInit],
   ['0010_identity_login_security', identityLoginSecurity],
   ['0011_identity_mfa', identityMfa],
   ['0017_identity_presence', identityPresence],
+  ['0051_identity_mfa_recovery_codes', identityMfaRecoveryCodes],
 ];

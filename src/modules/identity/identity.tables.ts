@@ -88,6 +88,14 @@ export interface UserMfaTable {
   locked_until: Date | null;
 }
 
+/** A one-time recovery code of a user's second factor: only its hash; used_at once spent. */
+export interface UserMfaRecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  created_at: Date;
+  used_at: Date | null;
+}
+
 /** The step between a correct password and the second factor (a code, or enrolment). */
 export interface LoginChallengesTable {
   id: string;
@@ -155,6 +163,7 @@ export interface IdentityTables {
   login_failures: LoginFailuresTable;
   api_tokens: ApiTokensTable;
   user_mfa: UserMfaTable;
+  user_mfa_recovery_codes: UserMfaRecoveryCodesTable;
   login_challenges: LoginChallengesTable;
   skill_groups: SkillGroupsTable;
   skill_group_members: SkillGroupMembersTable;

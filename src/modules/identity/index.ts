@@ -9,6 +9,7 @@ import { registerIdentityCommands } from './identity.cli.ts';
 import { seedDemoOrganisation } from './identity.demo.ts';
 import { identityMigrations } from './identity.migrations.ts';
 import { mfaRoutes } from './mfa.routes.ts';
+import { rotateMfaSecrets } from './mfa.service.ts';
 import { presenceRoutes } from './presence.ts';
 import type { IdentityTables } from './identity.tables.ts';
 import { syncBuiltinRoles } from './roles.service.ts';
@@ -27,6 +28,8 @@ export const identity = defineModule<IdentityTables>({
     await syncBuiltinRoles(ctx.db, ctx.permissions);
   },
   cli: registerIdentityCommands,
+  // Authenticators' TOTP secrets (`onepoint rotate-keys`).
+  rotateKeys: (ctx, rotation) => rotateMfaSecrets(ctx.db, rotation),
   demo: seedDemoOrganisation,
   permissions: IDENTITY_PERMISSIONS,
   provides: {
@@ -45,6 +48,7 @@ export {
   type RoleDefinition,
 } from './domain/permissions.ts';
 export { hashPassword } from './domain/secrets.ts';
+export { rotateMfaSecrets } from './mfa.service.ts';
 // Reads for other modules: the org tree, the data scope, staff names.
 export {
   activeUserLogins,

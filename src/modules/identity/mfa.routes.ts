@@ -1,4 +1,7 @@
-/** The second factor (TOTP): the code step of a sign-in, enrolment, status, the administrator's reset. */
+/**
+ * The second factor (TOTP): the code step of a sign-in (or a recovery code), enrolment, status,
+ * recovery codes, the administrator's reset.
+ */
 import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
 import type { App } from '../../platform/http/app.ts';
@@ -11,9 +14,11 @@ import type { ModuleContext } from './identity.tables.ts';
 import {
   completeEnrolment,
   completeSignIn,
+  completeSignInWithRecoveryCode,
   confirmEnrolment,
   mfaDeps,
   mfaStatus,
+  regenerateRecoveryCodes,
   resetMfa,
   startEnrolment,
   startEnrolmentForChallenge,
@@ -29,17 +34,40 @@ const code = z
   .max(20)
   .regex(/^[\d\s-]+$/, 'must be the 6-digit code from your authenticator app');
 
+/** A one-time recovery code as printed (`abcd-efgh-jkmn-pqrs`); case, spaces and dashes are ignored. */
+const recoveryCode = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[A-Za-z0-9\s-]+$/, 'must be one of your recovery codes (16 letters and digits)');
+
+/** Shown once, after enrolment or regeneration: the user copies or downloads them. */
+const recoveryCodesView = z.object({
+  recoveryCodes: z
+    .array(z.string())
+    .describe('Ten one-time recovery codes, shown this once (only their hashes are kept)'),
+});
+const recoveryCodesLeft = z
+  .number()
+  .int()
+  .min(0)
+  .describe('Unused recovery codes; the console warns at 2 or fewer');
+/** A session opened by the code step: with how many recovery codes are left. */
+const secondFactorSessionView = sessionView.extend({ recoveryCodesLeft });
+
 const enrolmentView = z.object({
   secret: z.string(),
   otpauthUri: z.string(),
   qrDataUrl: z.string(),
 });
 
-/** The secret is shown once and must not sit in any cache. */
-function sendEnrolment(reply: FastifyReply, enrolment: Enrolment) {
+/** The secret (and recovery codes) are shown once and must not sit in any cache. */
+function noStore<T>(reply: FastifyReply, body: T): T {
   void reply.header('cache-control', 'no-store');
-  return enrolment;
+  return body;
 }
+const sendEnrolment = (reply: FastifyReply, enrolment: Enrolment) => noStore(reply, enrolment);
 
 export function mfaRoutes(ctx: ModuleContext) {
   const deps = mfaDeps(ctx);
@@ -62,7 +90,7 @@ export function mfaRoutes(ctx: ModuleContext) {
           summary: 'Second sign-in step: the code from the authenticator app (each code works once)',
           body: z.strictObject({ challenge, code }),
           security: [],
-          response: { 200: sessionView },
+          response: { 200: secondFactorSessionView },
         },
         config: limited('mfa'),
       },
@@ -72,7 +100,33 @@ export function mfaRoutes(ctx: ModuleContext) {
         const result = await openSession(ctx.db, done.user, done.actor, session, ctx.clock.now(), {
           secondFactor: 'totp',
         });
-        return sendSession(ctx, request, reply, result);
+        return { ...sendSession(ctx, request, reply, result), recoveryCodesLeft: done.recoveryCodesLeft };
+      },
+    );
+    app.post(
+      '/auth/login/mfa/recovery',
+      {
+        schema: {
+          tags,
+          summary: 'Second sign-in step with a recovery code instead of a code from the app (lost phone)',
+          description:
+            'Each recovery code works once; the answer says how many are left. A wrong or used one ' +
+            'counts as a wrong code (401 with details.reason recovery_code_wrong or recovery_code_used; ' +
+            'after 5 in a row 429 RATE_LIMITED). Audited as auth.mfa_recovery_code_used.',
+          body: z.strictObject({ challenge, recoveryCode }),
+          security: [],
+          response: { 200: secondFactorSessionView },
+        },
+        // The same limit as the code step: a recovery code is one more guess at the second factor.
+        config: limited('mfa'),
+      },
+      async (request, reply) => {
+        const session = sessionContext(request, ctx);
+        const done = await completeSignInWithRecoveryCode(deps, request.body, session);
+        const result = await openSession(ctx.db, done.user, done.actor, session, ctx.clock.now(), {
+          secondFactor: 'recovery_code',
+        });
+        return { ...sendSession(ctx, request, reply, result), recoveryCodesLeft: done.recoveryCodesLeft };
       },
     );
     app.post(
@@ -96,10 +150,12 @@ export function mfaRoutes(ctx: ModuleContext) {
       {
         schema: {
           tags,
-          summary: 'The first code from the app confirms the enrolment and completes the sign-in',
+          summary:
+            'The first code from the app confirms the enrolment and completes the sign-in; ' +
+            'the answer carries the ten recovery codes, shown this once',
           body: z.strictObject({ challenge, code }),
           security: [],
-          response: { 200: sessionView },
+          response: { 200: sessionView.extend(recoveryCodesView.shape) },
         },
         config: limited('mfa'),
       },
@@ -110,7 +166,10 @@ export function mfaRoutes(ctx: ModuleContext) {
           secondFactor: 'totp',
           enrolled: true,
         });
-        return sendSession(ctx, request, reply, result);
+        return noStore(reply, {
+          ...sendSession(ctx, request, reply, result),
+          recoveryCodes: done.recoveryCodes,
+        });
       },
     );
 
@@ -119,12 +178,13 @@ export function mfaRoutes(ctx: ModuleContext) {
       {
         schema: {
           tags,
-          summary: 'Your second factor: enrolled or not, and whether you must use one',
+          summary: 'Your second factor: enrolled or not, whether you must use one, recovery codes left',
           response: {
             200: z.object({
               enrolled: z.boolean(),
               enrolledAt: z.iso.datetime().nullable(),
               required: z.boolean(),
+              recoveryCodesLeft,
             }),
           },
         },
@@ -163,9 +223,11 @@ export function mfaRoutes(ctx: ModuleContext) {
       {
         schema: {
           tags,
-          summary: 'Confirm the enrolment with the first code from the app',
+          summary:
+            'Confirm the enrolment with the first code from the app; the answer carries the ten ' +
+            'recovery codes, shown this once',
           body: z.strictObject({ code }),
-          response: { 204: z.null() },
+          response: { 200: recoveryCodesView },
         },
         config: {
           access: { authenticated: true },
@@ -183,8 +245,41 @@ export function mfaRoutes(ctx: ModuleContext) {
             'FORBIDDEN',
             'A second factor is enrolled in a signed-in session, not with an API token',
           );
-        await confirmEnrolment(deps, caller, request.body.code);
-        return reply.status(204).send(null);
+        return noStore(reply, { recoveryCodes: await confirmEnrolment(deps, caller, request.body.code) });
+      },
+    );
+    app.post(
+      '/auth/mfa/recovery-codes',
+      {
+        schema: {
+          tags,
+          summary: 'New recovery codes (the old ones stop working), shown this once',
+          description:
+            'Needs a current code from the authenticator app (`code`) or your password (`password`), ' +
+            'one of them. A wrong one counts as a wrong code (400 on body.code, 422 on body.password; ' +
+            'after 5 in a row 429 RATE_LIMITED). 409 CONFLICT (details.reason mfa_not_enrolled) ' +
+            'without a second factor. Audited as auth.mfa_recovery_codes_issued.',
+          body: z.strictObject({ code: code.optional(), password: z.string().min(1).max(128).optional() }),
+          response: { 200: recoveryCodesView },
+        },
+        config: {
+          access: { authenticated: true },
+          // Each try may cost a password hash, and is a guess at the second factor.
+          rateLimit: {
+            max: ctx.config.loginRateLimitPerMinute,
+            timeWindow: '1 minute',
+            keyGenerator: (req) => `mfa-recovery-codes:${req.ip}`,
+          },
+        },
+      },
+      async (request, reply) => {
+        const caller = callerOf(request, ctx.clock);
+        if (caller.principal.via !== 'session')
+          throw new AppError(
+            'FORBIDDEN',
+            'Recovery codes are made in a signed-in session, not with an API token',
+          );
+        return noStore(reply, { recoveryCodes: await regenerateRecoveryCodes(deps, caller, request.body) });
       },
     );
 
@@ -194,7 +289,7 @@ export function mfaRoutes(ctx: ModuleContext) {
         schema: {
           tags: ['users'],
           summary:
-            "Reset a user's second factor (lost phone): they enrol again at their next sign-in; their sessions end",
+            "Reset a user's second factor (lost phone): they enrol again at their next sign-in; their sessions end and their recovery codes are void",
           params: idParams,
           response: { 204: z.null() },
         },

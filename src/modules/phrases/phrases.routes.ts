@@ -1,9 +1,14 @@
 /** /phrases: canned phrases (常用语) — list, read, create, change (If-Match), delete, render. */
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { invalidField } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
 import { callerOf } from '../../platform/http/caller.ts';
+import {
+  expectedVersion,
+  IF_MATCH,
+  ifMatch,
+  type IfMatchRule,
+  withEtag,
+} from '../../platform/http/if-match.ts';
 import { hasChange, NOTHING_TO_CHANGE } from '../../platform/http/patch.ts';
 import type { RenderContext } from './domain/render.ts';
 import {
@@ -15,7 +20,6 @@ import {
   listPhrases,
   renderFor,
   updatePhrase,
-  type PhraseView,
 } from './phrases.service.ts';
 import type { ModuleContext } from './phrases.tables.ts';
 
@@ -83,26 +87,13 @@ const rendered = z.object({
   missing: z.array(z.string()).describe('variables the context gave no value for, left as written'),
 });
 
-/** The version an If-Match header names (`"3"` or `W/"3"`), or undefined without one. */
-function ifMatch(request: FastifyRequest): number | undefined {
-  const h = request.headers['if-match'];
-  if (h === undefined) return undefined;
-  const m = /^(?:W\/)?"(\d{1,9})"$/.exec(String(h).trim());
-  if (!m) throw invalidField('If-Match', 'must be the ETag of the phrase, e.g. "3"');
-  return Number(m[1]);
-}
-
-/** The version to check: If-Match, or the body's `version`; both must agree when both are sent. */
-function expectedVersion(request: FastifyRequest, bodyVersion?: number): number | undefined {
-  const header = ifMatch(request);
-  if (header !== undefined && bodyVersion !== undefined && header !== bodyVersion)
-    throw invalidField('version', 'differs from the If-Match header');
-  return header ?? bodyVersion;
-}
-
-const withEtag = (reply: FastifyReply, p: PhraseView) => {
-  void reply.header('etag', `"${p.version}"`);
-  return p;
+// The phrases' If-Match takes quoted ETags only and names its fields in its own words.
+const PHRASE_IF_MATCH: IfMatchRule = {
+  ...IF_MATCH,
+  malformed: ['If-Match', 'must be the ETag of the phrase, e.g. "3"'],
+  differs: ['version', 'differs from the If-Match header'],
+  form: 'quoted',
+  least: 0,
 };
 
 const read = { access: { permission: 'phrase.read' } } as const;
@@ -172,7 +163,7 @@ export function phraseRoutes(ctx: ModuleContext) {
         config: manage,
       },
       async (request, reply) => {
-        const version = expectedVersion(request, request.body.version);
+        const version = expectedVersion(request, request.body.version, PHRASE_IF_MATCH);
         const p = await updatePhrase(ctx.db, callerOf(request, ctx.clock), request.params.id, {
           ...request.body,
           version,
@@ -192,7 +183,12 @@ export function phraseRoutes(ctx: ModuleContext) {
         config: manage,
       },
       async (request, reply) => {
-        await deletePhrase(ctx.db, callerOf(request, ctx.clock), request.params.id, expectedVersion(request));
+        await deletePhrase(
+          ctx.db,
+          callerOf(request, ctx.clock),
+          request.params.id,
+          ifMatch(request, PHRASE_IF_MATCH),
+        );
         return reply.status(204).send(null);
       },
     );

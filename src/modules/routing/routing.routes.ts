@@ -1,9 +1,8 @@
 /** /routing-rules and /routing-strategies: the administrators' side of routing and assignment. */
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { invalidField } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
 import { callerOf } from '../../platform/http/caller.ts';
+import { expectedVersion, ifMatch, withEtag } from '../../platform/http/if-match.ts';
 import {
   factsInput,
   previewView,
@@ -31,29 +30,6 @@ const tags = ['routing'];
 const idParams = z.object({ id: z.uuid() });
 const read = { access: { anyPermission: ['routing.read', 'routing.manage'] } } as const;
 const manage = { access: { permission: 'routing.manage' } } as const;
-
-/** The version an `If-Match` header names ("3", W/"3" or 3), or undefined without one. */
-function ifMatch(request: FastifyRequest): number | undefined {
-  const raw = request.headers['if-match'];
-  if (raw === undefined) return undefined;
-  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(String(raw));
-  if (!m || Number(m[1]) < 1)
-    throw invalidField('headers.if-match', 'must be the version as an ETag, e.g. "3"');
-  return Number(m[1]);
-}
-
-/** If-Match wins; else the body's version; both given and different is refused. */
-function expectedVersion(request: FastifyRequest, bodyVersion: number | undefined): number | undefined {
-  const header = ifMatch(request);
-  if (header !== undefined && bodyVersion !== undefined && header !== bodyVersion)
-    throw invalidField('body.version', 'differs from the If-Match header');
-  return header ?? bodyVersion;
-}
-
-const withEtag = <T extends { version: number }>(reply: FastifyReply, view: T): T => {
-  void reply.header('etag', `"${view.version}"`);
-  return view;
-};
 
 export function routingRoutes(ctx: ModuleContext) {
   return async (app: App) => {

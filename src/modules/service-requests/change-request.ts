@@ -18,6 +18,7 @@ import { loadInScope, workflowOf, type RequestRow } from './requests.repository.
 import { requestView, summariesFor } from './requests.views.ts';
 import type { RequestView } from './service-requests.schemas.ts';
 import type {
+  Db,
   ServiceRequestsTable,
   ServiceRequestsTables,
   ServiceRequestTimelineTable,
@@ -38,6 +39,10 @@ export interface Change {
   entries: TimelineDraft[];
   audit: { action: string; details: Record<string, unknown> };
   event: RequestEventType;
+  /** More events of the same change (e.g. 撤单's ServiceRequestCancelEvent beside the state change). */
+  alsoEvents?: RequestEventType[];
+  /** More to write in the change's transaction once the request is updated (the SLA clocks). */
+  also?: (trx: Db, row: RequestRow) => Promise<unknown>;
 }
 
 export type Plan = (row: RequestRow, workflow: WorkflowDefinition) => Promise<Change> | Change;
@@ -62,7 +67,10 @@ export async function changeRequest(
     orgUnitId: (change.set.handling_unit_id as string | undefined) ?? row.handling_unit_id,
     details: { number: row.number, ...change.audit.details },
   };
-  return deps.db.transaction().execute(async (trx) => {
+  // Inside a caller's transaction (a TMF621 PATCH of several changes) it joins that one.
+  const inTransaction = <T>(fn: (trx: typeof deps.db) => Promise<T>) =>
+    deps.db.isTransaction ? fn(deps.db) : deps.db.transaction().execute(fn);
+  return inTransaction(async (trx) => {
     let current = row;
     // The audit entry rides in the first statement: the UPDATE, or the timeline insert alone.
     const updates = Object.keys(change.set).length > 0;
@@ -94,7 +102,9 @@ export async function changeRequest(
     const events =
       deps.recordEvents === false
         ? []
-        : requestEvents(change.event, view, now, { change: change.audit.details });
+        : [change.event, ...(change.alsoEvents ?? [])].flatMap((type) =>
+            requestEvents(type, view, now, { change: change.audit.details }),
+          );
     await withEvents(
       updates ? trx : withAuditEntry<ServiceRequestsTables>(trx, caller.actor, audit, now),
       events,
@@ -103,6 +113,7 @@ export async function changeRequest(
       .values(entries)
       .execute();
     await keepRequestSearch(trx, id, change);
+    if (change.also) await change.also(trx, current);
     return view;
   });
 }

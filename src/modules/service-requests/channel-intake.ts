@@ -12,7 +12,7 @@ import { principalFor } from '../identity/index.ts';
 import { changeRequest } from './change-request.ts';
 import { createRequest } from './create-request.ts';
 import type { RequestDeps } from './deps.ts';
-import type { Kind } from './domain/catalogue.ts';
+import { isTerminal, type Kind } from './domain/catalogue.ts';
 import { requestInScope } from './requests.repository.ts';
 import type { RoutingPort } from './routing-port.ts';
 import { createInput } from './service-requests.schemas.ts';
@@ -144,7 +144,7 @@ export function requestChannelPort(routing: RoutingPort) {
           )
           .where('number', '=', input.number)
           .executeTakeFirst();
-        if (!row || row.status === 'closed') return undefined;
+        if (!row || isTerminal(row.status)) return undefined;
         // The note is written as the first-contact owner; a portal request nobody has taken yet
         // has none: then as whoever works on it, else as the login that submitted it.
         const as = row.owner_user_id ?? row.assignee_id ?? row.creator_id;

@@ -19,6 +19,7 @@ import {
 } from '../customers/index.ts';
 import { withEvents } from '../events/index.ts';
 import { isActiveUser } from '../identity/index.ts';
+import { planClocks, withSlaClocks, type ClockPlan } from '../sla/index.ts';
 import { requestSearchVector } from './request-search.ts';
 import type { Caller, RequestDeps } from './deps.ts';
 import { chinaDate, provinceCode } from './domain/number.ts';
@@ -133,6 +134,8 @@ async function preRead(
 interface Facts {
   customer: CustomerFacts | undefined;
   instance: InstanceFacts | undefined;
+  /** The enterprise customer's signed contract valid today (its SLA rows win), if any. */
+  contractNo: string | null;
   workflow: WorkflowDefinition;
   /** 一点受理: the customer is outside the caller's scope (identified first); the intake is access-logged. */
   crossScope: boolean;
@@ -164,7 +167,10 @@ async function checkFacts(
   ]);
   const workflow = pre.workflow;
   if (pre.stored)
-    return { facts: { customer: undefined, instance: undefined, workflow, crossScope: false }, pre };
+    return {
+      facts: { customer: undefined, instance: undefined, contractNo: null, workflow, crossScope: false },
+      pre,
+    };
   if (input.category && !category)
     throw unprocessableField('category', `is not an active category of kind ${input.kind}`);
   if (input.productInstanceId && !instance) throw unprocessableField('productInstanceId', 'no such service');
@@ -176,13 +182,20 @@ async function checkFacts(
   const checked = customerId !== undefined && customerId !== portalCustomerId;
   const intake = checked ? await customerForIntake(deps.db, caller, customerId) : undefined;
   if (checked && !intake) throw notFound('Customer');
-  const customer = customerId ? (await customerFacts(deps.db, [customerId])).get(customerId) : undefined;
+  // With the contract valid today, in the same statement.
+  const customer = customerId
+    ? (await customerFacts(deps.db, [customerId], { contractOn: caller.now })).get(customerId)
+    : undefined;
   if (customerId && !customer) throw notFound('Customer');
+  const contractNo = customer?.contractNo ?? null;
   if (input.deputyUserId && !(await isActiveUser(deps.db, input.deputyUserId)))
     throw unprocessableField('deputyUserId', 'is not an active user');
   if (input.resolveAtIntake && !workflow.closeAtIntake)
     throw unprocessableField('resolveAtIntake', `a ${input.kind} request cannot be closed at intake`);
-  return { facts: { customer, instance, workflow, crossScope: intake ? !intake.inScope : false }, pre };
+  return {
+    facts: { customer, instance, contractNo, workflow, crossScope: intake ? !intake.inScope : false },
+    pre,
+  };
 }
 
 export async function route(
@@ -247,8 +260,18 @@ export async function createRequest(
   };
   const customers = new Map(facts.customer ? [[facts.customer.id, facts.customer]] : []);
   const view = requestView(asRow(values), customers, facts.workflow);
+  // The SLA clocks (cached policies and calendars): they ride in the intake's one statement.
+  const clocks = await planClocks(deps.db, slaFacts(values, facts));
   const write = async (db: Db | Tx) => {
-    await intakeStatement(db, deps, caller, { values, view, decision, repeatOf, key: idempotencyKey, hash });
+    await intakeStatement(db, deps, caller, {
+      values,
+      view,
+      decision,
+      repeatOf,
+      key: idempotencyKey,
+      hash,
+      clocks,
+    });
     if (facts.crossScope && facts.customer)
       await logIntakeAccess(db, caller.actor, facts.customer.id, `service_request.create:${number}`);
   };
@@ -298,6 +321,7 @@ async function intakeStatement(
     repeatOf: string[];
     key: string | undefined;
     hash: string;
+    clocks: ClockPlan;
   },
 ): Promise<void> {
   const { values, view, decision } = w;
@@ -331,6 +355,7 @@ async function intakeStatement(
       d.insertInto('service_request_idempotency').values(entry),
     ) as unknown as QueryCreator<ServiceRequestsTables>;
   }
+  qc = withSlaClocks(qc, w.clocks);
   const entries = intakeTimeline(caller, values, decision);
   if (w.repeatOf.length > 0) entries.push(repeatEntry(caller, values.id, w.repeatOf, now));
   await qc.insertInto('service_request_timeline').values(entries).execute();
@@ -457,6 +482,30 @@ function intakeTimeline(
 }
 
 export type { RequestRow };
+
+/**
+ * What the SLA is resolved from: kind, the customer's tier (`public` for a consumer), product, the
+ * site's location class, the customer's contract, category, priority, handling unit.
+ */
+export function slaFacts(
+  values: Insertable<ServiceRequestsTable> & { id: string },
+  facts: Pick<Facts, 'customer' | 'instance' | 'contractNo'>,
+) {
+  const c = facts.customer;
+  return {
+    requestId: values.id,
+    kind: values.kind,
+    tier: c ? (c.kind === 'individual' ? 'public' : c.tier) : null,
+    productCode: facts.instance?.productCode ?? null,
+    locationClass: facts.instance?.locationClass ?? null,
+    contractId: facts.contractNo,
+    category: values.category_code ?? null,
+    priority: (values.priority as string | undefined) ?? null,
+    orgUnitId: values.handling_unit_id,
+    createdAt: values.created_at as Date,
+    closedAtIntake: values.status === 'closed',
+  };
+}
 
 const repeatFacts = (input: CreateInput, facts: Facts) => ({
   kind: input.kind,

@@ -1,8 +1,8 @@
 /** Merge a duplicate, link related requests, tags: each with the version read (If-Match or body). */
 import type { App } from '../../platform/http/app.ts';
 import { callerOf } from '../../platform/http/caller.ts';
+import { etag } from '../../platform/http/if-match.ts';
 import { linkRequest, mergeInto, setTags, unlinkRequest } from './merge-requests.ts';
-import { etag } from './requests.routes.ts';
 import { access, tags, type RouteEnv } from './routes.common.ts';
 import {
   idParams,

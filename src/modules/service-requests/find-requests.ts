@@ -11,7 +11,15 @@ import { phrasePage, phraseTerm } from '../../platform/text/cjk-plan.ts';
 import { customerIdsByPhone, instanceIdsByCode } from '../customers/index.ts';
 import { skillGroupIdsOfUser, unitsOfFunction } from '../identity/index.ts';
 import type { Caller } from './deps.ts';
-import { PRIORITIES, STATES, type Kind, type Priority, type State } from './domain/catalogue.ts';
+import {
+  isTerminal,
+  PRIORITIES,
+  STATES,
+  type Kind,
+  type Priority,
+  type State,
+  type TerminalState,
+} from './domain/catalogue.ts';
 import { QUEUES, type Queue } from './domain/queues.ts';
 import { DESKS, type Desk } from './domain/desks.ts';
 import { readSearchTerm } from './domain/search-term.ts';
@@ -67,7 +75,7 @@ export interface FindDeps {
 const IDENTIFIER_CAP = 500;
 
 // Literal predicates (never parameters): the planner must see them to use the partial indexes.
-const OPEN = sql<boolean>`t.status <> 'closed'`;
+const OPEN = sql<boolean>`(t.status <> 'closed' and t.status <> 'cancelled')`;
 
 /** The data scope on alias `t` (as the core's `requestInScope`). */
 export function scopeCondition(caller: Pick<Caller, 'scope' | 'principal'>): RawBuilder<boolean> {
@@ -107,7 +115,7 @@ function filterConditions(caller: Caller, f: FindQuery): RawBuilder<boolean>[] {
   if (f.statuses) c.push(sql<boolean>`t.status in (${sql.join([...f.statuses])})`);
   if (f.desk) c.push(deskCondition(f.desk));
   if (f.open === true) c.push(OPEN);
-  if (f.open === false) c.push(sql<boolean>`t.status = 'closed'`);
+  if (f.open === false) c.push(sql<boolean>`t.status in ('closed', 'cancelled')`);
   if (f.unassigned === true) c.push(sql<boolean>`${OPEN} and t.assignee_id is null`);
   if (f.unassigned === false) c.push(sql<boolean>`t.assignee_id is not null`);
   if (f.assigneeId) c.push(sql<boolean>`t.assignee_id = ${f.assigneeId}`);
@@ -276,9 +284,9 @@ export async function queueCounts(
 
 type Capped = { count: number; capped: boolean };
 
-export type OpenState = Exclude<State, 'closed'>;
+export type OpenState = Exclude<State, TerminalState>;
 /** The states a board counts (every open one). */
-export const OPEN_STATE_CODES = STATES.filter((s): s is OpenState => s !== 'closed');
+export const OPEN_STATE_CODES = STATES.filter((s): s is OpenState => !isTerminal(s));
 
 async function cappedCount(db: Executor, where: RawBuilder<boolean>): Promise<Capped> {
   const r = await sql<{ n: string | number }>`

@@ -1,6 +1,7 @@
 // The service-requests module's public face (服务请求/工单): other modules import only from here.
 import { defineModule } from '../../platform/module.ts';
 import { hubRoutes } from '../events/index.ts';
+import { SLA_EVENT_TYPES } from '../sla/index.ts';
 import { REQUEST_EVENT_TYPES } from './requests.events.ts';
 import { fallbackRouting, type RoutingPort } from './routing-port.ts';
 import { serviceRequestsMigrations } from './service-requests.migrations.ts';
@@ -48,7 +49,8 @@ export function serviceRequestsModule(routing: RoutingPort = fallbackRouting) {
           hubRoutes(ctx, {
             api: 'TMF621',
             basePath: TMF621_BASE,
-            eventTypes: [...TROUBLE_TICKET_EVENT_TYPES],
+            // The SLA's warnings and breaches of the tickets' clocks go to TMF621 listeners too.
+            eventTypes: [...TROUBLE_TICKET_EVENT_TYPES, ...SLA_EVENT_TYPES],
           }),
       },
     ],
@@ -99,6 +101,9 @@ export const serviceRequests = serviceRequestsModule();
 
 export type { ServiceRequestsTables } from './service-requests.tables.ts';
 export { openRequestsOf } from './open-requests.ts';
+// For the SLA module's policy matrix: the kinds, priorities and categories a row may name.
+export { activeCategories } from './category-lookup.ts';
+export { KINDS, PRIORITIES, type Kind, type Priority } from './domain/catalogue.ts';
 export { TMF621_BASE, TROUBLE_TICKET_EVENT_TYPES } from './tmf621/tmf621.mapper.ts';
 export {
   fallbackRouting,
@@ -109,6 +114,12 @@ export {
   type RoutingFacts,
   type RoutingPort,
 } from './routing-port.ts';
+// For the sla module (a step's actions on the request) and the customers module (a tier change, a
+// service's location class or the customer's contract changed).
+export { requestSlaPort, requestsServiceFactsChanged, requestsTierChanged } from './sla-port.ts';
+export { requestSlaCustomerPort } from './sla-customer-port.ts';
+// For the sla module's reports: the requests a caller may see, and a breach's circumstances.
+export { requestReportPort } from './sla-report-port.ts';
 // For the channels module (mail and SMS in, notices out); the registry builds it with the routing.
 export {
   requestChannelPort,

@@ -11,8 +11,10 @@ import { AppError, notFound, unprocessableField } from '../../platform/errors.ts
 import { assertOneUpdated, checkVersion } from '../../platform/versions.ts';
 import { withAuditEntry } from '../audit/index.ts';
 import { withEvents } from '../events/index.ts';
+import { slaOnRequestChange } from '../sla/index.ts';
 import { changeRequest } from './change-request.ts';
 import type { Caller, RequestDeps } from './deps.ts';
+import { isTerminal } from './domain/catalogue.ts';
 import { requestEvents } from './requests.events.ts';
 import {
   loadInScope,
@@ -51,8 +53,8 @@ export async function mergeInto(
     .where(requestInScope(caller))
     .executeTakeFirst();
   if (!target) throw unprocessableField('targetId', 'no such request');
-  if (dup.status === 'closed') throw closedRefusal('merged');
-  if (target.status === 'closed') throw unprocessableField('targetId', 'is closed');
+  if (isTerminal(dup.status)) throw closedRefusal('merged');
+  if (isTerminal(target.status)) throw unprocessableField('targetId', `is ${target.status}`);
   if (dup.customer_id && target.customer_id && dup.customer_id !== target.customer_id)
     throw unprocessableField('targetId', 'is about another customer');
   const now = caller.now;
@@ -100,6 +102,8 @@ export async function mergeInto(
       .returningAll()
       .executeTakeFirst();
     assertOneUpdated('service request', kept ? 1 : 0);
+    // The duplicate's SLA clocks stop (closed without its own resolution).
+    await slaOnRequestChange(trx, id, { type: 'milestone', milestone: 'closed' }, now);
     const entry = (
       e: Omit<Insertable<ServiceRequestTimelineTable>, 'id' | 'actor_id' | 'actor_login' | 'created_at'>,
     ) => ({

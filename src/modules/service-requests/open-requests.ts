@@ -19,7 +19,7 @@ export async function openRequestsOf(
     .selectFrom('service_requests')
     .selectAll()
     .where('customer_id', '=', customerId)
-    .where('status', '<>', 'closed')
+    .where('status', 'not in', ['closed', 'cancelled'])
     .where(requestInScope({ scope: scopeFromPath(principal.scopePath), principal }))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/app.ts';
 import { callerOf } from '../../platform/http/caller.ts';
+import { withEtag } from '../../platform/http/if-match.ts';
 import {
   PORTAL_KINDS,
   portalCategories,
@@ -16,6 +17,7 @@ import {
 import { idempotencyKeyOf } from './requests.routes.ts';
 import { tags, type RouteEnv } from './routes.common.ts';
 import { categoryCode, idParams } from './service-requests.schemas.ts';
+import { requestCommitment } from '../sla/index.ts';
 import { expectedVersion } from './work.routes.ts';
 
 const portal = { access: { permission: 'request.portal' } } as const;
@@ -39,6 +41,8 @@ const portalItem = z.object({
   resolvedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   version: z.number(),
+  /** The promised times (承诺反馈时间, 承诺修复时间 …) and whether each was kept. */
+  commitments: z.array(requestCommitment),
 });
 const portalDetail = portalItem.extend({
   timeline: z.array(
@@ -86,11 +90,7 @@ export function portalRoutes(app: App, { deps }: RouteEnv): void {
     caller: ReturnType<typeof callerOf>,
     id: string,
     reply: { header(k: string, v: string): unknown },
-  ) => {
-    const view = await portalRequest(deps, caller, id);
-    reply.header('etag', `"${view.version}"`);
-    return view;
-  };
+  ) => withEtag(reply, await portalRequest(deps, caller, id));
 
   app.get(
     '/portal/services',

@@ -11,7 +11,7 @@ import { changeRequest } from './change-request.ts';
 import { createRequest } from './create-request.ts';
 import type { Caller, RequestDeps } from './deps.ts';
 import { timelineOf, workflowOf } from './requests.repository.ts';
-import type { Kind, State } from './domain/catalogue.ts';
+import { isTerminal, type Kind, type State } from './domain/catalogue.ts';
 import { nextState, type Action } from './domain/workflow.ts';
 import type { RequestRow } from './requests.repository.ts';
 import { transition, urge } from './transitions.ts';
@@ -19,6 +19,7 @@ import { listCategories } from './admin.service.ts';
 import type { ExtraAttachmentRule } from './request-attachments.ts';
 import { maskFreeText } from '../../platform/pii/free-text.ts';
 import { timelineView } from './requests.views.ts';
+import { requestCommitments } from '../sla/index.ts';
 
 export async function portalCustomer(deps: RequestDeps, caller: Caller): Promise<string> {
   const id = await portalCustomerOf(deps.db, caller.principal.userId);
@@ -82,7 +83,9 @@ export async function portalRequest(deps: RequestDeps, caller: Caller, id: strin
         createdAt: v.createdAt,
       };
     });
-  return { ...portalView(row), timeline };
+  // The promised times (承诺反馈/修复时间 …) in the customer's words: no policy row, no staff.
+  const commitments = (await requestCommitments(deps.db, [id], caller.now)).get(id) ?? [];
+  return { ...portalView(row), commitments, timeline };
 }
 
 export async function portalList(
@@ -98,9 +101,15 @@ export async function portalList(
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(q.limit ?? 50);
-  if (q.open === 'true') query = query.where('status', '<>', 'closed');
-  if (q.open === 'false') query = query.where('status', '=', 'closed');
-  return { items: (await query.execute()).map(portalView) };
+  if (q.open === 'true') query = query.where('status', 'not in', ['closed', 'cancelled']);
+  if (q.open === 'false') query = query.where('status', 'in', ['closed', 'cancelled']);
+  const items = (await query.execute()).map(portalView);
+  const commitments = await requestCommitments(
+    deps.db,
+    items.map((i) => i.id),
+    caller.now,
+  );
+  return { items: items.map((i) => ({ ...i, commitments: commitments.get(i.id) ?? [] })) };
 }
 
 /** What a customer may submit on the portal: a fault on one of their services, or these. */
@@ -183,7 +192,7 @@ export async function portalNote(
 ) {
   await ownRow(deps, caller, id);
   await changeRequest(deps, onOwnRequest(caller), id, input.version, (row) => {
-    if (row.status === 'closed') throw unprocessableField('id', 'the request is closed');
+    if (isTerminal(row.status)) throw unprocessableField('id', `the request is ${row.status}`);
     return {
       set: {},
       entries: [{ kind: 'note', visibility: 'customer', body: input.body, details: { from: 'customer' } }],
@@ -235,5 +244,5 @@ export const portalAttachmentRule: ExtraAttachmentRule = async (db, caller, id, 
     .where('id', '=', id)
     .where('customer_id', '=', customerId)
     .executeTakeFirst();
-  return row !== undefined && (!attach || row.status !== 'closed');
+  return row !== undefined && (!attach || !isTerminal(row.status));
 };

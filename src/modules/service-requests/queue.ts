@@ -1,5 +1,6 @@
 /** Reading requests: one with its timeline, and the newest-first list with queue filters. */
 import { invalidField } from '../../platform/errors.ts';
+import { nearestClocks, queueClockOut } from '../sla/index.ts';
 import type { Caller, RequestDeps } from './deps.ts';
 import { findRequests } from './find-requests.ts';
 import { loadInScope, timelineOf, workflowOf } from './requests.repository.ts';
@@ -76,10 +77,18 @@ export async function listRequests(deps: RequestDeps, caller: Caller, q: ListQue
     after: q.cursor ? decodeCursor(q.cursor) : undefined,
     limit,
   });
-  const [customers, names] = await Promise.all([summariesFor(deps.db, page), namesFor(deps.db, page)]);
+  // The nearest SLA deadline of each row (the sla module's: one statement for the page).
+  const [customers, names, clocks] = await Promise.all([
+    summariesFor(deps.db, page),
+    namesFor(deps.db, page),
+    nearestClocks(
+      deps.db,
+      page.map((r) => r.id),
+    ),
+  ]);
   const last = page[page.length - 1];
   return {
-    items: page.map((r) => listItemView(r, customers, names)),
+    items: page.map((r) => ({ ...listItemView(r, customers, names), sla: queueClockOut(clocks.get(r.id)) })),
     nextCursor: hasMore && last ? encodeCursor(new Date(last.created_at), last.id) : null,
   };
 }

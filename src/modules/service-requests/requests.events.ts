@@ -8,6 +8,8 @@ export const REQUEST_EVENT_TYPES = [
   'ServiceRequestStateChangeEvent',
   'ServiceRequestAttributeValueChangeEvent',
   'ServiceRequestNoteEvent',
+  // 撤单: recorded beside the ServiceRequestStateChangeEvent of the `cancel` action.
+  'ServiceRequestCancelEvent',
 ] as const;
 export type RequestEventType = (typeof REQUEST_EVENT_TYPES)[number];
 

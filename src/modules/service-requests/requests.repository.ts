@@ -66,7 +66,7 @@ export async function openLoadOf(db: Executor, userIds: readonly string[]): Prom
     .selectFrom('service_requests')
     .select(['assignee_id', sql<string>`count(*)`.as('n')])
     .where('assignee_id', 'in', [...userIds])
-    .where('status', '<>', 'closed')
+    .where('status', 'not in', ['closed', 'cancelled'])
     .groupBy('assignee_id')
     .execute();
   for (const r of rows) if (r.assignee_id) load.set(r.assignee_id, Number(r.n));

@@ -2,8 +2,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/app.ts';
 import { callerOf } from '../../platform/http/caller.ts';
+import { etag } from '../../platform/http/if-match.ts';
 import { invalidField } from '../../platform/errors.ts';
+import { notFound } from '../../platform/errors.ts';
+import { requestSla, requestSlaResponse } from '../sla/index.ts';
 import { createRequest } from './create-request.ts';
+import { loadInScope } from './requests.repository.ts';
 import { getRequest, listRequests } from './queue.ts';
 import type { RouteEnv } from './routes.common.ts';
 import { access, tags } from './routes.common.ts';
@@ -25,8 +29,6 @@ export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
     throw invalidField('headers.idempotency-key', 'must be 1 to 200 visible ASCII characters');
   return key;
 }
-
-export const etag = (version: number) => `"${version}"`;
 
 export function requestRoutes(app: App, { deps }: RouteEnv): void {
   app.post(
@@ -78,6 +80,28 @@ export function requestRoutes(app: App, { deps }: RouteEnv): void {
     async (request, reply) => {
       const view = await getRequest(deps, callerOf(request, deps.clock), request.params.id);
       return reply.header('etag', etag(view.version)).send(view);
+    },
+  );
+
+  app.get(
+    '/service-requests/:id/sla',
+    {
+      schema: {
+        tags,
+        summary:
+          "The request's SLA clocks: per target the policy row and why, the calendar, duration, start, " +
+          'customer-caused pauses, deadline, state, steps (warnings, breach) and the recompute history',
+        params: idParams,
+        response: { 200: requestSlaResponse },
+      },
+      config: access.read,
+    },
+    async (request) => {
+      const caller = callerOf(request, deps.clock);
+      const row = await loadInScope(deps.db, caller, request.params.id);
+      const sla = await requestSla(deps.db, row.id);
+      if (!sla) throw notFound('SLA of the service request');
+      return sla;
     },
   );
 }

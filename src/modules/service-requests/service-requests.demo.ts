@@ -3,6 +3,7 @@
  * the use cases themselves (routing, audit, events), as staff would. Idempotent: skipped when any
  * request exists.
  */
+import { AppError } from '../../platform/errors.ts';
 import { callerFor, type Caller } from '../../platform/http/caller.ts';
 import { portalCustomerOf, portalServicesOf, sampleInstances } from '../customers/index.ts';
 import { demoId, principalFor } from '../identity/index.ts';
@@ -184,23 +185,40 @@ async function seedPortalRequests(ctx: ModuleContext, deps: RequestDeps, from: n
     category: 'broadband.drops',
   });
   const agent = demoId('user', 'agent');
-  let v = await transition(deps, await as('agent'), id, { action: 'dispatch', assigneeId: agent });
-  v = await transition(deps, await as('agent'), id, { action: 'take', version: v.version });
-  await transition(deps, await as('agent'), id, { action: 'start', version: v.version });
+  await again(async () => transition(deps, await as('agent'), id, { action: 'dispatch', assigneeId: agent }));
+  await again(async () => transition(deps, await as('agent'), id, { action: 'take' }));
+  await again(async () => transition(deps, await as('agent'), id, { action: 'start' }));
   await addNote(deps, await as('agent'), id, {
     body: '已远程检测线路，明天上午安排师傅上门。',
     visibility: 'customer',
   });
-  await transition(deps, await as('agent'), id, {
-    action: 'resolve',
-    result: '更换老化的入户尾纤，连续观察两晚未再掉线。',
-  });
+  await again(async () =>
+    transition(deps, await as('agent'), id, {
+      action: 'resolve',
+      result: '更换老化的入户尾纤，连续观察两晚未再掉线。',
+    }),
+  );
   await portalReport(deps, await as('customer'), {
     kind: 'consultation',
     title: '咨询千兆宽带升级',
     description: '现在是 200M 宽带，想了解升级千兆的资费和是否需要更换光猫。',
   });
   return 2;
+}
+
+/**
+ * `serve --demo` runs the SLA scheduler while the demo is written: it may raise a demo request's
+ * priority between two steps (a version the step did not read), so a step is tried again on 409.
+ */
+async function again<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (err) {
+      if (attempt < 5 && err instanceof AppError && err.code === 'CONFLICT') continue;
+      throw err;
+    }
+  }
 }
 
 /** Walks a request along its kind's workflow to a stage. */
@@ -218,9 +236,9 @@ async function advance(
   let worker = () => as();
   const act = async (
     action: Parameters<typeof transition>[3]['action'],
-    extra: { reason?: string; result?: string } = {},
+    extra: { reason?: string; result?: string; cause?: 'customer' | 'operator' } = {},
   ) => {
-    v = await transition(deps, worker(), id, { action, ...extra, version: v.version });
+    v = await again(() => transition(deps, worker(), id, { action, ...extra }));
   };
   if (wf.states.includes('triage')) await act('triage');
   await act('dispatch');
@@ -229,10 +247,12 @@ async function advance(
   if (v.assigneeId) worker = await asUser(v.assigneeId);
   await act('take');
   await act('start');
-  v = await urge(deps, as(), id, { reason: '客户来电催促处理进度', version: v.version });
+  await again(() => urge(deps, as(), id, { reason: '客户来电催促处理进度' }));
   if (stage === 'in_progress') return;
-  if (stage === 'suspended') return act('suspend', { reason: '客户要求改约周六上门' });
+  if (stage === 'suspended') return act('suspend', { reason: '客户要求改约周六上门', cause: 'customer' });
   if (stage === 'escalated') return act('escalate', { reason: '一线无法定位，需二线支撑' });
+  // A fault is repaired on site: the technician's arrival (到场) stops the arrival clock.
+  if (wf.transitions.some((r) => r.action === 'arrive')) await act('arrive');
   await act('resolve', { result: '已更换故障设备，业务恢复正常。' });
   if (stage === 'resolved') return;
   if (wf.states.includes('callback')) {

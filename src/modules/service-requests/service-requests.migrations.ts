@@ -1,7 +1,13 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { MigrationList } from '../../platform/db/migrate.ts';
 import { CATEGORY_SEEDS, CHANNELS, KINDS, PRIORITIES, STATES, TIMELINE_KINDS } from './domain/catalogue.ts';
-import { DEFAULT_WORKFLOWS } from './domain/workflow.ts';
+import {
+  CANCELLABLE_FROM,
+  cancelRule,
+  DEFAULT_WORKFLOWS,
+  withArrival,
+  type WorkflowDefinition,
+} from './domain/workflow.ts';
 import { serviceRequestsSearch } from './search.migrations.ts';
 import { serviceRequestsExtras } from './extras.migrations.ts';
 import { serviceRequestsTmf621 } from './tmf621/tmf621.migrations.ts';
@@ -158,6 +164,63 @@ const serviceRequestsPortalOwner: Migration = {
   },
 };
 
+/** The timeline takes the SLA's warnings and breaches (kind `sla`, internal entries by the scheduler). */
+export const serviceRequestsSlaTimeline: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`alter table service_request_timeline drop constraint service_request_timeline_kind_check`.execute(
+      db,
+    );
+    await sql`alter table service_request_timeline add constraint service_request_timeline_kind_check
+      check (kind in (${list(TIMELINE_KINDS)}))`.execute(db);
+  },
+};
+
+/**
+ * Migration 0038: 撤单 — the terminal state `cancelled` and the action `cancel` (from the states
+ * before anyone worked on the request) in every stored workflow that lacks it. A workflow an
+ * administrator changed keeps its rules; only the cancel rule is added, from the early states it has.
+ */
+const serviceRequestsCancel: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`alter table service_requests drop constraint service_requests_status_check`.execute(db);
+    await sql`alter table service_requests add constraint service_requests_status_check
+      check (status in (${list(STATES)}))`.execute(db);
+    const rows = await sql<{ kind: string; definition: WorkflowDefinition }>`
+      select kind, definition from service_request_workflows`.execute(db);
+    for (const { kind, definition } of rows.rows) {
+      if (definition.transitions.some((r) => r.action === 'cancel')) continue;
+      const from = CANCELLABLE_FROM.filter((s) => definition.states.includes(s));
+      const next: WorkflowDefinition = {
+        ...definition,
+        states: [...definition.states.filter((s) => s !== 'cancelled'), 'cancelled'],
+        transitions: [...definition.transitions, cancelRule(from)],
+      };
+      await sql`update service_request_workflows
+        set definition = ${JSON.stringify(next)}::jsonb, version = version + 1
+        where kind = ${kind}`.execute(db);
+    }
+  },
+};
+
+/**
+ * Migration 0045: 到场 — the action `arrive` (the technician is on site: the SLA's arrival clock
+ * stops) in the stored fault workflow, from the working states it has (taken, in progress) into
+ * in progress. An administrator's other rules stay; a workflow that has `arrive` already is left.
+ */
+const serviceRequestsArrive: Migration = {
+  async up(db: Kysely<unknown>) {
+    const rows = await sql<{ kind: string; definition: WorkflowDefinition }>`
+      select kind, definition from service_request_workflows where kind = 'fault'`.execute(db);
+    for (const { kind, definition } of rows.rows) {
+      const next = withArrival(definition);
+      if (!next) continue;
+      await sql`update service_request_workflows
+        set definition = ${JSON.stringify(next)}::jsonb, version = version + 1
+        where kind = ${kind}`.execute(db);
+    }
+  },
+};
+
 export const serviceRequestsMigrations: MigrationList = [
   ['0014_service_requests_init', serviceRequestsInit],
   // Search vector and queue indexes (search.migrations.ts).
@@ -165,4 +228,7 @@ export const serviceRequestsMigrations: MigrationList = [
   ['0022_service_requests_extras', serviceRequestsExtras], // extras.migrations.ts
   ['0026_service_requests_tmf621', serviceRequestsTmf621], // tmf621/tmf621.migrations.ts
   ['0031_service_requests_portal_owner', serviceRequestsPortalOwner],
+  ['0035_service_requests_sla_timeline', serviceRequestsSlaTimeline],
+  ['0038_service_requests_cancel', serviceRequestsCancel],
+  ['0045_service_requests_arrive', serviceRequestsArrive],
 ];

@@ -1,6 +1,7 @@
 /** Request and response schemas (Zod): validation names the field, never the value. */
 import { z } from 'zod';
 import { parsePhone } from '../../platform/pii/phone.ts';
+import { queueClockView } from '../sla/index.ts';
 import {
   ACCESS_NUMBERS,
   CHANNELS,
@@ -60,6 +61,12 @@ export const transitionInput = z.strictObject({
   assigneeId: z.uuid().optional(),
   /** With `reopen`/`callback`: the customer's words, shown to the customer. */
   customerVisible: z.boolean().optional(),
+  /**
+   * With `suspend`: who the wait is for. `customer` (客户原因挂起: the customer is away, asked to wait,
+   * must provide something) pauses the SLA clocks; `operator` (default: waiting on our own side,
+   * parts, another team) does not.
+   */
+  cause: z.enum(['customer', 'operator']).optional(),
   version,
 });
 export type TransitionInput = z.infer<typeof transitionInput>;
@@ -253,7 +260,11 @@ export const tag = z
   .regex(/^[\p{L}\p{N}][\p{L}\p{N}_ .-]{0,31}$/u, 'letters, digits, _ . - and spaces, at most 32');
 export const tagsInput = z.strictObject({ tags: z.array(tag).max(20), version });
 
-export const listResponse = z.object({ items: z.array(listItem), nextCursor: z.string().nullable() });
+// The list's rows carry the countdown of their nearest SLA deadline (the sla module's, one read a page).
+export const listResponse = z.object({
+  items: z.array(listItem.extend({ sla: queueClockView.nullable() })),
+  nextCursor: z.string().nullable(),
+});
 
 export const createdView = requestView;
 

@@ -3,22 +3,24 @@
  * the changes beside the workflow: 催单 (urge), notes, transfers, the owner's handover, follow-ups.
  */
 import type { Updateable } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
 import { AppError, conflict, forbidden, invalidField, unprocessableField } from '../../platform/errors.ts';
 import { activeUsersWithRole, userUnits } from '../identity/index.ts';
+import { slaOnRequestChange, type ReopenedClock, type RequestSlaChange } from '../sla/index.ts';
 import type { Caller, RequestDeps } from './deps.ts';
-import type { State, Visibility } from './domain/catalogue.ts';
+import { isTerminal, type State, type Visibility } from './domain/catalogue.ts';
 import { NEEDS_REASON, NEEDS_RESULT, nextState, type Action } from './domain/workflow.ts';
 import { changeRequest, type Change, type TimelineDraft } from './change-request.ts';
 import { openLoadOf, unitInfo, type RequestRow } from './requests.repository.ts';
 import type { TransitionInput } from './service-requests.schemas.ts';
-import type { ServiceRequestsTable } from './service-requests.tables.ts';
+import type { Db, ServiceRequestsTable } from './service-requests.tables.ts';
 
 /** Status changes the customer sees on the portal (progress); the others stay internal. */
 const INTERNAL_ACTIONS: ReadonlySet<Action> = new Set(['triage', 'return', 'escalate']);
 
 const notClosed = (row: RequestRow, what: string) => {
-  if (row.status === 'closed')
-    throw new AppError('TRANSITION_NOT_ALLOWED', `A closed request cannot be ${what}`, {
+  if (isTerminal(row.status))
+    throw new AppError('TRANSITION_NOT_ALLOWED', `A ${row.status} request cannot be ${what}`, {
       status: row.status,
       allowed: [],
     });
@@ -47,6 +49,8 @@ export async function transition(deps: RequestDeps, caller: Caller, id: string, 
     throw invalidField('body.reason', `is required to ${action}`);
   if (NEEDS_RESULT.has(action) && !input.result)
     throw invalidField('body.result', `is required to ${action}`);
+  if (input.cause !== undefined && action !== 'suspend')
+    throw invalidField('body.cause', 'applies to suspend only');
   if (action === 'dispatch' && !caller.principal.permissions.has('request.dispatch'))
     throw forbidden('Dispatching needs the request.dispatch permission');
   return changeRequest(deps, caller, id, input.version, async (row, workflow) => {
@@ -68,15 +72,85 @@ export async function transition(deps: RequestDeps, caller: Caller, id: string, 
       fromStatus: from,
       toStatus: step.to,
       body: input.reason ?? input.result ?? null,
-      details: { action },
+      details: action === 'suspend' ? { action, cause: details.cause } : { action },
     });
+    const sla = slaChangeOf(action, input);
+    const also =
+      sla &&
+      (async (trx: Db) => {
+        const out = await slaOnRequestChange(trx, id, sla, caller.now);
+        // 重开: the clocks that count on are told on the timeline (internal, like the SLA's warnings).
+        if (out.reopened.length) await reopenedEntry(trx, id, out.reopened, caller.now);
+      });
     return {
       set,
       entries,
       audit: { action: 'service_request.transition', details },
       event: 'ServiceRequestStateChangeEvent',
+      // 撤单 has an event of its own too (webhooks subscribe to cancellations alone).
+      ...(action === 'cancel' ? { alsoEvents: ['ServiceRequestCancelEvent' as const] } : {}),
+      ...(sla ? { also } : {}),
     };
   });
+}
+
+/** The SLA's entry on a reopen: which targets count on, their deadlines, and any already passed. */
+async function reopenedEntry(trx: Db, id: string, clocks: readonly ReopenedClock[], now: Date) {
+  const words = clocks.map((c) => `${c.name}${c.overdue ? '（已超时）' : ''}`).join('、');
+  await trx
+    .insertInto('service_request_timeline')
+    .values({
+      id: uuidv7(),
+      request_id: id,
+      kind: 'sla',
+      visibility: 'internal',
+      actor_id: null,
+      actor_login: 'sla',
+      from_status: null,
+      to_status: null,
+      body: `SLA 重开: ${words} 从原申告时间继续计时`,
+      details: JSON.stringify({
+        reason: 'reopened',
+        clocks: clocks.map((c) => ({
+          target: c.target,
+          policy: c.policyCode,
+          deadline: c.deadline,
+          overdue: c.overdue,
+        })),
+      }),
+      created_at: now,
+    })
+    .execute();
+}
+
+/**
+ * What an action means for the SLA clocks: taking the request is the response (响应), arriving on
+ * site the arrival (到场), resolving it meets the restoration and resolution targets (回单), closing
+ * stops what is left; a suspension pauses them only when the customer caused it (客户原因挂起); a
+ * reopen (重开) sets restoration and resolution counting again from the original start.
+ */
+function slaChangeOf(action: Action, input: TransitionInput): RequestSlaChange | undefined {
+  switch (action) {
+    case 'take':
+    case 'start':
+      return { type: 'milestone', milestone: 'taken' };
+    case 'suspend':
+      return { type: 'suspend', cause: input.cause ?? 'operator' };
+    case 'resume':
+      return { type: 'resume' };
+    case 'arrive':
+      return { type: 'milestone', milestone: 'arrived' };
+    case 'resolve':
+      return { type: 'milestone', milestone: 'resolved' };
+    case 'reopen':
+      return { type: 'reopen' };
+    case 'close':
+    case 'confirm':
+    case 'cancel': // 撤单 ends the request: its open clocks stop
+      return { type: 'milestone', milestone: 'closed' };
+    default:
+      return undefined;
+  }
 }
 
 /** What an action does beyond the state. */
@@ -123,6 +197,7 @@ async function effects(
       return;
     case 'suspend':
       set.suspended_reason = input.reason!;
+      details.cause = input.cause ?? 'operator';
       return;
     case 'resume':
       set.suspended_reason = null;
@@ -224,6 +299,13 @@ export async function addNote(
     entries: [{ kind, visibility: input.visibility, body: input.body }],
     audit: { action: `service_request.${kind}`, details: { visibility: input.visibility } },
     event: 'ServiceRequestNoteEvent',
+    // A reply the customer sees is the feedback (反馈) and a progress update (进展通报).
+    ...(kind === 'reply'
+      ? {
+          also: (trx: Db) =>
+            slaOnRequestChange(trx, id, { type: 'milestone', milestone: 'reply' }, caller.now),
+        }
+      : {}),
   }));
 }
 

@@ -3,10 +3,14 @@
  * `If-Match` or `version` in the body — and answers 409 when someone changed it since.
  */
 import type { FastifyRequest } from 'fastify';
-import { invalidField } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
 import { callerOf } from '../../platform/http/caller.ts';
-import { etag } from './requests.routes.ts';
+import {
+  expectedVersion as expectedBy,
+  IF_MATCH,
+  type IfMatchRule,
+  withEtag,
+} from '../../platform/http/if-match.ts';
 import { access, tags, type RouteEnv } from './routes.common.ts';
 import {
   followUpInput,
@@ -19,39 +23,32 @@ import {
   urgeInput,
 } from './service-requests.schemas.ts';
 import { addNote, followUp, handOverOwnership, transfer, transition, urge } from './transitions.ts';
-import type { RequestView } from './service-requests.schemas.ts';
 
-/** The version the client read: If-Match (`"3"`, `W/"3"`, `3`) or the body's `version`. */
-export function expectedVersion(
-  request: FastifyRequest,
-  bodyVersion: number | undefined,
-): number | undefined {
-  const raw = request.headers['if-match'];
-  if (raw === undefined || raw === '*') return bodyVersion;
-  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(Array.isArray(raw) ? (raw[0] ?? '') : raw);
-  if (!m) throw invalidField('headers.if-match', 'must be the ETag the request was read with, e.g. "3"');
-  const v = Number(m[1]);
-  if (bodyVersion !== undefined && bodyVersion !== v)
-    throw invalidField('body.version', 'differs from If-Match: send one of them');
-  return v;
-}
+// Requests take `*` (any version) and say which ETag they want.
+const REQUEST_IF_MATCH: IfMatchRule = {
+  ...IF_MATCH,
+  malformed: ['headers.if-match', 'must be the ETag the request was read with, e.g. "3"'],
+  differs: ['body.version', 'differs from If-Match: send one of them'],
+  least: 0,
+  star: true,
+};
+
+/** The version the client read: If-Match (`"3"`, `W/"3"`, `3`; `*`: any) or the body's `version`. */
+export const expectedVersion = (request: FastifyRequest, bodyVersion: number | undefined) =>
+  expectedBy(request, bodyVersion, REQUEST_IF_MATCH);
 
 const VERSION_NOTE = ' Send the ETag you read in If-Match (or `version`): a stale one gets 409.';
 
 export function workRoutes(app: App, { deps }: RouteEnv): void {
-  const answer = (reply: { header(k: string, v: string): unknown }, view: RequestView) => {
-    reply.header('etag', etag(view.version));
-    return view;
-  };
-
   app.post(
     '/service-requests/:id/transitions',
     {
       schema: {
         tags,
         summary:
-          'A workflow action: triage, dispatch, take, start, suspend (reason), resume, escalate (reason), ' +
-          'return (reason), resolve (result), callback, confirm, close, reopen (reason). A refused action ' +
+          'A workflow action: triage, dispatch, take, start, arrive (到场: on site, a fault), suspend (reason), ' +
+          'resume, escalate (reason), return (reason), resolve (result), callback, confirm, close, ' +
+          'reopen (reason: the SLA clocks of restoration and resolution count on), cancel (reason). A refused action ' +
           'names the allowed ones (409 TRANSITION_NOT_ALLOWED, details.allowed).' +
           VERSION_NOTE,
         params: idParams,
@@ -62,7 +59,7 @@ export function workRoutes(app: App, { deps }: RouteEnv): void {
     },
     async (request, reply) => {
       const body = { ...request.body, version: expectedVersion(request, request.body.version) };
-      return answer(reply, await transition(deps, callerOf(request, deps.clock), request.params.id, body));
+      return withEtag(reply, await transition(deps, callerOf(request, deps.clock), request.params.id, body));
     },
   );
 
@@ -81,7 +78,7 @@ export function workRoutes(app: App, { deps }: RouteEnv): void {
     },
     async (request, reply) => {
       const body = { ...request.body, version: expectedVersion(request, request.body.version) };
-      return answer(reply, await urge(deps, callerOf(request, deps.clock), request.params.id, body));
+      return withEtag(reply, await urge(deps, callerOf(request, deps.clock), request.params.id, body));
     },
   );
 
@@ -101,7 +98,7 @@ export function workRoutes(app: App, { deps }: RouteEnv): void {
     },
     async (request, reply) => {
       const body = { ...request.body, version: expectedVersion(request, request.body.version) };
-      return answer(reply, await addNote(deps, callerOf(request, deps.clock), request.params.id, body));
+      return withEtag(reply, await addNote(deps, callerOf(request, deps.clock), request.params.id, body));
     },
   );
 
@@ -120,7 +117,7 @@ export function workRoutes(app: App, { deps }: RouteEnv): void {
     },
     async (request, reply) => {
       const body = { ...request.body, version: expectedVersion(request, request.body.version) };
-      return answer(reply, await followUp(deps, callerOf(request, deps.clock), request.params.id, body));
+      return withEtag(reply, await followUp(deps, callerOf(request, deps.clock), request.params.id, body));
     },
   );
 
@@ -140,7 +137,7 @@ export function workRoutes(app: App, { deps }: RouteEnv): void {
     },
     async (request, reply) => {
       const body = { ...request.body, version: expectedVersion(request, request.body.version) };
-      return answer(reply, await transfer(deps, callerOf(request, deps.clock), request.params.id, body));
+      return withEtag(reply, await transfer(deps, callerOf(request, deps.clock), request.params.id, body));
     },
   );
 
@@ -160,7 +157,7 @@ export function workRoutes(app: App, { deps }: RouteEnv): void {
     },
     async (request, reply) => {
       const body = { ...request.body, version: expectedVersion(request, request.body.version) };
-      return answer(
+      return withEtag(
         reply,
         await handOverOwnership(deps, callerOf(request, deps.clock), request.params.id, body),
       );

@@ -1,9 +1,8 @@
-/** /sla/…: business calendars, the national schedule, overrides and the calendar check. */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+/** /sla/…: business calendars, the national schedule, overrides and the calendar check (policies: policy.routes.ts). */
 import { z } from 'zod';
-import { invalidField } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
 import { callerOf } from '../../platform/http/caller.ts';
+import { expectedVersion, ifMatch, withEtag } from '../../platform/http/if-match.ts';
 import {
   checkAdd,
   checkBetween,
@@ -33,16 +32,12 @@ import {
   overridePatch,
   overrideQuery,
   overrideView,
-  policyCheckInput,
-  policyCheckView,
-  policyList,
   yearInput,
   yearList,
   yearParams,
   yearView,
 } from './sla.schemas.ts';
 import type { ModuleContext } from './sla.tables.ts';
-import { listPolicies, policyCheck } from './policy.service.ts';
 
 const tags = ['sla'];
 const read = { access: { anyPermission: ['sla.calendar.read', 'sla.calendar.manage'] } } as const;
@@ -50,68 +45,8 @@ const manage = { access: { permission: 'sla.calendar.manage' } } as const;
 const codeParams = z.object({ code: z.string().min(1).max(64) });
 const idParams = z.object({ id: z.uuid() });
 
-/** The version an `If-Match` header names ("3", W/"3" or 3), or undefined without one. */
-function ifMatch(request: FastifyRequest): number | undefined {
-  const raw = request.headers['if-match'];
-  if (raw === undefined) return undefined;
-  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(String(raw));
-  if (!m || Number(m[1]) < 1)
-    throw invalidField('headers.if-match', 'must be the version as an ETag, e.g. "3"');
-  return Number(m[1]);
-}
-
-function expectedVersion(request: FastifyRequest, bodyVersion: number | undefined): number | undefined {
-  const header = ifMatch(request);
-  if (header !== undefined && bodyVersion !== undefined && header !== bodyVersion)
-    throw invalidField('body.version', 'differs from the If-Match header');
-  return header ?? bodyVersion;
-}
-
-const withEtag = <T extends { version: number | null }>(reply: FastifyReply, view: T): T => {
-  if (view.version !== null) void reply.header('etag', `"${view.version}"`);
-  return view;
-};
-
 export function slaRoutes(ctx: ModuleContext) {
   return async (app: App) => {
-    app.get(
-      '/sla/policies',
-      {
-        schema: {
-          tags,
-          summary:
-            'The policy matrix: its active rows in order, each with its match, level and targets (duration and calendar per target)',
-          response: { 200: policyList },
-        },
-        config: read,
-      },
-      async () => ({ items: await listPolicies(ctx.db) }),
-    );
-    app.post(
-      '/sla/policy-check',
-      {
-        schema: {
-          tags,
-          summary:
-            'Which policy rows apply to a request’s facts (most specific per target: contract > product > family > tier > kind), why, and the deadlines from a start with customer-caused pauses; nothing written',
-          body: policyCheckInput,
-          response: { 200: policyCheckView },
-        },
-        config: read,
-      },
-      async (request) => {
-        const { from, pauses, ...facts } = request.body;
-        return policyCheck(ctx.db, {
-          ...facts,
-          from: new Date(from),
-          pauses: pauses?.map((p) => ({
-            from: new Date(p.from),
-            ...(p.to ? { to: new Date(p.to) } : {}),
-            cause: p.cause,
-          })),
-        });
-      },
-    );
     app.get(
       '/sla/calendars',
       {

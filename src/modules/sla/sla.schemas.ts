@@ -3,6 +3,7 @@ import { hasChange, NOTHING_TO_CHANGE } from '../../platform/http/patch.ts';
 import { DAY_RULES, isTimeZone, parseClock } from './domain/calendar.ts';
 import { PAUSE_CAUSES } from './domain/deadlines.ts';
 import { LEVELS, LOCATION_CLASSES, POLICY_TIERS, TARGET_TYPES, type TargetType } from './domain/policy.ts';
+import { slaReasonView } from './reasons.schemas.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
 /** An instant with its offset or Z: `2025-09-30T18:00:00+08:00`. */
@@ -220,10 +221,91 @@ export const policyView = z.object({
   match: policyMatch,
   targets: policyTargets,
   position: z.number().int(),
+  active: z.boolean(),
   version: z.number().int(),
   updatedAt: timestamp,
 });
+export type PolicyView = z.infer<typeof policyView>;
 export const policyList = z.object({ items: z.array(policyView) });
+export const policyQuery = z.strictObject({
+  includeInactive: z.enum(['true', 'false']).optional().describe('true: deactivated rows too'),
+});
+export const policyParams = z.object({ code: z.string().min(1).max(64) });
+
+const targetInput = z.strictObject({
+  duration: z
+    .string()
+    .trim()
+    .min(1)
+    .max(16)
+    .describe('3wd (working days), 15d (calendar days), 4h, 90m (working time on the calendar)'),
+  calendar: z
+    .string()
+    .min(1)
+    .max(64)
+    .describe('24x7, cn-workdays, cn-office or a unit calendar’s code; it must exist'),
+  counting: z
+    .literal('civil-code')
+    .optional()
+    .describe('days only: counted as the Civil Code says (from the next day, to 24:00 of a working day)'),
+});
+const targetsInput = z
+  .strictObject(
+    Object.fromEntries(TARGET_TYPES.map((t) => [t, targetInput.optional()])) as Record<
+      TargetType,
+      z.ZodOptional<typeof targetInput>
+    >,
+  )
+  .refine((t) => Object.values(t).some((v) => v !== undefined), {
+    message: 'set at least one target (response, feedback, arrival, restoration, resolution, progress)',
+  })
+  .describe('per target type: its duration and calendar; a type left out is left to less specific rows');
+const matchInput = z
+  .strictObject({
+    contractId: token.optional().describe('a contract: the most specific level'),
+    productCode: token.optional().describe('an active product of the catalogue (app.logistics_et)'),
+    productFamily: token.optional().describe('a product category (industry_app)'),
+    tier: z.enum(POLICY_TIERS).optional(),
+    kind: token
+      .optional()
+      .describe("a service-request kind (fault, complaint …): checked against service requests' catalogue"),
+    category: token.optional().describe('an active request category (of the kind, if one is set)'),
+    priority: token
+      .optional()
+      .describe("a service-request priority: checked against service requests' catalogue"),
+    locationClass: z.enum(LOCATION_CLASSES).optional(),
+  })
+  .describe('what the row applies to; an absent field matches anything');
+export const policyInput = z.strictObject({
+  code: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,63}$/, 'must be letters, digits, . _ - (2 to 64)')
+    .describe('stable code, e.g. contract.C-001 or product.dedicated-line'),
+  name: z.string().trim().min(1).max(100),
+  source: z.string().trim().min(1).max(300).describe('where the figures come from: a contract, a regulation'),
+  position: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .optional()
+    .describe('listed order (breaks a tie between equally specific rows); after the last by default'),
+  match: matchInput,
+  targets: targetsInput,
+});
+export type PolicyInput = z.infer<typeof policyInput>;
+export const policyPatch = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).optional(),
+    source: z.string().trim().min(1).max(300).optional(),
+    position: z.number().int().min(0).max(1_000_000).optional(),
+    match: matchInput.optional().describe('replaces the whole match (an absent field matches anything)'),
+    targets: targetsInput.optional().describe('replaces every target'),
+    active: z.boolean().optional().describe('false: deactivated (no longer applies); true: applies again'),
+    version: version.optional(),
+  })
+  .refine(hasChange, NOTHING_TO_CHANGE);
+export type PolicyPatch = z.infer<typeof policyPatch>;
 
 export const policyCheckInput = z.strictObject({
   kind: token.describe('request kind: fault, complaint, business_order …'),
@@ -251,7 +333,8 @@ export const policyCheckView = z.object({
   facts: z.record(z.string(), z.string()),
   from: z.string(),
   rows: z.array(z.object({ code: z.string(), level: z.enum(LEVELS), narrowness: z.number().int() })),
-  explanation: z.array(z.string()),
+  explanation: z.array(z.string()).describe('in English, one sentence per reason'),
+  reasons: z.array(slaReasonView).describe('the explanation as codes and parameters, in the same order'),
   deadlines: z.array(
     z.object({
       type: z.enum(TARGET_TYPES),
@@ -268,4 +351,77 @@ export const policyCheckView = z.object({
   ),
   provisional: z.boolean(),
   missingYears: z.array(z.number().int()),
+});
+
+/** A request's SLA clocks as `GET /service-requests/{id}/sla` shows them. */
+const shown = z.string().describe('ISO 8601 in the calendar zone, e.g. 2025-10-09T10:00:00+08:00');
+export const requestSlaResponse = z.object({
+  requestId: z.uuid(),
+  facts: z.object({
+    kind: z.string(),
+    tier: z.enum(POLICY_TIERS).nullable(),
+    productCode: z.string().nullable(),
+    productFamily: z.string().nullable(),
+    category: z.string().nullable(),
+    priority: z.string().nullable(),
+    locationClass: z.enum(LOCATION_CLASSES).nullable(),
+    contractId: z.string().nullable(),
+    orgUnitId: z.string().nullable(),
+  }),
+  open: z.boolean(),
+  explanation: z.array(z.string()).describe('in English, one sentence per reason'),
+  reasons: z.array(slaReasonView).describe('the explanation as codes and parameters, in the same order'),
+  clocks: z.array(
+    z.object({
+      target: z.enum(TARGET_TYPES),
+      name: z.string(),
+      policy: z.object({
+        code: z.string(),
+        name: z.string().nullable(),
+        source: z.string().nullable(),
+        level: z.enum(LEVELS).nullable(),
+      }),
+      why: z.string().describe('in English'),
+      whyCoded: slaReasonView.describe('why, as a code and parameters'),
+      calendar: z.string(),
+      calendarUsed: z.string(),
+      duration: z.string(),
+      counting: z.enum(['civil-code']).nullable(),
+      period: z.number().int(),
+      start: shown,
+      pauses: z.array(z.object({ from: shown, to: shown.nullable() })),
+      pausedMinutes: z.number().int(),
+      deadline: shown.nullable(),
+      unpausedDeadline: shown,
+      state: z.enum(['running', 'paused', 'met', 'missed', 'stopped']),
+      metAt: shown.nullable(),
+      provisional: z.boolean(),
+      steps: z.array(
+        z.object({
+          percent: z.number().int(),
+          kind: z.enum(['warning', 'breach']),
+          at: shown.nullable(),
+          actedAt: shown.nullable(),
+          skipped: z.boolean(),
+        }),
+      ),
+      nextStepAt: shown.nullable(),
+      recomputeReason: z.string().nullable().describe('in English'),
+      recomputeReasonCoded: slaReasonView
+        .nullable()
+        .describe('the recompute reason as a code and parameters'),
+    }),
+  ),
+  changes: z.array(
+    z.object({
+      target: z.enum(TARGET_TYPES),
+      at: shown,
+      reason: z.string().describe('in English'),
+      reasonCoded: slaReasonView.describe('the reason as a code and parameters'),
+      policyFrom: z.string().nullable(),
+      policyTo: z.string().nullable(),
+      deadlineFrom: shown.nullable(),
+      deadlineTo: shown.nullable(),
+    }),
+  ),
 });

@@ -13,6 +13,7 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from 'kysely';
+import { turnsEvery } from '../event-loop.ts';
 
 /**
  * Kysely dialect for PGlite. PGlite has exactly one connection, so the driver hands it out to one
@@ -71,10 +72,29 @@ class PGliteDriver implements Driver {
   }
 }
 
+/**
+ * PGlite runs each statement on Node's main thread, and its promises resolve as microtasks: a
+ * loop of statements (an export reading page after page, an import inserting batch after batch)
+ * never lets timers, sockets or signals in until it ends — seconds, measured (BENCHMARKS.md,
+ * "Event loop"). After a statement, once this long has passed since the last turn, the driver
+ * hands the event loop one turn (setImmediate), so health checks, other requests' I/O and SIGTERM
+ * wait for one statement at most.
+ */
+const YIELD_AFTER_MS = 20;
+const yieldIfLong = turnsEvery(YIELD_AFTER_MS);
+
 class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    try {
+      return await this.run<R>(compiled);
+    } finally {
+      await yieldIfLong();
+    }
+  }
+
+  private async run<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     // PGlite's extended protocol takes one statement; parameterless scripts go through exec.
     if (compiled.parameters.length === 0 && /;\s*\S/.test(compiled.sql)) {
       const results = await this.pglite.exec(compiled.sql);

@@ -6,7 +6,12 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -36,6 +41,27 @@ export interface HttpOptions {
   /** Readiness check (database reachable). */
   ready: () => Promise<void>;
   version: string;
+  /**
+   * The level of the per-request lines (`incoming request`, `request completed`): `info` for a log
+   * collector (JSON), `debug` on a terminal so that they do not bury the start banner and warnings.
+   */
+  requestLogLevel?: 'info' | 'debug';
+  /** Connection limits against slow or idle clients (README, "Limits"); Node's defaults when unset. */
+  limits?: ConnectionLimits;
+}
+
+/** How long a client may take and keep a connection (ONEPOINT_HEADERS_TIMEOUT_MS …). */
+export interface ConnectionLimits {
+  /** All request headers must have arrived this long after the request began (slowloris). */
+  headersTimeoutMs: number;
+  /** The whole request, body included, must have arrived this long after it began. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long. */
+  keepAliveTimeoutMs: number;
+  /** A connection is closed after serving this many requests (0: no limit). */
+  maxRequestsPerSocket: number;
+  /** Connections beyond this many open ones are refused at once (0: no limit). */
+  maxConnections: number;
 }
 
 export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger, ZodTypeProvider>;
@@ -163,9 +189,23 @@ export function toAppError(err: unknown): { error: AppError; unexpected: boolean
 }
 
 export async function createHttpApp(opts: HttpOptions): Promise<App> {
+  const limits = opts.limits;
+  const quietRequests = opts.requestLogLevel === 'debug';
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimitBytes,
+    ...(quietRequests && { logController: new LogController({ disableRequestLogging: true }) }),
+    ...(limits && {
+      // Node checks the headers and request timeouts every connectionsCheckingInterval (30 s by
+      // default): a fifth of the headers timeout keeps a slowloris connection from lingering.
+      http: {
+        headersTimeout: limits.headersTimeoutMs,
+        connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 5))),
+      },
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      maxRequestsPerSocket: limits.maxRequestsPerSocket,
+    }),
     genReqId: () => uuidv7(),
     requestIdHeader: false,
     trustProxy: opts.trustProxy ?? false,
@@ -187,6 +227,15 @@ export async function createHttpApp(opts: HttpOptions): Promise<App> {
     },
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
+
+  if (limits && limits.maxConnections > 0) app.server.maxConnections = limits.maxConnections;
+  if (quietRequests) {
+    // Fastify's own request lines, one level down (shown with ONEPOINT_LOG_LEVEL=debug).
+    app.addHook('onRequest', async (request) => request.log.debug({ req: request }, 'incoming request'));
+    app.addHook('onResponse', async (request, reply) =>
+      request.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed'),
+    );
+  }
 
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, utf8JsonParser(app));

@@ -53,6 +53,8 @@ export interface QueueOptions {
 // Deduplicated queues use pg-boss's 'short' policy: at most one *waiting* job per singletonKey.
 // ('singleton' would limit *active* jobs instead, and let duplicates pile up while they wait.)
 const DEDUPE_POLICY = 'short';
+/** PostgreSQL's SQLSTATE for a transaction cancelled to break a deadlock. */
+const DEADLOCK = '40P01';
 
 export async function startJobQueue(opts: QueueOptions): Promise<JobQueue> {
   const log = opts.logger.child({ component: 'jobs' });
@@ -101,12 +103,24 @@ export async function startJobQueue(opts: QueueOptions): Promise<JobQueue> {
     async define(name, defineOpts) {
       const policy = defineOpts?.dedupe ? DEDUPE_POLICY : 'standard';
       if (defineOpts?.dedupe) dedupeQueues.add(name);
-      const existing = await boss.getQueue(name);
-      if (!existing) {
-        await boss.createQueue(name, { name, policy });
-      } else if ((existing.policy ?? 'standard') !== policy) {
-        // pg-boss cannot change a queue's policy in place; say so rather than silently differ.
-        log.warn({ queue: name, existing: existing.policy, wanted: policy }, 'queue policy differs');
+      // Two worker processes starting at once both create the queue; pg-boss's create_queue can
+      // then deadlock (its insert into pgboss.queue against the other's partition attach), and
+      // PostgreSQL cancels one of them. The loser rolled back whole: look again and retry.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const existing = await boss.getQueue(name);
+          if (!existing) {
+            await boss.createQueue(name, { name, policy });
+          } else if ((existing.policy ?? 'standard') !== policy) {
+            // pg-boss cannot change a queue's policy in place; say so rather than silently differ.
+            log.warn({ queue: name, existing: existing.policy, wanted: policy }, 'queue policy differs');
+          }
+          return;
+        } catch (err) {
+          if ((err as { code?: unknown }).code !== DEADLOCK || attempt >= 5) throw err;
+          log.info({ queue: name, attempt }, 'another process was creating this queue; trying again');
+          await new Promise((r) => setTimeout(r, 50 * attempt + Math.random() * 100));
+        }
       }
     },
 

@@ -55,11 +55,19 @@ export const queryKeys = {
   customerSearch: (q: string) => ['customers', 'search', q] as const,
   customer360: (id: string) => ['customers', id, '360'] as const,
   customerAccess: (id: string) => ['customers', id, 'access-log'] as const,
+  /** An enterprise's service agreements (under the customer: a change to it reads them again). */
+  customerContracts: (id: string) => ['customers', id, 'contracts'] as const,
+  customerSlaReport: (id: string, from: string, to: string) =>
+    ['customers', id, 'sla-report', from, to] as const,
   allRequests: ['service-requests'] as const,
   requests: (filters: object) => ['service-requests', 'list', filters] as const,
   request: (id: string) => ['service-requests', id] as const,
+  /** A request's SLA clocks (under the request: every change to it reads them again). */
+  requestSla: (id: string) => ['service-requests', id, 'sla'] as const,
   requestNotices: (id: string) => ['service-requests', id, 'notices'] as const,
   noticeTemplates: ['notice-templates'] as const,
+  channelMailboxes: ['channel-mailboxes'] as const,
+  channelSettings: ['channel-settings'] as const,
   requestQueues: (filters: object) => ['service-requests', 'queues', filters] as const,
   requestOverview: (filters: object) => ['service-requests', 'overview', filters] as const,
   requestCategories: ['service-request-categories'] as const,
@@ -79,6 +87,17 @@ export const queryKeys = {
   incidentRecipients: (id: string, what: 'customers' | 'notice') => ['incidents', id, what] as const,
   incidentNotice: (id: string) => ['incidents', id, 'notice-text'] as const,
   auditLog: (filters: object) => ['audit', filters] as const,
+  allSlaPolicies: ['sla-policies'] as const,
+  slaPolicies: (includeInactive: boolean) => ['sla-policies', 'list', includeInactive] as const,
+  /** The active policy rows, read on a customer's page for what its contracts commit. */
+  slaContractRows: ['sla-policies', 'contract-rows'] as const,
+  slaCalendars: ['sla-calendars'] as const,
+  slaOverrides: ['sla-calendar-overrides'] as const,
+  slaYears: ['sla-calendar-years'] as const,
+  slaMet: (filters: object) => ['sla-reports', 'met', filters] as const,
+  slaBreaches: (filters: object) => ['sla-reports', 'breaches', filters] as const,
+  slaAtRisk: (filters: object) => ['sla-reports', 'at-risk', filters] as const,
+  slaOpenStates: (filters: object) => ['sla-reports', 'open-states', filters] as const,
 };
 
 /** A refusal (401/403/404): the data the user may no longer see is dropped, not kept on screen. */

@@ -158,6 +158,51 @@ export interface paths {
                 roles: Array<string>;
                 permissions: Array<string>;
               };
+              /** Unused recovery codes; the console warns at 2 or fewer */
+              recoveryCodesLeft: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/auth/login/mfa/recovery': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Second sign-in step with a recovery code instead of a code from the app (lost phone) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            challenge: string;
+            recoveryCode: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              status: 'ok';
+              token: string;
+              csrfToken: string;
+              expiresAt: string;
+              user: {
+                id: string;
+                login: string;
+                displayName: string;
+                orgUnitId: string;
+                roles: Array<string>;
+                permissions: Array<string>;
+              };
+              /** Unused recovery codes; the console warns at 2 or fewer */
+              recoveryCodesLeft: number;
             };
           };
         };
@@ -197,7 +242,7 @@ export interface paths {
   };
   '/api/v1/auth/login/mfa/enrolment/confirm': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** The first code from the app confirms the enrolment and completes the sign-in */
+    /** The first code from the app confirms the enrolment and completes the sign-in; the answer carries the ten recovery codes, shown this once */
     post: {
       parameters: {
         query?: never;
@@ -230,6 +275,8 @@ export interface paths {
                 roles: Array<string>;
                 permissions: Array<string>;
               };
+              /** Ten one-time recovery codes, shown this once (only their hashes are kept) */
+              recoveryCodes: Array<string>;
             };
           };
         };
@@ -238,7 +285,7 @@ export interface paths {
   };
   '/api/v1/auth/mfa': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** Your second factor: enrolled or not, and whether you must use one */
+    /** Your second factor: enrolled or not, whether you must use one, recovery codes left */
     get: {
       parameters: {
         query?: never;
@@ -255,6 +302,8 @@ export interface paths {
               enrolled: boolean;
               enrolledAt: string | null;
               required: boolean;
+              /** Unused recovery codes; the console warns at 2 or fewer */
+              recoveryCodesLeft: number;
             };
           };
         };
@@ -288,7 +337,7 @@ export interface paths {
   };
   '/api/v1/auth/mfa/enrolment/confirm': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** Confirm the enrolment with the first code from the app */
+    /** Confirm the enrolment with the first code from the app; the answer carries the ten recovery codes, shown this once */
     post: {
       parameters: {
         query?: never;
@@ -304,16 +353,52 @@ export interface paths {
         };
       };
       responses: {
-        204: {
+        200: {
           headers: { [name: string]: unknown };
-          content?: never;
+          content: {
+            'application/json': {
+              /** Ten one-time recovery codes, shown this once (only their hashes are kept) */
+              recoveryCodes: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/auth/mfa/recovery-codes': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** New recovery codes (the old ones stop working), shown this once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            code?: string;
+            password?: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              /** Ten one-time recovery codes, shown this once (only their hashes are kept) */
+              recoveryCodes: Array<string>;
+            };
+          };
         };
       };
     };
   };
   '/api/v1/users/{id}/mfa': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** Reset a user's second factor (lost phone): they enrol again at their next sign-in; their sessions end */
+    /** Reset a user's second factor (lost phone): they enrol again at their next sign-in; their sessions end and their recovery codes are void */
     delete: {
       parameters: {
         query?: never;
@@ -1797,6 +1882,8 @@ export interface paths {
               };
               startedOn?: string | null;
               endedOn?: string | null;
+              /** where the site is: urban 城市, county 县城, rural 农村 (the SLA's 48 h vs 72 h repair) */
+              locationClass?: ('urban' | 'county' | 'rural') | null;
             }>;
           };
         };
@@ -2176,6 +2263,7 @@ export interface paths {
                 };
                 startedOn: string | null;
                 endedOn: string | null;
+                locationClass: ('urban' | 'county' | 'rural') | null;
                 version: number;
               }>;
               openRequests: Array<unknown>;
@@ -2445,6 +2533,7 @@ export interface paths {
               };
               startedOn: string | null;
               endedOn: string | null;
+              locationClass: ('urban' | 'county' | 'rural') | null;
               version: number;
             }>;
           };
@@ -2486,6 +2575,8 @@ export interface paths {
             };
             startedOn?: string | null;
             endedOn?: string | null;
+            /** where the site is: urban 城市, county 县城, rural 农村 (the SLA's 48 h vs 72 h repair) */
+            locationClass?: ('urban' | 'county' | 'rural') | null;
           };
         };
       };
@@ -2519,6 +2610,7 @@ export interface paths {
               };
               startedOn: string | null;
               endedOn: string | null;
+              locationClass: ('urban' | 'county' | 'rural') | null;
               version: number;
             };
           };
@@ -2563,6 +2655,8 @@ export interface paths {
             };
             startedOn?: string | null;
             endedOn?: string | null;
+            /** where the site is: urban 城市, county 县城, rural 农村 (the SLA's 48 h vs 72 h repair) */
+            locationClass?: ('urban' | 'county' | 'rural') | null;
             reason?: string;
             version?: number;
           };
@@ -2598,7 +2692,126 @@ export interface paths {
               };
               startedOn: string | null;
               endedOn: string | null;
+              locationClass: ('urban' | 'county' | 'rural') | null;
               version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/customers/{id}/contracts': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** An enterprise customer's signed service agreements (SLA contracts), oldest first: the number names its rows in the SLA policy matrix */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': Array<{
+              contractNo: string;
+              customerId: string;
+              name: string;
+              validFrom: string;
+              validTo: string | null;
+              version: number;
+              createdAt: string;
+              updatedAt: string;
+            }>;
+          };
+        };
+      };
+    };
+    /** Add a signed service agreement (enterprise customers; one valid on any day — an overlap is 422, a taken number 409) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** the contract number, e.g. JS-SLA-2026-0001: SLA policy rows name it (match.contractId) */
+            contractNo: string;
+            name: string;
+            /** first day it applies (China date) */
+            validFrom: string;
+            /** last day it applies; null: open-ended */
+            validTo?: string | null;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              contractNo: string;
+              customerId: string;
+              name: string;
+              validFrom: string;
+              validTo: string | null;
+              version: number;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/customers/{id}/contracts/{contractNo}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Change a service agreement's name or period (e.g. end it: validTo); the SLA of the customer's open requests follows */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          /** the contract number, e.g. JS-SLA-2026-0001: SLA policy rows name it (match.contractId) */
+          contractNo: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            /** first day it applies (China date) */
+            validFrom?: string;
+            /** last day it applies; null: open-ended */
+            validTo?: string | null;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              contractNo: string;
+              customerId: string;
+              name: string;
+              validFrom: string;
+              validTo: string | null;
+              version: number;
+              createdAt: string;
+              updatedAt: string;
             };
           };
         };
@@ -2783,6 +2996,7 @@ export interface paths {
                 };
                 startedOn: string | null;
                 endedOn: string | null;
+                locationClass: ('urban' | 'county' | 'rural') | null;
                 version: number;
                 customer: {
                   id: string;
@@ -3665,7 +3879,8 @@ export interface paths {
             | 'returned'
             | 'resolved'
             | 'callback'
-            | 'closed';
+            | 'closed'
+            | 'cancelled';
           statuses?: string;
           desk?: 'monitoring';
           priority?: 'urgent' | 'high' | 'normal' | 'low';
@@ -3731,6 +3946,17 @@ export interface paths {
                 version: number;
                 repeat: boolean;
                 tags: Array<string>;
+                sla: {
+                  target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                  /** running; paused (客户原因挂起, no deadline); missed (breached, milestone not yet reached) */
+                  state: 'running' | 'paused' | 'missed';
+                  /** ISO 8601; null while paused */
+                  deadline: string | null;
+                  /** when the clock's first warning falls due (ISO 8601); null without warnings or while paused */
+                  warningAt: string | null;
+                  /** the deadline falls in a year whose national schedule is missing */
+                  provisional: boolean;
+                } | null;
               }>;
               nextCursor: string | null;
             };
@@ -3995,7 +4221,8 @@ export interface paths {
                   | 'repeat'
                   | 'merge'
                   | 'link'
-                  | 'tags';
+                  | 'tags'
+                  | 'sla';
                 visibility: 'internal' | 'customer';
                 actorId: string | null;
                 actorLogin: string | null;
@@ -4035,9 +4262,487 @@ export interface paths {
       };
     };
   };
+  '/api/v1/service-requests/{id}/sla': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The request's SLA clocks: per target the policy row and why, the calendar, duration, start, customer-caused pauses, deadline, state, steps (warnings, breach) and the recompute history */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              requestId: string;
+              facts: {
+                kind: string;
+                tier: ('group' | 'province' | 'localA' | 'localB' | 'localC' | 'public') | null;
+                productCode: string | null;
+                productFamily: string | null;
+                category: string | null;
+                priority: string | null;
+                locationClass: ('urban' | 'county' | 'rural') | null;
+                contractId: string | null;
+                orgUnitId: string | null;
+              };
+              open: boolean;
+              /** in English, one sentence per reason */
+              explanation: Array<string>;
+              /** the explanation as codes and parameters, in the same order */
+              reasons: Array<
+                | {
+                    code: 'rows_matching';
+                    params: {
+                      rows: Array<{
+                        row: string;
+                        level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+                        /** the row's match (absent fields match anything) */
+                        match: {
+                          contractId?: string;
+                          productCode?: string;
+                          productFamily?: string;
+                          tier?: string;
+                          kind?: string;
+                          category?: string;
+                          priority?: string;
+                          locationClass?: string;
+                        };
+                      }>;
+                    };
+                  }
+                | {
+                    code: 'no_row_matches';
+                    params: {};
+                  }
+                | {
+                    code: 'target_row';
+                    params: {
+                      target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                      duration: string;
+                      calendar: string;
+                      counting: 'civil-code' | null;
+                      row: string;
+                      level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+                      /** a row as specific; the one listed first wins */
+                      tiedWith: string | null;
+                      overrides: Array<{
+                        row: string;
+                        duration: string;
+                      }>;
+                    };
+                  }
+                | {
+                    code: 'row_inactive';
+                    params: {
+                      row: string;
+                    };
+                  }
+                | {
+                    code: 'tier_changed';
+                    params: {
+                      from: string | null;
+                      to: string | null;
+                    };
+                  }
+                | {
+                    code: 'location_class_changed';
+                    params: {
+                      from: string | null;
+                      to: string | null;
+                    };
+                  }
+                | {
+                    code: 'contract_changed';
+                    params: {
+                      contractNo: string;
+                      contractId: string | null;
+                    };
+                  }
+                | {
+                    code: 'reopened';
+                    params: {};
+                  }
+                | {
+                    code: 'reopened_recomputed';
+                    params: {};
+                  }
+                | {
+                    code: 'policy_changed';
+                    params: {
+                      row: string;
+                      change: 'created' | 'updated' | 'deactivated' | 'reactivated';
+                      version: number | null;
+                      /** the rows the recompute looked at */
+                      policies: Array<string>;
+                    };
+                  }
+                | {
+                    code: 'text';
+                    params: {
+                      text: string;
+                      policies: Array<string>;
+                    };
+                  }
+              >;
+              clocks: Array<{
+                target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                name: string;
+                policy: {
+                  code: string;
+                  name: string | null;
+                  source: string | null;
+                  level: ('global' | 'kind' | 'tier' | 'family' | 'product' | 'contract') | null;
+                };
+                /** in English */
+                why: string;
+                /** why, as a code and parameters */
+                whyCoded:
+                  | {
+                      code: 'rows_matching';
+                      params: {
+                        rows: Array<{
+                          row: string;
+                          level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+                          /** the row's match (absent fields match anything) */
+                          match: {
+                            contractId?: string;
+                            productCode?: string;
+                            productFamily?: string;
+                            tier?: string;
+                            kind?: string;
+                            category?: string;
+                            priority?: string;
+                            locationClass?: string;
+                          };
+                        }>;
+                      };
+                    }
+                  | {
+                      code: 'no_row_matches';
+                      params: {};
+                    }
+                  | {
+                      code: 'target_row';
+                      params: {
+                        target:
+                          'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                        duration: string;
+                        calendar: string;
+                        counting: 'civil-code' | null;
+                        row: string;
+                        level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+                        /** a row as specific; the one listed first wins */
+                        tiedWith: string | null;
+                        overrides: Array<{
+                          row: string;
+                          duration: string;
+                        }>;
+                      };
+                    }
+                  | {
+                      code: 'row_inactive';
+                      params: {
+                        row: string;
+                      };
+                    }
+                  | {
+                      code: 'tier_changed';
+                      params: {
+                        from: string | null;
+                        to: string | null;
+                      };
+                    }
+                  | {
+                      code: 'location_class_changed';
+                      params: {
+                        from: string | null;
+                        to: string | null;
+                      };
+                    }
+                  | {
+                      code: 'contract_changed';
+                      params: {
+                        contractNo: string;
+                        contractId: string | null;
+                      };
+                    }
+                  | {
+                      code: 'reopened';
+                      params: {};
+                    }
+                  | {
+                      code: 'reopened_recomputed';
+                      params: {};
+                    }
+                  | {
+                      code: 'policy_changed';
+                      params: {
+                        row: string;
+                        change: 'created' | 'updated' | 'deactivated' | 'reactivated';
+                        version: number | null;
+                        /** the rows the recompute looked at */
+                        policies: Array<string>;
+                      };
+                    }
+                  | {
+                      code: 'text';
+                      params: {
+                        text: string;
+                        policies: Array<string>;
+                      };
+                    };
+                calendar: string;
+                calendarUsed: string;
+                duration: string;
+                counting: 'civil-code' | null;
+                period: number;
+                /** ISO 8601 in the calendar zone, e.g. 2025-10-09T10:00:00+08:00 */
+                start: string;
+                pauses: Array<{
+                  /** ISO 8601 in the calendar zone, e.g. 2025-10-09T10:00:00+08:00 */
+                  from: string;
+                  to: string | null;
+                }>;
+                pausedMinutes: number;
+                deadline: string | null;
+                /** ISO 8601 in the calendar zone, e.g. 2025-10-09T10:00:00+08:00 */
+                unpausedDeadline: string;
+                state: 'running' | 'paused' | 'met' | 'missed' | 'stopped';
+                metAt: string | null;
+                provisional: boolean;
+                steps: Array<{
+                  percent: number;
+                  kind: 'warning' | 'breach';
+                  at: string | null;
+                  actedAt: string | null;
+                  skipped: boolean;
+                }>;
+                nextStepAt: string | null;
+                /** in English */
+                recomputeReason: string | null;
+                /** the recompute reason as a code and parameters */
+                recomputeReasonCoded:
+                  | (
+                      | {
+                          code: 'rows_matching';
+                          params: {
+                            rows: Array<{
+                              row: string;
+                              level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+                              /** the row's match (absent fields match anything) */
+                              match: {
+                                contractId?: string;
+                                productCode?: string;
+                                productFamily?: string;
+                                tier?: string;
+                                kind?: string;
+                                category?: string;
+                                priority?: string;
+                                locationClass?: string;
+                              };
+                            }>;
+                          };
+                        }
+                      | {
+                          code: 'no_row_matches';
+                          params: {};
+                        }
+                      | {
+                          code: 'target_row';
+                          params: {
+                            target:
+                              'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                            duration: string;
+                            calendar: string;
+                            counting: 'civil-code' | null;
+                            row: string;
+                            level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+                            /** a row as specific; the one listed first wins */
+                            tiedWith: string | null;
+                            overrides: Array<{
+                              row: string;
+                              duration: string;
+                            }>;
+                          };
+                        }
+                      | {
+                          code: 'row_inactive';
+                          params: {
+                            row: string;
+                          };
+                        }
+                      | {
+                          code: 'tier_changed';
+                          params: {
+                            from: string | null;
+                            to: string | null;
+                          };
+                        }
+                      | {
+                          code: 'location_class_changed';
+                          params: {
+                            from: string | null;
+                            to: string | null;
+                          };
+                        }
+                      | {
+                          code: 'contract_changed';
+                          params: {
+                            contractNo: string;
+                            contractId: string | null;
+                          };
+                        }
+                      | {
+                          code: 'reopened';
+                          params: {};
+                        }
+                      | {
+                          code: 'reopened_recomputed';
+                          params: {};
+                        }
+                      | {
+                          code: 'policy_changed';
+                          params: {
+                            row: string;
+                            change: 'created' | 'updated' | 'deactivated' | 'reactivated';
+                            version: number | null;
+                            /** the rows the recompute looked at */
+                            policies: Array<string>;
+                          };
+                        }
+                      | {
+                          code: 'text';
+                          params: {
+                            text: string;
+                            policies: Array<string>;
+                          };
+                        }
+                    )
+                  | null;
+              }>;
+              changes: Array<{
+                target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                /** ISO 8601 in the calendar zone, e.g. 2025-10-09T10:00:00+08:00 */
+                at: string;
+                /** in English */
+                reason: string;
+                /** the reason as a code and parameters */
+                reasonCoded:
+                  | {
+                      code: 'rows_matching';
+                      params: {
+                        rows: Array<{
+                          row: string;
+                          level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+                          /** the row's match (absent fields match anything) */
+                          match: {
+                            contractId?: string;
+                            productCode?: string;
+                            productFamily?: string;
+                            tier?: string;
+                            kind?: string;
+                            category?: string;
+                            priority?: string;
+                            locationClass?: string;
+                          };
+                        }>;
+                      };
+                    }
+                  | {
+                      code: 'no_row_matches';
+                      params: {};
+                    }
+                  | {
+                      code: 'target_row';
+                      params: {
+                        target:
+                          'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                        duration: string;
+                        calendar: string;
+                        counting: 'civil-code' | null;
+                        row: string;
+                        level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+                        /** a row as specific; the one listed first wins */
+                        tiedWith: string | null;
+                        overrides: Array<{
+                          row: string;
+                          duration: string;
+                        }>;
+                      };
+                    }
+                  | {
+                      code: 'row_inactive';
+                      params: {
+                        row: string;
+                      };
+                    }
+                  | {
+                      code: 'tier_changed';
+                      params: {
+                        from: string | null;
+                        to: string | null;
+                      };
+                    }
+                  | {
+                      code: 'location_class_changed';
+                      params: {
+                        from: string | null;
+                        to: string | null;
+                      };
+                    }
+                  | {
+                      code: 'contract_changed';
+                      params: {
+                        contractNo: string;
+                        contractId: string | null;
+                      };
+                    }
+                  | {
+                      code: 'reopened';
+                      params: {};
+                    }
+                  | {
+                      code: 'reopened_recomputed';
+                      params: {};
+                    }
+                  | {
+                      code: 'policy_changed';
+                      params: {
+                        row: string;
+                        change: 'created' | 'updated' | 'deactivated' | 'reactivated';
+                        version: number | null;
+                        /** the rows the recompute looked at */
+                        policies: Array<string>;
+                      };
+                    }
+                  | {
+                      code: 'text';
+                      params: {
+                        text: string;
+                        policies: Array<string>;
+                      };
+                    };
+                policyFrom: string | null;
+                policyTo: string | null;
+                deadlineFrom: string | null;
+                deadlineTo: string | null;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
   '/api/v1/service-requests/{id}/transitions': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** A workflow action: triage, dispatch, take, start, suspend (reason), resume, escalate (reason), return (reason), resolve (result), callback, confirm, close, reopen (reason). A refused action names the allowed ones (409 TRANSITION_NOT_ALLOWED, details.allowed). Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
+    /** A workflow action: triage, dispatch, take, start, arrive (到场: on site, a fault), suspend (reason), resume, escalate (reason), return (reason), resolve (result), callback, confirm, close, reopen (reason: the SLA clocks of restoration and resolution count on), cancel (reason). A refused action names the allowed ones (409 TRANSITION_NOT_ALLOWED, details.allowed). Send the ETag you read in If-Match (or `version`): a stale one gets 409. */
     post: {
       parameters: {
         query?: never;
@@ -4055,6 +4760,7 @@ export interface paths {
               | 'dispatch'
               | 'take'
               | 'start'
+              | 'arrive'
               | 'suspend'
               | 'resume'
               | 'escalate'
@@ -4063,11 +4769,13 @@ export interface paths {
               | 'callback'
               | 'confirm'
               | 'close'
-              | 'reopen';
+              | 'reopen'
+              | 'cancel';
             reason?: string;
             result?: string;
             assigneeId?: string;
             customerVisible?: boolean;
+            cause?: 'customer' | 'operator';
             version?: number;
           };
         };
@@ -4898,7 +5606,8 @@ export interface paths {
                     | 'returned'
                     | 'resolved'
                     | 'callback'
-                    | 'closed';
+                    | 'closed'
+                    | 'cancelled';
                   states: Array<
                     | 'accepted'
                     | 'triage'
@@ -4911,6 +5620,7 @@ export interface paths {
                     | 'resolved'
                     | 'callback'
                     | 'closed'
+                    | 'cancelled'
                   >;
                   transitions: Array<{
                     action:
@@ -4918,6 +5628,7 @@ export interface paths {
                       | 'dispatch'
                       | 'take'
                       | 'start'
+                      | 'arrive'
                       | 'suspend'
                       | 'resume'
                       | 'escalate'
@@ -4926,7 +5637,8 @@ export interface paths {
                       | 'callback'
                       | 'confirm'
                       | 'close'
-                      | 'reopen';
+                      | 'reopen'
+                      | 'cancel';
                     from: Array<
                       | 'accepted'
                       | 'triage'
@@ -4939,6 +5651,7 @@ export interface paths {
                       | 'resolved'
                       | 'callback'
                       | 'closed'
+                      | 'cancelled'
                     >;
                     to:
                       | 'accepted'
@@ -4951,7 +5664,8 @@ export interface paths {
                       | 'returned'
                       | 'resolved'
                       | 'callback'
-                      | 'closed';
+                      | 'closed'
+                      | 'cancelled';
                   }>;
                   closeAtIntake: boolean;
                 };
@@ -5003,7 +5717,8 @@ export interface paths {
                   | 'returned'
                   | 'resolved'
                   | 'callback'
-                  | 'closed';
+                  | 'closed'
+                  | 'cancelled';
                 states: Array<
                   | 'accepted'
                   | 'triage'
@@ -5016,6 +5731,7 @@ export interface paths {
                   | 'resolved'
                   | 'callback'
                   | 'closed'
+                  | 'cancelled'
                 >;
                 transitions: Array<{
                   action:
@@ -5023,6 +5739,7 @@ export interface paths {
                     | 'dispatch'
                     | 'take'
                     | 'start'
+                    | 'arrive'
                     | 'suspend'
                     | 'resume'
                     | 'escalate'
@@ -5031,7 +5748,8 @@ export interface paths {
                     | 'callback'
                     | 'confirm'
                     | 'close'
-                    | 'reopen';
+                    | 'reopen'
+                    | 'cancel';
                   from: Array<
                     | 'accepted'
                     | 'triage'
@@ -5044,6 +5762,7 @@ export interface paths {
                     | 'resolved'
                     | 'callback'
                     | 'closed'
+                    | 'cancelled'
                   >;
                   to:
                     | 'accepted'
@@ -5056,7 +5775,8 @@ export interface paths {
                     | 'returned'
                     | 'resolved'
                     | 'callback'
-                    | 'closed';
+                    | 'closed'
+                    | 'cancelled';
                 }>;
                 closeAtIntake: boolean;
               };
@@ -5100,7 +5820,8 @@ export interface paths {
                 | 'returned'
                 | 'resolved'
                 | 'callback'
-                | 'closed';
+                | 'closed'
+                | 'cancelled';
               states: Array<
                 | 'accepted'
                 | 'triage'
@@ -5113,6 +5834,7 @@ export interface paths {
                 | 'resolved'
                 | 'callback'
                 | 'closed'
+                | 'cancelled'
               >;
               transitions: Array<{
                 action:
@@ -5120,6 +5842,7 @@ export interface paths {
                   | 'dispatch'
                   | 'take'
                   | 'start'
+                  | 'arrive'
                   | 'suspend'
                   | 'resume'
                   | 'escalate'
@@ -5128,7 +5851,8 @@ export interface paths {
                   | 'callback'
                   | 'confirm'
                   | 'close'
-                  | 'reopen';
+                  | 'reopen'
+                  | 'cancel';
                 from: Array<
                   | 'accepted'
                   | 'triage'
@@ -5141,6 +5865,7 @@ export interface paths {
                   | 'resolved'
                   | 'callback'
                   | 'closed'
+                  | 'cancelled'
                 >;
                 to:
                   | 'accepted'
@@ -5153,7 +5878,8 @@ export interface paths {
                   | 'returned'
                   | 'resolved'
                   | 'callback'
-                  | 'closed';
+                  | 'closed'
+                  | 'cancelled';
               }>;
               closeAtIntake: boolean;
             };
@@ -5179,7 +5905,8 @@ export interface paths {
                   | 'returned'
                   | 'resolved'
                   | 'callback'
-                  | 'closed';
+                  | 'closed'
+                  | 'cancelled';
                 states: Array<
                   | 'accepted'
                   | 'triage'
@@ -5192,6 +5919,7 @@ export interface paths {
                   | 'resolved'
                   | 'callback'
                   | 'closed'
+                  | 'cancelled'
                 >;
                 transitions: Array<{
                   action:
@@ -5199,6 +5927,7 @@ export interface paths {
                     | 'dispatch'
                     | 'take'
                     | 'start'
+                    | 'arrive'
                     | 'suspend'
                     | 'resume'
                     | 'escalate'
@@ -5207,7 +5936,8 @@ export interface paths {
                     | 'callback'
                     | 'confirm'
                     | 'close'
-                    | 'reopen';
+                    | 'reopen'
+                    | 'cancel';
                   from: Array<
                     | 'accepted'
                     | 'triage'
@@ -5220,6 +5950,7 @@ export interface paths {
                     | 'resolved'
                     | 'callback'
                     | 'closed'
+                    | 'cancelled'
                   >;
                   to:
                     | 'accepted'
@@ -5232,7 +5963,8 @@ export interface paths {
                     | 'returned'
                     | 'resolved'
                     | 'callback'
-                    | 'closed';
+                    | 'closed'
+                    | 'cancelled';
                 }>;
                 closeAtIntake: boolean;
               };
@@ -5817,6 +6549,29 @@ export interface paths {
                 resolvedAt: string | null;
                 closedAt: string | null;
                 version: number;
+                commitments: Array<{
+                  target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                  /** the limit in plain words: 1 working day, 48 hours (round the clock), 4 working hours … */
+                  limit: {
+                    amount: number;
+                    unit:
+                      | 'working_days'
+                      | 'calendar_days'
+                      | 'hours'
+                      | 'working_hours'
+                      | 'minutes'
+                      | 'working_minutes';
+                  } | null;
+                  from: string;
+                  /** the promised time; null while paused at the customer’s request (客户原因挂起) */
+                  promisedBy: string | null;
+                  /** met; missed (done late, or past the promised time and not done yet); running; paused (at the customer’s request); ended (the request closed before this step was needed) */
+                  status: 'met' | 'missed' | 'running' | 'paused' | 'ended';
+                  doneAt: string | null;
+                  pausedMinutes: number;
+                  /** the holiday schedule of a year it reaches is not published yet */
+                  provisional: boolean;
+                }>;
               }>;
             };
           };
@@ -5863,6 +6618,29 @@ export interface paths {
               resolvedAt: string | null;
               closedAt: string | null;
               version: number;
+              commitments: Array<{
+                target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                /** the limit in plain words: 1 working day, 48 hours (round the clock), 4 working hours … */
+                limit: {
+                  amount: number;
+                  unit:
+                    | 'working_days'
+                    | 'calendar_days'
+                    | 'hours'
+                    | 'working_hours'
+                    | 'minutes'
+                    | 'working_minutes';
+                } | null;
+                from: string;
+                /** the promised time; null while paused at the customer’s request (客户原因挂起) */
+                promisedBy: string | null;
+                /** met; missed (done late, or past the promised time and not done yet); running; paused (at the customer’s request); ended (the request closed before this step was needed) */
+                status: 'met' | 'missed' | 'running' | 'paused' | 'ended';
+                doneAt: string | null;
+                pausedMinutes: number;
+                /** the holiday schedule of a year it reaches is not published yet */
+                provisional: boolean;
+              }>;
               timeline: Array<{
                 id: string;
                 kind: string;
@@ -5912,6 +6690,29 @@ export interface paths {
               resolvedAt: string | null;
               closedAt: string | null;
               version: number;
+              commitments: Array<{
+                target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                /** the limit in plain words: 1 working day, 48 hours (round the clock), 4 working hours … */
+                limit: {
+                  amount: number;
+                  unit:
+                    | 'working_days'
+                    | 'calendar_days'
+                    | 'hours'
+                    | 'working_hours'
+                    | 'minutes'
+                    | 'working_minutes';
+                } | null;
+                from: string;
+                /** the promised time; null while paused at the customer’s request (客户原因挂起) */
+                promisedBy: string | null;
+                /** met; missed (done late, or past the promised time and not done yet); running; paused (at the customer’s request); ended (the request closed before this step was needed) */
+                status: 'met' | 'missed' | 'running' | 'paused' | 'ended';
+                doneAt: string | null;
+                pausedMinutes: number;
+                /** the holiday schedule of a year it reaches is not published yet */
+                provisional: boolean;
+              }>;
               timeline: Array<{
                 id: string;
                 kind: string;
@@ -5968,6 +6769,29 @@ export interface paths {
               resolvedAt: string | null;
               closedAt: string | null;
               version: number;
+              commitments: Array<{
+                target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                /** the limit in plain words: 1 working day, 48 hours (round the clock), 4 working hours … */
+                limit: {
+                  amount: number;
+                  unit:
+                    | 'working_days'
+                    | 'calendar_days'
+                    | 'hours'
+                    | 'working_hours'
+                    | 'minutes'
+                    | 'working_minutes';
+                } | null;
+                from: string;
+                /** the promised time; null while paused at the customer’s request (客户原因挂起) */
+                promisedBy: string | null;
+                /** met; missed (done late, or past the promised time and not done yet); running; paused (at the customer’s request); ended (the request closed before this step was needed) */
+                status: 'met' | 'missed' | 'running' | 'paused' | 'ended';
+                doneAt: string | null;
+                pausedMinutes: number;
+                /** the holiday schedule of a year it reaches is not published yet */
+                provisional: boolean;
+              }>;
               timeline: Array<{
                 id: string;
                 kind: string;
@@ -6025,6 +6849,29 @@ export interface paths {
               resolvedAt: string | null;
               closedAt: string | null;
               version: number;
+              commitments: Array<{
+                target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                /** the limit in plain words: 1 working day, 48 hours (round the clock), 4 working hours … */
+                limit: {
+                  amount: number;
+                  unit:
+                    | 'working_days'
+                    | 'calendar_days'
+                    | 'hours'
+                    | 'working_hours'
+                    | 'minutes'
+                    | 'working_minutes';
+                } | null;
+                from: string;
+                /** the promised time; null while paused at the customer’s request (客户原因挂起) */
+                promisedBy: string | null;
+                /** met; missed (done late, or past the promised time and not done yet); running; paused (at the customer’s request); ended (the request closed before this step was needed) */
+                status: 'met' | 'missed' | 'running' | 'paused' | 'ended';
+                doneAt: string | null;
+                pausedMinutes: number;
+                /** the holiday schedule of a year it reaches is not published yet */
+                provisional: boolean;
+              }>;
               timeline: Array<{
                 id: string;
                 kind: string;
@@ -6081,6 +6928,29 @@ export interface paths {
               resolvedAt: string | null;
               closedAt: string | null;
               version: number;
+              commitments: Array<{
+                target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                /** the limit in plain words: 1 working day, 48 hours (round the clock), 4 working hours … */
+                limit: {
+                  amount: number;
+                  unit:
+                    | 'working_days'
+                    | 'calendar_days'
+                    | 'hours'
+                    | 'working_hours'
+                    | 'minutes'
+                    | 'working_minutes';
+                } | null;
+                from: string;
+                /** the promised time; null while paused at the customer’s request (客户原因挂起) */
+                promisedBy: string | null;
+                /** met; missed (done late, or past the promised time and not done yet); running; paused (at the customer’s request); ended (the request closed before this step was needed) */
+                status: 'met' | 'missed' | 'running' | 'paused' | 'ended';
+                doneAt: string | null;
+                pausedMinutes: number;
+                /** the holiday schedule of a year it reaches is not published yet */
+                provisional: boolean;
+              }>;
               timeline: Array<{
                 id: string;
                 kind: string;
@@ -6090,158 +6960,6 @@ export interface paths {
                 byCustomer: boolean;
                 createdAt: string;
               }>;
-            };
-          };
-        };
-      };
-    };
-  };
-  '/api/v1/sla/policies': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** The policy matrix: its active rows in order, each with its match, level and targets (duration and calendar per target) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              items: Array<{
-                code: string;
-                name: string;
-                source: string;
-                level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
-                match: {
-                  contractId?: string;
-                  productCode?: string;
-                  productFamily?: string;
-                  tier?: 'group' | 'province' | 'localA' | 'localB' | 'localC' | 'public';
-                  kind?: string;
-                  category?: string;
-                  priority?: string;
-                  locationClass?: 'urban' | 'county' | 'rural';
-                };
-                targets: {
-                  response?: {
-                    duration: string;
-                    calendar: string;
-                    counting?: 'civil-code';
-                  };
-                  feedback?: {
-                    duration: string;
-                    calendar: string;
-                    counting?: 'civil-code';
-                  };
-                  arrival?: {
-                    duration: string;
-                    calendar: string;
-                    counting?: 'civil-code';
-                  };
-                  restoration?: {
-                    duration: string;
-                    calendar: string;
-                    counting?: 'civil-code';
-                  };
-                  resolution?: {
-                    duration: string;
-                    calendar: string;
-                    counting?: 'civil-code';
-                  };
-                  progress?: {
-                    duration: string;
-                    calendar: string;
-                    counting?: 'civil-code';
-                  };
-                };
-                position: number;
-                version: number;
-                updatedAt: string;
-              }>;
-            };
-          };
-        };
-      };
-    };
-  };
-  '/api/v1/sla/policy-check': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    /** Which policy rows apply to a request’s facts (most specific per target: contract > product > family > tier > kind), why, and the deadlines from a start with customer-caused pauses; nothing written */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** request kind: fault, complaint, business_order … */
-            kind: string;
-            /** customer tier; public for consumers */
-            tier: 'group' | 'province' | 'localA' | 'localB' | 'localC' | 'public';
-            productCode?: string;
-            /** the product's category (industry_app …) */
-            productFamily?: string;
-            /** request category (suspend_resume …) */
-            category?: string;
-            priority?: string;
-            locationClass?: 'urban' | 'county' | 'rural';
-            contractId?: string;
-            /** when the clock starts (the report, or the payment for a restoration) */
-            from: string;
-            /** the handling unit: its calendars' stand-ins and overrides apply */
-            orgUnitId?: string;
-            pauses?: Array<{
-              /** ISO 8601 with an offset, e.g. 2025-09-30T18:00:00+08:00 */
-              from: string;
-              /** absent while still suspended */
-              to?: string;
-              /** customer (客户原因挂起) pauses the clock; operator does not */
-              cause: 'customer' | 'operator';
-            }>;
-          };
-        };
-      };
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            'application/json': {
-              facts: {
-                [key: string]: string;
-              };
-              from: string;
-              rows: Array<{
-                code: string;
-                level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
-                narrowness: number;
-              }>;
-              explanation: Array<string>;
-              deadlines: Array<{
-                type: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
-                row: string;
-                duration: string;
-                calendar: string;
-                counting: 'civil-code' | null;
-                /** absent (null) while a customer-caused pause is open */
-                at: string | null;
-                unpausedAt: string;
-                pausedMinutes: number | null;
-                pauses: Array<{
-                  from: string;
-                  to: string | null;
-                }>;
-                provisional: boolean;
-              }>;
-              provisional: boolean;
-              missingYears: Array<number>;
             };
           };
         };
@@ -6770,6 +7488,1334 @@ export interface paths {
               minutes: number;
               /** e.g. 6h30m */
               workingTime: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/sla/policies': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The policy matrix: its rows in order (active ones; includeInactive=true for all), each with its match, level and targets (duration and calendar per target) */
+    get: {
+      parameters: {
+        query?: {
+          /** true: deactivated rows too */
+          includeInactive?: 'true' | 'false';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              items: Array<{
+                code: string;
+                name: string;
+                source: string;
+                level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+                match: {
+                  contractId?: string;
+                  productCode?: string;
+                  productFamily?: string;
+                  tier?: 'group' | 'province' | 'localA' | 'localB' | 'localC' | 'public';
+                  kind?: string;
+                  category?: string;
+                  priority?: string;
+                  locationClass?: 'urban' | 'county' | 'rural';
+                };
+                targets: {
+                  response?: {
+                    duration: string;
+                    calendar: string;
+                    counting?: 'civil-code';
+                  };
+                  feedback?: {
+                    duration: string;
+                    calendar: string;
+                    counting?: 'civil-code';
+                  };
+                  arrival?: {
+                    duration: string;
+                    calendar: string;
+                    counting?: 'civil-code';
+                  };
+                  restoration?: {
+                    duration: string;
+                    calendar: string;
+                    counting?: 'civil-code';
+                  };
+                  resolution?: {
+                    duration: string;
+                    calendar: string;
+                    counting?: 'civil-code';
+                  };
+                  progress?: {
+                    duration: string;
+                    calendar: string;
+                    counting?: 'civil-code';
+                  };
+                };
+                position: number;
+                active: boolean;
+                version: number;
+                updatedAt: string;
+              }>;
+            };
+          };
+        };
+      };
+    };
+    /** Add a row to the matrix (match: real kinds, categories, products; targets: durations on existing calendars); audited; announces sla.recompute */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** stable code, e.g. contract.C-001 or product.dedicated-line */
+            code: string;
+            name: string;
+            /** where the figures come from: a contract, a regulation */
+            source: string;
+            /** listed order (breaks a tie between equally specific rows); after the last by default */
+            position?: number;
+            /** what the row applies to; an absent field matches anything */
+            match: {
+              /** a contract: the most specific level */
+              contractId?: string;
+              /** an active product of the catalogue (app.logistics_et) */
+              productCode?: string;
+              /** a product category (industry_app) */
+              productFamily?: string;
+              tier?: 'group' | 'province' | 'localA' | 'localB' | 'localC' | 'public';
+              /** a service-request kind (fault, complaint …): checked against service requests' catalogue */
+              kind?: string;
+              /** an active request category (of the kind, if one is set) */
+              category?: string;
+              /** a service-request priority: checked against service requests' catalogue */
+              priority?: string;
+              locationClass?: 'urban' | 'county' | 'rural';
+            };
+            /** per target type: its duration and calendar; a type left out is left to less specific rows */
+            targets: {
+              response?: {
+                /** 3wd (working days), 15d (calendar days), 4h, 90m (working time on the calendar) */
+                duration: string;
+                /** 24x7, cn-workdays, cn-office or a unit calendar’s code; it must exist */
+                calendar: string;
+                /** days only: counted as the Civil Code says (from the next day, to 24:00 of a working day) */
+                counting?: 'civil-code';
+              };
+              feedback?: {
+                /** 3wd (working days), 15d (calendar days), 4h, 90m (working time on the calendar) */
+                duration: string;
+                /** 24x7, cn-workdays, cn-office or a unit calendar’s code; it must exist */
+                calendar: string;
+                /** days only: counted as the Civil Code says (from the next day, to 24:00 of a working day) */
+                counting?: 'civil-code';
+              };
+              arrival?: {
+                /** 3wd (working days), 15d (calendar days), 4h, 90m (working time on the calendar) */
+                duration: string;
+                /** 24x7, cn-workdays, cn-office or a unit calendar’s code; it must exist */
+                calendar: string;
+                /** days only: counted as the Civil Code says (from the next day, to 24:00 of a working day) */
+                counting?: 'civil-code';
+              };
+              restoration?: {
+                /** 3wd (working days), 15d (calendar days), 4h, 90m (working time on the calendar) */
+                duration: string;
+                /** 24x7, cn-workdays, cn-office or a unit calendar’s code; it must exist */
+                calendar: string;
+                /** days only: counted as the Civil Code says (from the next day, to 24:00 of a working day) */
+                counting?: 'civil-code';
+              };
+              resolution?: {
+                /** 3wd (working days), 15d (calendar days), 4h, 90m (working time on the calendar) */
+                duration: string;
+                /** 24x7, cn-workdays, cn-office or a unit calendar’s code; it must exist */
+                calendar: string;
+                /** days only: counted as the Civil Code says (from the next day, to 24:00 of a working day) */
+                counting?: 'civil-code';
+              };
+              progress?: {
+                /** 3wd (working days), 15d (calendar days), 4h, 90m (working time on the calendar) */
+                duration: string;
+                /** 24x7, cn-workdays, cn-office or a unit calendar’s code; it must exist */
+                calendar: string;
+                /** days only: counted as the Civil Code says (from the next day, to 24:00 of a working day) */
+                counting?: 'civil-code';
+              };
+            };
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              code: string;
+              name: string;
+              source: string;
+              level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+              match: {
+                contractId?: string;
+                productCode?: string;
+                productFamily?: string;
+                tier?: 'group' | 'province' | 'localA' | 'localB' | 'localC' | 'public';
+                kind?: string;
+                category?: string;
+                priority?: string;
+                locationClass?: 'urban' | 'county' | 'rural';
+              };
+              targets: {
+                response?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+                feedback?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+                arrival?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+                restoration?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+                resolution?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+                progress?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+              };
+              position: number;
+              active: boolean;
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/sla/policies/{code}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** One policy row, active or not (ETag: its version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              code: string;
+              name: string;
+              source: string;
+              level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+              match: {
+                contractId?: string;
+                productCode?: string;
+                productFamily?: string;
+                tier?: 'group' | 'province' | 'localA' | 'localB' | 'localC' | 'public';
+                kind?: string;
+                category?: string;
+                priority?: string;
+                locationClass?: 'urban' | 'county' | 'rural';
+              };
+              targets: {
+                response?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+                feedback?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+                arrival?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+                restoration?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+                resolution?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+                progress?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+              };
+              position: number;
+              active: boolean;
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Change a row: name, source, order, the whole match, every target, or active (false: deactivate; true: reactivate). If-Match or version: a stale one gets 409. Audited with the row before and after; announces sla.recompute when deadlines may change */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            source?: string;
+            position?: number;
+            /** replaces the whole match (an absent field matches anything) */
+            match?: {
+              /** a contract: the most specific level */
+              contractId?: string;
+              /** an active product of the catalogue (app.logistics_et) */
+              productCode?: string;
+              /** a product category (industry_app) */
+              productFamily?: string;
+              tier?: 'group' | 'province' | 'localA' | 'localB' | 'localC' | 'public';
+              /** a service-request kind (fault, complaint …): checked against service requests' catalogue */
+              kind?: string;
+              /** an active request category (of the kind, if one is set) */
+              category?: string;
+              /** a service-request priority: checked against service requests' catalogue */
+              priority?: string;
+              locationClass?: 'urban' | 'county' | 'rural';
+            };
+            /** replaces every target */
+            targets?: {
+              response?: {
+                /** 3wd (working days), 15d (calendar days), 4h, 90m (working time on the calendar) */
+                duration: string;
+                /** 24x7, cn-workdays, cn-office or a unit calendar’s code; it must exist */
+                calendar: string;
+                /** days only: counted as the Civil Code says (from the next day, to 24:00 of a working day) */
+                counting?: 'civil-code';
+              };
+              feedback?: {
+                /** 3wd (working days), 15d (calendar days), 4h, 90m (working time on the calendar) */
+                duration: string;
+                /** 24x7, cn-workdays, cn-office or a unit calendar’s code; it must exist */
+                calendar: string;
+                /** days only: counted as the Civil Code says (from the next day, to 24:00 of a working day) */
+                counting?: 'civil-code';
+              };
+              arrival?: {
+                /** 3wd (working days), 15d (calendar days), 4h, 90m (working time on the calendar) */
+                duration: string;
+                /** 24x7, cn-workdays, cn-office or a unit calendar’s code; it must exist */
+                calendar: string;
+                /** days only: counted as the Civil Code says (from the next day, to 24:00 of a working day) */
+                counting?: 'civil-code';
+              };
+              restoration?: {
+                /** 3wd (working days), 15d (calendar days), 4h, 90m (working time on the calendar) */
+                duration: string;
+                /** 24x7, cn-workdays, cn-office or a unit calendar’s code; it must exist */
+                calendar: string;
+                /** days only: counted as the Civil Code says (from the next day, to 24:00 of a working day) */
+                counting?: 'civil-code';
+              };
+              resolution?: {
+                /** 3wd (working days), 15d (calendar days), 4h, 90m (working time on the calendar) */
+                duration: string;
+                /** 24x7, cn-workdays, cn-office or a unit calendar’s code; it must exist */
+                calendar: string;
+                /** days only: counted as the Civil Code says (from the next day, to 24:00 of a working day) */
+                counting?: 'civil-code';
+              };
+              progress?: {
+                /** 3wd (working days), 15d (calendar days), 4h, 90m (working time on the calendar) */
+                duration: string;
+                /** 24x7, cn-workdays, cn-office or a unit calendar’s code; it must exist */
+                calendar: string;
+                /** days only: counted as the Civil Code says (from the next day, to 24:00 of a working day) */
+                counting?: 'civil-code';
+              };
+            };
+            /** false: deactivated (no longer applies); true: applies again */
+            active?: boolean;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              code: string;
+              name: string;
+              source: string;
+              level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+              match: {
+                contractId?: string;
+                productCode?: string;
+                productFamily?: string;
+                tier?: 'group' | 'province' | 'localA' | 'localB' | 'localC' | 'public';
+                kind?: string;
+                category?: string;
+                priority?: string;
+                locationClass?: 'urban' | 'county' | 'rural';
+              };
+              targets: {
+                response?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+                feedback?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+                arrival?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+                restoration?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+                resolution?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+                progress?: {
+                  duration: string;
+                  calendar: string;
+                  counting?: 'civil-code';
+                };
+              };
+              position: number;
+              active: boolean;
+              version: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/sla/policy-check': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Which policy rows apply to a request’s facts (most specific per target: contract > product > family > tier > kind), why, and the deadlines from a start with customer-caused pauses; nothing written */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** request kind: fault, complaint, business_order … */
+            kind: string;
+            /** customer tier; public for consumers */
+            tier: 'group' | 'province' | 'localA' | 'localB' | 'localC' | 'public';
+            productCode?: string;
+            /** the product's category (industry_app …) */
+            productFamily?: string;
+            /** request category (suspend_resume …) */
+            category?: string;
+            priority?: string;
+            locationClass?: 'urban' | 'county' | 'rural';
+            contractId?: string;
+            /** when the clock starts (the report, or the payment for a restoration) */
+            from: string;
+            /** the handling unit: its calendars' stand-ins and overrides apply */
+            orgUnitId?: string;
+            pauses?: Array<{
+              /** ISO 8601 with an offset, e.g. 2025-09-30T18:00:00+08:00 */
+              from: string;
+              /** absent while still suspended */
+              to?: string;
+              /** customer (客户原因挂起) pauses the clock; operator does not */
+              cause: 'customer' | 'operator';
+            }>;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              facts: {
+                [key: string]: string;
+              };
+              from: string;
+              rows: Array<{
+                code: string;
+                level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+                narrowness: number;
+              }>;
+              /** in English, one sentence per reason */
+              explanation: Array<string>;
+              /** the explanation as codes and parameters, in the same order */
+              reasons: Array<
+                | {
+                    code: 'rows_matching';
+                    params: {
+                      rows: Array<{
+                        row: string;
+                        level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+                        /** the row's match (absent fields match anything) */
+                        match: {
+                          contractId?: string;
+                          productCode?: string;
+                          productFamily?: string;
+                          tier?: string;
+                          kind?: string;
+                          category?: string;
+                          priority?: string;
+                          locationClass?: string;
+                        };
+                      }>;
+                    };
+                  }
+                | {
+                    code: 'no_row_matches';
+                    params: {};
+                  }
+                | {
+                    code: 'target_row';
+                    params: {
+                      target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                      duration: string;
+                      calendar: string;
+                      counting: 'civil-code' | null;
+                      row: string;
+                      level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+                      /** a row as specific; the one listed first wins */
+                      tiedWith: string | null;
+                      overrides: Array<{
+                        row: string;
+                        duration: string;
+                      }>;
+                    };
+                  }
+                | {
+                    code: 'row_inactive';
+                    params: {
+                      row: string;
+                    };
+                  }
+                | {
+                    code: 'tier_changed';
+                    params: {
+                      from: string | null;
+                      to: string | null;
+                    };
+                  }
+                | {
+                    code: 'location_class_changed';
+                    params: {
+                      from: string | null;
+                      to: string | null;
+                    };
+                  }
+                | {
+                    code: 'contract_changed';
+                    params: {
+                      contractNo: string;
+                      contractId: string | null;
+                    };
+                  }
+                | {
+                    code: 'reopened';
+                    params: {};
+                  }
+                | {
+                    code: 'reopened_recomputed';
+                    params: {};
+                  }
+                | {
+                    code: 'policy_changed';
+                    params: {
+                      row: string;
+                      change: 'created' | 'updated' | 'deactivated' | 'reactivated';
+                      version: number | null;
+                      /** the rows the recompute looked at */
+                      policies: Array<string>;
+                    };
+                  }
+                | {
+                    code: 'text';
+                    params: {
+                      text: string;
+                      policies: Array<string>;
+                    };
+                  }
+              >;
+              deadlines: Array<{
+                type: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                row: string;
+                duration: string;
+                calendar: string;
+                counting: 'civil-code' | null;
+                /** absent (null) while a customer-caused pause is open */
+                at: string | null;
+                unpausedAt: string;
+                pausedMinutes: number | null;
+                pauses: Array<{
+                  from: string;
+                  to: string | null;
+                }>;
+                provisional: boolean;
+              }>;
+              provisional: boolean;
+              missingYears: Array<number>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/sla/customer-reports/{customerId}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** An enterprise customer's SLA report for a period (requests received from `from` to `to`, China dates, inclusive): met/missed per target and per branch, the rows (a contract's among them) that applied, the missed commitments with how late. Customers in your data scope only (others: 404) */
+    get: {
+      parameters: {
+        query: {
+          /** a local date (China time), YYYY-MM-DD */
+          from: string;
+          /** the last day of the period (inclusive); at most 366 days after from */
+          to: string;
+        };
+        header?: never;
+        path: {
+          customerId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              customer: {
+                id: string;
+                customerNo: string;
+                name: string;
+                tier: string | null;
+                accountManager: {
+                  id: string;
+                  name: string;
+                } | null;
+              };
+              period: {
+                /** a local date (China time), YYYY-MM-DD */
+                from: string;
+                /** a local date (China time), YYYY-MM-DD */
+                to: string;
+                zone: string;
+              };
+              generatedAt: string;
+              /** requests received in the period */
+              requests: number;
+              overall: {
+                total: number;
+                met: number;
+                missed: number;
+                /** running or paused: not decided yet */
+                open: number;
+                /** the request closed before this step was needed */
+                ended: number;
+                /** met / (met + missed), one decimal; null when none decided */
+                metPercent: number | null;
+              };
+              targets: Array<{
+                target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                total: number;
+                met: number;
+                missed: number;
+                /** running or paused: not decided yet */
+                open: number;
+                /** the request closed before this step was needed */
+                ended: number;
+                /** met / (met + missed), one decimal; null when none decided */
+                metPercent: number | null;
+                /** the policy rows that applied to this target, most used first */
+                rows: Array<{
+                  code: string;
+                  name: string | null;
+                  source: string | null;
+                  level: ('global' | 'kind' | 'tier' | 'family' | 'product' | 'contract') | null;
+                  contractId: string | null;
+                  duration: string;
+                  /** the limit in plain words: 1 working day, 48 hours (round the clock), 4 working hours … */
+                  limit: {
+                    amount: number;
+                    unit:
+                      | 'working_days'
+                      | 'calendar_days'
+                      | 'hours'
+                      | 'working_hours'
+                      | 'minutes'
+                      | 'working_minutes';
+                  } | null;
+                  clocks: number;
+                }>;
+              }>;
+              /** per branch (分支机构) when the customer has any; empty otherwise */
+              branches: Array<{
+                /** null: the head office (no branch covers the site) */
+                branchId: string | null;
+                name: string | null;
+                orgUnitName: string | null;
+                requests: number;
+                total: number;
+                met: number;
+                missed: number;
+                /** running or paused: not decided yet */
+                open: number;
+                /** the request closed before this step was needed */
+                ended: number;
+                /** met / (met + missed), one decimal; null when none decided */
+                metPercent: number | null;
+              }>;
+              /** the signed SLA's rows that the period's requests name or that applied; empty when none did */
+              contracts: Array<{
+                contractId: string;
+                requests: number;
+                rows: Array<{
+                  code: string;
+                  name: string;
+                  source: string;
+                  active: boolean;
+                  targets: Array<{
+                    target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                    duration: string;
+                    calendar: string;
+                    /** the limit in plain words: 1 working day, 48 hours (round the clock), 4 working hours … */
+                    limit: {
+                      amount: number;
+                      unit:
+                        | 'working_days'
+                        | 'calendar_days'
+                        | 'hours'
+                        | 'working_hours'
+                        | 'minutes'
+                        | 'working_minutes';
+                    } | null;
+                  }>;
+                }>;
+              }>;
+              missedTotal: number;
+              /** the missed commitments, earliest promised time first (at most 500: the download has all) */
+              missed: Array<{
+                requestId: string;
+                number: string;
+                kind: string;
+                receivedAt: string;
+                branch: string | null;
+                target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                /** the limit in plain words: 1 working day, 48 hours (round the clock), 4 working hours … */
+                limit: {
+                  amount: number;
+                  unit:
+                    | 'working_days'
+                    | 'calendar_days'
+                    | 'hours'
+                    | 'working_hours'
+                    | 'minutes'
+                    | 'working_minutes';
+                } | null;
+                deadline: string | null;
+                doneAt: string | null;
+                /** until done, or until now while still open; null: closed without it */
+                lateMinutes: number | null;
+                open: boolean;
+                policy: {
+                  code: string;
+                  name: string | null;
+                  source: string | null;
+                  level: ('global' | 'kind' | 'tier' | 'family' | 'product' | 'contract') | null;
+                  contractId: string | null;
+                };
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/sla/customer-reports/{customerId}/export': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The same report as a file (XLSX by default, or CSV): the customer and period, the tallies per target and branch, every missed commitment (at most 10 000). Audited */
+    get: {
+      parameters: {
+        query: {
+          /** a local date (China time), YYYY-MM-DD */
+          from: string;
+          /** the last day of the period (inclusive); at most 366 days after from */
+          to: string;
+          format?: 'csv' | 'xlsx';
+          /** the language of the headers and words; default: Accept-Language, else zh-CN */
+          lang?: 'zh-CN' | 'en';
+        };
+        header?: never;
+        path: {
+          customerId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/api/v1/sla/reports/met': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** % of SLA targets met, with its base (met, missed, open past and within the deadline), per target, grouped by org unit, agent, product, tier, kind or period; requests accepted in the range, in your scope */
+    get: {
+      parameters: {
+        query?: {
+          /** first day (default: 29 days before `to`) */
+          from?: string;
+          /** last day (default: today) */
+          to?: string;
+          /** IANA time zone of the dates and periods; the server’s (Asia/Shanghai) by default */
+          zone?: string;
+          /** requests handled by this unit or a unit under it */
+          orgUnitId?: string;
+          /** request kind, e.g. fault */
+          kind?: string;
+          /** monitoring: the faults the monitoring centre handles */
+          desk?: 'monitoring';
+          /** orgUnit (handling unit), agent (assignee), product, tier, kind, or a period: day, week (from Monday), month */
+          groupBy?: 'orgUnit' | 'agent' | 'product' | 'tier' | 'kind' | 'day' | 'week' | 'month';
+          target?: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              groupBy: 'orgUnit' | 'agent' | 'product' | 'tier' | 'kind' | 'day' | 'week' | 'month';
+              from: string;
+              to: string;
+              zone: string;
+              /** ISO 8601 in the report’s zone with its offset */
+              asOf: string;
+              targets: Array<'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution'>;
+              rows: Array<{
+                /** unit or user id, product code, tier, kind, or the period; null: none */
+                key: string | null;
+                name: string | null;
+                nameEn: string | null;
+                byTarget: Array<{
+                  met: number;
+                  missed: number;
+                  /** open within the deadline (or paused by the customer): not decided yet */
+                  openOnTrack: number;
+                  /** open and past the deadline: already missed */
+                  openBreached: number;
+                  /** the base of the percentage: met + missed + openBreached */
+                  decided: number;
+                  /** met / decided, one decimal; null without a base */
+                  metPercent: number | null;
+                  target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution';
+                }>;
+                all: {
+                  met: number;
+                  missed: number;
+                  /** open within the deadline (or paused by the customer): not decided yet */
+                  openOnTrack: number;
+                  /** open and past the deadline: already missed */
+                  openBreached: number;
+                  /** the base of the percentage: met + missed + openBreached */
+                  decided: number;
+                  /** met / decided, one decimal; null without a base */
+                  metPercent: number | null;
+                };
+              }>;
+              total: {
+                byTarget: Array<{
+                  met: number;
+                  missed: number;
+                  /** open within the deadline (or paused by the customer): not decided yet */
+                  openOnTrack: number;
+                  /** open and past the deadline: already missed */
+                  openBreached: number;
+                  /** the base of the percentage: met + missed + openBreached */
+                  decided: number;
+                  /** met / decided, one decimal; null without a base */
+                  metPercent: number | null;
+                  target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution';
+                }>;
+                all: {
+                  met: number;
+                  missed: number;
+                  /** open within the deadline (or paused by the customer): not decided yet */
+                  openOnTrack: number;
+                  /** open and past the deadline: already missed */
+                  openBreached: number;
+                  /** the base of the percentage: met + missed + openBreached */
+                  decided: number;
+                  /** met / decided, one decimal; null without a base */
+                  metPercent: number | null;
+                };
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/sla/reports/met/export': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The % met report as CSV or XLSX: one line per group and target */
+    get: {
+      parameters: {
+        query?: {
+          /** first day (default: 29 days before `to`) */
+          from?: string;
+          /** last day (default: today) */
+          to?: string;
+          /** IANA time zone of the dates and periods; the server’s (Asia/Shanghai) by default */
+          zone?: string;
+          /** requests handled by this unit or a unit under it */
+          orgUnitId?: string;
+          /** request kind, e.g. fault */
+          kind?: string;
+          /** monitoring: the faults the monitoring centre handles */
+          desk?: 'monitoring';
+          /** orgUnit (handling unit), agent (assignee), product, tier, kind, or a period: day, week (from Monday), month */
+          groupBy?: 'orgUnit' | 'agent' | 'product' | 'tier' | 'kind' | 'day' | 'week' | 'month';
+          target?: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution';
+          format?: 'csv' | 'xlsx';
+          /** the file's language (headers, labels); default: Accept-Language, else zh-CN */
+          lang?: 'zh-CN' | 'en';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/api/v1/sla/reports/breaches': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Breached SLA clocks, newest deadline first, with the cause: customer pauses not counted, where the request stood at the deadline, the breach step and the escalation taken, recomputed deadlines */
+    get: {
+      parameters: {
+        query?: {
+          /** first day (default: 29 days before `to`) */
+          from?: string;
+          /** last day (default: today) */
+          to?: string;
+          /** IANA time zone of the dates and periods; the server’s (Asia/Shanghai) by default */
+          zone?: string;
+          /** requests handled by this unit or a unit under it */
+          orgUnitId?: string;
+          /** request kind, e.g. fault */
+          kind?: string;
+          /** monitoring: the faults the monitoring centre handles */
+          desk?: 'monitoring';
+          target?: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution';
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              zone: string;
+              nextCursor: string | null;
+              items: Array<{
+                requestId: string;
+                number: string;
+                kind: string;
+                requestStatus: string;
+                target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution';
+                policy: {
+                  code: string;
+                  duration: string;
+                  calendar: string;
+                };
+                /** ISO 8601 in the report’s zone with its offset */
+                start: string;
+                /** ISO 8601 in the report’s zone with its offset */
+                deadline: string;
+                metAt: string | null;
+                open: boolean;
+                lateMinutes: number | null;
+                handlingUnit: {
+                  id: string;
+                  name: string | null;
+                  nameEn?: string | null;
+                } | null;
+                /** skill group */
+                group: {
+                  id: string;
+                  name: string | null;
+                  nameEn?: string | null;
+                } | null;
+                assignee: {
+                  id: string;
+                  name: string | null;
+                  nameEn?: string | null;
+                } | null;
+                /** 首问 owner */
+                owner: {
+                  id: string;
+                  name: string | null;
+                  nameEn?: string | null;
+                } | null;
+                cause: {
+                  pausedMinutes: number;
+                  statusAtDeadline: string | null;
+                  breachStep: {
+                    /** ISO 8601 in the report’s zone with its offset */
+                    dueAt: string;
+                    /** ISO 8601 in the report’s zone with its offset */
+                    actedAt: string;
+                    actions: Array<string>;
+                  } | null;
+                  warnings: Array<{
+                    percent: number;
+                    /** ISO 8601 in the report’s zone with its offset */
+                    actedAt: string;
+                  }>;
+                  escalation: {
+                    priority?: {
+                      from: string;
+                      to: string;
+                    };
+                    supportLine?: {
+                      from: number;
+                      to: number;
+                    };
+                  } | null;
+                  recomputed: Array<{
+                    /** ISO 8601 in the report’s zone with its offset */
+                    at: string;
+                    /** in English */
+                    reason: string;
+                    /** the reason as a code and parameters */
+                    reasonCoded:
+                      | {
+                          code: 'rows_matching';
+                          params: {
+                            rows: Array<{
+                              row: string;
+                              level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+                              /** the row's match (absent fields match anything) */
+                              match: {
+                                contractId?: string;
+                                productCode?: string;
+                                productFamily?: string;
+                                tier?: string;
+                                kind?: string;
+                                category?: string;
+                                priority?: string;
+                                locationClass?: string;
+                              };
+                            }>;
+                          };
+                        }
+                      | {
+                          code: 'no_row_matches';
+                          params: {};
+                        }
+                      | {
+                          code: 'target_row';
+                          params: {
+                            target:
+                              'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                            duration: string;
+                            calendar: string;
+                            counting: 'civil-code' | null;
+                            row: string;
+                            level: 'global' | 'kind' | 'tier' | 'family' | 'product' | 'contract';
+                            /** a row as specific; the one listed first wins */
+                            tiedWith: string | null;
+                            overrides: Array<{
+                              row: string;
+                              duration: string;
+                            }>;
+                          };
+                        }
+                      | {
+                          code: 'row_inactive';
+                          params: {
+                            row: string;
+                          };
+                        }
+                      | {
+                          code: 'tier_changed';
+                          params: {
+                            from: string | null;
+                            to: string | null;
+                          };
+                        }
+                      | {
+                          code: 'location_class_changed';
+                          params: {
+                            from: string | null;
+                            to: string | null;
+                          };
+                        }
+                      | {
+                          code: 'contract_changed';
+                          params: {
+                            contractNo: string;
+                            contractId: string | null;
+                          };
+                        }
+                      | {
+                          code: 'reopened';
+                          params: {};
+                        }
+                      | {
+                          code: 'reopened_recomputed';
+                          params: {};
+                        }
+                      | {
+                          code: 'policy_changed';
+                          params: {
+                            row: string;
+                            change: 'created' | 'updated' | 'deactivated' | 'reactivated';
+                            version: number | null;
+                            /** the rows the recompute looked at */
+                            policies: Array<string>;
+                          };
+                        }
+                      | {
+                          code: 'text';
+                          params: {
+                            text: string;
+                            policies: Array<string>;
+                          };
+                        };
+                  }>;
+                };
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/sla/reports/breaches/export': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The breaches as CSV or XLSX (at most 10000 rows) */
+    get: {
+      parameters: {
+        query?: {
+          /** first day (default: 29 days before `to`) */
+          from?: string;
+          /** last day (default: today) */
+          to?: string;
+          /** IANA time zone of the dates and periods; the server’s (Asia/Shanghai) by default */
+          zone?: string;
+          /** requests handled by this unit or a unit under it */
+          orgUnitId?: string;
+          /** request kind, e.g. fault */
+          kind?: string;
+          /** monitoring: the faults the monitoring centre handles */
+          desk?: 'monitoring';
+          target?: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution';
+          format?: 'csv' | 'xlsx';
+          /** the file's language (headers, labels); default: Accept-Language, else zh-CN */
+          lang?: 'zh-CN' | 'en';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/api/v1/sla/at-risk': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Open SLA clocks about to breach (within horizonMinutes) or breached and still waiting, least time left first */
+    get: {
+      parameters: {
+        query?: {
+          /** IANA time zone of the dates and periods; the server’s (Asia/Shanghai) by default */
+          zone?: string;
+          /** requests handled by this unit or a unit under it */
+          orgUnitId?: string;
+          /** request kind, e.g. fault */
+          kind?: string;
+          /** monitoring: the faults the monitoring centre handles */
+          desk?: 'monitoring';
+          target?: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+          /** clocks whose deadline comes within this many minutes (and those past it) */
+          horizonMinutes?: number;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              /** ISO 8601 in the report’s zone with its offset */
+              asOf: string;
+              horizonMinutes: number;
+              total: number;
+              items: Array<{
+                requestId: string;
+                number: string;
+                kind: string;
+                requestStatus: string;
+                priority: string;
+                target: 'response' | 'feedback' | 'arrival' | 'restoration' | 'resolution' | 'progress';
+                state: 'running' | 'missed';
+                /** ISO 8601 in the report’s zone with its offset */
+                deadline: string;
+                /** until the deadline, rounded down; negative: past it */
+                minutesLeft: number;
+                breached: boolean;
+                handlingUnit: {
+                  id: string;
+                  name: string | null;
+                  nameEn?: string | null;
+                } | null;
+                /** skill group */
+                group: {
+                  id: string;
+                  name: string | null;
+                  nameEn?: string | null;
+                } | null;
+                assignee: {
+                  id: string;
+                  name: string | null;
+                  nameEn?: string | null;
+                } | null;
+                /** 首问 owner */
+                owner: {
+                  id: string;
+                  name: string | null;
+                  nameEn?: string | null;
+                } | null;
+              }>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/sla/open-states': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Open requests in your scope by SLA state: on track, warned, breached, paused by the customer */
+    get: {
+      parameters: {
+        query?: {
+          /** IANA time zone of the dates and periods; the server’s (Asia/Shanghai) by default */
+          zone?: string;
+          /** requests handled by this unit or a unit under it */
+          orgUnitId?: string;
+          /** request kind, e.g. fault */
+          kind?: string;
+          /** monitoring: the faults the monitoring centre handles */
+          desk?: 'monitoring';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              /** ISO 8601 in the report’s zone with its offset */
+              asOf: string;
+              total: number;
+              states: {
+                onTrack: number;
+                warned: number;
+                breached: number;
+                paused: number;
+              };
             };
           };
         };
@@ -8286,9 +10332,32 @@ export interface paths {
                 address: string;
                 kind: string;
                 ownerUserId: string;
+                /** the intake user's name */
+                ownerName: string | null;
+                /** the intake unit: the intake user's unit */
+                unitName: string | null;
                 active: boolean;
                 version: number;
                 updatedAt: string;
+                /** the IMAP account its mail is read from, if any */
+                imap: {
+                  host: string;
+                  port: number;
+                  tls: 'implicit' | 'starttls' | 'none';
+                  username: string;
+                  /** where the password comes from: stored encrypted, or the variable passwordEnv (never shown) */
+                  password: 'stored' | 'env';
+                  passwordEnv: string | null;
+                  folder: string;
+                  afterStore: 'seen' | 'move';
+                  moveTo: string | null;
+                  active: boolean;
+                  lastPollAt: string | null;
+                  lastOkAt: string | null;
+                  lastError: string | null;
+                  lastTaken: number | null;
+                  version: number;
+                } | null;
               }>;
             };
           };
@@ -8335,9 +10404,148 @@ export interface paths {
               address: string;
               kind: string;
               ownerUserId: string;
+              /** the intake user's name */
+              ownerName: string | null;
+              /** the intake unit: the intake user's unit */
+              unitName: string | null;
               active: boolean;
               version: number;
               updatedAt: string;
+              /** the IMAP account its mail is read from, if any */
+              imap: {
+                host: string;
+                port: number;
+                tls: 'implicit' | 'starttls' | 'none';
+                username: string;
+                /** where the password comes from: stored encrypted, or the variable passwordEnv (never shown) */
+                password: 'stored' | 'env';
+                passwordEnv: string | null;
+                folder: string;
+                afterStore: 'seen' | 'move';
+                moveTo: string | null;
+                active: boolean;
+                lastPollAt: string | null;
+                lastOkAt: string | null;
+                lastError: string | null;
+                lastTaken: number | null;
+                version: number;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/channel-mailboxes/{address}/imap': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Read the mailbox's mail from an IMAP account (polled; IDLE where the server has it) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          address: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            host: string;
+            port: number;
+            /** implicit: IMAPS (993); starttls: 143 upgraded */
+            tls: 'implicit' | 'starttls' | 'none';
+            username: string;
+            /** stored encrypted, never shown; leave out to keep the stored one */
+            password?: string;
+            /** read the password from this environment variable instead of storing it */
+            passwordEnv?: string;
+            folder?: string;
+            afterStore?: 'seen' | 'move';
+            moveTo?: string;
+            active?: boolean;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              address: string;
+              kind: string;
+              ownerUserId: string;
+              /** the intake user's name */
+              ownerName: string | null;
+              /** the intake unit: the intake user's unit */
+              unitName: string | null;
+              active: boolean;
+              version: number;
+              updatedAt: string;
+              /** the IMAP account its mail is read from, if any */
+              imap: {
+                host: string;
+                port: number;
+                tls: 'implicit' | 'starttls' | 'none';
+                username: string;
+                /** where the password comes from: stored encrypted, or the variable passwordEnv (never shown) */
+                password: 'stored' | 'env';
+                passwordEnv: string | null;
+                folder: string;
+                afterStore: 'seen' | 'move';
+                moveTo: string | null;
+                active: boolean;
+                lastPollAt: string | null;
+                lastOkAt: string | null;
+                lastError: string | null;
+                lastTaken: number | null;
+                version: number;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    /** Stop reading the mailbox from IMAP (the account is forgotten, password included) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          address: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        204: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/api/v1/channel-mailboxes/{address}/imap/poll': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Poll the IMAP account now (what the poller does on its interval) and say how it went */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          address: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              status: 'ok' | 'error' | 'busy' | 'inactive';
+              taken: number;
+              error?: string;
             };
           };
         };
@@ -8440,7 +10648,7 @@ export interface paths {
                 channel: string;
                 /** masked */
                 to: string;
-                status: 'waiting' | 'sent' | 'failed' | 'skipped';
+                status: 'waiting' | 'sent' | 'failed' | 'skipped' | 'cancelled';
                 attempts: number;
                 lastError: string | null;
                 dueAt: string;
@@ -8515,6 +10723,497 @@ export interface paths {
               outcome: string;
               requestNumber?: string;
               satisfaction?: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/channel-settings': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** How mail and SMS go out and come in: per gateway, whether the environment or an administrator’s saved settings apply (secrets never shown) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              /** host:port of the SMTP listener (ONEPOINT_SMTP_LISTEN, environment only); null: off */
+              smtpListen: string | null;
+              mailOut: {
+                /** false: no server, every mail notice fails (and is retried) */
+                configured: boolean;
+                host: string | null;
+                port: number | null;
+                tls: ('implicit' | 'starttls' | 'opportunistic') | null;
+                /** the login; null: no AUTH */
+                username: string | null;
+                /** whether a secret is there (it is never shown) */
+                password: 'set' | 'not_set';
+                from: string;
+                /** environment: the server's environment variables apply (nothing saved); stored: an administrator's saved settings apply instead, for this whole gateway */
+                source: 'environment' | 'stored';
+                /** implicit TLS */
+                secure: boolean | null;
+                /** logs in (its password is never shown) */
+                authenticated: boolean;
+                /** also the ETag */
+                version: number;
+                /** last saved or reset by an administrator */
+                updatedAt: string | null;
+                /** their login */
+                updatedBy: string | null;
+                /** what ONEPOINT_SMTP_URL and ONEPOINT_MAIL_FROM say (what a reset comes back to) */
+                environment: {
+                  /** false: no server, every mail notice fails (and is retried) */
+                  configured: boolean;
+                  host: string | null;
+                  port: number | null;
+                  tls: ('implicit' | 'starttls' | 'opportunistic') | null;
+                  /** the login; null: no AUTH */
+                  username: string | null;
+                  /** whether a secret is there (it is never shown) */
+                  password: 'set' | 'not_set';
+                  from: string;
+                };
+              };
+              sms: {
+                driver: 'simulator' | 'http';
+                /** the gateway URL without credentials or query */
+                url: string | null;
+                signName: string;
+                /** whether a secret is there (it is never shown) */
+                key: 'set' | 'not_set';
+                /** environment: the server's environment variables apply (nothing saved); stored: an administrator's saved settings apply instead, for this whole gateway */
+                source: 'environment' | 'stored';
+                keySet: boolean;
+                /** also the ETag */
+                version: number;
+                updatedAt: string | null;
+                updatedBy: string | null;
+                /** what the ONEPOINT_NOTICE_GATEWAY and ONEPOINT_SMS_* variables say */
+                environment: {
+                  driver: 'simulator' | 'http';
+                  /** the gateway URL without credentials or query */
+                  url: string | null;
+                  signName: string;
+                  /** whether a secret is there (it is never shown) */
+                  key: 'set' | 'not_set';
+                };
+              };
+              /** ONEPOINT_IMAP_POLL_SECONDS (environment only) */
+              imapPollSeconds: number;
+              /** the ONEPOINT_IMAP_PASSWORD_* variables set (names only) */
+              imapPasswordVariables: Array<string>;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/channel-settings/mail-out': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The outgoing mail settings that apply now (ETag: the version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              /** false: no server, every mail notice fails (and is retried) */
+              configured: boolean;
+              host: string | null;
+              port: number | null;
+              tls: ('implicit' | 'starttls' | 'opportunistic') | null;
+              /** the login; null: no AUTH */
+              username: string | null;
+              /** whether a secret is there (it is never shown) */
+              password: 'set' | 'not_set';
+              from: string;
+              /** environment: the server's environment variables apply (nothing saved); stored: an administrator's saved settings apply instead, for this whole gateway */
+              source: 'environment' | 'stored';
+              /** implicit TLS */
+              secure: boolean | null;
+              /** logs in (its password is never shown) */
+              authenticated: boolean;
+              /** also the ETag */
+              version: number;
+              /** last saved or reset by an administrator */
+              updatedAt: string | null;
+              /** their login */
+              updatedBy: string | null;
+              /** what ONEPOINT_SMTP_URL and ONEPOINT_MAIL_FROM say (what a reset comes back to) */
+              environment: {
+                /** false: no server, every mail notice fails (and is retried) */
+                configured: boolean;
+                host: string | null;
+                port: number | null;
+                tls: ('implicit' | 'starttls' | 'opportunistic') | null;
+                /** the login; null: no AUTH */
+                username: string | null;
+                /** whether a secret is there (it is never shown) */
+                password: 'set' | 'not_set';
+                from: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    /** Save the outgoing mail settings. They apply instead of the environment's for this gateway, on every node from the next send, until reset. Send the version read (If-Match or `version`): a stale one gets 409. Audited, without the secret. */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            host: string;
+            port: number;
+            /** implicit: SMTPS (465); starttls: STARTTLS required (587); opportunistic: STARTTLS when offered */
+            tls: 'implicit' | 'starttls' | 'opportunistic';
+            username?: string | null;
+            /** write-only; left out: the password in use is kept while host and user stay the same; null: none */
+            password?: string | null;
+            from: string;
+            /** the version read (or send If-Match) */
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              /** false: no server, every mail notice fails (and is retried) */
+              configured: boolean;
+              host: string | null;
+              port: number | null;
+              tls: ('implicit' | 'starttls' | 'opportunistic') | null;
+              /** the login; null: no AUTH */
+              username: string | null;
+              /** whether a secret is there (it is never shown) */
+              password: 'set' | 'not_set';
+              from: string;
+              /** environment: the server's environment variables apply (nothing saved); stored: an administrator's saved settings apply instead, for this whole gateway */
+              source: 'environment' | 'stored';
+              /** implicit TLS */
+              secure: boolean | null;
+              /** logs in (its password is never shown) */
+              authenticated: boolean;
+              /** also the ETag */
+              version: number;
+              /** last saved or reset by an administrator */
+              updatedAt: string | null;
+              /** their login */
+              updatedBy: string | null;
+              /** what ONEPOINT_SMTP_URL and ONEPOINT_MAIL_FROM say (what a reset comes back to) */
+              environment: {
+                /** false: no server, every mail notice fails (and is retried) */
+                configured: boolean;
+                host: string | null;
+                port: number | null;
+                tls: ('implicit' | 'starttls' | 'opportunistic') | null;
+                /** the login; null: no AUTH */
+                username: string | null;
+                /** whether a secret is there (it is never shown) */
+                password: 'set' | 'not_set';
+                from: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    /** Forget the saved outgoing mail settings. The environment's settings apply again; the saved ones, secret included, are forgotten (If-Match optional). Audited. */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              /** false: no server, every mail notice fails (and is retried) */
+              configured: boolean;
+              host: string | null;
+              port: number | null;
+              tls: ('implicit' | 'starttls' | 'opportunistic') | null;
+              /** the login; null: no AUTH */
+              username: string | null;
+              /** whether a secret is there (it is never shown) */
+              password: 'set' | 'not_set';
+              from: string;
+              /** environment: the server's environment variables apply (nothing saved); stored: an administrator's saved settings apply instead, for this whole gateway */
+              source: 'environment' | 'stored';
+              /** implicit TLS */
+              secure: boolean | null;
+              /** logs in (its password is never shown) */
+              authenticated: boolean;
+              /** also the ETag */
+              version: number;
+              /** last saved or reset by an administrator */
+              updatedAt: string | null;
+              /** their login */
+              updatedBy: string | null;
+              /** what ONEPOINT_SMTP_URL and ONEPOINT_MAIL_FROM say (what a reset comes back to) */
+              environment: {
+                /** false: no server, every mail notice fails (and is retried) */
+                configured: boolean;
+                host: string | null;
+                port: number | null;
+                tls: ('implicit' | 'starttls' | 'opportunistic') | null;
+                /** the login; null: no AUTH */
+                username: string | null;
+                /** whether a secret is there (it is never shown) */
+                password: 'set' | 'not_set';
+                from: string;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/channel-settings/sms': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** The SMS/voice gateway settings that apply now (ETag: the version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              driver: 'simulator' | 'http';
+              /** the gateway URL without credentials or query */
+              url: string | null;
+              signName: string;
+              /** whether a secret is there (it is never shown) */
+              key: 'set' | 'not_set';
+              /** environment: the server's environment variables apply (nothing saved); stored: an administrator's saved settings apply instead, for this whole gateway */
+              source: 'environment' | 'stored';
+              keySet: boolean;
+              /** also the ETag */
+              version: number;
+              updatedAt: string | null;
+              updatedBy: string | null;
+              /** what the ONEPOINT_NOTICE_GATEWAY and ONEPOINT_SMS_* variables say */
+              environment: {
+                driver: 'simulator' | 'http';
+                /** the gateway URL without credentials or query */
+                url: string | null;
+                signName: string;
+                /** whether a secret is there (it is never shown) */
+                key: 'set' | 'not_set';
+              };
+            };
+          };
+        };
+      };
+    };
+    /** Save the SMS/voice gateway settings. They apply instead of the environment's for this gateway, on every node from the next send, until reset. Send the version read (If-Match or `version`): a stale one gets 409. Audited, without the secret. */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** simulator: records only (demo, tests); http: the SMS platform */
+            driver: 'simulator' | 'http';
+            /** the HTTP SMS platform (http driver) */
+            url?: string | null;
+            /** write-only HMAC key (requests and the reply webhook); left out: kept while the gateway origin stays the same; null: none */
+            key?: string | null;
+            /** 短信签名 */
+            signName: string;
+            /** the version read (or send If-Match) */
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              driver: 'simulator' | 'http';
+              /** the gateway URL without credentials or query */
+              url: string | null;
+              signName: string;
+              /** whether a secret is there (it is never shown) */
+              key: 'set' | 'not_set';
+              /** environment: the server's environment variables apply (nothing saved); stored: an administrator's saved settings apply instead, for this whole gateway */
+              source: 'environment' | 'stored';
+              keySet: boolean;
+              /** also the ETag */
+              version: number;
+              updatedAt: string | null;
+              updatedBy: string | null;
+              /** what the ONEPOINT_NOTICE_GATEWAY and ONEPOINT_SMS_* variables say */
+              environment: {
+                driver: 'simulator' | 'http';
+                /** the gateway URL without credentials or query */
+                url: string | null;
+                signName: string;
+                /** whether a secret is there (it is never shown) */
+                key: 'set' | 'not_set';
+              };
+            };
+          };
+        };
+      };
+    };
+    /** Forget the saved SMS/voice gateway settings. The environment's settings apply again; the saved ones, secret included, are forgotten (If-Match optional). Audited. */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              driver: 'simulator' | 'http';
+              /** the gateway URL without credentials or query */
+              url: string | null;
+              signName: string;
+              /** whether a secret is there (it is never shown) */
+              key: 'set' | 'not_set';
+              /** environment: the server's environment variables apply (nothing saved); stored: an administrator's saved settings apply instead, for this whole gateway */
+              source: 'environment' | 'stored';
+              keySet: boolean;
+              /** also the ETag */
+              version: number;
+              updatedAt: string | null;
+              updatedBy: string | null;
+              /** what the ONEPOINT_NOTICE_GATEWAY and ONEPOINT_SMS_* variables say */
+              environment: {
+                driver: 'simulator' | 'http';
+                /** the gateway URL without credentials or query */
+                url: string | null;
+                signName: string;
+                /** whether a secret is there (it is never shown) */
+                key: 'set' | 'not_set';
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/channel-settings/mail-out/test': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Send a test mail through the settings that apply now (what notices use) and say what happened; audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            to: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              /** sent: the server or platform took it; recorded: the simulator kept it (nothing reached a phone) */
+              outcome: 'sent' | 'recorded' | 'failed';
+              /** environment: the server's environment variables apply (nothing saved); stored: an administrator's saved settings apply instead, for this whole gateway */
+              source: 'environment' | 'stored';
+              /** masked */
+              to: string;
+              /** the server's or platform's message id */
+              providerId: string | null;
+              /** the server's words (no secret, the address masked) */
+              error: string | null;
+              durationMs: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/channel-settings/sms/test': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Send a test SMS (or voice notice) through the driver that applies now and say what happened; audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            to: string;
+            channel?: 'sms' | 'voice';
+            /** the platform's registered template id, if it needs one */
+            templateId?: string;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            'application/json': {
+              /** sent: the server or platform took it; recorded: the simulator kept it (nothing reached a phone) */
+              outcome: 'sent' | 'recorded' | 'failed';
+              /** environment: the server's environment variables apply (nothing saved); stored: an administrator's saved settings apply instead, for this whole gateway */
+              source: 'environment' | 'stored';
+              /** masked */
+              to: string;
+              /** the server's or platform's message id */
+              providerId: string | null;
+              /** the server's words (no secret, the address masked) */
+              error: string | null;
+              durationMs: number;
             };
           };
         };
@@ -8760,7 +11459,7 @@ export interface paths {
         };
       };
     };
-    /** Not supported for a ticket that exists (404 otherwise): requests are never deleted; close or cancel it through its workflow */
+    /** 撤单: cancel a ticket nobody has started working on (acknowledged, not yet taken) — the workflow action cancel, audited, on the timeline, TroubleTicketDeleteEvent to listeners; 204. A ticket further along: 409, nothing changes. The record is kept (GET shows it cancelled). */
     delete: {
       parameters: {
         query?: never;
@@ -8827,6 +11526,178 @@ export interface paths {
     };
   };
   '/tmf-api/troubleTicket/v5/hub/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Retrieve a listener */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Remove a listener: it receives nothing more */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/tmf-api/communicationManagement/v4/communicationMessage': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** List communication messages, newest first (offset/limit, fields, filters: id, state, messageType, priority, scheduledSendTime) */
+    get: {
+      parameters: {
+        query?: {
+          fields?: string;
+          offset?: number;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Send a message (SMS through the notice gateway, Email over SMTP) to each receiver, at scheduledSendTime or now, retried (tryTimes) */
+    post: {
+      parameters: {
+        query?: {
+          fields?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': unknown;
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/tmf-api/communicationManagement/v4/communicationMessage/{id}': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** A communication message with its state and each receiver’s delivery (masked) */
+    get: {
+      parameters: {
+        query?: {
+          fields?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Cancel a message still being sent (its waiting notices withdrawn; 204); one sent, failed: 409. The record is kept (state cancelled) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+    /** Update a message (JSON Merge Patch): kept attributes; content, subject, scheduledSendTime, tryTimes before sending begins; state cancelled */
+    patch: {
+      parameters: {
+        query?: {
+          fields?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': unknown;
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/tmf-api/communicationManagement/v4/hub': {
+    parameters: { query?: never; header?: never; path?: never; cookie?: never };
+    /** Register a listener for TMF681 events (callback; optional query: eventType=…, event.* attributes) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': unknown;
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content?: never;
+        };
+      };
+    };
+  };
+  '/tmf-api/communicationManagement/v4/hub/{id}': {
     parameters: { query?: never; header?: never; path?: never; cookie?: never };
     /** Retrieve a listener */
     get: {

@@ -13,6 +13,12 @@ export type LoginStep =
 
 type SignedIn = Extract<LoginResult, { status: 'ok' }>;
 
+/** Signed in through the code step: with the recovery codes the user has left. */
+export interface SecondFactorSignIn {
+  user: SessionUser;
+  recoveryCodesLeft: number;
+}
+
 export type SessionState =
   | { status: 'loading' }
   | { status: 'anonymous'; reason?: 'expired' | 'loggedOut' }
@@ -22,9 +28,11 @@ interface SessionApi {
   state: SessionState;
   login(login: string, password: string): Promise<LoginStep>;
   /** The code step of a sign-in (the user has a second factor). */
-  verifyCode(challenge: string, code: string): Promise<SessionUser>;
-  /** The first code of an enrolment made during a sign-in; completes it. */
-  confirmEnrolment(challenge: string, code: string): Promise<SessionUser>;
+  verifyCode(challenge: string, code: string): Promise<SecondFactorSignIn>;
+  /** The code step with a one-time recovery code instead (the phone is not at hand). */
+  verifyRecoveryCode(challenge: string, recoveryCode: string): Promise<SecondFactorSignIn>;
+  /** The first code of an enrolment made during a sign-in; completes it, with the recovery codes. */
+  confirmEnrolment(challenge: string, code: string): Promise<{ user: SessionUser; recoveryCodes: string[] }>;
   logout(): Promise<void>;
 }
 
@@ -83,14 +91,30 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
 
   const verifyCode = useCallback(
-    async (challenge: string, code: string) =>
-      signedIn(await ok(api.POST('/api/v1/auth/login/mfa', { body: { challenge, code } }))),
+    async (challenge: string, code: string) => {
+      const result = await ok(api.POST('/api/v1/auth/login/mfa', { body: { challenge, code } }));
+      return { user: signedIn(result), recoveryCodesLeft: result.recoveryCodesLeft };
+    },
+    [signedIn],
+  );
+
+  const verifyRecoveryCode = useCallback(
+    async (challenge: string, recoveryCode: string) => {
+      const result = await ok(
+        api.POST('/api/v1/auth/login/mfa/recovery', { body: { challenge, recoveryCode } }),
+      );
+      return { user: signedIn(result), recoveryCodesLeft: result.recoveryCodesLeft };
+    },
     [signedIn],
   );
 
   const confirmEnrolment = useCallback(
-    async (challenge: string, code: string) =>
-      signedIn(await ok(api.POST('/api/v1/auth/login/mfa/enrolment/confirm', { body: { challenge, code } }))),
+    async (challenge: string, code: string) => {
+      const result = await ok(
+        api.POST('/api/v1/auth/login/mfa/enrolment/confirm', { body: { challenge, code } }),
+      );
+      return { user: signedIn(result), recoveryCodes: result.recoveryCodes };
+    },
     [signedIn],
   );
 
@@ -104,8 +128,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo(
-    () => ({ state, login, verifyCode, confirmEnrolment, logout }),
-    [state, login, verifyCode, confirmEnrolment, logout],
+    () => ({ state, login, verifyCode, verifyRecoveryCode, confirmEnrolment, logout }),
+    [state, login, verifyCode, verifyRecoveryCode, confirmEnrolment, logout],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

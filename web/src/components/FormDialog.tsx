@@ -8,9 +8,10 @@ import { useActionError } from './errors.tsx';
 
 /**
  * Runs a form's save, the one place that decides where a failure goes: fields the server names
- * (`details.fields[].field`) onto those fields, a 409 (the record changed since it was read) into
- * a notice offering to reload, anything else a notification. Used by FormDialog and by forms that
- * sit on a page (the org unit detail).
+ * (`details.fields[].field`, or `details.field` of a 409 such as a number already taken) onto
+ * those fields, a 409 (the record changed since it was read) into a notice offering to reload,
+ * anything else a notification. Used by FormDialog and by forms that sit on a page (the org unit
+ * detail).
  */
 export function useFormSubmit<V>(form: FormInstance<V>, run: (values: V) => Promise<void>) {
   const actionError = useActionError();
@@ -31,9 +32,13 @@ export function useFormSubmit<V>(form: FormInstance<V>, run: (values: V) => Prom
   return { saving, conflict, submit };
 }
 
-/** Puts a validation error on the fields it names; false when none of them is in this form. */
+/**
+ * Puts a validation error on the fields it names — or a 409 that names one (a number already
+ * taken); false when none of them is in this form.
+ */
 function showOnFields<V>(form: FormInstance<V>, err: unknown): boolean {
-  if (errorKind(err) !== 'invalid') return false;
+  const kind = errorKind(err);
+  if (kind !== 'invalid' && kind !== 'conflict') return false;
   const present = new Set(Object.keys((form.getFieldsValue(true) as object | undefined) ?? {}));
   const fields = serverFieldErrors(err).filter((f) => present.has(String(f.name[0])));
   if (!fields.length) return false;

@@ -12,8 +12,9 @@ export interface Enrolment {
 }
 
 /**
- * Text for a failed code: wrong, already used, too many wrong ones, or the sign-in step gone
- * (`expired`: the caller sends the user back to the password).
+ * Text for a failed code (from the app, or a recovery code, or the password standing in for one):
+ * wrong, already used, too many wrong ones, or the sign-in step gone (`expired`: the caller sends
+ * the user back to the password).
  */
 export function useMfaErrorText() {
   const { t } = useTranslation();
@@ -24,6 +25,10 @@ export function useMfaErrorText() {
         const reason = (err.details as { reason?: string } | undefined)?.reason;
         if (reason === 'code_replayed') return { text: t('auth.mfa.codeUsed'), expired: false };
         if (reason === 'code_wrong') return { text: t('auth.mfa.wrongCode'), expired: false };
+        if (reason === 'recovery_code_wrong') return { text: t('auth.mfa.recovery.wrong'), expired: false };
+        if (reason === 'recovery_code_used') return { text: t('auth.mfa.recovery.used'), expired: false };
+        if (reason === 'password_wrong')
+          return { text: t('auth.mfa.recovery.passwordWrong'), expired: false };
         if (err.status === 429) return { text: t('auth.mfa.locked'), expired: false };
         if (err.status === 401) return { text: t('auth.mfa.expired'), expired: true };
       }

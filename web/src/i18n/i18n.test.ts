@@ -8,6 +8,8 @@ import securityEn from './locales/security.en.ts';
 import securityZhCN from './locales/security.zh-CN.ts';
 import requestsEn from './locales/requests.en.ts';
 import requestsZhCN from './locales/requests.zh-CN.ts';
+import slaEn from './locales/sla.en.ts';
+import slaZhCN from './locales/sla.zh-CN.ts';
 import zhCN from './locales/zh-CN.ts';
 
 type Tree = { [k: string]: string | Tree };
@@ -24,8 +26,20 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
 
 const vars = (s: string) => [...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
 // Texts of screens loaded on demand sit under their own key (addScreenTexts), checked like the rest.
-const zh = flatten({ ...zhCN, customers: customersZhCN, security: securityZhCN, requests: requestsZhCN });
-const enFlat = flatten({ ...en, customers: customersEn, security: securityEn, requests: requestsEn });
+const zh = flatten({
+  ...zhCN,
+  customers: customersZhCN,
+  security: securityZhCN,
+  requests: requestsZhCN,
+  sla: slaZhCN,
+});
+const enFlat = flatten({
+  ...en,
+  customers: customersEn,
+  security: securityEn,
+  requests: requestsEn,
+  sla: slaEn,
+});
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

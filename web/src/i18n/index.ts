@@ -8,6 +8,7 @@ import zhCN from './locales/zh-CN.ts';
 import type customersZhCN from './locales/customers.zh-CN.ts';
 import type securityZhCN from './locales/security.zh-CN.ts';
 import type requestsZhCN from './locales/requests.zh-CN.ts';
+import type slaZhCN from './locales/sla.zh-CN.ts';
 import { STORAGE_KEYS, store, storedLanguage } from './prefs.ts';
 
 export const resources = { 'zh-CN': { translation: zhCN }, en: { translation: en } } as const;
@@ -22,6 +23,7 @@ declare module 'i18next' {
         customers: typeof customersZhCN;
         security: typeof securityZhCN;
         requests: typeof requestsZhCN;
+        sla: typeof slaZhCN;
       };
     };
   }

@@ -43,12 +43,14 @@ const requestAll = ['request.read', 'request.create', 'request.work', 'request.d
 const BUILTIN: Record<string, string[]> = {
   admin: ALL,
   agent: [...staffBase, ...customerWork, ...requestAll],
-  monitor: [...staffBase, ...customerRead, ...requestAll],
-  dispatcher: [...staffBase, 'user.read', ...customerRead, ...requestAll],
+  monitor: [...staffBase, ...customerRead, ...requestAll, 'sla.report.read'],
+  dispatcher: [...staffBase, 'user.read', 'sla.calendar.read', ...customerRead, ...requestAll],
   technician: ['org.read', 'request.read', 'request.work'],
   account_manager: [...staffBase, ...customerWork, 'request.read', 'request.create', 'request.work'],
   supervisor: [
     ...staffBase,
+    'sla.calendar.read',
+    'sla.report.read',
     'user.read',
     'role.read',
     'skillgroup.manage',
@@ -84,7 +86,7 @@ describe('role → workspace table', () => {
       ],
     ],
     ['agent', ['agent', 'requests', 'customers']],
-    ['supervisor', ['agent', 'requests', 'customers', 'supervisor', 'quality', 'audit']],
+    ['supervisor', ['agent', 'requests', 'customers', 'supervisor', 'quality', 'admin', 'audit']],
     ['monitor', ['requests', 'customers', 'monitoring']],
     ['dispatcher', ['requests', 'customers', 'dispatch']],
     ['technician', ['requests', 'field']],
@@ -184,8 +186,27 @@ describe('role → workspace table', () => {
 
   it('administration screens follow read permissions; editing needs manage', () => {
     expect(adminScreensFor(as('admin')).every((s) => s.canManage)).toBe(true);
-    // A supervisor may read users and manage skill groups, but administration is not theirs.
-    expect(adminScreensFor(as('supervisor'))).toEqual([]);
+    // A supervisor may read users and manage skill groups, but administration is not theirs: only
+    // the SLA screens (read-only), and they still land on their own workspace.
+    expect(adminScreensFor(as('supervisor')).map((s) => [s.id, s.canManage])).toEqual([
+      ['slaPolicies', false],
+      ['slaCalendars', false],
+    ]);
+    expect(homePath(as('supervisor'))).toBe('/supervisor');
+    // A dispatcher reads the matrix through the API but has no administration screen.
+    expect(adminScreensFor(as('dispatcher'))).toEqual([]);
+    const sysadmin = {
+      roles: ['system_admin'],
+      permissions: ['org.read', 'org.manage', 'sla.calendar.manage', 'sla.policy.manage'],
+    };
+    expect(
+      adminScreensFor(sysadmin)
+        .filter((s) => s.id.startsWith('sla'))
+        .map((s) => [s.id, s.canManage]),
+    ).toEqual([
+      ['slaPolicies', true],
+      ['slaCalendars', true],
+    ]);
   });
 
   it('finds the workspace of a deep path', () => {

@@ -79,9 +79,9 @@ export function canOpen(workspace: Workspace, who: Grants): boolean {
   return (workspace.anyPermission ?? []).some((p) => who.permissions.includes(p));
 }
 
-/** The workspaces a user may open, in menu order. */
+/** The workspaces a user may open, in menu order (administration also for its guest screens). */
 export function workspacesFor(who: Grants): Workspace[] {
-  return WORKSPACES.filter((w) => canOpen(w, who));
+  return WORKSPACES.filter((w) => canOpen(w, who) || (w.id === 'admin' && guestScreens(who).length > 0));
 }
 
 export function workspaceById(id: WorkspaceId): Workspace {
@@ -108,7 +108,8 @@ const HOME_ORDER: readonly WorkspaceId[] = [
 
 /** The path a user lands on after signing in; undefined if they may open nothing. */
 export function homePath(who: Grants): string | undefined {
-  const open = new Set(workspacesFor(who).map((w) => w.id));
+  // A guest of administration (a supervisor for the SLA screens) does not land there.
+  const open = new Set(WORKSPACES.filter((w) => canOpen(w, who)).map((w) => w.id));
   const id = HOME_ORDER.find((w) => open.has(w));
   return id ? workspaceById(id).path : undefined;
 }
@@ -127,7 +128,15 @@ export function workspaceOfPath(pathname: string): Workspace | undefined {
 }
 
 /** Administration screens inside the admin workspace, each behind its own permission. */
-export type AdminScreen = 'org' | 'users' | 'roles' | 'skillGroups' | 'noticeTemplates';
+export type AdminScreen =
+  | 'org'
+  | 'users'
+  | 'roles'
+  | 'skillGroups'
+  | 'noticeTemplates'
+  | 'mailboxes'
+  | 'slaPolicies'
+  | 'slaCalendars';
 
 export const ADMIN_SCREENS: ReadonlyArray<{
   id: AdminScreen;
@@ -137,6 +146,11 @@ export const ADMIN_SCREENS: ReadonlyArray<{
   manage: string;
   /** A narrower change than manage the screen offers on its own (the users' roles: user.grant). */
   grant?: string;
+  /**
+   * Built-in roles that see this screen (holding its read permission) without administering
+   * anything else: the workspace opens for them with these screens only (the supervisor's SLA).
+   */
+  guestRoles?: readonly string[];
 }> = [
   { id: 'org', path: '/admin/org', read: ['org.read'], manage: 'org.manage' },
   {
@@ -155,15 +169,42 @@ export const ADMIN_SCREENS: ReadonlyArray<{
     read: ['channels.admin'],
     manage: 'channels.admin',
   },
+  // 邮箱设置: mailboxes, IMAP sources and how notices go out (the channels module).
+  { id: 'mailboxes', path: '/admin/mailboxes', read: ['channels.admin'], manage: 'channels.admin' },
+  // 服务时限策略 and 工作日历: the SLA module's matrix and calendars, for administrators and supervisors.
+  {
+    id: 'slaPolicies',
+    path: '/admin/sla-policies',
+    read: ['sla.calendar.read', 'sla.policy.manage'],
+    manage: 'sla.policy.manage',
+    guestRoles: ['supervisor'],
+  },
+  {
+    id: 'slaCalendars',
+    path: '/admin/sla-calendars',
+    read: ['sla.calendar.read', 'sla.calendar.manage'],
+    manage: 'sla.calendar.manage',
+    guestRoles: ['supervisor'],
+  },
 ];
+
+/** The admin screens a user sees as a guest (by a guest role), without administering anything else. */
+function guestScreens(who: Grants) {
+  return ADMIN_SCREENS.filter(
+    (s) =>
+      s.guestRoles?.some((r) => who.roles.includes(r)) && s.read.some((p) => who.permissions.includes(p)),
+  );
+}
 
 /**
  * Admin screens a user may see; editing needs the screen's manage permission too, and a holder of
  * its grant permission (users: user.grant) gets that one action only.
  */
 export function adminScreensFor(who: Grants) {
-  if (!canOpen(workspaceById('admin'), who)) return [];
-  return ADMIN_SCREENS.filter((s) => s.read.some((p) => who.permissions.includes(p))).map((s) => ({
+  const screens = canOpen(workspaceById('admin'), who)
+    ? ADMIN_SCREENS.filter((s) => s.read.some((p) => who.permissions.includes(p)))
+    : guestScreens(who);
+  return screens.map((s) => ({
     ...s,
     canManage: who.permissions.includes(s.manage),
     canGrant: s.grant !== undefined && who.permissions.includes(s.grant),

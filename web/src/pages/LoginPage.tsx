@@ -1,29 +1,37 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Flex, Form, Input, Typography } from 'antd';
+import { Alert, App, Button, Card, Flex, Form, Input, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { api, ok } from '../api/client.ts';
 import { accountLock, ApiError } from '../api/errors.ts';
-import { useSession, type SessionUser } from '../auth/session.tsx';
+import { useSession, type SecondFactorSignIn, type SessionUser } from '../auth/session.tsx';
 import { FullPageSpin } from '../auth/guards.tsx';
 import { useErrorText } from '../components/errors.tsx';
 import { CodeForm, MfaEnrolment, useMfaErrorText } from '../components/MfaEnrolment.tsx';
+import { RECOVERY_CODES_LOW, RecoveryCodeForm, RecoveryCodesShown } from '../components/RecoveryCodes.tsx';
 import { LanguageSelect } from '../components/Preferences.tsx';
 import { usePrefs } from '../i18n/PrefsProvider.tsx';
-import { canOpen, homePath, workspaceOfPath } from '../nav/workspaces.ts';
+import { homePath, workspaceOfPath, workspacesFor } from '../nav/workspaces.ts';
 
 interface FromState {
   from?: string;
   reason?: 'expired' | 'loggedOut';
 }
 
-/** The sign-in's steps: the password, then (for users with a second factor) a code or enrolment. */
-type Step = { kind: 'password' } | { kind: 'code' | 'enrol'; challenge: string };
+/**
+ * The sign-in's steps: the password, then (for users with a second factor) a code — or a recovery
+ * code — or enrolment, after which the recovery codes are shown before going on.
+ */
+type Step =
+  | { kind: 'password' }
+  | { kind: 'code' | 'recovery' | 'enrol'; challenge: string }
+  | { kind: 'recoveryCodes'; codes: string[]; user: SessionUser };
 
 export default function LoginPage() {
   const { t } = useTranslation();
-  const { state, login, verifyCode, confirmEnrolment } = useSession();
+  const { state, login, verifyCode, verifyRecoveryCode, confirmEnrolment } = useSession();
+  const { notification } = App.useApp();
   const location = useLocation();
   const navigate = useNavigate();
   const errorText = useErrorText();
@@ -33,7 +41,7 @@ export default function LoginPage() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [step, setStep] = useState<Step>({ kind: 'password' });
-  const challenge = step.kind === 'password' ? '' : step.challenge;
+  const challenge = 'challenge' in step ? step.challenge : '';
   const startEnrolment = useCallback(
     () => ok(api.POST('/api/v1/auth/login/mfa/enrolment', { body: { challenge } })),
     [challenge],
@@ -52,26 +60,54 @@ export default function LoginPage() {
   }, [t]);
 
   if (state.status === 'loading') return <FullPageSpin />;
-  if (state.status === 'authenticated' && !busy) return <Navigate to={homePath(state.user) ?? '/'} replace />;
+  // Signed in: off to the workspace — but not while the new recovery codes are on the screen.
+  if (state.status === 'authenticated' && !busy && step.kind !== 'recoveryCodes')
+    return <Navigate to={homePath(state.user) ?? '/'} replace />;
 
   const enter = (user: SessionUser) => {
     // Back to where the user was going, if their roles may open it; else their home.
     const target = from.from && from.from !== '/' ? workspaceOfPath(from.from) : undefined;
-    navigate(target && canOpen(target, user) ? from.from! : (homePath(user) ?? '/'), { replace: true });
+    navigate(target && workspacesFor(user).includes(target) ? from.from! : (homePath(user) ?? '/'), {
+      replace: true,
+    });
   };
 
+  /** Runs a second-factor step with the code typed; `then` goes on with what it answered. */
   const secondStep =
-    (run: (challenge: string, code: string) => Promise<SessionUser>) => async (code: string) => {
-      if (step.kind === 'password') return;
+    <R,>(run: (challenge: string, code: string) => Promise<R>, then: (result: R) => void) =>
+    async (code: string) => {
+      if (!('challenge' in step)) return;
       setError(undefined);
       setBusy(true);
       try {
-        enter(await run(step.challenge, code));
+        then(await run(step.challenge, code));
       } catch (err) {
         setBusy(false);
         onMfaError(err);
       }
     };
+
+  /** In with a code or a recovery code; few recovery codes left: say so (it stays after navigating). */
+  const signedInWithSecondFactor = ({ user, recoveryCodesLeft }: SecondFactorSignIn) => {
+    if (recoveryCodesLeft <= RECOVERY_CODES_LOW)
+      notification.warning({
+        key: 'recovery-codes-low',
+        title:
+          recoveryCodesLeft === 0
+            ? t('auth.mfa.recovery.noneLeft')
+            : t('auth.mfa.recovery.fewLeft', { count: recoveryCodesLeft }),
+        description: t('auth.mfa.recovery.makeNew'),
+        // Not top right: it stays until closed and would cover the user menu it points to.
+        placement: 'bottomRight',
+        duration: 0,
+      });
+    enter(user);
+  };
+
+  const enrolled = ({ user, recoveryCodes }: { user: SessionUser; recoveryCodes: string[] }) => {
+    setBusy(false);
+    setStep({ kind: 'recoveryCodes', codes: recoveryCodes, user });
+  };
 
   const submit = async (values: { login: string; password: string }) => {
     setBusy(true);
@@ -105,9 +141,13 @@ export default function LoginPage() {
           <Typography.Title level={4} style={{ marginTop: 8 }}>
             {step.kind === 'code'
               ? t('auth.mfa.codeTitle')
-              : step.kind === 'enrol'
-                ? t('auth.mfa.enrolTitle')
-                : t('auth.title')}
+              : step.kind === 'recovery'
+                ? t('auth.mfa.recovery.title')
+                : step.kind === 'enrol'
+                  ? t('auth.mfa.enrolTitle')
+                  : step.kind === 'recoveryCodes'
+                    ? t('auth.mfa.recovery.shownTitle')
+                    : t('auth.title')}
           </Typography.Title>
           {from.reason === 'expired' && !error ? (
             <Alert type="warning" showIcon title={t('auth.sessionExpired')} style={{ marginBottom: 16 }} />
@@ -124,17 +164,61 @@ export default function LoginPage() {
           {step.kind === 'code' ? (
             <>
               <Typography.Paragraph type="secondary">{t('auth.mfa.codeIntro')}</Typography.Paragraph>
-              <CodeForm autoFocus onSubmit={secondStep(verifyCode)} submitText={t('auth.mfa.verify')} />
+              <CodeForm
+                autoFocus
+                onSubmit={secondStep(verifyCode, signedInWithSecondFactor)}
+                submitText={t('auth.mfa.verify')}
+              />
+              <Button
+                type="link"
+                block
+                style={{ marginTop: 8 }}
+                onClick={() => {
+                  setError(undefined);
+                  setStep({ kind: 'recovery', challenge: step.challenge });
+                }}
+                data-testid="mfa-use-recovery"
+              >
+                {t('auth.mfa.recovery.use')}
+              </Button>
+            </>
+          ) : null}
+          {step.kind === 'recovery' ? (
+            <>
+              <Typography.Paragraph type="secondary">{t('auth.mfa.recovery.intro')}</Typography.Paragraph>
+              <RecoveryCodeForm
+                onSubmit={secondStep(verifyRecoveryCode, signedInWithSecondFactor)}
+                submitText={t('auth.mfa.verify')}
+              />
+              <Button
+                type="link"
+                block
+                style={{ marginTop: 8 }}
+                onClick={() => {
+                  setError(undefined);
+                  setStep({ kind: 'code', challenge: step.challenge });
+                }}
+              >
+                {t('auth.mfa.recovery.useApp')}
+              </Button>
             </>
           ) : null}
           {step.kind === 'enrol' ? (
             <MfaEnrolment
               start={startEnrolment}
-              confirm={secondStep(confirmEnrolment)}
+              confirm={secondStep(confirmEnrolment, enrolled)}
               onError={onMfaError}
             />
           ) : null}
-          {step.kind !== 'password' ? (
+          {step.kind === 'recoveryCodes' ? (
+            <RecoveryCodesShown
+              codes={step.codes}
+              login={step.user.login}
+              onDone={() => enter(step.user)}
+              doneText={t('auth.mfa.recovery.continue')}
+            />
+          ) : null}
+          {step.kind !== 'password' && step.kind !== 'recoveryCodes' ? (
             <Button type="link" block style={{ marginTop: 8 }} onClick={() => setStep({ kind: 'password' })}>
               {t('auth.mfa.back')}
             </Button>

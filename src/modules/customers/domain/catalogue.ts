@@ -15,6 +15,12 @@ export const TIER_NAMES: Record<Tier, string> = {
 export const VALUE_LEVELS = ['diamond', 'platinum', 'gold', 'silver', 'standard'] as const;
 export const CUSTOMER_STATUSES = ['active', 'suspended', 'closed', 'erased'] as const;
 export const INSTANCE_STATUSES = ['active', 'suspended', 'terminated'] as const;
+/**
+ * Where a service's site is (城市 / 县城 / 农村): the regulations repair a line in 48 h in a town and
+ * 72 h in the countryside (电信条例 Art. 32), and SLA rows may depend on it. Null: not recorded.
+ */
+export const LOCATION_CLASSES = ['urban', 'county', 'rural'] as const;
+export type LocationClass = (typeof LOCATION_CLASSES)[number];
 export const ACCESS_TYPES = ['adsl', 'vdsl', 'lan', 'ftth', 'fttb', 'wireless', 'other'] as const;
 export const DEVICE_TYPES = ['olt', 'dslam', 'switch', 'msan', 'other'] as const;
 export const CONTACT_ROLES = ['primary', 'technical', 'billing', 'manager', 'other'] as const;

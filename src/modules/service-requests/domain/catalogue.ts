@@ -50,11 +50,17 @@ export const STATES = [
   'resolved', // 回单
   'callback', // 回访
   'closed', // 归档
+  'cancelled', // 已撤单: withdrawn before anyone worked on it (migration 0038)
 ] as const;
 export type State = (typeof STATES)[number];
 
-/** States in which a request is still open (everything but closed). */
-export const OPEN_STATES: readonly State[] = STATES.filter((s) => s !== 'closed');
+/** States nothing leaves: archived (归档) or cancelled (撤单). */
+export const TERMINAL_STATES = ['closed', 'cancelled'] as const satisfies readonly State[];
+export type TerminalState = (typeof TERMINAL_STATES)[number];
+export const isTerminal = (state: string): boolean => (TERMINAL_STATES as readonly string[]).includes(state);
+
+/** States in which a request is still open (everything but closed and cancelled). */
+export const OPEN_STATES: readonly State[] = STATES.filter((s) => !isTerminal(s));
 
 /** Timeline entry kinds. */
 export const TIMELINE_KINDS = [
@@ -73,6 +79,8 @@ export const TIMELINE_KINDS = [
   'merge',
   'link',
   'tags',
+  // sla-timeline.migrations (0035): the SLA's warnings and breaches (internal).
+  'sla',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 

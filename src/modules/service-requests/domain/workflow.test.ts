@@ -3,9 +3,12 @@ import { KINDS } from './catalogue.ts';
 import { requestNumber } from './number.ts';
 import {
   allowedActions,
+  ARRIVE_FROM,
   DEFAULT_WORKFLOWS,
+  NEEDS_REASON,
   nextState,
   workflowProblems,
+  withArrival,
   type WorkflowDefinition,
 } from './workflow.ts';
 
@@ -47,14 +50,64 @@ describe('the seeded workflows', () => {
   });
 
   it('refuses an action not allowed, naming the allowed ones', () => {
-    expect(nextState(fault, 'accepted', 'resolve')).toEqual({ ok: false, allowed: ['triage', 'dispatch'] });
+    expect(nextState(fault, 'accepted', 'resolve')).toEqual({
+      ok: false,
+      allowed: ['triage', 'dispatch', 'cancel'],
+    });
     expect(nextState(fault, 'closed', 'reopen')).toEqual({ ok: false, allowed: [] });
     // A complaint needs 预处理 before dispatch; a consultation has no callback.
     expect(nextState(DEFAULT_WORKFLOWS.complaint, 'accepted', 'dispatch')).toEqual({
       ok: false,
-      allowed: ['triage'],
+      allowed: ['triage', 'cancel'],
     });
     expect(allowedActions(DEFAULT_WORKFLOWS.consultation, 'resolved')).toEqual(['close', 'reopen']);
+  });
+
+  it('cancels (撤单) a request nobody has worked on yet, into a terminal state, with a reason', () => {
+    for (const kind of KINDS) {
+      const w = DEFAULT_WORKFLOWS[kind];
+      for (const s of ['accepted', 'dispatched', 'returned'] as const)
+        expect(nextState(w, s, 'cancel'), `${kind} ${s}`).toEqual({ ok: true, to: 'cancelled' });
+      for (const s of ['taken', 'in_progress', 'suspended', 'escalated', 'resolved', 'closed'] as const)
+        expect(nextState(w, s, 'cancel').ok, `${kind} ${s}`).toBe(false);
+      expect(allowedActions(w, 'cancelled'), kind).toEqual([]);
+      expect(workflowProblems(w), kind).toEqual([]);
+    }
+    expect(nextState(fault, 'triage', 'cancel')).toEqual({ ok: true, to: 'cancelled' });
+    expect(NEEDS_REASON.has('cancel')).toBe(true);
+    const leaving = structuredClone(fault);
+    leaving.transitions.push({ action: 'reopen', from: ['cancelled'], to: 'in_progress' });
+    expect(workflowProblems(leaving).map((p) => p.code)).toContain('CLOSED_NOT_TERMINAL');
+  });
+
+  it('records a fault technician arriving on site (到场) while working on it, not before or after', () => {
+    expect(nextState(fault, 'taken', 'arrive')).toEqual({ ok: true, to: 'in_progress' });
+    expect(nextState(fault, 'in_progress', 'arrive')).toEqual({ ok: true, to: 'in_progress' });
+    for (const s of ['accepted', 'dispatched', 'suspended', 'escalated', 'resolved', 'closed'] as const)
+      expect(nextState(fault, s, 'arrive').ok, s).toBe(false);
+    // The buttons the console shows keep their order; 到场 comes after them.
+    expect(allowedActions(fault, 'taken')).toEqual(['start', 'suspend', 'escalate', 'return', 'arrive']);
+    expect(NEEDS_REASON.has('arrive')).toBe(false);
+    // Only fault repair is done on site.
+    for (const kind of KINDS.filter((k) => k !== 'fault'))
+      expect(allowedActions(DEFAULT_WORKFLOWS[kind], 'in_progress'), kind).not.toContain('arrive');
+  });
+
+  it('adds 到场 to a stored workflow that lacks it (migration 0045), from the working states it has', () => {
+    const old: WorkflowDefinition = {
+      ...structuredClone(fault),
+      transitions: fault.transitions.filter((r) => r.action !== 'arrive'),
+    };
+    const next = withArrival(old)!;
+    expect(next.transitions.filter((r) => r.action === 'arrive')).toEqual([
+      { action: 'arrive', from: [...ARRIVE_FROM], to: 'in_progress' },
+    ]);
+    expect(workflowProblems(next)).toEqual([]);
+    expect(next.transitions.slice(0, -1)).toEqual(old.transitions);
+    // Already there: left alone. An administrator's workflow without 接单 arrives from 处理中 only.
+    expect(withArrival(next)).toBeUndefined();
+    const noTake = { ...old, states: old.states.filter((s) => s !== 'taken') };
+    expect(withArrival(noTake)!.transitions.at(-1)!.from).toEqual(['in_progress']);
   });
 
   it('lets consultations, billing enquiries and suggestions close at intake, not faults', () => {

@@ -3,7 +3,7 @@
  * states (STATES) with actions; administrators change it without code (validated here). What an
  * action does beyond the state (a result recorded, the support line raised …) is fixed in code.
  */
-import { STATES, type Kind, type State } from './catalogue.ts';
+import { isTerminal, STATES, type Kind, type State } from './catalogue.ts';
 
 /** Actions that move a request between states, in the operator's words. */
 export const ACTIONS = [
@@ -11,6 +11,7 @@ export const ACTIONS = [
   'dispatch', // 派单
   'take', // 接单
   'start', // 开始处理
+  'arrive', // 到场: the technician is on site (fault repair); stops the arrival clock
   'suspend', // 挂起 (reason)
   'resume', // 解挂
   'escalate', // 升级 (reason): next support line
@@ -20,12 +21,31 @@ export const ACTIONS = [
   'confirm', // 客户确认 → 归档
   'close', // 归档
   'reopen', // 重开 (reason): the customer disagrees
+  'cancel', // 撤单 (reason): withdrawn before anyone works on it → cancelled (terminal)
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** Actions that must say why; `resolve` must give its result. */
-export const NEEDS_REASON: ReadonlySet<Action> = new Set(['suspend', 'escalate', 'return', 'reopen']);
+export const NEEDS_REASON: ReadonlySet<Action> = new Set([
+  'suspend',
+  'escalate',
+  'return',
+  'reopen',
+  'cancel',
+]);
+
+/**
+ * 撤单: the states from which a request may be cancelled — not yet worked on (nobody has taken it:
+ * accepted, in triage, dispatched but not taken, returned). Taken or later it is resolved instead.
+ */
+export const CANCELLABLE_FROM: readonly State[] = ['accepted', 'triage', 'dispatched', 'returned'];
 export const NEEDS_RESULT: ReadonlySet<Action> = new Set(['resolve']);
+
+/**
+ * 到场: the states in which the technician who took a fault may record arriving on site — taken
+ * (went straight out) or in progress (after a remote look). Either way the work goes on on site.
+ */
+export const ARRIVE_FROM: readonly State[] = ['taken', 'in_progress'];
 
 export interface TransitionRule {
   action: Action;
@@ -57,8 +77,30 @@ function workRules(): TransitionRule[] {
   ];
 }
 
+/** 撤单 from the early states the workflow has. */
+export const cancelRule = (from: readonly State[]): TransitionRule => t('cancel', [...from], 'cancelled');
+
+/** 到场 from the working states the workflow has, into 处理中 (the state is kept when already there). */
+export const arriveRule = (from: readonly State[]): TransitionRule => t('arrive', [...from], 'in_progress');
+
+/**
+ * A stored workflow with 到场 added (migration 0045), or undefined when it has it already or has no
+ * state to arrive from / into. An administrator's other rules stay as they are.
+ */
+export function withArrival(def: WorkflowDefinition): WorkflowDefinition | undefined {
+  if (def.transitions.some((r) => r.action === 'arrive')) return undefined;
+  const from = ARRIVE_FROM.filter((s) => def.states.includes(s));
+  if (!from.length || !def.states.includes('in_progress')) return undefined;
+  return { ...def, transitions: [...def.transitions, arriveRule(from)] };
+}
+
 /** With a callback (回访) before archiving; `triage`: 预处理 is required before dispatch. */
-function withCallback(opts: { triage: 'required' | 'optional' | 'none'; closeAtIntake: boolean }) {
+function withCallback(opts: {
+  triage: 'required' | 'optional' | 'none';
+  closeAtIntake: boolean;
+  /** 到场 (on-site arrival): kinds whose work is done on site — fault repair. */
+  arrival?: boolean;
+}) {
   const dispatchFrom: State[] =
     opts.triage === 'required'
       ? ['triage', 'returned']
@@ -73,6 +115,8 @@ function withCallback(opts: { triage: 'required' | 'optional' | 'none'; closeAtI
     t('callback', ['resolved'], 'callback'),
     t('confirm', ['callback'], 'closed'),
     t('reopen', ['resolved', 'callback'], 'in_progress'),
+    cancelRule(opts.triage === 'none' ? CANCELLABLE_FROM.filter((s) => s !== 'triage') : CANCELLABLE_FROM),
+    ...(opts.arrival ? [arriveRule(ARRIVE_FROM)] : []),
   ];
   return {
     initial: 'accepted' as const,
@@ -92,6 +136,7 @@ function withoutCallback(closeAtIntake: boolean): WorkflowDefinition {
       ...workRules(),
       t('close', ['resolved'], 'closed'),
       t('reopen', ['resolved'], 'in_progress'),
+      cancelRule(CANCELLABLE_FROM.filter((s) => s !== 'triage')),
     ],
     closeAtIntake,
   };
@@ -101,7 +146,7 @@ function withoutCallback(closeAtIntake: boolean): WorkflowDefinition {
 export const DEFAULT_WORKFLOWS: Readonly<Record<Kind, WorkflowDefinition>> = {
   consultation: withoutCallback(true),
   business_order: withCallback({ triage: 'none', closeAtIntake: false }),
-  fault: withCallback({ triage: 'optional', closeAtIntake: false }),
+  fault: withCallback({ triage: 'optional', closeAtIntake: false, arrival: true }),
   complaint: withCallback({ triage: 'required', closeAtIntake: false }),
   billing: withCallback({ triage: 'optional', closeAtIntake: true }),
   technical_support: withCallback({ triage: 'optional', closeAtIntake: false }),
@@ -137,8 +182,8 @@ export interface WorkflowProblem {
 
 /**
  * Why a definition cannot be used, or an empty list: states known and listed, starts at accepted,
- * `closed` present and terminal, one target per (action, state), every state reachable from
- * accepted and able to reach closed.
+ * `closed` present, `closed` and `cancelled` terminal, one target per (action, state), every state
+ * reachable from accepted and able to reach closed (but `cancelled`, an end of its own).
  */
 export function workflowProblems(def: WorkflowDefinition): WorkflowProblem[] {
   const problems: WorkflowProblem[] = [];
@@ -157,10 +202,10 @@ export function workflowProblems(def: WorkflowDefinition): WorkflowProblem[] {
           code: 'STATE_NOT_LISTED',
           message: `action "${r.action}" uses state "${s}", not in states`,
         });
-    if (r.from.includes('closed'))
+    for (const s of r.from.filter(isTerminal))
       problems.push({
         code: 'CLOSED_NOT_TERMINAL',
-        message: `"closed" is terminal: action "${r.action}" cannot leave it`,
+        message: `"${s}" is terminal: action "${r.action}" cannot leave it`,
       });
   }
   const seen = new Set<string>();
@@ -190,8 +235,9 @@ export function workflowProblems(def: WorkflowDefinition): WorkflowProblem[] {
     (r) => [r.to],
     (r) => r.from,
   );
+  // `cancelled` is terminal too: it need not lead to closed.
   for (const s of def.states)
-    if (!backward.has(s))
+    if (!backward.has(s) && s !== 'cancelled')
       problems.push({ code: 'DEAD_END', message: `state "${s}" cannot lead to "closed"` });
   return problems;
 }

@@ -21,7 +21,7 @@ import {
   NO_EXTRAS,
   type TmfStatus,
 } from './tmf621.mapper.ts';
-import { extrasOf } from './tmf621.store.ts';
+import { shownExtrasOf } from './tmf621.store.ts';
 
 const FILTERS = {
   id: { type: 'string' },
@@ -44,7 +44,8 @@ const all = (parts: Expression<SqlBool>[]) =>
 
 /** One TMF status as a condition on our state (closed vs. cancelled: merged duplicates). */
 function statusSql(s: TmfStatus) {
-  if (s === 'cancelled') return sql<SqlBool>`(t.status = 'closed' and t.merged_into_id is not null)`;
+  if (s === 'cancelled')
+    return sql<SqlBool>`(t.status = 'cancelled' or (t.status = 'closed' and t.merged_into_id is not null))`;
   if (s === 'closed') return sql<SqlBool>`(t.status = 'closed' and t.merged_into_id is null)`;
   const states = statesOf(s);
   return states.length ? sql<SqlBool>`t.status in (${sql.join(states)})` : NOTHING;
@@ -122,7 +123,7 @@ export async function listTickets(
   const ids = rows.map((r) => r.id);
   const [customers, extras, timeline, fault, complaint] = await Promise.all([
     summariesFor(deps.db, rows),
-    extrasOf(deps.db, ids),
+    shownExtrasOf(deps.db, ids),
     ids.length
       ? deps.db
           .selectFrom('service_request_timeline')

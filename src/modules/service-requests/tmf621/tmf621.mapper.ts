@@ -55,6 +55,7 @@ export const STATUS_OF: Readonly<Record<State, TmfStatus>> = {
   resolved: 'resolved',
   callback: 'resolved',
   closed: 'closed',
+  cancelled: 'cancelled',
 };
 
 /** A merged duplicate is closed without a resolution: TMF calls that cancelled. */
@@ -241,8 +242,13 @@ export function ticketEventTypes(
       const out: TroubleTicketEventType[] = ['TroubleTicketStatusChangeEvent'];
       if (after === 'resolved') out.push('TroubleTicketResolvedEvent');
       if (after === 'pending') out.push('TroubleTicketInformationRequiredEvent');
+      // 撤单 (DELETE /troubleTicket/{id}, or the cancel action anywhere): the ticket is withdrawn.
+      if (view.status === 'cancelled') out.push('TroubleTicketDeleteEvent');
       return out;
     }
+    case 'ServiceRequestCancelEvent':
+      return []; // its state change already stands for it
+
     default:
       return ['TroubleTicketAttributeValueChangeEvent'];
   }

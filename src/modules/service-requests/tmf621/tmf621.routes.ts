@@ -1,10 +1,9 @@
 /**
  * TMF621 Trouble Ticket v5 over faults and complaints: GET/POST /troubleTicket,
- * GET/PATCH/DELETE /troubleTicket/{id}, on the shared TMF plumbing (src/platform/tmf). The event
+ * GET/PATCH/DELETE (撤单) /troubleTicket/{id}, on the shared TMF plumbing (src/platform/tmf). The event
  * hub (POST /hub) is the events module's, mounted beside it (index.ts).
  */
 import { z } from 'zod';
-import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { callerOf } from '../../../platform/http/caller.ts';
 import {
@@ -22,7 +21,7 @@ import type { ModuleContext } from '../service-requests.tables.ts';
 import { expectedVersion } from '../work.routes.ts';
 import { ticketHref } from './tmf621.mapper.ts';
 import { listTickets } from './tmf621.list.ts';
-import { createTicket, getTicket, patchTicket } from './tmf621.service.ts';
+import { cancelTicket, createTicket, getTicket, patchTicket } from './tmf621.service.ts';
 
 export { TMF621_BASE } from './tmf621.mapper.ts';
 
@@ -125,17 +124,15 @@ export function tmf621Routes(ctx: ModuleContext, routing: RoutingPort) {
         schema: {
           tags,
           summary:
-            'Not supported for a ticket that exists (404 otherwise): requests are never deleted; close or cancel it through its workflow',
+            '撤单: cancel a ticket nobody has started working on (acknowledged, not yet taken) — the workflow action cancel, audited, on the timeline, TroubleTicketDeleteEvent to listeners; 204. A ticket further along: 409, nothing changes. The record is kept (GET shows it cancelled).',
           params: idParams,
         },
         config: { access: { permission: 'request.work' } },
       },
-      async (request) => {
-        await getTicket(deps, callerOf(request, deps.clock), request.params.id, baseOf(request));
-        throw new AppError(
-          'METHOD_NOT_ALLOWED',
-          'Trouble tickets are not deleted (the record is kept); move it to resolved or closed with PATCH status',
-        );
+      async (request, reply) => {
+        const caller = callerOf(request, deps.clock);
+        await cancelTicket(deps, caller, request.params.id, expectedVersion(request, undefined));
+        return reply.status(204).send();
       },
     );
   };

@@ -5,6 +5,7 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../platform/errors.ts';
+import { checkVersion } from '../../../platform/versions.ts';
 import { invalidTmfAttribute, invalidTmfInput, type TmfResource } from '../../../platform/tmf/index.ts';
 import { appendAudit } from '../../audit/index.ts';
 import { recordEvent } from '../../events/index.ts';
@@ -41,7 +42,7 @@ import {
   type TimelineItem,
   type TmfStatus,
 } from './tmf621.mapper.ts';
-import { extrasFor, writeExtras } from './tmf621.store.ts';
+import { extrasFor, shownExtrasOf, writeExtras } from './tmf621.store.ts';
 
 const bad = invalidTmfAttribute;
 const notFound = () => new AppError('NOT_FOUND', 'trouble ticket not found');
@@ -75,7 +76,8 @@ const timelineItems = (full: Full): TimelineItem[] =>
 
 export async function getTicket(deps: RequestDeps, caller: Caller, id: string, base: string) {
   const full = await loadTicket(deps, caller, id);
-  return toTicket(full, await extrasFor(deps.db, id), base, timelineItems(full));
+  const shown = (await shownExtrasOf(deps.db, [id])).get(id) ?? NO_EXTRAS;
+  return toTicket(full, shown, base, timelineItems(full));
 }
 
 const ALWAYS_SERVER = ['statusChangeDate', 'resolutionDate'] as const;
@@ -302,24 +304,59 @@ export async function patchTicket(
         fields: [{ field: 'relatedEntity', message: 'the product cannot be changed' }],
       },
     );
-  // Everything checked: write. Kept attributes, then notes, then the status (each its own use case).
-  let expected = version;
-  if (!same(extras, before)) await writeKept(deps, caller, full, before, extras);
-  for (const n of notes) {
-    const v = await addNote(deps, caller, id, { body: n.text, visibility: 'internal', version: expected });
-    expected = expected === undefined ? undefined : v.version;
-  }
-  for (const action of actions) {
-    const v = await transition(deps, caller, id, {
-      action,
-      ...(NEEDS_RESULT.has(action) ? { result: reason } : NEEDS_REASON.has(action) ? { reason } : {}),
-      version: expected,
-    });
-    expected = expected === undefined ? undefined : v.version;
-  }
+  // Everything checked: write — kept attributes, then notes, then the status — in ONE transaction
+  // (the use cases join it): a change that fails undoes the ones before it, events included.
+  checkVersion('service request', full.version, version);
+  await deps.db.transaction().execute(async (trx) => {
+    const inTrx: RequestDeps = { ...deps, db: trx };
+    let expected = version;
+    if (!same(extras, before)) await writeKept(trx, inTrx, caller, full, before, extras);
+    for (const n of notes) {
+      const v = await addNote(inTrx, caller, id, { body: n.text, visibility: 'internal', version: expected });
+      expected = expected === undefined ? undefined : v.version;
+    }
+    for (const action of actions) {
+      const v = await transition(inTrx, caller, id, {
+        action,
+        ...(NEEDS_RESULT.has(action) ? { result: reason } : NEEDS_REASON.has(action) ? { reason } : {}),
+        version: expected,
+      });
+      expected = expected === undefined ? undefined : v.version;
+    }
+  });
+}
+
+/** What DELETE /troubleTicket/{id} writes on the timeline as the reason of the 撤单. */
+export const DELETE_REASON = 'Cancelled through TMF621 (DELETE /troubleTicket/{id})';
+
+/**
+ * DELETE /troubleTicket/{id} is 撤单: the workflow's `cancel` action (from a state nobody has
+ * worked in yet), with its audit, timeline entry and events (TroubleTicketDeleteEvent among them).
+ * A ticket TMF already shows as cancelled: nothing to do. Any other: 409, nothing changes.
+ */
+export async function cancelTicket(
+  deps: RequestDeps,
+  caller: Caller,
+  id: string,
+  version: number | undefined,
+): Promise<void> {
+  const full = await loadTicket(deps, caller, id);
+  const shown = tmfStatus(full.status, full.mergedIntoId !== null);
+  if (shown === 'cancelled') return;
+  const workflow = await workflowOf(deps.db, full.kind as TicketKind);
+  if (!nextState(workflow, full.status as State, 'cancel').ok)
+    throw new AppError(
+      'TRANSITION_NOT_ALLOWED',
+      `a ${full.kind} ticket that is ${shown} (${full.status}) cannot be deleted: only a ticket nobody ` +
+        `has started working on (acknowledged, not yet taken) is cancelled; ` +
+        `move this one on with PATCH status (it can become ${reachable(workflow, full.status as State).join(', ') || 'nothing more'})`,
+      { status: shown, allowed: reachable(workflow, full.status as State) },
+    );
+  await transition(deps, caller, id, { action: 'cancel', reason: DELETE_REASON, version });
 }
 
 async function writeKept(
+  trx: Parameters<typeof recordEvent>[0],
   deps: RequestDeps,
   caller: Caller,
   full: RequestView,
@@ -331,24 +368,23 @@ async function writeKept(
     .map(String);
   for (const k of new Set([...Object.keys(before.attributes), ...Object.keys(after.attributes)]))
     if (!same(before.attributes[k], after.attributes[k])) changed.push(k);
-  await deps.db.transaction().execute(async (trx) => {
-    await writeExtras(trx, full.id, after, caller.now);
-    await appendAudit(
-      trx,
-      caller.actor,
-      {
-        action: 'service_request.tmf_update',
-        entityType: 'service_request',
-        entityId: full.id,
-        orgUnitId: full.handlingUnitId,
-        details: { number: full.number, changed },
-      },
-      caller.now,
-    );
-    if (deps.recordEvents !== false)
-      for (const e of requestEvents('ServiceRequestAttributeValueChangeEvent', full, caller.now, {
-        change: { tmf621: changed },
-      }))
-        await recordEvent(trx, e);
-  });
+  // In the PATCH's transaction (trx).
+  await writeExtras(trx, full.id, after, caller.now);
+  await appendAudit(
+    trx,
+    caller.actor,
+    {
+      action: 'service_request.tmf_update',
+      entityType: 'service_request',
+      entityId: full.id,
+      orgUnitId: full.handlingUnitId,
+      details: { number: full.number, changed },
+    },
+    caller.now,
+  );
+  if (deps.recordEvents !== false)
+    for (const e of requestEvents('ServiceRequestAttributeValueChangeEvent', full, caller.now, {
+      change: { tmf621: changed },
+    }))
+      await recordEvent(trx, e);
 }

@@ -1,4 +1,5 @@
 /** The TMF621 attributes kept beside requests (`service_request_tmf_tickets`, migration 0026). */
+import { expectedResolutionOf } from '../../sla/index.ts';
 import type { Executor } from '../service-requests.tables.ts';
 import { NO_EXTRAS, type TicketExtras } from './tmf621.mapper.ts';
 
@@ -20,6 +21,21 @@ export async function extrasOf(db: Executor, ids: readonly string[]): Promise<Ma
       attributes: (typeof r.attributes === 'string' ? JSON.parse(r.attributes) : r.attributes) ?? {},
     });
   return out;
+}
+
+/**
+ * The attributes as a ticket shows them: `expectedResolutionDate` is the SLA's restoration (else
+ * resolution) deadline when the request's clocks give one; the client's value only when they give
+ * none (no such target, or a customer-caused pause holding the clock).
+ */
+export async function shownExtrasOf(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, TicketExtras>> {
+  const [extras, deadlines] = await Promise.all([extrasOf(db, ids), expectedResolutionOf(db, ids)]);
+  for (const [id, at] of deadlines)
+    extras.set(id, { ...(extras.get(id) ?? NO_EXTRAS), expectedResolutionDate: at.toISOString() });
+  return extras;
 }
 
 export const extrasFor = async (db: Executor, id: string) => (await extrasOf(db, [id])).get(id) ?? NO_EXTRAS;

@@ -81,6 +81,35 @@ function baseDeadline(target: ResolvedTarget, start: Date, cal: WorkCalendar): D
   return new Date(cal.instant(date, 1440));
 }
 
+/** How a target measures time: wall time for days, else its calendar's working time. */
+function meterOf(target: ResolvedTarget, cal: WorkCalendar): Meter {
+  return durationOf(target).unit === 'd'
+    ? wallMeter
+    : {
+        between: (a, b) => cal.between(new Date(a), new Date(b)).ms,
+        add: (t, ms) => cal.addWorkingMs(new Date(t), ms).at.getTime(),
+      };
+}
+
+/**
+ * The instant at which `need` (in the meter's measure) has elapsed since `s` outside the pauses,
+ * or undefined while an open pause stops the clock first; and the pauses that moved it.
+ */
+function walk(meter: Meter, s: number, need: number, pauses: { from: number; to: number }[]) {
+  let t = s;
+  let remaining = need;
+  const used: { from: Date; to?: Date }[] = [];
+  for (const p of pauses) {
+    const avail = meter.between(t, Math.max(t, p.from));
+    if (remaining <= avail) break;
+    remaining -= avail;
+    used.push({ from: new Date(p.from), ...(p.to === Infinity ? {} : { to: new Date(p.to) }) });
+    t = Math.max(t, p.to);
+    if (t === Infinity) return { at: undefined, used };
+  }
+  return { at: meter.add(t, remaining), used };
+}
+
 /** The deadline of one resolved target from a start, with the customer-caused pauses. */
 export function deadlineOf(
   target: ResolvedTarget,
@@ -89,31 +118,13 @@ export function deadlineOf(
   pauses: readonly PauseInterval[] = [],
 ): Deadline {
   const unpaused = baseDeadline(target, start, cal);
-  const unit = durationOf(target).unit;
-  const meter: Meter =
-    unit === 'd'
-      ? wallMeter
-      : {
-          between: (a, b) => cal.between(new Date(a), new Date(b)).ms,
-          add: (t, ms) => cal.addWorkingMs(new Date(t), ms).at.getTime(),
-        };
+  const meter = meterOf(target, cal);
   const s = start.getTime();
   const need = meter.between(s, unpaused.getTime());
-  let t = s;
-  let remaining = need;
-  let at: number | undefined;
-  const used: { from: Date; to?: Date }[] = [];
-  for (const p of effectivePauses(pauses, start)) {
-    const avail = meter.between(t, Math.max(t, p.from));
-    if (remaining <= avail) break;
-    remaining -= avail;
-    used.push({ from: new Date(p.from), ...(p.to === Infinity ? {} : { to: new Date(p.to) }) });
-    t = Math.max(t, p.to);
-    if (t === Infinity) break;
-  }
-  if (t !== Infinity) at = meter.add(t, remaining);
+  const walked = walk(meter, s, need, effectivePauses(pauses, start));
+  const used = walked.used;
   // The calendar's own `add` for an unpaused target (keeps its semantics exactly, e.g. Civil Code).
-  if (!used.length) at = unpaused.getTime();
+  const at = used.length ? walked.at : unpaused.getTime();
   // Years the computation touched that the schedule lacks (one more pass records them).
   const check = cal.between(start, new Date(at ?? unpaused.getTime()));
   return {
@@ -129,6 +140,30 @@ export function deadlineOf(
     provisional: check.provisional,
     missingYears: check.missingYears,
   };
+}
+
+/**
+ * The instants at which fractions of a target have elapsed (warnings at 50 % and 80 %, the breach
+ * at 100 % = the deadline), measured as the target counts and not counting the customer-caused
+ * pauses; undefined for a fraction an open pause stops before. A fraction of 1 is the deadline.
+ */
+export function fractionTimes(
+  target: ResolvedTarget,
+  start: Date,
+  cal: WorkCalendar,
+  pauses: readonly PauseInterval[],
+  fractions: readonly number[],
+  deadline: Deadline = deadlineOf(target, start, cal, pauses),
+): (Date | undefined)[] {
+  const meter = meterOf(target, cal);
+  const s = start.getTime();
+  const need = meter.between(s, deadline.unpausedAt.getTime());
+  const merged = effectivePauses(pauses, start);
+  return fractions.map((f) => {
+    if (f >= 1) return deadline.at;
+    const at = walk(meter, s, Math.round(need * f), merged).at;
+    return at === undefined ? undefined : new Date(at);
+  });
 }
 
 /** Every resolved target's deadline from one start, in target order. */

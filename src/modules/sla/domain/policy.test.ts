@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TIERS } from '../../customers/domain/catalogue.ts';
+import { LOCATION_CLASSES as SITE_CLASSES, TIERS } from '../../customers/domain/catalogue.ts';
 import { PRODUCT_SEEDS } from '../../products/domain/catalogue.ts';
 import { CATEGORY_SEEDS, KINDS } from '../../service-requests/domain/catalogue.ts';
 import { packageYears } from '../chinese-days.ts';
@@ -8,7 +8,14 @@ import { builtinCalendar } from './builtins.ts';
 import { formatInZone, WorkCalendar, type NationalSchedule } from './calendar.ts';
 import { computeDeadlines, deadlineOf, type PauseInterval } from './deadlines.ts';
 import { DEFAULT_POLICIES } from './matrix.ts';
-import { resolvePolicy, rowProblems, type PolicyFacts, type PolicyRow, type TargetType } from './policy.ts';
+import {
+  LOCATION_CLASSES,
+  resolvePolicy,
+  rowProblems,
+  type PolicyFacts,
+  type PolicyRow,
+  type TargetType,
+} from './policy.ts';
 
 const years = packageYears();
 const schedule: NationalSchedule = {
@@ -18,6 +25,7 @@ const schedule: NationalSchedule = {
 const calendarOf = (code: string) => new WorkCalendar(builtinCalendar(code)!, schedule);
 const local = (d: Date | undefined) => (d ? formatInZone(d, 'Asia/Shanghai') : undefined);
 
+const FRIDAY_EVENING = '2025-10-17T19:00:00+08:00';
 const LOGISTICS = { productCode: 'app.logistics_et', productFamily: 'industry_app' };
 const resolve = (facts: Partial<PolicyFacts>, rows: readonly PolicyRow[] = DEFAULT_POLICIES) =>
   resolvePolicy(rows, { kind: 'fault', tier: 'public', ...facts });
@@ -159,6 +167,39 @@ describe('location class narrows a row', () => {
     expect(target({ tier: 'group', locationClass: 'rural' }, 'arrival')?.duration).toBe('4h');
     // The tier row beats the rural kind default.
     expect(target({ tier: 'group', locationClass: 'rural' }, 'restoration')?.duration).toBe('4h');
+  });
+});
+
+describe('facts from the customers module', () => {
+  it('matches rows on the location classes service instances record', () => {
+    expect([...LOCATION_CLASSES]).toEqual([...SITE_CLASSES]);
+  });
+
+  it("puts a signed contract's row over the tier's and the regulations', rural or not, on 7×24", () => {
+    const contract: PolicyRow = {
+      code: 'contract.JS-SLA-1',
+      name: '集团专线 SLA',
+      source: 'contract JS-SLA-1',
+      match: { contractId: 'JS-SLA-1', kind: 'fault' },
+      targets: {
+        arrival: { duration: '1h', calendar: '24x7' },
+        restoration: { duration: '3h', calendar: '24x7' },
+      },
+    };
+    const rows = [...DEFAULT_POLICIES, contract];
+    const facts = { tier: 'group' as const, locationClass: 'rural' as const };
+    expect(target({ ...facts, contractId: 'JS-SLA-1' }, 'arrival', rows)?.row).toBe('contract.JS-SLA-1');
+    expect(target({ ...facts, contractId: 'JS-SLA-1' }, 'restoration', rows)?.duration).toBe('3h');
+    // Without the contract (or another one): the tier's rural arrival row and its restoration.
+    expect(target({ ...facts, contractId: 'JS-SLA-2' }, 'arrival', rows)?.row).toBe('tier.group.fault.rural');
+    expect(target(facts, 'restoration', rows)?.row).toBe('tier.group.fault');
+    // The response the contract leaves out comes from the tier row.
+    expect(target({ ...facts, contractId: 'JS-SLA-1' }, 'response', rows)?.row).toBe('tier.group.fault');
+    // Friday evening 19:00: repaired by 22:00 the same evening, not on Monday.
+    const t = resolvePolicy(rows, { kind: 'fault', ...facts, contractId: 'JS-SLA-1' }).targets.restoration!;
+    expect(local(deadlineOf(t, new Date(FRIDAY_EVENING), calendarOf(t.calendar), []).at)).toBe(
+      '2025-10-17T22:00:00+08:00',
+    );
   });
 });
 

@@ -13,6 +13,8 @@
  * first, and the explanation says so.
  */
 import { parseDuration, type Duration } from './calendar.ts';
+import { MATCH_FIELDS, reasonText, type SlaReason } from './reasons.ts';
+import { TARGET_TYPES, type TargetType } from './targets.ts';
 
 /** Customer tiers: the customers module's enterprise tiers (集团级 … 本地C) and public customers. */
 export const POLICY_TIERS = ['group', 'province', 'localA', 'localB', 'localC', 'public'] as const;
@@ -22,25 +24,7 @@ export type PolicyTier = (typeof POLICY_TIERS)[number];
 export const LOCATION_CLASSES = ['urban', 'county', 'rural'] as const;
 export type LocationClass = (typeof LOCATION_CLASSES)[number];
 
-/** 响应, 反馈, 到场, 修复/恢复, 解决, 进展通报 (an interval, the first one due like a deadline). */
-export const TARGET_TYPES = [
-  'response',
-  'feedback',
-  'arrival',
-  'restoration',
-  'resolution',
-  'progress',
-] as const;
-export type TargetType = (typeof TARGET_TYPES)[number];
-
-export const TARGET_NAMES: Record<TargetType, string> = {
-  response: '响应',
-  feedback: '反馈',
-  arrival: '到场',
-  restoration: '修复/恢复',
-  resolution: '解决',
-  progress: '进展通报',
-};
+export { TARGET_NAMES, TARGET_TYPES, type TargetType } from './targets.ts';
 
 /**
  * A target: a duration in the calendar module's syntax (`3wd`, `4h`, `90m`, `2d`) on a calendar
@@ -107,20 +91,13 @@ const NARROWING = ['kind', 'tier', 'category', 'priority', 'locationClass'] as c
 /** How many narrowing fields a row sets (beyond the one that gives its level). */
 const narrowness = (m: PolicyMatch) => NARROWING.filter((f) => m[f] !== undefined).length;
 
-const FIELDS = [
-  'contractId',
-  'productCode',
-  'productFamily',
-  'tier',
-  'kind',
-  'category',
-  'priority',
-  'locationClass',
-] as const;
+/** A match's fields in the order they are described (a row read from jsonb has its keys sorted). */
+const inOrder = (m: PolicyMatch): PolicyMatch =>
+  Object.fromEntries(MATCH_FIELDS.filter((f) => m[f] !== undefined).map((f) => [f, m[f]]));
 
 /** Why a row does not match the facts (the first field that differs), or undefined when it matches. */
 export function mismatch(match: PolicyMatch, facts: PolicyFacts): string | undefined {
-  for (const f of FIELDS) {
+  for (const f of MATCH_FIELDS) {
     const want = match[f];
     if (want === undefined) continue;
     if (facts[f] !== want) return `${f} is ${facts[f] ?? 'unknown'}, the row needs ${want}`;
@@ -139,14 +116,11 @@ export interface Resolution {
   targets: Partial<Record<TargetType, ResolvedTarget>>;
   /** The matching rows, most specific first. */
   rows: { code: string; level: Level; narrowness: number }[];
-  /** In words: which rows matched, which won each target and why. */
+  /** Which rows matched, which won each target and why: codes and parameters (the console words them). */
+  reasons: SlaReason[];
+  /** The same in English words, one sentence per reason. */
   explanation: string[];
 }
-
-const describe = (m: PolicyMatch) =>
-  FIELDS.filter((f) => m[f] !== undefined)
-    .map((f) => `${f}=${m[f]}`)
-    .join(', ') || 'everything';
 
 /** The targets that apply to a request: per target, the most specific matching row that sets it. */
 export function resolvePolicy(rows: readonly PolicyRow[], facts: PolicyFacts): Resolution {
@@ -162,13 +136,16 @@ export function resolvePolicy(rows: readonly PolicyRow[], facts: PolicyFacts): R
       (a, b) =>
         LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level) || b.narrowness - a.narrowness || a.order - b.order,
     );
-  const explanation = ranked.length
-    ? [
-        `matching rows, most specific first (contract > product > family > tier > kind > global, then the more narrowing fields): ${ranked
-          .map((r) => `${r.row.code} (${r.level}: ${describe(r.row.match)})`)
-          .join('; ')}`,
-      ]
-    : ['no row matches'];
+  const reasons: SlaReason[] = [
+    ranked.length
+      ? {
+          code: 'rows_matching',
+          params: {
+            rows: ranked.map((r) => ({ row: r.row.code, level: r.level, match: inOrder(r.row.match) })),
+          },
+        }
+      : { code: 'no_row_matches', params: {} },
+  ];
   const targets: Resolution['targets'] = {};
   for (const type of TARGET_TYPES) {
     const setting = ranked.filter((r) => r.row.targets[type]);
@@ -176,18 +153,29 @@ export function resolvePolicy(rows: readonly PolicyRow[], facts: PolicyFacts): R
     if (!win) continue;
     const t = win.row.targets[type]!;
     targets[type] = { ...t, type, row: win.row.code, level: win.level };
-    let why = `${type} (${TARGET_NAMES[type]}) ${t.duration} on ${t.calendar}${t.counting ? ` (${t.counting})` : ''}: row ${win.row.code}, the most specific (${win.level}) that sets it`;
     const tied = setting[1];
-    if (tied && tied.level === win.level && tied.narrowness === win.narrowness)
-      why += `; tied with ${tied.row.code}, listed earlier wins`;
-    const overruled = setting.slice(1).map((r) => `${r.row.code} ${r.row.targets[type]!.duration}`);
-    if (overruled.length) why += `; overrides ${overruled.join(', ')}`;
-    explanation.push(why);
+    reasons.push({
+      code: 'target_row',
+      params: {
+        target: type,
+        duration: t.duration,
+        calendar: t.calendar,
+        counting: t.counting ?? null,
+        row: win.row.code,
+        level: win.level,
+        tiedWith:
+          tied && tied.level === win.level && tied.narrowness === win.narrowness ? tied.row.code : null,
+        overrides: setting
+          .slice(1)
+          .map((r) => ({ row: r.row.code, duration: r.row.targets[type]!.duration })),
+      },
+    });
   }
   return {
     targets,
     rows: ranked.map((r) => ({ code: r.row.code, level: r.level, narrowness: r.narrowness })),
-    explanation,
+    reasons,
+    explanation: reasons.map(reasonText),
   };
 }
 

@@ -30,6 +30,7 @@ const requestsEn: Shape<typeof requestsZhCN> = {
     resolved: 'Resolved',
     callback: 'Callback',
     closed: 'Closed',
+    cancelled: 'Cancelled',
   },
   priorities: { urgent: 'Urgent', high: 'High', normal: 'Normal', low: 'Low' },
   channels: {
@@ -154,6 +155,7 @@ const requestsEn: Shape<typeof requestsZhCN> = {
       dispatch: 'Dispatch',
       take: 'Take',
       start: 'Start work',
+      arrive: 'Arrived on site',
       suspend: 'Suspend',
       resume: 'Resume',
       escalate: 'Escalate',
@@ -163,6 +165,7 @@ const requestsEn: Shape<typeof requestsZhCN> = {
       confirm: 'Customer confirms, close',
       close: 'Close',
       reopen: 'Reopen',
+      cancel: 'Cancel request',
     },
     reason: 'Reason',
     result: 'Result',

@@ -27,6 +27,7 @@ const requestsZhCN = {
     resolved: '已回单',
     callback: '回访中',
     closed: '已归档',
+    cancelled: '已撤单',
   },
   priorities: { urgent: '紧急', high: '高', normal: '普通', low: '低' },
   channels: {
@@ -151,6 +152,7 @@ const requestsZhCN = {
       dispatch: '派单',
       take: '接单',
       start: '开始处理',
+      arrive: '到场',
       suspend: '挂起',
       resume: '解挂',
       escalate: '升级',
@@ -160,6 +162,7 @@ const requestsZhCN = {
       confirm: '客户确认归档',
       close: '归档',
       reopen: '重开',
+      cancel: '撤单',
     },
     reason: '原因',
     result: '处理结果',

@@ -36,6 +36,8 @@ import { tDynamic } from '../../i18n/dynamic.ts';
 import { hasPermission } from '../../nav/workspaces.ts';
 import { CustomerRequestsCard } from '../requests/CustomerRequestsCard.tsx';
 import { MaskedValue, RevealedValuesProvider, StatusTag, useCodeLabel } from './common.tsx';
+import { CustomerContractsCard, useShowsContracts } from './CustomerContracts.tsx';
+import { CustomerSlaReportCard, useShowsSlaReport } from './CustomerSlaReport.tsx';
 import {
   ContactModal,
   EditProfileModal,
@@ -69,6 +71,8 @@ export default function Customer360Page() {
     setGeneration((g) => g + 1);
   };
   const edit = canManage ? setDialog : undefined;
+  const showsSlaReport = useShowsSlaReport(data?.customer.kind ?? '');
+  const showsContracts = useShowsContracts(data?.customer.kind ?? '');
 
   return (
     <PageFrame
@@ -109,6 +113,10 @@ export default function Customer360Page() {
               onEdit={edit}
               onChanged={changed}
             />
+            {/* An enterprise's signed service agreements (SLA contracts). */}
+            {showsContracts ? <CustomerContractsCard customerId={data.customer.id} /> : null}
+            {/* An enterprise's SLA report, for its account manager and supervisors. */}
+            {showsSlaReport ? <CustomerSlaReportCard customerId={data.customer.id} /> : null}
             <History
               customerId={data.customer.id}
               history={data.recentHistory}
@@ -410,6 +418,10 @@ function Instances({
                 i.aEnd || i.zEnd ? `${i.aEnd ?? none} ↔ ${i.zEnd ?? none}` : null,
               ],
               [t('customers.instance.startedOn'), i.startedOn ? fmt.date(i.startedOn) : null],
+              [
+                t('customers.instance.locationClass'),
+                i.locationClass ? label('locationClasses', i.locationClass) : null,
+              ],
             ];
             return (
               <Col xs={24} lg={12} key={i.id}>
@@ -516,6 +528,7 @@ function History(props: {
         ? t('customers.history.field', { field: tDynamic(t, `customers.fields.${d.field}`, d.field) })
         : null,
       typeof d.reason === 'string' ? t('customers.history.reason', { reason: d.reason }) : null,
+      typeof d.contractNo === 'string' ? t('customers.history.contract', { contractNo: d.contractNo }) : null,
     ]
       .filter(Boolean)
       .join(' · ');

@@ -54,6 +54,7 @@ const CONTACT_ROLES = ['primary', 'technical', 'billing', 'manager', 'other'] as
 const CHANNELS = ['phone', 'sms', 'email', 'wechat', 'none'] as const;
 const ACCESS_TYPES = ['adsl', 'vdsl', 'lan', 'ftth', 'fttb', 'wireless', 'other'] as const;
 const DEVICE_TYPES = ['olt', 'dslam', 'switch', 'msan', 'other'] as const;
+const LOCATION_CLASSES = ['urban', 'county', 'rural'] as const;
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** Whether the signed-in user may create and change customers (customer.manage). */
@@ -699,6 +700,16 @@ export function InstanceModal(props: { customer: Customer; onClose: () => void; 
         <Col xs={24} sm={14}>
           <Form.Item name="serviceAddress" label={t('customers.instance.serviceAddress')}>
             <Input maxLength={300} autoComplete="off" />
+          </Form.Item>
+        </Col>
+        {/* Where the site is: the repair time limit depends on it (48 h in a town, 72 h in the countryside). */}
+        <Col xs={24} sm={10}>
+          <Form.Item name="locationClass" label={t('customers.instance.locationClass')}>
+            <Select
+              allowClear
+              data-testid="instance-location-class"
+              options={opts.codes('locationClasses', LOCATION_CLASSES)}
+            />
           </Form.Item>
         </Col>
       </Row>

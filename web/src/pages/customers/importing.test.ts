@@ -152,6 +152,15 @@ describe("problems in the user's language", () => {
     };
     expect(problemText(tier, zh)).toBe('取值无效，可选：group（集团级）、province（省级）');
     expect(problemText(tier, en)).toBe('is not a valid option; one of: group (Group), province (Provincial)');
+    const site = {
+      row: 3,
+      column: 'location_class',
+      code: 'INVALID_OPTION',
+      params: { allowed: ['urban', 'county', 'rural'] },
+      message: 'must be one of urban, county, rural (or 城市 / 县城 / 农村)',
+    };
+    expect(problemText(site, zh)).toBe('取值无效，可选：urban（城市）、county（县城）、rural（农村）');
+    expect(columnText('location_class', zh)).toBe('区域类型（location_class）');
     expect(problemText({ ...tier, column: 'colour', params: { allowed: ['a', 'b'] } }, zh)).toBe(
       '取值无效，可选：a、b',
     );

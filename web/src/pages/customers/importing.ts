@@ -27,6 +27,7 @@ const OPTION_TEXTS: Record<string, string> = {
   access_type: 'customers.accessTypes',
   device_type: 'customers.deviceTypes',
   contact_role: 'customers.contactRoles',
+  location_class: 'customers.locationClasses',
 };
 
 /** An import column as the user knows it: in zh-CN its Chinese header with the English name. */

@@ -5,6 +5,8 @@ import type { CappedCount, RequestStatus } from '../../api/models.ts';
 import { ErrorResult } from '../../components/errors.tsx';
 import { NotBuilt } from '../../components/NotBuilt.tsx';
 import { PageFrame } from '../../components/PageFrame.tsx';
+import { useUser } from '../../auth/session.tsx';
+import { hasPermission } from '../../nav/workspaces.ts';
 import {
   BoardColumn,
   CountTile,
@@ -15,10 +17,11 @@ import {
   type BoardQuery,
 } from '../requests/board.tsx';
 import { PRIORITIES, PriorityTag, RequestStatusTag, STATES } from '../requests/common.tsx';
+import { SlaPanel } from './SlaPanel.tsx';
 
 /** The monitoring centre's own requests: faults routed to it or entered by it (the API's desk). */
 const DESK: BoardQuery = { desk: 'monitoring' };
-const OPEN: RequestStatus[] = STATES.filter((s) => s !== 'closed');
+const OPEN: RequestStatus[] = STATES.filter((s) => s !== 'closed' && s !== 'cancelled');
 
 /**
  * 监控中心: the fault requests the monitoring centre handles, counted by state and priority, with
@@ -27,6 +30,7 @@ const OPEN: RequestStatus[] = STATES.filter((s) => s !== 'closed');
  */
 export default function MonitoringCentre() {
   const { t } = useTranslation();
+  const user = useUser();
   const countText = useCountText();
   const overview = useOverview(DESK);
   const queues = useQueues(DESK);
@@ -84,6 +88,7 @@ export default function MonitoringCentre() {
           />
         </Col>
       </Row>
+      {hasPermission(user, 'sla.report.read') ? <SlaPanel /> : null}
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={6}>
           {o

@@ -27,6 +27,7 @@ import { usePrefs } from '../../i18n/PrefsProvider.tsx';
 import { tDynamic } from '../../i18n/dynamic.ts';
 import { readableNumber, RequestStatusTag, useRequestLabel } from '../requests/common.tsx';
 import { usePortalRequest } from './common.tsx';
+import { PortalCommitments } from './PortalCommitments.tsx';
 import { PortalMessages } from './PortalMessages.tsx';
 
 const RESOLVED = new Set(['resolved', 'callback']);
@@ -55,13 +56,14 @@ export default function PortalRequestPage() {
         <>
           <Summary request={r} />
           {RESOLVED.has(r.status) ? <Decision request={r} /> : null}
+          <PortalCommitments commitments={r.commitments} />
           <Progress request={r} />
           <PortalMessages requestId={r.id} />
-          {r.status === 'closed' ? (
+          {r.status === 'closed' || r.status === 'cancelled' ? (
             <Alert
-              type="success"
+              type={r.status === 'closed' ? 'success' : 'info'}
               showIcon
-              title={t('portal.request.closedHint')}
+              title={t(r.status === 'closed' ? 'portal.request.closedHint' : 'portal.request.cancelledHint')}
               data-testid="portal-request-closed"
             />
           ) : (

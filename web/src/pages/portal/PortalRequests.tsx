@@ -9,6 +9,7 @@ import { ErrorResult } from '../../components/errors.tsx';
 import { usePrefs } from '../../i18n/PrefsProvider.tsx';
 import { tDynamic } from '../../i18n/dynamic.ts';
 import { readableNumber, RequestStatusTag } from '../requests/common.tsx';
+import { CommitmentSummary } from './PortalCommitments.tsx';
 
 type Show = 'true' | 'all' | 'false';
 
@@ -69,11 +70,14 @@ export default function PortalRequests() {
                   </Flex>
                 }
                 description={
-                  <Typography.Text type="secondary">
-                    {tDynamic(t, `portal.kinds.${r.kind}`, r.kind)} · {t('portal.requests.number')}{' '}
-                    <Data>{readableNumber(r.number)}</Data> · {t('portal.requests.createdAt')}{' '}
-                    {fmt.dateTime(r.createdAt)}
-                  </Typography.Text>
+                  <Flex vertical gap={2}>
+                    <Typography.Text type="secondary">
+                      {tDynamic(t, `portal.kinds.${r.kind}`, r.kind)} · {t('portal.requests.number')}{' '}
+                      <Data>{readableNumber(r.number)}</Data> · {t('portal.requests.createdAt')}{' '}
+                      {fmt.dateTime(r.createdAt)}
+                    </Typography.Text>
+                    <CommitmentSummary commitments={r.commitments} />
+                  </Flex>
                 }
               />
             </List.Item>

@@ -25,7 +25,7 @@ type Visibility = BodyOf<'/api/v1/service-requests/{id}/notes', 'post'>['visibil
 
 // Which actions must say why, and which give the result: the server's rule (it refuses the
 // action naming body.reason / body.result otherwise, and that error lands on the field).
-const NEEDS_REASON = new Set<string>(['suspend', 'escalate', 'return', 'reopen']);
+const NEEDS_REASON = new Set<string>(['suspend', 'escalate', 'return', 'reopen', 'cancel']);
 const NEEDS_RESULT = new Set<string>(['resolve']);
 
 /** The version read, as the ETag the API compares (If-Match): a stale one gets 409. */
@@ -65,7 +65,7 @@ export function RequestActions({ request: r }: { request: RequestDetail }) {
           ))}
         </Flex>
       )}
-      {r.status !== 'closed' ? (
+      {r.status !== 'closed' && r.status !== 'cancelled' ? (
         <Flex wrap gap={8}>
           <Button onClick={() => setDialog({ kind: 'note' })} data-testid="action-note">
             {t('requests.notes.add')}
@@ -92,7 +92,8 @@ export function RequestActions({ request: r }: { request: RequestDetail }) {
   );
 }
 
-type ActionValues = { reason?: string; result?: string; toMe?: boolean };
+type SuspendCause = NonNullable<BodyOf<'/api/v1/service-requests/{id}/transitions', 'post'>['cause']>;
+type ActionValues = { reason?: string; result?: string; toMe?: boolean; cause?: SuspendCause };
 
 function ActionDialog({
   request: r,
@@ -120,6 +121,8 @@ function ActionDialog({
             ...(v.result?.trim() ? { result: v.result.trim() } : {}),
             // Dispatch goes by the routing rules unless the dispatcher keeps it (一线自处理).
             ...(action === 'dispatch' && v.toMe ? { assigneeId: user.id } : {}),
+            // Who the wait is for: only a customer-caused suspension pauses the SLA clocks.
+            ...(action === 'suspend' && v.cause ? { cause: v.cause } : {}),
           },
         }),
       ),
@@ -141,6 +144,23 @@ function ActionDialog({
       {action === 'dispatch' ? (
         <Form.Item name="toMe" valuePropName="checked">
           <Checkbox data-testid="action-dispatch-to-me">{t('requests.actions.dispatchToMe')}</Checkbox>
+        </Form.Item>
+      ) : null}
+      {action === 'suspend' ? (
+        <Form.Item
+          name="cause"
+          label={t('sla.clocks.cause.label')}
+          extra={t('sla.clocks.cause.help')}
+          rules={[{ required: true, message: t('validation.required') }]}
+        >
+          <Radio.Group
+            optionType="button"
+            options={(['customer', 'operator'] as const).map((c) => ({
+              value: c,
+              label: t(`sla.clocks.cause.${c}`),
+            }))}
+            data-testid="action-suspend-cause"
+          />
         </Form.Item>
       ) : null}
       {NEEDS_RESULT.has(action) ? (

@@ -36,6 +36,8 @@ import {
 } from './common.tsx';
 import { NoticesCard } from './NoticesCard.tsx';
 import { RequestActions } from './RequestActions.tsx';
+import { SlaCard } from './SlaCard.tsx';
+import { SlaReopened, slaReopened, SlaStep, slaStep } from './SlaTimeline.tsx';
 
 export function useRequest(id: string) {
   return useApiQuery(queryKeys.request(id), (signal) =>
@@ -74,6 +76,7 @@ export default function RequestPage() {
         <Row gutter={[16, 16]}>
           <Col xs={24} xl={15}>
             <Header request={r} />
+            <SlaCard requestId={r.id} />
             <Timeline_ request={r} />
             <NoticesCard requestId={r.id} />
           </Col>
@@ -280,13 +283,23 @@ function Timeline_({ request: r }: { request: RequestDetail }) {
 }
 
 function Entry({ entry: e }: { entry: TimelineEntry }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const label = useRequestLabel();
   const { fmt } = usePrefs();
   const internal = e.visibility === 'internal';
+  // The workflow action of a status entry (到场 keeps 处理中: the states alone would not say it).
+  const action = e.kind === 'status' && typeof e.details.action === 'string' ? e.details.action : undefined;
+  const named = action && i18n.exists(`requests.actions.names.${action}`) ? action : undefined;
   return (
     <div data-testid="timeline-entry" data-kind={e.kind} data-visibility={e.visibility}>
-      <Typography.Text strong>{tDynamic(t, `requests.timeline.kinds.${e.kind}`, e.kind)}</Typography.Text>{' '}
+      <Typography.Text strong>
+        {e.kind === 'sla'
+          ? t('sla.clocks.timeline.kind')
+          : tDynamic(t, `requests.timeline.kinds.${e.kind}`, e.kind)}
+      </Typography.Text>{' '}
+      {named ? (
+        <Typography.Text data-testid="timeline-action">{label('actions.names', named)}</Typography.Text>
+      ) : null}{' '}
       {e.fromStatus && e.toStatus ? (
         <Typography.Text data-testid="timeline-change">
           {t('requests.timeline.change', {
@@ -297,6 +310,14 @@ function Entry({ entry: e }: { entry: TimelineEntry }) {
       ) : e.toStatus ? (
         <Typography.Text data-testid="timeline-change">{label('states', e.toStatus)}</Typography.Text>
       ) : null}{' '}
+      {suspendCause(e) ? (
+        <Tag
+          color={suspendCause(e) === 'customer' ? 'purple' : undefined}
+          data-testid="timeline-suspend-cause"
+        >
+          {t(`sla.clocks.cause.${suspendCause(e)!}`)}
+        </Tag>
+      ) : null}
       <Tag color={internal ? undefined : 'blue'} data-testid="timeline-visibility">
         {internal ? t('requests.timeline.internal') : t('requests.timeline.customer')}
       </Tag>
@@ -310,11 +331,79 @@ function Entry({ entry: e }: { entry: TimelineEntry }) {
           t('requests.timeline.system')
         )}
       </Typography.Text>
-      {e.body ? (
+      {noticeAttempt(e) ? (
+        <NoticeAttempt details={noticeAttempt(e)!} />
+      ) : slaStep(e) ? (
+        <SlaStep details={slaStep(e)!} />
+      ) : slaReopened(e) ? (
+        <SlaReopened details={slaReopened(e)!} />
+      ) : e.body ? (
         <Typography.Paragraph style={{ marginTop: 4, marginBottom: 0, whiteSpace: 'pre-wrap' }}>
           <Data>{e.body}</Data>
         </Typography.Paragraph>
       ) : null}
     </div>
+  );
+}
+
+/** Who a suspension waits for (客户原因 pauses the SLA clocks, 我方原因 does not). */
+function suspendCause(e: TimelineEntry): 'customer' | 'operator' | undefined {
+  const d = e.details as { action?: unknown; cause?: unknown };
+  return e.kind === 'status' && d.action === 'suspend' && (d.cause === 'customer' || d.cause === 'operator')
+    ? d.cause
+    : undefined;
+}
+
+interface NoticeAttemptDetails {
+  code: 'notice.sent' | 'notice.retry' | 'notice.gave_up';
+  event: string;
+  channel: string;
+  to: string;
+  attempt: number;
+  error?: string;
+  nextAttemptAt?: string;
+}
+
+/** A notice attempt written by the server as a code and its parameters (not as a sentence). */
+function noticeAttempt(e: TimelineEntry): NoticeAttemptDetails | undefined {
+  const d = e.details as Partial<NoticeAttemptDetails>;
+  return e.kind === 'contact_attempt' &&
+    (d.code === 'notice.sent' || d.code === 'notice.retry' || d.code === 'notice.gave_up')
+    ? (d as NoticeAttemptDetails)
+    : undefined;
+}
+
+function NoticeAttempt({ details: d }: { details: NoticeAttemptDetails }) {
+  const { t } = useTranslation();
+  const { fmt } = usePrefs();
+  const params = {
+    event: tDynamic(t, `notices.events.${d.event}`, d.event),
+    channel: tDynamic(t, `notices.channels.${d.channel}`, d.channel),
+    attempt: d.attempt,
+  };
+  const outcome = d.code.slice('notice.'.length);
+  return (
+    <Typography.Paragraph
+      style={{ marginTop: 4, marginBottom: 0 }}
+      data-testid="timeline-notice-attempt"
+      data-outcome={outcome}
+    >
+      {d.code === 'notice.sent'
+        ? t('notices.attempt.sent', params)
+        : d.code === 'notice.retry'
+          ? t('notices.attempt.retry', params)
+          : t('notices.attempt.gave_up', params)}{' '}
+      <Data>{d.to}</Data>
+      {d.error ? (
+        <>
+          {' · '}
+          {t('notices.lastError')}
+          <Data>{d.error}</Data>
+        </>
+      ) : null}
+      {d.nextAttemptAt ? (
+        <> · {t('notices.attempt.nextAt', { time: fmt.dateTime(d.nextAttemptAt) })}</>
+      ) : null}
+    </Typography.Paragraph>
   );
 }

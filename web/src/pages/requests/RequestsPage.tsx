@@ -22,6 +22,7 @@ import {
   useRefName,
   useRequestLabel,
 } from './common.tsx';
+import { QueueCountdown } from './SlaCountdown.tsx';
 
 const PAGE = 50;
 /** Queues are live: the counts and the rows shown are read again this often while on screen. */
@@ -122,6 +123,13 @@ export default function RequestsPage() {
       dataIndex: 'priority',
       width: 90,
       render: (v: string) => <PriorityTag priority={v} />,
+    },
+    {
+      // The nearest open SLA deadline, counting down live (the list answer carries it).
+      title: t('sla.clocks.column'),
+      key: 'sla',
+      width: 190,
+      render: (_: unknown, r) => <QueueCountdown clock={r.sla} />,
     },
     {
       title: t('requests.columns.customer'),
@@ -247,7 +255,7 @@ export default function RequestsPage() {
       }
       emptyText={t('requests.empty')}
       loadMoreTestId="request-load-more"
-      table={{ 'data-testid': 'request-table', rowKey: 'id', scroll: { x: 1300 }, columns }}
+      table={{ 'data-testid': 'request-table', rowKey: 'id', scroll: { x: 1490 }, columns }}
     />
   );
 }

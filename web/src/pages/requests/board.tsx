@@ -11,6 +11,7 @@ import { queryKeys, useApiQuery } from '../../api/query.tsx';
 import { Data } from '../../components/Data.tsx';
 import { ErrorResult } from '../../components/errors.tsx';
 import { PriorityTag, RequestLink, useRefName, useRequestLabel } from './common.tsx';
+import { QueueCountdown } from './SlaCountdown.tsx';
 
 /** Boards are live: their counters and lists are read again this often while on screen. */
 export const LIVE_MS = 30_000;
@@ -70,7 +71,10 @@ export function useColumnItems(statuses: readonly RequestStatus[], query: BoardQ
   );
 }
 
-/** One request in a column: number (to its page), kind, priority, title, handling group, age. */
+/**
+ * One request in a column: number (to its page), kind, priority, the countdown of its nearest SLA
+ * deadline, title, handling group, age.
+ */
 export function BoardItem({ item: r, action }: { item: RequestListItem; action?: ReactNode }) {
   const label = useRequestLabel();
   const refName = useRefName();
@@ -84,6 +88,7 @@ export function BoardItem({ item: r, action }: { item: RequestListItem; action?:
             <RequestLink id={r.id} number={r.number} />
             <PriorityTag priority={r.priority} />
             <Typography.Text type="secondary">{label('kinds', r.kind)}</Typography.Text>
+            <QueueCountdown clock={r.sla} />
           </Flex>
         }
         description={

@@ -33,6 +33,7 @@ export const STATES: readonly RequestStatus[] = [
   'resolved',
   'callback',
   'closed',
+  'cancelled',
 ];
 /** Channels an agent records at intake (portal, app and API requests arrive by themselves). */
 export const AGENT_CHANNELS: readonly RequestChannel[] = [

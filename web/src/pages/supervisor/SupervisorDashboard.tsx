@@ -9,10 +9,11 @@ import { PageFrame } from '../../components/PageFrame.tsx';
 import { roleLabel } from '../../i18n/dynamic.ts';
 import { queryKeys, useApiQuery } from '../../api/query.tsx';
 import { isCentreStaff, staffRoles } from './staff.ts';
+import { SupervisorTabs } from './tabs.tsx';
 import { CountTile, sumCounts, useOverview, useQueues } from '../requests/board.tsx';
 import { STATES, useRequestLabel } from '../requests/common.tsx';
 
-const OPEN = STATES.filter((s) => s !== 'closed');
+const OPEN = STATES.filter((s) => s !== 'closed' && s !== 'cancelled');
 
 /** A horizontal bar chart of counts with each value written on its bar (no tooltip needed). */
 function barOption(names: string[], values: number[]): ChartOption {
@@ -99,6 +100,7 @@ export default function SupervisorDashboard() {
       title={t('supervisor.title')}
       subtitle={t('supervisor.subtitle')}
     >
+      <SupervisorTabs />
       <Row gutter={[16, 16]}>
         <Col xs={24} md={8}>
           <Card>
