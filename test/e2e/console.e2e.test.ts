@@ -19,7 +19,15 @@ interface BrowserElement {
 declare const document: {
   documentElement: { scrollWidth: number; clientWidth: number };
   activeElement: BrowserElement | null;
+  body: object;
+  querySelector(selector: string): BrowserElement | null;
 };
+declare const MutationObserver: new (onChange: () => void) => {
+  observe(node: object, options: object): void;
+};
+declare function getComputedStyle(element: BrowserElement): { animationDuration: string };
+/** What the motion test's observer saw, on the page's window. */
+declare const window: { animated?: boolean };
 
 let stage: Stage;
 
@@ -31,7 +39,7 @@ afterAll(async () => {
   await stage?.stop();
 });
 
-const open = (opts?: { width?: number; height?: number; mobile?: boolean }) => stage.open(opts);
+const open = (opts?: Parameters<Stage['open']>[0]) => stage.open(opts);
 const closeAll = () => stage.closeAll();
 
 /** Signs a user in (through the API) in this page's browser session. */
@@ -288,6 +296,39 @@ describe('web console (served by onepoint itself)', () => {
 });
 
 // The administration screens, backed by the identity administration API.
+describe('motion', () => {
+  /** Opens the new-unit dialog and says whether it was animated in (a zoom of some duration). */
+  async function dialogAnimates(page: Page): Promise<boolean> {
+    await signIn(page, 'admin');
+    await page.goto('/admin/org');
+    await page.getByTestId('org-node-CT.JS.NJ').click();
+    await page.evaluate(() => {
+      window.animated = false;
+      new MutationObserver(() => {
+        const dialog = document.querySelector('.ant-modal');
+        if (dialog && parseFloat(getComputedStyle(dialog).animationDuration) > 0) window.animated = true;
+      }).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['class'],
+      });
+    });
+    await page.getByTestId('org-new-child').click();
+    await page.getByTestId('org-new-modal').locator('#org-new_code').waitFor();
+    return page.evaluate(() => window.animated === true);
+  }
+
+  it('opens dialogs at once when the system asks for reduced motion, zooming them in otherwise', async () => {
+    const reduced = await open();
+    expect(await dialogAnimates(reduced.page)).toBe(false);
+    const animated = await open({ motion: true });
+    expect(await dialogAnimates(animated.page)).toBe(true);
+    expect([...reduced.problems, ...animated.problems]).toEqual([]);
+    await closeAll();
+  });
+});
+
 describe('administration', () => {
   afterAll(closeAll);
 

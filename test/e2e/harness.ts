@@ -135,7 +135,7 @@ export function watchPage(page: Page): { problems: string[] } {
 export async function newContext(
   browser: Browser,
   baseURL: string,
-  opts: { width?: number; height?: number; mobile?: boolean } = {},
+  opts: { width?: number; height?: number; mobile?: boolean; motion?: boolean } = {},
 ): Promise<BrowserContext> {
   return browser.newContext({
     baseURL,
@@ -145,6 +145,9 @@ export async function newContext(
     deviceScaleFactor: 1,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
+    // As a user who turned animations off: a dialog is there at once, so a click on its button
+    // cannot land while it is still zooming in (a lost click on a loaded machine).
+    reducedMotion: opts.motion ? 'no-preference' : 'reduce',
   });
 }
 

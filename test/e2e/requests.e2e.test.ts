@@ -2,7 +2,7 @@
 // form to 回单 (resolved), the timeline shows each step, a double submit makes one request, a
 // customer reports a fault in the portal that an agent works to 回单 and the customer confirms,
 // and a technician sees nothing outside their scope.
-import type { Locator, Page } from 'playwright-core';
+import type { Locator, Page, Request as PageRequest, Response as PageResponse } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiAs, poll, screenshot, signIn as signInAt, type Stage, startStage } from './harness.ts';
 import { englishOnPage } from './english.ts';
@@ -60,6 +60,36 @@ async function choose(select: Locator, text: string, on: Page = page) {
 
 /** Runs a workflow action from the request page and waits for the status it leads to. */
 async function act(action: string, status: string, text?: { field: string; value: string }, check?: string) {
+  // What the page asked of the API meanwhile, for the failure message (a slow or lost call).
+  const calls: string[] = [];
+  const started = Date.now();
+  const onRequest = (r: PageRequest) => {
+    if (r.url().includes('/api/'))
+      calls.push(`+${Date.now() - started}ms ${r.method()} ${new URL(r.url()).pathname} sent`);
+  };
+  const onResponse = (r: PageResponse) => {
+    if (r.url().includes('/api/'))
+      calls.push(
+        `+${Date.now() - started}ms ${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`,
+      );
+  };
+  page.on('request', onRequest);
+  page.on('response', onResponse);
+  try {
+    await runAction(action, status, text, check, calls);
+  } finally {
+    page.off('request', onRequest);
+    page.off('response', onResponse);
+  }
+}
+
+async function runAction(
+  action: string,
+  status: string,
+  text: { field: string; value: string } | undefined,
+  check: string | undefined,
+  calls: string[],
+) {
   await page.getByTestId(`action-${action}`).click();
   // The test id sits on the modal's zero-sized root; the dialog inside is what shows.
   const modal = page.getByTestId('action-modal').getByRole('dialog');
@@ -69,8 +99,12 @@ async function act(action: string, status: string, text?: { field: string; value
   await modal.locator('.ant-modal-footer .ant-btn-primary').click();
   await modal.waitFor({ state: 'hidden' }).catch(async (err: unknown) => {
     // Say what the dialog shows (a refusal, a conflict), not only that it stayed open.
-    const shown = await modal.innerText().catch(() => '');
-    throw new Error(`${action}: the dialog stayed open: ${shown}`, { cause: err });
+    const shown = (await modal.innerText().catch(() => '')).replace(/\s+/g, ' ');
+    const server = stage.server.output().split('\n').slice(-20).join('\n');
+    throw new Error(
+      `${action}: the dialog stayed open: ${shown}; API calls: ${calls.join('; ')}\nserver:\n${server}`,
+      { cause: err },
+    );
   });
   await poll(() => page.getByTestId('request-header').getByTestId('request-status').innerText()).toBe(status);
 }

@@ -8,14 +8,16 @@ import { QueryProvider } from './api/query.tsx';
 import { SessionProvider } from './auth/session.tsx';
 import { i18n } from './i18n/index.ts';
 import { PrefsProvider, usePrefs } from './i18n/PrefsProvider.tsx';
+import { useReducedMotion } from './lib/useReducedMotion.ts';
 import { AppRoutes } from './routes.tsx';
 
 function Themed({ children }: { children: ReactNode }) {
   const { language } = usePrefs();
+  const reducedMotion = useReducedMotion();
   return (
     <ConfigProvider
       locale={language === 'zh-CN' ? zhCN : enUS}
-      theme={{ token: { colorPrimary: '#1662d4' } }}
+      theme={{ token: { colorPrimary: '#1662d4', motion: !reducedMotion } }}
     >
       <AntApp>{children}</AntApp>
     </ConfigProvider>
