@@ -1,4 +1,4 @@
-import { Alert, Button, Flex, Form, Input, Spin, Typography } from 'antd';
+import { Alert, Button, Flex, Form, Input, Spin, Typography, type InputProps } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/errors.ts';
@@ -38,11 +38,22 @@ export function useMfaErrorText() {
   );
 }
 
-/** The 6-digit code field and its button (the second sign-in step, and an enrolment's last step). */
-export function CodeForm(props: {
+/**
+ * One code field and its button, busy while the code is checked and emptied afterwards (a code is
+ * not tried twice by accident): the 6-digit app code and the recovery code.
+ */
+export function SingleCodeForm(props: {
+  name: string;
+  label: string;
+  hint: string;
+  /** The pattern the code must match, and what to say when it does not. */
+  format: { pattern: RegExp; message: string };
+  /** The code as sent: the typed one without the spaces and dashes it may be written with. */
+  normalise: (typed: string) => string;
   onSubmit: (code: string) => Promise<void>;
   submitText: string;
-  autoFocus?: boolean;
+  input: InputProps;
+  testId: string;
 }) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
@@ -50,7 +61,7 @@ export function CodeForm(props: {
   const submit = async ({ code }: { code: string }) => {
     setBusy(true);
     try {
-      await props.onSubmit(code.replace(/[\s-]/g, ''));
+      await props.onSubmit(props.normalise(code));
     } finally {
       setBusy(false);
       form.resetFields();
@@ -63,30 +74,48 @@ export function CodeForm(props: {
       onFinish={submit}
       requiredMark={false}
       disabled={busy}
-      name="mfa-code"
+      name={props.name}
     >
       <Form.Item
         name="code"
-        label={t('auth.mfa.code')}
-        extra={t('auth.mfa.codeHint')}
-        rules={[
-          { required: true, message: t('validation.required') },
-          { pattern: /^\s*\d{3}[\s-]?\d{3}\s*$/, message: t('auth.mfa.codeFormat') },
-        ]}
+        label={props.label}
+        extra={props.hint}
+        rules={[{ required: true, message: t('validation.required') }, props.format]}
       >
-        <Input
-          autoFocus={props.autoFocus}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={7}
-          placeholder="123456"
-          data-testid="mfa-code"
-        />
+        <Input autoComplete="off" {...props.input} data-testid={props.testId} />
       </Form.Item>
       <Button type="primary" htmlType="submit" block loading={busy}>
         {props.submitText}
       </Button>
     </Form>
+  );
+}
+
+/** The 6-digit code field and its button (the second sign-in step, and an enrolment's last step). */
+export function CodeForm(props: {
+  onSubmit: (code: string) => Promise<void>;
+  submitText: string;
+  autoFocus?: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <SingleCodeForm
+      name="mfa-code"
+      label={t('auth.mfa.code')}
+      hint={t('auth.mfa.codeHint')}
+      format={{ pattern: /^\s*\d{3}[\s-]?\d{3}\s*$/, message: t('auth.mfa.codeFormat') }}
+      normalise={(code) => code.replace(/[\s-]/g, '')}
+      onSubmit={props.onSubmit}
+      submitText={props.submitText}
+      input={{
+        autoFocus: props.autoFocus,
+        inputMode: 'numeric',
+        autoComplete: 'one-time-code',
+        maxLength: 7,
+        placeholder: '123456',
+      }}
+      testId="mfa-code"
+    />
   );
 }
 

@@ -1,8 +1,8 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Flex, Form, Input, Typography } from 'antd';
-import { useState } from 'react';
+import { Alert, Button, Flex, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { usePrefs } from '../i18n/PrefsProvider.tsx';
+import { SingleCodeForm } from './MfaEnrolment.tsx';
 
 /** At or below this many unused recovery codes the console says to make new ones (the server's rule). */
 export const RECOVERY_CODES_LOW = 2;
@@ -83,51 +83,26 @@ export function RecoveryCodesShown(props: {
 /** The recovery code field and its button (the sign-in's code step, when the phone is not at hand). */
 export function RecoveryCodeForm(props: { onSubmit: (code: string) => Promise<void>; submitText: string }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [form] = Form.useForm<{ recoveryCode: string }>();
-  const submit = async ({ recoveryCode }: { recoveryCode: string }) => {
-    setBusy(true);
-    try {
-      await props.onSubmit(recoveryCode.trim());
-    } finally {
-      setBusy(false);
-      form.resetFields();
-    }
-  };
   return (
-    <Form
-      form={form}
-      layout="vertical"
-      onFinish={submit}
-      requiredMark={false}
-      disabled={busy}
+    <SingleCodeForm
       name="mfa-recovery"
-    >
-      <Form.Item
-        name="recoveryCode"
-        label={t('auth.mfa.recovery.code')}
-        extra={t('auth.mfa.recovery.codeHint')}
-        rules={[
-          { required: true, message: t('validation.required') },
-          // 16 letters and digits, with or without the dashes and spaces of the printed form.
-          {
-            pattern: /^\s*[A-Za-z0-9](?:[\s-]?[A-Za-z0-9]){15}\s*$/,
-            message: t('auth.mfa.recovery.codeFormat'),
-          },
-        ]}
-      >
-        <Input
-          autoFocus
-          autoComplete="off"
-          spellCheck={false}
-          maxLength={24}
-          placeholder={t('auth.mfa.recovery.placeholder')}
-          data-testid="mfa-recovery-code"
-        />
-      </Form.Item>
-      <Button type="primary" htmlType="submit" block loading={busy}>
-        {props.submitText}
-      </Button>
-    </Form>
+      label={t('auth.mfa.recovery.code')}
+      hint={t('auth.mfa.recovery.codeHint')}
+      // 16 letters and digits, with or without the dashes and spaces of the printed form.
+      format={{
+        pattern: /^\s*[A-Za-z0-9](?:[\s-]?[A-Za-z0-9]){15}\s*$/,
+        message: t('auth.mfa.recovery.codeFormat'),
+      }}
+      normalise={(code) => code.trim()}
+      onSubmit={props.onSubmit}
+      submitText={props.submitText}
+      input={{
+        autoFocus: true,
+        spellCheck: false,
+        maxLength: 24,
+        placeholder: t('auth.mfa.recovery.placeholder'),
+      }}
+      testId="mfa-recovery-code"
+    />
   );
 }
