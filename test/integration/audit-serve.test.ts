@@ -1,7 +1,6 @@
 // The audit sealer as deployed: inside `onepoint serve`, sealing what requests wrote and writing
 // anchors to the anchor file without being asked; `onepoint audit verify` then reads that file.
 import fs from 'node:fs';
-import type { ChildProcess } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { appendAudit, readAnchorFile, systemActor } from '../../src/modules/audit/index.ts';
@@ -12,35 +11,12 @@ import {
   newTarget,
   openDb,
   runCli,
-  spawnCli,
+  startServe,
   type CliTarget,
+  type Served,
 } from './cli-support.ts';
 
 beforeAll(ensureFreshDist, 180_000);
-
-interface Served {
-  child: ChildProcess;
-  url: URL;
-  stdout: () => string;
-  exited: Promise<number | null>;
-}
-
-async function startServe(env: Record<string, string>): Promise<Served> {
-  const child = spawnCli(['serve'], { ...env, PORT: '0', LOG_LEVEL: 'info' });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<URL>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (m) resolve(new URL(m[1]!));
-    });
-    void exited.then((code) => reject(new Error(`serve exited (${code}) before ready:\n${out}\n${err}`)));
-  });
-  return { child, url, stdout: () => out, exited };
-}
 
 async function stop(s: Served) {
   s.child.kill('SIGTERM');
@@ -89,7 +65,7 @@ describe(`serve seals and anchors the audit log (${engine})`, { timeout: 240_000
       timeout: 30_000,
       interval: 200,
     });
-    expect(served.stdout()).toMatch(/"auditAnchor":"\d+:[0-9a-f]{64}".*"msg":"audit chain anchor"/);
+    expect(served.output()).toMatch(/"auditAnchor":"\d+:[0-9a-f]{64}".*"msg":"audit chain anchor"/);
     await stop(served);
     const afterFirst = await auditRows();
     expect(afterFirst.pending).toBe(0);

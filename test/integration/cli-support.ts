@@ -127,6 +127,40 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
   });
 }
 
+/** `onepoint serve` as a child process (the caller names the port, usually 0). */
+export interface Served {
+  child: ChildProcess;
+  /** Where it listens, from its ready line. */
+  url: URL;
+  /** Its stdout and stderr so far. */
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `onepoint serve` and resolves once its ready line names the address (at most 60 s). */
+export async function startServe(env: Record<string, string | undefined>): Promise<Served> {
+  const child = spawnCli(['serve'], { PORT: '0', LOG_LEVEL: 'info', ...env });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<URL>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line in 60 s:\n${out.slice(-3000)}`)), 60_000);
+    child.stdout!.on('data', () => {
+      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(new URL(m[1]!));
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited (${code}) before it was ready:\n${out.slice(-3000)}`));
+    });
+  });
+  return { child, url, output: () => out, exited };
+}
+
 export interface CliResult {
   code: number | null;
   stdout: string;

@@ -26,7 +26,7 @@ import type { DB } from '../../src/db.ts';
 import type { Database } from '../../src/platform/db/database.ts';
 import { DEMO_PASSWORD } from '../harness.ts';
 import { checkSlaOnce } from './sla-support.ts';
-import { engine, ensureFreshDist, newTarget, openDb, spawnCli, type CliTarget } from './cli-support.ts';
+import { engine, ensureFreshDist, newTarget, openDb, startServe, type CliTarget } from './cli-support.ts';
 
 const NATS_URL = process.env.ONEPOINT_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -69,26 +69,8 @@ interface Node {
 
 /** `onepoint serve` on a free port; resolves once it listens. */
 async function startNode(env: Record<string, string>): Promise<Node> {
-  const child = spawnCli(['serve'], { PORT: '0', LOG_LEVEL: 'info', ...env });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line in 60 s:\n${out.slice(-3000)}`)), 60_000);
-    child.stdout!.on('data', () => {
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited (${code}) before it was ready:\n${out.slice(-3000)}`));
-    });
-  });
-  return { child, url, output: () => out, exited };
+  const served = await startServe(env);
+  return { ...served, url: served.url.origin };
 }
 
 async function kill9(node: Node) {

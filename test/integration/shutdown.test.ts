@@ -1,36 +1,19 @@
 // `onepoint serve` as deployed: a child process on a random port. SIGTERM must stop new
 // connections, let a request already in flight finish, then exit 0 after closing the database.
-import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../harness.ts';
-import { engine, ensureFreshDist, newTarget, runCli, spawnCli, type CliTarget } from './cli-support.ts';
+import {
+  engine,
+  ensureFreshDist,
+  newTarget,
+  runCli,
+  startServe,
+  type CliTarget,
+  type Served,
+} from './cli-support.ts';
 
 beforeAll(ensureFreshDist, 180_000);
-
-interface Served {
-  child: ChildProcess;
-  url: URL;
-  stdout: () => string;
-  exited: Promise<number | null>;
-}
-
-async function startServe(env: Record<string, string>): Promise<Served> {
-  const child = spawnCli(['serve'], { ...env, PORT: '0', LOG_LEVEL: 'info' });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<URL>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (m) resolve(new URL(m[1]!));
-    });
-    void exited.then((code) => reject(new Error(`serve exited (${code}) before ready:\n${out}\n${err}`)));
-  });
-  return { child, url, stdout: () => out, exited };
-}
 
 /** Sends the start of a request now and returns a function that sends the rest and reads the reply. */
 function startSlowRequest(url: URL, path: string, body: string) {
@@ -96,6 +79,6 @@ describe(`serve: lock and graceful shutdown (${engine})`, { timeout: 180_000 }, 
     expect(reply).toMatch(/^HTTP\/1\.1 200 /);
     expect(reply).toMatch(/"token":"ops_/);
     expect(await served.exited).toBe(0);
-    expect(served.stdout()).toMatch(/shut down cleanly/);
+    expect(served.output()).toMatch(/shut down cleanly/);
   });
 });
