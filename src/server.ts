@@ -42,7 +42,14 @@ export interface Platform {
 export async function startPlatform(
   config: Config,
   logger: Logger,
-  opts: { command: string; clock?: Clock; jobs?: boolean; database?: Database<DB> } = { command: 'serve' },
+  opts: {
+    command: string;
+    clock?: Clock;
+    jobs?: boolean;
+    database?: Database<DB>;
+    /** Runs once every module is prepared and before any starts its background work (the demo data). */
+    beforeStart?: (ctx: ModuleContext) => Promise<void>;
+  } = { command: 'serve' },
 ): Promise<Platform> {
   const database =
     opts.database ??
@@ -87,6 +94,8 @@ export async function startPlatform(
         dataScope: providerOf(registered, 'dataScope').provides!.dataScope!(base),
         raiseSecurityAlert,
       };
+      for (const m of registered) await m.prepare?.(context);
+      await opts.beforeStart?.(context);
       for (const m of registered) {
         const runtime = await m.start?.({ ...context, supervise });
         if (runtime) runtimes.push(runtime);

@@ -135,8 +135,16 @@ export interface ModuleDefinition<Tables> {
   /** Its HTTP routes. */
   readonly routes?: ReadonlyArray<RouteMount<Tables>>;
   /**
-   * Run once the schema is current and the job queue is up, in registry order: sync built-in data,
-   * define jobs, start a relay. `supervise` is false where workers do not run (API-only node, CLI).
+   * Run once the schema is current and the job queue is up, in registry order, before any module
+   * starts: sync built-in data (roles, templates, the holiday schedule), declare queues and
+   * consumers. Nothing that works in the background: the demo data is loaded after every module's
+   * prepare and before any start, with nobody else changing it.
+   */
+  readonly prepare?: (ctx: ModuleContext<Tables>) => Promise<void>;
+  /**
+   * Run after every module's prepare (and the demo data, when asked for), in registry order: start
+   * what works in the background — workers, schedulers, relays, listeners — and return it to be
+   * stopped. `supervise` is false where workers do not run (API-only node, CLI).
    */
   readonly start?: (
     ctx: ModuleContext<Tables> & { supervise: boolean },

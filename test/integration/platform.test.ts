@@ -1,9 +1,12 @@
 import net from 'node:net';
 import { Writable } from 'node:stream';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp, type ConnectionLimits } from '../../src/platform/http/app.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { createTestServer, DEMO_PASSWORD, type TestServer } from '../harness.ts';
+import { loadConfig } from '../../src/config.ts';
+import { startPlatform } from '../../src/server.ts';
+import { createTestServer, DEMO_PASSWORD, openTestDatabase, type TestServer } from '../harness.ts';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -315,5 +318,39 @@ describe('resource limits on a listening server', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('start-up order', () => {
+  it('loads what comes before the workers (the demo) with every module prepared and no worker running yet', async () => {
+    const { database, dispose } = await openTestDatabase();
+    const messages: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean))
+          messages.push((JSON.parse(line) as { msg: string }).msg);
+        done();
+      },
+    });
+    const config = loadConfig({ ONEPOINT_DEMO_PASSWORD: DEMO_PASSWORD, LOG_LEVEL: 'info' });
+    let rolesBefore = 0;
+    const p = await startPlatform(config, createLogger('info', sink), {
+      command: 'test',
+      jobs: true,
+      database,
+      beforeStart: async (ctx) => {
+        ctx.logger.info('before start');
+        // Built-in roles are synced by identity's prepare: the demo's users need them.
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from roles`.execute(ctx.db);
+        rolesBefore = rows[0]!.n;
+      },
+    });
+    await p.close();
+    await dispose();
+    expect(rolesBefore).toBeGreaterThan(0);
+    const before = messages.indexOf('before start');
+    expect(before).toBeGreaterThanOrEqual(0);
+    // The SLA scheduler (which may raise a request's priority) starts only after it.
+    expect(messages.indexOf('SLA scheduler started')).toBeGreaterThan(before);
   });
 });

@@ -28,7 +28,7 @@ export const attachments = defineModule<AttachmentsTables>({
   name: 'attachments',
   migrations: attachmentsMigrations,
   routes: [{ plugin: attachmentRoutes }],
-  start: async (ctx) => {
+  prepare: async (ctx) => {
     // Leftovers of a process stopped mid-write (never a finished attachment: those are renamed).
     if (ctx.config.attachmentsDir)
       await new DirectoryStore(ctx.config.attachmentsDir).removeStaleParts(

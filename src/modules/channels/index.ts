@@ -19,9 +19,13 @@ import { consumeRequestEvents, deliverDueNotices, registerNoticeConsumer, seedTe
 export const DELIVER_QUEUE = 'channels.deliver';
 export { imapDeps, mailInDeps, noticeDeps, type RequestPortFor } from './deps.ts';
 
-async function start(ctx: ModuleContext & { supervise: boolean }, requests: RequestPortFor) {
+/** Built-in notice texts, and the notices' place in the outbox's queue (events from now on). */
+async function prepare(ctx: ModuleContext) {
   await seedTemplates(ctx.db, ctx.clock.now());
   await registerNoticeConsumer(ctx.db, ctx.clock.now());
+}
+
+async function start(ctx: ModuleContext & { supervise: boolean }, requests: RequestPortFor) {
   const stops: Array<() => Promise<void>> = [];
   if (ctx.config.smtpListen) {
     const listener = await startMailListener(mailInDeps(ctx, requests), ctx.config.smtpListen);
@@ -111,6 +115,7 @@ export function channelsModule(requests: RequestPortFor) {
           }),
       },
     ],
+    prepare,
     start: (ctx) => start(ctx, requests),
     // The saved gateway secrets and IMAP passwords (`onepoint rotate-keys`).
     rotateKeys: (ctx, rotation) => rotateChannelSecrets(ctx.db, rotation),

@@ -24,9 +24,7 @@ export const identity = defineModule<IdentityTables>({
     { plugin: identityAdminRoutes },
     { plugin: presenceRoutes },
   ],
-  start: async (ctx) => {
-    await syncBuiltinRoles(ctx.db, ctx.permissions);
-  },
+  prepare: (ctx) => syncBuiltinRoles(ctx.db, ctx.permissions),
   cli: registerIdentityCommands,
   // Authenticators' TOTP secrets (`onepoint rotate-keys`).
   rotateKeys: (ctx, rotation) => rotateMfaSecrets(ctx.db, rotation),

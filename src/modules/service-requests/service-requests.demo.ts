@@ -3,7 +3,6 @@
  * the use cases themselves (routing, audit, events), as staff would. Idempotent: skipped when any
  * request exists.
  */
-import { AppError } from '../../platform/errors.ts';
 import { callerFor, type Caller } from '../../platform/http/caller.ts';
 import { portalCustomerOf, portalServicesOf, sampleInstances } from '../customers/index.ts';
 import { demoId, principalFor } from '../identity/index.ts';
@@ -185,40 +184,23 @@ async function seedPortalRequests(ctx: ModuleContext, deps: RequestDeps, from: n
     category: 'broadband.drops',
   });
   const agent = demoId('user', 'agent');
-  await again(async () => transition(deps, await as('agent'), id, { action: 'dispatch', assigneeId: agent }));
-  await again(async () => transition(deps, await as('agent'), id, { action: 'take' }));
-  await again(async () => transition(deps, await as('agent'), id, { action: 'start' }));
+  await transition(deps, await as('agent'), id, { action: 'dispatch', assigneeId: agent });
+  await transition(deps, await as('agent'), id, { action: 'take' });
+  await transition(deps, await as('agent'), id, { action: 'start' });
   await addNote(deps, await as('agent'), id, {
     body: '已远程检测线路，明天上午安排师傅上门。',
     visibility: 'customer',
   });
-  await again(async () =>
-    transition(deps, await as('agent'), id, {
-      action: 'resolve',
-      result: '更换老化的入户尾纤，连续观察两晚未再掉线。',
-    }),
-  );
+  await transition(deps, await as('agent'), id, {
+    action: 'resolve',
+    result: '更换老化的入户尾纤，连续观察两晚未再掉线。',
+  });
   await portalReport(deps, await as('customer'), {
     kind: 'consultation',
     title: '咨询千兆宽带升级',
     description: '现在是 200M 宽带，想了解升级千兆的资费和是否需要更换光猫。',
   });
   return 2;
-}
-
-/**
- * `serve --demo` runs the SLA scheduler while the demo is written: it may raise a demo request's
- * priority between two steps (a version the step did not read), so a step is tried again on 409.
- */
-async function again<T>(step: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (err) {
-      if (attempt < 5 && err instanceof AppError && err.code === 'CONFLICT') continue;
-      throw err;
-    }
-  }
 }
 
 /** Walks a request along its kind's workflow to a stage. */
@@ -238,7 +220,7 @@ async function advance(
     action: Parameters<typeof transition>[3]['action'],
     extra: { reason?: string; result?: string; cause?: 'customer' | 'operator' } = {},
   ) => {
-    v = await again(() => transition(deps, worker(), id, { action, ...extra }));
+    v = await transition(deps, worker(), id, { action, ...extra });
   };
   if (wf.states.includes('triage')) await act('triage');
   await act('dispatch');
@@ -247,7 +229,7 @@ async function advance(
   if (v.assigneeId) worker = await asUser(v.assigneeId);
   await act('take');
   await act('start');
-  await again(() => urge(deps, as(), id, { reason: '客户来电催促处理进度' }));
+  await urge(deps, as(), id, { reason: '客户来电催促处理进度' });
   if (stage === 'in_progress') return;
   if (stage === 'suspended') return act('suspend', { reason: '客户要求改约周六上门', cause: 'customer' });
   if (stage === 'escalated') return act('escalate', { reason: '一线无法定位，需二线支撑' });

@@ -37,7 +37,7 @@ export const slaModule = (port: SlaRequestPort & SlaCustomerPort, reports: SlaRe
     cli: registerSlaCommands,
     demo: seedDemoPolicies,
     eventTypes: [...SLA_EVENT_TYPES],
-    async start(ctx) {
+    async prepare(ctx) {
       configureSla({ warnAt: ctx.config.slaWarnAt });
       const years = await ensureNationalSchedule(ctx.db, ctx.clock.now());
       if (years.length)
@@ -47,6 +47,8 @@ export const slaModule = (port: SlaRequestPort & SlaCustomerPort, reports: SlaRe
         );
       // Policy changes are announced on this queue by any node (policy.routes.ts)…
       await defineRecomputeQueue(ctx.jobs);
+    },
+    async start(ctx) {
       // …and API-only nodes (ONEPOINT_JOBS=off) run no scheduler and no recompute worker.
       if (!ctx.supervise) return;
       await workRecompute({ db: ctx.db, jobs: ctx.jobs, clock: ctx.clock, logger: ctx.logger });

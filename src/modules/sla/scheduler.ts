@@ -263,6 +263,7 @@ export class SlaScheduler {
       unJump?.();
     };
     this.schedule(0);
+    this.opts.logger.info('SLA scheduler started');
   }
 
   /** Wakes the scheduler when `at` comes before its next planned wake. */
