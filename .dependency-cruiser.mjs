@@ -1,7 +1,9 @@
 // Module boundaries, checked by `npm run lint` and `npm test` (`npx depcruise src`):
 // modules reach each other only through their index.ts, the platform depends on no module and not
 // on the composition, and no cycle of runtime imports exists (type-only imports vanish at run
-// time, so they may go both ways). test/boundaries.test.ts shows each rule failing on a fixture.
+// time, so they may go both ways). A module's words (domain/words.ts: what people read for its codes)
+// are the one exception to the index rule: plain data that imports nothing, read by other modules
+// and by the console (web/) alike. test/boundaries.test.ts shows each rule failing on a fixture.
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
   forbidden: [
@@ -13,8 +15,20 @@ export default {
       from: { path: '^src/modules/([^/]+)/' },
       to: {
         path: '^src/modules/[^/]+/',
-        pathNot: ['^src/modules/$1/', '^src/modules/[^/]+/index\\.ts$'],
+        pathNot: [
+          '^src/modules/$1/',
+          '^src/modules/[^/]+/index\\.ts$',
+          '^src/modules/[^/]+/domain/words\\.ts$',
+        ],
       },
+    },
+    {
+      name: 'words-pure',
+      severity: 'error',
+      comment:
+        "A module's words are imported directly by other modules and by the console's bundle: plain data that imports nothing (no server code in the browser, no cycle).",
+      from: { path: '^src/modules/[^/]+/domain/words\\.ts$' },
+      to: {},
     },
     {
       name: 'composition-deep-import',

@@ -1,6 +1,7 @@
 // Builds the web console into web/dist with Vite, then prints its sizes (raw and gzip).
 //   node scripts/build-web.mjs              always build
-//   node scripts/build-web.mjs --if-stale   build only if web/dist is missing or older than web/ sources or the lock file
+//   node scripts/build-web.mjs --if-stale   build only if web/dist is missing or older than web/ sources,
+//                                           the modules' words (domain/words.ts) or the lock file
 // Without Vite (a production install without devDependencies) it says so and leaves web/dist alone.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,9 +22,24 @@ function newestSource(dir) {
   return newest;
 }
 
+/** The modules' words (src/modules/<module>/domain/words.ts): the console's locale files import them. */
+function newestWords() {
+  const modules = path.join(root, 'src', 'modules');
+  let newest = 0;
+  for (const name of fs.readdirSync(modules)) {
+    const file = path.join(modules, name, 'domain', 'words.ts');
+    if (fs.existsSync(file)) newest = Math.max(newest, fs.statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
 if (process.argv.includes('--if-stale') && fs.existsSync(index)) {
   const lock = path.join(root, 'package-lock.json');
-  const sources = Math.max(newestSource(web), fs.existsSync(lock) ? fs.statSync(lock).mtimeMs : 0);
+  const sources = Math.max(
+    newestSource(web),
+    newestWords(),
+    fs.existsSync(lock) ? fs.statSync(lock).mtimeMs : 0,
+  );
   if (fs.statSync(index).mtimeMs >= sources) process.exit(0);
   console.error('onepoint: web console sources changed since the last build; rebuilding…');
 }

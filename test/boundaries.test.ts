@@ -1,7 +1,8 @@
 // The module boundaries hold, and the checks that keep them would notice a breach:
 // - dependency-cruiser (.dependency-cruiser.mjs, run by `npm run lint`) fails on a deep import
-//   into another module, on a runtime import cycle and on the platform importing a module, and
-//   passes on the real tree;
+//   into another module, on a runtime import cycle, on the platform importing a module and on a
+//   module's words (domain/words.ts, read directly by others and the console) importing anything,
+//   and passes on the real tree;
 // - a module's code is typed with its own tables, so a query on another module's table does not
 //   compile (checked with the TypeScript compiler on a fixture that exists only in memory).
 import fs from 'node:fs';
@@ -51,6 +52,13 @@ describe('dependency rules (.dependency-cruiser.mjs)', () => {
       'src/modules/beta/index.ts': "import { a } from '../alpha/inner.ts';\nexport const b = a;\n",
       // Through the index: allowed.
       'src/modules/gamma/index.ts': "import { a } from '../alpha/index.ts';\nexport const g = a;\n",
+      // Another module's words, imported directly: allowed (plain data)…
+      'src/modules/alpha/domain/words.ts': "export const WORDS = { en: { a: 'A' } };\n",
+      'src/modules/gamma/labels.ts':
+        "import { WORDS } from '../alpha/domain/words.ts';\nexport const l = WORDS;\n",
+      // …as long as they import nothing (the console bundles them).
+      'src/modules/zeta/index.ts': 'export const z = 1;\n',
+      'src/modules/zeta/domain/words.ts': "import { z } from '../index.ts';\nexport const WORDS = { z };\n",
       // A runtime cycle: service → events → service.
       'src/modules/delta/index.ts': "export { s } from './service.ts';\n",
       'src/modules/delta/service.ts': "import { e } from './events.ts';\nexport const s = () => e;\n",
@@ -68,7 +76,7 @@ describe('dependency rules (.dependency-cruiser.mjs)', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('fails on a deep import, a runtime cycle and the platform importing a module; allows the rest', async () => {
+  it('fails on a deep import, a runtime cycle, the platform importing a module and impure words; allows the rest', async () => {
     const found = await violations(dir, ['src'], false);
     // A cycle is reported once, from whichever of its files comes first; the type-only one not at all.
     const cycles = found.filter((v) => v.startsWith('no-runtime-cycle:'));
@@ -79,6 +87,7 @@ describe('dependency rules (.dependency-cruiser.mjs)', () => {
     expect(found.filter((v) => !v.startsWith('no-runtime-cycle:')).sort()).toEqual([
       'module-deep-import: src/modules/beta/index.ts → src/modules/alpha/inner.ts',
       'platform-independent: src/platform/bad.ts → src/modules/alpha/index.ts',
+      'words-pure: src/modules/zeta/domain/words.ts → src/modules/zeta/index.ts',
     ]);
   });
 

@@ -9,6 +9,10 @@ import { createLogger } from '../../src/platform/logger.ts';
 import { requestSlaPort } from '../../src/modules/service-requests/index.ts';
 import { raisedPriority, SlaScheduler } from '../../src/modules/sla/index.ts';
 import { demoId } from '../../src/seed/demo.ts';
+import requestsEn from '../../web/src/i18n/locales/requests.en.ts';
+import requestsZhCN from '../../web/src/i18n/locales/requests.zh-CN.ts';
+import slaEn from '../../web/src/i18n/locales/sla.en.ts';
+import slaZhCN from '../../web/src/i18n/locales/sla.zh-CN.ts';
 import { createTestServer, type TestServer } from '../harness.ts';
 
 // Monday 2026-06-01 10:00 China time: months before the demo data's requests, so that the
@@ -300,13 +304,23 @@ describe(`SLA reports (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () => 
     expect(breachCsv.body).not.toMatch(
       /,(fault|response|arrival|restoration|dispatched|escalate|raise_priority),/,
     );
+    // Kinds, targets and states are named as the console names them (web/src/i18n/locales).
+    const zhWords = (target: 'response' | 'restoration') =>
+      `${B.number},${requestsZhCN.kinds.fault},${slaZhCN.policies.targets[target]},`;
+    expect(bResponse.startsWith(zhWords('response'))).toBe(true);
+    expect(bResponse).toContain(`,${requestsZhCN.states.dispatched},`);
     const bRestoration = rows.find((r) => r.startsWith(`${B.number},故障申告,修复/恢复,`))!;
+    expect(bRestoration.startsWith(zhWords('restoration'))).toBe(true);
     expect(bRestoration).toContain('·');
     expect(bRestoration).toContain(',120,');
     const breachEn = csvLines((await call('GET', `${breaches}&lang=en`, 'supervisor')).body);
     expect(breachEn[0]!.startsWith('Request number,Kind,Target,Policy row,Commitment,')).toBe(true);
     const enResponse = breachEn.find((r) => r.startsWith(`${B.number},Fault report,Response,`))!;
     expect(enResponse).toContain(',Dispatched,');
+    expect(
+      enResponse.startsWith(`${B.number},${requestsEn.kinds.fault},${slaEn.policies.targets.response},`),
+    ).toBe(true);
+    expect(enResponse).toContain(`,${requestsEn.states.dispatched},`);
     expect(enResponse).toContain('priority raised, escalated one support line');
     // The JSON answer keeps the codes.
     const json = await get<{ items: Breach[] }>(`/api/v1/sla/reports/breaches?from=${DAY1}&to=${DAY2}`);

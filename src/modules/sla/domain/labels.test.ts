@@ -1,8 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import requestsEn from '../../../../web/src/i18n/locales/requests.en.ts';
-import requestsZhCN from '../../../../web/src/i18n/locales/requests.zh-CN.ts';
-import slaEn from '../../../../web/src/i18n/locales/sla.en.ts';
-import slaZhCN from '../../../../web/src/i18n/locales/sla.zh-CN.ts';
 import { CLOCK_STATES, STEP_ACTIONS } from './clocks.ts';
 import { EXPORT_LABELS, limitLabel, reasonLabel } from './labels.ts';
 import { parseRecomputeReason } from './reasons.ts';
@@ -10,22 +6,6 @@ import { parseRecomputeReason } from './reasons.ts';
 const { 'zh-CN': zh, en } = EXPORT_LABELS;
 
 describe('the downloads’ labels', () => {
-  it('name kinds, states, priorities, targets, tiers and levels as the console does', () => {
-    for (const [labels, requests, sla] of [
-      [zh, requestsZhCN, slaZhCN],
-      [en, requestsEn, slaEn],
-    ] as const) {
-      expect(labels.kinds).toEqual(requests.kinds);
-      expect(labels.states).toEqual(requests.states);
-      expect(labels.priorities).toEqual(requests.priorities);
-      expect(labels.targets).toEqual(sla.policies.targets);
-      expect(labels.tiers).toEqual(sla.policies.tiers);
-      expect(labels.levels).toEqual(sla.policies.levels);
-      expect(labels.locationClasses).toEqual(sla.policies.locationClasses);
-      expect(labels.calendars).toEqual(sla.clocks.calendars);
-    }
-  });
-
   it('name every breach action, in both languages the same keys', () => {
     for (const labels of [zh, en])
       expect(Object.keys(labels.actions).sort()).toEqual([...STEP_ACTIONS].sort());

@@ -2,64 +2,19 @@
  * The words of the SLA's downloads (pure data, no I/O): headers and the labels of coded values —
  * targets, request kinds, workflow states, priorities, tiers, breach actions, recompute reasons —
  * in zh-CN and English. The JSON answers keep the codes (the console names them from its own locale
- * files); the files are read by people. The names are the console's (web/src/i18n/locales:
- * `requests.kinds`, `.states`, `.priorities`, `sla.policies.targets`, `.tiers`, `.levels`):
- * labels.test.ts holds them equal, so a file and the screen say the same.
+ * files); the files are read by people. The names of coded values come from the same tables as the
+ * console's (service-requests/domain/words.ts, words.ts), so a file and the screen say the same.
  */
+import { REQUEST_WORDS } from '../../service-requests/domain/words.ts';
 import type { SlaReason } from './reasons.ts';
-import { TARGET_NAMES } from './targets.ts';
+import { SLA_WORDS } from './words.ts';
 
 export const EXPORT_LANGUAGES = ['zh-CN', 'en'] as const;
 export type ExportLanguage = (typeof EXPORT_LANGUAGES)[number];
 
 const zhCN = {
-  targets: TARGET_NAMES,
-  kinds: {
-    consultation: '咨询',
-    business_order: '业务受理',
-    fault: '故障申告',
-    complaint: '投诉',
-    billing: '计费/账务',
-    technical_support: '技术支持',
-    integration: '集成外包',
-    suggestion: '建议/表扬',
-  } as Record<string, string>,
-  states: {
-    accepted: '已受理',
-    triage: '预处理',
-    dispatched: '已派单',
-    taken: '已接单',
-    in_progress: '处理中',
-    suspended: '挂起',
-    escalated: '已升级',
-    returned: '退单',
-    resolved: '已回单',
-    callback: '回访中',
-    closed: '已归档',
-    cancelled: '已撤单',
-  } as Record<string, string>,
-  priorities: { urgent: '紧急', high: '高', normal: '普通', low: '低' } as Record<string, string>,
-  tiers: {
-    group: '集团级',
-    province: '省级',
-    localA: '本地A',
-    localB: '本地B',
-    localC: '本地C',
-    public: '公众客户',
-  } as Record<string, string>,
-  locationClasses: { urban: '城区', county: '县城', rural: '农村' } as Record<string, string>,
-  levels: {
-    contract: '合同',
-    product: '产品',
-    family: '产品族',
-    tier: '客户等级',
-    kind: '请求类型',
-    global: '全局',
-  } as Record<string, string>,
-  calendars: { '24x7': '7×24小时', 'cn-workdays': '法定工作日', 'cn-office': '工作日办公时间' } as Record<
-    string,
-    string
-  >,
+  ...SLA_WORDS['zh-CN'],
+  ...REQUEST_WORDS['zh-CN'],
   durations: { wd: '{n}个工作日', d: '{n}个自然日', h: '{n}小时', m: '{n}分钟' },
   actions: {
     notify_owner: '通知首问责任人',
@@ -136,61 +91,8 @@ const zhCN = {
 type Labels = typeof zhCN;
 
 const en: Labels = {
-  targets: {
-    response: 'Response',
-    feedback: 'Feedback',
-    arrival: 'On-site arrival',
-    restoration: 'Restoration',
-    resolution: 'Resolution',
-    progress: 'Progress update',
-  },
-  kinds: {
-    consultation: 'Consultation',
-    business_order: 'Business order',
-    fault: 'Fault report',
-    complaint: 'Complaint',
-    billing: 'Billing enquiry',
-    technical_support: 'Technical support',
-    integration: 'Integration request',
-    suggestion: 'Suggestion / praise',
-  },
-  states: {
-    accepted: 'Accepted',
-    triage: 'Triage',
-    dispatched: 'Dispatched',
-    taken: 'Taken',
-    in_progress: 'In progress',
-    suspended: 'Suspended',
-    escalated: 'Escalated',
-    returned: 'Returned',
-    resolved: 'Resolved',
-    callback: 'Callback',
-    closed: 'Closed',
-    cancelled: 'Cancelled',
-  },
-  priorities: { urgent: 'Urgent', high: 'High', normal: 'Normal', low: 'Low' },
-  tiers: {
-    group: 'Group',
-    province: 'Province',
-    localA: 'Local A',
-    localB: 'Local B',
-    localC: 'Local C',
-    public: 'Public',
-  },
-  locationClasses: { urban: 'Urban', county: 'County', rural: 'Rural' },
-  levels: {
-    contract: 'Contract',
-    product: 'Product',
-    family: 'Product family',
-    tier: 'Tier',
-    kind: 'Kind',
-    global: 'Global',
-  },
-  calendars: {
-    '24x7': '24×7',
-    'cn-workdays': 'national working days',
-    'cn-office': 'office hours on working days',
-  },
+  ...SLA_WORDS.en,
+  ...REQUEST_WORDS.en,
   durations: { wd: '{n} working day(s)', d: '{n} calendar day(s)', h: '{n} h', m: '{n} min' },
   actions: {
     notify_owner: 'owner told',

@@ -1,4 +1,6 @@
 import type requestsZhCN from './requests.zh-CN.ts';
+// kinds, states and priorities: the table the server's downloads read too (plain data, no server code).
+import { REQUEST_WORDS } from '../../../../src/modules/service-requests/domain/words.ts';
 
 /** Same shape as requests.zh-CN: a missing or extra key is a type error. */
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
@@ -8,31 +10,9 @@ const requestsEn: Shape<typeof requestsZhCN> = {
   subtitle: 'Service requests in your data scope, newest first',
   empty: 'No requests match',
   open: 'Open',
-  kinds: {
-    consultation: 'Consultation',
-    business_order: 'Business order',
-    fault: 'Fault report',
-    complaint: 'Complaint',
-    billing: 'Billing enquiry',
-    technical_support: 'Technical support',
-    integration: 'Integration request',
-    suggestion: 'Suggestion / praise',
-  },
-  states: {
-    accepted: 'Accepted',
-    triage: 'Triage',
-    dispatched: 'Dispatched',
-    taken: 'Taken',
-    in_progress: 'In progress',
-    suspended: 'Suspended',
-    escalated: 'Escalated',
-    returned: 'Returned',
-    resolved: 'Resolved',
-    callback: 'Callback',
-    closed: 'Closed',
-    cancelled: 'Cancelled',
-  },
-  priorities: { urgent: 'Urgent', high: 'High', normal: 'Normal', low: 'Low' },
+  kinds: REQUEST_WORDS.en.kinds,
+  states: REQUEST_WORDS.en.states,
+  priorities: REQUEST_WORDS.en.priorities,
   channels: {
     hotline: 'Hotline',
     walk_in: 'Walk-in counter',

@@ -1,3 +1,6 @@
+// kinds, states and priorities: the table the server's downloads read too (plain data, no server code).
+import { REQUEST_WORDS } from '../../../../src/modules/service-requests/domain/words.ts';
+
 // 服务请求/工单 screens (intake, queue, request page), 简体中文. Loaded with those screens; every key
 // here must exist in requests.en.ts too (the type and a test both check).
 const requestsZhCN = {
@@ -5,31 +8,9 @@ const requestsZhCN = {
   subtitle: '您数据范围内的服务请求，按受理时间从新到旧',
   empty: '没有符合条件的工单',
   open: '打开',
-  kinds: {
-    consultation: '咨询',
-    business_order: '业务受理',
-    fault: '故障申告',
-    complaint: '投诉',
-    billing: '计费/账务',
-    technical_support: '技术支持',
-    integration: '集成外包',
-    suggestion: '建议/表扬',
-  },
-  states: {
-    accepted: '已受理',
-    triage: '预处理',
-    dispatched: '已派单',
-    taken: '已接单',
-    in_progress: '处理中',
-    suspended: '挂起',
-    escalated: '已升级',
-    returned: '退单',
-    resolved: '已回单',
-    callback: '回访中',
-    closed: '已归档',
-    cancelled: '已撤单',
-  },
-  priorities: { urgent: '紧急', high: '高', normal: '普通', low: '低' },
+  kinds: REQUEST_WORDS['zh-CN'].kinds,
+  states: REQUEST_WORDS['zh-CN'].states,
+  priorities: REQUEST_WORDS['zh-CN'].priorities,
   channels: {
     hotline: '热线',
     walk_in: '营业厅',

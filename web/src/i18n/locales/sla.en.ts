@@ -1,4 +1,7 @@
 import type slaZhCN from './sla.zh-CN.ts';
+// Targets, levels, tiers, location classes, calendars: the table the server's downloads read too
+// (plain data, no server code).
+import { SLA_WORDS } from '../../../../src/modules/sla/domain/words.ts';
 
 /** SLA screens' texts (policies, business calendars) in English. */
 const slaEn: typeof slaZhCN = {
@@ -43,30 +46,9 @@ const slaEn: typeof slaZhCN = {
       priority: 'Priority',
       locationClass: 'Location class',
     },
-    levels: {
-      contract: 'Contract',
-      product: 'Product',
-      family: 'Product family',
-      tier: 'Tier',
-      kind: 'Kind',
-      global: 'Global',
-    },
-    targets: {
-      response: 'Response',
-      feedback: 'Feedback',
-      arrival: 'On-site arrival',
-      restoration: 'Restoration',
-      resolution: 'Resolution',
-      progress: 'Progress update',
-    },
-    tiers: {
-      group: 'Group',
-      province: 'Province',
-      localA: 'Local A',
-      localB: 'Local B',
-      localC: 'Local C',
-      public: 'Public',
-    },
+    levels: SLA_WORDS.en.levels,
+    targets: SLA_WORDS.en.targets,
+    tiers: SLA_WORDS.en.tiers,
     kinds: {
       consultation: 'Consultation',
       business_order: 'Business order',
@@ -78,7 +60,7 @@ const slaEn: typeof slaZhCN = {
       suggestion: 'Suggestion',
     },
     priorities: { urgent: 'Urgent', high: 'High', normal: 'Normal', low: 'Low' },
-    locationClasses: { urban: 'Urban', county: 'County', rural: 'Rural' },
+    locationClasses: SLA_WORDS.en.locationClasses,
     check: {
       title: 'Policy check',
       subtitle:
@@ -194,11 +176,7 @@ const slaEn: typeof slaZhCN = {
       m: '{{count}} min',
     },
     civilCode: 'counted as the Civil Code says',
-    calendars: {
-      '24x7': '24×7',
-      'cn-workdays': 'national working days',
-      'cn-office': 'office hours on working days',
-    },
+    calendars: SLA_WORDS.en.calendars,
     explain: {
       policy: 'Policy row applied',
       source: 'Basis',

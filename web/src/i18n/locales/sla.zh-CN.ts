@@ -1,3 +1,7 @@
+// Targets, levels, tiers, location classes, calendars: the table the server's downloads read too
+// (plain data, no server code).
+import { SLA_WORDS } from '../../../../src/modules/sla/domain/words.ts';
+
 /** 服务水平 screens' texts (服务时限策略, 工作日历), registered when their chunk loads. */
 const slaZhCN = {
   policies: {
@@ -40,30 +44,9 @@ const slaZhCN = {
       priority: '优先级',
       locationClass: '地点类别',
     },
-    levels: {
-      contract: '合同',
-      product: '产品',
-      family: '产品族',
-      tier: '客户等级',
-      kind: '请求类型',
-      global: '全局',
-    },
-    targets: {
-      response: '响应',
-      feedback: '反馈',
-      arrival: '到场',
-      restoration: '修复/恢复',
-      resolution: '解决',
-      progress: '进展通报',
-    },
-    tiers: {
-      group: '集团级',
-      province: '省级',
-      localA: '本地A',
-      localB: '本地B',
-      localC: '本地C',
-      public: '公众客户',
-    },
+    levels: SLA_WORDS['zh-CN'].levels,
+    targets: SLA_WORDS['zh-CN'].targets,
+    tiers: SLA_WORDS['zh-CN'].tiers,
     kinds: {
       consultation: '咨询',
       business_order: '业务受理',
@@ -75,7 +58,7 @@ const slaZhCN = {
       suggestion: '建议/表扬',
     },
     priorities: { urgent: '紧急', high: '高', normal: '普通', low: '低' },
-    locationClasses: { urban: '城区', county: '县城', rural: '农村' },
+    locationClasses: SLA_WORDS['zh-CN'].locationClasses,
     check: {
       title: '策略核算',
       subtitle: '选择请求的情况和开始时间，查看每项时限取自哪一行、原因和截止时间（不写入任何数据）',
@@ -187,7 +170,7 @@ const slaZhCN = {
       m: '{{count}}分钟',
     },
     civilCode: '按民法典计算期间',
-    calendars: { '24x7': '7×24小时', 'cn-workdays': '法定工作日', 'cn-office': '工作日办公时间' },
+    calendars: SLA_WORDS['zh-CN'].calendars,
     explain: {
       policy: '适用策略行',
       source: '依据',
