@@ -13,6 +13,9 @@ export interface ModuleRotation extends RotatedSecrets {
   module: string;
 }
 
+/** The most rows one transaction of `rotate-keys --batch` re-encrypts. */
+const MAX_BATCH = 100_000;
+
 /** Runs every module's rotation, in registry order, with one vault. */
 export async function rotateModuleKeys(
   modules: readonly AnyModule[],
@@ -69,7 +72,7 @@ export function registerKeyRotation(
       `Re-encrypt everything encrypted with ONEPOINT_PII_KEYS under its newest key (${names.join(', ')}; ` +
         'progress; safe to interrupt and rerun); then the old key can be removed',
     )
-    .option('--batch <n>', 'rows per transaction', positiveInt, 1000)
+    .option('--batch <n>', `rows per transaction (1–${MAX_BATCH})`, positiveInt(MAX_BATCH), 1000)
     .action(async (o: { batch: number }) => {
       const r = await withPlatform(
         'rotate-keys',

@@ -39,11 +39,18 @@ export function moduleCli<Tables>(deps: ModuleCliDeps<Tables>) {
   };
 }
 
-export const positiveInt = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
-  return n;
-};
+/**
+ * A whole number from 1 to `max`, in digits: Number() alone took "0x10", "1e3" and 1e20 (a LIMIT
+ * the database refuses mid-run, after the first batches were written).
+ */
+export const positiveInt =
+  (max: number) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!/^\s*\d+\s*$/.test(v) || n < 1 || n > max)
+      throw new InvalidArgumentError(`must be a whole number from 1 to ${max}`);
+    return n;
+  };
 
 /** A whole number from 0 to `max`, e.g. days where 0 means "never". */
 export const nonNegativeInt =

@@ -67,6 +67,8 @@ interface Fixture {
   otherContactId: string;
   customerNo: string;
   passportId: string;
+  /** The enterprise's SLA contract, 2026: bad changes to it must leave it as it is. */
+  contractNo: string;
 }
 let fx: Fixture;
 
@@ -143,7 +145,19 @@ beforeAll(async () => {
     .where('customer_id', '<>', ent.json().id)
     .limit(1)
     .executeTakeFirstOrThrow();
+  const contract = await send({
+    method: 'POST',
+    url: `${API}/${ent.json().id}/contracts`,
+    payload: {
+      contractNo: 'JS-SLA-BADIN-1',
+      name: '坏输入测试协议',
+      validFrom: '2026-01-01',
+      validTo: '2026-12-31',
+    },
+  });
+  expect(contract.statusCode, contract.body).toBe(201);
   fx = {
+    contractNo: contract.json().contractNo,
     customerId: ent.json().id,
     individualId: ind.json().id,
     contactId: contacts.json()[0].id,
@@ -176,6 +190,11 @@ async function snapshot() {
       .orderBy('source')
       .execute(),
     products: await db.selectFrom('products').selectAll().orderBy('code').execute(),
+    customer_contracts: await db
+      .selectFrom('customer_contracts')
+      .selectAll()
+      .orderBy('contract_no')
+      .execute(),
     // A value refused because a customer the caller sees holds it (a customer or an import row)
     // names that customer: the one row such a refusal writes is the access log's
     // (customer-uniqueness.ts).
@@ -283,6 +302,19 @@ function bodyRoutes(doc: unknown): BodyRoute[] {
     }),
     route('POST', `${API}/{id}/reveal`, `${c}/reveal`, { field: 'phone', reason: '核实客户身份' }),
     route('POST', `${API}/{id}/erase`, `${c}/erase`, { reason: '客户申请注销' }),
+    // A period after fx.contractNo's: nothing stands in its way but the bad input.
+    route('POST', `${API}/{id}/contracts`, `${c}/contracts`, {
+      contractNo: 'JS-SLA-BADIN-2',
+      name: '续签协议',
+      validFrom: '2027-01-01',
+      validTo: '2027-12-31',
+    }),
+    route('PATCH', `${API}/{id}/contracts/{contractNo}`, `${c}/contracts/${fx.contractNo}`, {
+      name: '改名协议',
+      validFrom: '2026-02-01',
+      validTo: '2026-11-30',
+      version: 1,
+    }),
   ];
 }
 
@@ -682,6 +714,122 @@ function paramCases(): Case[] {
     status: 405,
     code: 'METHOD_NOT_ALLOWED',
   });
+  return cases;
+}
+
+/** Contracts: well-formed bodies that break a rule, bad contract numbers in the body and the path. */
+function contractCases(routes: BodyRoute[]): Case[] {
+  const add = routes.find((r) => r.method === 'POST' && r.url.endsWith('/contracts'))!;
+  const change = routes.find((r) => r.method === 'PATCH' && r.url.includes('/contracts/'))!;
+  const c = `${API}/${fx.customerId}/contracts`;
+  const no = fx.contractNo;
+  const cases: Case[] = [];
+  const mk = (r: BodyRoute, what: string, over: Record<string, unknown>, field?: string, status = 400) =>
+    cases.push(
+      invalid(
+        what,
+        r.method,
+        r.url,
+        { ...r.valid, ...over },
+        field,
+        status,
+        status === 400
+          ? 'VALIDATION_FAILED'
+          : status === 404
+            ? 'NOT_FOUND'
+            : status === 409
+              ? 'CONFLICT'
+              : 'UNPROCESSABLE',
+      ),
+    );
+  const BAD_NUMBERS = [
+    'has space',
+    '合同一号',
+    '-leading-dash',
+    '.hidden',
+    'a/b',
+    'x'.repeat(65),
+    '',
+    "1' or '1'='1",
+  ];
+  for (const contractNo of BAD_NUMBERS)
+    mk(add, `contract number ${contractNo.slice(0, 20)}`, { contractNo }, 'body.contractNo');
+  for (const r of [add, change]) {
+    mk(r, 'validTo before validFrom', { validFrom: '2027-06-01', validTo: '2027-05-31' }, 'body.validTo');
+    mk(r, 'a date with a time', { validFrom: '2027-01-01T00:00:00Z' }, 'body.validFrom');
+    mk(r, 'a date in another format', { validFrom: '2027/01/01' }, 'body.validFrom');
+    mk(r, 'a day that does not exist', { validTo: '2027-02-29' }, 'body.validTo');
+    mk(r, 'a blank name', { name: '   ' }, 'body.name');
+  }
+  mk(change, 'a version of 1.5', { version: 1.5 }, 'body.version');
+  mk(change, 'the contract number in the body', { contractNo: 'JS-SLA-OTHER' }, 'body');
+  mk(change, 'the customer in the body', { customerId: fx.individualId }, 'body');
+  mk(
+    change,
+    'nothing but the version',
+    { name: undefined, validFrom: undefined, validTo: undefined },
+    'body',
+  );
+  // Well-formed, against the rules: the stored contract stays as it is.
+  mk(change, 'a stale version', { version: 7 }, undefined, 409);
+  // Rule errors of this module name the field without body. (as for idNumber; README: 422 on validFrom).
+  mk(add, 'a taken number', { contractNo: no }, 'contractNo', 409);
+  mk(add, 'a period overlapping the stored contract', { validFrom: '2026-12-31' }, 'validFrom', 422);
+  cases.push(
+    invalid(
+      'a consumer',
+      'POST',
+      `${API}/${fx.individualId}/contracts`,
+      add.valid,
+      undefined,
+      422,
+      'UNPROCESSABLE',
+    ),
+    invalid(
+      "another customer's contract",
+      'PATCH',
+      `${API}/${fx.individualId}/contracts/${no}`,
+      { name: 'x' },
+      undefined,
+      404,
+      'NOT_FOUND',
+    ),
+    invalid(
+      'a contract that does not exist',
+      'PATCH',
+      `${c}/JS-SLA-NONE`,
+      { name: 'x' },
+      undefined,
+      404,
+      'NOT_FOUND',
+    ),
+    invalid(
+      'a missing customer',
+      'PATCH',
+      `${API}/${MISSING}/contracts/${no}`,
+      { name: 'x' },
+      undefined,
+      404,
+      'NOT_FOUND',
+    ),
+  );
+  for (const bad of BAD_NUMBERS.filter((b) => b !== '' && !b.includes('/')))
+    cases.push(
+      invalid(
+        `contract number ${bad.slice(0, 20)} in the path`,
+        'PATCH',
+        `${c}/${encodeURIComponent(bad)}`,
+        { name: 'x' },
+        'params.contractNo',
+      ),
+    );
+  for (const id of ['not-a-uuid', '1', "1' or '1'='1", '00000000-0000-0000-0000-00000000000g'])
+    for (const [method, url, payload] of [
+      ['GET', `${API}/${encodeURIComponent(id)}/contracts`, undefined],
+      ['POST', `${API}/${encodeURIComponent(id)}/contracts`, add.valid],
+      ['PATCH', `${API}/${encodeURIComponent(id)}/contracts/${no}`, { name: 'x' }],
+    ] as const)
+      cases.push(invalid(`customer id ${id}`, method, url, payload, 'params.id'));
   return cases;
 }
 
@@ -1101,12 +1249,14 @@ describe(`customers: bad input (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})
     const cases = [
       ...routes.flatMap(bodyCases),
       ...ruleCases(routes),
+      ...contractCases(routes),
       ...paramCases(),
       ...queryCases(),
       ...tmfBodyCases(),
       ...(await importCases()),
     ];
     const view = await view360(fx.customerId);
+    const contracts = await send({ method: 'GET', url: `${API}/${fx.customerId}/contracts` });
     const before = await snapshot();
     const { problems, bodies } = await runCases(s.app, cases, () => admin);
     expect(problems).toEqual([]);
@@ -1114,6 +1264,10 @@ describe(`customers: bad input (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})
     // Nothing written: not a row, not an audit entry, not an access-log line.
     expect(await snapshot()).toEqual(before);
     expect(await view360(fx.customerId)).toEqual(view);
+    // The contract as its owner reads it back: as it was.
+    expect((await send({ method: 'GET', url: `${API}/${fx.customerId}/contracts` })).json()).toEqual(
+      contracts.json(),
+    );
     // The raw values sent in bad requests never come back.
     for (const raw of [
       '13812340009',

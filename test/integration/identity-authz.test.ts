@@ -171,26 +171,33 @@ const ROWS: Row[] = [
     ok: 204,
     last: true,
   },
-  // the second factor: the public steps answer 401 to a challenge that does not exist
+  // the second factor: the public steps answer 401 to a well-formed challenge that does not exist
   ...(['/api/v1/auth/login/mfa', '/api/v1/auth/login/mfa/enrolment/confirm'] as const).map((route): Row => ({
     method: 'POST',
     route,
     access: { public: true },
-    request: () => ({ payload: { challenge: 'opc_no_such_challenge', code: '123456' } }),
+    request: () => ({
+      payload: { challenge: 'opc_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', code: '123456' },
+    }),
     ok: 401,
   })),
   {
     method: 'POST',
     route: '/api/v1/auth/login/mfa/recovery',
     access: { public: true },
-    request: () => ({ payload: { challenge: 'opc_no_such_challenge', recoveryCode: 'aaaa-bbbb-cccc-dddd' } }),
+    request: () => ({
+      payload: {
+        challenge: 'opc_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+        recoveryCode: 'aaaa-bbbb-cccc-dddd',
+      },
+    }),
     ok: 401,
   },
   {
     method: 'POST',
     route: '/api/v1/auth/login/mfa/enrolment',
     access: { public: true },
-    request: () => ({ payload: { challenge: 'opc_no_such_challenge' } }),
+    request: () => ({ payload: { challenge: 'opc_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } }),
     ok: 401,
   },
   { method: 'GET', route: '/api/v1/auth/mfa', access: { authenticated: true }, request: () => ({}), ok: 200 },

@@ -2,12 +2,20 @@
 // stable code and the offending field named, and the database is exactly as before.
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpCode } from '../../src/modules/identity/domain/mfa.ts';
 import { demoId } from '../../src/seed/demo.ts';
 import { badQuery as query, bodyCases, runCases, type BodyRoute, type Case } from '../bad-input.ts';
 import { createTestServer, DEMO_PASSWORD, type TestServer } from '../harness.ts';
 
 let s: TestServer;
 let admin: { authorization: string };
+/** A user with a second factor (the signed-in MFA routes' bad input must not count against it). */
+const MFA_USER = 'dispatcher';
+let mfaUser: { authorization: string };
+/** MFA_USER's live sign-in challenge: a bad code step that got through would use it up. */
+let challenge = '';
+/** Well-formed, but no sign-in issued it. */
+const UNKNOWN_CHALLENGE = `opc_${'A'.repeat(43)}`;
 
 const unit = (code: string) => demoId('org', code);
 const userId = (login: string) => demoId('user', login);
@@ -215,6 +223,109 @@ const BODY_ROUTES: BodyRoute[] = [
 const validBody = (method: string, url: string) =>
   BODY_ROUTES.find((r) => r.method === method && r.url === url)!.valid;
 
+/** The second-factor routes with a body (mfa.routes.ts); built late: they carry a live challenge. */
+const mfaBodyRoutes = (): BodyRoute[] => {
+  const challengeField = { name: 'challenge', kind: 'string', required: true, max: 47 } as const;
+  const codeField = { name: 'code', kind: 'string', required: true, max: 20 } as const;
+  return [
+    {
+      method: 'POST',
+      url: '/api/v1/auth/login/mfa',
+      anonymous: true,
+      valid: { challenge, code: '123456' },
+      fields: [challengeField, codeField],
+    },
+    {
+      method: 'POST',
+      url: '/api/v1/auth/login/mfa/recovery',
+      anonymous: true,
+      valid: { challenge, recoveryCode: 'abcd-efgh-jkmn-pqrs' },
+      fields: [challengeField, { name: 'recoveryCode', kind: 'string', required: true, max: 40 }],
+    },
+    {
+      method: 'POST',
+      url: '/api/v1/auth/login/mfa/enrolment',
+      anonymous: true,
+      valid: { challenge: UNKNOWN_CHALLENGE },
+      fields: [challengeField],
+    },
+    {
+      method: 'POST',
+      url: '/api/v1/auth/login/mfa/enrolment/confirm',
+      anonymous: true,
+      valid: { challenge: UNKNOWN_CHALLENGE, code: '123456' },
+      fields: [challengeField, codeField],
+    },
+    // Signed in (as admin, whose enrolment is pending: a wrong code that got through would count).
+    {
+      method: 'POST',
+      url: '/api/v1/auth/mfa/enrolment/confirm',
+      valid: { code: '123456' },
+      fields: [codeField],
+    },
+    // As MFA_USER (enrolled): a wrong code or password that got through would count against them.
+    {
+      method: 'POST',
+      url: '/api/v1/auth/mfa/recovery-codes',
+      valid: { code: '123456' },
+      fields: [
+        { name: 'code', kind: 'string', max: 20 },
+        { name: 'password', kind: 'password', max: 128 },
+      ],
+    },
+  ];
+};
+
+/** Challenges that are not one the sign-in step issues: refused as input, naming the field. */
+const badChallengeCases = (): Case[] =>
+  [
+    ['no prefix', 'A'.repeat(47)],
+    ['one character short', challenge.slice(0, -1)],
+    ['one character long', `${challenge}A`],
+    ['characters outside base64url', `opc_${'+/='.repeat(14)}A`],
+    ['spaces around it', ` ${challenge} `],
+    ['another prefix', challenge.replace(/^opc_/, 'ops_')],
+    ['a session token', `ops_${'A'.repeat(43)}`],
+    ['oversized', `opc_${'A'.repeat(100_000)}`],
+    ['empty', ''],
+  ].flatMap(([what, bad]) =>
+    [
+      '/api/v1/auth/login/mfa',
+      '/api/v1/auth/login/mfa/recovery',
+      '/api/v1/auth/login/mfa/enrolment/confirm',
+    ].map((url): Case => ({
+      what: `challenge: ${what}`,
+      req: {
+        method: 'POST',
+        url,
+        payload: url.endsWith('/recovery')
+          ? { challenge: bad, recoveryCode: 'abcd-efgh-jkmn-pqrs' }
+          : { challenge: bad, code: '123456' },
+      },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      field: 'body.challenge',
+    })),
+  );
+
+/** Bodies on the body-less POST /auth/mfa/enrolment: refused, not ignored. */
+const enrolmentStartCases = (): Case[] => [
+  {
+    what: 'an unknown field',
+    req: { method: 'POST', url: '/api/v1/auth/mfa/enrolment', payload: { secret: 'JBSWY3DPEHPK3PXP' } },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'body',
+  },
+  {
+    what: 'a JSON array',
+    req: { method: 'POST', url: '/api/v1/auth/mfa/enrolment', payload: [] as unknown as object },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'body',
+  },
+];
+
 const PARAM_CASES: Case[] = [
   ...['GET', 'PATCH'].flatMap((method) =>
     ['not-a-uuid', '1', "1' or '1'='1", '00000000-0000-0000-0000-00000000000g'].map((id) => ({
@@ -238,6 +349,8 @@ const PARAM_CASES: Case[] = [
     { method: 'GET', url: '/api/v1/skill-groups/x/members' },
     { method: 'PUT', url: '/api/v1/skill-groups/x/members', payload: { members: [] } },
     { method: 'DELETE', url: '/api/v1/api-tokens/x' },
+    { method: 'DELETE', url: '/api/v1/users/x/mfa' },
+    { method: 'DELETE', url: "/api/v1/users/1'%20or%20'1'%3D'1/mfa" },
   ].map((req) => ({
     what: `${req.method} ${req.url}`,
     req: req as InjectOptions,
@@ -297,8 +410,28 @@ async function snapshot() {
       .orderBy('skill_group_id')
       .orderBy('user_id')
       .execute(),
+    // The second factor: enrolments, failed-code counts and locks, recovery codes, sign-in steps.
+    user_mfa: await db.selectFrom('user_mfa').selectAll().orderBy('user_id').execute(),
+    user_mfa_recovery_codes: await db
+      .selectFrom('user_mfa_recovery_codes')
+      .selectAll()
+      .orderBy('user_id')
+      .orderBy('code_hash')
+      .execute(),
+    login_challenges: await db.selectFrom('login_challenges').selectAll().orderBy('id').execute(),
     audit_log: await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq').execute(),
   };
+}
+
+/** A fresh sign-in step for MFA_USER (signing in ends the older one). */
+async function newChallenge(): Promise<string> {
+  const res = await s.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { login: MFA_USER, password: DEMO_PASSWORD },
+  });
+  expect(res.json()).toMatchObject({ status: 'mfa_required' });
+  return res.json().challenge as string;
 }
 
 beforeAll(async () => {
@@ -311,6 +444,19 @@ beforeAll(async () => {
     payload: { code: 'custom_role', name: '自定义', nameEn: 'Custom', permissions: ['org.read'] },
   });
   expect(role.statusCode).toBe(201);
+  // MFA_USER enrols a second factor; admin starts an enrolment and leaves it pending.
+  mfaUser = await s.as(MFA_USER);
+  const started = await s.app.inject({ method: 'POST', url: '/api/v1/auth/mfa/enrolment', headers: mfaUser });
+  const confirmed = await s.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/mfa/enrolment/confirm',
+    headers: mfaUser,
+    payload: { code: totpCode(started.json().secret, new Date()) },
+  });
+  expect(confirmed.statusCode, confirmed.body).toBe(200);
+  const pending = await s.app.inject({ method: 'POST', url: '/api/v1/auth/mfa/enrolment', headers: admin });
+  expect(pending.statusCode, pending.body).toBe(200);
+  challenge = await newChallenge();
 });
 afterAll(async () => {
   await s?.close();
@@ -320,25 +466,40 @@ describe(`bad input (${process.env.ONEPOINT_TEST_ENGINE ?? 'pglite'})`, () => {
   it('the valid requests the cases are derived from are themselves accepted (shape-wise)', async () => {
     // Each base body passes validation: whatever answer it gets (zj.agent may change none of these
     // objects), it is not a 400 — so each derived case fails for the one reason it was made for.
-    for (const r of BODY_ROUTES) {
+    for (const r of [...BODY_ROUTES, ...mfaBodyRoutes()]) {
       const res = await s.app.inject({
         method: r.method,
         url: r.url,
         payload: r.valid,
         headers: r.anonymous ? {} : await s.as('zj.agent'),
       });
-      expect([200, 401, 403, 404, 422], `${r.method} ${r.url} ${res.body}`).toContain(res.statusCode);
+      expect([200, 401, 403, 404, 409, 422], `${r.method} ${r.url} ${res.body}`).toContain(res.statusCode);
     }
   });
 
   it('refuses wrong types, missing and unknown fields, oversize strings and bodies, non-JSON — naming the field, changing nothing', async () => {
+    // The challenge the valid bodies carry is live again (the test above used up the last one).
+    challenge = await newChallenge();
     const before = await snapshot();
-    const anonymous = new Set(BODY_ROUTES.filter((r) => r.anonymous).map((r) => r.url));
-    const cases = [...BODY_ROUTES.flatMap(bodyCases), ...PARAM_CASES, ...QUERY_CASES];
+    const routes = [...BODY_ROUTES, ...mfaBodyRoutes()];
+    const anonymous = new Set(routes.filter((r) => r.anonymous).map((r) => r.url));
+    const cases = [
+      ...routes.flatMap(bodyCases),
+      ...badChallengeCases(),
+      ...enrolmentStartCases(),
+      ...PARAM_CASES,
+      ...QUERY_CASES,
+    ];
     const count = cases.length;
-    const { problems } = await runCases(s.app, cases, (c) => (anonymous.has(String(c.req.url)) ? {} : admin));
+    const { problems } = await runCases(s.app, cases, (c) =>
+      anonymous.has(String(c.req.url))
+        ? {}
+        : String(c.req.url).endsWith('/auth/mfa/recovery-codes')
+          ? mfaUser
+          : admin,
+    );
     expect(problems).toEqual([]);
-    expect(count).toBeGreaterThan(350);
+    expect(count).toBeGreaterThan(450);
     expect(await snapshot()).toEqual(before);
   });
 

@@ -113,16 +113,31 @@ const withKeys = (...keys: Array<typeof OLD>): ModuleContext => ({
 async function rotateKeys(keys: Array<typeof OLD>, args: string[] = []) {
   const out: string[] = [];
   const err: string[] = [];
-  const program = new Command().exitOverride();
+  let opened = false;
+  // Commander's own refusals (a bad option value) are written here, and thrown, not exited.
+  const program = new Command()
+    .exitOverride()
+    .configureOutput({ writeOut: (t) => out.push(t), writeErr: (t) => err.push(t) });
   registerKeyRotation(program, modules, {
-    open: async () => ({ context: withKeys(...keys), close: async () => {} }) as unknown as Platform,
+    open: async () => {
+      opened = true;
+      return { context: withKeys(...keys), close: async () => {} } as unknown as Platform;
+    },
     out: (t) => out.push(t),
     err: (t) => err.push(t),
   });
   let failed: unknown;
   await program.parseAsync(['node', 'onepoint', 'rotate-keys', ...args]).catch((e: unknown) => (failed = e));
-  return { out: out.join(''), err: err.join(''), failed };
+  return { out: out.join(''), err: err.join(''), failed, opened };
 }
+
+/** What rotation would change: every stored ciphertext (ID numbers and media, authenticators). */
+const encrypted = async () => ({
+  customers: await s.ctx.db.selectFrom('customers').select(['id', 'id_number_enc']).orderBy('id').execute(),
+  media: await s.ctx.db.selectFrom('customer_contact_media').selectAll().orderBy('id').execute(),
+  mfa: await s.ctx.db.selectFrom('user_mfa').select(['user_id', 'secret_enc']).orderBy('user_id').execute(),
+  audit: await s.ctx.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq').execute(),
+});
 
 const port = requestChannelPort({ routeRequest, pickAssignee });
 const notice = (channel: 'email' | 'sms', to: string) => ({
@@ -139,6 +154,32 @@ const notice = (channel: 'email' | 'sms', to: string) => ({
 describe(`key rotation over every module (${ENGINE})`, () => {
   const secrets: { webhook?: string; hub?: string } = {};
   const LEGACY = 'a-listener-secret-kept-in-clear-0123456789';
+
+  it('refuses a --batch that is not a positive whole number, naming it, before anything is re-encrypted', async () => {
+    const before = await encrypted();
+    for (const batch of [
+      '0',
+      'abc',
+      '-1',
+      '1.5',
+      '',
+      ' ',
+      '0x10',
+      '1e3',
+      '99999999999999999999',
+      'Infinity',
+    ]) {
+      const run = await rotateKeys([NEW, OLD], ['--batch', batch]);
+      expect(run.failed, `--batch ${JSON.stringify(batch)}`).toMatchObject({
+        code: 'commander.invalidArgument',
+        exitCode: 1,
+      });
+      expect(run.err, batch).toMatch(/option '--batch <n>' argument .* is invalid\./);
+      expect(run.opened, batch).toBe(false);
+      expect(run.out, batch).toBe('');
+    }
+    expect(await encrypted()).toEqual(before);
+  });
 
   it('re-encrypts gateway, IMAP, webhook and listener secrets; with the old key removed they still work', async () => {
     // Saved under the old key, the only one this server has.

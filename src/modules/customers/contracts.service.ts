@@ -61,6 +61,10 @@ export async function listContracts(
   return rows.map(contractView);
 }
 
+/** The message names the field, as a validation error's does (the console reads details.field). */
+const numberTaken = (contractNo: string) =>
+  conflict(`contractNo: a contract numbered ${contractNo} exists`, { field: 'contractNo' });
+
 /** Another contract of the customer sharing a day with this one: 422 naming it. */
 function assertNoOverlap(rows: readonly ContractRow[], c: ContractPeriod) {
   const other = overlapping(rows.map(periodOf), c);
@@ -96,7 +100,7 @@ export async function addContract(
     .select('contract_no')
     .where('contract_no', '=', input.contractNo)
     .executeTakeFirst();
-  if (taken) throw conflict(`A contract numbered ${input.contractNo} exists`, { field: 'contractNo' });
+  if (taken) throw numberTaken(input.contractNo);
   const period = { contractNo: input.contractNo, validFrom: input.validFrom, validTo: input.validTo ?? null };
   return deps.db
     .transaction()
@@ -133,8 +137,7 @@ export async function addContract(
     })
     .catch((err: unknown) => {
       // Taken meanwhile by a concurrent add: the primary key says so.
-      if ((err as { code?: string })?.code === '23505')
-        throw conflict(`A contract numbered ${input.contractNo} exists`, { field: 'contractNo' });
+      if ((err as { code?: string })?.code === '23505') throw numberTaken(input.contractNo);
       throw err;
     });
 }

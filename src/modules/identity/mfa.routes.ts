@@ -15,6 +15,7 @@ import {
   completeEnrolment,
   completeSignIn,
   completeSignInWithRecoveryCode,
+  CHALLENGE_FORMAT,
   confirmEnrolment,
   mfaDeps,
   mfaStatus,
@@ -26,7 +27,12 @@ import {
 } from './mfa.service.ts';
 import { AppError } from '../../platform/errors.ts';
 
-const challenge = z.string().min(10).max(200);
+// Malformed is bad input (400 naming it), not an expired step (401): only the answer to a
+// sign-in holds a challenge, so anything else is a client's mistake.
+const challenge = z
+  .string()
+  .regex(CHALLENGE_FORMAT, 'must be the challenge from the sign-in answer (opc_ and 43 characters)')
+  .describe('the challenge from the sign-in answer');
 /** Six digits; spaces and dashes as apps show them are ignored. */
 const code = z
   .string()
@@ -201,6 +207,8 @@ export function mfaRoutes(ctx: ModuleContext) {
         schema: {
           tags,
           summary: 'Start enrolling a second factor: a new secret, its otpauth URI and QR code',
+          // No body, or an empty object: anything else is a client's mistake, not to be ignored.
+          body: z.strictObject({}).nullish(),
           response: { 200: enrolmentView },
         },
         config: { access: { authenticated: true } },

@@ -107,6 +107,9 @@ const codeLocked = (until: Date, now: Date) =>
 
 // ---- the sign-in step -------------------------------------------------------------------------
 
+/** A challenge as secondFactorStep issues it: `opc_` and 32 random bytes in base64url. */
+export const CHALLENGE_FORMAT = /^opc_[A-Za-z0-9_-]{43}$/;
+
 /**
  * After a correct password: a challenge when this user signs in with a second factor (enrolled),
  * or must enrol first (ONEPOINT_REQUIRE_MFA and pii.reveal or an administration permission);
@@ -182,7 +185,7 @@ interface OpenChallenge {
 
 /** The live challenge behind a token (unused, unexpired, of this purpose, its user active), locked. */
 async function openChallenge(trx: Tx, token: string, purpose: 'verify' | 'enrol', now: Date) {
-  if (!token.startsWith('opc_') || token.length > 200) throw stepExpired();
+  if (!CHALLENGE_FORMAT.test(token)) throw stepExpired();
   const row: OpenChallenge | undefined = await trx
     .selectFrom('login_challenges as c')
     .innerJoin('users as u', 'u.id', 'c.user_id')

@@ -136,6 +136,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** the challenge from the sign-in answer */
             challenge: string;
             code: string;
           };
@@ -179,6 +180,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** the challenge from the sign-in answer */
             challenge: string;
             recoveryCode: string;
           };
@@ -222,6 +224,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** the challenge from the sign-in answer */
             challenge: string;
           };
         };
@@ -253,6 +256,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** the challenge from the sign-in answer */
             challenge: string;
             code: string;
           };
@@ -320,7 +324,11 @@ export interface paths {
         path?: never;
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json': {} | null;
+        };
+      };
       responses: {
         200: {
           headers: { [name: string]: unknown };

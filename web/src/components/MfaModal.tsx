@@ -45,7 +45,7 @@ function MfaSettings() {
     ok(api.GET('/api/v1/auth/mfa')).then(setStatus, (err: unknown) => setError(mfaErrorText(err).text));
   }, [mfaErrorText]);
 
-  const start = useCallback(() => ok(api.POST('/api/v1/auth/mfa/enrolment')), []);
+  const start = useCallback(() => ok(api.POST('/api/v1/auth/mfa/enrolment', { body: {} })), []);
   const onError = useCallback((err: unknown) => setError(mfaErrorText(err).text), [mfaErrorText]);
   const confirm = async (code: string) => {
     setError(undefined);
