@@ -114,10 +114,13 @@ export async function withBenchServer<T>(
     const platform = await startPlatform(config, createLogger('silent'), {
       command: 'bench',
       database: db.database,
+      // As `serve --demo`: the demo before the workers (the SLA scheduler) start.
+      beforeStart: async (ctx) => {
+        await ensureDemoData(ctx);
+      },
     });
     try {
       const ctx = platform.context;
-      await ensureDemoData(ctx);
       await setup.prepare?.(ctx);
       const app = await buildApp(ctx);
       setup.routes?.(app, ctx);
