@@ -171,7 +171,7 @@ describe('web console (served by onepoint itself)', () => {
     ] as const) {
       await page.getByTestId(`nav-${path.slice(1)}`).click();
       await page.getByTestId(frame).waitFor();
-      expect(await page.getByTestId(frame).locator('h3').innerText()).not.toBe('');
+      expect(await page.getByTestId(frame).locator('h3.ant-typography').innerText()).not.toBe('');
     }
     const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
     // ECharts lives in the supervisor dashboard's chunk: nothing so far may have fetched it.
@@ -251,13 +251,13 @@ describe('web console (served by onepoint itself)', () => {
     await login(page, 'supervisor');
     await page.getByTestId('workspace-supervisor').waitFor();
     expect(await page.getByTestId('main-nav').innerText()).toContain('Agent workspace');
-    expect(await page.getByTestId('workspace-supervisor').locator('h3').innerText()).toBe('Supervisor');
+    // The page's title, not a card's loading skeleton (an h3 too while the staff count loads).
+    const title = page.getByTestId('workspace-supervisor').locator('h3.ant-typography');
+    expect(await title.innerText()).toBe('Supervisor');
     await screenshot(page, 'workspace-supervisor-en');
     await page.getByTestId('language-select').click();
     await pickOption(page, '简体中文');
-    await expect
-      .poll(() => page.getByTestId('workspace-supervisor').locator('h3').innerText())
-      .toBe('班长/主管');
+    await expect.poll(() => title.innerText()).toBe('班长/主管');
     expect(problems).toEqual([]);
   });
 

@@ -292,7 +292,9 @@ describe('customer screens', () => {
     await page.getByTestId('language-select').click();
     await pickOption(page, 'English');
     await page.goto(`/customers?q=${PHONE}`);
-    await poll(() => page.getByTestId('customers-page').locator('h3').innerText()).toBe('Customers');
+    await poll(() => page.getByTestId('customers-page').locator('h3.ant-typography').innerText()).toBe(
+      'Customers',
+    );
     await poll(() => page.getByTestId('customer-results').innerText()).toContain('Matched by');
     expect(await page.getByTestId('main-nav').innerText()).toContain('Customers');
     await page.getByTestId('customer-results').locator('.ant-table-row', { hasText: NAME }).click();

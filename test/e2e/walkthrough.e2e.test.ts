@@ -354,7 +354,7 @@ describe('keyboard shortcuts where the agent spends the call', () => {
     await page.goto('/customers');
     const search = page.getByTestId('customer-search').locator('input');
     await page.getByTestId('customer-table').locator('.ant-table-row').first().waitFor();
-    await page.getByTestId('customers-page').locator('h3').click();
+    await page.getByTestId('customers-page').locator('h3.ant-typography').click();
     expect(await hasFocus(search)).toBe(false);
     await page.keyboard.press('Alt+KeyS');
     await poll(() => hasFocus(search)).toBe(true);
@@ -370,7 +370,7 @@ describe('keyboard shortcuts where the agent spends the call', () => {
     expect(await search.inputValue()).toBe('王');
 
     // "?" lists the shortcuts on the customer pages too.
-    await page.getByTestId('customers-page').locator('h3').click();
+    await page.getByTestId('customers-page').locator('h3.ant-typography').click();
     await page.keyboard.press('Shift+Slash');
     await page.getByTestId('shortcut-list').waitFor();
     expect(await page.getByTestId('shortcut-list').innerText()).toContain('Alt+S');
